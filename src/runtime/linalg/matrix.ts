@@ -27,3 +27,29 @@ export function identityMatrix(n: number): Matrix {
   for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
   return m;
 }
+
+/** A float64 copy of tfjs-style float32 data (row-major), e.g. from `tensor.dataSync()`. */
+export function fromFloat32(rows: number, cols: number, data: Float32Array): Matrix {
+  return matrix(rows, cols, data);
+}
+
+/** The matrix as float32 row-major data, for handing back to tfjs. */
+export function toFloat32(a: Matrix): Float32Array {
+  return Float32Array.from(a.data);
+}
+
+/** A matrix from nested rows, e.g. `fromRows([[1, 2], [3, 4]])`; every row must have the same length. */
+export function fromRows(rows: readonly (readonly number[])[]): Matrix {
+  const cols = rows.length === 0 ? 0 : rows[0].length;
+  const out = matrix(rows.length, cols);
+  rows.forEach((row, i) => {
+    if (row.length !== cols) throw new RangeError(`fromRows: row ${i} has ${row.length} values, row 0 has ${cols}`);
+    out.data.set(row, i * cols);
+  });
+  return out;
+}
+
+/** Element (i, j). */
+export function at(a: Matrix, i: number, j: number): number {
+  return a.data[i * a.cols + j];
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Everything a fresh Debian/Ubuntu machine needs for Linea: system libraries (LAPACK for the fast float64
+# SVD; software Vulkan for the WebGPU suite), the npm packages, the native addon and the build.
+# Optional parts that fail (no root, no apt) are reported and skipped: Linea then runs on its pure
+# TypeScript linear algebra and without WebGPU.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+say() { printf '[setup] %s\n' "$*"; }
+
+if command -v apt-get >/dev/null 2>&1; then
+  say "system packages: liblapacke-dev libopenblas-dev (LAPACK for the native linear algebra)"
+  if $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq liblapacke-dev libopenblas-dev >/dev/null; then
+    say "LAPACK installed"
+  else
+    say "could not install LAPACK: the pure TypeScript linear algebra will be used (slower SVD)"
+  fi
+  if [ "${LINEA_SKIP_VULKAN:-0}" != "1" ]; then
+    bash scripts/software-vulkan.sh || say "no software Vulkan: the WebGPU suite will be skipped"
+  fi
+else
+  say "no apt-get: skipping system packages (native LAPACK, software Vulkan)"
+fi
+
+say "npm ci"
+npm ci --no-audit --no-fund --loglevel=error || exit 1
+if [ -f native/binding.gyp ]; then
+  say "building the native LAPACK addon"
+  npm run build:native --silent || say "native addon not built: the pure TypeScript linear algebra will be used"
+fi
+say "tsc build"
+npm run build --silent || exit 1
+say "done"

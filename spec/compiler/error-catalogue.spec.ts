@@ -1,0 +1,74 @@
+// docs/errors.md and the code registries describe the same codes, and every example in the catalogue
+// does what it says: the failing spec reports exactly its code, the fix checks clean.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkCodes } from "../../src/compiler/codes.js";
+import { syntaxCodes } from "../../src/parser/codes.js";
+import { checkSource, root } from "./helpers.js";
+
+interface Entry {
+  readonly code: string;
+  readonly failing: string[];
+  readonly fix: string[];
+  readonly files: Record<string, string>;
+  /** The message the entry quotes (backticks written as '), where it quotes one. */
+  reported?: string;
+}
+
+/** Entries are `### LINxxxx — title` headings followed by ```lin, ```lin file=NAME and ```lin fix blocks. */
+function parseCatalogue(markdown: string): Entry[] {
+  const entries: Entry[] = [];
+  const lines = markdown.split("\n");
+  let current: Entry | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const heading = /^###\s+(LIN\d{4})\b/.exec(lines[i]);
+    if (heading) {
+      current = { code: heading[1], failing: [], fix: [], files: {} };
+      entries.push(current);
+      continue;
+    }
+    if (/^##\s/.test(lines[i])) current = undefined;
+    const quoted = /^Reported as: `(.*)`$/.exec(lines[i]);
+    if (quoted && current) current.reported = quoted[1];
+    const fence = /^```lin\b(.*)$/.exec(lines[i]);
+    if (!fence) continue;
+    const body: string[] = [];
+    for (i++; i < lines.length && !lines[i].startsWith("```"); i++) body.push(lines[i]);
+    if (!current) continue;
+    const info = fence[1].trim();
+    const file = /^file=(\S+)$/.exec(info);
+    if (file) current.files[join(root, file[1])] = body.join("\n");
+    else if (info === "fix") current.fix.push(body.join("\n"));
+    else current.failing.push(body.join("\n"));
+  }
+  return entries;
+}
+
+const entries = parseCatalogue(readFileSync(new URL("../../docs/errors.md", import.meta.url), "utf8"));
+
+describe("docs/errors.md", () => {
+  it("documents exactly the codes of the parser and checker registries, each once", () => {
+    const documented = entries.map((e) => e.code);
+    expect(new Set(documented).size).toBe(documented.length);
+    const registered = [...syntaxCodes, ...checkCodes].map((c) => c.code);
+    expect([...documented].sort()).toEqual([...registered].sort());
+  });
+
+  it("the parser recognises its catalogue format (control: a made-up entry is read as written)", () => {
+    const parsed = parseCatalogue("## X\n\n### LIN9999 — t\n\n```lin\nbad\n```\n\n```lin file=a.lin\nA\n```\n\n```lin fix\ngood\n```\n");
+    expect(parsed).toEqual([{ code: "LIN9999", failing: ["bad"], fix: ["good"], files: { [join(root, "a.lin")]: "A" } }]);
+  });
+
+  for (const e of entries) {
+    it(`${e.code}: the failing spec reports exactly ${e.code}; the fix checks clean`, () => {
+      expect(e.failing.length).toBeGreaterThan(0);
+      for (const src of e.failing) {
+        const diagnostics = checkSource(src, e.files).diagnostics;
+        expect(new Set(diagnostics.map((d) => d.code))).toEqual(new Set([e.code]));
+        if (e.reported !== undefined) expect(diagnostics.map((d) => d.message.replace(/`/g, "'"))).toContain(e.reported);
+      }
+      for (const src of e.fix) expect(checkSource(src, e.files).diagnostics).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,301 @@
+// Shared test support for the operator specs: generators of every kind, the float64 oracle
+// comparisons, and the rounding model the float32 tolerances are derived from.
+import * as tf from "@tensorflow/tfjs-core";
+import fc from "fast-check";
+import { selectBackend } from "../../../src/runtime/backend/select.js";
+import { compactWyFactor } from "../../../src/runtime/operator/householder.js";
+import { add, frobeniusNorm, identityMatrix, inverse, matmul, matrix, scale, subtract, svd as denseSvd, transpose as transposeM, type Matrix } from "../../../src/runtime/linalg/index.js";
+import {
+  apply,
+  applyTranspose,
+  materialise,
+  randomCayley,
+  randomDense,
+  randomDiagonal,
+  randomHouseholder,
+  randomIdentityPlusLowRank,
+  randomLowRank,
+  randomProjector,
+  randomSvdFactored,
+  scaledIdentity,
+  identity,
+  seededRandom,
+  type LinearOperator,
+} from "../../../src/runtime/operator/index.js";
+
+/** float32 machine epsilon 2⁻²³ (tfjs computes in float32). */
+export const EPS32 = 2 ** -23;
+/** float64 machine epsilon 2⁻⁵². */
+export const EPS64 = 2 ** -52;
+
+/** The backend under test: LINEA_BACKEND (CI runs wasm and cpu), cpu by default for tiny cases. */
+export async function useTestBackend(): Promise<void> {
+  await selectBackend(process.env.LINEA_BACKEND ?? "cpu");
+}
+
+export const SQUARE_KINDS = [
+  "dense",
+  "diagonal",
+  "identity",
+  "scaled_identity",
+  "lowrank",
+  "identity_plus_lowrank",
+  "householder",
+  "cayley",
+  "svd_factored",
+  "projector",
+] as const;
+export const RECTANGULAR_KINDS = ["dense", "lowrank", "svd_factored"] as const;
+export type LeafKind = (typeof SQUARE_KINDS)[number];
+
+/** A seeded operator of the given kind and shape (square kinds ignore cols). */
+export function makeOperator(kind: LeafKind, rows: number, cols: number, rank: number, seed: number): LinearOperator {
+  const r = Math.max(1, Math.min(rank, rows, cols));
+  switch (kind) {
+    case "dense":
+      return randomDense(rows, cols, seed);
+    case "diagonal":
+      return randomDiagonal(rows, seed);
+    case "identity":
+      return identity(rows);
+    case "scaled_identity":
+      return scaledIdentity(rows, 0.5 + seededRandom(seed).uniform() * 2);
+    case "lowrank":
+      return randomLowRank(rows, cols, r, seed);
+    case "identity_plus_lowrank":
+      return randomIdentityPlusLowRank(rows, r, seed);
+    case "householder":
+      return randomHouseholder(rows, seed);
+    case "cayley":
+      return randomCayley(rows, seed);
+    case "svd_factored":
+      return randomSvdFactored(rows, cols, r, seed);
+    case "projector":
+      return randomProjector(rows, r, seed);
+  }
+}
+
+export const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 });
+export const dimArb = fc.integer({ min: 1, max: 6 });
+
+/** A random leaf operator of any kind, with its shape. */
+export const squareLeafArb = fc
+  .record({ kind: fc.constantFrom(...SQUARE_KINDS), n: dimArb, rank: fc.integer({ min: 1, max: 4 }), seed: seedArb })
+  .map(({ kind, n, rank, seed }) => makeOperator(kind, n, n, rank, seed));
+
+export const rectangularLeafArb = fc
+  .record({ kind: fc.constantFrom(...RECTANGULAR_KINDS), rows: dimArb, cols: dimArb, rank: fc.integer({ min: 1, max: 4 }), seed: seedArb })
+  .map(({ kind, rows, cols, rank, seed }) => makeOperator(kind, rows, cols, rank, seed));
+
+/** Lazy composites built directly (not through the algebra, which would simplify them). */
+export const compositeArb = fc
+  .record({ n: dimArb, kinds: fc.array(fc.constantFrom(...SQUARE_KINDS), { minLength: 2, maxLength: 3 }), seed: seedArb, c: fc.integer({ min: -16, max: 16 }).map((k) => k / 8), shape: fc.constantFrom("product", "sum", "scaled", "transposed") })
+  .map(({ n, kinds, seed, c, shape }): LinearOperator => {
+    const parts = kinds.map((k, i) => makeOperator(k, n, n, 2, seed + i));
+    switch (shape) {
+      case "product":
+        return { kind: "product", rows: n, cols: n, factors: parts };
+      case "sum":
+        return { kind: "sum", rows: n, cols: n, terms: parts };
+      case "scaled":
+        return { kind: "scaled", rows: n, cols: n, scale: c, inner: parts[0] };
+      default:
+        return { kind: "transposed", rows: n, cols: n, inner: parts[0] };
+    }
+  });
+
+/**
+ * The float32 rounding model of apply(): (scale, depth) such that
+ *   ‖apply(A, X) − X·Aᵀ‖_F ≤ ε₃₂·(depth + 1)·(n + 3)·scale·‖X‖_F.
+ * Each sequential float32 product with inner size ≤ n adds γ_n ≈ n·ε times the product of the
+ * magnitudes |A||x| (bounded by ‖A‖_F‖x‖); the "+1" is the float32 rounding of the parameters and
+ * the "+3" covers the scalings and subtractions of the Householder and α·x + … steps.
+ */
+export function roundingModel(op: LinearOperator): { scale: number; depth: number } {
+  const f = frobeniusNorm;
+  switch (op.kind) {
+    case "dense":
+      return { scale: f(op.matrix), depth: 1 };
+    case "diagonal":
+      return { scale: op.diag.reduce((m, d) => Math.max(m, Math.abs(d)), 0), depth: 1 };
+    case "identity":
+      return { scale: 1, depth: 0 };
+    case "scaled_identity":
+      return { scale: Math.abs(op.scale), depth: 1 };
+    case "lowrank":
+      return { scale: f(op.u) * f(op.v), depth: 2 };
+    case "identity_plus_lowrank":
+      return { scale: Math.abs(op.alpha) + f(op.u) * f(op.v), depth: 3 };
+    case "orthogonal":
+      if (op.form.type === "cayley") return { scale: f(op.form.q), depth: 1 };
+      // Compact WY: X − ((X·V)·Tᵀ)·Vᵀ, three products through |V|·|T|·|V| (‖V‖_F² = k unit rows).
+      return { scale: 1 + op.form.vectors.rows * f(compactWyFactor(op.form.vectors)), depth: 4 };
+    case "svd_factored":
+      return { scale: f(op.u) * f(op.v) * op.s.reduce((m, s) => Math.max(m, Math.abs(s)), 0), depth: 3 };
+    case "projector":
+      return { scale: f(op.q) ** 2, depth: 2 };
+    case "time_conditioned":
+      throw new Error("roundingModel: evaluate at(op, t) first");
+    case "product":
+      return op.factors.map(roundingModel).reduce((a, b) => ({ scale: a.scale * b.scale, depth: a.depth + b.depth }));
+    case "sum":
+      return op.terms.map(roundingModel).reduce((a, b) => ({ scale: a.scale + b.scale, depth: Math.max(a.depth, b.depth) + 1 }));
+    case "scaled": {
+      const inner = roundingModel(op.inner);
+      return { scale: Math.abs(op.scale) * inner.scale, depth: inner.depth + 1 };
+    }
+    case "transposed":
+      return roundingModel(op.inner);
+  }
+}
+
+export function apply32Tolerance(op: LinearOperator): number {
+  const { scale, depth } = roundingModel(op);
+  return EPS32 * (depth + 1) * (Math.max(op.rows, op.cols) + 3) * scale;
+}
+
+/** A seeded Gaussian batch [b, n] as a float64 matrix whose entries are exactly float32 values. */
+export function randomBatch(b: number, n: number, seed: number): Matrix {
+  const random = seededRandom(seed);
+  return matrix(b, n, Float32Array.from({ length: b * n }, () => random.normal()));
+}
+
+export function toTensor2D(m: Matrix): tf.Tensor2D {
+  return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], "float32");
+}
+
+export function fromTensor2D(t: tf.Tensor2D): Matrix {
+  return matrix(t.shape[0], t.shape[1], t.dataSync());
+}
+
+/** ‖apply(op, X) − X·oracleᵀ‖_F / ‖X‖_F, with the batch run on the backend (transposed: X·oracle). */
+export function applyError(op: LinearOperator, oracle: Matrix, x: Matrix, transposed = false): number {
+  const xt = toTensor2D(x);
+  const yt = transposed ? applyTranspose(op, xt) : apply(op, xt);
+  const y = fromTensor2D(yt);
+  xt.dispose();
+  yt.dispose();
+  const expected = transposed ? matmul(x, oracle) : matmul(x, transposeM(oracle));
+  const norm = frobeniusNorm(x);
+  return frobeniusNorm(subtract(y, expected)) / (norm === 0 ? 1 : norm);
+}
+
+/** ‖a − b‖_F / scale, scale ≥ tiny. */
+export function relativeDifference(a: Matrix, b: Matrix, scale: number): number {
+  return frobeniusNorm(subtract(a, b)) / Math.max(scale, Number.MIN_VALUE);
+}
+
+/**
+ * Tolerance for a float64 chain of `depth` products with inner sizes ≤ n, relative to the product of
+ * the operands' Frobenius norms: each product adds γ_n ≤ n·ε₆₄ (ε = 2u gives a factor 2 of slack).
+ */
+export function float64Tolerance(n: number, depth: number): number {
+  return EPS64 * Math.max(n, 1) * Math.max(depth, 1);
+}
+
+/** The oracle with one entry moved by 1 % of ‖A‖_F (at least 1e-2): a control that must fail. */
+export function perturbed(oracle: Matrix, seed: number): Matrix {
+  const out = matrix(oracle.rows, oracle.cols, oracle.data);
+  const i = seed % out.data.length;
+  out.data[i] += Math.max(1e-2 * frobeniusNorm(oracle), 1e-2);
+  return out;
+}
+
+export { materialise };
+
+function diagonalOf(values: ArrayLike<number>): Matrix {
+  const out = matrix(values.length, values.length);
+  for (let i = 0; i < values.length; i++) out.data[i * values.length + i] = values[i];
+  return out;
+}
+
+/**
+ * The dense float64 matrix of op by the textbook formula of each kind, independent of the code under
+ * test: Householder as the explicit product of I − 2vvᵀ, Cayley by an explicit inverse, the projector
+ * as B(BᵀB)⁻¹Bᵀ (no QR), composites by dense products and sums.
+ */
+export function oracleOf(op: LinearOperator): Matrix {
+  switch (op.kind) {
+    case "dense":
+      return op.matrix;
+    case "diagonal":
+      return diagonalOf(op.diag);
+    case "identity":
+      return identityMatrix(op.rows);
+    case "scaled_identity":
+      return scale(identityMatrix(op.rows), op.scale);
+    case "lowrank":
+      return matmul(op.u, transposeM(op.v));
+    case "identity_plus_lowrank":
+      return add(scale(identityMatrix(op.rows), op.alpha), matmul(op.u, transposeM(op.v)));
+    case "orthogonal": {
+      const n = op.rows;
+      if (op.form.type === "cayley") {
+        const w = op.form.weight;
+        const sk = subtract(w, transposeM(w));
+        return matmul(inverse(subtract(identityMatrix(n), sk)), add(identityMatrix(n), sk));
+      }
+      let q = identityMatrix(n);
+      const vs = op.form.vectors;
+      for (let i = 0; i < vs.rows; i++) {
+        const v = matrix(n, 1, vs.data.subarray(i * n, (i + 1) * n));
+        const nv = frobeniusNorm(v);
+        const h = subtract(identityMatrix(n), scale(matmul(v, transposeM(v)), 2 / (nv * nv)));
+        q = matmul(q, h);
+      }
+      return q;
+    }
+    case "svd_factored":
+      return matmul(matmul(op.u, diagonalOf(op.s)), transposeM(op.v));
+    case "projector": {
+      const b = op.basis;
+      return matmul(matmul(b, inverse(matmul(transposeM(b), b))), transposeM(b));
+    }
+    case "time_conditioned":
+      throw new Error("oracleOf: evaluate at(op, t) first");
+    case "product":
+      return op.factors.map(oracleOf).reduce((a, b) => matmul(a, b));
+    case "sum":
+      return op.terms.map(oracleOf).reduce((a, b) => add(a, b));
+    case "scaled":
+      return scale(oracleOf(op.inner), op.scale);
+    case "transposed":
+      return transposeM(oracleOf(op.inner));
+  }
+}
+
+export function condition(m: Matrix): number {
+  const { s } = denseSvd(m);
+  return s[0] / s[s.length - 1];
+}
+
+/**
+ * How much an oracle formula amplifies float64 rounding: the projector oracle inverts BᵀB (κ(B)²),
+ * the Cayley oracle inverts I − S (κ(I − S)); the other formulas are plain products (1). Composites
+ * take the worst of their parts.
+ */
+export function oracleConditioning(op: LinearOperator): number {
+  switch (op.kind) {
+    case "projector":
+      return condition(op.basis) ** 2;
+    case "orthogonal": {
+      if (op.form.type !== "cayley") return 1;
+      const w = op.form.weight;
+      return condition(subtract(identityMatrix(w.rows), subtract(w, transposeM(w))));
+    }
+    case "product":
+      return Math.max(...op.factors.map(oracleConditioning));
+    case "sum":
+      return Math.max(...op.terms.map(oracleConditioning));
+    case "scaled":
+    case "transposed":
+      return oracleConditioning(op.inner);
+    default:
+      return 1;
+  }
+}
+
+/** The magnitude float64 rounding is relative to: the factor-level scale of the rounding model, or ‖A‖_F. */
+export function magnitude(op: LinearOperator): number {
+  return Math.max(roundingModel(op).scale, frobeniusNorm(oracleOf(op)), 1);
+}

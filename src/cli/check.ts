@@ -1,0 +1,48 @@
+// `linea check FILE… [--json]`: type-checks each file with its imports and prints the diagnostics,
+// with code frames for people or as LSP-shaped JSON for tools.
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import type { Diagnostic } from "../ast/diagnostic.js";
+import { hasErrors } from "../ast/diagnostic.js";
+import { checkAll, nodeFileHost } from "../index.js";
+import { renderDiagnostics } from "../compiler/render.js";
+import { ExitCode, UsageError, type Command } from "./command.js";
+
+export const checkCommand: Command = {
+  name: "check",
+  summary: "type-check .lin files and their imports",
+  usage: "linea check FILE... [--json]",
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...args], options: { json: { type: "boolean" } }, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+    const files = parsed.positionals;
+    if (files.length === 0) throw new UsageError("check needs at least one file");
+    const unreadable = files.filter((f) => nodeFileHost.readFile(resolve(io.cwd, f)) === undefined);
+    if (unreadable.length > 0) {
+      for (const f of unreadable) io.stderr(`linea: cannot read ${f}\n`);
+      return ExitCode.Usage;
+    }
+    const diagnostics: Diagnostic[] = [];
+    const sources = new Map<string, string>();
+    const seen = new Set<string>();
+    for (const f of files) {
+      const outcome = checkAll(resolve(io.cwd, f));
+      for (const [uri, text] of outcome.sources) sources.set(uri, text);
+      // An imported file shared by two checked files reports its errors once.
+      for (const d of outcome.diagnostics) {
+        const key = `${d.uri}:${d.range.start.offset}:${d.range.end.offset}:${d.code}:${d.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        diagnostics.push(d);
+      }
+    }
+    if (parsed.values.json) io.stdout(`${JSON.stringify(diagnostics, null, 2)}\n`);
+    else if (diagnostics.length > 0) io.stdout(`${renderDiagnostics(diagnostics, (u) => sources.get(u), { cwd: io.cwd })}\n`);
+    else io.stdout(`${files.length} file${files.length === 1 ? "" : "s"} checked: no problems\n`);
+    return hasErrors(diagnostics) ? ExitCode.Errors : ExitCode.Ok;
+  },
+};

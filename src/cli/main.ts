@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// The `linea` command line: dispatches to one module per subcommand. Bad input never shows a stack:
+// usage errors exit 2 with the usage, and anything unexpected is reported in one line (exit 3).
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
+
+/** Subcommands, loaded on demand so each pulls in only what it needs (the runtime is heavy). */
+const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  check: async () => (await import("./check.js")).checkCommand,
+};
+
+function help(): string {
+  return [
+    "usage: linea <command> [options]",
+    "",
+    "commands:",
+    ...Object.keys(commands).map((c) => `  ${c}`),
+    "",
+    "run `linea <command> --help` for a command's usage",
+  ].join("\n");
+}
+
+export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(`${help()}\n`);
+    return name === undefined ? ExitCode.Usage : ExitCode.Ok;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.stderr(`linea: unknown command '${name}'\n${help()}\n`);
+    return ExitCode.Usage;
+  }
+  const command = await load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout(`usage: ${command.usage}\n${command.summary}\n`);
+    return ExitCode.Ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`linea ${name}: ${e.message}\nusage: ${command.usage}\n`);
+      return ExitCode.Usage;
+    }
+    io.stderr(`linea ${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return ExitCode.Internal;
+  }
+}
+
+/** Run when executed directly or through bin/linea.js (possibly via npm's symlink), not when imported. */
+function invokedAsCli(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  let real = script;
+  try {
+    real = realpathSync(script);
+  } catch {
+    return false;
+  }
+  return import.meta.url === pathToFileURL(real).href || /[\\/]bin[\\/]linea(\.js)?$/.test(real);
+}
+
+if (invokedAsCli()) {
+  const code = await main(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+  });
+  process.exitCode = code;
+}

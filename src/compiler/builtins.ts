@@ -1,0 +1,149 @@
+// The builtin vocabulary the checker knows: network blocks, operator constructors, map builtins,
+// verification laws and train fields, each with the arguments it takes.
+
+/** What an argument's value may be. `enum` values are bare identifiers (`activation = relu`). */
+export type ArgKind =
+  | { readonly kind: "posint" }
+  | { readonly kind: "nonnegint" }
+  | { readonly kind: "posnum" }
+  | { readonly kind: "nonnegnum" }
+  | { readonly kind: "number" }
+  | { readonly kind: "enum"; readonly values: readonly string[] };
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly type: ArgKind;
+  readonly required?: boolean;
+}
+
+const posint: ArgKind = { kind: "posint" };
+const nonnegint: ArgKind = { kind: "nonnegint" };
+const posnum: ArgKind = { kind: "posnum" };
+const nonnegnum: ArgKind = { kind: "nonnegnum" };
+const number: ArgKind = { kind: "number" };
+const oneOf = (...values: string[]): ArgKind => ({ kind: "enum", values });
+
+export const activations = ["relu", "tanh", "gelu", "silu", "leaky_relu"] as const;
+
+export interface BlockSpec {
+  readonly params: readonly ParamSpec[];
+  /** Couplings split the features in two halves. */
+  readonly splits: boolean;
+}
+
+export const blocks: Readonly<Record<string, BlockSpec>> = {
+  affine_coupling: {
+    params: [
+      { name: "hidden", type: posint },
+      { name: "depth", type: posint },
+      { name: "activation", type: oneOf(...activations) },
+      { name: "scale_bound", type: posnum },
+    ],
+    splits: true,
+  },
+  additive_coupling: {
+    params: [
+      { name: "hidden", type: posint },
+      { name: "depth", type: posint },
+      { name: "activation", type: oneOf(...activations) },
+    ],
+    splits: true,
+  },
+  actnorm: { params: [], splits: false },
+  // permute's mode is positional (`permute(reverse)`); the checker handles it before the keywords.
+  permute: { params: [{ name: "seed", type: nonnegint }], splits: false },
+  inv_dense: { params: [], splits: false },
+  squeeze: { params: [], splits: false },
+};
+
+export const permuteModes = ["reverse", "random"] as const;
+
+export interface OperatorSpec {
+  /** Parameters in positional order. */
+  readonly params: readonly ParamSpec[];
+  readonly square: boolean;
+  readonly timeConditioned: boolean;
+  /** The parameter bounded by min(rows, cols). */
+  readonly rankParam?: string;
+}
+
+export const operatorBuiltins: Readonly<Record<string, OperatorSpec>> = {
+  dense: { params: [{ name: "init", type: oneOf("gaussian", "orthogonal", "identity", "zeros") }], square: false, timeConditioned: false },
+  diagonal: { params: [], square: false, timeConditioned: false },
+  identity: { params: [], square: true, timeConditioned: false },
+  scaled_identity: { params: [{ name: "c", type: number, required: true }], square: true, timeConditioned: false },
+  lowrank: { params: [{ name: "rank", type: posint, required: true }], square: false, timeConditioned: false, rankParam: "rank" },
+  identity_plus_lowrank: {
+    params: [{ name: "rank", type: posint, required: true }],
+    square: true,
+    timeConditioned: false,
+    rankParam: "rank",
+  },
+  orthogonal: { params: [{ name: "param", type: oneOf("householder", "cayley") }], square: true, timeConditioned: false },
+  svd_factored: { params: [{ name: "rank", type: posint, required: true }], square: false, timeConditioned: false, rankParam: "rank" },
+  projector: { params: [{ name: "rank", type: posint, required: true }], square: true, timeConditioned: false, rankParam: "rank" },
+  time_conditioned: {
+    params: [
+      { name: "rank", type: posint, required: true },
+      { name: "embed", type: posint },
+      { name: "hidden", type: posint },
+    ],
+    square: true,
+    timeConditioned: true,
+    rankParam: "rank",
+  },
+};
+
+/** Builtins over maps, vectors and operators, checked one by one in the checker. */
+export const valueBuiltins = ["adjoint", "pinv", "transpose", "project", "svd", "id", "zero", "inner", "norm", "at", "sampler"] as const;
+
+export const samplerParams: readonly ParamSpec[] = [
+  { name: "method", type: oneOf("euler", "rk4") },
+  { name: "steps", type: posint },
+];
+
+export const laws = ["linear", "roundtrip", "adjoint", "pinv", "svd", "idempotent", "projector", "equal", "axioms", "one_step"] as const;
+
+export const verifyOptions: readonly ParamSpec[] = [
+  { name: "runs", type: posint },
+  { name: "seed", type: nonnegint },
+  { name: "tolerance", type: posnum },
+];
+
+/** Train fields: `model` and `data` are typed by the checker; the rest are literals. */
+export const trainFields: Readonly<Record<string, ArgKind | "model" | "data">> = {
+  model: "model",
+  data: "data",
+  loss: oneOf("flow_matching", "mse", "nll", "lpips", "idempotent"),
+  optimizer: oneOf("adam", "adamw", "sgd"),
+  steps: posint,
+  epochs: posint,
+  batch: posint,
+  seed: nonnegint,
+  lr: posnum,
+  weight_decay: nonnegnum,
+  noise_level: nonnegnum,
+  checkpoint_every: posint,
+};
+
+export const requiredTrainFields = ["model", "data"] as const;
+
+/** Data sources a train block may read; their arguments are literals the runtime interprets. */
+export const dataSources = ["mnist", "fashion_mnist", "cifar10", "celeba", "images", "npy", "moons", "circles", "checkerboard", "gaussians"] as const;
+
+export function describeKind(k: ArgKind): string {
+  switch (k.kind) {
+    case "posint":
+      return "a positive integer";
+    case "nonnegint":
+      return "a non-negative integer";
+    case "posnum":
+      return "a positive number";
+    case "nonnegnum":
+      return "a non-negative number";
+    case "number":
+      return "a number";
+    case "enum":
+      return `one of ${k.values.join(", ")}`;
+  }
+}

@@ -1,0 +1,72 @@
+// The checker's entry point: an entry file (on disk or given as text) and its imports in, either
+// every error found or the checked program (with any warnings) out. fp-ts's Either marks the boundary;
+// inside, the checker accumulates diagnostics rather than stopping at the first.
+import { resolve } from "node:path";
+import * as E from "fp-ts/lib/Either.js";
+import { hasErrors, type Diagnostic } from "../ast/diagnostic.js";
+import type { CheckedProgram } from "./checked.js";
+import { memoryFileHost, nodeFileHost, type FileHost } from "./host.js";
+import { Session, type ParseFn } from "./session.js";
+
+export interface CheckOptions {
+  /** Where files are read from; the disk by default. */
+  readonly host?: FileHost;
+  /** The project folder imports may not leave; by default the nearest folder of the entry file with
+   * linea.json, package.json or .git, else the entry file's folder. */
+  readonly root?: string;
+}
+
+export type CheckInput = string | { readonly uri: string; readonly text: string };
+
+export interface CheckOutcome {
+  /** Every diagnostic, errors and warnings, in the order found. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Present whenever the entry file could be read, even with errors (editors show partial types). */
+  readonly program?: CheckedProgram;
+  /** The text of every file read, by URI, for code frames. */
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+/** Checks without deciding success: what the CLI and tests use to see every diagnostic. */
+export function checkWith(parse: ParseFn, input: CheckInput, options: CheckOptions = {}): CheckOutcome {
+  const host = options.host ?? nodeFileHost;
+  const uri = resolve(typeof input === "string" ? input : input.uri);
+  const text = typeof input === "string" ? host.readFile(uri) : input.text;
+  if (text === undefined) {
+    return {
+      diagnostics: [
+        {
+          uri,
+          range: { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } },
+          severity: 1,
+          code: "LIN0205",
+          source: "linea",
+          message: `cannot read ${uri}`,
+          relatedInformation: [],
+          data: { because: ["the file does not exist or is not a readable file"] },
+        },
+      ],
+      sources: new Map(),
+    };
+  }
+  const session = new Session({ host, parse, root: options.root }, uri);
+  session.load(uri, text);
+  session.finish();
+  return { diagnostics: session.diagnostics, program: session.program(uri), sources: session.texts };
+}
+
+/** Right: the checked program (warnings ride along in it). Left: every diagnostic, errors first. */
+export function checkEither(
+  parse: ParseFn,
+  input: CheckInput,
+  options: CheckOptions = {},
+): E.Either<readonly Diagnostic[], CheckedProgram> {
+  const outcome = checkWith(parse, input, options);
+  if (!outcome.program || hasErrors(outcome.diagnostics)) {
+    const errorsFirst = [...outcome.diagnostics].sort((a, b) => a.severity - b.severity);
+    return E.left(errorsFirst);
+  }
+  return E.right(outcome.program);
+}
+
+export { memoryFileHost, nodeFileHost };

@@ -1,0 +1,59 @@
+// Where the checker reads files from: the disk for the CLI, a map of texts for tests and editors.
+// Paths are absolute; URIs of files on disk are their absolute paths.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
+
+export interface FileHost {
+  /** The file's text, or undefined when it does not exist or cannot be read. */
+  readFile(path: string): string | undefined;
+  /** Whether a file or folder exists at `path` (used to find the project root). */
+  exists(path: string): boolean;
+}
+
+export const nodeFileHost: FileHost = {
+  readFile(path) {
+    try {
+      if (!statSync(path).isFile()) return undefined;
+      return readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+  exists(path) {
+    return existsSync(path);
+  },
+};
+
+/** A host over in-memory files, keyed by absolute path; folders exist where some file lies below them. */
+export function memoryFileHost(files: Readonly<Record<string, string>>): FileHost {
+  const paths = Object.keys(files).map((p) => resolve(p));
+  const texts = new Map(Object.entries(files).map(([p, t]) => [resolve(p), t]));
+  return {
+    readFile: (path) => texts.get(resolve(path)),
+    exists: (path) => {
+      const p = resolve(path);
+      return paths.some((f) => f === p || f.startsWith(p.endsWith(sep) ? p : p + sep));
+    },
+  };
+}
+
+const rootMarkers = ["linea.json", "package.json", ".git"];
+
+/** The nearest folder above `file` holding linea.json, package.json or .git; else the file's folder. */
+export function findProjectRoot(file: string, host: FileHost): string {
+  const start = dirname(resolve(file));
+  let dir = start;
+  for (;;) {
+    if (rootMarkers.some((m) => host.exists(join(dir, m)))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return start;
+    dir = parent;
+  }
+}
+
+/** Whether `path` lies inside folder `root` (or is it). */
+export function isInside(root: string, path: string): boolean {
+  const r = resolve(root);
+  const p = resolve(path);
+  return p === r || p.startsWith(r.endsWith(sep) ? r : r + sep);
+}

@@ -1,0 +1,542 @@
+// Lowering: a checked program → the Linearizer IR. Operator declarations become leaves (bound to runtime
+// operators when the caller supplies weights through `bind`), maps become normal forms 𝕃{g_x, g_y, A},
+// compositions become chains (the optimiser fuses them: passes/rules/compose.ts), and entries become
+// vector expressions over maps applied to their parameters. The checker has already rejected every
+// ill-typed program, so what remains unsupported here is reported with LowerError (code + location).
+import type { Arg, Expr, MapDecl, Node, OperatorDecl } from "../ast/nodes.js";
+import type { Location } from "../ast/source.js";
+import { transpose as transposeMatrix } from "../runtime/linalg/index.js";
+// columns is the operator module's host helper for slicing factors (not re-exported by its index).
+import { columns } from "../runtime/operator/host.js";
+import { dense as denseOperator, diagonal as diagonalOperator, svd as operatorSvd, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
+import type { CheckedModule, CheckedProgram, SymbolInfo } from "./checked.js";
+import { evaluateOperator } from "./ir/evaluate.js";
+import * as ir from "./ir/expr.js";
+import type { OpExpr } from "./ir/expr.js";
+import { chain, normalForm, type MapExpr, type NormalForm } from "./ir/map.js";
+import type { IrSpace } from "./ir/space.js";
+import { rewriteToFixpoint } from "./passes/engine.js";
+import { mapRules, mapShape } from "./passes/rules/compose.js";
+import { spaceDim, spaceName, type Space, type Type } from "./types.js";
+
+export type LowerErrorCode =
+  | "LOWER_UNSUPPORTED" // a construct the compiler does not lower yet (svd factors, inner/norm in entries)
+  | "LOWER_UNKNOWN_SHAPE" // an operator whose shape the checker could not infer (it is never used)
+  | "LOWER_NOT_CHECKED"; // a node the checker gave no type (the program was not checked successfully)
+
+export class LowerError extends Error {
+  override readonly name = "LowerError";
+  constructor(
+    readonly code: LowerErrorCode,
+    message: string,
+    readonly location?: Location,
+  ) {
+    super(message);
+  }
+}
+
+/** What a weight provider sees of an operator declaration (or an inline builtin such as `lowrank(rank = 4)`). */
+export interface OperatorLeafInfo {
+  readonly name: string;
+  readonly uri: string;
+  readonly builtin: string;
+  readonly rows: number;
+  readonly cols: number;
+  /** Literal keyword and positional arguments (`rank`, `embed`, `init`, `c`, …). */
+  readonly args: ReadonlyMap<string, number | string>;
+}
+
+export interface LowerOptions {
+  /** Runtime operators for the leaves; undefined leaves stay symbolic (only structural rules apply). */
+  readonly bind?: (leaf: OperatorLeafInfo) => LinearOperator | undefined;
+}
+
+/** Entry bodies: vectors (maps applied to parameters, combined with induced ⊕ and ⊙) and scalars. */
+export type IrVector =
+  | { readonly kind: "param"; readonly index: number; readonly space: IrSpace }
+  | { readonly kind: "apply"; readonly map: MapExpr; readonly arg: IrVector; readonly space: IrSpace }
+  | { readonly kind: "combine"; readonly terms: readonly { readonly coeff: number; readonly vector: IrVector }[]; readonly space: IrSpace }
+  /** by ⊙ vector for a scalar known only at run time. */
+  | { readonly kind: "scaled"; readonly by: IrScalar; readonly vector: IrVector; readonly space: IrSpace }
+  | { readonly kind: "zero"; readonly space: IrSpace }
+  /** svd(map).left[i] (a vector of the codomain) or .right[i] (of the domain): g⁻¹ of a singular vector of A. */
+  | { readonly kind: "singular_vector"; readonly map: NormalForm; readonly side: "left" | "right"; readonly index: number; readonly space: IrSpace };
+
+export type IrScalar =
+  | { readonly kind: "constant"; readonly value: number }
+  | { readonly kind: "inner"; readonly left: IrVector; readonly right: IrVector }
+  | { readonly kind: "norm"; readonly vector: IrVector }
+  | { readonly kind: "arith"; readonly op: "+" | "-" | "*" | "/"; readonly left: IrScalar; readonly right: IrScalar }
+  | { readonly kind: "negate"; readonly operand: IrScalar }
+  | { readonly kind: "singular_value"; readonly map: NormalForm; readonly index: number };
+
+export interface IrEntry {
+  readonly name: string;
+  readonly params: readonly { readonly name: string; readonly space: IrSpace }[];
+  readonly body: { readonly kind: "vector"; readonly value: IrVector } | { readonly kind: "scalar"; readonly value: IrScalar };
+}
+
+export interface IrProgram {
+  readonly operators: ReadonlyMap<string, OpExpr>;
+  /** Map declarations and map-valued lets of the entry module, by name. */
+  readonly maps: ReadonlyMap<string, MapExpr>;
+  readonly entries: ReadonlyMap<string, IrEntry>;
+}
+
+/** A checker space as the IR sees it: the id is (module, network, tag), so equal dimensions never collide. */
+export function irSpace(space: Space): IrSpace {
+  const dim = spaceDim(space);
+  if (space.kind === "Euclidean") return { id: `euclidean:${space.shape.join("x")}`, name: spaceName(space), dim };
+  const network = `${space.network.uri}#${space.network.name}`;
+  const tag = space.tag === undefined ? "" : `[${space.tag}]`;
+  return { id: `induced:${network}${tag}`, name: spaceName(space), dim, network, ...(space.tag === undefined ? {} : { tag: space.tag }) };
+}
+
+const STRUCTURES: Readonly<Record<string, OperatorKind>> = {
+  dense: "dense",
+  diagonal: "diagonal",
+  lowrank: "lowrank",
+  identity_plus_lowrank: "identity_plus_lowrank",
+  orthogonal: "orthogonal",
+  svd_factored: "svd_factored",
+  projector: "projector",
+  time_conditioned: "time_conditioned",
+};
+
+function literalArgs(args: readonly Arg[]): Map<string, number | string> {
+  const out = new Map<string, number | string>();
+  args.forEach((a, i) => {
+    const key = a.name?.name ?? `#${i}`;
+    const v = a.value;
+    if (v.kind === "Number") out.set(key, v.value);
+    else if (v.kind === "Name") out.set(key, v.name.name);
+    else if (v.kind === "String") out.set(key, v.value);
+    else if (v.kind === "Unary" && v.operand.kind === "Number") out.set(key, -v.operand.value);
+  });
+  return out;
+}
+
+class Lowering {
+  private readonly leaves = new Map<string, OpExpr>();
+  private readonly mapCache = new Map<Node, MapExpr>();
+  private inline = 0;
+
+  constructor(
+    private readonly program: CheckedProgram,
+    private readonly options: LowerOptions,
+  ) {}
+
+  private location(uri: string, node: Node): Location {
+    return { uri, range: node.range };
+  }
+
+  private type(uri: string, node: Node): Type {
+    const t = this.program.typeOf(node);
+    if (t === undefined || t.kind === "Error") throw new LowerError("LOWER_NOT_CHECKED", "this expression was not checked successfully", this.location(uri, node));
+    return t;
+  }
+
+  private module(uri: string): CheckedModule {
+    const m = this.program.modules.get(uri);
+    if (m === undefined) throw new LowerError("LOWER_NOT_CHECKED", `module ${uri} is not part of the checked program`);
+    return m;
+  }
+
+  /** The symbol a name or qualified name refers to, following import aliases. */
+  private resolve(uri: string, e: Expr): SymbolInfo | undefined {
+    if (e.kind === "Name") return this.module(uri).symbols.get(e.name.name);
+    if (e.kind === "Member") {
+      const head = this.resolve(uri, e.object);
+      if (head?.type.kind === "Module") return this.module(head.type.uri).symbols.get(e.name.name);
+    }
+    return undefined;
+  }
+
+  private shape(uri: string, node: Node): [number, number] {
+    const t = this.type(uri, node);
+    if (t.kind !== "Operator" || t.rows.value === undefined || t.cols.value === undefined) {
+      throw new LowerError("LOWER_UNKNOWN_SHAPE", "the shape of this operator is not known (declare it, or use it in a map)", this.location(uri, node));
+    }
+    return [t.rows.value, t.cols.value];
+  }
+
+  private scalar(uri: string, e: Expr): number | undefined {
+    const t = this.program.typeOf(e);
+    return t?.kind === "Scalar" ? t.value : undefined;
+  }
+
+  /** A builtin operator (`dense`, `lowrank(rank = 4)`) as a leaf, or as an identity / scaled identity node. */
+  private builtinLeaf(uri: string, name: string, builtin: string, args: readonly Arg[], node: Node, shape?: [number, number]): OpExpr {
+    const [rows, cols] = shape ?? this.shape(uri, node);
+    const literal = literalArgs(args);
+    if (builtin === "identity") return ir.identity(rows);
+    if (builtin === "scaled_identity") {
+      const c = literal.get("c") ?? literal.get("#0");
+      if (typeof c !== "number") throw new LowerError("LOWER_UNSUPPORTED", "scaled_identity needs a literal number", this.location(uri, node));
+      return ir.scale(c, ir.identity(rows));
+    }
+    const structure = STRUCTURES[builtin];
+    if (structure === undefined) throw new LowerError("LOWER_UNSUPPORTED", `operator builtin ${builtin} is not lowered`, this.location(uri, node));
+    const rank = literal.get("rank");
+    const operator = this.options.bind?.({ name, uri, builtin, rows, cols, args: literal });
+    if (operator !== undefined) return ir.leaf(name, structure, rows, cols, { operator, ...(operator.kind === structure && typeof rank === "number" ? { rank } : {}) });
+    return ir.leaf(name, structure, rows, cols, typeof rank === "number" ? { rank } : {});
+  }
+
+  /** An operator declaration, lowered once. */
+  private operatorDecl(uri: string, decl: OperatorDecl): OpExpr {
+    const key = `${uri}#${decl.name.name}`;
+    const cached = this.leaves.get(key);
+    if (cached !== undefined) return cached;
+    const v = decl.value;
+    const builtin = v.kind === "Name" ? v.name.name : v.kind === "Call" && v.callee.kind === "Name" ? v.callee.name.name : undefined;
+    const isBuiltin = builtin !== undefined && this.resolve(uri, v.kind === "Call" ? v.callee : v) === undefined && (builtin in STRUCTURES || builtin === "identity" || builtin === "scaled_identity");
+    const t = this.module(uri).symbols.get(decl.name.name)?.type;
+    const shape: [number, number] | undefined = t?.kind === "Operator" && t.rows.value !== undefined && t.cols.value !== undefined ? [t.rows.value, t.cols.value] : undefined;
+    const lowered = isBuiltin ? this.builtinLeaf(uri, decl.name.name, builtin, v.kind === "Call" ? v.args : [], decl, shape) : this.op(uri, v);
+    this.leaves.set(key, lowered);
+    return lowered;
+  }
+
+  /** An operator expression on coordinates. */
+  op(uri: string, e: Expr): OpExpr {
+    switch (e.kind) {
+      case "Name":
+      case "Member": {
+        const sym = this.resolve(uri, e);
+        if (sym?.node.kind === "OperatorDecl") return this.operatorDecl(sym.uri, sym.node);
+        if (e.kind === "Name" && sym === undefined) return this.builtinLeaf(uri, `${e.name.name}#${this.inline++}`, e.name.name, [], e);
+        break;
+      }
+      case "Call": {
+        if (e.callee.kind !== "Name" || this.resolve(uri, e.callee) !== undefined) break;
+        const name = e.callee.name.name;
+        const first = e.args[0]?.value;
+        if (name === "transpose" && first) return ir.transpose(this.op(uri, first));
+        if (name === "pinv" && first) return ir.pinv(this.op(uri, first));
+        if (name === "at" && first && e.args[1]) {
+          const t = this.scalar(uri, e.args[1].value);
+          if (t === undefined) throw new LowerError("LOWER_UNSUPPORTED", "at(A, t) needs a constant time", this.location(uri, e.args[1].value));
+          return ir.at(this.op(uri, first), t);
+        }
+        return this.builtinLeaf(uri, `${name}#${this.inline++}`, name, e.args, e);
+      }
+      case "Unary":
+        return ir.scale(-1, this.op(uri, e.operand));
+      case "Binary": {
+        const l = this.scalar(uri, e.left);
+        const r = this.scalar(uri, e.right);
+        if (e.op === "*" && l !== undefined) return ir.scale(l, this.op(uri, e.right));
+        if (e.op === "*" && r !== undefined) return ir.scale(r, this.op(uri, e.left));
+        if (e.op === "/" && r !== undefined) return ir.scale(1 / r, this.op(uri, e.left));
+        if (e.op === "*") return ir.product([this.op(uri, e.left), this.op(uri, e.right)]);
+        if (e.op === "+" || e.op === "-") return ir.sum([{ coeff: 1, expr: this.op(uri, e.left) }, { coeff: e.op === "+" ? 1 : -1, expr: this.op(uri, e.right) }]);
+        if (e.op === "^" && r !== undefined) return ir.power(this.op(uri, e.left), r);
+        break;
+      }
+      default:
+        break;
+    }
+    throw new LowerError("LOWER_UNSUPPORTED", `this operator expression (${e.kind}) is not lowered`, this.location(uri, e));
+  }
+
+  private mapType(uri: string, e: Node): { domain: IrSpace; codomain: IrSpace } {
+    const t = this.type(uri, e);
+    if (t.kind !== "Map") throw new LowerError("LOWER_UNSUPPORTED", `expected a map, found a ${t.kind}`, this.location(uri, e));
+    return { domain: irSpace(t.domain), codomain: irSpace(t.codomain) };
+  }
+
+  /** The single normal form of a map (chains through shared spaces are fused first). */
+  private normal(uri: string, e: Expr): NormalForm {
+    const m = rewriteToFixpoint(this.map(uri, e), mapRules, mapShape).result;
+    if (m.kind !== "normal") throw new LowerError("LOWER_UNSUPPORTED", "this map is a composition through different networks; it has no single normal form", this.location(uri, e));
+    return m;
+  }
+
+  private mapDecl(uri: string, decl: MapDecl): MapExpr {
+    const cached = this.mapCache.get(decl);
+    if (cached !== undefined) return cached;
+    const sym = this.module(uri).symbols.get(decl.name.name);
+    if (sym === undefined || sym.type.kind !== "Map") throw new LowerError("LOWER_NOT_CHECKED", `map ${decl.name.name} was not checked`, this.location(uri, decl));
+    const m = normalForm(irSpace(sym.type.domain), irSpace(sym.type.codomain), this.op(uri, decl.value));
+    this.mapCache.set(decl, m);
+    return m;
+  }
+
+  /** A map expression. */
+  map(uri: string, e: Expr): MapExpr {
+    switch (e.kind) {
+      case "Name":
+      case "Member": {
+        const factor = e.kind === "Member" ? this.svdFactor(uri, e) : undefined;
+        if (factor !== undefined) return factor;
+        const sym = this.resolve(uri, e);
+        if (sym?.node.kind === "MapDecl") return this.mapDecl(sym.uri, sym.node);
+        if (sym?.node.kind === "LetDecl") {
+          const node = sym.node;
+          const cached = this.mapCache.get(node);
+          if (cached !== undefined) return cached;
+          const m = this.map(sym.uri, node.value);
+          this.mapCache.set(node, m);
+          return m;
+        }
+        break;
+      }
+      case "Binary": {
+        const l = this.scalar(uri, e.left);
+        const r = this.scalar(uri, e.right);
+        if (e.op === "*" && (l !== undefined || r !== undefined)) {
+          const f = this.normal(uri, l !== undefined ? e.right : e.left);
+          return normalForm(f.domain, f.codomain, ir.scale(l ?? r ?? 1, f.op));
+        }
+        if (e.op === "/" && r !== undefined) {
+          const f = this.normal(uri, e.left);
+          return normalForm(f.domain, f.codomain, ir.scale(1 / r, f.op));
+        }
+        if (e.op === "*") return chain([this.map(uri, e.left), this.map(uri, e.right)]);
+        if (e.op === "+" || e.op === "-") {
+          const f = this.normal(uri, e.left);
+          const h = this.normal(uri, e.right);
+          return normalForm(f.domain, f.codomain, ir.sum([{ coeff: 1, expr: f.op }, { coeff: e.op === "+" ? 1 : -1, expr: h.op }]));
+        }
+        if (e.op === "^" && r !== undefined) {
+          const f = this.normal(uri, e.left);
+          return normalForm(f.domain, f.codomain, ir.power(f.op, r));
+        }
+        break;
+      }
+      case "Unary": {
+        const f = this.normal(uri, e.operand);
+        return normalForm(f.domain, f.codomain, ir.scale(-1, f.op));
+      }
+      case "Call": {
+        if (e.callee.kind !== "Name" || this.resolve(uri, e.callee) !== undefined) break;
+        const name = e.callee.name.name;
+        const first = e.args.find((a) => !a.name)?.value;
+        if (first === undefined) break;
+        switch (name) {
+          case "adjoint": {
+            const f = this.normal(uri, first);
+            return normalForm(f.codomain, f.domain, ir.transpose(f.op));
+          }
+          case "pinv": {
+            const f = this.normal(uri, first);
+            return normalForm(f.codomain, f.domain, ir.pinv(f.op));
+          }
+          case "project": {
+            const f = this.normal(uri, first);
+            return normalForm(f.codomain, f.codomain, ir.product([f.op, ir.pinv(f.op)]));
+          }
+          case "id": {
+            const t = this.type(uri, e);
+            if (t.kind !== "Map") break;
+            const s = irSpace(t.domain);
+            return normalForm(s, s, ir.identity(s.dim));
+          }
+          case "at": {
+            const f = this.normal(uri, first);
+            const t = e.args[1] ? this.scalar(uri, e.args[1].value) : undefined;
+            if (t === undefined) throw new LowerError("LOWER_UNSUPPORTED", "at(v, t) needs a constant time", this.location(uri, e));
+            return normalForm(f.domain, f.codomain, ir.at(f.op, t));
+          }
+          case "sampler": {
+            const f = this.normal(uri, first);
+            const args = literalArgs(e.args.filter((a) => a.name));
+            const method = args.get("method") ?? "euler";
+            const steps = args.get("steps") ?? 100;
+            if ((method !== "euler" && method !== "rk4") || typeof steps !== "number") {
+              throw new LowerError("LOWER_UNSUPPORTED", "sampler needs method = euler | rk4 and a literal step count", this.location(uri, e));
+            }
+            return normalForm(f.domain, f.codomain, ir.sampler(f.op, method, steps));
+          }
+          default:
+            break;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    const { domain, codomain } = this.mapType(uri, e);
+    throw new LowerError("LOWER_UNSUPPORTED", `this map expression (${domain.name} -> ${codomain.name}) is not lowered yet`, this.location(uri, e));
+  }
+
+  /** The map f of `svd(f)` when e names (or is) such a value. */
+  private svdSource(uri: string, e: Expr): { uri: string; map: NormalForm } | undefined {
+    if (e.kind === "Call" && e.callee.kind === "Name" && e.callee.name.name === "svd" && this.resolve(uri, e.callee) === undefined && e.args[0]) {
+      return { uri, map: this.normal(uri, e.args[0].value) };
+    }
+    const sym = e.kind === "Name" || e.kind === "Member" ? this.resolve(uri, e) : undefined;
+    if (sym?.node.kind === "LetDecl") return this.svdSource(sym.uri, sym.node.value);
+    return undefined;
+  }
+
+  /**
+   * svd(f).U : R^k -> Y, .S : R^k -> R^k, .Vt : X -> R^k as normal forms with Euclidean ends. Their
+   * leaves are computed from f's operator when it is bound (a constant SVD), otherwise symbolic.
+   */
+  private svdFactor(uri: string, e: Extract<Expr, { kind: "Member" }>): MapExpr | undefined {
+    const source = this.svdSource(uri, e.object);
+    if (source === undefined) return undefined;
+    const f = source.map;
+    const k = Math.min(f.domain.dim, f.codomain.dim);
+    const rk: IrSpace = { id: `euclidean:${k}`, name: `R^${k}`, dim: k };
+    const label = `svd(${ir.formatExpr(f.op)})`;
+    const factors = ir.isBound(f.op) && !f.op.timeConditioned ? operatorSvd(evaluateOperator(f.op)) : undefined;
+    const bound = (name: string, op: LinearOperator | undefined, structure: OperatorKind, rows: number, cols: number): OpExpr =>
+      op === undefined ? ir.leaf(`${label}.${name}`, structure, rows, cols) : ir.boundLeaf(`${label}.${name}`, op, true);
+    switch (e.name.name) {
+      case "U":
+        return normalForm(rk, f.codomain, bound("U", factors && denseOperator(columns(factors.u, 0, k)), "dense", f.codomain.dim, k));
+      case "S":
+        return normalForm(rk, rk, bound("S", factors && diagonalOperator(factors.s.subarray(0, k)), "diagonal", k, k));
+      case "Vt":
+        return normalForm(f.domain, rk, bound("Vt", factors && denseOperator(transposeMatrix(columns(factors.v, 0, k))), "dense", k, f.domain.dim));
+      default:
+        return undefined;
+    }
+  }
+
+  /** A value-level name: an entry parameter or a let bound to a vector or a scalar. */
+  private letValue(uri: string, e: Expr): { uri: string; value: Expr } | undefined {
+    const sym = e.kind === "Name" || e.kind === "Member" ? this.resolve(uri, e) : undefined;
+    return sym?.node.kind === "LetDecl" ? { uri: sym.uri, value: sym.node.value } : undefined;
+  }
+
+  /** A vector expression of an entry body. */
+  vector(uri: string, e: Expr, params: ReadonlyMap<string, { index: number; space: IrSpace }>): IrVector {
+    const t = this.type(uri, e);
+    if (t.kind !== "Vector") throw new LowerError("LOWER_UNSUPPORTED", `expected a vector; this is a ${t.kind}`, this.location(uri, e));
+    const space = irSpace(t.space);
+    const constant = (x: Expr): number | undefined => this.scalar(uri, x);
+    switch (e.kind) {
+      case "Name": {
+        const p = params.get(e.name.name);
+        if (p !== undefined) return { kind: "param", index: p.index, space };
+        const let_ = this.letValue(uri, e);
+        if (let_ !== undefined) return this.vector(let_.uri, let_.value, new Map());
+        break;
+      }
+      case "Member": {
+        const let_ = this.letValue(uri, e);
+        if (let_ !== undefined) return this.vector(let_.uri, let_.value, new Map());
+        break;
+      }
+      case "Index": {
+        if (e.object.kind !== "Member") break;
+        const side = e.object.name.name;
+        const source = this.svdSource(uri, e.object.object);
+        const index = constant(e.index);
+        if (source !== undefined && index !== undefined && (side === "left" || side === "right")) return { kind: "singular_vector", map: source.map, side, index, space };
+        break;
+      }
+      case "Call": {
+        if (e.callee.kind === "Name" && e.callee.name.name === "zero" && this.resolve(uri, e.callee) === undefined) return { kind: "zero", space };
+        const arg = e.args[0]?.value;
+        if (arg !== undefined && e.args.length === 1) return { kind: "apply", map: this.map(uri, e.callee), arg: this.vector(uri, arg, params), space };
+        break;
+      }
+      case "Unary":
+        return { kind: "combine", terms: [{ coeff: -1, vector: this.vector(uri, e.operand, params) }], space };
+      case "Binary": {
+        const l = constant(e.left);
+        const r = constant(e.right);
+        if (e.op === "*" && l !== undefined) return { kind: "combine", terms: [{ coeff: l, vector: this.vector(uri, e.right, params) }], space };
+        if (e.op === "*" && r !== undefined) return { kind: "combine", terms: [{ coeff: r, vector: this.vector(uri, e.left, params) }], space };
+        if (e.op === "/" && r !== undefined) return { kind: "combine", terms: [{ coeff: 1 / r, vector: this.vector(uri, e.left, params) }], space };
+        if (e.op === "+" || e.op === "-") {
+          return { kind: "combine", terms: [{ coeff: 1, vector: this.vector(uri, e.left, params) }, { coeff: e.op === "+" ? 1 : -1, vector: this.vector(uri, e.right, params) }], space };
+        }
+        const leftIsScalar = this.type(uri, e.left).kind === "Scalar";
+        if (e.op === "*") {
+          const [s, v] = leftIsScalar ? [e.left, e.right] : [e.right, e.left];
+          return { kind: "scaled", by: this.scalarExpr(uri, s, params), vector: this.vector(uri, v, params), space };
+        }
+        if (e.op === "/") {
+          const by: IrScalar = { kind: "arith", op: "/", left: { kind: "constant", value: 1 }, right: this.scalarExpr(uri, e.right, params) };
+          return { kind: "scaled", by, vector: this.vector(uri, e.left, params), space };
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    throw new LowerError("LOWER_UNSUPPORTED", `this vector expression (${e.kind}) is not lowered yet`, this.location(uri, e));
+  }
+
+  /** A scalar expression of an entry body. */
+  scalarExpr(uri: string, e: Expr, params: ReadonlyMap<string, { index: number; space: IrSpace }>): IrScalar {
+    const known = this.scalar(uri, e);
+    if (known !== undefined) return { kind: "constant", value: known };
+    switch (e.kind) {
+      case "Name":
+      case "Member": {
+        const let_ = this.letValue(uri, e);
+        if (let_ !== undefined) return this.scalarExpr(let_.uri, let_.value, new Map());
+        break;
+      }
+      case "Index": {
+        const index = this.scalar(uri, e.index);
+        if (e.object.kind !== "Member" || e.object.name.name !== "values" || index === undefined) break;
+        const source = this.svdSource(uri, e.object.object);
+        if (source !== undefined) return { kind: "singular_value", map: source.map, index };
+        break;
+      }
+      case "Call": {
+        if (e.callee.kind !== "Name" || this.resolve(uri, e.callee) !== undefined) break;
+        const [a, b] = e.args.map((x) => x.value);
+        if (e.callee.name.name === "norm" && a) return { kind: "norm", vector: this.vector(uri, a, params) };
+        if (e.callee.name.name === "inner" && a && b) return { kind: "inner", left: this.vector(uri, a, params), right: this.vector(uri, b, params) };
+        break;
+      }
+      case "Unary":
+        return { kind: "negate", operand: this.scalarExpr(uri, e.operand, params) };
+      case "Binary":
+        if (e.op !== "^") return { kind: "arith", op: e.op, left: this.scalarExpr(uri, e.left, params), right: this.scalarExpr(uri, e.right, params) };
+        break;
+      default:
+        break;
+    }
+    throw new LowerError("LOWER_UNSUPPORTED", `this scalar expression (${e.kind}) is not lowered yet`, this.location(uri, e));
+  }
+}
+
+/** Lowers the entry module of a checked program: its operators, maps (and map-valued lets) and entries. */
+export function lower(program: CheckedProgram, options: LowerOptions = {}): IrProgram {
+  const lowering = new Lowering(program, options);
+  const module = program.modules.get(program.entry);
+  if (module === undefined) throw new LowerError("LOWER_NOT_CHECKED", `the entry module ${program.entry} was not checked`);
+  const uri = module.uri;
+  const operators = new Map<string, OpExpr>();
+  const maps = new Map<string, MapExpr>();
+  const entries = new Map<string, IrEntry>();
+  for (const item of module.program.items) {
+    switch (item.kind) {
+      case "OperatorDecl": {
+        const t = module.symbols.get(item.name.name)?.type;
+        if (t?.kind === "Operator" && t.rows.value !== undefined && t.cols.value !== undefined) operators.set(item.name.name, lowering.op(uri, { kind: "Name", name: item.name, range: item.name.range }));
+        break;
+      }
+      case "MapDecl":
+        maps.set(item.name.name, lowering.map(uri, { kind: "Name", name: item.name, range: item.name.range }));
+        break;
+      case "LetDecl":
+        if (module.symbols.get(item.name.name)?.type.kind === "Map") maps.set(item.name.name, lowering.map(uri, item.value));
+        break;
+      case "EntryDecl": {
+        const sym = module.symbols.get(item.name.name);
+        if (sym?.type.kind !== "Entry") break;
+        const spaces = sym.type.params;
+        const params = item.params.map((p, index) => ({ name: p.name.name, space: irSpace(spaces[index]) }));
+        const byName = new Map(params.map((p, index) => [p.name, { index, space: p.space }]));
+        const body: IrEntry["body"] =
+          sym.type.result.kind === "Vector" ? { kind: "vector", value: lowering.vector(uri, item.body, byName) } : { kind: "scalar", value: lowering.scalarExpr(uri, item.body, byName) };
+        entries.set(item.name.name, { name: item.name.name, params, body });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return { operators, maps, entries };
+}

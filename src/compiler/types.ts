@@ -1,0 +1,193 @@
+// The checker's types. Spaces are types: two induced spaces are the same only when induced by the same
+// network declaration with the same tag, never because their dimensions agree.
+import type { Location } from "../ast/source.js";
+import type { Dim } from "./dims.js";
+
+/** Identifies a network declaration: the module it is in and its name. `location` is for messages only. */
+export interface NetworkId {
+  readonly uri: string;
+  readonly name: string;
+  readonly location: Location;
+}
+
+/** A name a space was declared under, for messages; it takes no part in equality. */
+export interface SpaceLabel {
+  readonly name: string;
+  readonly location: Location;
+}
+
+export interface EuclideanSpaceT {
+  readonly kind: "Euclidean";
+  readonly shape: readonly number[];
+  readonly label?: SpaceLabel;
+}
+
+export interface InducedSpaceT {
+  readonly kind: "Induced";
+  readonly network: NetworkId;
+  readonly tag?: number;
+  /** The shape of the Euclidean space the network acts on. */
+  readonly shape: readonly number[];
+  readonly label?: SpaceLabel;
+}
+
+export type Space = EuclideanSpaceT | InducedSpaceT;
+
+/** The structure an operator was built with, so a compiler can pick a parameterisation. */
+export type OperatorStructure =
+  | "dense"
+  | "diagonal"
+  | "identity"
+  | "scaled_identity"
+  | "lowrank"
+  | "identity_plus_lowrank"
+  | "orthogonal"
+  | "svd_factored"
+  | "projector"
+  | "time_conditioned"
+  | "product"
+  | "sum"
+  | "scaled"
+  | "transpose"
+  | "pinv"
+  | "power"
+  | "at"
+  | "unknown";
+
+export type Type =
+  /** A space named as a value: the argument of `id(X)`, `zero(X)`, `verify axioms(X)`. */
+  | { readonly kind: "Space"; readonly space: Space }
+  | {
+      readonly kind: "Network";
+      readonly id: NetworkId;
+      readonly space: Space;
+      readonly tagged: boolean;
+      /** The shape after the blocks (a squeeze reshapes; the dimension is kept). */
+      readonly outputShape: readonly number[];
+    }
+  | {
+      readonly kind: "Operator";
+      readonly rows: Dim;
+      readonly cols: Dim;
+      readonly timeConditioned: boolean;
+      readonly structure: OperatorStructure;
+    }
+  | { readonly kind: "Map"; readonly domain: Space; readonly codomain: Space; readonly timeConditioned: boolean }
+  | { readonly kind: "Vector"; readonly space: Space }
+  /** `value` is known for literals and constant arithmetic, so tags, powers and indices can be checked. */
+  | { readonly kind: "Scalar"; readonly value?: number }
+  | { readonly kind: "Svd"; readonly domain: Space; readonly codomain: Space; readonly rank: number }
+  /** `svd(f).left` / `.right`: `count` singular vectors of `space`. */
+  | { readonly kind: "Basis"; readonly space: Space; readonly count: number }
+  | { readonly kind: "Values"; readonly count: number }
+  | { readonly kind: "Module"; readonly uri: string; readonly alias: string }
+  | { readonly kind: "Dataset"; readonly source: string }
+  /** A `train` block: run by `linea train`, not a value. */
+  | { readonly kind: "Train"; readonly name: string }
+  /** An entry point: callable by `linea run`, not a value. */
+  | { readonly kind: "Entry"; readonly params: readonly Space[]; readonly result: Type }
+  /** Poison: stands where an error was already reported, so nothing downstream reports again. */
+  | { readonly kind: "Error" };
+
+export type MapT = Extract<Type, { kind: "Map" }>;
+export type OperatorT = Extract<Type, { kind: "Operator" }>;
+export type NetworkT = Extract<Type, { kind: "Network" }>;
+
+export const errorType: Type = { kind: "Error" };
+export const scalarType: Type = { kind: "Scalar" };
+
+export function dimension(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export function spaceDim(space: Space): number {
+  return dimension(space.shape);
+}
+
+export function sameNetwork(a: NetworkId, b: NetworkId): boolean {
+  return a.uri === b.uri && a.name === b.name;
+}
+
+/** Space equality: by shape for Euclidean spaces, by (network declaration, tag) for induced ones. */
+export function sameSpace(a: Space, b: Space): boolean {
+  if (a.kind === "Euclidean" && b.kind === "Euclidean") {
+    return a.shape.length === b.shape.length && a.shape.every((n, i) => n === b.shape[i]);
+  }
+  if (a.kind === "Induced" && b.kind === "Induced") return sameNetwork(a.network, b.network) && a.tag === b.tag;
+  return false;
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `R^${shape[0]}` : `R[${shape.join(", ")}]`;
+}
+
+/** How the space is written, without its provenance: `Data`, `R^784`, `induced G[1]`. */
+export function spaceName(space: Space): string {
+  if (space.label) return space.label.name;
+  if (space.kind === "Euclidean") return formatShape(space.shape);
+  return `induced ${space.network.name}${space.tag === undefined ? "" : `[${space.tag}]`}`;
+}
+
+/** Where the space comes from, for the central error: "(induced by G tag 1)", "(Euclidean R^784)". */
+export function spaceOrigin(space: Space): string {
+  if (space.kind === "Euclidean") return `(Euclidean ${formatShape(space.shape)})`;
+  return `(induced by ${space.network.name}${space.tag === undefined ? "" : ` tag ${space.tag}`})`;
+}
+
+export function describeSpace(space: Space): string {
+  const name = spaceName(space);
+  const origin = spaceOrigin(space);
+  return space.kind === "Euclidean" && !space.label ? name : `${name} ${origin}`;
+}
+
+export function mapSignature(domain: Space, codomain: Space): string {
+  return `${spaceName(domain)} -> ${spaceName(codomain)}`;
+}
+
+/** A short description of a type for messages: "map Noise -> Data", "vector of Data", "operator [4, 4]". */
+export function describeType(t: Type): string {
+  switch (t.kind) {
+    case "Space":
+      return `space ${spaceName(t.space)}`;
+    case "Network":
+      return `network ${t.id.name}`;
+    case "Operator": {
+      const r = t.rows.value;
+      const c = t.cols.value;
+      const shape = `[${r ?? "?"}, ${c ?? "?"}]`;
+      return `${t.timeConditioned ? "time-conditioned " : ""}operator ${shape}`;
+    }
+    case "Map":
+      return `${t.timeConditioned ? "time-conditioned " : ""}map ${mapSignature(t.domain, t.codomain)}`;
+    case "Vector":
+      return `vector of ${spaceName(t.space)}`;
+    case "Scalar":
+      return "scalar";
+    case "Svd":
+      return `svd factors of a map ${mapSignature(t.domain, t.codomain)}`;
+    case "Basis":
+      return `${t.count} singular vectors of ${spaceName(t.space)}`;
+    case "Values":
+      return `${t.count} singular values`;
+    case "Module":
+      return `module ${t.alias}`;
+    case "Dataset":
+      return `dataset ${t.source}`;
+    case "Entry":
+      return "entry point";
+    case "Train":
+      return `training run ${t.name}`;
+    case "Error":
+      return "<error>";
+  }
+}
+
+/** Locations that explain a space: where it was named and, for induced spaces, the network. */
+export function spaceLocations(space: Space): { location: Location; message: string }[] {
+  const out: { location: Location; message: string }[] = [];
+  if (space.label) out.push({ location: space.label.location, message: `${space.label.name} declared here` });
+  if (space.kind === "Induced") {
+    out.push({ location: space.network.location, message: `network ${space.network.name} declared here` });
+  }
+  return out;
+}

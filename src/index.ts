@@ -1,0 +1,47 @@
+// Linea's public API: parse a spec, check it (with its imports), render diagnostics.
+import type { Either } from "fp-ts/lib/Either.js";
+import type { Diagnostic } from "./ast/diagnostic.js";
+import { parse } from "./parser/index.js";
+import type { CheckedProgram } from "./compiler/checked.js";
+import { checkEither, checkWith, type CheckInput, type CheckOptions, type CheckOutcome } from "./compiler/check.js";
+
+export { parse, print } from "./parser/index.js";
+export type { ParseResult } from "./parser/index.js";
+export type { Diagnostic, RelatedInformation, SuggestedFix, FixEdit } from "./ast/diagnostic.js";
+export { Severity, hasErrors } from "./ast/diagnostic.js";
+export type * from "./ast/nodes.js";
+export type { Position, Range, Location, SourceFile } from "./ast/source.js";
+export type { CheckedProgram, CheckedModule, SymbolInfo, SymbolKind } from "./compiler/checked.js";
+export type { CheckInput, CheckOptions, CheckOutcome } from "./compiler/check.js";
+export type { FileHost } from "./compiler/host.js";
+export { memoryFileHost, nodeFileHost, findProjectRoot } from "./compiler/host.js";
+export type { Space, Type, NetworkId } from "./compiler/types.js";
+export { sameSpace, spaceDim, describeType } from "./compiler/types.js";
+export { checkCodes } from "./compiler/codes.js";
+export { syntaxCodes } from "./parser/index.js";
+export { renderDiagnostic, renderDiagnostics } from "./compiler/render.js";
+
+/**
+ * Checks an entry file (a path, read through `options.host`) or a text with its URI, and everything
+ * it imports. Left: all diagnostics (errors first). Right: the checked program, warnings included.
+ */
+export async function check(
+  input: CheckInput,
+  options: CheckOptions = {},
+): Promise<Either<readonly Diagnostic[], CheckedProgram>> {
+  return checkEither(parse, input, options);
+}
+
+/** The synchronous form, for tests and tools that have the text in hand. */
+export function checkText(
+  text: string,
+  uri: string,
+  options: CheckOptions = {},
+): Either<readonly Diagnostic[], CheckedProgram> {
+  return checkEither(parse, { uri, text }, options);
+}
+
+/** Every diagnostic (errors and warnings) and the checked program, without deciding success. */
+export function checkAll(input: CheckInput, options: CheckOptions = {}): CheckOutcome {
+  return checkWith(parse, input, options);
+}

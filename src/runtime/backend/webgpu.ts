@@ -1,0 +1,65 @@
+// WebGPU in Node through the `webgpu` package (Dawn). tfjs-backend-webgpu expects the browser globals
+// (GPUBufferUsage, navigator.gpu …), which the package exports; we install them once, then ask for an
+// adapter ourselves so that the user sees whether it is a real GPU or a software one (lavapipe/llvmpipe).
+
+import { BackendError } from "./errors.js";
+
+export interface AdapterInfo {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  /** Mesa's software rasterisers: correct, but slower than the wasm backend. */
+  readonly software: boolean;
+}
+
+interface GpuAdapterLike {
+  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+}
+interface GpuLike {
+  requestAdapter(options?: object): Promise<GpuAdapterLike | null>;
+}
+
+let installedGpu: GpuLike | undefined;
+
+async function installGlobals(): Promise<GpuLike> {
+  if (installedGpu !== undefined) return installedGpu;
+  let mod: { create: (flags: string[]) => GpuLike; globals: object };
+  try {
+    mod = (await import("webgpu")) as unknown as { create: (flags: string[]) => GpuLike; globals: object };
+  } catch (e) {
+    throw new BackendError(
+      "backend_not_installed",
+      "webgpu",
+      `the webgpu backend needs the npm package "webgpu" (Dawn for Node): ${(e as Error).message}`,
+    );
+  }
+  Object.assign(globalThis, mod.globals);
+  const gpu = mod.create([]);
+  // tfjs reads navigator.gpu; Node 20 has no navigator of its own.
+  Object.defineProperty(globalThis, "navigator", { value: { gpu }, configurable: true, writable: true });
+  installedGpu = gpu;
+  return gpu;
+}
+
+/** Installs the WebGPU globals and returns the adapter's description, or throws `no_adapter`. */
+export async function probeWebGpuAdapter(): Promise<AdapterInfo> {
+  const gpu = await installGlobals();
+  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+  if (adapter === null) {
+    throw new BackendError(
+      "no_adapter",
+      "webgpu",
+      "webgpu: no adapter found. Without a GPU, install Mesa's software Vulkan (mesa-vulkan-drivers, " +
+        "Mesa >= 25, e.g. from bookworm-backports) or use --backend wasm.",
+    );
+  }
+  const info = adapter.info ?? {};
+  const vendor = info.vendor ?? "";
+  const architecture = info.architecture ?? "";
+  const device = info.device ?? "";
+  const description = info.description ?? "";
+  const text = `${vendor} ${architecture} ${device} ${description}`.toLowerCase();
+  const software = /llvmpipe|lavapipe|swiftshader|software/.test(text);
+  return { vendor, architecture, device, description, software };
+}

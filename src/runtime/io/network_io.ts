@@ -1,0 +1,116 @@
+// Saving and loading a network's parameters and state as safetensors. Names are the network's own
+// ("blocks.3.f.layers.0.weight"); Linear weights are written [out, in] (PyTorch's layout) and transposed
+// back to [in, out] on load, so a PyTorch state_dict of the same architecture loads after renaming
+// only (docs/runtime.md). Loading checks every tensor before assigning any: on error the network is
+// unchanged.
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { Block } from "../network/block.js";
+import { FormatError } from "./errors.js";
+import type { HostTensor } from "./host_tensor.js";
+import { loadSafetensors, saveSafetensors } from "./safetensors.js";
+
+export const NETWORK_FORMAT = "linea-network";
+export const NETWORK_FORMAT_VERSION = "1";
+
+function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j];
+  return out;
+}
+
+function fileShape(shape: readonly number[], transposed: boolean): number[] {
+  return transposed ? [shape[1], shape[0]] : [...shape];
+}
+
+/** The tensors a network writes, keyed by name (parameters F32, state I32). */
+export async function networkTensors(net: Block): Promise<Map<string, HostTensor>> {
+  const out = new Map<string, HostTensor>();
+  for (const [name, p] of net.parameters()) {
+    const values = (await p.variable.data()) as Float32Array;
+    const shape: number[] = [...p.variable.shape];
+    const data = p.transposedInFile ? transpose2d(values, shape[0], shape[1]) : Float32Array.from(values);
+    out.set(name, { dtype: "F32", shape: fileShape(shape, p.transposedInFile), data });
+  }
+  for (const [name, s] of net.state()) out.set(name, { dtype: "I32", shape: [...s.shape], data: s.values.slice() });
+  return out;
+}
+
+export async function saveNetwork(net: Block, file: string, metadata: Record<string, string> = {}): Promise<void> {
+  const tensors = await networkTensors(net);
+  await saveSafetensors(file, tensors, { ...metadata, format: NETWORK_FORMAT, format_version: NETWORK_FORMAT_VERSION });
+}
+
+export interface LoadOptions {
+  /** Maps a name in the file to the network's name (e.g. from a PyTorch state_dict); undefined drops it. */
+  readonly rename?: (fileName: string) => string | undefined;
+}
+
+function int32State(t: HostTensor, name: string, file: string): Int32Array {
+  if (t.dtype === "I32") return t.data;
+  if (t.dtype === "I64") {
+    // PyTorch buffers are int64 by default; the values here are small indices, flags and signs.
+    const out = new Int32Array(t.data.length);
+    t.data.forEach((v, i) => {
+      if (v > 2147483647n || v < -2147483648n) throw new FormatError("bad_value", `value ${v} out of int32 range`, { file, tensor: name });
+      out[i] = Number(v);
+    });
+    return out;
+  }
+  throw new FormatError("dtype_mismatch", `expected I32 (or I64), got ${t.dtype}`, { file, tensor: name });
+}
+
+export async function loadNetwork(net: Block, file: string, options: LoadOptions = {}): Promise<Readonly<Record<string, string>>> {
+  const { tensors: raw, metadata } = await loadSafetensors(file);
+  const tensors = new Map<string, HostTensor>();
+  for (const [name, t] of raw) {
+    const target = options.rename === undefined ? name : options.rename(name);
+    if (target !== undefined) tensors.set(target, t);
+  }
+  const params = net.parameters();
+  const state = net.state();
+  const missing = [...params.keys(), ...state.keys()].filter((n) => !tensors.has(n));
+  if (missing.length > 0) {
+    throw new FormatError("missing_tensor", `the file lacks ${missing.length} tensor(s) the network needs: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ", …" : ""}`, { file, tensor: missing[0] });
+  }
+  const unexpected = [...tensors.keys()].filter((n) => !params.has(n) && !state.has(n));
+  if (unexpected.length > 0) {
+    throw new FormatError("unexpected_tensor", `the network has no tensor(s) ${unexpected.slice(0, 8).join(", ")} (renaming or architecture mismatch)`, { file, tensor: unexpected[0] });
+  }
+  const fileTensor = (name: string): HostTensor => {
+    const t = tensors.get(name);
+    if (t === undefined) throw new FormatError("missing_tensor", "the file lacks this tensor", { file, tensor: name });
+    return t;
+  };
+  const assignments: [tf.Variable, Float32Array, number[]][] = [];
+  for (const [name, p] of params) {
+    const t = fileTensor(name);
+    const want = fileShape(p.variable.shape, p.transposedInFile);
+    if (t.dtype !== "F32") throw new FormatError("dtype_mismatch", `expected F32, got ${t.dtype}`, { file, tensor: name });
+    if (t.shape.join(",") !== want.join(",")) {
+      throw new FormatError("shape_mismatch", `expected [${want.join(", ")}], got [${t.shape.join(", ")}]`, { file, tensor: name });
+    }
+    const data = p.transposedInFile ? transpose2d(t.data, want[0], want[1]) : t.data;
+    assignments.push([p.variable, data, p.variable.shape]);
+  }
+  const states: [string, Int32Array][] = [];
+  for (const [name, s] of state) {
+    const t = fileTensor(name);
+    if (t.shape.join(",") !== s.shape.join(",")) {
+      throw new FormatError("shape_mismatch", `expected [${s.shape.join(", ")}], got [${t.shape.join(", ")}]`, { file, tensor: name });
+    }
+    states.push([name, int32State(t, name, file)]);
+  }
+  // State first: it validates values (permutations, flags) and may still refuse.
+  const before = [...state].map(([n, s]) => [n, s.values] as const);
+  for (const [name, values] of states) {
+    try {
+      net.setState(name, values);
+    } catch (e) {
+      for (const [n, v] of before) net.setState(n, v);
+      throw new FormatError("bad_value", (e as Error).message, { file, tensor: name });
+    }
+  }
+  for (const [v, data, shape] of assignments) tf.tidy(() => v.assign(tf.tensor(data, shape, "float32")));
+  return metadata;
+}

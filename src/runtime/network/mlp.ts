@@ -1,0 +1,115 @@
+// The coupling conditioner: an MLP from one half of the features (plus the tag) to the other half's
+// shift (and raw log-scale). Weights are held [in, out] (see Parameter.transposedInFile). The tag
+// enters as one extra input feature; it is kept as its own weight row "tag.weight" so that the
+// matmul on the data stays a plain [batch, in] × [in, hidden] product.
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { Parameter } from "./block.js";
+import { NetworkError } from "./errors.js";
+import { Rng } from "./random.js";
+
+export const ACTIVATIONS = ["relu", "tanh", "gelu", "silu", "leaky_relu"] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** Lipschitz constant of each activation (for error bounds in tests and diagnostics). */
+export const ACTIVATION_LIPSCHITZ: Readonly<Record<Activation, number>> = {
+  relu: 1,
+  tanh: 1,
+  leaky_relu: 1,
+  gelu: 1.13, // max of d/dx x·Φ(x)
+  silu: 1.1, // max of d/dx x·σ(x)
+};
+
+export interface MlpConfig {
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly hidden: number;
+  /** Number of hidden layers; depth 0 is a single linear map. */
+  readonly depth: number;
+  readonly activation: Activation;
+  readonly tagged: boolean;
+  /** Scale of the last layer's initial weights: 0 starts the coupling at the identity (Glow). */
+  readonly outputGain: number;
+}
+
+function activate(x: tf.Tensor2D, act: Activation): tf.Tensor2D {
+  switch (act) {
+    case "relu":
+      return tf.relu(x);
+    case "tanh":
+      return tf.tanh(x);
+    case "leaky_relu":
+      return tf.leakyRelu(x, 0.01); // PyTorch's default slope (tfjs's default is 0.2)
+    case "gelu":
+      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))); // exact, as torch.nn.GELU
+    case "silu":
+      return tf.mul(x, tf.sigmoid(x));
+  }
+}
+
+export class Mlp {
+  readonly config: MlpConfig;
+  private readonly weights: tf.Variable[] = [];
+  private readonly biases: tf.Variable[] = [];
+  private readonly tagWeight: tf.Variable | undefined;
+
+  constructor(config: MlpConfig, rng: Rng) {
+    if (!Number.isInteger(config.hidden) || config.hidden < 1) {
+      throw new NetworkError("bad_spec", "", `hidden must be a positive integer, got ${config.hidden}`);
+    }
+    if (!Number.isInteger(config.depth) || config.depth < 0) {
+      throw new NetworkError("bad_spec", "", `depth must be a non-negative integer, got ${config.depth}`);
+    }
+    this.config = config;
+    const widths = [config.inputs, ...Array<number>(config.depth).fill(config.hidden), config.outputs];
+    for (let k = 0; k + 1 < widths.length; k++) {
+      const fanIn = widths[k] + (k === 0 && config.tagged ? 1 : 0);
+      const fanOut = widths[k + 1];
+      const last = k + 2 === widths.length;
+      const limit = Math.sqrt(6 / (fanIn + fanOut)) * (last ? config.outputGain : 1); // Glorot uniform
+      this.weights.push(tf.variable(tf.tensor2d(rng.uniformArray(widths[k] * fanOut, -limit, limit), [widths[k], fanOut])));
+      this.biases.push(tf.variable(tf.zeros([fanOut])));
+      if (k === 0 && config.tagged) {
+        this.tagWeight = tf.variable(tf.tensor2d(rng.uniformArray(fanOut, -limit, limit), [1, fanOut]));
+      }
+    }
+  }
+
+  apply(x: tf.Tensor2D, tag: number | undefined): tf.Tensor2D {
+    return tf.tidy(() => {
+      let h = x;
+      const n = this.weights.length;
+      for (let k = 0; k < n; k++) {
+        let bias: tf.Tensor = this.biases[k];
+        // tag·w_tag folded into the first bias: the same as a tag column appended to the input.
+        if (k === 0 && this.tagWeight !== undefined && tag !== undefined && tag !== 0) {
+          bias = tf.add(bias, tf.mul(tf.reshape(this.tagWeight, [-1]), tag));
+        }
+        const last = k === n - 1;
+        const act = this.config.activation;
+        if (!last && act === "relu") {
+          h = tf.fused.matMul({ a: h, b: this.weights[k] as tf.Tensor2D, bias, activation: "relu" }) as tf.Tensor2D;
+        } else {
+          h = tf.fused.matMul({ a: h, b: this.weights[k] as tf.Tensor2D, bias }) as tf.Tensor2D;
+          if (!last) h = activate(h, act);
+        }
+      }
+      return h;
+    });
+  }
+
+  parameters(prefix: string): Map<string, Parameter> {
+    const out = new Map<string, Parameter>();
+    this.weights.forEach((w, k) => {
+      out.set(`${prefix}layers.${k}.weight`, { variable: w, transposedInFile: true });
+      out.set(`${prefix}layers.${k}.bias`, { variable: this.biases[k], transposedInFile: false });
+    });
+    if (this.tagWeight !== undefined) out.set(`${prefix}tag.weight`, { variable: this.tagWeight, transposedInFile: true });
+    return out;
+  }
+
+  dispose(): void {
+    for (const v of [...this.weights, ...this.biases]) v.dispose();
+    this.tagWeight?.dispose();
+  }
+}

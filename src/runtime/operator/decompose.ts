@@ -1,0 +1,218 @@
+// Pseudo-inverse and SVD. Exact from the factors where the structure gives them; otherwise the dense
+// float64 routines of ../linalg on the materialised matrix, with the relative cut-off
+// σ_max·max(m, n)·ε and the numerical rank reported.
+import { OperatorError } from "./errors.js";
+import {
+  FLOAT64_EPS,
+  columns,
+  densePinv,
+  denseSvd,
+  identityMatrix,
+  matmul,
+  matrix,
+  scaleColumns,
+  scaleMatrix,
+  thinQr,
+  transposeMatrix,
+  transposeTimes,
+  type Matrix,
+} from "./host.js";
+import { materialise } from "./hostApply.js";
+import { needsTime, shapeOf, type LinearOperator, type SvdFactored } from "./kinds.js";
+import { transpose } from "./transpose.js";
+
+export type DecompositionMethod = "structured" | "dense";
+
+export interface SvdResult {
+  /** rows×k, orthonormal columns. */
+  readonly u: Matrix;
+  /** k singular values, descending, ≥ 0. */
+  readonly s: Float64Array;
+  /** cols×k, orthonormal columns: A = u·diag(s)·vᵀ. */
+  readonly v: Matrix;
+  /** Number of singular values above the cut-off. */
+  readonly rank: number;
+  /** σ_max·max(m, n)·ε. */
+  readonly cutoff: number;
+  readonly method: DecompositionMethod;
+}
+
+export interface PinvResult {
+  readonly operator: LinearOperator;
+  readonly rank: number;
+  readonly cutoff: number;
+  readonly method: DecompositionMethod;
+}
+
+function relativeCutoff(sigmaMax: number, rows: number, cols: number): number {
+  return sigmaMax * Math.max(rows, cols) * FLOAT64_EPS;
+}
+
+function rankAbove(s: Float64Array, cutoff: number): number {
+  let rank = 0;
+  for (const x of s) if (x > cutoff) rank++;
+  return rank;
+}
+
+function requireTimeFree(what: string, op: LinearOperator): void {
+  if (needsTime(op)) throw new OperatorError("LIN-RT-OP-TIME-REQUIRED", `${what}: ${shapeOf(op)} needs a time: use at(op, t) first`);
+}
+
+/** Orders the triplets of U·diag(s)·Vᵀ by |s| descending and moves signs into U. */
+function normalised(u: Matrix, s: ArrayLike<number>, v: Matrix, method: DecompositionMethod, rows: number, cols: number): SvdResult {
+  const order = Array.from({ length: s.length }, (_, i) => i).sort((i, j) => Math.abs(s[j]) - Math.abs(s[i]));
+  const k = order.length;
+  const uOut = matrix(u.rows, k);
+  const vOut = matrix(v.rows, k);
+  const sOut = new Float64Array(k);
+  order.forEach((src, dst) => {
+    const sign = s[src] < 0 ? -1 : 1;
+    sOut[dst] = Math.abs(s[src]);
+    for (let i = 0; i < u.rows; i++) uOut.data[i * k + dst] = sign * u.data[i * u.cols + src];
+    for (let i = 0; i < v.rows; i++) vOut.data[i * k + dst] = v.data[i * v.cols + src];
+  });
+  const cutoff = relativeCutoff(sOut[0] ?? 0, rows, cols);
+  return { u: uOut, s: sOut, v: vOut, rank: rankAbove(sOut, cutoff), cutoff, method };
+}
+
+/** U·Vᵀ = (Q_u R_u)(Q_v R_v)ᵀ = Q_u·(R_u R_vᵀ)·Q_vᵀ; an SVD W·Σ·Zᵀ of the small core gives (Q_u W)·Σ·(Q_v Z)ᵀ. */
+function lowRankSvd(u: Matrix, v: Matrix, rows: number, cols: number): SvdResult {
+  if (u.cols === 0) return { u: matrix(rows, 0), s: new Float64Array(0), v: matrix(cols, 0), rank: 0, cutoff: 0, method: "structured" };
+  const qu = thinQr(u);
+  const qv = thinQr(v);
+  const core = denseSvd(matmul(qu.r, transposeMatrix(qv.r)));
+  return normalised(matmul(qu.q, core.u), core.s, matmul(qv.q, core.v), "structured", rows, cols);
+}
+
+function denseSvdResult(op: LinearOperator): SvdResult {
+  const { u, s, v } = denseSvd(materialise(op));
+  return normalised(u, s, v, "dense", op.rows, op.cols);
+}
+
+export function svd(op: LinearOperator): SvdResult {
+  requireTimeFree("svd", op);
+  const { rows, cols } = op;
+  switch (op.kind) {
+    case "identity":
+      return normalised(identityMatrix(rows), new Float64Array(rows).fill(1), identityMatrix(cols), "structured", rows, cols);
+    case "scaled_identity":
+      return normalised(identityMatrix(rows), new Float64Array(rows).fill(op.scale), identityMatrix(cols), "structured", rows, cols);
+    case "diagonal":
+      return normalised(identityMatrix(rows), op.diag, identityMatrix(cols), "structured", rows, cols);
+    case "orthogonal":
+      return normalised(materialise(op), new Float64Array(rows).fill(1), identityMatrix(cols), "structured", rows, cols);
+    case "projector":
+      return normalised(op.q, new Float64Array(op.q.cols).fill(1), op.q, "structured", rows, cols);
+    case "svd_factored":
+      return normalised(op.u, op.s, op.v, "structured", rows, cols);
+    case "lowrank":
+      return lowRankSvd(op.u, op.v, rows, cols);
+    default:
+      return denseSvdResult(op);
+  }
+}
+
+/** Σ⁺ over the kept triplets: V·diag(1/s)·Uᵀ for s above the cut-off. */
+function pinvFromSvd(result: SvdResult, rows: number, cols: number): PinvResult {
+  const keep = result.rank;
+  const operator: SvdFactored = {
+    kind: "svd_factored",
+    rows: cols,
+    cols: rows,
+    u: columns(result.v, 0, keep),
+    s: result.s.slice(0, keep).map((x) => 1 / x),
+    v: columns(result.u, 0, keep),
+  };
+  return { operator, rank: keep, cutoff: result.cutoff, method: result.method };
+}
+
+function densePinvResult(op: LinearOperator): PinvResult {
+  const { pinv, rank, cutoff } = densePinv(materialise(op));
+  return { operator: { kind: "dense", rows: pinv.rows, cols: pinv.cols, matrix: pinv }, rank, cutoff, method: "dense" };
+}
+
+/** Woodbury applies while the r×r core is this well conditioned: it then loses at most half the digits. */
+const WOODBURY_CONDITION_LIMIT = 1 / Math.sqrt(FLOAT64_EPS);
+
+export function pinv(op: LinearOperator): PinvResult {
+  requireTimeFree("pinv", op);
+  const { rows, cols } = op;
+  switch (op.kind) {
+    case "identity":
+      return { operator: op, rank: rows, cutoff: relativeCutoff(1, rows, cols), method: "structured" };
+    case "scaled_identity": {
+      const cutoff = relativeCutoff(Math.abs(op.scale), rows, cols);
+      const invertible = op.scale !== 0;
+      return { operator: { ...op, scale: invertible ? 1 / op.scale : 0 }, rank: invertible ? rows : 0, cutoff, method: "structured" };
+    }
+    case "diagonal": {
+      const cutoff = relativeCutoff(op.diag.reduce((m, d) => Math.max(m, Math.abs(d)), 0), rows, cols);
+      const diag = op.diag.map((d) => (Math.abs(d) > cutoff ? 1 / d : 0));
+      return { operator: { ...op, diag }, rank: rankAbove(op.diag.map(Math.abs), cutoff), cutoff, method: "structured" };
+    }
+    case "orthogonal":
+      return { operator: transpose(op), rank: rows, cutoff: relativeCutoff(1, rows, cols), method: "structured" };
+    case "projector":
+      return { operator: op, rank: op.q.cols, cutoff: relativeCutoff(1, rows, cols), method: "structured" };
+    case "svd_factored":
+    case "lowrank":
+      return pinvFromSvd(svd(op), rows, cols);
+    case "identity_plus_lowrank": {
+      if (op.alpha === 0) return pinvFromSvd(lowRankSvd(op.u, op.v, rows, cols), rows, cols);
+      // Woodbury: (αI + UVᵀ)⁻¹ = (1/α)·(I − U·S⁻¹·Vᵀ) with S = αI_r + VᵀU, since
+      // (αI + UVᵀ)(I − US⁻¹Vᵀ)/α = I + U·[I − (αI + VᵀU)S⁻¹]·Vᵀ/α = I.
+      const r = op.u.cols;
+      const core = transposeTimes(op.v, op.u);
+      for (let i = 0; i < r; i++) core.data[i * r + i] += op.alpha;
+      const inverse = r === 0 ? undefined : densePinv(core);
+      if (inverse === undefined || (inverse.rank === r && inverse.condition <= WOODBURY_CONDITION_LIMIT)) {
+        const u = inverse === undefined ? op.u : scaleMatrix(-1 / op.alpha, matmul(op.u, inverse.pinv));
+        const operator: LinearOperator = { kind: "identity_plus_lowrank", rows, cols, alpha: 1 / op.alpha, u, v: op.v };
+        return { operator, rank: rows, cutoff: 0, method: "structured" };
+      }
+      return densePinvResult(op);
+    }
+    case "scaled": {
+      if (op.scale === 0) return { operator: { kind: "scaled", rows: cols, cols: rows, scale: 0, inner: transpose(op.inner) }, rank: 0, cutoff: 0, method: "structured" };
+      // (cA)⁺ = A⁺/c
+      const inner = pinv(op.inner);
+      return { ...inner, operator: { kind: "scaled", rows: cols, cols: rows, scale: 1 / op.scale, inner: inner.operator } };
+    }
+    case "product": {
+      // (Q₁⋯Q_m)⁺ = Q_m⁺⋯Q₁⁺ holds when every factor is orthogonal or a non-zero multiple of I
+      // (unitarily invariant factors); in general it does not, and the dense path runs.
+      const invertible = (f: LinearOperator): boolean =>
+        f.kind === "orthogonal" || f.kind === "identity" || (f.kind === "scaled_identity" && f.scale !== 0);
+      if (!op.factors.every(invertible)) return densePinvResult(op);
+      const factors = op.factors.map((f) => pinv(f).operator).reverse();
+      return { operator: { kind: "product", rows: cols, cols: rows, factors }, rank: rows, cutoff: relativeCutoff(1, rows, cols), method: "structured" };
+    }
+    case "transposed": {
+      // (Aᵀ)⁺ = (A⁺)ᵀ
+      const inner = pinv(op.inner);
+      return { ...inner, operator: transpose(inner.operator) };
+    }
+    default:
+      return densePinvResult(op);
+  }
+}
+
+
+/**
+ * Re-factors the low-rank part of a lowrank / svd_factored / identity_plus_lowrank operator to its
+ * numerical rank (the SVD of U·Vᵀ from thin QRs, dropping singular values at or below the relative
+ * cut-off). Products and sums concatenate factors, so ranks only grow (r₁ + r₂); compressing caps
+ * them at the true rank, at most min(rows, cols). Other kinds are returned unchanged.
+ */
+export function compress(op: LinearOperator): LinearOperator {
+  if (op.kind !== "lowrank" && op.kind !== "identity_plus_lowrank" && op.kind !== "svd_factored") return op;
+  const { rows, cols } = op;
+  const u = op.kind === "svd_factored" ? scaleColumns(op.u, op.s) : op.u;
+  const result = lowRankSvd(u, op.v, rows, cols);
+  const keep = result.rank;
+  const left = scaleColumns(columns(result.u, 0, keep), result.s.subarray(0, keep));
+  const right = columns(result.v, 0, keep);
+  if (op.kind === "identity_plus_lowrank") return { ...op, u: left, v: right };
+  return { kind: "lowrank", rows, cols, u: left, v: right };
+}
+

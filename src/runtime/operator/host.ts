@@ -1,0 +1,122 @@
+// Float64 host helpers the operator algebra needs around the dense routines of ../linalg: column
+// slicing and concatenation, row/column scaling, and thin wrappers that pin down the shapes the
+// algebra relies on (thin QR, descending SVD). The dense kernels themselves (matmul, QR, SVD, pinv,
+// solve) come from ../linalg; only the O(size) bookkeeping lives here.
+import * as linalg from "../linalg/index.js";
+import { identityMatrix, matrix, type Matrix } from "../linalg/matrix.js";
+
+export { identityMatrix, matrix, type Matrix };
+
+export const matmul = (a: Matrix, b: Matrix): Matrix => linalg.matmul(a, b);
+export const transposeMatrix = (a: Matrix): Matrix => linalg.transpose(a);
+
+export const addMatrices = (a: Matrix, b: Matrix): Matrix => linalg.add(a, b);
+
+export const scaleMatrix = (c: number, a: Matrix): Matrix => linalg.scale(a, c);
+
+/** α·a + b, the pattern the low-rank product rules need. */
+export const axpy = (alpha: number, a: Matrix, b: Matrix): Matrix => linalg.add(linalg.scale(a, alpha), b);
+
+/**
+ * aᵀ·b for tall a (m×p) and b (m×q), without forming aᵀ: the low-rank rules need many such small
+ * Gram-type products (VᵀX, VᵀM) of tall factors, where copying a transposed factor costs more than
+ * the product itself.
+ */
+export function transposeTimes(a: Matrix, b: Matrix): Matrix {
+  if (a.rows !== b.rows) {
+    throw new RangeError(`transposeTimes: [${a.rows}, ${a.cols}]ᵀ·[${b.rows}, ${b.cols}] needs equal row counts`);
+  }
+  const p = a.cols;
+  const q = b.cols;
+  const out = matrix(p, q);
+  for (let i = 0; i < a.rows; i++) {
+    const ai = i * p;
+    const bi = i * q;
+    for (let j = 0; j < p; j++) {
+      const aij = a.data[ai + j];
+      if (aij === 0) continue;
+      const oj = j * q;
+      for (let k = 0; k < q; k++) out.data[oj + k] += aij * b.data[bi + k];
+    }
+  }
+  return out;
+}
+
+/** [a | b]: the columns of a followed by the columns of b. */
+export function concatColumns(a: Matrix, b: Matrix): Matrix {
+  const out = matrix(a.rows, a.cols + b.cols);
+  for (let i = 0; i < a.rows; i++) {
+    out.data.set(a.data.subarray(i * a.cols, (i + 1) * a.cols), i * out.cols);
+    out.data.set(b.data.subarray(i * b.cols, (i + 1) * b.cols), i * out.cols + a.cols);
+  }
+  return out;
+}
+
+/** The rows of a followed by the rows of b. */
+export function concatRows(a: Matrix, b: Matrix): Matrix {
+  const out = matrix(a.rows + b.rows, a.cols);
+  out.data.set(a.data, 0);
+  out.data.set(b.data, a.data.length);
+  return out;
+}
+
+/** Columns [start, end) of a. */
+export function columns(a: Matrix, start: number, end: number): Matrix {
+  const out = matrix(a.rows, end - start);
+  for (let i = 0; i < a.rows; i++) {
+    out.data.set(a.data.subarray(i * a.cols + start, i * a.cols + end), i * out.cols);
+  }
+  return out;
+}
+
+/** Row i of a as a fresh array. */
+export function row(a: Matrix, i: number): Float64Array {
+  return a.data.slice(i * a.cols, (i + 1) * a.cols);
+}
+
+/** diag(d)·a. */
+export function scaleRows(d: ArrayLike<number>, a: Matrix): Matrix {
+  const out = matrix(a.rows, a.cols);
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < a.cols; j++) out.data[i * a.cols + j] = d[i] * a.data[i * a.cols + j];
+  }
+  return out;
+}
+
+/** a·diag(d). */
+export function scaleColumns(a: Matrix, d: ArrayLike<number>): Matrix {
+  const out = matrix(a.rows, a.cols);
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < a.cols; j++) out.data[i * a.cols + j] = a.data[i * a.cols + j] * d[j];
+  }
+  return out;
+}
+
+export function diagonalMatrix(d: ArrayLike<number>): Matrix {
+  const out = matrix(d.length, d.length);
+  for (let i = 0; i < d.length; i++) out.data[i * d.length + i] = d[i];
+  return out;
+}
+
+/** Thin (economy) QR: q is m×k with orthonormal columns and r is k×n upper trapezoidal, k = min(m, n). */
+export const thinQr = (a: Matrix): { q: Matrix; r: Matrix } => linalg.qr(a);
+
+/** Dense SVD with singular values in descending order: a = u·diag(s)·vᵀ, k = min(m, n). */
+export function denseSvd(a: Matrix): { u: Matrix; s: Float64Array; v: Matrix } {
+  const { u, s, v } = linalg.svd(a);
+  return { u, s, v };
+}
+
+/** Dense Moore–Penrose pseudo-inverse with linalg's relative cut-off σ_max·max(m, n)·ε. */
+export function densePinv(a: Matrix): { pinv: Matrix; rank: number; cutoff: number; condition: number } {
+  const { pinv, rank, cutoff, condition } = linalg.pinv(a);
+  return { pinv, rank, cutoff, condition };
+}
+
+/** Solves a·x = b for square invertible a. */
+export const solve = (a: Matrix, b: Matrix): Matrix => linalg.solve(a, b);
+
+export const frobenius = (a: Matrix): number => linalg.frobeniusNorm(a);
+
+/** Machine epsilon of float64 (2⁻⁵²), the ε in the relative pseudo-inverse cut-off. */
+export const FLOAT64_EPS = linalg.FLOAT64_EPS;

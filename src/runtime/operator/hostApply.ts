@@ -1,0 +1,100 @@
+// Float64 application A·M on the host, factor by factor (never forming A unless A is dense). This is
+// what the structured rules use to build new factors exactly (e.g. Bᵀ·V in (U·Vᵀ)·B = U·(Bᵀ·V)ᵀ), and
+// materialise() is A·I.
+import { OperatorError } from "./errors.js";
+import {
+  addMatrices,
+  identityMatrix,
+  matmul,
+  matrix,
+  scaleColumns,
+  scaleMatrix,
+  scaleRows,
+  transposeMatrix,
+  transposeTimes,
+  type Matrix,
+} from "./host.js";
+import { shapeOf, type LinearOperator } from "./kinds.js";
+import { transpose } from "./transpose.js";
+
+/** (H₁⋯H_k)·M for unit reflector rows, applying H_k first; `reverse` gives (H_k⋯H₁)·M. */
+function householderTimes(vectors: Matrix, m: Matrix, reverse: boolean): Matrix {
+  const out = matrix(m.rows, m.cols, m.data);
+  const n = vectors.cols;
+  const k = vectors.rows;
+  const w = new Float64Array(m.cols);
+  for (let step = 0; step < k; step++) {
+    const i = reverse ? step : k - 1 - step;
+    const v = vectors.data.subarray(i * n, (i + 1) * n);
+    // H·M = M − 2·v·(vᵀ·M)
+    w.fill(0);
+    for (let r = 0; r < n; r++) {
+      const vr = v[r];
+      if (vr === 0) continue;
+      for (let c = 0; c < m.cols; c++) w[c] += vr * out.data[r * m.cols + c];
+    }
+    for (let r = 0; r < n; r++) {
+      const vr = 2 * v[r];
+      if (vr === 0) continue;
+      for (let c = 0; c < m.cols; c++) out.data[r * m.cols + c] -= vr * w[c];
+    }
+  }
+  return out;
+}
+
+/** A·M in float64, M of shape [A.cols, k]. */
+export function multiplyHost(op: LinearOperator, m: Matrix): Matrix {
+  if (m.rows !== op.cols) {
+    throw new OperatorError("LIN-RT-OP-SHAPE", `${shapeOf(op)} cannot multiply a ${m.rows}×${m.cols} matrix`);
+  }
+  switch (op.kind) {
+    case "dense":
+      return matmul(op.matrix, m);
+    case "diagonal":
+      return scaleRows(op.diag, m);
+    case "identity":
+      return matrix(m.rows, m.cols, m.data);
+    case "scaled_identity":
+      return scaleMatrix(op.scale, m);
+    case "lowrank":
+      return matmul(op.u, transposeTimes(op.v, m));
+    case "identity_plus_lowrank":
+      return addMatrices(scaleMatrix(op.alpha, m), matmul(op.u, transposeTimes(op.v, m)));
+    case "orthogonal":
+      return op.form.type === "householder" ? householderTimes(op.form.vectors, m, false) : matmul(op.form.q, m);
+    case "svd_factored":
+      return matmul(op.u, scaleRows(op.s, transposeTimes(op.v, m)));
+    case "projector":
+      return matmul(op.q, transposeTimes(op.q, m));
+    case "time_conditioned":
+      throw new OperatorError("LIN-RT-OP-TIME-REQUIRED", `${shapeOf(op)} needs a time: evaluate at(op, t) first`);
+    case "product": {
+      let out = m;
+      for (let i = op.factors.length - 1; i >= 0; i--) out = multiplyHost(op.factors[i], out);
+      return out;
+    }
+    case "sum": {
+      let out = multiplyHost(op.terms[0], m);
+      for (let i = 1; i < op.terms.length; i++) out = addMatrices(out, multiplyHost(op.terms[i], m));
+      return out;
+    }
+    case "scaled":
+      return scaleMatrix(op.scale, multiplyHost(op.inner, m));
+    case "transposed":
+      return multiplyHost(transpose(op.inner), m);
+  }
+}
+
+/** The dense float64 matrix of op. */
+export function materialise(op: LinearOperator): Matrix {
+  switch (op.kind) {
+    case "dense":
+      return op.matrix;
+    case "lowrank":
+      return matmul(op.u, transposeMatrix(op.v));
+    case "svd_factored":
+      return matmul(scaleColumns(op.u, op.s), transposeMatrix(op.v));
+    default:
+      return multiplyHost(op, identityMatrix(op.cols));
+  }
+}

@@ -1,0 +1,14 @@
+// Structured linear operators: kinds, batched application on tfjs, and exact structured algebra in
+// float64. See docs/operators.md.
+export { OperatorError, type OperatorErrorCode } from "./errors.js";
+export * from "./kinds.js";
+export { apply, applyTranspose, toTensor } from "./apply.js";
+export { materialise, multiplyHost } from "./hostApply.js";
+export { transpose, scale, sum, difference, product, power } from "./algebra.js";
+export { pinv, svd, compress, type PinvResult, type SvdResult, type DecompositionMethod } from "./decompose.js";
+export { at } from "./at.js";
+export { timeConditioned, randomTimeConditioned, sinusoidalEmbedding, gelu, erf, type TimeConditionedShape } from "./timeConditioned.js";
+export * from "./init.js";
+export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
+export { releaseTensors } from "./tensors.js";
+export { seededRandom, type Random } from "./random.js";

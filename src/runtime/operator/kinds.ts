@@ -1,0 +1,344 @@
+// The operator kinds, as a discriminated union of immutable records. Every algebraic rule is a
+// function that switches on `kind` (see algebra.ts, decompose.ts): with a closed set of kinds a
+// switch gives exhaustive, pairwise dispatch (product(lowrank, identity_plus_lowrank), …) that a
+// class hierarchy with single dispatch would scatter over many methods. Parameters are float64 host
+// matrices: exact structured algebra (products of factors, Woodbury, small SVDs) runs in float64,
+// and apply() uploads float32 copies to the tfjs backend once (tensors.ts).
+//
+// Convention: an operator A has shape [rows, cols] = [out, in] and acts on column vectors, y = A·x.
+// apply() takes row-vector batches X of shape [b, cols] and returns X·Aᵀ, shape [b, rows].
+import { OperatorError } from "./errors.js";
+import { FLOAT64_EPS, frobenius, matmul, matrix, solve, thinQr, transposeMatrix, type Matrix } from "./host.js";
+
+/** A plain dense matrix, parameter "weight" [rows, cols]. */
+export interface Dense {
+  readonly kind: "dense";
+  readonly rows: number;
+  readonly cols: number;
+  readonly matrix: Matrix;
+}
+
+/** diag(d), square. */
+export interface Diagonal {
+  readonly kind: "diagonal";
+  readonly rows: number;
+  readonly cols: number;
+  readonly diag: Float64Array;
+}
+
+export interface Identity {
+  readonly kind: "identity";
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** c·I, square. */
+export interface ScaledIdentity {
+  readonly kind: "scaled_identity";
+  readonly rows: number;
+  readonly cols: number;
+  readonly scale: number;
+}
+
+/** U·Vᵀ with U: rows×r and V: cols×r. */
+export interface LowRank {
+  readonly kind: "lowrank";
+  readonly rows: number;
+  readonly cols: number;
+  readonly u: Matrix;
+  readonly v: Matrix;
+}
+
+/** α·I + U·Vᵀ, square, U and V: n×r. */
+export interface IdentityPlusLowRank {
+  readonly kind: "identity_plus_lowrank";
+  readonly rows: number;
+  readonly cols: number;
+  readonly alpha: number;
+  readonly u: Matrix;
+  readonly v: Matrix;
+}
+
+/**
+ * Q = H₁·H₂·…·H_k with Householder reflectors H_i = I − 2·v_i·v_iᵀ (v_i unit rows of `vectors`).
+ * Applied in compact WY form (householder.ts); never materialised to apply.
+ */
+export interface HouseholderForm {
+  readonly type: "householder";
+  readonly vectors: Matrix;
+}
+
+/**
+ * Q = (I − S)⁻¹(I + S) with S = W − Wᵀ skew-symmetric (the Cayley transform). tfjs has no solve, so
+ * Q is computed once in float64 when the operator is built and applied as a dense matrix.
+ */
+export interface CayleyForm {
+  readonly type: "cayley";
+  readonly weight: Matrix;
+  readonly q: Matrix;
+}
+
+export interface Orthogonal {
+  readonly kind: "orthogonal";
+  readonly rows: number;
+  readonly cols: number;
+  readonly form: HouseholderForm | CayleyForm;
+}
+
+/** U·diag(s)·Vᵀ with U: rows×r, V: cols×r orthonormal columns; s any real (svd() normalises signs). */
+export interface SvdFactored {
+  readonly kind: "svd_factored";
+  readonly rows: number;
+  readonly cols: number;
+  readonly u: Matrix;
+  readonly s: Float64Array;
+  readonly v: Matrix;
+}
+
+/** Q·Qᵀ with Q the thin-QR orthonormal basis of a free n×r `basis`. */
+export interface Projector {
+  readonly kind: "projector";
+  readonly rows: number;
+  readonly cols: number;
+  readonly basis: Matrix;
+  readonly q: Matrix;
+}
+
+/** One dense layer of a hypernetwork, PyTorch layout: weight [out, in], bias [out]. */
+export interface DenseLayer {
+  readonly weight: Matrix;
+  readonly bias: Float64Array;
+}
+
+/** Linear(embed→hidden), GELU, Linear(hidden→hidden), GELU, Linear(hidden→n·rank). */
+export interface Hypernetwork {
+  readonly layers: readonly [DenseLayer, DenseLayer, DenseLayer];
+}
+
+/**
+ * A(t) = α·I + U(t)·V(t)ᵀ, U(t) and V(t) each the output of a hypernetwork on a sinusoidal embedding
+ * of t, reshaped row-major to n×rank (see timeConditioned.ts and docs/operators.md).
+ */
+export interface TimeConditioned {
+  readonly kind: "time_conditioned";
+  readonly rows: number;
+  readonly cols: number;
+  readonly rank: number;
+  readonly embedDim: number;
+  readonly alpha: number;
+  readonly u: Hypernetwork;
+  readonly v: Hypernetwork;
+}
+
+/** F₀·F₁·…·F_{m−1}, applied right to left; never multiplied out unless a rule says so. */
+export interface Product {
+  readonly kind: "product";
+  readonly rows: number;
+  readonly cols: number;
+  readonly factors: readonly LinearOperator[];
+}
+
+export interface Sum {
+  readonly kind: "sum";
+  readonly rows: number;
+  readonly cols: number;
+  readonly terms: readonly LinearOperator[];
+}
+
+export interface Scaled {
+  readonly kind: "scaled";
+  readonly rows: number;
+  readonly cols: number;
+  readonly scale: number;
+  readonly inner: LinearOperator;
+}
+
+export interface Transposed {
+  readonly kind: "transposed";
+  readonly rows: number;
+  readonly cols: number;
+  readonly inner: LinearOperator;
+}
+
+export type LinearOperator =
+  | Dense
+  | Diagonal
+  | Identity
+  | ScaledIdentity
+  | LowRank
+  | IdentityPlusLowRank
+  | Orthogonal
+  | SvdFactored
+  | Projector
+  | TimeConditioned
+  | Product
+  | Sum
+  | Scaled
+  | Transposed;
+
+export type OperatorKind = LinearOperator["kind"];
+
+function checkSize(what: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `${what}: bad size ${n}`);
+}
+
+function checkFinite(what: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `${what}: non-finite value at index ${i}`);
+    }
+  }
+}
+
+export function dense(m: Matrix): Dense {
+  checkFinite("dense weight", m.data);
+  return { kind: "dense", rows: m.rows, cols: m.cols, matrix: m };
+}
+
+export function diagonal(d: ArrayLike<number>): Diagonal {
+  checkFinite("diagonal", d);
+  return { kind: "diagonal", rows: d.length, cols: d.length, diag: Float64Array.from(d) };
+}
+
+export function identity(n: number): Identity {
+  checkSize("identity", n);
+  return { kind: "identity", rows: n, cols: n };
+}
+
+export function scaledIdentity(n: number, scale: number): ScaledIdentity {
+  checkSize("scaled_identity", n);
+  checkFinite("scaled_identity scale", [scale]);
+  return { kind: "scaled_identity", rows: n, cols: n, scale };
+}
+
+export function lowRank(u: Matrix, v: Matrix): LowRank {
+  if (u.cols !== v.cols) {
+    throw new OperatorError("LIN-RT-OP-SHAPE", `lowrank: U is ${u.rows}×${u.cols} but V is ${v.rows}×${v.cols}; ranks differ`);
+  }
+  checkFinite("lowrank U", u.data);
+  checkFinite("lowrank V", v.data);
+  return { kind: "lowrank", rows: u.rows, cols: v.rows, u, v };
+}
+
+export function identityPlusLowRank(u: Matrix, v: Matrix, alpha = 1): IdentityPlusLowRank {
+  if (u.cols !== v.cols || u.rows !== v.rows) {
+    throw new OperatorError(
+      "LIN-RT-OP-SHAPE",
+      `identity_plus_lowrank: U is ${u.rows}×${u.cols} and V is ${v.rows}×${v.cols}; both must be n×r`,
+    );
+  }
+  checkFinite("identity_plus_lowrank U", u.data);
+  checkFinite("identity_plus_lowrank V", v.data);
+  checkFinite("identity_plus_lowrank alpha", [alpha]);
+  return { kind: "identity_plus_lowrank", rows: u.rows, cols: u.rows, alpha, u, v };
+}
+
+/** Q = H₁⋯H_k from reflector normals (the rows of `vectors`, k×n); each row is normalised here. */
+export function householder(vectors: Matrix): Orthogonal {
+  checkFinite("householder vectors", vectors.data);
+  const unit = matrix(vectors.rows, vectors.cols);
+  for (let i = 0; i < vectors.rows; i++) {
+    let norm = 0;
+    for (let j = 0; j < vectors.cols; j++) norm += vectors.data[i * vectors.cols + j] ** 2;
+    norm = Math.sqrt(norm);
+    if (!(norm > 0)) throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `householder: reflector ${i} is the zero vector`);
+    for (let j = 0; j < vectors.cols; j++) unit.data[i * vectors.cols + j] = vectors.data[i * vectors.cols + j] / norm;
+  }
+  return { kind: "orthogonal", rows: vectors.cols, cols: vectors.cols, form: { type: "householder", vectors: unit } };
+}
+
+/** Q = (I − S)⁻¹(I + S), S = W − Wᵀ. I − S is always invertible (S has imaginary eigenvalues). */
+export function cayley(weight: Matrix): Orthogonal {
+  if (weight.rows !== weight.cols) {
+    throw new OperatorError("LIN-RT-OP-NOT-SQUARE", `cayley: weight is ${weight.rows}×${weight.cols}, must be square`);
+  }
+  checkFinite("cayley weight", weight.data);
+  const n = weight.rows;
+  const minus = matrix(n, n);
+  const plus = matrix(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const s = weight.data[i * n + j] - weight.data[j * n + i];
+      minus.data[i * n + j] = (i === j ? 1 : 0) - s;
+      plus.data[i * n + j] = (i === j ? 1 : 0) + s;
+    }
+  }
+  return { kind: "orthogonal", rows: n, cols: n, form: { type: "cayley", weight, q: solve(minus, plus) } };
+}
+
+/** Largest |(QᵀQ − I)_ij| over the columns of q. */
+export function orthonormalityDefect(q: Matrix): number {
+  const g = matmul(transposeMatrix(q), q);
+  let worst = 0;
+  for (let i = 0; i < g.rows; i++) {
+    for (let j = 0; j < g.cols; j++) worst = Math.max(worst, Math.abs(g.data[i * g.cols + j] - (i === j ? 1 : 0)));
+  }
+  return worst;
+}
+
+export function svdFactored(u: Matrix, s: ArrayLike<number>, v: Matrix): SvdFactored {
+  if (u.cols !== s.length || v.cols !== s.length) {
+    throw new OperatorError(
+      "LIN-RT-OP-SHAPE",
+      `svd_factored: U is ${u.rows}×${u.cols}, s has ${s.length} values, V is ${v.rows}×${v.cols}`,
+    );
+  }
+  checkFinite("svd_factored s", s);
+  // Exact pinv/SVD from the factors needs orthonormal columns; 1e3·ε·max(n, r) allows float64
+  // round-off from a QR but rejects any real departure.
+  const tolerance = 1e3 * FLOAT64_EPS * Math.max(u.rows, v.rows, s.length, 1);
+  for (const [name, q] of [["U", u], ["V", v]] as const) {
+    const defect = orthonormalityDefect(q);
+    if (!(defect <= tolerance)) {
+      throw new OperatorError("LIN-RT-OP-NOT-ORTHONORMAL", `svd_factored: columns of ${name} are not orthonormal (|QᵀQ − I| = ${defect.toExponential(2)})`);
+    }
+  }
+  return { kind: "svd_factored", rows: u.rows, cols: v.rows, u, s: Float64Array.from(s), v };
+}
+
+/** The orthogonal projector onto the column span of a free n×r basis (r ≤ n, full column rank). */
+export function projector(basis: Matrix): Projector {
+  checkFinite("projector basis", basis.data);
+  if (basis.cols > basis.rows) {
+    throw new OperatorError("LIN-RT-OP-RANK-DEFICIENT", `projector: basis is ${basis.rows}×${basis.cols}; rank ${basis.cols} exceeds n = ${basis.rows}`);
+  }
+  const { q, r } = thinQr(basis);
+  // Columns are independent iff every |r_ii| is above a relative cut-off ‖basis‖·n·ε.
+  const cutoff = frobenius(basis) * Math.max(basis.rows, 1) * FLOAT64_EPS;
+  for (let i = 0; i < r.rows; i++) {
+    if (!(Math.abs(r.data[i * r.cols + i]) > cutoff)) {
+      throw new OperatorError("LIN-RT-OP-RANK-DEFICIENT", `projector: basis column ${i} depends on the columns before it`);
+    }
+  }
+  return { kind: "projector", rows: basis.rows, cols: basis.rows, basis, q };
+}
+
+/** A projector from a basis already known to be orthonormal (e.g. singular vectors). */
+export function projectorFromOrthonormal(q: Matrix): Projector {
+  return { kind: "projector", rows: q.rows, cols: q.rows, basis: q, q };
+}
+
+export function isSquare(op: LinearOperator): boolean {
+  return op.rows === op.cols;
+}
+
+export function shapeOf(op: LinearOperator): string {
+  return `${op.kind}[${op.rows}×${op.cols}]`;
+}
+
+/** True when evaluating op needs a time (it contains a time_conditioned node). */
+export function needsTime(op: LinearOperator): boolean {
+  switch (op.kind) {
+    case "time_conditioned":
+      return true;
+    case "product":
+      return op.factors.some(needsTime);
+    case "sum":
+      return op.terms.some(needsTime);
+    case "scaled":
+    case "transposed":
+      return needsTime(op.inner);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,48 @@
+// Aᵀ for every kind, structurally: no kind is materialised to transpose it.
+import { transposeMatrix } from "./host.js";
+import type { LinearOperator, Orthogonal } from "./kinds.js";
+
+function reversedRows(vectors: Orthogonal["form"] & { type: "householder" }): Orthogonal["form"] {
+  const { rows, cols, data } = vectors.vectors;
+  const out = new Float64Array(data.length);
+  for (let i = 0; i < rows; i++) out.set(data.subarray(i * cols, (i + 1) * cols), (rows - 1 - i) * cols);
+  return { type: "householder", vectors: { rows, cols, data: out } };
+}
+
+export function transpose(op: LinearOperator): LinearOperator {
+  switch (op.kind) {
+    case "dense":
+      return { kind: "dense", rows: op.cols, cols: op.rows, matrix: transposeMatrix(op.matrix) };
+    case "diagonal":
+    case "identity":
+    case "scaled_identity":
+    case "projector":
+      return op; // symmetric
+    case "lowrank":
+      return { kind: "lowrank", rows: op.cols, cols: op.rows, u: op.v, v: op.u };
+    case "identity_plus_lowrank":
+      return { ...op, u: op.v, v: op.u };
+    case "orthogonal":
+      if (op.form.type === "householder") {
+        // (H₁⋯H_k)ᵀ = H_k⋯H₁: each reflector is symmetric, so reverse their order.
+        return { ...op, form: reversedRows(op.form) };
+      }
+      {
+        // Cayley: Q(S)ᵀ = (I − S)(I + S)⁻¹ = Q(−S), i.e. the weight W ↦ Wᵀ.
+        const weight = transposeMatrix(op.form.weight);
+        return { ...op, form: { type: "cayley", weight, q: transposeMatrix(op.form.q) } };
+      }
+    case "svd_factored":
+      return { kind: "svd_factored", rows: op.cols, cols: op.rows, u: op.v, s: op.s, v: op.u };
+    case "time_conditioned":
+      return { kind: "transposed", rows: op.cols, cols: op.rows, inner: op };
+    case "product":
+      return { kind: "product", rows: op.cols, cols: op.rows, factors: op.factors.map(transpose).reverse() };
+    case "sum":
+      return { kind: "sum", rows: op.cols, cols: op.rows, terms: op.terms.map(transpose) };
+    case "scaled":
+      return { kind: "scaled", rows: op.cols, cols: op.rows, scale: op.scale, inner: transpose(op.inner) };
+    case "transposed":
+      return op.inner;
+  }
+}
