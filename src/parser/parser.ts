@@ -3,7 +3,8 @@
 //
 // Error recovery is chevrotain's: single-token insertion/deletion inside a rule, re-sync between rules
 // (at `;`, `)`, `]`, `}` and item keywords, which are the rules' follow sets). Rules never catch
-// chevrotain's exceptions themselves, or recovery would starve. Where a rule is abandoned its
+// chevrotain's exceptions themselves, or recovery would starve (a few use try/finally, which catches
+// nothing, to keep a depth count or a name for recovery). Where a rule is abandoned its
 // `recoveryValueFunc` stands in: a MissingExpr / MissingSpace, or the item as far as it was built.
 //
 // During chevrotain's grammar recording (performSelfAnalysis) CONSUME and SUBRULE return placeholders,
