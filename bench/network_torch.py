@@ -6,6 +6,8 @@ from the safetensors file that Linea wrote, through the renaming documented in d
 Reads: --weights FILE.safetensors --x FILE.npy (input batch) --y FILE.npy (Linea's forward output).
 Prints one JSON object: median ms of forward+inverse per thread count, and the max |difference|
 between torch's forward and Linea's, and torch's own round-trip error.
+--device cuda (bench/gpu/run.sh, next to Linea's webgpu run) times on the GPU instead: "ms_cuda",
+with the device synchronised around each pass, plus "device" and "gpu"; the CPU output is unchanged.
 """
 import argparse
 import json
@@ -94,7 +96,7 @@ class Reverse(nn.Module):
 
     def inverse(self, y, tag):
         inv = torch.empty_like(self.indices)
-        inv[self.indices] = torch.arange(len(self.indices))
+        inv[self.indices] = torch.arange(len(self.indices), device=self.indices.device)
         return y[:, inv]
 
 
@@ -126,6 +128,44 @@ def linea_to_torch(name):
     return ".".join(parts)
 
 
+def load(a, device):
+    """The network with Linea's weights, the input batch and Linea's forward output, on device."""
+    net = Net(a.d, a.couplings, a.hidden, a.depth, a.bound).eval()
+    tensors = read_safetensors(a.weights)
+    state = {linea_to_torch(k): torch.from_numpy(v.copy()) for k, v in tensors.items()}
+    state = {k: (v.long() if k.endswith("indices") else v) for k, v in state.items()}
+    net.load_state_dict(state, strict=True)  # strict: every name must map
+    x = torch.from_numpy(np.load(a.x))
+    y_linea = torch.from_numpy(np.load(a.y))
+    return net.to(device), x.to(device), y_linea.to(device)
+
+
+def main_cuda(a):
+    if not torch.cuda.is_available():
+        print(json.dumps({"torch": torch.__version__, "device": "cuda", "error": "torch.cuda.is_available() is False"}))
+        raise SystemExit(1)
+    net, x, y_linea = load(a, "cuda")
+    # TF32 would change the float32 matmul precision; Linea's webgpu kernels compute in float32.
+    torch.backends.cuda.matmul.allow_tf32 = False
+    result = {"torch": torch.__version__, "device": "cuda", "gpu": torch.cuda.get_device_name(0)}
+    with torch.no_grad():
+        y = net(x, a.tag)
+        result["max_abs_diff_forward_vs_linea"] = float((y - y_linea).abs().max())
+        result["max_abs_value"] = float(y.abs().max())
+        result["torch_roundtrip_max_abs"] = float((net.inverse(y, a.tag) - x).abs().max())
+        for _ in range(2):
+            net.inverse(net(x, a.tag), a.tag)
+        torch.cuda.synchronize()
+        times = []
+        for _ in range(a.runs):
+            t0 = time.perf_counter()
+            net.inverse(net(x, a.tag), a.tag)
+            torch.cuda.synchronize()
+            times.append((time.perf_counter() - t0) * 1000)
+        result["ms_cuda"] = float(np.median(times))
+    print(json.dumps(result))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--weights", required=True)
@@ -139,15 +179,13 @@ def main():
     p.add_argument("--tag", type=float, default=1.0)
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--threads", default="1,2")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     a = p.parse_args()
+    if a.device == "cuda":
+        main_cuda(a)
+        return
 
-    net = Net(a.d, a.couplings, a.hidden, a.depth, a.bound).eval()
-    tensors = read_safetensors(a.weights)
-    state = {linea_to_torch(k): torch.from_numpy(v.copy()) for k, v in tensors.items()}
-    state = {k: (v.long() if k.endswith("indices") else v) for k, v in state.items()}
-    net.load_state_dict(state, strict=True)  # strict: every name must map
-    x = torch.from_numpy(np.load(a.x))
-    y_linea = torch.from_numpy(np.load(a.y))
+    net, x, y_linea = load(a, "cpu")
     result = {"torch": torch.__version__, "blas": [l.strip() for l in torch.__config__.show().splitlines() if "BLAS" in l][:1]}
     with torch.no_grad():
         y = net(x, a.tag)

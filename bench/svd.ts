@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { jsLinalg, nativeLinalg, frobeniusNorm, matrix, subtract, transpose, type Linalg, type Matrix } from "../src/runtime/linalg/index.js";
+import { Rng } from "../src/runtime/random.js";
 
 interface Options {
   readonly sizes: readonly number[];
@@ -31,19 +32,9 @@ function parseOptions(argv: readonly string[]): Options {
   return { sizes, runs, jsMax };
 }
 
-/** Deterministic Gaussian n×n (mulberry32 + Box–Muller), the same kind of matrix numpy draws. */
+/** Deterministic Gaussian n×n from the runtime's seeded generator, the same kind of matrix numpy draws. */
 function gaussianMatrix(n: number, seed: number): Matrix {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const a = matrix(n, n);
-  for (let i = 0; i < a.data.length; i++) a.data[i] = Math.sqrt(-2 * Math.log(Math.max(next(), 1e-300))) * Math.cos(2 * Math.PI * next());
-  return a;
+  return matrix(n, n, new Rng(seed).normalArray(n * n));
 }
 
 function median(xs: readonly number[]): number {

@@ -45,3 +45,24 @@ export function checkText(
 export function checkAll(input: CheckInput, options: CheckOptions = {}): CheckOutcome {
   return checkWith(parse, input, options);
 }
+
+// Running compiled specs (issue 4): compile a checked program into kernel plans and run its entries.
+export { compile, compileFile, CompiledProgram, type CompileOptions, type RunInput } from "./compiler/execute/program.js";
+export { ExecuteError, type ExecuteErrorCode } from "./compiler/execute/errors.js";
+export { formatPlan, type Plan, type Step } from "./compiler/execute/plan.js";
+
+// Verification (issue 5): the laws of the induced spaces as fast-check properties, and `verify` statements.
+export { verificationOf, type VerifyTarget, type VerifyOptions, type ProgramVerification } from "./verify/program.js";
+export { makeCheck, runChecks } from "./verify/run.js";
+export type { Check, CheckResult, CheckSpec, Measurement, RunOptions } from "./verify/law.js";
+export * as laws from "./verify/laws/index.js";
+export { linearizerSubject, functionSubject, throughPoints, type MapUnderTest } from "./verify/subject.js";
+export { networkSpace, modelOf, profileOperator, type SpaceModel, type OperatorModel } from "./verify/conditioning.js";
+export { U32, SAFETY, pathError, tolerance, type Stage } from "./verify/measure.js";
+
+// Training (`linea train`, docs/training.md). Loaded on demand: it pulls in tfjs and the runtime,
+// which checking alone does not need.
+export type { TrainPlan, TrainOptions, TrainResult, Progress, Dataset, DataSource } from "./train/index.js";
+export async function loadTraining(): Promise<typeof import("./train/index.js")> {
+  return import("./train/index.js");
+}

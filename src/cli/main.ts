@@ -8,6 +8,10 @@ import { ExitCode, UsageError, type Command, type CommandIO } from "./command.js
 /** Subcommands, loaded on demand so each pulls in only what it needs (the runtime is heavy). */
 const commands: Readonly<Record<string, () => Promise<Command>>> = {
   check: async () => (await import("./check.js")).checkCommand,
+  verify: async () => (await import("./verify.js")).verifyCommand,
+  train: async () => (await import("./train.js")).trainCommand,
+  compile: async () => (await import("./compile.js")).compileCommand,
+  run: async () => (await import("./run.js")).runCommand,
 };
 
 function help(): string {

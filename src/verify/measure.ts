@@ -5,11 +5,14 @@
 // the sample's inputs: E = ‖lhs − rhs‖₂ / (√n · (1 + M)). Rounding in float32 is relative to the
 // values an op touches, so this is the quantity the model below bounds.
 //
-// Model: a side is a path of stages k = 1…K (an encode g, an operator A, a combination, a decode g⁻¹).
-// Stage k makes a rounding error ≤ u·ops_k (u = 2⁻²⁴, ops_k its summed fan-ins), and every later stage
-// amplifies it by at most its Lipschitz constant lip_j. Hence
-//     err(path) = u · Σ_k ops_k · Π_{j>k} lip_j,   tolerance = S · (err(lhs) + err(rhs)),
-// with S = SAFETY covering the two-sided comparison and the Lipschitz estimates being local.
+// Model: a side is a path of stages k = 1…K (an encode g, an operator A, a combination, a decode g⁻¹,
+// a decode-then-encode round trip). Stage k makes a rounding error of about u·gain_k·√ops_k (u = 2⁻²⁴,
+// ops_k its summed fan-ins: a sum of n rounded terms errs by ~√n·u with high probability, Higham &
+// Mary 2019, where n·u is the rarely reached worst case), and every later stage amplifies it by at most
+// its Lipschitz constant lip_j. Hence
+//     err(path) = u · Σ_k gain_k·√ops_k · Π_{j>k} lip_j,   tolerance = S · (err(lhs) + err(rhs)),
+// with S = SAFETY covering the probabilistic constant, the two-sided comparison and the Lipschitz
+// estimates being local.
 
 /** Unit round-off of float32. */
 export const U32 = 2 ** -24;
@@ -22,12 +25,14 @@ export interface Stage {
   readonly ops: number;
   /** Lipschitz constant of the stage (how much it amplifies an error already present). */
   readonly lip: number;
+  /** How much the stage amplifies its own rounding (a round trip: the encode amplifies the decode's); 1 by default. */
+  readonly gain?: number;
 }
 
-/** u · Σ_k ops_k · Π_{j>k} lip_j, for stages in the order they run. */
+/** u · Σ_k gain_k·√ops_k · Π_{j>k} lip_j, for stages in the order they run. */
 export function pathError(stages: readonly Stage[]): number {
   let err = 0;
-  for (const s of stages) err = err * s.lip + U32 * s.ops;
+  for (const s of stages) err = err * s.lip + U32 * (s.gain ?? 1) * Math.sqrt(s.ops);
   return err;
 }
 

@@ -4,10 +4,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../../src/runtime/backend/select.js";
-import { frobeniusNorm, matmul, matrix, subtract, transpose, type Matrix } from "../../../src/runtime/linalg/index.js";
+import { frobeniusNorm, matmul, subtract, transpose } from "../../../src/runtime/linalg/index.js";
 import { apply } from "../../../src/runtime/operator/apply.js";
+import { float32Tensor, hostMatrix } from "../../../src/runtime/operator/tensors.js";
 import { materialise } from "../../../src/runtime/operator/hostApply.js";
-import { seededRandom } from "../../../src/runtime/operator/random.js";
+import { gaussianMatrix } from "../../support/random.js";
 import { randomTimeConditioned } from "../../../src/runtime/operator/timeConditioned.js";
 import * as ir from "../../../src/compiler/ir/expr.js";
 import { applyHost } from "../../../src/compiler/ir/evaluate.js";
@@ -19,10 +20,7 @@ beforeAll(async () => {
   await selectBackend(process.env.LINEA_BACKEND ?? "cpu");
 });
 
-function rowBatch(b: number, n: number, seed: number): Matrix {
-  const r = seededRandom(seed);
-  return matrix(b, n, Array.from({ length: b * n }, () => r.normal()));
-}
+const rowBatch = gaussianMatrix;
 
 describe("collapsed sampler applied with the runtime (float32, row batches)", () => {
   const n = 24;
@@ -34,9 +32,9 @@ describe("collapsed sampler applied with the runtime (float32, row batches)", ()
       const b = collapseSampler(inner, method, 20);
       const x = rowBatch(6, n, 3);
       const oracle = transpose(applyHost(ir.sampler(inner, method, 20), transpose(x))); // rows = samples
-      const input = tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols]);
+      const input = float32Tensor(x);
       const y = apply(b, input);
-      const got = matrix(y.shape[0], y.shape[1], y.dataSync());
+      const got = hostMatrix(y);
       tf.dispose([input, y]);
       // float32: parameters rounded (ε₃₂) and one pass of ≤ 2 products with inner size ≤ n (γ_n ≈ n·ε₃₂)
       // per factor of B = αI + UVᵀ; relative to ‖|B|·|X|‖ ≤ (|α|√n + ‖U‖_F‖V‖_F)·‖X‖_F, with 4× slack.

@@ -2,10 +2,10 @@
 // Euler and RK4 at T = 6 and 100; the reference code's un-nested RK formula is a control the same
 // comparison catches.
 import { describe, expect, it } from "vitest";
-import { add, frobeniusNorm, identityMatrix, matmul, matrix, scale, subtract, svd, type Matrix } from "../../../src/runtime/linalg/index.js";
+import { add, frobeniusNorm, identityMatrix, matmul, scale, subtract, svd, type Matrix } from "../../../src/runtime/linalg/index.js";
 import { at } from "../../../src/runtime/operator/at.js";
 import { materialise, multiplyHost } from "../../../src/runtime/operator/hostApply.js";
-import { seededRandom } from "../../../src/runtime/operator/random.js";
+import { gaussianMatrix } from "../../support/random.js";
 import { randomTimeConditioned } from "../../../src/runtime/operator/timeConditioned.js";
 import type { LinearOperator, TimeConditioned } from "../../../src/runtime/operator/kinds.js";
 import * as ir from "../../../src/compiler/ir/expr.js";
@@ -21,10 +21,7 @@ const operatorA = (alpha: number): TimeConditioned => randomTimeConditioned({ n:
 const dense = (op: LinearOperator): Matrix => materialise(op);
 const A = (tc: TimeConditioned, t: number): Matrix => dense(at(tc, t));
 
-function randomBatch(rows: number, cols: number, seed: number): Matrix {
-  const r = seededRandom(seed);
-  return matrix(rows, cols, Array.from({ length: rows * cols }, () => r.normal()));
-}
+const randomBatch = gaussianMatrix;
 
 /** The oracle: the sampler run step by step on the batch in float64 (A(t)·z as mat-vecs). */
 const oracle = (tc: TimeConditioned, method: ir.SamplerMethod, steps: number, x: Matrix): Matrix => applyHost(ir.sampler(ir.boundLeaf("A", tc), method, steps), x);

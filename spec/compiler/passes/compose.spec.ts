@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { matrix, type Matrix } from "../../../src/runtime/linalg/index.js";
-import { seededRandom } from "../../../src/runtime/operator/random.js";
+import { gaussianMatrix } from "../../support/random.js";
 import * as ir from "../../../src/compiler/ir/expr.js";
 import { applyMapHost, type HostCodec } from "../../../src/compiler/ir/evaluate.js";
 import { chain, normalForm, type MapExpr } from "../../../src/compiler/ir/map.js";
@@ -19,10 +19,7 @@ const codec: HostCodec = {
   decode: (space, z) => matrix(z.rows, z.cols, z.data.map((v) => Math.sinh(v) / gain(space))),
 };
 
-function batch(rows: number, seed: number): Matrix {
-  const r = seededRandom(seed);
-  return matrix(rows, 3, Array.from({ length: rows * 3 }, () => r.normal()));
-}
+const batch = (rows: number, seed: number): Matrix => gaussianMatrix(rows, 3, seed);
 
 const fired = (m: MapExpr): string[] => optimiseMap(m).fired.map((f) => f.rule);
 

@@ -2,7 +2,7 @@
 // never costs more to apply, and the engine terminates. Plus the engine's own guarantees.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { seededRandom, type Random } from "../../../src/runtime/operator/random.js";
+import { seededRandom, type Random } from "../../../src/runtime/random.js";
 import * as ir from "../../../src/compiler/ir/expr.js";
 import type { OpExpr } from "../../../src/compiler/ir/expr.js";
 import { estimateCost } from "../../../src/compiler/ir/cost.js";

@@ -2,17 +2,9 @@
 // optimised tree against the reference interpreter on the original, and the derived tolerance.
 import { frobeniusNorm, subtract, type Matrix } from "../../../src/runtime/linalg/index.js";
 import { materialise } from "../../../src/runtime/operator/hostApply.js";
-import {
-  randomCayley,
-  randomDense,
-  randomDiagonal,
-  randomHouseholder,
-  randomIdentityPlusLowRank,
-  randomLowRank,
-  randomProjector,
-  randomSvdFactored,
-} from "../../../src/runtime/operator/init.js";
-import { dense, scaledIdentity, type LinearOperator } from "../../../src/runtime/operator/kinds.js";
+import { randomSvdFactored } from "../../../src/runtime/operator/init.js";
+import { dense, type LinearOperator } from "../../../src/runtime/operator/kinds.js";
+import { seededOperator, type SeededKind } from "../../support/operators.js";
 import * as ir from "../../../src/compiler/ir/expr.js";
 import { materialiseExpr } from "../../../src/compiler/ir/evaluate.js";
 
@@ -38,32 +30,12 @@ export function rewriteError(before: ir.OpExpr, after: ir.OpExpr): number {
   return relativeError(materialiseExpr(after), materialiseExpr(before));
 }
 
-export type ConstantKind = "dense" | "conditioned" | "diagonal" | "scaled_identity" | "lowrank" | "identity_plus_lowrank" | "householder" | "cayley" | "svd_factored" | "projector";
+export type ConstantKind = Exclude<SeededKind, "identity"> | "conditioned";
 
 /** "conditioned" is a dense matrix with singular values in [1, 1 + |N(0,1)|] and full rank min(m, n). */
 export function constantOperator(kind: ConstantKind, rows: number, cols: number, seed: number, rank = Math.min(rows, cols)): LinearOperator {
-  switch (kind) {
-    case "dense":
-      return randomDense(rows, cols, seed);
-    case "conditioned":
-      return dense(materialise(randomSvdFactored(rows, cols, Math.min(rows, cols), seed)));
-    case "diagonal":
-      return randomDiagonal(rows, seed);
-    case "scaled_identity":
-      return scaledIdentity(rows, 0.5 + (seed % 7) / 4);
-    case "lowrank":
-      return randomLowRank(rows, cols, rank, seed);
-    case "identity_plus_lowrank":
-      return randomIdentityPlusLowRank(rows, rank, seed);
-    case "householder":
-      return randomHouseholder(rows, seed);
-    case "cayley":
-      return randomCayley(rows, seed);
-    case "svd_factored":
-      return randomSvdFactored(rows, cols, rank, seed);
-    case "projector":
-      return randomProjector(rows, rank, seed);
-  }
+  if (kind === "conditioned") return dense(materialise(randomSvdFactored(rows, cols, Math.min(rows, cols), seed)));
+  return seededOperator(kind, rows, cols, rank, seed);
 }
 
 let counter = 0;

@@ -1,40 +1,22 @@
-// Test matrices with known structure, built without the code under test: Gaussian entries from a
-// seeded generator, and orthogonal factors as products of Householder reflectors I − 2vvᵀ/vᵀv (exactly
-// orthogonal up to rounding, independent of qr/svd). Ill-conditioned and rank-deficient matrices are
+// Test matrices with known structure, built without the code under test: Gaussian entries from the
+// runtime's seeded generator (spec/support/random.ts), and orthogonal factors as products of
+// Householder reflectors I − 2vvᵀ/vᵀv (exactly orthogonal up to rounding, independent of qr/svd). Ill-conditioned and rank-deficient matrices are
 // U·diag(σ)·Vᵀ with chosen σ, so their true singular values are known.
 import { matrix, type Matrix } from "../../../src/runtime/linalg/index.js";
+import { Rng } from "../../../src/runtime/random.js";
+import { gaussianMatrix } from "../../support/random.js";
 
 export const EPS = 2.220446049250313e-16;
 
-/** mulberry32: small, seeded, good enough for test data. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function gaussian(next: () => number): number {
-  const u = Math.max(next(), 1e-300);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
-}
-
-export function randomMatrix(rows: number, cols: number, seed: number): Matrix {
-  const next = rng(seed);
-  return matrix(rows, cols, Array.from({ length: rows * cols }, () => gaussian(next)));
-}
+export const randomMatrix = gaussianMatrix;
 
 /** An n×k matrix with orthonormal columns: the first k columns of a product of n reflectors. */
 export function randomOrthogonal(n: number, k: number, seed: number): Matrix {
-  const next = rng(seed);
+  const rng = new Rng(seed);
   const q = matrix(n, n);
   for (let i = 0; i < n; i++) q.data[i * n + i] = 1;
   for (let r = 0; r < n; r++) {
-    const v = Array.from({ length: n }, () => gaussian(next));
+    const v = rng.normalArray(n);
     const vv = v.reduce((acc, x) => acc + x * x, 0);
     // Q ← Q·(I − 2vvᵀ/vᵀv), row by row.
     for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { expect, it } from "vitest";
 import { gatherAxis1 } from "../../../src/runtime/network/gather.js";
-import { Rng } from "../../../src/runtime/network/random.js";
+import { Rng } from "../../../src/runtime/random.js";
 import { describeOnBackends, probeBackends } from "../backend/backends_under_test.js";
 
 const probed = await probeBackends();

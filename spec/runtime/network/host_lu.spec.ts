@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { luDecompose, orthogonalFromGaussian } from "../../../src/runtime/network/host_lu.js";
-import { Rng } from "../../../src/runtime/network/random.js";
+import { Rng } from "../../../src/runtime/random.js";
 
 const EPS64 = 2 ** -52;
 
@@ -17,8 +17,18 @@ describe("host LU and orthogonal initialisation (float64)", () => {
       const q = orthogonalFromGaussian(a, n);
       const qtq = new Float64Array(n * n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) qtq[i * n + j] += q[k * n + i] * q[k * n + j];
-      // two passes of Gram–Schmidt: orthogonal to a few n·ε
+      // Householder QR: orthogonal to a few n·ε
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(Math.abs(qtq[i * n + j] - (i === j ? 1 : 0))).toBeLessThan(10 * n * EPS64);
+      // A = Q·R with diag(R) > 0 (the sign fix that makes Q unique): R = QᵀA, its diagonal positive
+      // and its strict lower part at rounding level ‖A‖·n·ε; a sign-flipped column is caught.
+      const r = matmul(Float64Array.from({ length: n * n }, (_, k) => q[(k % n) * n + Math.floor(k / n)]), a, n);
+      const aNorm = Math.sqrt(a.reduce((acc, x) => acc + x * x, 0));
+      for (let i = 0; i < n; i++) {
+        expect(r[i * n + i]).toBeGreaterThan(0);
+        for (let j = 0; j < i; j++) expect(Math.abs(r[i * n + j])).toBeLessThan(10 * n * EPS64 * aNorm);
+      }
+      const flipped = Float64Array.from({ length: n * n }, (_, k) => (k % n === 0 ? -1 : 1) * q[Math.floor(k / n) * n + (k % n)]);
+      expect(Array.from({ length: n }, (_, k) => k).reduce((acc, k) => acc + flipped[k * n] * a[k * n], 0)).toBeLessThan(0); // control
       const { perm, lower, upper } = luDecompose(q, n);
       const lu = matmul(lower, upper, n);
       for (let i = 0; i < n; i++) {

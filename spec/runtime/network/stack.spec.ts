@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import fc from "fast-check";
 import { expect, it } from "vitest";
+import { yieldToWebGpu } from "../../../src/runtime/backend/webgpu.js";
 import { buildNetwork } from "../../../src/runtime/network/build.js";
 import { ACTIVATIONS } from "../../../src/runtime/network/mlp.js";
 import type { BlockSpec } from "../../../src/runtime/network/spec.js";
@@ -116,6 +117,7 @@ describeOnBackends("random stacks", probed, () => {
       const y = net.forward(x, i % 2);
       const back = net.inverse(y, i % 2);
       tf.dispose([y, back]);
+      await yieldToWebGpu(); // webgpu only: lets Dawn free finished work (else native memory grows until a crash)
     }
     const r = net.forwardWithLogDet(x, 0);
     tf.dispose([r.y, r.logDet]);

@@ -17,7 +17,7 @@ import { ActNorm } from "../../../src/runtime/network/actnorm.js";
 import type { Block } from "../../../src/runtime/network/block.js";
 import { Coupling } from "../../../src/runtime/network/coupling.js";
 import { InvertibleDense } from "../../../src/runtime/network/inv_dense.js";
-import { Rng } from "../../../src/runtime/network/random.js";
+import { Rng } from "../../../src/runtime/random.js";
 import { Stack } from "../../../src/runtime/network/stack.js";
 
 export const U32 = 2 ** -24;

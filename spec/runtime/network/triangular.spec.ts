@@ -2,7 +2,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { expect, it } from "vitest";
-import { Rng } from "../../../src/runtime/network/random.js";
+import { Rng } from "../../../src/runtime/random.js";
 import { solveLowerRows, solveUpperRows } from "../../../src/runtime/network/triangular.js";
 import { describeOnBackends, probeBackends } from "../backend/backends_under_test.js";
 
@@ -14,7 +14,7 @@ function triangular(n: number, lower: boolean, seed: number): Float64Array {
   const t = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
-      if (i === j) t[i * n + j] = (rng.next() < 0.5 ? -1 : 1) * (1 + rng.next());
+      if (i === j) t[i * n + j] = (rng.uniform() < 0.5 ? -1 : 1) * (1 + rng.uniform());
       else if (lower ? j < i : j > i) t[i * n + j] = (rng.normal() * 0.5) / Math.sqrt(n);
     }
   return t;

@@ -1,27 +1,25 @@
 // Shared test support for the operator specs: generators of every kind, the float64 oracle
 // comparisons, and the rounding model the float32 tolerances are derived from.
-import * as tf from "@tensorflow/tfjs-core";
 import fc from "fast-check";
 import { selectBackend } from "../../../src/runtime/backend/select.js";
 import { compactWyFactor } from "../../../src/runtime/operator/householder.js";
-import { add, frobeniusNorm, identityMatrix, inverse, matmul, matrix, scale, subtract, svd as denseSvd, transpose as transposeM, type Matrix } from "../../../src/runtime/linalg/index.js";
 import {
-  apply,
-  applyTranspose,
-  materialise,
-  randomCayley,
-  randomDense,
-  randomDiagonal,
-  randomHouseholder,
-  randomIdentityPlusLowRank,
-  randomLowRank,
-  randomProjector,
-  randomSvdFactored,
-  scaledIdentity,
-  identity,
-  seededRandom,
-  type LinearOperator,
-} from "../../../src/runtime/operator/index.js";
+  add,
+  diagonalMatrix,
+  frobeniusNorm,
+  identityMatrix,
+  inverse,
+  matmul,
+  matrix,
+  scale,
+  subtract,
+  svd as denseSvd,
+  transpose as transposeM,
+  type Matrix,
+} from "../../../src/runtime/linalg/index.js";
+import { apply, applyTranspose, float32Tensor, hostMatrix, materialise, type LinearOperator } from "../../../src/runtime/operator/index.js";
+import { gaussianMatrix } from "../../support/random.js";
+import { seededOperator, SEEDED_KINDS, type SeededKind } from "../../support/operators.js";
 
 /** float32 machine epsilon 2⁻²³ (tfjs computes in float32). */
 export const EPS32 = 2 ** -23;
@@ -33,46 +31,13 @@ export async function useTestBackend(): Promise<void> {
   await selectBackend(process.env.LINEA_BACKEND ?? "cpu");
 }
 
-export const SQUARE_KINDS = [
-  "dense",
-  "diagonal",
-  "identity",
-  "scaled_identity",
-  "lowrank",
-  "identity_plus_lowrank",
-  "householder",
-  "cayley",
-  "svd_factored",
-  "projector",
-] as const;
+export const SQUARE_KINDS = SEEDED_KINDS;
 export const RECTANGULAR_KINDS = ["dense", "lowrank", "svd_factored"] as const;
-export type LeafKind = (typeof SQUARE_KINDS)[number];
+export type LeafKind = SeededKind;
 
-/** A seeded operator of the given kind and shape (square kinds ignore cols). */
+/** A seeded operator of the given kind and shape (square kinds ignore cols), rank clamped to [1, min(rows, cols)]. */
 export function makeOperator(kind: LeafKind, rows: number, cols: number, rank: number, seed: number): LinearOperator {
-  const r = Math.max(1, Math.min(rank, rows, cols));
-  switch (kind) {
-    case "dense":
-      return randomDense(rows, cols, seed);
-    case "diagonal":
-      return randomDiagonal(rows, seed);
-    case "identity":
-      return identity(rows);
-    case "scaled_identity":
-      return scaledIdentity(rows, 0.5 + seededRandom(seed).uniform() * 2);
-    case "lowrank":
-      return randomLowRank(rows, cols, r, seed);
-    case "identity_plus_lowrank":
-      return randomIdentityPlusLowRank(rows, r, seed);
-    case "householder":
-      return randomHouseholder(rows, seed);
-    case "cayley":
-      return randomCayley(rows, seed);
-    case "svd_factored":
-      return randomSvdFactored(rows, cols, r, seed);
-    case "projector":
-      return randomProjector(rows, r, seed);
-  }
+  return seededOperator(kind, rows, cols, Math.max(1, Math.min(rank, rows, cols)), seed);
 }
 
 export const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 });
@@ -156,17 +121,12 @@ export function apply32Tolerance(op: LinearOperator): number {
 
 /** A seeded Gaussian batch [b, n] as a float64 matrix whose entries are exactly float32 values. */
 export function randomBatch(b: number, n: number, seed: number): Matrix {
-  const random = seededRandom(seed);
-  return matrix(b, n, Float32Array.from({ length: b * n }, () => random.normal()));
+  const g = gaussianMatrix(b, n, seed);
+  return matrix(b, n, Float32Array.from(g.data));
 }
 
-export function toTensor2D(m: Matrix): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], "float32");
-}
-
-export function fromTensor2D(t: tf.Tensor2D): Matrix {
-  return matrix(t.shape[0], t.shape[1], t.dataSync());
-}
+export const toTensor2D = float32Tensor;
+export const fromTensor2D = hostMatrix;
 
 /** ‖apply(op, X) − X·oracleᵀ‖_F / ‖X‖_F, with the batch run on the backend (transposed: X·oracle). */
 export function applyError(op: LinearOperator, oracle: Matrix, x: Matrix, transposed = false): number {
@@ -203,12 +163,6 @@ export function perturbed(oracle: Matrix, seed: number): Matrix {
 
 export { materialise };
 
-function diagonalOf(values: ArrayLike<number>): Matrix {
-  const out = matrix(values.length, values.length);
-  for (let i = 0; i < values.length; i++) out.data[i * values.length + i] = values[i];
-  return out;
-}
-
 /**
  * The dense float64 matrix of op by the textbook formula of each kind, independent of the code under
  * test: Householder as the explicit product of I − 2vvᵀ, Cayley by an explicit inverse, the projector
@@ -219,7 +173,7 @@ export function oracleOf(op: LinearOperator): Matrix {
     case "dense":
       return op.matrix;
     case "diagonal":
-      return diagonalOf(op.diag);
+      return diagonalMatrix(op.diag);
     case "identity":
       return identityMatrix(op.rows);
     case "scaled_identity":
@@ -246,7 +200,7 @@ export function oracleOf(op: LinearOperator): Matrix {
       return q;
     }
     case "svd_factored":
-      return matmul(matmul(op.u, diagonalOf(op.s)), transposeM(op.v));
+      return matmul(matmul(op.u, diagonalMatrix(op.s)), transposeM(op.v));
     case "projector": {
       const b = op.basis;
       return matmul(matmul(b, inverse(matmul(transposeM(b), b))), transposeM(b));

@@ -3,8 +3,8 @@
 // with M = I + 0.3·G/√n (G Gaussian) fixed by a seed. Its parameters are known in float64, so the
 // tolerances below can be derived from ‖M⁻¹‖ and the input range.
 import * as tf from "@tensorflow/tfjs-core";
-import { frobeniusNorm, identityMatrix, inverse, matrix, type Matrix } from "../../../src/runtime/linalg/index.js";
-import { seededRandom } from "../../../src/runtime/operator/index.js";
+import { frobeniusNorm, identityMatrix, inverse, type Matrix } from "../../../src/runtime/linalg/index.js";
+import { float32Tensor, hostMatrix, seededRandom } from "../../../src/runtime/operator/index.js";
 import type { Chart } from "../../../src/runtime/space/index.js";
 
 export const EPS32 = 2 ** -23;
@@ -20,7 +20,7 @@ export interface CountingChart extends Chart {
 }
 
 function upload(m: Matrix): tf.Tensor2D {
-  return tf.keep(tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], "float32"));
+  return tf.keep(float32Tensor(m));
 }
 
 /** `inverseError` scales g⁻¹'s output by (1 + inverseError): a broken chart for control cases. */
@@ -59,9 +59,7 @@ export function randomPoints(b: number, dim: number, seed: number, bound = 1.5):
   return tf.tensor2d(Float32Array.from({ length: b * dim }, () => bound * (2 * random.uniform() - 1)), [b, dim], "float32");
 }
 
-export function toMatrix(t: tf.Tensor2D): Matrix {
-  return matrix(t.shape[0], t.shape[1], t.dataSync());
-}
+export const toMatrix = hostMatrix;
 
 /** max over rows of ‖a_i − b_i‖ / max(‖b_i‖, 1). */
 export function rowError(a: tf.Tensor2D, b: tf.Tensor2D): number {

@@ -72,10 +72,10 @@ function execute(step: Step, regs: readonly tf.Tensor2D[], batch: number): tf.Te
     case "inner":
       return tf.sum(tf.mul(r(step.left), r(step.right)), 1, true);
     case "norm":
-      return tf.sqrt(tf.sum(tf.square(r(step.from)), 1, true));
+      return tf.sqrt<tf.Tensor2D>(tf.sum<tf.Tensor2D>(tf.square(r(step.from)), 1, true));
     case "arith": {
       const [a, b] = [r(step.left), r(step.right)];
-      return step.op === "+" ? tf.add(a, b) : step.op === "-" ? tf.sub(a, b) : step.op === "*" ? tf.mul(a, b) : tf.div(a, b);
+      return step.op === "+" ? tf.add<tf.Tensor2D>(a, b) : step.op === "-" ? tf.sub<tf.Tensor2D>(a, b) : step.op === "*" ? tf.mul<tf.Tensor2D>(a, b) : tf.div<tf.Tensor2D>(a, b);
     }
     case "negate":
       return tf.neg(r(step.from));

@@ -112,6 +112,12 @@ function modulePrefixes(program: CheckedProgram): Map<string, string> {
   return out;
 }
 
+/** The weights-file prefix (`alias.Name.`) of every operator declaration of the program. */
+export function operatorPrefixes(program: CheckedProgram): string[] {
+  const prefixes = modulePrefixes(program);
+  return [...program.modules].flatMap(([uri, m]) => m.operators.map((o) => `${prefixes.get(uri) ?? ""}${o.name}.`));
+}
+
 export interface BoundNetwork {
   /** `uri#name`, as in the IR's space ids. */
   readonly key: string;
@@ -127,7 +133,8 @@ export interface BoundOperator {
 }
 
 function formatError(e: unknown, prefix: string): ExecuteError | undefined {
-  if (e instanceof FormatError) {
+  // An unreadable file stays a FormatError io_error (the CLI's "unreadable file", exit 2).
+  if (e instanceof FormatError && e.code !== "io_error") {
     const tensor = e.tensor === undefined ? undefined : `${prefix}${e.tensor}`;
     // FormatError's message starts with "file: tensor \"local name\": "; restate it with the file's full name.
     const where = [e.file, e.tensor === undefined ? undefined : `tensor "${e.tensor}"`].filter((w) => w !== undefined).join(": ");
@@ -161,7 +168,7 @@ export async function bindNetworks(program: CheckedProgram, seed: number, weight
           throw formatError(e, prefix) ?? e;
         }
       } else {
-        initialiseActNorm(network, declarationSeed(seed, hashKey(`${key}:actnorm`)));
+        initialiseActNorm(network, declarationSeed(seed, `${key}:actnorm`));
       }
       out.set(key, { key, prefix, network });
     }
@@ -310,7 +317,13 @@ export async function operatorBinder(
 }
 
 /** Fails on a tensor of the weights file that no declaration used (a renaming or architecture mistake). */
-export function checkNoUnexpectedTensors(fileTensors: ReadonlySet<string>, networks: Iterable<BoundNetwork>, operators: Iterable<BoundOperator>): void {
+export function checkNoUnexpectedTensors(
+  fileTensors: ReadonlySet<string>,
+  networks: Iterable<BoundNetwork>,
+  operators: Iterable<BoundOperator>,
+  /** Name prefixes of declarations deliberately left unbound (not used by the compiled targets). */
+  unboundPrefixes: readonly string[] = [],
+): void {
   if (fileTensors.size === 0) return;
   const used = new Set<string>();
   for (const n of networks) {
@@ -318,7 +331,7 @@ export function checkNoUnexpectedTensors(fileTensors: ReadonlySet<string>, netwo
     for (const name of n.network.state().keys()) used.add(n.prefix + name);
   }
   for (const o of operators) for (const name of operatorParameters(o.operator, o.prefix).keys()) used.add(name);
-  const unexpected = [...fileTensors].filter((n) => !used.has(n)).sort();
+  const unexpected = [...fileTensors].filter((n) => !used.has(n) && !unboundPrefixes.some((p) => n.startsWith(p))).sort();
   if (unexpected.length > 0) {
     throw new ExecuteError("LIN-RUN-WEIGHTS", `the weights file has tensor(s) no declaration uses: ${unexpected.slice(0, 8).join(", ")}`, unexpected[0]);
   }

@@ -6,7 +6,7 @@ import type { EighResult, QrResult, SvdResult } from "./kernels.js";
 import type { LuResult, PinvResult, TriangularSolveOptions } from "./linalg.js";
 import type { Matrix } from "./matrix.js";
 
-export { matrix, identityMatrix, fromFloat32, toFloat32, fromRows, at, type Matrix } from "./matrix.js";
+export { matrix, identityMatrix, diagonalMatrix, fromFloat32, toFloat32, fromRows, at, type Matrix } from "./matrix.js";
 export { transpose, add, subtract, scale, frobeniusNorm, maxAbs } from "./arithmetic.js";
 export { LinalgError, type LinalgErrorCode } from "./errors.js";
 export type { EighResult, QrResult, SvdResult, LinalgBackendName } from "./kernels.js";

@@ -28,6 +28,13 @@ export function identityMatrix(n: number): Matrix {
   return m;
 }
 
+/** diag(d): the square matrix with d on its diagonal. */
+export function diagonalMatrix(d: ArrayLike<number>): Matrix {
+  const out = matrix(d.length, d.length);
+  for (let i = 0; i < d.length; i++) out.data[i * d.length + i] = d[i];
+  return out;
+}
+
 /** A float64 copy of tfjs-style float32 data (row-major), e.g. from `tensor.dataSync()`. */
 export function fromFloat32(rows: number, cols: number, data: Float32Array): Matrix {
   return matrix(rows, cols, data);

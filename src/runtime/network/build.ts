@@ -8,7 +8,7 @@ import { NetworkError } from "./errors.js";
 import { InvertibleDense } from "./inv_dense.js";
 import { ACTIVATIONS } from "./mlp.js";
 import { Permutation } from "./permutation.js";
-import { deriveSeed } from "./random.js";
+import { deriveSeed } from "../random.js";
 import { type BlockSpec, COUPLING_DEFAULTS, type NetworkSpec } from "./spec.js";
 import { Squeeze } from "./squeeze.js";
 import { Stack } from "./stack.js";

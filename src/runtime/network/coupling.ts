@@ -13,7 +13,7 @@ import { type Block, type ForwardWithLogDet, type Parameter, type StateTensor, s
 import { expBounded, tanhFast } from "./elementwise.js";
 import { NetworkError } from "./errors.js";
 import { type Activation, Mlp } from "./mlp.js";
-import { Rng } from "./random.js";
+import { Rng } from "../random.js";
 
 /** Columns [0, a) and [a, a + b) of a [batch, a + b] tensor (two slices: faster than tf.split on wasm). */
 function halves(t: tf.Tensor2D, a: number, b: number): [tf.Tensor2D, tf.Tensor2D] {

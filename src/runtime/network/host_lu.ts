@@ -1,6 +1,8 @@
 // Small float64 host routines for initialising the invertible dense block: a random orthogonal matrix
-// (QR of a Gaussian, Householder) and its LU decomposition with partial pivoting, W = P·L·U, as Glow.
-// They run once per block at construction on C×C matrices, so plain loops suffice.
+// (QR of a Gaussian) and its LU decomposition with partial pivoting, W = P·L·U, as Glow. Both come
+// from ../linalg's TypeScript backend, named explicitly rather than the active one, so a network's
+// initial weights are bit-for-bit the same whether or not the LAPACK addon is built.
+import { jsLinalg, matrix } from "../linalg/index.js";
 
 export interface LuFactors {
   /** A[perm[k]] = (L·U)[k]: A = P·L·U with P[perm[k]][k] = 1. */
@@ -11,55 +13,22 @@ export interface LuFactors {
 
 /** Q of a QR decomposition of a row-major n×n matrix, with sign fix so that diag(R) > 0. */
 export function orthogonalFromGaussian(a: Float64Array, n: number): Float64Array {
-  // Modified Gram–Schmidt on columns, twice for orthogonality to round-off (n is small).
-  const q = Float64Array.from(a);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < n; j++) {
-      for (let k = 0; k < j; k++) {
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += q[i * n + k] * q[i * n + j];
-        for (let i = 0; i < n; i++) q[i * n + j] -= dot * q[i * n + k];
-      }
-      let norm = 0;
-      for (let i = 0; i < n; i++) norm += q[i * n + j] ** 2;
-      norm = Math.sqrt(norm);
-      for (let i = 0; i < n; i++) q[i * n + j] /= norm;
-    }
+  const { q, r } = jsLinalg.qr(matrix(n, n, a));
+  // Householder QR leaves the signs of R's diagonal to the reflectors; fixing diag(R) > 0 makes Q
+  // unique (A = Q·R with that sign is unique for invertible A), so it does not depend on the method.
+  const out = Float64Array.from(q.data);
+  for (let j = 0; j < n; j++) {
+    if (r.data[j * n + j] >= 0) continue;
+    for (let i = 0; i < n; i++) out[i * n + j] = -out[i * n + j];
   }
-  return q;
+  return out;
 }
 
-/** Doolittle LU with partial pivoting of a row-major n×n matrix (see LuFactors for the convention). */
+/**
+ * LU with partial pivoting of a row-major n×n matrix (see LuFactors for the convention). Throws
+ * LinalgError LIN-RT-SINGULAR for a singular matrix; the orthogonal matrices it is used on never are.
+ */
 export function luDecompose(a: Float64Array, n: number): LuFactors {
-  const m = Float64Array.from(a);
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(m[i * n + k]) > Math.abs(m[p * n + k])) p = i;
-    if (p !== k) {
-      for (let j = 0; j < n; j++) {
-        const t = m[k * n + j];
-        m[k * n + j] = m[p * n + j];
-        m[p * n + j] = t;
-      }
-      const t = perm[k];
-      perm[k] = perm[p];
-      perm[p] = t;
-    }
-    const pivot = m[k * n + k];
-    for (let i = k + 1; i < n; i++) {
-      const f = (m[i * n + k] /= pivot);
-      for (let j = k + 1; j < n; j++) m[i * n + j] -= f * m[k * n + j];
-    }
-  }
-  const lower = new Float64Array(n * n);
-  const upper = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (j < i) lower[i * n + j] = m[i * n + j];
-      else upper[i * n + j] = m[i * n + j];
-    }
-    lower[i * n + i] = 1;
-  }
-  return { perm, lower, upper };
+  const { perm, l, u } = jsLinalg.lu(matrix(n, n, a));
+  return { perm, lower: l.data, upper: u.data };
 }

@@ -11,7 +11,7 @@ import { NetworkError } from "./errors.js";
 import { gatherAxis1 } from "./gather.js";
 import { luDecompose, orthogonalFromGaussian } from "./host_lu.js";
 import { isPermutation } from "./permutation.js";
-import { Rng } from "./random.js";
+import { Rng } from "../random.js";
 import { solveLowerRows, solveUpperRows } from "./triangular.js";
 
 export class InvertibleDense implements Block {

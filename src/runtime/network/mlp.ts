@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Parameter } from "./block.js";
 import { NetworkError } from "./errors.js";
-import { Rng } from "./random.js";
+import { Rng } from "../random.js";
 
 export const ACTIVATIONS = ["relu", "tanh", "gelu", "silu", "leaky_relu"] as const;
 export type Activation = (typeof ACTIVATIONS)[number];

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { type Block, type ForwardWithLogDet, type Parameter, type StateTensor, featureLayout } from "./block.js";
 import { NetworkError } from "./errors.js";
 import { gatherAxis1 } from "./gather.js";
-import { Rng } from "./random.js";
+import { Rng } from "../random.js";
 
 export class Permutation implements Block {
   readonly kind = "permute";

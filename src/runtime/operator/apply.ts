@@ -8,7 +8,7 @@ import { materialise } from "./hostApply.js";
 import type { Matrix } from "./host.js";
 import { compactWyFactor } from "./householder.js";
 import { shapeOf, type LinearOperator } from "./kinds.js";
-import { matrixTensor, rowTensor, transposedMatrixTensor } from "./tensors.js";
+import { float32Tensor, matrixTensor, rowTensor, transposedMatrixTensor } from "./tensors.js";
 
 /**
  * Q = H₁⋯H_k = I − V·T·Vᵀ (compact WY, householder.ts) with the reflector normals as the rows of
@@ -96,6 +96,5 @@ export function applyTranspose(op: LinearOperator, y: tf.Tensor2D): tf.Tensor2D 
 
 /** A as a float32 tensor [rows, cols], owned by the caller. */
 export function toTensor(op: LinearOperator): tf.Tensor2D {
-  const m = materialise(op);
-  return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], "float32");
+  return float32Tensor(materialise(op));
 }

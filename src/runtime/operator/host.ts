@@ -1,17 +1,22 @@
 // Float64 host helpers the operator algebra needs around the dense routines of ../linalg: column
 // slicing and concatenation, row/column scaling, and thin wrappers that pin down the shapes the
 // algebra relies on (thin QR, descending SVD). The dense kernels themselves (matmul, QR, SVD, pinv,
-// solve) come from ../linalg; only the O(size) bookkeeping lives here.
+// solve) and the elementwise operations come from ../linalg, re-exported here under the names the
+// operator modules use; only the O(size) bookkeeping linalg has no use for lives here.
 import * as linalg from "../linalg/index.js";
-import { identityMatrix, matrix, type Matrix } from "../linalg/matrix.js";
+import { matrix, type Matrix } from "../linalg/matrix.js";
 
-export { identityMatrix, matrix, type Matrix };
+export { diagonalMatrix, identityMatrix, matrix, type Matrix } from "../linalg/matrix.js";
+export {
+  add as addMatrices,
+  FLOAT64_EPS,
+  frobeniusNorm as frobenius,
+  matmul,
+  solve,
+  transpose as transposeMatrix,
+} from "../linalg/index.js";
 
-export const matmul = (a: Matrix, b: Matrix): Matrix => linalg.matmul(a, b);
-export const transposeMatrix = (a: Matrix): Matrix => linalg.transpose(a);
-
-export const addMatrices = (a: Matrix, b: Matrix): Matrix => linalg.add(a, b);
-
+/** c·a (linalg's scale with the scalar first, as the algebra writes it). */
 export const scaleMatrix = (c: number, a: Matrix): Matrix => linalg.scale(a, c);
 
 /** α·a + b, the pattern the low-rank product rules need. */
@@ -92,12 +97,6 @@ export function scaleColumns(a: Matrix, d: ArrayLike<number>): Matrix {
   return out;
 }
 
-export function diagonalMatrix(d: ArrayLike<number>): Matrix {
-  const out = matrix(d.length, d.length);
-  for (let i = 0; i < d.length; i++) out.data[i * d.length + i] = d[i];
-  return out;
-}
-
 /** Thin (economy) QR: q is m×k with orthonormal columns and r is k×n upper trapezoidal, k = min(m, n). */
 export const thinQr = (a: Matrix): { q: Matrix; r: Matrix } => linalg.qr(a);
 
@@ -112,11 +111,3 @@ export function densePinv(a: Matrix): { pinv: Matrix; rank: number; cutoff: numb
   const { pinv, rank, cutoff, condition } = linalg.pinv(a);
   return { pinv, rank, cutoff, condition };
 }
-
-/** Solves a·x = b for square invertible a. */
-export const solve = (a: Matrix, b: Matrix): Matrix => linalg.solve(a, b);
-
-export const frobenius = (a: Matrix): number => linalg.frobeniusNorm(a);
-
-/** Machine epsilon of float64 (2⁻⁵²), the ε in the relative pseudo-inverse cut-off. */
-export const FLOAT64_EPS = linalg.FLOAT64_EPS;

@@ -10,5 +10,5 @@ export { at } from "./at.js";
 export { timeConditioned, randomTimeConditioned, sinusoidalEmbedding, gelu, erf, type TimeConditionedShape } from "./timeConditioned.js";
 export * from "./init.js";
 export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
-export { releaseTensors } from "./tensors.js";
-export { seededRandom, type Random } from "./random.js";
+export { releaseTensors, float32Tensor, hostMatrix } from "./tensors.js";
+export { seededRandom, type Random } from "../random.js";

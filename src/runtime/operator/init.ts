@@ -19,7 +19,7 @@ import {
   type Projector,
   type SvdFactored,
 } from "./kinds.js";
-import { seededRandom, type Random } from "./random.js";
+import { seededRandom, type Random } from "../random.js";
 
 export type DenseInit = "gaussian" | "orthogonal" | "identity" | "zeros";
 

@@ -2,7 +2,7 @@
 // kept out of tf.tidy scopes. A FinalizationRegistry frees the copy when its host array is collected;
 // releaseTensors() frees them at once (tfjs memory is not garbage-collected by itself).
 import * as tf from "@tensorflow/tfjs-core";
-import type { Matrix } from "./host.js";
+import { matrix, type Matrix } from "./host.js";
 import { cachedWyFactor } from "./householder.js";
 import type { LinearOperator } from "./kinds.js";
 
@@ -23,8 +23,19 @@ function cached<T extends tf.Tensor>(key: object, make: () => T, store = cache):
   return tensor;
 }
 
+/** m rounded to a fresh float32 tensor [rows, cols], owned by the caller (not cached). */
+export function float32Tensor(m: Matrix): tf.Tensor2D {
+  return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], "float32");
+}
+
+/** A float64 host copy of a tensor [rows, cols] (reads it synchronously). */
+export function hostMatrix(t: tf.Tensor2D): Matrix {
+  return matrix(t.shape[0], t.shape[1], t.dataSync());
+}
+
+/** m as a float32 tensor uploaded once and cached against m (see releaseTensors). */
 export function matrixTensor(m: Matrix): tf.Tensor2D {
-  return cached(m, () => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], "float32"));
+  return cached(m, () => float32Tensor(m));
 }
 
 /** mᵀ as a float32 tensor [cols, rows]. */

@@ -8,7 +8,7 @@
 import { OperatorError } from "./errors.js";
 import { matrix, type Matrix } from "./host.js";
 import type { DenseLayer, Hypernetwork, IdentityPlusLowRank, TimeConditioned } from "./kinds.js";
-import { seededRandom, type Random } from "./random.js";
+import { seededRandom, type Random } from "../random.js";
 
 /** [sin(t·f_k), cos(t·f_k)] with f_k = exp(−k·ln(10⁴)/(half − 1)), k = 0…half−1 (half = dim/2). */
 export function sinusoidalEmbedding(t: number, dim: number): Float64Array {

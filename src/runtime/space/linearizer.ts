@@ -7,6 +7,7 @@ import {
   at as operatorAt,
   dense,
   diagonal,
+  float32Tensor,
   identity,
   pinv as operatorPinv,
   power as operatorPower,
@@ -140,10 +141,8 @@ export function svd(f: Linearizer): MapSvd {
   const { u, s, v, rank } = operatorSvd(f.operator);
   const k = s.length;
   const latent = Space.euclidean(k);
-  const rowsOf = (m: { rows: number; cols: number; data: Float64Array }): tf.Tensor2D => {
-    const t = transposeMatrix(m); // k × dim: one singular vector per row
-    return tf.tensor2d(Float32Array.from(t.data), [t.rows, t.cols], "float32");
-  };
+  // k × dim: one singular vector per row.
+  const rowsOf = (m: { rows: number; cols: number; data: Float64Array }): tf.Tensor2D => float32Tensor(transposeMatrix(m));
   return {
     values: s,
     rank,

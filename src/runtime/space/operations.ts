@@ -44,19 +44,24 @@ export function zero(space: Space, batch = 1): Vector {
   return Vector.adoptCoordinates(space, tf.zeros([batch, space.dim], "float32") as tf.Tensor2D);
 }
 
-/** ⟨g(xᵢ), g(yᵢ)⟩ per batch row, accumulated in float64 on the host. */
-export function inner(x: Vector, y: Vector): Float64Array {
-  requireCompatible("inner product", [x, y]);
+/** Σⱼ term(g(xᵢ)ⱼ, g(yᵢ)ⱼ) per batch row, accumulated in float64 on the host. */
+function rowSums(what: string, x: Vector, y: Vector, term: (a: number, b: number) => number): Float64Array {
+  requireCompatible(what, [x, y]);
   const a = x.coordinates().dataSync();
   const b = y.coordinates().dataSync();
   const dim = x.space.dim;
   const out = new Float64Array(x.batch);
   for (let i = 0; i < x.batch; i++) {
     let s = 0;
-    for (let j = 0; j < dim; j++) s += a[i * dim + j] * b[i * dim + j];
+    for (let j = 0; j < dim; j++) s += term(a[i * dim + j], b[i * dim + j]);
     out[i] = s;
   }
   return out;
+}
+
+/** ⟨g(xᵢ), g(yᵢ)⟩ per batch row, accumulated in float64 on the host. */
+export function inner(x: Vector, y: Vector): Float64Array {
+  return rowSums("inner product", x, y, (a, b) => a * b);
 }
 
 /** ‖g(xᵢ)‖ per batch row. */
@@ -66,15 +71,5 @@ export function norm(x: Vector): Float64Array {
 
 /** d(xᵢ, yᵢ) = ‖g(xᵢ) − g(yᵢ)‖ per batch row, without decoding anything. */
 export function distance(x: Vector, y: Vector): Float64Array {
-  requireCompatible("distance", [x, y]);
-  const a = x.coordinates().dataSync();
-  const b = y.coordinates().dataSync();
-  const dim = x.space.dim;
-  const out = new Float64Array(x.batch);
-  for (let i = 0; i < x.batch; i++) {
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += (a[i * dim + j] - b[i * dim + j]) ** 2;
-    out[i] = Math.sqrt(s);
-  }
-  return out;
+  return rowSums("distance", x, y, (a, b) => (a - b) ** 2).map(Math.sqrt);
 }

@@ -4,6 +4,7 @@
 import { LinalgError } from "../errors.js";
 import { matrix, type Matrix } from "../matrix.js";
 import type { EighResult } from "../kernels.js";
+import { rotatePair } from "./rotation.js";
 
 const EPS = 2.220446049250313e-16;
 const MAX_SWEEPS = 100;
@@ -47,28 +48,13 @@ export function jacobiEigh(input: Matrix): EighResult {
         const app = a[p * n + p] - t * apq;
         const aqq = a[q * n + q] + t * apq;
         // A ← JᵀA (rows p, q), then A ← A·J (columns p, q).
-        for (let k = 0; k < n; k++) {
-          const x = a[p * n + k];
-          const y = a[q * n + k];
-          a[p * n + k] = c * x - s * y;
-          a[q * n + k] = s * x + c * y;
-        }
-        for (let k = 0; k < n; k++) {
-          const x = a[k * n + p];
-          const y = a[k * n + q];
-          a[k * n + p] = c * x - s * y;
-          a[k * n + q] = s * x + c * y;
-        }
+        rotatePair(a, p * n, q * n, 1, n, c, s);
+        rotatePair(a, p, q, n, n, c, s);
         a[p * n + p] = app;
         a[q * n + q] = aqq;
         a[p * n + q] = 0;
         a[q * n + p] = 0;
-        for (let k = 0; k < n; k++) {
-          const x = vt[p * n + k];
-          const y = vt[q * n + k];
-          vt[p * n + k] = c * x - s * y;
-          vt[q * n + k] = s * x + c * y;
-        }
+        rotatePair(vt, p * n, q * n, 1, n, c, s);
       }
     }
     converged = !rotated;

@@ -8,6 +8,7 @@ import { matrix, type Matrix } from "../matrix.js";
 import { matmulJs, transpose } from "../arithmetic.js";
 import type { SvdResult } from "../kernels.js";
 import { householderQr } from "./qr.js";
+import { rotatePair } from "./rotation.js";
 
 const EPS = 2.220446049250313e-16;
 const MAX_SWEEPS = 80;
@@ -66,20 +67,8 @@ function squareOrTallSvd(a: Matrix): SvdResult {
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.hypot(1, zeta));
         const c = 1 / Math.hypot(1, t);
         const s = c * t;
-        for (let i = 0; i < m; i++) {
-          const x = w[rj + i];
-          const y = w[rk + i];
-          w[rj + i] = c * x - s * y;
-          w[rk + i] = s * x + c * y;
-        }
-        const vj = j * n;
-        const vk = k * n;
-        for (let i = 0; i < n; i++) {
-          const x = vt[vj + i];
-          const y = vt[vk + i];
-          vt[vj + i] = c * x - s * y;
-          vt[vk + i] = s * x + c * y;
-        }
+        rotatePair(w, rj, rk, 1, m, c, s);
+        rotatePair(vt, j * n, k * n, 1, n, c, s);
       }
     }
     converged = !rotated;

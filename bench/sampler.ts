@@ -1,0 +1,120 @@
+// A T = 100 sampler over a time-conditioned linear velocity (A(t) = I + U(t)V(t)ᵀ, n = 784, rank 8, the
+// MNIST example's operator), compiled to one operator (collapse-sampler) vs run step by step on the
+// same backend. The step-by-step reference is the same step function (src/compiler/ir/sampler.ts) over
+// tf tensors, with every A(t_k) built and uploaded before timing (so it times only its T−1 steps of
+// tfjs work, a stronger baseline than re-running the hypernetwork each step). Agreement is the PSNR of
+// the one-step output against the step-by-step output, peak = the reference's range.
+// One JSON line per method:
+//   {"bench":"sampler","T":100,"method":"euler"|"rk4","ms":…,"reference":"multi-step","reference_ms":…,"psnr_db":…,"ratio":…}
+// Usage: npm run bench -- sampler [--n 784] [--steps 100] [--batch 64] [--backend wasm] [--methods euler,rk4]
+import { loadavg } from "node:os";
+import * as tf from "@tensorflow/tfjs-core";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { checkText } from "../src/index.js";
+import { compile } from "../src/compiler/execute/program.js";
+import { runSampler, type StepAlgebra } from "../src/compiler/ir/index.js";
+import { apply, at, type LinearOperator } from "../src/runtime/operator/index.js";
+
+function flag(argv: readonly string[], name: string, fallback: string): string {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
+}
+
+async function median(runs: number, body: () => tf.Tensor): Promise<number> {
+  for (let i = 0; i < 2; i++) {
+    const y = body();
+    await y.data();
+    y.dispose();
+  }
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const y = body();
+    await y.data();
+    times.push(performance.now() - t0);
+    y.dispose();
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+}
+
+function psnr(reference: Float32Array, got: Float32Array): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let se = 0;
+  reference.forEach((r, i) => {
+    lo = Math.min(lo, r);
+    hi = Math.max(hi, r);
+    se += (r - (got[i] ?? 0)) ** 2;
+  });
+  const mse = se / reference.length;
+  return 10 * Math.log10(((hi - lo) * (hi - lo)) / mse);
+}
+
+export default async function sampler(argv: readonly string[]): Promise<void> {
+  const n = Number(flag(argv, "n", "784"));
+  const steps = Number(flag(argv, "steps", "100"));
+  const batch = Number(flag(argv, "batch", "64"));
+  const backend = flag(argv, "backend", "wasm");
+  const methods = flag(argv, "methods", "euler,rk4").split(",");
+  for (const method of methods) {
+    if (method !== "euler" && method !== "rk4") throw new Error(`unknown method ${method}`);
+    const text = `space X = R^${n};
+operator A = time_conditioned(rank = 8, embed = 64, hidden = 256);
+map v : X -> X = A;
+let B = sampler(v, method = ${method}, steps = ${steps});
+`;
+    const checked = checkText(text, "/bench/sampler.lin");
+    if (isLeft(checked)) throw new Error(checked.left.map((d) => d.message).join("\n"));
+    const t0 = performance.now();
+    const compiled = await compile(checked.right, { backend, seed: 0, targets: ["B"] });
+    const compileMs = performance.now() - t0;
+    const leaf = compiled.ir.operators.get("A");
+    if (leaf?.kind !== "leaf" || leaf.operator === undefined) throw new Error("A is not bound");
+    const a = leaf.operator;
+    // A(t) at every time the steps use, built before timing.
+    const atTime = new Map<number, LinearOperator>();
+    const predict = (t: number, z: tf.Tensor2D): tf.Tensor2D => {
+      let op = atTime.get(t);
+      if (op === undefined) {
+        op = at(a, t);
+        atTime.set(t, op);
+      }
+      return apply(op, z);
+    };
+    const algebra: StepAlgebra<tf.Tensor2D> = { add: (x, y) => tf.add(x, y), scale: (c, x) => tf.mul(x, c), predict };
+    const x = tf.randomNormal([batch, n], 0, 1, "float32", 1) as tf.Tensor2D;
+    const multiStep = (): tf.Tensor => tf.tidy(() => runSampler(algebra, method, steps, x));
+    const reference = (await multiStep().data()) as Float32Array;
+    const oneStep = (await compiled.run("B", x).data()) as Float32Array;
+    // How far sampling moves the input (‖B·x − x‖/‖x‖): the agreement is only meaningful when this is not ≈ 0.
+    const start = (await x.data()) as Float32Array;
+    let moved = 0;
+    let size = 0;
+    reference.forEach((r, i) => {
+      moved += (r - (start[i] ?? 0)) ** 2;
+      size += (start[i] ?? 0) ** 2;
+    });
+    const ms = await median(21, () => compiled.run("B", x));
+    const referenceMs = await median(5, multiStep);
+    const line = {
+      bench: "sampler",
+      T: steps,
+      method,
+      ms: Number(ms.toFixed(3)),
+      reference: "multi-step",
+      reference_ms: Number(referenceMs.toFixed(3)),
+      ratio: Number((referenceMs / ms).toFixed(1)),
+      psnr_db: Number(psnr(reference, oneStep).toFixed(1)),
+      displacement: Number(Math.sqrt(moved / size).toFixed(4)),
+      n,
+      batch,
+      backend: compiled.backend.name,
+      compile_ms: Number(compileMs.toFixed(0)),
+      load1: Number(loadavg()[0]?.toFixed(2)),
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    x.dispose();
+    compiled.dispose();
+  }
+}

@@ -1,0 +1,64 @@
+// `linea compile` through main(): --emit ir | dot | explain, --out written atomically, exit codes.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+
+const dir = mkdtempSync(join(tmpdir(), "linea-compile-cli-"));
+writeFileSync(join(dir, "linea.json"), "{}");
+writeFileSync(
+  join(dir, "spec.lin"),
+  `space X = R^4;
+network N : X { additive_coupling(hidden = 4); }
+space Z = induced N;
+operator M[4] = identity_plus_lowrank(rank = 1);
+map f : Z -> Z = M;
+let f3 = f * f * f;
+entry e(x : Z) = f3(x);
+`,
+);
+writeFileSync(join(dir, "bad.lin"), "space X = R^2;\nspace Y = R^3;\nmap f : X -> Y = dense;\nlet g = f * f;\n");
+
+async function linea(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir });
+  return { code, stdout, stderr };
+}
+
+describe("linea compile", { timeout: 60_000 }, () => {
+  it("--emit dot prints a Graphviz digraph with balanced braces", async () => {
+    const r = await linea("compile", "spec.lin", "--emit", "dot", "--backend", "cpu");
+    expect(r.code).toBe(0);
+    const dot = r.stdout.trim();
+    expect(dot.startsWith("digraph")).toBe(true);
+    expect(dot.endsWith("}")).toBe(true);
+    expect((dot.match(/{/g) ?? []).length).toBe((dot.match(/}/g) ?? []).length);
+  });
+
+  it("--emit ir shows the fused map and the rules; --emit explain adds the plans", async () => {
+    const ir = await linea("compile", "spec.lin", "--emit", "ir", "--backend", "cpu");
+    expect(ir.code).toBe(0);
+    expect(ir.stdout).toContain("compose-shared-network");
+    const explain = await linea("compile", "spec.lin", "--backend", "cpu");
+    expect(explain.code).toBe(0);
+    expect(explain.stdout).toMatch(/plan e\(r0 = x : Z\) -> points of Z, 3 steps/);
+  });
+
+  it("--out writes the file; --png says when Graphviz is missing instead of failing", async () => {
+    const r = await linea("compile", "spec.lin", "--emit", "dot", "--out", "g.dot", "--png", "g.png", "--backend", "cpu");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, "g.dot"), "utf8").startsWith("digraph")).toBe(true);
+    expect(existsSync(join(dir, "g.png")) || r.stderr.includes("not written")).toBe(true);
+  });
+
+  it("exit codes: 1 for a type error, 2 for usage and unreadable files", async () => {
+    const bad = await linea("compile", "bad.lin", "--backend", "cpu");
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/error/);
+    expect((await linea("compile", "missing.lin")).code).toBe(2);
+    expect((await linea("compile", "spec.lin", "--emit", "svg")).code).toBe(2);
+    expect((await linea("compile")).code).toBe(2);
+  });
+});

@@ -1,0 +1,90 @@
+// `linea train`: exit codes (0 trained, 1 the spec cannot be trained, 2 bad usage, 130 interrupted),
+// the progress lines on stderr, and the files of a run. Run in-process through runTrain (a child
+// process would start tfjs again for each case).
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PNG } from "pngjs";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { runTrain, SIGINT_EXIT } from "../../src/cli/train.js";
+import type { CommandIO } from "../../src/cli/command.js";
+import { tinySpec } from "../train/helpers.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "linea-train-cli-"));
+writeFileSync(path.join(dir, "linea.json"), "{}");
+writeFileSync(path.join(dir, "tiny.lin"), tinySpec({ steps: "6", checkpoint_every: "3" }));
+writeFileSync(path.join(dir, "untrained.lin"), "space X = R^2;\nmap f : X -> X = dense;\n");
+writeFileSync(path.join(dir, "mse.lin"), tinySpec({ loss: "mse" }));
+writeFileSync(path.join(dir, "broken.lin"), "space X = R^2;\nmap f : X -> Y = dense;\n");
+
+function io(): CommandIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, cwd: dir, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
+}
+
+describe("linea train", () => {
+  it("trains, prints progress and writes weights, checkpoints, loss and sample plots", async () => {
+    const r = io();
+    const code = await runTrain(["tiny.lin", "--out", "run", "--backend", "cpu"], r, { tty: false });
+    expect(r.err.join("")).toContain("step 6/6");
+    expect(code).toBe(0);
+    expect(r.out.join("")).toMatch(/trained fit: step 6\/6/);
+    for (const f of ["weights.safetensors", "loss.csv", "loss.json", "loss.png", "samples.png", "checkpoints/step-00000006.safetensors"]) {
+      expect(existsSync(path.join(dir, "run", f))).toBe(true);
+    }
+    const loss = PNG.sync.read(readFileSync(path.join(dir, "run", "loss.png")));
+    expect([loss.width, loss.height]).toEqual([640, 420]);
+    const samples = PNG.sync.read(readFileSync(path.join(dir, "run", "samples.png")));
+    expect(samples.width).toBeGreaterThan(100);
+    expect(readFileSync(path.join(dir, "run", "loss.csv"), "utf8").trim().split("\n")).toHaveLength(7);
+
+    // --resume with more steps continues from step 6.
+    const again = io();
+    expect(await runTrain(["tiny.lin", "--out", "run", "--backend", "cpu", "--resume", "--steps", "9"], again, { tty: false })).toBe(0);
+    expect(again.err.join("")).toContain("resumed from step 6");
+    expect(readFileSync(path.join(dir, "run", "loss.csv"), "utf8").trim().split("\n")).toHaveLength(10);
+  });
+
+  it("stops at Ctrl-C with a checkpoint and exit code 130", async () => {
+    const r = io();
+    const code = await runTrain(["tiny.lin", "--out", "stopped", "--backend", "cpu"], r, {
+      tty: false,
+      onInterrupt: (handler) => {
+        handler(); // as if Ctrl-C came before the first step finished
+        return () => undefined;
+      },
+    });
+    expect(code).toBe(SIGINT_EXIT);
+    expect(r.err.join("")).toContain("interrupted");
+    expect(r.out.join("")).toMatch(/stopped fit/);
+    expect(existsSync(path.join(dir, "stopped", "checkpoints", "step-00000000.safetensors"))).toBe(true);
+  });
+
+  it("exits 1 with a coded message when the spec has no train section or an unsupported loss", async () => {
+    const none = io();
+    expect(await runTrain(["untrained.lin", "--backend", "cpu"], none)).toBe(1);
+    expect(none.err.join("")).toMatch(/LIN-TRAIN-NO-TRAIN: the spec has no train section/);
+    const named = io();
+    expect(await runTrain(["tiny.lin", "--train", "other", "--backend", "cpu"], named)).toBe(1);
+    expect(named.err.join("")).toMatch(/no train section named other \(have: fit\)/);
+    const mse = io();
+    expect(await runTrain(["mse.lin", "--backend", "cpu"], mse)).toBe(1);
+    expect(mse.err.join("")).toMatch(/LIN-TRAIN-UNSUPPORTED: .*loss mse/);
+    const broken = io();
+    expect(await runTrain(["broken.lin"], broken)).toBe(1);
+    expect(broken.err.join("")).toMatch(/LIN\d{4}/);
+    for (const r of [none, named, mse, broken]) expect(r.err.join("")).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 2 on bad usage or an unreadable file", async () => {
+    const cases: string[][] = [["train"], ["train", "missing.lin"], ["train", "tiny.lin", "--steps", "0"], ["train", "tiny.lin", "--bogus"], ["train", "a.lin", "b.lin"]];
+    for (const args of cases) {
+      const r = io();
+      expect(await main(args, r)).toBe(2);
+    }
+    const backend = io();
+    expect(await runTrain(["tiny.lin", "--backend", "nonesuch"], backend)).toBe(2);
+  });
+});

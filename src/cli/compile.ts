@@ -1,0 +1,80 @@
+// `linea compile FILE [--emit ir|dot|explain] [--out F] [--png F.png]`: compiles a spec and prints (or
+// writes, atomically) its optimised IR, a Graphviz graph of the optimised maps, or the full explanation
+// (IR, rules fired, and the kernel plan of every entry and map). --png renders the graph with Graphviz's
+// `dot -Tpng` when it is installed; without Graphviz the DOT text is still written and a note printed.
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { writeFileAtomic } from "../runtime/io/index.js";
+import { ExitCode, UsageError, type Command } from "./command.js";
+import { compileForCli, integerFlag, reportFailures } from "./run.js";
+
+const EMITS = ["ir", "dot", "explain"] as const;
+type Emit = (typeof EMITS)[number];
+
+function isEmit(s: string): s is Emit {
+  return (EMITS as readonly string[]).includes(s);
+}
+
+/** Renders DOT to PNG with Graphviz if it is on the PATH; returns why not otherwise. */
+function renderPng(dot: string): { png: Uint8Array } | { reason: string } {
+  const r = spawnSync("dot", ["-Tpng"], { input: dot, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error !== undefined) return { reason: "Graphviz `dot` is not installed" };
+  if (r.status !== 0) return { reason: `dot -Tpng failed: ${r.stderr.toString().trim()}` };
+  return { png: new Uint8Array(r.stdout) };
+}
+
+export const compileCommand: Command = {
+  name: "compile",
+  summary: "compile a spec: print its optimised IR, a DOT graph of its maps, or the kernel plans",
+  usage: "linea compile FILE [--emit ir|dot|explain] [--out F] [--png F.png] [--backend B] [--seed S] [--weights W.safetensors]",
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...args],
+        options: {
+          emit: { type: "string" },
+          out: { type: "string" },
+          png: { type: "string" },
+          backend: { type: "string" },
+          seed: { type: "string" },
+          weights: { type: "string" },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+    const [file, ...extra] = parsed.positionals;
+    if (file === undefined || extra.length > 0) throw new UsageError("compile needs exactly one spec file");
+    const emit = parsed.values.emit ?? "explain";
+    if (!isEmit(emit)) throw new UsageError(`--emit must be one of ${EMITS.join(", ")}, got '${emit}'`);
+    const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
+    return reportFailures("compile", io, async () => {
+      const weights = parsed.values.weights === undefined ? undefined : resolve(io.cwd, parsed.values.weights);
+      const compiled = await compileForCli(file, io, { seed, ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }), ...(weights === undefined ? {} : { weights }) });
+      if (typeof compiled === "number") return compiled;
+      try {
+        io.stderr(`backend: ${compiled.backend.description}\n`);
+        const text =
+          emit === "dot"
+            ? compiled.dot()
+            : emit === "ir"
+              ? compiled.explainIr()
+              : compiled.explain();
+        if (parsed.values.out !== undefined) await writeFileAtomic(resolve(io.cwd, parsed.values.out), [new TextEncoder().encode(`${text}\n`)]);
+        else io.stdout(`${text}\n`);
+        if (parsed.values.png !== undefined) {
+          const rendered = renderPng(compiled.dot());
+          if ("png" in rendered) await writeFileAtomic(resolve(io.cwd, parsed.values.png), [rendered.png]);
+          else io.stderr(`note: ${parsed.values.png} not written: ${rendered.reason} (the DOT text renders with \`dot -Tpng\`)\n`);
+        }
+        return ExitCode.Ok;
+      } finally {
+        compiled.dispose();
+      }
+    });
+  },
+};

@@ -1,0 +1,205 @@
+// `linea run FILE --entry NAME (--input x.npy|x.json … | --random N) [--output y.npy|y.json] …`: compiles
+// the spec and runs one entry (or map) on row batches. The helpers above the command are shared with
+// `linea compile`: compiling with the CLI's flags and turning every failure a user can cause into one
+// line with its code (never a stack trace).
+import { parseArgs } from "node:util";
+import { loadNpy, saveNpy, writeFileAtomic } from "../runtime/io/index.js";
+import { readFileOrThrow } from "../runtime/io/atomic.js";
+import { seededRandom } from "../runtime/operator/index.js";
+import { resolve } from "node:path";
+import type { Diagnostic } from "../ast/diagnostic.js";
+import { checkAll, nodeFileHost } from "../index.js";
+import { renderDiagnostics } from "../compiler/render.js";
+import { LowerError } from "../compiler/lower.js";
+import { IrError } from "../compiler/ir/index.js";
+import { ExecuteError } from "../compiler/execute/errors.js";
+import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
+import { BackendError } from "../runtime/backend/errors.js";
+import { FormatError } from "../runtime/io/index.js";
+import { NetworkError } from "../runtime/network/index.js";
+import { OperatorError } from "../runtime/operator/index.js";
+import { SpaceError } from "../runtime/space/index.js";
+import { hasErrors } from "../ast/diagnostic.js";
+import { ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
+
+/** Parses an integer flag, or throws a usage error naming it. */
+export function integerFlag(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} needs an integer ≥ ${min}, got '${value}'`);
+  return n;
+}
+
+/** Checks and compiles FILE; on spec errors prints the rendered diagnostics and returns the exit code. */
+export async function compileForCli(file: string, io: CommandIO, options: CompileOptions): Promise<CompiledProgram | number> {
+  const path = resolve(io.cwd, file);
+  if (nodeFileHost.readFile(path) === undefined) {
+    io.stderr(`linea: cannot read ${file}\n`);
+    return ExitCode.Usage;
+  }
+  const outcome = checkAll(path);
+  const diagnostics: readonly Diagnostic[] = outcome.diagnostics;
+  if (hasErrors(diagnostics) || outcome.program === undefined) {
+    io.stdout(`${renderDiagnostics(diagnostics, (u) => outcome.sources.get(u), { cwd: io.cwd })}\n`);
+    return ExitCode.Errors;
+  }
+  return compile(outcome.program, options);
+}
+
+/** A known failure as `error[code]: message` and its exit code; undefined for a genuine bug. */
+export function describeFailure(e: unknown): { line: string; exit: number } | undefined {
+  if (e instanceof FormatError) return { line: `error[${e.code}]: ${e.message}`, exit: e.code === "io_error" ? ExitCode.Usage : ExitCode.Errors };
+  if (e instanceof BackendError) return { line: `error[${e.code}]: ${e.message}`, exit: e.code === "unknown_backend" ? ExitCode.Usage : ExitCode.Errors };
+  if (e instanceof LowerError) {
+    const at = e.location === undefined ? "" : ` (${e.location.uri}:${e.location.range.start.line + 1}:${e.location.range.start.character + 1})`;
+    return { line: `error[${e.code}]: ${e.message}${at}`, exit: ExitCode.Errors };
+  }
+  if (e instanceof ExecuteError || e instanceof IrError || e instanceof NetworkError || e instanceof OperatorError || e instanceof SpaceError) {
+    const msg = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+    return { line: `error[${e.code}]: ${msg.replace(/\n/g, " ")}`, exit: ExitCode.Errors };
+  }
+  return undefined;
+}
+
+/** Runs a command body, reporting known failures on one line; anything else goes to main's handler. */
+export async function reportFailures(name: string, io: CommandIO, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const known = describeFailure(e);
+    if (known === undefined) throw e;
+    io.stderr(`linea ${name}: ${known.line}\n`);
+    return known.exit;
+  }
+}
+
+/** Rows of one input: a .npy array [b, …] or a JSON array of samples (numbers or nested arrays). */
+async function readInput(file: string, cwd: string): Promise<Float32Array> {
+  const path = resolve(cwd, file);
+  if (file.endsWith(".npy")) return Float32Array.from((await loadNpy(path)).data, Number);
+  if (!file.endsWith(".json")) throw new UsageError(`--input ${file}: expected a .npy or .json file`);
+  const text = new TextDecoder().decode(await readFileOrThrow(path));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new FormatError("corrupt_header", `not JSON: ${(e as Error).message}`, { file });
+  }
+  const flat: number[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === "number" && Number.isFinite(v)) flat.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else throw new FormatError("bad_value", "expected an array of samples (numbers or nested arrays of numbers)", { file });
+  };
+  if (!Array.isArray(value)) throw new FormatError("bad_value", "expected a JSON array of samples", { file });
+  walk(value);
+  return Float32Array.from(flat);
+}
+
+/** n standard-normal rows of `dim` values from the seed (host generator: the same on every backend). */
+function randomRows(n: number, dim: number, seed: number): Float32Array {
+  const random = seededRandom(seed);
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < out.length; i++) out[i] = random.normal();
+  return out;
+}
+
+async function writeOutput(file: string, cwd: string, y: Float32Array, shape: readonly number[]): Promise<void> {
+  const path = resolve(cwd, file);
+  if (file.endsWith(".npy")) return saveNpy(path, { dtype: "F32", shape: [...shape], data: y });
+  if (!file.endsWith(".json")) throw new UsageError(`--output ${file}: expected a .npy or .json file`);
+  await writeFileAtomic(path, [new TextEncoder().encode(`${toJson(y, shape)}\n`)]);
+}
+
+/** One row per sample (an array, or a number for a scalar entry), so the file reads back as an input. */
+function toJson(y: Float32Array, shape: readonly number[]): string {
+  const rows = shape[0] ?? 0;
+  const width = rows === 0 ? 0 : y.length / rows;
+  const out: (number | number[])[] = [];
+  for (let i = 0; i < rows; i++) out.push(shape.length === 1 ? (y[i] ?? 0) : Array.from(y.subarray(i * width, (i + 1) * width)));
+  return JSON.stringify(out);
+}
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "compile a spec and run one of its entries (or maps) on .npy / .json inputs",
+  usage:
+    "linea run FILE --entry NAME (--input x.npy|x.json ... | --random N) [--output y.npy|y.json] " +
+    "[--backend wasm|cpu|webgpu|tensorflow] [--seed S] [--weights W.safetensors] [--batch N]",
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...args],
+        options: {
+          entry: { type: "string" },
+          input: { type: "string", multiple: true },
+          output: { type: "string" },
+          random: { type: "string" },
+          backend: { type: "string" },
+          seed: { type: "string" },
+          weights: { type: "string" },
+          batch: { type: "string" },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+    const [file, ...extra] = parsed.positionals;
+    if (file === undefined || extra.length > 0) throw new UsageError("run needs exactly one spec file");
+    const entry = parsed.values.entry;
+    if (entry === undefined) throw new UsageError("run needs --entry NAME");
+    const inputs = parsed.values.input ?? [];
+    const random = integerFlag("random", parsed.values.random, 1);
+    if ((inputs.length > 0) === (random !== undefined)) throw new UsageError("give either --input (one per parameter) or --random N");
+    const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
+    const batch = integerFlag("batch", parsed.values.batch, 1);
+    const output = parsed.values.output;
+    if (output !== undefined && !output.endsWith(".npy") && !output.endsWith(".json")) throw new UsageError(`--output ${output}: expected a .npy or .json file`);
+    return reportFailures("run", io, async () => {
+      const weights = parsed.values.weights === undefined ? undefined : resolve(io.cwd, parsed.values.weights);
+      const compiled = await compileForCli(file, io, { seed, targets: [entry], ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }), ...(weights === undefined ? {} : { weights }) });
+      if (typeof compiled === "number") return compiled;
+      try {
+        io.stderr(`backend: ${compiled.backend.description}\n`);
+        const plan = compiled.planOf(entry);
+        if (inputs.length > 0 && inputs.length !== plan.inputs.length) {
+          throw new UsageError(`${entry} takes ${plan.inputs.length} input(s) (${plan.inputs.map((p) => p.name).join(", ")}): give --input once for each`);
+        }
+        const data = inputs.length > 0 ? await Promise.all(inputs.map((f) => readInput(f, io.cwd))) : plan.inputs.map((p, i) => randomRows(random ?? 1, p.dim, seed + 1 + i));
+        const started = performance.now();
+        const rows = plan.inputs.map((p, i) => (data[i]?.length ?? 0) / Math.max(p.dim, 1));
+        const total = rows[0] ?? 0;
+        const step = batch ?? Math.max(total, 1);
+        const pieces: Float32Array[] = [];
+        let shape: number[] = [];
+        for (let start = 0; start < Math.max(total, 1); start += step) {
+          const count = Math.min(step, total - start);
+          const slice = plan.inputs.map((p, i) => (data[i] ?? new Float32Array(0)).subarray(start * p.dim, (start + Math.max(count, 0)) * p.dim));
+          const y = compiled.run(entry, ...slice);
+          pieces.push((await y.data()) as Float32Array);
+          shape = y.shape;
+          y.dispose();
+        }
+        const ms = performance.now() - started;
+        const values = new Float32Array(pieces.reduce((n, p) => n + p.length, 0));
+        let offset = 0;
+        for (const p of pieces) {
+          values.set(p, offset);
+          offset += p.length;
+        }
+        const outShape = [total, ...shape.slice(1)];
+        if (output !== undefined) await writeOutput(output, io.cwd, values, outShape);
+        else io.stdout(`${toJson(values, outShape)}\n`);
+        const inShape = plan.inputs.map((p) => `[${total}, ${p.dim}]`).join(", ");
+        io.stderr(`${entry}: ${inShape} -> [${outShape.join(", ")}] in ${ms.toFixed(1)} ms${output === undefined ? "" : ` (written to ${output})`}\n`);
+        return ExitCode.Ok;
+      } finally {
+        compiled.dispose();
+      }
+    });
+  },
+};

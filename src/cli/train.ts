@@ -1,0 +1,161 @@
+// `linea train FILE [--train NAME] [--steps N] [--out DIR] [--resume] [--backend B]`: checks the
+// spec, runs its train section (docs/training.md) with a progress bar on stderr, checkpoints in
+// DIR/checkpoints, weights in DIR/weights.safetensors, loss.{csv,json,png} and samples.png in DIR.
+// Ctrl-C finishes the current step, saves a checkpoint and exits 130; a second Ctrl-C exits at once
+// (every file is written atomically, so nothing is left half-written).
+import { parseArgs } from "node:util";
+import path from "node:path";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { check, nodeFileHost } from "../index.js";
+import { renderDiagnostics } from "../compiler/render.js";
+import { hasErrors } from "../ast/diagnostic.js";
+import { BackendError, selectBackend } from "../runtime/backend/index.js";
+import { saveScatterPlot } from "../runtime/plot/index.js";
+import { ExecuteError } from "../compiler/execute/errors.js";
+import { TrainError } from "../train/errors.js";
+import { trainPlan } from "../train/plan.js";
+import { TrainingSession } from "../train/session.js";
+import { train } from "../train/trainer.js";
+import { progressReporter } from "../train/progress.js";
+import { oneStepSamples } from "../train/samples.js";
+import { ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
+
+export const SIGINT_EXIT = 130;
+const SAMPLE_COUNT = 2000;
+const SAMPLE_STEPS = 100;
+
+export interface TrainCommandHooks {
+  /** Whether stderr is a terminal (default: process.stderr.isTTY). */
+  readonly tty?: boolean;
+  /** Installs the Ctrl-C handler; returns its removal. Tests pass their own. */
+  readonly onInterrupt?: (handler: () => void) => () => void;
+}
+
+function processInterrupt(handler: () => void): () => void {
+  process.on("SIGINT", handler);
+  return () => process.off("SIGINT", handler);
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got ${value}`);
+  return n;
+}
+
+export async function runTrain(args: readonly string[], io: CommandIO, hooks: TrainCommandHooks = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        train: { type: "string" },
+        steps: { type: "string" },
+        out: { type: "string" },
+        resume: { type: "boolean" },
+        backend: { type: "string" },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (file === undefined) throw new UsageError("train needs a spec file");
+  if (extra.length > 0) throw new UsageError(`train takes one spec file, got ${parsed.positionals.length}`);
+  const steps = positiveInt(parsed.values.steps, "--steps");
+  const specPath = path.resolve(io.cwd, file);
+  if (nodeFileHost.readFile(specPath) === undefined) {
+    io.stderr(`linea: cannot read ${file}\n`);
+    return ExitCode.Usage;
+  }
+  const checked = await check(specPath);
+  if (isLeft(checked)) {
+    const diags = checked.left;
+    io.stderr(`${renderDiagnostics(diags, (u) => nodeFileHost.readFile(u), { cwd: io.cwd })}\n`);
+    return hasErrors(diags) ? ExitCode.Errors : ExitCode.Ok;
+  }
+  const fail = (e: unknown): number => {
+    if (e instanceof TrainError || e instanceof ExecuteError || e instanceof BackendError) {
+      io.stderr(`linea train: ${e.code}: ${e.message}\n`);
+      return e instanceof BackendError ? ExitCode.Usage : ExitCode.Errors;
+    }
+    throw e;
+  };
+  let plan;
+  try {
+    plan = trainPlan(checked.right, parsed.values.train);
+  } catch (e) {
+    return fail(e);
+  }
+  const outDir = path.resolve(io.cwd, parsed.values.out ?? path.join("runs", `${path.basename(file, ".lin")}-${plan.name}`));
+  let session: TrainingSession | undefined;
+  const tty = hooks.tty ?? process.stderr.isTTY === true;
+  const progress = progressReporter(io.stderr, tty);
+  let interrupts = 0;
+  const removeHandler = (hooks.onInterrupt ?? processInterrupt)(() => {
+    interrupts++;
+    if (interrupts === 1) {
+      progress.finish();
+      io.stderr("linea train: interrupted; saving a checkpoint at the end of this step (Ctrl-C again to quit now)\n");
+    } else {
+      io.stderr("linea train: quitting without saving; the last checkpoint is intact\n");
+      process.exit(SIGINT_EXIT);
+    }
+  });
+  try {
+    const backend = await selectBackend(parsed.values.backend);
+    session = await TrainingSession.create(checked.right, plan, path.dirname(specPath));
+    io.stderr(`linea train: ${plan.name} (${plan.loss}, ${plan.optimizer} lr ${plan.lr}, batch ${plan.batch}, seed ${plan.seed}) on ${backend.description}; data ${session.dataset.name}: ${session.dataset.rows} rows\n`);
+    const result = await train(session, {
+      outDir,
+      ...(steps === undefined ? {} : { steps }),
+      resume: parsed.values.resume === true,
+      onProgress: (p) => progress.update(p),
+      shouldStop: () => interrupts > 0,
+      warn: (m) => {
+        progress.finish();
+        io.stderr(`linea train: warning: ${m}\n`);
+      },
+    });
+    progress.finish();
+    if (result.start > 0) io.stderr(`linea train: resumed from step ${result.start}\n`);
+    const samples = await oneStepSamples(session, SAMPLE_COUNT, SAMPLE_STEPS, plan.seed + 1);
+    if (samples !== undefined && session.data.dim === 2) {
+      const rows = Math.min(SAMPLE_COUNT, session.dataset.rows);
+      const data = session.dataset.data.subarray(0, 2 * rows);
+      const xs = (a: Float32Array): number[] => Array.from({ length: a.length / 2 }, (_, i) => a[2 * i]);
+      const ys = (a: Float32Array): number[] => Array.from({ length: a.length / 2 }, (_, i) => a[2 * i + 1]);
+      await saveScatterPlot(path.join(outDir, "samples.png"), [
+        { x: xs(data), y: ys(data), color: [31, 119, 180] },
+        { x: xs(samples), y: ys(samples), color: [214, 39, 40] },
+      ]);
+    }
+    const last = result.history[result.history.length - 1];
+    io.stdout(
+      [
+        `${result.stopped ? "stopped" : "trained"} ${plan.name}: step ${result.step}/${steps ?? plan.steps}, loss ${last === undefined ? "n/a" : last[0].toPrecision(4)}, ${result.seconds.toFixed(1)} s`,
+        `  weights     ${path.relative(io.cwd, result.weightsFile)}`,
+        `  checkpoint  ${result.checkpoint === undefined ? "none" : path.relative(io.cwd, result.checkpoint)}`,
+        `  loss        ${path.relative(io.cwd, path.join(outDir, "loss.png"))} (.csv, .json)`,
+        ...(samples !== undefined && session.data.dim === 2 ? [`  samples     ${path.relative(io.cwd, path.join(outDir, "samples.png"))} (one step, Euler T=${SAMPLE_STEPS}; blue data, red samples)`] : []),
+        "",
+      ].join("\n"),
+    );
+    return result.stopped ? SIGINT_EXIT : ExitCode.Ok;
+  } catch (e) {
+    progress.finish();
+    return fail(e);
+  } finally {
+    removeHandler();
+    session?.dispose();
+  }
+}
+
+export const trainCommand: Command = {
+  name: "train",
+  summary: "train a spec's train section (flow matching), with checkpoints and a loss curve",
+  usage: "linea train FILE [--train NAME] [--steps N] [--out DIR] [--resume] [--backend wasm|cpu|webgpu|tensorflow|auto]",
+  run: (args, io) => runTrain(args, io),
+};

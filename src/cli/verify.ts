@@ -1,0 +1,96 @@
+// `linea verify FILE [--runs N] [--seed S] [--json] [--all]`: checks the laws a spec claims (its
+// `verify` statements; with --all, every applicable law of every declaration) as fast-check properties
+// on the bound runtime values. One line per law as it completes; a failure shows the shrunk
+// counterexample and the seed that replays it. Exit 0 all pass, 1 any failure, 2 bad usage.
+import { parseArgs } from "node:util";
+import { relative, resolve } from "node:path";
+import { hasErrors } from "../ast/diagnostic.js";
+import { checkAll, nodeFileHost } from "../index.js";
+import { renderDiagnostics } from "../compiler/render.js";
+import type { CheckResult } from "../verify/law.js";
+import { verificationOf } from "../verify/program.js";
+import { failedCount, formatLocation, formatResult, formatSummary, toJson, type TargetReport } from "../verify/report.js";
+import { ExitCode, UsageError, type Command } from "./command.js";
+import { integerFlag, reportFailures } from "./run.js";
+
+/** Runs per law when neither the statement nor --runs says. */
+export const DEFAULT_RUNS = 100;
+
+export const verifyCommand: Command = {
+  name: "verify",
+  summary: "check the laws a spec claims (linear, pinv, idempotent, …) on its bound values",
+  usage: "linea verify FILE [--runs N] [--seed S] [--json] [--all] [--weights FILE] [--backend NAME]",
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...args],
+        options: {
+          runs: { type: "string" },
+          seed: { type: "string" },
+          json: { type: "boolean" },
+          all: { type: "boolean" },
+          weights: { type: "string" },
+          backend: { type: "string" },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+    const [file, ...extra] = parsed.positionals;
+    if (file === undefined) throw new UsageError("verify needs a file");
+    if (extra.length > 0) throw new UsageError(`verify takes one file, got ${parsed.positionals.length}`);
+    const runs = integerFlag("runs", parsed.values.runs, 1);
+    const seed = integerFlag("seed", parsed.values.seed, 0);
+    const json = parsed.values.json === true;
+    const path = resolve(io.cwd, file);
+    const text = nodeFileHost.readFile(path);
+    if (text === undefined) {
+      io.stderr(`linea: cannot read ${file}\n`);
+      return ExitCode.Usage;
+    }
+    const outcome = checkAll(path);
+    if (hasErrors(outcome.diagnostics) || outcome.program === undefined) {
+      io.stdout(`${renderDiagnostics(outcome.diagnostics, (u) => outcome.sources.get(u), { cwd: io.cwd })}\n`);
+      return ExitCode.Errors;
+    }
+    const program = outcome.program;
+    return reportFailures("verify", io, async () => {
+      const verification = await verificationOf(
+        program,
+        {
+          all: parsed.values.all === true,
+          ...(parsed.values.weights === undefined ? {} : { weights: resolve(io.cwd, parsed.values.weights) }),
+          ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }),
+        },
+        text,
+      );
+      try {
+        const shown = relative(io.cwd, path) || file;
+        const rel = (uri: string): string => relative(io.cwd, uri) || uri;
+        const reports: TargetReport[] = [];
+        const replay = `linea verify ${file}${parsed.values.all === true ? " --all" : ""}${runs === undefined ? "" : ` --runs ${runs}`}`;
+        if (verification.targets.length === 0 && !json) io.stdout(`${shown}: no verify statements (use --all to check every declaration)\n`);
+        for (const target of verification.targets) {
+          if (!json) io.stdout(`${target.label}${formatLocation(target.location, rel)}\n`);
+          if (target.problem !== undefined && !json) io.stdout(`  ✗ cannot check: ${target.problem}\n`);
+          const results: CheckResult[] = [];
+          for (const check of target.checks) {
+            const r = check.run({ runs: runs ?? target.runs ?? DEFAULT_RUNS, seed: seed ?? target.seed ?? 0, ...(target.tolerance === undefined ? {} : { tolerance: target.tolerance }) });
+            results.push(r);
+            // one line per law as it completes: the progress of a long run
+            if (!json) io.stdout(`${formatResult(r, replay)}\n`);
+          }
+          reports.push({ label: target.label, ...(target.location === undefined ? {} : { location: target.location }), ...(target.problem === undefined ? {} : { problem: target.problem }), results });
+        }
+        if (json) io.stdout(`${toJson(shown, reports)}\n`);
+        else io.stdout(`${formatSummary(reports)}\n`);
+        return failedCount(reports) === 0 ? ExitCode.Ok : ExitCode.Errors;
+      } finally {
+        verification.dispose();
+      }
+    });
+  },
+};

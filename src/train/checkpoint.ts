@@ -1,0 +1,108 @@
+// Checkpoints: one safetensors file per saved step, `checkpoints/step-00000420.safetensors`, written
+// atomically (temp file + rename, src/runtime/io/atomic.ts). A file holds
+//   - every tensor of the program under the names `compile(…, { weights })` loads ("G.blocks.0…",
+//     "A.u.0.weight"), so `linea run FILE --weights` can use it after dropping the `train/` tensors;
+//   - the optimiser's state: `train/adam/m/<name>` and `train/adam/v/<name>` for each trained tensor
+//     (Adam's moments, float32 as tfjs keeps them), the iteration count in the metadata;
+//   - `train/loss`: the loss history so far, [steps, 5] (total and the four terms);
+// and metadata: format, step, seed, train name, optimiser, iterations.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { decodeSafetensors, encodeSafetensors, FormatError, writeFileAtomic, type HostTensor } from "../runtime/io/index.js";
+import { TrainError } from "./errors.js";
+
+export const CHECKPOINT_FORMAT = "linea-checkpoint";
+export const TRAIN_PREFIX = "train/";
+
+/** Writes bytes to a file; the default is atomic. Tests inject writers that fail midway. */
+export type FileWriter = (file: string, chunks: readonly Uint8Array[]) => Promise<void>;
+
+export interface Checkpoint {
+  readonly step: number;
+  readonly file: string;
+  readonly tensors: ReadonlyMap<string, HostTensor>;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export function checkpointName(step: number): string {
+  return `step-${String(step).padStart(8, "0")}.safetensors`;
+}
+
+const NAME = /^step-(\d{8,})\.safetensors$/;
+
+export async function saveCheckpoint(
+  dir: string,
+  step: number,
+  tensors: ReadonlyMap<string, HostTensor>,
+  metadata: Record<string, string>,
+  writer: FileWriter = writeFileAtomic,
+): Promise<string> {
+  await fs.mkdir(dir, { recursive: true });
+  const file = path.join(dir, checkpointName(step));
+  await writer(file, encodeSafetensors(tensors, { ...metadata, format: CHECKPOINT_FORMAT, step: String(step) }));
+  return file;
+}
+
+/** Checkpoint files in `dir`, newest step first (temp files and other names are ignored). */
+export async function listCheckpoints(dir: string): Promise<{ step: number; file: string }[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .flatMap((n) => {
+      const m = NAME.exec(n);
+      return m === null ? [] : [{ step: Number(m[1]), file: path.join(dir, n) }];
+    })
+    .sort((a, b) => b.step - a.step);
+}
+
+export async function readCheckpoint(file: string): Promise<Checkpoint> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await fs.readFile(file));
+  } catch (e) {
+    throw new TrainError("LIN-TRAIN-CHECKPOINT", `${file}: cannot read: ${(e as Error).message}`);
+  }
+  let decoded;
+  try {
+    decoded = decodeSafetensors(bytes, file);
+  } catch (e) {
+    if (e instanceof FormatError) throw new TrainError("LIN-TRAIN-CHECKPOINT", `${file}: ${e.code}: ${e.message}`);
+    throw e;
+  }
+  const step = Number(decoded.metadata.step);
+  if (decoded.metadata.format !== CHECKPOINT_FORMAT || !Number.isInteger(step) || step < 0) {
+    throw new TrainError("LIN-TRAIN-CHECKPOINT", `${file}: not a linea checkpoint (format ${decoded.metadata.format ?? "missing"})`);
+  }
+  return { step, file, tensors: decoded.tensors, metadata: decoded.metadata };
+}
+
+/**
+ * The newest checkpoint that reads back whole. A damaged newer file (a writer that was not atomic, a
+ * disk error) is skipped with a warning, so resuming loses at most the steps since the previous one.
+ */
+export async function latestCheckpoint(dir: string, warn: (message: string) => void = () => undefined): Promise<Checkpoint | undefined> {
+  for (const { file } of await listCheckpoints(dir)) {
+    try {
+      return await readCheckpoint(file);
+    } catch (e) {
+      if (!(e instanceof TrainError)) throw e;
+      warn(`skipping unreadable checkpoint: ${e.message}`);
+    }
+  }
+  return undefined;
+}
+
+/** Deletes all but the `keep` newest checkpoints. */
+export async function pruneCheckpoints(dir: string, keep: number): Promise<void> {
+  const all = await listCheckpoints(dir);
+  for (const { file } of all.slice(keep)) await fs.unlink(file).catch(() => undefined);
+}
+
+/** The program's tensors of a checkpoint, without the training state: what `--weights` loads. */
+export function modelTensors(tensors: ReadonlyMap<string, HostTensor>): Map<string, HostTensor> {
+  return new Map([...tensors].filter(([name]) => !name.startsWith(TRAIN_PREFIX)));
+}

@@ -1,0 +1,141 @@
+// Training data: a registry of named sources (the `data = …` of a train section), each producing a
+// float32 matrix [rows, dim] from literal arguments and a seed. The built-in 2-D distributions are
+// those of the flow-matching literature (moons, eight Gaussians, checkerboard, circles); `npy` reads a
+// file. New sources (mnist, images) register here: `registerDataSource("mnist", …)`.
+import path from "node:path";
+import { FormatError, loadNpy } from "../runtime/io/index.js";
+import { seededRandom, type Random } from "../runtime/operator/index.js";
+import { TrainError } from "./errors.js";
+
+export interface Dataset {
+  readonly name: string;
+  /** Row-major [rows, ...shape]. */
+  readonly data: Float32Array;
+  readonly rows: number;
+  /** Per-row shape. */
+  readonly shape: readonly number[];
+}
+
+/** The literal arguments of a data source call: positional ones under "0", "1", … */
+export type DataArgs = ReadonlyMap<string, number | string>;
+
+export interface DataContext {
+  readonly seed: number;
+  /** Directory that relative paths are resolved against (the spec's). */
+  readonly baseDir: string;
+}
+
+export type DataSource = (args: DataArgs, context: DataContext) => Promise<Dataset>;
+
+const registry = new Map<string, DataSource>();
+
+export function registerDataSource(name: string, source: DataSource): void {
+  registry.set(name, source);
+}
+
+export function dataSourceNames(): string[] {
+  return [...registry.keys()].sort();
+}
+
+export async function loadDataset(name: string, args: DataArgs, context: DataContext): Promise<Dataset> {
+  const source = registry.get(name);
+  if (source === undefined) {
+    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `data source ${name} is not available to the trainer yet (available: ${dataSourceNames().join(", ")})`);
+  }
+  return source(args, context);
+}
+
+function numberArg(args: DataArgs, name: string, fallback: number, check: (v: number) => boolean, what: string): number {
+  const v = args.get(name);
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || !check(v)) throw new TrainError("LIN-TRAIN-DATA", `data argument ${name} must be ${what}, got ${String(v)}`);
+  return v;
+}
+
+const positiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;
+const nonNegative = (v: number): boolean => Number.isFinite(v) && v >= 0;
+const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
+
+/** Common arguments: `n` rows (default 4096) and `noise` (Gaussian std added to each coordinate). */
+function sampled2d(name: string, defaults: { noise: number }, point: (random: Random, args: DataArgs) => [number, number]): DataSource {
+  return async (args, context) => {
+    const n = numberArg(args, "n", 4096, positiveInt, "a positive integer");
+    const noise = numberArg(args, "noise", defaults.noise, nonNegative, "a non-negative number");
+    const random = seededRandom(numberArg(args, "seed", context.seed, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"));
+    const data = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      const [x, y] = point(random, args);
+      data[2 * i] = x + noise * random.normal();
+      data[2 * i + 1] = y + noise * random.normal();
+    }
+    return { name, data, rows: n, shape: [2] };
+  };
+}
+
+/** scikit-learn's make_moons: two interleaved half circles, centred and scaled to unit-ish spread. */
+export const moons = sampled2d("moons", { noise: 0.05 }, (random) => {
+  const angle = Math.PI * random.uniform();
+  const upper = random.uniform() < 0.5;
+  const x = upper ? Math.cos(angle) : 1 - Math.cos(angle);
+  const y = upper ? Math.sin(angle) : 0.5 - Math.sin(angle);
+  // make_moons spans x ∈ [−1, 2], y ∈ [−0.5, 1]: centred on the origin.
+  return [x - 0.5, y - 0.25];
+});
+
+/** `modes` Gaussians (default 8) evenly on a circle of `radius` (default 2). */
+export const gaussians = sampled2d("gaussians", { noise: 0.1 }, (random, args) => {
+  const modes = numberArg(args, "modes", 8, positiveInt, "a positive integer");
+  const radius = numberArg(args, "radius", 2, positive, "a positive number");
+  const k = Math.min(modes - 1, Math.floor(random.uniform() * modes));
+  const angle = (2 * Math.PI * k) / modes;
+  return [radius * Math.cos(angle), radius * Math.sin(angle)];
+});
+
+/** A 4×4 checkerboard on [−2, 2]²: uniform on the 8 dark squares (noise 0 by default). */
+export const checkerboard = sampled2d("checkerboard", { noise: 0 }, (random) => {
+  const x = 4 * random.uniform() - 2;
+  const row = Math.floor(random.uniform() * 2) * 2 + (Math.floor(x + 2) % 2);
+  return [x, row + random.uniform() - 2];
+});
+
+/** Two concentric circles (radii 1 and 0.5), like scikit-learn's make_circles(factor = 0.5). */
+export const circles = sampled2d("circles", { noise: 0.03 }, (random) => {
+  const angle = 2 * Math.PI * random.uniform();
+  const r = random.uniform() < 0.5 ? 1 : 0.5;
+  return [r * Math.cos(angle), r * Math.sin(angle)];
+});
+
+/** An .npy file of shape [rows, ...] (f4, f8 or i4); the path is the first argument. */
+export const npyFile: DataSource = async (args, context) => {
+  const file = args.get("0") ?? args.get("path");
+  if (typeof file !== "string") throw new TrainError("LIN-TRAIN-DATA", "npy(…) needs a path string as its first argument");
+  const resolved = path.resolve(context.baseDir, file);
+  let array;
+  try {
+    array = await loadNpy(resolved);
+  } catch (e) {
+    if (e instanceof FormatError) throw new TrainError("LIN-TRAIN-DATA", `${file}: ${e.code}: ${e.message}`);
+    throw e;
+  }
+  if (array.shape.length < 2 || array.shape[0] < 1) throw new TrainError("LIN-TRAIN-DATA", `${file}: expected an array of shape [rows, …], got [${array.shape.join(", ")}]`);
+  const data = Float32Array.from(array.data);
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw new TrainError("LIN-TRAIN-DATA", `${file}: non-finite value at flat index ${i}`);
+  }
+  return { name: path.basename(file), data, rows: array.shape[0], shape: array.shape.slice(1) };
+};
+
+registerDataSource("moons", moons);
+registerDataSource("gaussians", gaussians);
+registerDataSource("eight_gaussians", gaussians);
+registerDataSource("checkerboard", checkerboard);
+registerDataSource("circles", circles);
+registerDataSource("npy", npyFile);
+
+/** Rows `indices` of a dataset as one contiguous [indices.length, ...shape] block. */
+export function gatherRows(set: Dataset, indices: ArrayLike<number>): Float32Array {
+  const dim = set.data.length / set.rows;
+  const out = new Float32Array(indices.length * dim);
+  for (let i = 0; i < indices.length; i++) out.set(set.data.subarray(indices[i] * dim, (indices[i] + 1) * dim), i * dim);
+  return out;
+}

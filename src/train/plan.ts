@@ -1,0 +1,145 @@
+// What a `train NAME { … }` section asks for, read from the checked program: the model's pieces
+// (for flow matching: the time-conditioned operator and the two charts of its map), the data source
+// and the hyperparameters with their defaults (docs/training.md).
+import type { Expr, MapDecl, TrainDecl } from "../ast/nodes.js";
+import type { CheckedProgram } from "../compiler/checked.js";
+import type { Space } from "../compiler/types.js";
+import type { DataArgs } from "./data.js";
+import { TrainError } from "./errors.js";
+
+/** One side of the model's map: the network (by `uri#name`) and tag, or none for a Euclidean space. */
+export interface ChartRef {
+  readonly network?: string;
+  readonly tag?: number;
+  readonly shape: readonly number[];
+  readonly name: string;
+}
+
+export interface TrainPlan {
+  readonly name: string;
+  readonly mapName: string;
+  /** `uri#name` of the time-conditioned operator declaration. */
+  readonly operatorKey: string;
+  readonly operatorName: string;
+  readonly noise: ChartRef;
+  readonly data: ChartRef;
+  readonly dataSource: { readonly name: string; readonly args: DataArgs };
+  readonly loss: "flow_matching";
+  readonly optimizer: "adam" | "sgd";
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly seed: number;
+  readonly noiseLevel: number;
+  readonly checkpointEvery: number;
+}
+
+export const TRAIN_DEFAULTS = { batch: 256, lr: 1e-3, seed: 0, noiseLevel: 0.3, steps: 1000, checkpoints: 10 } as const;
+
+function literal(e: Expr): number | string | undefined {
+  if (e.kind === "Number") return e.value;
+  if (e.kind === "String") return e.value;
+  if (e.kind === "Name") return e.name.name;
+  if (e.kind === "Unary" && e.operand.kind === "Number") return -e.operand.value;
+  return undefined;
+}
+
+/** The train sections of the entry module, in order. */
+export function trainSections(program: CheckedProgram): TrainDecl[] {
+  const module = program.modules.get(program.entry);
+  return (module?.program.items ?? []).filter((i): i is TrainDecl => i.kind === "TrainDecl");
+}
+
+function chartOf(space: Space, name: string): ChartRef {
+  if (space.kind === "Euclidean") return { shape: space.shape, name };
+  return { network: `${space.network.uri}#${space.network.name}`, ...(space.tag === undefined ? {} : { tag: space.tag }), shape: space.shape, name };
+}
+
+function dataSource(e: Expr): { name: string; args: DataArgs } {
+  if (e.kind === "String") {
+    if (!e.value.toLowerCase().endsWith(".npy")) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `data path ${e.value}: only .npy files are read so far`);
+    return { name: "npy", args: new Map([["0", e.value]]) };
+  }
+  const callee = e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name.name : e.kind === "Name" ? e.name.name : undefined;
+  if (callee === undefined) throw new TrainError("LIN-TRAIN-DATA", "train data must be a data source call or a path string");
+  const args = new Map<string, number | string>();
+  if (e.kind === "Call") {
+    e.args.forEach((a, i) => {
+      const v = literal(a.value);
+      if (v !== undefined) args.set(a.name === undefined ? String(i) : a.name.name, v);
+    });
+  }
+  return { name: callee, args };
+}
+
+/** Reads train section `name` (default: the only one) into a plan; errors say what is missing. */
+export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
+  const sections = trainSections(program);
+  if (sections.length === 0) throw new TrainError("LIN-TRAIN-NO-TRAIN", "the spec has no train section (add `train NAME { model = …; data = …; }`)");
+  let decl: TrainDecl | undefined;
+  if (name === undefined) {
+    if (sections.length > 1) throw new TrainError("LIN-TRAIN-NO-TRAIN", `the spec has ${sections.length} train sections (${sections.map((s) => s.name.name).join(", ")}): pick one with --train NAME`);
+    decl = sections[0];
+  } else {
+    decl = sections.find((s) => s.name.name === name);
+    if (decl === undefined) throw new TrainError("LIN-TRAIN-NO-TRAIN", `no train section named ${name} (have: ${sections.map((s) => s.name.name).join(", ")})`);
+  }
+  const fields = new Map(decl.fields.map((f) => [f.key.name, f.value]));
+  const num = (key: string): number | undefined => {
+    const e = fields.get(key);
+    const v = e === undefined ? undefined : literal(e);
+    return typeof v === "number" ? v : undefined;
+  };
+  const word = (key: string): string | undefined => {
+    const e = fields.get(key);
+    const v = e === undefined ? undefined : literal(e);
+    return typeof v === "string" ? v : undefined;
+  };
+
+  const modelExpr = fields.get("model");
+  const dataExpr = fields.get("data");
+  if (modelExpr === undefined || dataExpr === undefined) throw new TrainError("LIN-TRAIN-NO-TRAIN", `train ${decl.name.name} needs model and data`);
+  const where = `train ${decl.name.name}`;
+  const modelSym = modelExpr.kind === "Name" || modelExpr.kind === "Member" ? program.symbolOf(modelExpr) : undefined;
+  if (modelSym === undefined || modelSym.kind !== "map" || modelSym.type.kind !== "Map") {
+    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: the trainer handles a declared map (\`map v : Noise -> Data = A;\`) as the model so far`);
+  }
+  const mapType = modelSym.type;
+  const loss = word("loss") ?? (mapType.timeConditioned ? "flow_matching" : undefined);
+  if (loss !== "flow_matching") {
+    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: loss ${loss ?? "(none)"} is not implemented yet; the trainer runs flow_matching on a time-conditioned map`);
+  }
+  if (!mapType.timeConditioned) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: flow_matching needs a time-conditioned map (its operator declared with time_conditioned(…))`);
+  const mapDecl = modelSym.node as MapDecl;
+  const opExpr = mapDecl.value;
+  const opSym = opExpr.kind === "Name" || opExpr.kind === "Member" ? program.symbolOf(opExpr) : undefined;
+  const opValue = opSym?.node.kind === "OperatorDecl" ? opSym.node.value : undefined;
+  const builtin = opValue?.kind === "Call" && opValue.callee.kind === "Name" ? opValue.callee.name.name : opValue?.kind === "Name" ? opValue.name.name : undefined;
+  if (opSym === undefined || builtin !== "time_conditioned") {
+    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: map ${modelSym.name} must be a declared time_conditioned operator (\`operator A = time_conditioned(rank = …); map ${modelSym.name} : … = A;\`)`);
+  }
+
+  const optimizer = word("optimizer") ?? "adam";
+  if (optimizer !== "adam" && optimizer !== "sgd") throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: optimizer ${optimizer} is not implemented yet (adam, sgd)`);
+  if (fields.has("weight_decay") && (num("weight_decay") ?? 0) !== 0) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: weight_decay is not implemented yet`);
+  const batch = num("batch") ?? TRAIN_DEFAULTS.batch;
+  if (fields.has("epochs")) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: epochs is not implemented yet; give steps`);
+  const steps = num("steps") ?? TRAIN_DEFAULTS.steps;
+  return {
+    name: decl.name.name,
+    mapName: modelSym.name,
+    operatorKey: `${opSym.uri}#${opSym.name}`,
+    operatorName: opSym.name,
+    noise: chartOf(mapType.domain, "noise"),
+    data: chartOf(mapType.codomain, "data"),
+    dataSource: dataSource(dataExpr),
+    loss,
+    optimizer,
+    steps,
+    batch,
+    lr: num("lr") ?? TRAIN_DEFAULTS.lr,
+    seed: num("seed") ?? TRAIN_DEFAULTS.seed,
+    noiseLevel: num("noise_level") ?? TRAIN_DEFAULTS.noiseLevel,
+    checkpointEvery: num("checkpoint_every") ?? Math.max(1, Math.ceil(steps / TRAIN_DEFAULTS.checkpoints)),
+  };
+}

@@ -1,0 +1,167 @@
+// A training session: the program's values bound exactly as `compile` binds them (same seeds, same
+// tensor names: src/compiler/execute/weights.ts), the model's operator copied into tfjs Variables,
+// the data loaded, and the flow-matching loss of paper-notes §2.4 over them.
+import * as tf from "@tensorflow/tfjs-core";
+import type { CheckedProgram } from "../compiler/checked.js";
+import { bindNetworks, operatorBinder, programTensors, type BoundNetwork, type BoundOperator } from "../compiler/execute/weights.js";
+import { lower } from "../compiler/lower.js";
+import type { HostTensor } from "../runtime/io/index.js";
+import type { Stack } from "../runtime/network/index.js";
+import { seededRandom } from "../runtime/operator/index.js";
+import { gatherRows, loadDataset, type Dataset } from "./data.js";
+import { TrainError } from "./errors.js";
+import { registerTrainingGradients } from "./gradients.js";
+import type { ChartRef, TrainPlan } from "./plan.js";
+import { TrainableTimeConditioned } from "./timeConditioned.js";
+
+/** A trainable tensor under its name in a weights file. */
+export interface NamedVariable {
+  readonly fileName: string;
+  readonly variable: tf.Variable;
+}
+
+/** The loss and its four terms (paper-notes §2.4, LPIPS replaced by pixel MSE). */
+export interface LossTerms {
+  readonly total: number;
+  readonly latent: number;
+  readonly noiseReconstruction: number;
+  readonly dataReconstruction: number;
+  readonly prediction: number;
+}
+
+export const LOSS_COLUMNS = ["total", "latent", "noise_rec", "data_rec", "prediction"] as const;
+
+/** A chart of the model: the network and tag, or the identity on a Euclidean space. */
+export class Chart {
+  constructor(
+    readonly ref: ChartRef,
+    readonly network: Stack | undefined,
+  ) {}
+
+  get dim(): number {
+    return this.ref.shape.reduce((a, b) => a * b, 1);
+  }
+
+  /** Coordinates [b, dim] → latent [b, dim]. */
+  encode(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.network === undefined) return tf.clone(x);
+    const net = this.network;
+    return tf.tidy(() => tf.reshape(net.forward(tf.reshape(x, [-1, ...this.ref.shape]), this.ref.tag), [-1, this.dim]) as tf.Tensor2D);
+  }
+
+  decode(z: tf.Tensor2D): tf.Tensor2D {
+    if (this.network === undefined) return tf.clone(z);
+    const net = this.network;
+    return tf.tidy(() => tf.reshape(net.inverse(tf.reshape(z, [-1, ...net.outputShape]), this.ref.tag), [-1, this.dim]) as tf.Tensor2D);
+  }
+}
+
+/** Seed of step `step`'s batch: each step's randomness depends only on (seed, step), so resuming repeats it. */
+export function stepSeed(seed: number, step: number): number {
+  return (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) + Math.imul(step + 1, 0x165667b1)) >>> 0;
+}
+
+export class TrainingSession {
+  private constructor(
+    readonly plan: TrainPlan,
+    readonly dataset: Dataset,
+    readonly networks: ReadonlyMap<string, BoundNetwork>,
+    readonly operators: ReadonlyMap<string, BoundOperator>,
+    readonly operator: TrainableTimeConditioned,
+    readonly noise: Chart,
+    readonly data: Chart,
+    /** In a fixed order (sorted by file name): the optimiser's state follows it. */
+    readonly variables: readonly NamedVariable[],
+  ) {}
+
+  static async create(program: CheckedProgram, plan: TrainPlan, baseDir: string): Promise<TrainingSession> {
+    registerTrainingGradients();
+    const dataset = await loadDataset(plan.dataSource.name, plan.dataSource.args, { seed: plan.seed, baseDir });
+    const dim = plan.data.shape.reduce((a, b) => a * b, 1);
+    const rowDim = dataset.shape.reduce((a, b) => a * b, 1);
+    if (rowDim !== dim) {
+      throw new TrainError("LIN-TRAIN-DATA", `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}] (${rowDim} values); the model's data space has shape [${plan.data.shape.join(", ")}] (${dim})`);
+    }
+    // The program's values, seeded as compile seeds them (seed = the train seed), so a trained weights
+    // file also carries the untrained declarations unchanged.
+    const networks = await bindNetworks(program, plan.seed);
+    try {
+      const binder = await operatorBinder(program, plan.seed);
+      lower(program, { bind: binder.bind });
+      const bound = binder.bound.get(plan.operatorKey);
+      if (bound === undefined || bound.operator.kind !== "time_conditioned") {
+        throw new TrainError("LIN-TRAIN-UNSUPPORTED", `operator ${plan.operatorName} was not bound to a time-conditioned operator`);
+      }
+      const operator = new TrainableTimeConditioned(bound.operator);
+      const chart = (ref: ChartRef): Chart => new Chart(ref, ref.network === undefined ? undefined : networks.get(ref.network)?.network);
+      const variables: NamedVariable[] = [];
+      const trainedNetworks = new Set([plan.noise.network, plan.data.network].filter((k): k is string => k !== undefined));
+      for (const key of trainedNetworks) {
+        const n = networks.get(key);
+        if (n === undefined) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `network ${key} was not built`);
+        for (const [name, p] of n.network.parameters()) variables.push({ fileName: n.prefix + name, variable: p.variable });
+      }
+      for (const [name, p] of operator.parameters()) variables.push({ fileName: bound.prefix + name, variable: p.variable });
+      variables.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+      return new TrainingSession(plan, dataset, networks, binder.bound, operator, chart(plan.noise), chart(plan.data), variables);
+    } catch (e) {
+      for (const n of networks.values()) n.network.dispose();
+      throw e;
+    }
+  }
+
+  /**
+   * The batch of step `step`: data rows (with replacement), Gaussian noise x₀, times t ~ U[0, 1] and
+   * the two latent perturbations ε, ε′, all from one generator seeded by (seed, step).
+   */
+  batch(step: number, size = this.plan.batch): { x1: Float32Array; x0: Float32Array; t: Float32Array; e0: Float32Array; e1: Float32Array } {
+    const random = seededRandom(stepSeed(this.plan.seed, step));
+    const dim = this.data.dim;
+    const rows = new Int32Array(size);
+    for (let i = 0; i < size; i++) rows[i] = Math.min(this.dataset.rows - 1, Math.floor(random.uniform() * this.dataset.rows));
+    const normal = (count: number): Float32Array => Float32Array.from({ length: count }, () => random.normal());
+    const x1 = gatherRows(this.dataset, rows);
+    const t = Float32Array.from({ length: size }, () => random.uniform());
+    return { x1, x0: normal(size * this.noise.dim), t, e0: normal(size * this.noise.dim), e1: normal(size * dim) };
+  }
+
+  /**
+   * Paper-notes §2.4 with pixel MSE in place of LPIPS (VGG weights cannot be fetched here):
+   *   latent     = mean((A_t z_t − z₁)²),  z_t = (1−t) z₀ + t z₁, z₀ = g_noise(x₀), z₁ = g_data(x₁)
+   *   noise_rec  = mean((x₀ − g_noise⁻¹(z₀ + σε))²)
+   *   data_rec   = mean((x₁ − g_data⁻¹(z₁ + σε′))²)
+   *   prediction = mean((x₁ − g_data⁻¹(A_t z_t))²)
+   * summed unweighted; σ = noise_level. Returns the total and the terms as tensors (the caller tidies).
+   */
+  lossTensors(step: number): tf.Scalar[] {
+    const b = this.batch(step);
+    const n = this.plan.batch;
+    const x1 = tf.tensor2d(b.x1, [n, this.data.dim]);
+    const x0 = tf.tensor2d(b.x0, [n, this.noise.dim]);
+    const t = tf.tensor1d(b.t);
+    const z0 = this.noise.encode(x0);
+    const z1 = this.data.encode(x1);
+    const tc = tf.reshape(t, [-1, 1]);
+    const zt = tf.add(tf.mul(tf.sub(1, tc), z0), tf.mul(tc, z1)) as tf.Tensor2D;
+    const predicted = this.operator.apply(t, zt);
+    const sigma = this.plan.noiseLevel;
+    const latent = tf.mean(tf.squaredDifference(predicted, z1)) as tf.Scalar;
+    const noiseRec = tf.mean(tf.square(tf.sub(x0, this.noise.decode(tf.add(z0, tf.mul(tf.tensor2d(b.e0, [n, this.noise.dim]), sigma)) as tf.Tensor2D)))) as tf.Scalar;
+    const dataRec = tf.mean(tf.square(tf.sub(x1, this.data.decode(tf.add(z1, tf.mul(tf.tensor2d(b.e1, [n, this.data.dim]), sigma)) as tf.Tensor2D)))) as tf.Scalar;
+    const prediction = tf.mean(tf.square(tf.sub(x1, this.data.decode(predicted)))) as tf.Scalar;
+    const total = tf.addN([latent, noiseRec, dataRec, prediction]) as tf.Scalar;
+    return [total, latent, noiseRec, dataRec, prediction];
+  }
+
+  /** Every tensor of the program in the layout `compile(…, { weights })` loads, with the trained operator. */
+  async weights(): Promise<Map<string, HostTensor>> {
+    const trained = await this.operator.toOperator();
+    const operators = [...this.operators.values()].map((o) => (o.key === this.plan.operatorKey ? { ...o, operator: trained } : o));
+    return programTensors(this.networks.values(), operators);
+  }
+
+  dispose(): void {
+    for (const n of this.networks.values()) n.network.dispose();
+    this.operator.dispose();
+  }
+}

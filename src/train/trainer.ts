@@ -1,0 +1,259 @@
+// The training loop: Adam (or SGD) from tfjs on the session's variables, one seeded batch per step,
+// checkpoints every `checkpoint_every` steps (atomic), resume from the newest readable checkpoint, a
+// cooperative stop (Ctrl-C) that finishes the current step and saves, and the loss history as CSV,
+// JSON and PNG next to the checkpoints.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import { encodeSafetensors, loadNetwork, writeFileAtomic, type HostTensor } from "../runtime/io/index.js";
+import { saveLinePlot } from "../runtime/plot/index.js";
+import { latestCheckpoint, modelTensors, pruneCheckpoints, saveCheckpoint, TRAIN_PREFIX, type Checkpoint, type FileWriter } from "./checkpoint.js";
+import { TrainError } from "./errors.js";
+import { LOSS_COLUMNS, type TrainingSession } from "./session.js";
+
+export interface Progress {
+  /** Steps completed so far (the next step to run). */
+  readonly step: number;
+  readonly total: number;
+  /** The step this run started from (0, or the resumed checkpoint's step). */
+  readonly start: number;
+  readonly loss: number;
+  readonly stepsPerSecond: number;
+  readonly etaSeconds: number;
+}
+
+export interface TrainOptions {
+  /** Directory for checkpoints/, weights.safetensors and the loss files. */
+  readonly outDir: string;
+  /** Total steps (overrides the spec's `steps`). */
+  readonly steps?: number;
+  readonly resume?: boolean;
+  /** How checkpoint and weight files are written (default: atomic). */
+  readonly writer?: FileWriter;
+  readonly onProgress?: (p: Progress) => void;
+  readonly onCheckpoint?: (file: string, step: number) => void;
+  /** Polled before each step; true finishes the run early (with a checkpoint). */
+  readonly shouldStop?: () => boolean;
+  readonly warn?: (message: string) => void;
+  /** Checkpoints kept on disk (default 3). */
+  readonly keep?: number;
+}
+
+export interface TrainResult {
+  /** Steps completed (the last checkpoint's step). */
+  readonly step: number;
+  readonly start: number;
+  readonly stopped: boolean;
+  /** Per step: total and the four loss terms (LOSS_COLUMNS). */
+  readonly history: readonly (readonly number[])[];
+  readonly checkpoint?: string;
+  readonly weightsFile: string;
+  readonly seconds: number;
+}
+
+const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+
+export function checkpointDir(outDir: string): string {
+  return path.join(outDir, "checkpoints");
+}
+
+function hostF32(t: tf.Tensor, data: Float32Array): HostTensor {
+  return { dtype: "F32", shape: [...t.shape], data };
+}
+
+/** Adam's or SGD's state as `train/…` tensors, in the session's variable order. */
+async function optimizerTensors(optimizer: tf.Optimizer, session: TrainingSession): Promise<{ tensors: Map<string, HostTensor>; iterations: number; complete: boolean }> {
+  const weights = await optimizer.getWeights();
+  const tensors = new Map<string, HostTensor>();
+  const [iter, ...rest] = weights;
+  const iterations = iter === undefined ? 0 : Number((await iter.tensor.data())[0]);
+  const count = session.variables.length;
+  if (session.plan.optimizer === "sgd") return { tensors, iterations, complete: true };
+  if (rest.length !== 2 * count) return { tensors, iterations, complete: rest.length === 0 };
+  for (let i = 0; i < count; i++) {
+    const name = session.variables[i].fileName;
+    const m = rest[i].tensor;
+    const v = rest[count + i].tensor;
+    tensors.set(`${TRAIN_PREFIX}adam/m/${name}`, hostF32(m, Float32Array.from((await m.data()) as Float32Array)));
+    tensors.set(`${TRAIN_PREFIX}adam/v/${name}`, hostF32(v, Float32Array.from((await v.data()) as Float32Array)));
+  }
+  return { tensors, iterations, complete: true };
+}
+
+function historyTensor(history: readonly (readonly number[])[]): HostTensor {
+  const cols = LOSS_COLUMNS.length;
+  const data = new Float32Array(history.length * cols);
+  history.forEach((row, i) => data.set(row, i * cols));
+  return { dtype: "F32", shape: [history.length, cols], data };
+}
+
+function f32(tensors: ReadonlyMap<string, HostTensor>, name: string, file: string): HostTensor & { dtype: "F32" } {
+  const t = tensors.get(name);
+  if (t === undefined || t.dtype !== "F32") throw new TrainError("LIN-TRAIN-CHECKPOINT", `${file}: missing F32 tensor ${name}`);
+  return t;
+}
+
+/** Puts a checkpoint's values back: networks (parameters and state), the operator, the optimiser. */
+async function restore(session: TrainingSession, optimizer: tf.Optimizer, ckpt: Checkpoint): Promise<number[][]> {
+  if (ckpt.metadata.train !== undefined && ckpt.metadata.train !== session.plan.name) {
+    throw new TrainError("LIN-TRAIN-CHECKPOINT", `${ckpt.file}: written by train ${ckpt.metadata.train}, not ${session.plan.name}`);
+  }
+  if (ckpt.metadata.seed !== undefined && Number(ckpt.metadata.seed) !== session.plan.seed) {
+    throw new TrainError("LIN-TRAIN-CHECKPOINT", `${ckpt.file}: written with seed ${ckpt.metadata.seed}, the spec now says ${session.plan.seed}`);
+  }
+  for (const n of session.networks.values()) {
+    try {
+      await loadNetwork(n.network, ckpt.file, { rename: (name) => (name.startsWith(n.prefix) ? name.slice(n.prefix.length) : undefined) });
+    } catch (e) {
+      throw new TrainError("LIN-TRAIN-CHECKPOINT", `${ckpt.file}: network ${n.key}: ${(e as Error).message} (did the spec change since this checkpoint?)`);
+    }
+  }
+  const prefix = session.operators.get(session.plan.operatorKey)?.prefix ?? "";
+  const assignments: [tf.Variable, Float32Array][] = [];
+  for (const [name, p] of session.operator.parameters()) {
+    const t = f32(ckpt.tensors, prefix + name, ckpt.file);
+    const want = p.transposedInFile ? [p.variable.shape[1], p.variable.shape[0]] : [...p.variable.shape];
+    if (t.shape.join(",") !== want.join(",")) {
+      throw new TrainError("LIN-TRAIN-CHECKPOINT", `${ckpt.file}: tensor ${prefix + name} has shape [${t.shape.join(", ")}], the spec needs [${want.join(", ")}]`);
+    }
+    let data = t.data;
+    if (p.transposedInFile) {
+      const rows = want[0] ?? 0;
+      const cols = want[1] ?? 0;
+      data = new Float32Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[j * rows + i] = t.data[i * cols + j];
+    }
+    assignments.push([p.variable, data]);
+  }
+  for (const [v, data] of assignments) tf.tidy(() => v.assign(tf.tensor(data, v.shape, "float32")));
+
+  const iterations = Number(ckpt.metadata.iterations ?? "0");
+  if (session.plan.optimizer === "adam" && ckpt.metadata.optimizer_state === "complete" && iterations > 0) {
+    const moments = (kind: "m" | "v"): { name: string; tensor: tf.Tensor }[] =>
+      session.variables.map((v) => ({ name: `${v.variable.name}/${kind}`, tensor: tf.tensor(f32(ckpt.tensors, `${TRAIN_PREFIX}adam/${kind}/${v.fileName}`, ckpt.file).data, v.variable.shape, "float32") }));
+    const named = [{ name: "iter", tensor: tf.scalar(iterations, "int32") }, ...moments("m"), ...moments("v")];
+    await optimizer.setWeights(named);
+    for (const n of named) n.tensor.dispose();
+  }
+  const loss = ckpt.tensors.get(`${TRAIN_PREFIX}loss`);
+  const history: number[][] = [];
+  if (loss !== undefined && loss.dtype === "F32" && loss.shape.length === 2) {
+    const [rows, cols] = loss.shape;
+    for (let i = 0; i < Math.min(rows, ckpt.step); i++) history.push(Array.from(loss.data.subarray(i * cols, (i + 1) * cols)));
+  }
+  return history;
+}
+
+/** loss.csv, loss.json and loss.png in `outDir`, each written atomically. */
+export async function writeLossFiles(outDir: string, history: readonly (readonly number[])[]): Promise<void> {
+  const header = ["step", ...LOSS_COLUMNS].join(",");
+  const lines = history.map((row, i) => [i + 1, ...row.map((v) => String(v))].join(","));
+  const encoder = new TextEncoder();
+  await writeFileAtomic(path.join(outDir, "loss.csv"), [encoder.encode(`${header}\n${lines.join("\n")}\n`)]);
+  const json = { columns: ["step", ...LOSS_COLUMNS], rows: history.map((row, i) => [i + 1, ...row]) };
+  await writeFileAtomic(path.join(outDir, "loss.json"), [encoder.encode(`${JSON.stringify(json)}\n`)]);
+  const steps = history.map((_, i) => i + 1);
+  // The total and a running mean over 1% of the run (at least 5 steps): single batches are noisy.
+  const window = Math.max(5, Math.floor(history.length / 100));
+  const smooth: number[] = [];
+  let sum = 0;
+  history.forEach((row, i) => {
+    sum += row[0];
+    if (i >= window) sum -= history[i - window][0];
+    smooth.push(sum / Math.min(i + 1, window));
+  });
+  await saveLinePlot(
+    path.join(outDir, "loss.png"),
+    [
+      { x: steps, y: history.map((r) => r[0]), color: [170, 200, 230] },
+      { x: steps, y: smooth, color: [31, 119, 180] },
+    ],
+    { logY: true },
+  );
+}
+
+export async function train(session: TrainingSession, options: TrainOptions): Promise<TrainResult> {
+  const plan = session.plan;
+  const total = options.steps ?? plan.steps;
+  const writer = options.writer ?? writeFileAtomic;
+  const dir = checkpointDir(options.outDir);
+  const weightsFile = path.join(options.outDir, "weights.safetensors");
+  await fs.mkdir(options.outDir, { recursive: true });
+  const optimizer = plan.optimizer === "adam" ? tf.train.adam(plan.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon) : tf.train.sgd(plan.lr);
+  let history: number[][] = [];
+  let start = 0;
+  let checkpoint: string | undefined;
+  try {
+    if (options.resume) {
+      const ckpt = await latestCheckpoint(dir, options.warn);
+      if (ckpt === undefined) options.warn?.(`no checkpoint in ${dir}: starting from step 0`);
+      else {
+        history = await restore(session, optimizer, ckpt);
+        start = ckpt.step;
+        checkpoint = ckpt.file;
+      }
+    }
+    const save = async (step: number): Promise<void> => {
+      const model = await session.weights();
+      const state = await optimizerTensors(optimizer, session);
+      const tensors = new Map([...model, ...state.tensors, [`${TRAIN_PREFIX}loss`, historyTensor(history)]]);
+      checkpoint = await saveCheckpoint(
+        dir,
+        step,
+        tensors,
+        {
+          train: plan.name,
+          seed: String(plan.seed),
+          optimizer: plan.optimizer,
+          lr: String(plan.lr),
+          iterations: String(state.iterations),
+          optimizer_state: state.complete ? "complete" : "none",
+        },
+        writer,
+      );
+      await writer(weightsFile, encodeSafetensors(modelTensors(model), { format: "linea-program", format_version: "1", train: plan.name, step: String(step) }));
+      await writeLossFiles(options.outDir, history);
+      await pruneCheckpoints(dir, options.keep ?? 3);
+      options.onCheckpoint?.(checkpoint, step);
+    };
+
+    const vars = session.variables.map((v) => v.variable);
+    const began = performance.now();
+    let stopped = false;
+    let step = start;
+    let lastSaved = start;
+    while (step < total) {
+      if (options.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      let terms: tf.Scalar[] = [];
+      const { value, grads } = tf.variableGrads(() => {
+        const [totalLoss, ...rest] = session.lossTensors(step);
+        terms = rest.map((r) => tf.keep(r));
+        return totalLoss;
+      }, vars);
+      const values = [(await value.data())[0], ...terms.map((t) => t.dataSync()[0])];
+      if (!values.every(Number.isFinite)) {
+        tf.dispose([value, ...terms, ...Object.values(grads)]);
+        throw new TrainError("LIN-TRAIN-DIVERGED", `the loss is ${values[0]} at step ${step + 1}; lower lr (now ${plan.lr}) or resume from ${checkpoint ?? "the start"}`);
+      }
+      // An array keeps the optimiser's slots in the session's order (a name-keyed object would reorder them).
+      optimizer.applyGradients(session.variables.flatMap((v) => (grads[v.variable.name] === undefined ? [] : [{ name: v.variable.name, tensor: grads[v.variable.name] }])));
+      tf.dispose([value, ...terms, ...Object.values(grads)]);
+      history.push(values);
+      step++;
+      const elapsed = (performance.now() - began) / 1000;
+      const rate = (step - start) / Math.max(elapsed, 1e-9);
+      options.onProgress?.({ step, total, start, loss: values[0], stepsPerSecond: rate, etaSeconds: (total - step) / rate });
+      if (step % plan.checkpointEvery === 0 || step === total) {
+        await save(step);
+        lastSaved = step;
+      }
+    }
+    if (step !== lastSaved || checkpoint === undefined) await save(step);
+    return { step, start, stopped, history, ...(checkpoint === undefined ? {} : { checkpoint }), weightsFile, seconds: (performance.now() - began) / 1000 };
+  } finally {
+    optimizer.dispose();
+  }
+}

@@ -1,0 +1,86 @@
+// Runs a law check with fast-check: `runs` samples from the check's arbitrary under a seed; on a
+// failure fast-check shrinks the sample to a small counterexample and reports the path that, with the
+// same seed, replays it. The worst error over all samples is kept for the report.
+import * as tf from "@tensorflow/tfjs-core";
+import fc from "fast-check";
+import { Scope, type Check, type CheckResult, type CheckSpec, type Measurement, type RunOptions } from "./law.js";
+
+function measured<T>(spec: CheckSpec<T>, sample: T, override: number | undefined): Measurement {
+  const scope = new Scope();
+  try {
+    // tidy frees the loose tensors a measurement makes; the numbers leave through the closure
+    let m: Measurement = { error: Number.POSITIVE_INFINITY, tolerance: 0 };
+    tf.tidy(() => {
+      m = spec.measure(sample, scope);
+    });
+    return override === undefined ? m : { error: m.error, tolerance: override };
+  } finally {
+    scope.dispose();
+  }
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** A measurement passes when its error is at most its tolerance (NaN never passes). */
+export const within = (m: Measurement): boolean => m.error <= m.tolerance;
+
+export function makeCheck<T>(spec: CheckSpec<T>): Check {
+  return {
+    law: spec.law,
+    property: spec.property,
+    subject: spec.subject,
+    run(options: RunOptions): CheckResult {
+      let worst: Measurement | undefined;
+      const property = fc.property(spec.arbitrary, (sample) => {
+        const m = measured(spec, sample, options.tolerance);
+        if (worst === undefined || !(m.error / m.tolerance < worst.error / worst.tolerance)) worst = m;
+        return within(m);
+      });
+      const details = fc.check(property, {
+        numRuns: options.runs,
+        seed: options.seed,
+        ...(options.path === undefined ? {} : { path: options.path }),
+      });
+      const base = {
+        law: spec.law,
+        property: spec.property,
+        subject: spec.subject,
+        runs: details.numRuns,
+        seed: details.seed,
+      };
+      if (!details.failed) {
+        return { ...base, passed: true, worstError: worst?.error ?? 0, tolerance: worst?.tolerance ?? Number.NaN };
+      }
+      const counter = details.counterexample?.[0];
+      let counterMeasurement: Measurement | undefined;
+      let failure: string | undefined;
+      if (counter !== undefined) {
+        try {
+          counterMeasurement = measured(spec, counter, options.tolerance);
+        } catch (e) {
+          failure = message(e);
+        }
+      }
+      if (details.errorInstance !== null && details.errorInstance !== undefined) failure = message(details.errorInstance);
+      return {
+        ...base,
+        passed: false,
+        worstError: worst?.error ?? Number.NaN,
+        tolerance: worst?.tolerance ?? Number.NaN,
+        ...(counter === undefined ? {} : { counterexample: spec.show(counter) }),
+        ...(counterMeasurement === undefined ? {} : { counterexampleError: counterMeasurement.error, counterexampleTolerance: counterMeasurement.tolerance }),
+        ...(details.counterexamplePath === null ? {} : { path: details.counterexamplePath }),
+        ...(failure === undefined ? {} : { failure }),
+      };
+    },
+  };
+}
+
+/** Runs every check and returns the results in order; `progress` hears each one as it completes. */
+export function runChecks(checks: readonly Check[], options: RunOptions, progress?: (r: CheckResult) => void): CheckResult[] {
+  return checks.map((c) => {
+    const r = c.run(options);
+    progress?.(r);
+    return r;
+  });
+}
