@@ -7,7 +7,7 @@ import path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/runtime/backend/index.js";
-import { loadSafetensors, writeFileAtomic } from "../../src/runtime/io/index.js";
+import { loadSafetensors, saveSafetensors, writeFileAtomic } from "../../src/runtime/io/index.js";
 import { compile } from "../../src/compiler/execute/program.js";
 import {
   checkpointDir,
@@ -190,5 +190,17 @@ describe("flow-matching training", () => {
     }
     // float32 → float64 (runtime operator) → float32 is exact.
     expect(worst).toBe(0);
+
+    // A checkpoint loads as weights too: its train/ tensors (optimiser moments, loss) are run state.
+    const fromCheckpoint = await compile(program, { backend: "cpu", seed: 1, weights: r.checkpoint ?? "" });
+    const viaCheckpoint = tf.tidy(() => fromCheckpoint.run("sample", x0).dataSync());
+    fromCheckpoint.dispose();
+    expect(Array.from(viaCheckpoint)).toEqual(Array.from(theirs));
+    // Control: a tensor outside train/ that no declaration uses is still rejected, by name.
+    const stray = path.join(out, "stray.safetensors");
+    const tensors = new Map(weights.tensors);
+    tensors.set("Z.stray", { dtype: "F32", shape: [1], data: Float32Array.of(1) });
+    await saveSafetensors(stray, tensors);
+    await expect(compile(program, { backend: "cpu", seed: 1, weights: stray })).rejects.toThrow(/Z\.stray/);
   });
 });

@@ -12,6 +12,7 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   train: async () => (await import("./train.js")).trainCommand,
   compile: async () => (await import("./compile.js")).compileCommand,
   run: async () => (await import("./run.js")).runCommand,
+  svd: async () => (await import("./svd.js")).svdCommand,
 };
 
 function help(): string {

@@ -9,10 +9,12 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { decodeSafetensors, encodeSafetensors, FormatError, writeFileAtomic, type HostTensor } from "../runtime/io/index.js";
+import { TRAINING_STATE_PREFIX } from "../compiler/execute/weights.js";
 import { TrainError } from "./errors.js";
 
 export const CHECKPOINT_FORMAT = "linea-checkpoint";
-export const TRAIN_PREFIX = "train/";
+/** The run's own tensors; `compile` skips them when a checkpoint is loaded as weights. */
+export const TRAIN_PREFIX = TRAINING_STATE_PREFIX;
 
 /** Writes bytes to a file; the default is atomic. Tests inject writers that fail midway. */
 export type FileWriter = (file: string, chunks: readonly Uint8Array[]) => Promise<void>;

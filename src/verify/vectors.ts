@@ -24,8 +24,9 @@ export function decoded(v: Vector, scope: Scope): Vector {
   return scope.keep(Vector.fromPoints(v.space, v.points()));
 }
 
-export const pointsOf = (v: Vector): Float32Array => v.points().dataSync() as Float32Array;
-export const coordinatesOf = (v: Vector): Float32Array => v.coordinates().dataSync() as Float32Array;
+// float32 tensors: dataSync gives their values as a typed array
+export const pointsOf = (v: Vector): ArrayLike<number> => v.points().dataSync();
+export const coordinatesOf = (v: Vector): ArrayLike<number> => v.coordinates().dataSync();
 
 /** A row as text with 4 significant digits: "[0.5, -1.25, 0]". */
 export function showRow(row: readonly number[]): string {

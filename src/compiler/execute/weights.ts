@@ -317,6 +317,9 @@ export async function operatorBinder(
 }
 
 /** Fails on a tensor of the weights file that no declaration used (a renaming or architecture mistake). */
+/** Prefix of the tensors a training checkpoint adds beside the model's (see src/train/checkpoint.ts). */
+export const TRAINING_STATE_PREFIX = "train/";
+
 export function checkNoUnexpectedTensors(
   fileTensors: ReadonlySet<string>,
   networks: Iterable<BoundNetwork>,
@@ -331,7 +334,10 @@ export function checkNoUnexpectedTensors(
     for (const name of n.network.state().keys()) used.add(n.prefix + name);
   }
   for (const o of operators) for (const name of operatorParameters(o.operator, o.prefix).keys()) used.add(name);
-  const unexpected = [...fileTensors].filter((n) => !used.has(n) && !unboundPrefixes.some((p) => n.startsWith(p))).sort();
+  // A training checkpoint also holds optimiser moments and the loss history under "train/": state of the
+  // run, not of the model, so a checkpoint loads as weights.
+  const ignored = [...unboundPrefixes, TRAINING_STATE_PREFIX];
+  const unexpected = [...fileTensors].filter((n) => !used.has(n) && !ignored.some((p) => n.startsWith(p))).sort();
   if (unexpected.length > 0) {
     throw new ExecuteError("LIN-RUN-WEIGHTS", `the weights file has tensor(s) no declaration uses: ${unexpected.slice(0, 8).join(", ")}`, unexpected[0]);
   }

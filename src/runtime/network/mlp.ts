@@ -47,6 +47,18 @@ function activate(x: tf.Tensor2D, act: Activation): tf.Tensor2D {
   }
 }
 
+/**
+ * The activation to fuse into the matMul kernel, or undefined to apply it as separate ops. Only relu:
+ * tfjs-core 4.22's fused matMul differentiates "linear" and "relu" alone (fused_util's
+ * getFusedDyActivation throws for the rest) and conditioners are trained through this path, so
+ * leaky_relu, which the wasm and cpu forward kernels could fuse, stays separate; tanh, gelu and silu
+ * have no fused kernel at all (wasm's FusableActivation: linear, relu, relu6, prelu, leakyrelu,
+ * sigmoid, elu).
+ */
+function fusedActivation(act: Activation): "relu" | undefined {
+  return act === "relu" ? "relu" : undefined;
+}
+
 export class Mlp {
   readonly config: MlpConfig;
   private readonly weights: tf.Variable[] = [];
@@ -87,12 +99,10 @@ export class Mlp {
         }
         const last = k === n - 1;
         const act = this.config.activation;
-        if (!last && act === "relu") {
-          h = tf.fused.matMul({ a: h, b: this.weights[k] as tf.Tensor2D, bias, activation: "relu" }) as tf.Tensor2D;
-        } else {
-          h = tf.fused.matMul({ a: h, b: this.weights[k] as tf.Tensor2D, bias }) as tf.Tensor2D;
-          if (!last) h = activate(h, act);
-        }
+        // One kernel for matMul + bias (+ activation where fusable); b is [in, out], never transposed.
+        const fused = last ? "linear" : (fusedActivation(act) ?? "linear");
+        h = tf.fused.matMul({ a: h, b: this.weights[k] as tf.Tensor2D, bias, activation: fused }) as tf.Tensor2D;
+        if (!last && fused === "linear") h = activate(h, act);
       }
       return h;
     });

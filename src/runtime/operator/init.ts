@@ -1,7 +1,10 @@
 // Seeded, reproducible initialisation of every parametrised kind. The same (shape, seed) always gives
-// the same float64 parameters. Scales keep ‖A·x‖ ≈ ‖x‖ for x with unit-variance entries.
+// the same float64 parameters, on every machine: the QR behind orthonormal columns is the TypeScript
+// one, named explicitly rather than the active backend (as network/host_lu.ts does), so building the
+// LAPACK addon or not cannot change a model's initial weights. Scales keep ‖A·x‖ ≈ ‖x‖ for x with
+// unit-variance entries.
 import { OperatorError } from "./errors.js";
-import { matrix, thinQr, type Matrix } from "./host.js";
+import { matrix, type Matrix } from "./host.js";
 import {
   cayley,
   dense,
@@ -19,6 +22,7 @@ import {
   type Projector,
   type SvdFactored,
 } from "./kinds.js";
+import { jsLinalg } from "../linalg/index.js";
 import { seededRandom, type Random } from "../random.js";
 
 export type DenseInit = "gaussian" | "orthogonal" | "identity" | "zeros";
@@ -35,10 +39,20 @@ function checkRank(what: string, rank: number, limit: number): void {
   }
 }
 
-/** Orthonormal columns: the Q of a Gaussian matrix (Haar-distributed up to column signs). */
+/**
+ * Orthonormal columns: the Q of a Gaussian rows×cols matrix (rows ≥ cols) with diag(R) > 0, which
+ * makes Q unique for a full-rank matrix (no dependence on the QR method's reflector signs) and
+ * Haar-distributed (Mezzadri 2007).
+ */
 function orthonormalColumns(random: Random, rows: number, cols: number): Matrix {
   if (cols === 0) return matrix(rows, 0);
-  return thinQr(gaussian(random, rows, cols, 1)).q;
+  const { q, r } = jsLinalg.qr(gaussian(random, rows, cols, 1));
+  const out = matrix(rows, cols, Float64Array.from(q.data));
+  for (let j = 0; j < cols; j++) {
+    if (r.data[j * r.cols + j] >= 0) continue;
+    for (let i = 0; i < rows; i++) out.data[i * cols + j] = -out.data[i * cols + j];
+  }
+  return out;
 }
 
 export function randomDense(rows: number, cols: number, seed: number, init: DenseInit = "gaussian"): Dense {

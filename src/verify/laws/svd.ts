@@ -71,7 +71,7 @@ export function svdLaw(f: MapUnderTest, factors: SvdUnderTest = svdOf(f)): Check
       const v = pointsVector(X.space, [factors.right[i]], scope);
       const u = pointsVector(Y.space, [factors.left[i]], scope);
       const lhs = coordinatesOf(scope.keep(f.apply(v)));
-      const rhs = coordinatesOf(u).map((c) => factors.values[i] * c);
+      const rhs = Array.from(coordinatesOf(u), (c) => factors.values[i] * c);
       return {
         error: rmsError(lhs, rhs, Y.space.dim, sigma),
         tolerance: tolerance([roundtripStage(X), ...f.stages], [roundtripStage(Y), combineStage([sigma])]),

@@ -1,0 +1,47 @@
+// The progress display: plain lines every 10% off a terminal (starting after a resumed step), one
+// redrawn line on a terminal, and readable durations.
+import { describe, expect, it } from "vitest";
+import { formatDuration, progressLine, progressReporter } from "../../src/train/index.js";
+
+const at = (step: number, total = 100, start = 0) => ({ step, total, start, loss: 0.5, stepsPerSecond: 2, etaSeconds: (total - step) / 2 });
+
+describe("progress", () => {
+  it("prints a line every 10% when stderr is not a terminal", () => {
+    const lines: string[] = [];
+    const r = progressReporter((t) => lines.push(t), false);
+    for (let s = 1; s <= 100; s++) r.update(at(s));
+    r.finish();
+    expect(lines).toHaveLength(10);
+    expect(lines[0]).toContain("step 10/100");
+    expect(lines[9]).toContain("step 100/100");
+    expect(lines.every((l) => l.endsWith("\n") && !l.includes("\r"))).toBe(true);
+  });
+
+  it("counts from the resumed step", () => {
+    const lines: string[] = [];
+    const r = progressReporter((t) => lines.push(t), false);
+    for (let s = 45; s <= 100; s++) r.update(at(s, 100, 44));
+    expect(lines[0]).toContain("step 50/100");
+    expect(lines).toHaveLength(6);
+  });
+
+  it("redraws one line on a terminal and ends it", () => {
+    const out: string[] = [];
+    const r = progressReporter((t) => out.push(t), true);
+    r.update(at(1));
+    r.update(at(2)); // within 100 ms of the first: skipped
+    r.update(at(100)); // the last step is always drawn
+    r.finish();
+    expect(out).toHaveLength(3);
+    expect(out[0].startsWith("\r")).toBe(true);
+    expect(out[1]).toContain("step 100/100");
+    expect(out[2]).toBe("\n");
+  });
+
+  it("shows the loss, rate and ETA", () => {
+    expect(progressLine(at(50))).toMatch(/\[#{12}-{12}\] step 50\/100 {2}loss 0\.5000 {2}2\.0 steps\/s {2}ETA 25s/);
+    expect(formatDuration(3725)).toBe("1h02m");
+    expect(formatDuration(65)).toBe("1m05s");
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe("?");
+  });
+});
