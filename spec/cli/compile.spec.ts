@@ -44,6 +44,9 @@ describe("linea compile", { timeout: 60_000 }, () => {
     const explain = await linea("compile", "spec.lin", "--backend", "cpu");
     expect(explain.code).toBe(0);
     expect(explain.stdout).toMatch(/plan e\(r0 = x : Z\) -> points of Z, 3 steps/);
+    // The backend is always reported, once: in the explain text itself, or on stderr for other views.
+    expect(`${explain.stdout}${explain.stderr}`.match(/^backend: cpu/gm)?.length).toBe(1);
+    expect(`${ir.stdout}${ir.stderr}`.match(/^backend: cpu/gm)?.length).toBe(1);
   });
 
   it("--out writes the file; --png says when Graphviz is missing instead of failing", async () => {

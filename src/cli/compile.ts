@@ -57,7 +57,8 @@ export const compileCommand: Command = {
       const compiled = await compileForCli(file, io, { seed, ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }), ...(weights === undefined ? {} : { weights }) });
       if (typeof compiled === "number") return compiled;
       try {
-        io.stderr(`backend: ${compiled.backend.description}\n`);
+        // The explain view names the backend itself; say it separately only where the text does not.
+        if (emit !== "explain" || parsed.values.out !== undefined) io.stderr(`backend: ${compiled.backend.description}\n`);
         const text =
           emit === "dot"
             ? compiled.dot()

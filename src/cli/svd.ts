@@ -184,7 +184,8 @@ export const svdCommand: Command = {
 
         io.stderr(`backend: ${compiled.backend.description}\n`);
         for (const line of formatSummary(name, form.label, result.method, values, summary, Math.min(top, 8))) io.stdout(`${line}\n`);
-        const shown = relative(io.cwd, outDir) || ".";
+        const rel = relative(io.cwd, outDir);
+        const shown = rel === "" ? "." : rel.startsWith("..") ? outDir : rel;
         io.stdout(`wrote ${shown}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)\n`);
         return ExitCode.Ok;
       } finally {
