@@ -50,7 +50,11 @@ export class WellTypedBuilder {
   private readonly networks: { name: string; over: SpaceEntry }[] = [];
   private counter = 0;
 
-  constructor(private readonly choose: Choose) {}
+  /** `maxDim` caps every space's dimension (small specs that compile and run quickly). */
+  constructor(
+    private readonly choose: Choose,
+    private readonly options: { readonly maxDim?: number } = {},
+  ) {}
 
   private fresh(prefix: string): string {
     return `${prefix}${this.counter++}`;
@@ -98,11 +102,13 @@ export class WellTypedBuilder {
   }
 
   private euclideanSpace(): void {
-    if (this.choose(3) === 0) {
-      const shape = [1 + this.choose(3), 2 * (1 + this.choose(3)), 2 * (1 + this.choose(3))];
+    const max = this.options.maxDim;
+    if (this.choose(3) === 0 && (max === undefined || max >= 4)) {
+      // Under a cap, [1, 2, 2] or [2, 2, 2] (still squeezable) when they fit.
+      const shape = max === undefined ? [1 + this.choose(3), 2 * (1 + this.choose(3)), 2 * (1 + this.choose(3))] : [max >= 8 ? 1 + this.choose(2) : 1, 2, 2];
       this.addSpace({ kind: "EuclideanSpace", shape, form: "shape", range }, { key: `E${shape.join("x")}`, dim: shape[0] * shape[1] * shape[2], shape, euclidean: true });
     } else {
-      const n = 1 + this.choose(8);
+      const n = 1 + this.choose(Math.min(8, this.options.maxDim ?? 8));
       this.addSpace({ kind: "EuclideanSpace", shape: [n], form: "power", range }, { key: `E${n}`, dim: n, shape: [n], euclidean: true });
     }
   }
@@ -279,7 +285,7 @@ export class WellTypedBuilder {
       return;
     }
     if (this.choose(2)) {
-      this.letMap(call("sampler", arg(name(tc.name)), arg(name(this.choose(2) ? "euler" : "rk4"), "method"), arg(num(1 + this.choose(20)), "steps")), tc.dom, tc.cod);
+      this.letMap(call("sampler", arg(name(tc.name)), arg(name(this.choose(2) ? "euler" : "rk4"), "method"), arg(num(2 + this.choose(19)), "steps")), tc.dom, tc.cod);
     } else {
       this.letMap(call("at", arg(name(tc.name)), arg(num(0.5))), tc.dom, tc.cod);
     }

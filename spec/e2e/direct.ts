@@ -6,10 +6,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { CheckedProgram } from "../../src/compiler/checked.js";
 import { bindNetworks, operatorBinder, type BoundNetwork } from "../../src/compiler/execute/weights.js";
+import { completeSvd } from "../../src/runtime/operator/index.js";
 import { evaluateOperator, type IrSpace, type MapExpr } from "../../src/compiler/ir/index.js";
 import { usedLeaves } from "../../src/compiler/execute/program.js";
 import { lower, type IrEntry, type IrProgram, type IrScalar, type IrVector } from "../../src/compiler/lower.js";
-import { blockChart, combine, inner, Linearizer, norm, Space, svd, Vector, zero } from "../../src/runtime/space/index.js";
+import { blockChart, combine, inner, Linearizer, norm, Space, Vector, zero } from "../../src/runtime/space/index.js";
 
 export interface Direct {
   readonly ir: IrProgram;
@@ -67,9 +68,12 @@ export async function directProgram(checked: CheckedProgram, seed: number, targe
       case "zero":
         return zero(spaceOf(v.space), params[0]?.batch ?? 1);
       case "singular_vector": {
-        const d = svd(linearizer(v.map));
-        const all = v.side === "left" ? d.left : d.right;
-        const row = tf.tidy(() => tf.tile(tf.slice(all.coordinates(), [v.index, 0], [1, -1]), [params[0]?.batch ?? 1, 1]) as tf.Tensor2D);
+        // k = min(dim X, dim Y) singular vectors as the language types them: the completed SVD (a
+        // low-rank map's thin SVD has only r).
+        const d = completeSvd(linearizer(v.map).operator);
+        const basis = v.side === "left" ? d.u : d.v;
+        const column = Float32Array.from({ length: basis.rows }, (_, i) => basis.data[i * basis.cols + v.index] ?? Number.NaN);
+        const row = tf.tidy(() => tf.tile(tf.tensor2d(column, [1, basis.rows]), [params[0]?.batch ?? 1, 1]) as tf.Tensor2D);
         return Vector.fromCoordinates(spaceOf(v.space), row);
       }
     }
@@ -94,7 +98,7 @@ export async function directProgram(checked: CheckedProgram, seed: number, targe
       case "negate":
         return scalar(s.operand, params).map((x) => -x);
       case "singular_value":
-        return new Float64Array(batch).fill(svd(linearizer(s.map)).values[s.index] ?? Number.NaN);
+        return new Float64Array(batch).fill(completeSvd(linearizer(s.map).operator).s[s.index] ?? Number.NaN);
     }
   };
   const run = (name: string, inputs: readonly tf.Tensor2D[]): Float64Array => {

@@ -37,6 +37,8 @@ export function fitsKind(lit: Literal | undefined, k: ArgKind): boolean {
       return Number.isInteger(v) && v > 0;
     case "nonnegint":
       return Number.isInteger(v) && v >= 0;
+    case "intfrom":
+      return Number.isInteger(v) && v >= k.min;
     case "posnum":
       return Number.isFinite(v) && v > 0;
     case "nonnegnum":

@@ -5,6 +5,8 @@
 export type ArgKind =
   | { readonly kind: "posint" }
   | { readonly kind: "nonnegint" }
+  /** An integer ≥ min (a sampler's steps: T − 1 steps are taken, so T ≥ 2). */
+  | { readonly kind: "intfrom"; readonly min: number }
   | { readonly kind: "posnum" }
   | { readonly kind: "nonnegnum" }
   | { readonly kind: "number" }
@@ -99,7 +101,8 @@ export const valueBuiltins = ["adjoint", "pinv", "transpose", "project", "svd", 
 
 export const samplerParams: readonly ParamSpec[] = [
   { name: "method", type: oneOf("euler", "rk4") },
-  { name: "steps", type: posint },
+  // A T-step sampler takes T − 1 steps (t_k = k/T, k < T − 1; see src/compiler/ir/sampler.ts), so T = 1 takes none.
+  { name: "steps", type: { kind: "intfrom", min: 2 } },
 ];
 
 export const laws = ["linear", "roundtrip", "adjoint", "pinv", "svd", "idempotent", "projector", "equal", "axioms", "one_step"] as const;
@@ -137,6 +140,8 @@ export function describeKind(k: ArgKind): string {
       return "a positive integer";
     case "nonnegint":
       return "a non-negative integer";
+    case "intfrom":
+      return `an integer ≥ ${k.min}`;
     case "posnum":
       return "a positive number";
     case "nonnegnum":

@@ -34,7 +34,7 @@ export const checkCodes = [
   { code: "LIN0316", title: "time conditioning", summary: "`sampler`, `at` and `one_step` need a time-conditioned map; a time-conditioned map must be fixed at a time before it is applied." },
   { code: "LIN0317", title: "invalid exponent", summary: "`f ^ k` needs k to be a non-negative integer literal." },
   { code: "LIN0318", title: "map value is not an operator", summary: "A `map` declaration's value must be an operator expression on coordinates; bind other values with `let`." },
-  { code: "LIN0319", title: "invalid argument value", summary: "An argument has a value outside what the builtin accepts (e.g. `method = midpoint`, `steps = 0`)." },
+  { code: "LIN0319", title: "invalid argument value", summary: "An argument has a value outside what the builtin accepts (e.g. `method = midpoint`, `steps = 1`)." },
   { code: "LIN0320", title: "not callable", summary: "Only maps (applied to vectors) and builtins can be called." },
   { code: "LIN0401", title: "operator shape mismatch", summary: "An operator's shape disagrees with its use: a map X -> Y needs [dim Y, dim X], and a written shape must fit the value." },
   { code: "LIN0402", title: "operator product shape mismatch", summary: "`A * B` needs the columns of A to equal the rows of B." },

@@ -8,7 +8,7 @@ import type { Location } from "../ast/source.js";
 import { transpose as transposeMatrix } from "../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../runtime/operator/host.js";
-import { dense as denseOperator, diagonal as diagonalOperator, svd as operatorSvd, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
+import { dense as denseOperator, diagonal as diagonalOperator, completeSvd as operatorSvd, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
 import type { CheckedModule, CheckedProgram, SymbolInfo } from "./checked.js";
 import { evaluateOperator } from "./ir/evaluate.js";
 import * as ir from "./ir/expr.js";

@@ -19,7 +19,8 @@ const R = 2;
 
 const cases: ReadonlyArray<readonly [LinearOperator, LeafDescription, Record<string, readonly number[]>]> = [
   [makeOperator("dense", N, M, R, 1), { kind: "dense", rows: N, cols: M }, { weight: [N, M] }],
-  [makeOperator("diagonal", N, N, R, 2), { kind: "diagonal", n: N }, { diag: [N] }],
+  [makeOperator("diagonal", N, N, R, 2), { kind: "diagonal", rows: N, cols: N }, { diag: [N] }],
+  [makeOperator("diagonal", N, M, R, 11), { kind: "diagonal", rows: N, cols: M }, { diag: [M] }],
   [makeOperator("identity", N, N, R, 3), { kind: "identity", n: N }, {}],
   [makeOperator("scaled_identity", N, N, R, 4), { kind: "scaled_identity", n: N }, { scale: [] }],
   [makeOperator("lowrank", N, M, R, 5), { kind: "lowrank", rows: N, cols: M, rank: R }, { u: [N, R], v: [M, R] }],

@@ -17,7 +17,7 @@ import {
   transpose as transposeM,
   type Matrix,
 } from "../../../src/runtime/linalg/index.js";
-import { apply, applyTranspose, float32Tensor, hostMatrix, materialise, type LinearOperator } from "../../../src/runtime/operator/index.js";
+import { apply, applyTranspose, diagonal, float32Tensor, hostMatrix, materialise, type LinearOperator } from "../../../src/runtime/operator/index.js";
 import { gaussianMatrix } from "../../support/random.js";
 import { seededOperator, SEEDED_KINDS, type SeededKind } from "../../support/operators.js";
 
@@ -32,11 +32,15 @@ export async function useTestBackend(): Promise<void> {
 }
 
 export const SQUARE_KINDS = SEEDED_KINDS;
-export const RECTANGULAR_KINDS = ["dense", "lowrank", "svd_factored"] as const;
+export const RECTANGULAR_KINDS = ["dense", "diagonal", "lowrank", "svd_factored"] as const;
 export type LeafKind = SeededKind;
 
-/** A seeded operator of the given kind and shape (square kinds ignore cols), rank clamped to [1, min(rows, cols)]. */
+/**
+ * A seeded operator of the given kind and shape (square kinds ignore cols), rank clamped to [1, min(rows, cols)].
+ * A diagonal is rectangular when rows ≠ cols: min(rows, cols) entries drawn as a square one's.
+ */
 export function makeOperator(kind: LeafKind, rows: number, cols: number, rank: number, seed: number): LinearOperator {
+  if (kind === "diagonal" && rows !== cols) return diagonal(seededOperator(kind, Math.min(rows, cols), Math.min(rows, cols), 1, seed).diag, rows, cols);
   return seededOperator(kind, rows, cols, Math.max(1, Math.min(rank, rows, cols)), seed);
 }
 
@@ -172,8 +176,12 @@ export function oracleOf(op: LinearOperator): Matrix {
   switch (op.kind) {
     case "dense":
       return op.matrix;
-    case "diagonal":
-      return diagonalMatrix(op.diag);
+    case "diagonal": {
+      // rows×cols with dᵢ at (i, i).
+      const m = matrix(op.rows, op.cols);
+      op.diag.forEach((d, i) => (m.data[i * op.cols + i] = d));
+      return m;
+    }
     case "identity":
       return identityMatrix(op.rows);
     case "scaled_identity":

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Diagnostic } from "../../ast/diagnostic.js";
 import { selectBackend, type SelectedBackend } from "../../runtime/backend/index.js";
 import { saveSafetensors } from "../../runtime/io/index.js";
-import { svd as operatorSvd, type LinearOperator } from "../../runtime/operator/index.js";
+import { completeSvd as operatorSvd, type LinearOperator } from "../../runtime/operator/index.js";
 import { blockChart, type Chart } from "../../runtime/space/index.js";
 import type { CheckedProgram } from "../checked.js";
 import { checkEither, type CheckOptions } from "../check.js";

@@ -8,6 +8,7 @@ import { FormatError, loadNetwork, loadSafetensors, networkTensors, type HostTen
 import { buildNetwork, NetworkError, type BlockSpec, type NetworkSpec, type Stack } from "../../runtime/network/index.js";
 import { deriveSeed } from "../../runtime/network/random.js";
 import {
+  diagonal,
   operatorFromParameters,
   operatorParameters,
   OperatorError,
@@ -205,7 +206,7 @@ export function leafDescription(leaf: OperatorLeafInfo): LeafDescription {
     case "dense":
       return { kind: "dense", rows, cols };
     case "diagonal":
-      return { kind: "diagonal", n: square() };
+      return { kind: "diagonal", rows, cols };
     case "lowrank":
       return { kind: "lowrank", rows, cols, rank: needRank() };
     case "identity_plus_lowrank":
@@ -243,7 +244,8 @@ export function initialOperator(leaf: OperatorLeafInfo, seed: number): LinearOpe
       return randomDense(d.rows, d.cols, seed, DENSE_INITS.find((i) => i === init) ?? "gaussian");
     }
     case "diagonal":
-      return randomDiagonal(d.n, seed);
+      // A rectangular [m, n] diagonal has min(m, n) entries, drawn as a square one's.
+      return diagonal(randomDiagonal(Math.min(d.rows, d.cols), seed).diag, d.rows, d.cols);
     case "identity":
     case "scaled_identity":
       throw new ExecuteError("LIN-RUN-UNSUPPORTED", `operator ${leaf.name}: ${d.kind} is lowered without weights`);

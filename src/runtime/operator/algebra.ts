@@ -168,10 +168,18 @@ export function product(a: LinearOperator, b: LinearOperator): LinearOperator {
   if (b.kind === "identity") return a;
   if (a.kind === "scaled_identity") return scale(a.scale, b);
   if (b.kind === "scaled_identity") return scale(b.scale, a);
-  if (a.kind === "diagonal" && b.kind === "diagonal") return { kind: "diagonal", rows, cols, diag: a.diag.map((d, i) => d * b.diag[i]) };
+  if (a.kind === "diagonal" && b.kind === "diagonal") {
+    // [m×n]·[n×p]: entry i is aᵢbᵢ while both exist (i < min(m, n, p)), 0 up to min(m, p).
+    const diag = new Float64Array(Math.min(rows, cols));
+    for (let i = 0; i < Math.min(diag.length, a.diag.length, b.diag.length); i++) diag[i] = a.diag[i] * b.diag[i];
+    return { kind: "diagonal", rows, cols, diag };
+  }
   if (a.kind === "dense" && b.kind === "dense") return { kind: "dense", rows, cols, matrix: matmul(a.matrix, b.matrix) };
-  if (a.kind === "diagonal" && b.kind === "dense") return { kind: "dense", rows, cols, matrix: scaleRows(a.diag, b.matrix) };
-  if (a.kind === "dense" && b.kind === "diagonal") return { kind: "dense", rows, cols, matrix: scaleColumns(a.matrix, b.diag) };
+  if (a.kind === "diagonal" && b.kind === "dense") return { kind: "dense", rows, cols, matrix: a.rows === a.cols ? scaleRows(a.diag, b.matrix) : multiplyHost(a, b.matrix) };
+  if (a.kind === "dense" && b.kind === "diagonal") {
+    // A·D = (Dᵀ·Aᵀ)ᵀ for a rectangular D.
+    return { kind: "dense", rows, cols, matrix: b.rows === b.cols ? scaleColumns(a.matrix, b.diag) : transposeMatrix(multiplyHost(transpose(b), transposeMatrix(a.matrix))) };
+  }
   if (a.kind === "projector" && b.kind === "projector" && a.q === b.q) return a; // P·P = P
   if (a.kind === "orthogonal" && b.kind === "orthogonal" && a.form.type === "householder" && b.form.type === "householder") {
     // (H₁⋯H_k)(H'₁⋯H'_m): the reflector list of a followed by that of b.

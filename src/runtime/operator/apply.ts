@@ -27,8 +27,13 @@ function applyRows(op: LinearOperator, x: tf.Tensor2D, transposed: boolean): tf.
   switch (op.kind) {
     case "dense":
       return tf.matMul(x, transposed ? matrixTensor(op.matrix) : transposedMatrixTensor(op.matrix));
-    case "diagonal":
-      return tf.mul(x, rowTensor(op.diag));
+    case "diagonal": {
+      // Rectangular: the first min(rows, cols) coordinates are scaled, the output padded with zeros.
+      const k = op.diag.length;
+      const out = transposed ? op.cols : op.rows;
+      const scaled: tf.Tensor2D = tf.mul(x.shape[1] === k ? x : tf.slice(x, [0, 0], [-1, k]), rowTensor(op.diag));
+      return out === k ? scaled : tf.pad(scaled, [[0, 0], [0, out - k]]);
+    }
     case "identity":
       return tf.clone(x);
     case "scaled_identity":

@@ -2,9 +2,11 @@
 // float64 routines of ../linalg on the materialised matrix, with the relative cut-off
 // σ_max·max(m, n)·ε and the numerical rank reported.
 import { OperatorError } from "./errors.js";
+import { seededRandom } from "../random.js";
 import {
   FLOAT64_EPS,
   columns,
+  concatColumns,
   densePinv,
   denseSvd,
   identityMatrix,
@@ -112,6 +114,35 @@ export function svd(op: LinearOperator): SvdResult {
   }
 }
 
+/** Fixed seed of the completion directions: the completed SVD is deterministic. */
+const COMPLETION_SEED = 0x5eed;
+
+/** q (m×r, orthonormal columns) extended to m×k orthonormal columns; q's own columns are kept as they are. */
+function completeBasis(q: Matrix, k: number): Matrix {
+  const extra = k - q.cols;
+  if (extra <= 0) return q;
+  // A thin QR of [q | G], G Gaussian, spans q's columns first; its last columns are orthonormal to q
+  // (G is almost surely independent of q when k ≤ m). linalg has no null-space routine to use instead.
+  const random = seededRandom(COMPLETION_SEED);
+  const g = matrix(q.rows, extra);
+  for (let i = 0; i < g.data.length; i++) g.data[i] = random.normal();
+  return concatColumns(q, columns(thinQr(concatColumns(q, g)).q, q.cols, k));
+}
+
+/**
+ * The SVD with exactly k = min(rows, cols) triplets, as the language types `svd(f)` (`.U : R^k -> Y`,
+ * `.left[i]` for i < k): the structured thin SVD of a low-rank kind has only r triplets, so its U and
+ * V are completed to orthonormal k-column bases with singular values 0 (A = u·diag(s)·vᵀ still holds).
+ */
+export function completeSvd(op: LinearOperator): SvdResult {
+  const thin = svd(op);
+  const k = Math.min(op.rows, op.cols);
+  if (thin.s.length >= k) return thin;
+  const s = new Float64Array(k);
+  s.set(thin.s);
+  return { ...thin, u: completeBasis(thin.u, k), s, v: completeBasis(thin.v, k) };
+}
+
 /** Σ⁺ over the kept triplets: V·diag(1/s)·Uᵀ for s above the cut-off. */
 function pinvFromSvd(result: SvdResult, rows: number, cols: number): PinvResult {
   const keep = result.rank;
@@ -148,7 +179,7 @@ export function pinv(op: LinearOperator): PinvResult {
     case "diagonal": {
       const cutoff = relativeCutoff(op.diag.reduce((m, d) => Math.max(m, Math.abs(d)), 0), rows, cols);
       const diag = op.diag.map((d) => (Math.abs(d) > cutoff ? 1 / d : 0));
-      return { operator: { ...op, diag }, rank: rankAbove(op.diag.map(Math.abs), cutoff), cutoff, method: "structured" };
+      return { operator: { ...op, rows: cols, cols: rows, diag }, rank: rankAbove(op.diag.map(Math.abs), cutoff), cutoff, method: "structured" };
     }
     case "orthogonal":
       return { operator: transpose(op), rank: rows, cutoff: relativeCutoff(1, rows, cols), method: "structured" };

@@ -42,6 +42,15 @@ function householderTimes(vectors: Matrix, m: Matrix, reverse: boolean): Matrix 
   return out;
 }
 
+/** D·M for a rows×cols diagonal D (d of length min(rows, cols)): row i is dᵢ·Mᵢ for i < len(d), else 0. */
+function rectangularDiagonalTimes(d: Float64Array, rows: number, m: Matrix): Matrix {
+  const out = matrix(rows, m.cols);
+  for (let i = 0; i < d.length; i++) {
+    for (let j = 0; j < m.cols; j++) out.data[i * m.cols + j] = d[i] * m.data[i * m.cols + j];
+  }
+  return out;
+}
+
 /** A·M in float64, M of shape [A.cols, k]. */
 export function multiplyHost(op: LinearOperator, m: Matrix): Matrix {
   if (m.rows !== op.cols) {
@@ -51,7 +60,7 @@ export function multiplyHost(op: LinearOperator, m: Matrix): Matrix {
     case "dense":
       return matmul(op.matrix, m);
     case "diagonal":
-      return scaleRows(op.diag, m);
+      return op.rows === op.cols ? scaleRows(op.diag, m) : rectangularDiagonalTimes(op.diag, op.rows, m);
     case "identity":
       return matrix(m.rows, m.cols, m.data);
     case "scaled_identity":

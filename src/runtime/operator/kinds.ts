@@ -18,7 +18,7 @@ export interface Dense {
   readonly matrix: Matrix;
 }
 
-/** diag(d), square. */
+/** diag(d), rows×cols with d of length min(rows, cols) (rectangular: zero rows or columns beyond). */
 export interface Diagonal {
   readonly kind: "diagonal";
   readonly rows: number;
@@ -195,9 +195,12 @@ export function dense(m: Matrix): Dense {
   return { kind: "dense", rows: m.rows, cols: m.cols, matrix: m };
 }
 
-export function diagonal(d: ArrayLike<number>): Diagonal {
+export function diagonal(d: ArrayLike<number>, rows: number = d.length, cols: number = rows): Diagonal {
   checkFinite("diagonal", d);
-  return { kind: "diagonal", rows: d.length, cols: d.length, diag: Float64Array.from(d) };
+  if (d.length !== Math.min(rows, cols)) {
+    throw new OperatorError("LIN-RT-OP-SHAPE", `diagonal: a ${rows}×${cols} diagonal has ${Math.min(rows, cols)} entries, got ${d.length}`);
+  }
+  return { kind: "diagonal", rows, cols, diag: Float64Array.from(d) };
 }
 
 export function identity(n: number): Identity {

@@ -43,7 +43,7 @@ function collect(op: LinearOperator, prefix: string, out: Map<string, NamedParam
     case "dense":
       return m("weight", op.rows, op.cols, op.matrix.data);
     case "diagonal":
-      out.set(prefix + "diag", { shape: [op.rows], data: op.diag });
+      out.set(prefix + "diag", { shape: [op.diag.length], data: op.diag });
       return;
     case "identity":
       return;
@@ -92,7 +92,7 @@ export function operatorParameters(op: LinearOperator, prefix = ""): Map<string,
 /** What a leaf operator is, apart from its parameter values: enough to check and rebuild it. */
 export type LeafDescription =
   | { readonly kind: "dense"; readonly rows: number; readonly cols: number }
-  | { readonly kind: "diagonal"; readonly n: number }
+  | { readonly kind: "diagonal"; readonly rows: number; readonly cols: number }
   | { readonly kind: "identity"; readonly n: number }
   | { readonly kind: "scaled_identity"; readonly n: number }
   | { readonly kind: "lowrank"; readonly rows: number; readonly cols: number; readonly rank: number }
@@ -121,7 +121,7 @@ export function operatorFromParameters(description: LeafDescription, params: Rea
     case "dense":
       return dense(m("weight", description.rows, description.cols));
     case "diagonal":
-      return diagonal(get("diag", [description.n]));
+      return diagonal(get("diag", [Math.min(description.rows, description.cols)]), description.rows, description.cols);
     case "identity":
       return identity(description.n);
     case "scaled_identity":

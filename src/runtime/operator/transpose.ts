@@ -14,10 +14,11 @@ export function transpose(op: LinearOperator): LinearOperator {
     case "dense":
       return { kind: "dense", rows: op.cols, cols: op.rows, matrix: transposeMatrix(op.matrix) };
     case "diagonal":
+      return op.rows === op.cols ? op : { ...op, rows: op.cols, cols: op.rows };
     case "identity":
     case "scaled_identity":
     case "projector":
-      return op; // symmetric
+      return op; // symmetric (a diagonal too, up to its shape)
     case "lowrank":
       return { kind: "lowrank", rows: op.cols, cols: op.rows, u: op.v, v: op.u };
     case "identity_plus_lowrank":

@@ -58,8 +58,9 @@ export const transposeOfPower: OpRule = {
 export const transposeSymmetric: OpRule = {
   name: "transpose-symmetric",
   statement: "Aᵀ = A",
-  sideCondition: "A is an identity, scaled identity, diagonal or projector (symmetric by structure)",
-  rewrite: (e) => (e.kind === "transpose" && (e.inner.kind === "identity" || (e.inner.kind === "leaf" && SYMMETRIC_STRUCTURES.has(e.inner.structure))) ? e.inner : undefined),
+  sideCondition: "A is an identity, scaled identity, square diagonal or projector (symmetric by structure)",
+  rewrite: (e) =>
+    e.kind === "transpose" && (e.inner.kind === "identity" || (e.inner.kind === "leaf" && e.inner.rows === e.inner.cols && SYMMETRIC_STRUCTURES.has(e.inner.structure))) ? e.inner : undefined,
 };
 
 export const productFlatten: OpRule = {
