@@ -130,6 +130,19 @@ describe("typing rules", () => {
     expect(codesOf(checkSource("space X = R^3;\nspace Y = R^2;\noperator A = time_conditioned(rank = 1);\nmap v : X -> Y = A;").diagnostics)).toEqual(["LIN0401"]);
   });
 
+  it("a sampler takes steps ≥ 2 (T − 1 steps are run; control: steps = 1 is LIN0319)", () => {
+    const tc = "space X = R^3;\noperator A = time_conditioned(rank = 1);\nmap v : X -> X = A;\n";
+    expect(checkSource(`${tc}let b = sampler(v, steps = 2);`).diagnostics).toEqual([]);
+    const bad = checkSource(`${tc}let b = sampler(v, steps = 1);`);
+    expect(codesOf(bad.diagnostics)).toEqual(["LIN0319"]);
+    expect(bad.diagnostics[0].message).toContain("an integer ≥ 2");
+  });
+
+  it("diagonal operators may be rectangular (control: identity may not)", () => {
+    expect(checkSource("space X = R^3;\nspace Y = R^2;\nmap f : X -> Y = diagonal;\noperator D[2, 5] = diagonal;").diagnostics).toEqual([]);
+    expect(codesOf(checkSource("operator D[2, 5] = identity;").diagnostics)).toEqual(["LIN0404"]);
+  });
+
   it("squeeze tracks the shape through repeats", () => {
     expect(checkSource("network G : R[1, 8, 8] { repeat 3 { squeeze; } }").diagnostics).toEqual([]);
     const bad = checkSource("network G : R[1, 8, 8] { repeat 4 { squeeze; } }");

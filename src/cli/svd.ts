@@ -175,7 +175,7 @@ export const svdCommand: Command = {
         await saveLinePlot(
           join(outDir, "spectrum.png"),
           [{ x: Array.from(values, (_, i) => i + 1), y: values }],
-          { logY: true, width: 480, height: 320 },
+          { logY: true, width: 480, height: 320, title: `singular values of ${name}`, xLabel: "index i", yLabel: "σᵢ", integerX: true },
         );
         await saveNpy(join(outDir, "right.npy"), { dtype: "F32", shape: [k, ...shapes.domain], data: right });
         await saveNpy(join(outDir, "left.npy"), { dtype: "F32", shape: [k, ...shapes.codomain], data: left });

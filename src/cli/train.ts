@@ -128,9 +128,9 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
       const xs = (a: Float32Array): number[] => Array.from({ length: a.length / 2 }, (_, i) => a[2 * i]);
       const ys = (a: Float32Array): number[] => Array.from({ length: a.length / 2 }, (_, i) => a[2 * i + 1]);
       await saveScatterPlot(path.join(outDir, "samples.png"), [
-        { x: xs(data), y: ys(data), color: [31, 119, 180] },
-        { x: xs(samples), y: ys(samples), color: [214, 39, 40] },
-      ]);
+        { x: xs(data), y: ys(data), color: [31, 119, 180], label: "data" },
+        { x: xs(samples), y: ys(samples), color: [214, 39, 40], label: "one-step samples" },
+      ], { title: "one-step samples vs data" });
     }
     const last = result.history[result.history.length - 1];
     io.stdout(

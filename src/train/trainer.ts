@@ -165,10 +165,10 @@ export async function writeLossFiles(outDir: string, history: readonly (readonly
   await saveLinePlot(
     path.join(outDir, "loss.png"),
     [
-      { x: steps, y: history.map((r) => r[0]), color: [170, 200, 230] },
-      { x: steps, y: smooth, color: [31, 119, 180] },
+      { x: steps, y: history.map((r) => r[0]), color: [170, 200, 230], label: "per step" },
+      { x: steps, y: smooth, color: [31, 119, 180], label: "smoothed" },
     ],
-    { logY: true },
+    { logY: true, title: "training loss", xLabel: "step", yLabel: "loss" },
   );
 }
 

@@ -23,6 +23,7 @@ import {
   product,
   randomIdentityPlusLowRank,
   randomTimeConditioned,
+  completeSvd,
   svd,
   svdFactored,
   diagonal,
@@ -201,6 +202,32 @@ describe("svd", () => {
     expect(r.s.length).toBe(2);
     expect(svd(makeOperator("projector", 6, 6, 3, 4)).s.length).toBe(3);
     expect(svd(makeOperator("dense", 4, 3, 1, 4)).method).toBe("dense");
+  });
+});
+
+describe("completeSvd", () => {
+  it("has exactly k = min(rows, cols) triplets: the thin SVD completed by orthonormal columns with value 0", () => {
+    fc.assert(
+      fc.property(anyOperatorArb, (op) => {
+        const k = Math.min(op.rows, op.cols);
+        const thin = svd(op);
+        const { u, s, v } = completeSvd(op);
+        expect([s.length, u.rows, u.cols, v.rows, v.cols]).toEqual([k, op.rows, k, op.cols, k]);
+        const tol = float64Tolerance(Math.max(op.rows, op.cols) + 8, 8) * oracleConditioning(op);
+        expect(reconstructionError(oracleOf(op), u, s, v)).toBeLessThanOrEqual(tol);
+        expect(orthogonalityError(u)).toBeLessThanOrEqual(tol);
+        expect(orthogonalityError(v)).toBeLessThanOrEqual(tol);
+        expect(Array.from(s.subarray(0, thin.s.length))).toEqual(Array.from(thin.s));
+        expect(s.subarray(thin.s.length).every((x) => x === 0)).toBe(true);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("control: the thin SVD of a low-rank operator has only r triplets, the completed one k", () => {
+    const op = makeOperator("lowrank", 7, 5, 2, 4);
+    expect(svd(op).s.length).toBe(2);
+    expect(completeSvd(op).s.length).toBe(5);
   });
 });
 

@@ -20,7 +20,6 @@ const R = 2;
 const cases: ReadonlyArray<readonly [LinearOperator, LeafDescription, Record<string, readonly number[]>]> = [
   [makeOperator("dense", N, M, R, 1), { kind: "dense", rows: N, cols: M }, { weight: [N, M] }],
   [makeOperator("diagonal", N, N, R, 2), { kind: "diagonal", rows: N, cols: N }, { diag: [N] }],
-  [makeOperator("diagonal", N, M, R, 11), { kind: "diagonal", rows: N, cols: M }, { diag: [M] }],
   [makeOperator("identity", N, N, R, 3), { kind: "identity", n: N }, {}],
   [makeOperator("scaled_identity", N, N, R, 4), { kind: "scaled_identity", n: N }, { scale: [] }],
   [makeOperator("lowrank", N, M, R, 5), { kind: "lowrank", rows: N, cols: M, rank: R }, { u: [N, R], v: [M, R] }],
@@ -29,6 +28,7 @@ const cases: ReadonlyArray<readonly [LinearOperator, LeafDescription, Record<str
   [makeOperator("cayley", N, N, R, 8), { kind: "orthogonal", n: N, param: "cayley" }, { weight: [N, N] }],
   [makeOperator("svd_factored", N, M, R, 9), { kind: "svd_factored", rows: N, cols: M, rank: R }, { u: [N, R], s: [R], v: [M, R] }],
   [makeOperator("projector", N, N, R, 10), { kind: "projector", n: N, rank: R }, { basis: [N, R] }],
+  [makeOperator("diagonal", N, M, R, 11), { kind: "diagonal", rows: N, cols: M }, { diag: [M] }],
 ];
 
 describe("operator parameters", () => {

@@ -40,7 +40,11 @@ export type LeafKind = SeededKind;
  * A diagonal is rectangular when rows ≠ cols: min(rows, cols) entries drawn as a square one's.
  */
 export function makeOperator(kind: LeafKind, rows: number, cols: number, rank: number, seed: number): LinearOperator {
-  if (kind === "diagonal" && rows !== cols) return diagonal(seededOperator(kind, Math.min(rows, cols), Math.min(rows, cols), 1, seed).diag, rows, cols);
+  if (kind === "diagonal" && rows !== cols) {
+    const square = seededOperator(kind, Math.min(rows, cols), Math.min(rows, cols), 1, seed);
+    if (square.kind !== "diagonal") throw new Error(`seeded diagonal is a ${square.kind}`);
+    return diagonal(square.diag, rows, cols);
+  }
   return seededOperator(kind, rows, cols, Math.max(1, Math.min(rank, rows, cols)), seed);
 }
 

@@ -1,4 +1,5 @@
 // Public surface of the PNG plots.
-export { renderPlot, saveLinePlot, saveScatterPlot, PALETTE, type Series, type PlotOptions, type Rgb } from "./png.js";
-export { formatTick } from "./font.js";
+export { renderPlot, plotLayout, saveLinePlot, saveScatterPlot, PALETTE, TITLE_TOP, type Series, type PlotOptions, type PlotLayout, type Rgb } from "./png.js";
+export { formatTick, canDraw } from "./font.js";
+export { niceStep, linearTicks, logTicks, formatStepped, formatPower, type Tick } from "./ticks.js";
 export { renderImageGrid, renderHeatmapRows, saveImageGrid, saveHeatmapRows, imageShape, type GridOptions } from "./grid.js";

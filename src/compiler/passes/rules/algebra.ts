@@ -59,6 +59,7 @@ export const transposeSymmetric: OpRule = {
   name: "transpose-symmetric",
   statement: "Aᵀ = A",
   sideCondition: "A is an identity, scaled identity, square diagonal or projector (symmetric by structure)",
+  // A rectangular diagonal is not symmetric (its transpose has the other shape): only square leaves.
   rewrite: (e) =>
     e.kind === "transpose" && (e.inner.kind === "identity" || (e.inner.kind === "leaf" && e.inner.rows === e.inner.cols && SYMMETRIC_STRUCTURES.has(e.inner.structure))) ? e.inner : undefined,
 };
