@@ -74,10 +74,24 @@ export async function reportFailures(name: string, io: CommandIO, body: () => Pr
   }
 }
 
-/** Rows of one input: a .npy array [b, …] or a JSON array of samples (numbers or nested arrays). */
-async function readInput(file: string, cwd: string): Promise<Float32Array> {
+/**
+ * Rows of one input: a .npy array [b, …] or a JSON array of samples (numbers or nested arrays), each
+ * sample holding exactly `dim` values. The shape is checked here, while it is still known: flattened,
+ * a [2, 5] array would silently read as five rows of a 2-dimensional space.
+ */
+async function readInput(file: string, cwd: string, dim: number, what: string): Promise<Float32Array> {
   const path = resolve(cwd, file);
-  if (file.endsWith(".npy")) return Float32Array.from((await loadNpy(path)).data, Number);
+  const bad = (found: string): ExecuteError =>
+    new ExecuteError("LIN-RUN-BAD-INPUT", `--input ${file}: ${what} needs samples of ${dim} value(s) each, but ${found}`);
+  if (file.endsWith(".npy")) {
+    const array = await loadNpy(path);
+    const [rows, ...rest] = array.shape;
+    const perRow = rest.reduce((n, d) => n * d, 1);
+    // [b, …] with dim values per row; a 1-D array is one sample of dim values (or b scalars when dim is 1).
+    const fits = rows !== undefined && rows > 0 && (rest.length > 0 ? perRow === dim : rows === dim || dim === 1);
+    if (!fits) throw bad(`the array has shape [${array.shape.join(", ")}]`);
+    return Float32Array.from(array.data, Number);
+  }
   if (!file.endsWith(".json")) throw new UsageError(`--input ${file}: expected a .npy or .json file`);
   const text = new TextDecoder().decode(await readFileOrThrow(path));
   let value: unknown;
@@ -86,14 +100,21 @@ async function readInput(file: string, cwd: string): Promise<Float32Array> {
   } catch (e) {
     throw new FormatError("corrupt_header", `not JSON: ${(e as Error).message}`, { file });
   }
-  const flat: number[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === "number" && Number.isFinite(v)) flat.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
+  const walk = (v: unknown, into: number[]): void => {
+    if (typeof v === "number" && Number.isFinite(v)) into.push(v);
+    else if (Array.isArray(v)) v.forEach((e) => walk(e, into));
     else throw new FormatError("bad_value", "expected an array of samples (numbers or nested arrays of numbers)", { file });
   };
-  if (!Array.isArray(value)) throw new FormatError("bad_value", "expected a JSON array of samples", { file });
-  walk(value);
+  if (!Array.isArray(value) || value.length === 0) throw new FormatError("bad_value", "expected a non-empty JSON array of samples", { file });
+  // A flat list of exactly dim numbers is one sample, as before; otherwise each element is one sample.
+  const samples: readonly unknown[] = dim > 1 && value.every((v) => typeof v === "number") ? [value] : value;
+  const flat: number[] = [];
+  samples.forEach((sample, i) => {
+    const values: number[] = [];
+    walk(sample, values);
+    if (values.length !== dim) throw bad(`sample ${i} holds ${values.length} value(s)`);
+    flat.push(...values);
+  });
   return Float32Array.from(flat);
 }
 
@@ -169,7 +190,7 @@ export const runCommand: Command = {
         if (inputs.length > 0 && inputs.length !== plan.inputs.length) {
           throw new UsageError(`${entry} takes ${plan.inputs.length} input(s) (${plan.inputs.map((p) => p.name).join(", ")}): give --input once for each`);
         }
-        const data = inputs.length > 0 ? await Promise.all(inputs.map((f) => readInput(f, io.cwd))) : plan.inputs.map((p, i) => randomRows(random ?? 1, p.dim, seed + 1 + i));
+        const data = inputs.length > 0 ? await Promise.all(inputs.map((f, i) => readInput(f, io.cwd, plan.inputs[i]?.dim ?? 0, `${entry}(${plan.inputs[i]?.name ?? "?"})`))) : plan.inputs.map((p, i) => randomRows(random ?? 1, p.dim, seed + 1 + i));
         const started = performance.now();
         const rows = plan.inputs.map((p, i) => (data[i]?.length ?? 0) / Math.max(p.dim, 1));
         const total = rows[0] ?? 0;
