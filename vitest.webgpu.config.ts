@@ -65,7 +65,7 @@ export default defineConfig({
     exclude: NOT_ON_WEBGPU,
     // describeOnBackends (network, io, backend) reads LINEA_TEST_BACKENDS; operator and space read LINEA_BACKEND.
     env: { LINEA_TEST_BACKENDS: "webgpu", LINEA_BACKEND: "webgpu", LINEA_WEBGPU_SKIP_REASON: probe.ok ? "" : probe.reason },
-    setupFiles: probe.ok ? ["spec/runtime/backend/webgpu_setup.ts"] : [],
+    setupFiles: ["spec/support/fast-check-seed.ts", ...(probe.ok ? ["spec/runtime/backend/webgpu_setup.ts"] : [])],
     // one worker per file (tfjs backends are process-global); two because CI has two cores
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

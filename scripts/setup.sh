@@ -9,8 +9,8 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 say() { printf '[setup] %s\n' "$*"; }
 
 if command -v apt-get >/dev/null 2>&1; then
-  say "system packages: liblapacke-dev libopenblas-dev (LAPACK for the native linear algebra)"
-  if $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq liblapacke-dev libopenblas-dev >/dev/null; then
+  say "system packages: liblapacke-dev libopenblas-dev (LAPACK for the native linear algebra), graphviz (DOT to PNG)"
+  if $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq liblapacke-dev libopenblas-dev graphviz >/dev/null; then
     say "LAPACK installed"
   else
     say "could not install LAPACK: the pure TypeScript linear algebra will be used (slower SVD)"

@@ -213,6 +213,19 @@ describe("syntax errors, one per code, with their ranges", () => {
     expect(d.message).toMatch(/^expected an item .*, found 'foo'$/);
   });
 
+  it("LIN0103 `induced` without a network name leaves a MissingSpace, never a node with a hole", () => {
+    // Regression: recovery inside the name used to leave InducedSpace.network undefined, and the
+    // checker then crashed reading it. Control: with the name, the same text gives an InducedSpace.
+    const broken = parse("space Noise = induced [0]conditioned(rank = 8);\n", "x.lin");
+    expect(broken.diagnostics[0]).toMatchObject({ code: "LIN0103" });
+    const item = broken.program.items[0];
+    expect(item?.kind === "SpaceDecl" ? item.value.kind : undefined).toBe("MissingSpace");
+    const whole = parse("space Noise = induced G[0];\n", "x.lin");
+    expect(whole.diagnostics).toEqual([]);
+    const ok = whole.program.items[0];
+    expect(ok?.kind === "SpaceDecl" ? ok.value.kind : undefined).toBe("InducedSpace");
+  });
+
   it("LIN0104 missing ';' points just after the previous token and offers the insertion", () => {
     const text = "space X = R^2\nspace Y = R^3;";
     const d = single(text);

@@ -784,7 +784,7 @@ export class LineaParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const kw = this.CONSUME(Induced);
-            const network = this.SUBRULE(this.qualifiedName);
+            const network = orRecovered(this.SUBRULE(this.qualifiedName));
             let tag: IToken | undefined;
             let close: IToken | undefined;
             this.OPTION(() => {
@@ -792,7 +792,9 @@ export class LineaParser extends EmbeddedActionsParser {
               tag = this.CONSUME3(NumberTok);
               close = this.CONSUME2(RBracket);
             });
-            return this.ACTION((): InducedSpace => {
+            return this.ACTION((): InducedSpace | MissingSpace => {
+              // `induced [0]`: the name failed and recovery left nothing to induce from.
+              if (network === undefined) return { kind: "MissingSpace", range: this.span(kw, close ?? kw) };
               if (tag === undefined || close === undefined) {
                 return { kind: "InducedSpace", network, range: this.lines.range(kw.startOffset, network.range.end.offset) };
               }
@@ -803,8 +805,8 @@ export class LineaParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            const ref = this.SUBRULE2(this.qualifiedName);
-            return this.ACTION((): SpaceExpr => ({ kind: "SpaceRef", ref, range: ref.range }));
+            const ref = orRecovered(this.SUBRULE2(this.qualifiedName));
+            return this.ACTION((): SpaceExpr => (ref === undefined ? { kind: "MissingSpace", range: this.lines.range(this.LA(1).startOffset, this.LA(1).startOffset) } : { kind: "SpaceRef", ref, range: ref.range }));
           },
         },
       ];
@@ -1118,4 +1120,12 @@ export class LineaParser extends EmbeddedActionsParser {
     },
     { recoveryValueFunc: (e: IRecognitionException): Arg => this.recoverArg(e) },
   );
+}
+
+/**
+ * A subrule without a `recoveryValueFunc` returns undefined when recovery re-syncs past it, whatever its
+ * declared type says; this makes that possibility visible to the type checker at the call site.
+ */
+function orRecovered<T>(value: T): T | undefined {
+  return value;
 }
