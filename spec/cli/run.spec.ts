@@ -101,6 +101,14 @@ describe("linea run", { timeout: 60_000 }, () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`^linea run: error\\[LIN-RUN-BAD-INPUT\\]: --input ${file}: .*3 value`, "m"));
     }
+    // Two inputs of 2 and 1 samples: an error, not the first sample of each (with or without --batch).
+    writeFileSync(join(dir, "one.json"), JSON.stringify([rows[0]]));
+    writeFileSync(join(dir, "two.json"), JSON.stringify(rows));
+    for (const batch of [[], ["--batch", "1"]]) {
+      const r = await linea("run", "spec.lin", "--entry", "mix", "--input", "two.json", "--input", "one.json", ...batch, "--backend", "cpu");
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/error\[LIN-RUN-BAD-INPUT\]: mix: the inputs have different numbers of samples \(2, 1\)/);
+    }
     // Control: the same six values shaped [2, 3] are two samples and run.
     await saveNpy(join(dir, "tall.npy"), { dtype: "F32", shape: [2, 3], data: Float32Array.from(rows.flat()) });
     expect((await linea("run", "spec.lin", "--entry", "apply", "--input", "tall.npy", "--backend", "cpu")).code).toBe(0);

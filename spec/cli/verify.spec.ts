@@ -53,7 +53,8 @@ async function linea(...argv: string[]): Promise<{ code: number; out: string; er
 describe("linea verify", () => {
   it("passes a spec whose claims hold, one line per law, exit 0", async () => {
     const r = await linea("verify", "good.lin", "--runs", "10");
-    expect(r.err).toBe("");
+    // The chosen backend is always reported (issue 3), on stderr and on nothing else there.
+    expect(r.err).toMatch(/^backend: cpu \(.*\)\n$/);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/verify linear\(f\)/);
     expect(r.out).toMatch(/✓ pinv: f∘pinv\(f\)∘f = f/);
@@ -97,6 +98,16 @@ describe("linea verify", () => {
     const r = await linea("verify", "illtyped.lin");
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/error\[LIN/);
+  });
+
+  it("refuses webgpu with one coded line instead of failing every law (no synchronous reads there)", async () => {
+    // Refused before the backend starts, so this needs no adapter.
+    const r = await linea("verify", "good.lin", "--runs", "2", "--backend", "webgpu");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^linea verify: error\[backend_unsupported\]: verify cannot run on webgpu/m);
+    expect(r.out).not.toMatch(/✗/);
+    // Control: the same spec on cpu runs its laws.
+    expect((await linea("verify", "good.lin", "--runs", "2", "--backend", "cpu")).out).toMatch(/✓/);
   });
 
   it("bad usage exits 2 with the usage, never a stack trace", async () => {

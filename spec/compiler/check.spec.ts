@@ -123,6 +123,25 @@ describe("typing rules", () => {
     expect(bad.diagnostics[0].data.because.join(" ")).toContain("map f");
   });
 
+  it("operator shape errors point at where each clashing shape was written or inferred", () => {
+    const at = (d: { relatedInformation: readonly { location: { range: { start: { line: number; character: number } } } }[] }): string[] =>
+      d.relatedInformation.map((r) => `${r.location.range.start.line + 1}:${r.location.range.start.character + 1}`);
+    // LIN0401: the operator's written shape (line 3, the name A); LIN0402 / LIN0403: both operands' shapes.
+    const map = checkSource("space X = R^3;\nspace Y = R^2;\noperator A[4, 3] = dense;\nmap f : X -> Y = A;");
+    expect(codesOf(map.diagnostics)).toEqual(["LIN0401"]);
+    expect(at(map.diagnostics[0])).toContain("3:10");
+    const product = checkSource("operator A[2, 3] = dense;\noperator B[2, 2] = dense;\noperator C = A * B;");
+    expect(codesOf(product.diagnostics)).toEqual(["LIN0402"]);
+    expect(at(product.diagnostics[0])).toEqual(["1:10", "2:10"]);
+    const sum = checkSource("operator A[2, 3] = dense;\noperator B[2, 2] = dense;\noperator C = A + B;");
+    expect(codesOf(sum.diagnostics)).toEqual(["LIN0403"]);
+    expect(at(sum.diagnostics[0])).toEqual(["1:10", "2:10"]);
+    // Control: a shape inferred from a map points at that map (line 4, the name f), not at the operator.
+    const inferred = checkSource("space X = R^3;\nspace Y = R^2;\noperator A = dense;\nmap f : X -> Y = A;\nmap g : Y -> Y = A;");
+    expect(at(inferred.diagnostics[0])).toContain("4:5");
+    expect(at(inferred.diagnostics[0])).not.toContain("3:10");
+  });
+
   it("time-conditioned operators are square, and a time-conditioned map needs a time before it is applied", () => {
     const tc = "space X = R^3;\noperator A = time_conditioned(rank = 1);\nmap v : X -> X = A;\n";
     expect(checkSource(`${tc}let y = at(v, 0.5)(zero(X));\nlet b = sampler(v, method = rk4, steps = 10);\nlet z = b(zero(X));`).diagnostics).toEqual([]);

@@ -194,6 +194,10 @@ export const runCommand: Command = {
         const started = performance.now();
         const rows = plan.inputs.map((p, i) => (data[i]?.length ?? 0) / Math.max(p.dim, 1));
         const total = rows[0] ?? 0;
+        // Checked before batching: with --batch the slices could agree while the files do not.
+        if (rows.some((r) => r !== total)) {
+          throw new ExecuteError("LIN-RUN-BAD-INPUT", `${entry}: the inputs have different numbers of samples (${rows.join(", ")}); give each parameter the same number`);
+        }
         const step = batch ?? Math.max(total, 1);
         const pieces: Float32Array[] = [];
         let shape: number[] = [];

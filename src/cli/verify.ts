@@ -68,6 +68,8 @@ export const verifyCommand: Command = {
         text,
       );
       try {
+        // On stderr, so that --json output stays one parseable document.
+        io.stderr(`backend: ${verification.backend}\n`);
         const shown = relative(io.cwd, path) || file;
         const rel = (uri: string): string => relative(io.cwd, uri) || uri;
         const reports: TargetReport[] = [];

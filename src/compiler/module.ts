@@ -44,7 +44,7 @@ import type { CheckedModule, SymbolInfo, SymbolKind } from "./checked.js";
 import type { CheckCode } from "./codes.js";
 import { Dim, type DimOrigin } from "./dims.js";
 import { isInside } from "./host.js";
-import { whyDims, type Session } from "./session.js";
+import { dimLocations, whyDims, type Session } from "./session.js";
 import { closest } from "./suggest.js";
 import {
   describeSpace,
@@ -451,7 +451,7 @@ export class ModuleChecker {
       if (!cols.ok) {
         const wanted = `[${spaceDim(codomain)}, ${spaceDim(domain)}]`;
         this.error("LIN0401", d.value.range, `${sig} needs an operator of shape ${wanted}, but \`${this.show(d.value.range)}\` has ${cols.left} ${rows.ok ? "columns" : "rows"}`, {
-          related: [...spaceLocations(domain), ...spaceLocations(codomain)],
+          related: [...spaceLocations(domain), ...spaceLocations(codomain), ...dimLocations(rows.ok ? op.cols : op.rows)],
           because: [
             `a map X -> Y acts on coordinates by an operator of shape [dim Y, dim X] = ${wanted}`,
             ...(cols.leftWhy ? [cols.leftWhy.reason] : []),
@@ -939,6 +939,7 @@ export class ModuleChecker {
     const u = Dim.unify(a.cols, b.rows);
     if (!u.ok) {
       this.error("LIN0402", e.range, `cannot multiply ${this.show(e.left.range)} (${u.left} columns) by ${this.show(e.right.range)} (${u.right} rows)`, {
+        related: dimLocations(a.cols, b.rows),
         because: ["A * B needs the columns of A to equal the rows of B", ...whyDims(a.cols, b.rows)],
         fix: { title: "reorder the factors or fix one operator's shape", edits: [] },
       });
@@ -952,6 +953,7 @@ export class ModuleChecker {
     if (!cols.ok) {
       const shape = (t: OperatorT): string => `[${t.rows.value ?? "?"}, ${t.cols.value ?? "?"}]`;
       this.error("LIN0403", e.range, `cannot ${e.op === "+" ? "add" : "subtract"} operators of shapes ${shape(a)} and ${shape(b)}`, {
+        related: dimLocations(a.rows, a.cols, b.rows, b.cols),
         because: ["a sum of operators needs one shape", ...whyDims(a.rows, a.cols, b.rows, b.cols)],
         fix: { title: "give both operators the same [rows, cols]", edits: [] },
       });

@@ -2,7 +2,7 @@
 // keeps the shared tables (types of nodes, diagnostics) and runs the checks that need every module
 // (operator shapes are inferred from uses in any importer).
 import { dirname, resolve } from "node:path";
-import { diagnostic, type Diagnostic, type DiagnosticInit } from "../ast/diagnostic.js";
+import { diagnostic, type Diagnostic, type DiagnosticInit, type RelatedInformation } from "../ast/diagnostic.js";
 import type { Member, NameRef, Node, Program } from "../ast/nodes.js";
 import type { Range } from "../ast/source.js";
 import type { CheckedModule, CheckedProgram, SymbolInfo } from "./checked.js";
@@ -135,6 +135,16 @@ export class Session {
       symbolOf: (ref) => symbols.get(ref),
     };
   }
+}
+
+/** Where the dimensions' known values come from (e.g. an operator's written shape), as related locations. */
+export function dimLocations(...dims: (Dim | undefined)[]): RelatedInformation[] {
+  const out: RelatedInformation[] = [];
+  for (const d of dims) {
+    const why = d?.why;
+    if (why?.location !== undefined && !out.some((r) => r.message === why.reason)) out.push({ location: why.location, message: why.reason });
+  }
+  return out;
 }
 
 export function whyDims(...dims: Dim[]): string[] {

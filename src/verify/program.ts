@@ -16,7 +16,7 @@ import type { IrSpace } from "../compiler/ir/space.js";
 import { irSpace, lower, type IrProgram } from "../compiler/lower.js";
 import { optimiseMap } from "../compiler/passes/index.js";
 import type { NetworkT } from "../compiler/types.js";
-import { selectBackend } from "../runtime/backend/index.js";
+import { BackendError, resolveBackendName, selectBackend } from "../runtime/backend/index.js";
 import { frobeniusNorm, matmul, subtract as subtractMatrices, transpose as transposeMatrix } from "../runtime/linalg/index.js";
 import { materialise, type LinearOperator } from "../runtime/operator/index.js";
 import { adjoint, blockChart, Linearizer, pinv, Space } from "../runtime/space/index.js";
@@ -60,6 +60,8 @@ export interface VerifyOptions {
 
 export interface ProgramVerification {
   readonly targets: readonly VerifyTarget[];
+  /** The backend the checks run on, in words (the CLI reports it, as run and compile do). */
+  readonly backend: string;
   dispose(): void;
 }
 
@@ -277,7 +279,12 @@ function withSyntheticLets(program: CheckedProgram, text: string | undefined): C
 
 export async function verificationOf(original: CheckedProgram, opts: VerifyOptions = {}, sourceText?: string): Promise<ProgramVerification> {
   const program = withSyntheticLets(original, sourceText);
-  await selectBackend(opts.backend);
+  // The laws read tensors synchronously (fast-check properties are synchronous), and tfjs-backend-webgpu
+  // cannot do that under Node (dataSync needs OffscreenCanvas): refuse up front rather than fail every law.
+  if (resolveBackendName(opts.backend) === "webgpu") {
+    throw new BackendError("backend_unsupported", "webgpu", "verify cannot run on webgpu: its laws read results synchronously, which tfjs-backend-webgpu cannot do in Node; use --backend wasm or cpu");
+  }
+  const backend = await selectBackend(opts.backend);
   const seed = opts.modelSeed ?? 0;
   const networks = await bindNetworks(program, seed, opts.weights);
   const binder = await operatorBinder(program, seed, opts.weights);
@@ -309,6 +316,7 @@ export async function verificationOf(original: CheckedProgram, opts: VerifyOptio
   if (opts.all === true) targets.push(...declarationTargets(program, b));
   return {
     targets,
+    backend: backend.description,
     dispose: () => {
       for (const n of networks.values()) n.network.dispose();
     },

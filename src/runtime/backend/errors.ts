@@ -5,7 +5,8 @@ export type BackendErrorCode =
   | "unknown_backend" // a name that is not one of wasm, cpu, webgpu, tensorflow, auto
   | "backend_not_installed" // the optional package (tfjs-node / tfjs-node-gpu) is absent
   | "no_adapter" // webgpu: Dawn loaded but found no adapter (no GPU, no software Vulkan)
-  | "backend_init_failed"; // the package is there but tfjs could not start it
+  | "backend_init_failed" // the package is there but tfjs could not start it
+  | "backend_unsupported"; // the backend works, but not for this command (webgpu: no synchronous reads in Node)
 
 export class BackendError extends Error {
   readonly code: BackendErrorCode;
