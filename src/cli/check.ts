@@ -6,7 +6,7 @@ import type { Diagnostic } from "../ast/diagnostic.js";
 import { hasErrors } from "../ast/diagnostic.js";
 import { checkAll, nodeFileHost } from "../index.js";
 import { renderDiagnostics } from "../compiler/render.js";
-import { ExitCode, UsageError, type Command } from "./command.js";
+import { cannotRead, ExitCode, UsageError, type Command } from "./command.js";
 
 export const checkCommand: Command = {
   name: "check",
@@ -23,7 +23,7 @@ export const checkCommand: Command = {
     if (files.length === 0) throw new UsageError("check needs at least one file");
     const unreadable = files.filter((f) => nodeFileHost.readFile(resolve(io.cwd, f)) === undefined);
     if (unreadable.length > 0) {
-      for (const f of unreadable) io.stderr(`linea: cannot read ${f}\n`);
+      for (const f of unreadable) io.stderr(cannotRead(f, resolve(io.cwd, f)));
       return ExitCode.Usage;
     }
     const diagnostics: Diagnostic[] = [];

@@ -1,5 +1,6 @@
 // The shape of a `linea` subcommand: each lives in its own module and is loaded only when named,
 // so adding `run`, `compile`, `verify`, `train` or `svd` means adding a module and one table entry.
+import { readFileSync, statSync } from "node:fs";
 
 export interface CommandIO {
   readonly stdout: (text: string) => void;
@@ -20,3 +21,24 @@ export const ExitCode = { Ok: 0, Errors: 1, Usage: 2, Internal: 3 } as const;
 
 /** Thrown for bad command lines; main prints the message and the usage, never a stack. */
 export class UsageError extends Error {}
+
+/**
+ * The line every command prints for a spec file it cannot read, saying why (missing, a directory,
+ * permissions), so a typo and a permissions problem read differently.
+ */
+export function cannotRead(shown: string, path: string): string {
+  let why: string;
+  try {
+    const stats = statSync(path);
+    if (stats.isDirectory()) why = "it is a directory";
+    else if (!stats.isFile()) why = "it is not a regular file";
+    else {
+      readFileSync(path);
+      why = "it could not be read";
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : e instanceof Error ? e.message : String(e);
+  }
+  return `linea: cannot read ${shown}: ${why}\n`;
+}

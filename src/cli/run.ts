@@ -20,7 +20,7 @@ import { NetworkError } from "../runtime/network/index.js";
 import { OperatorError } from "../runtime/operator/index.js";
 import { SpaceError } from "../runtime/space/index.js";
 import { hasErrors } from "../ast/diagnostic.js";
-import { ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
+import { cannotRead, ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
 
 /** Parses an integer flag, or throws a usage error naming it. */
 export function integerFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -34,7 +34,7 @@ export function integerFlag(name: string, value: string | undefined, min: number
 export async function compileForCli(file: string, io: CommandIO, options: CompileOptions): Promise<CompiledProgram | number> {
   const path = resolve(io.cwd, file);
   if (nodeFileHost.readFile(path) === undefined) {
-    io.stderr(`linea: cannot read ${file}\n`);
+    io.stderr(cannotRead(file, path));
     return ExitCode.Usage;
   }
   const outcome = checkAll(path);

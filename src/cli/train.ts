@@ -18,7 +18,7 @@ import { TrainingSession } from "../train/session.js";
 import { train } from "../train/trainer.js";
 import { progressReporter } from "../train/progress.js";
 import { oneStepSamples } from "../train/samples.js";
-import { ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
+import { cannotRead, ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
 
 export const SIGINT_EXIT = 130;
 const SAMPLE_COUNT = 2000;
@@ -67,7 +67,7 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
   const steps = positiveInt(parsed.values.steps, "--steps");
   const specPath = path.resolve(io.cwd, file);
   if (nodeFileHost.readFile(specPath) === undefined) {
-    io.stderr(`linea: cannot read ${file}\n`);
+    io.stderr(cannotRead(file, specPath));
     return ExitCode.Usage;
   }
   const checked = await check(specPath);

@@ -10,7 +10,7 @@ import { renderDiagnostics } from "../compiler/render.js";
 import type { CheckResult } from "../verify/law.js";
 import { verificationOf } from "../verify/program.js";
 import { failedCount, formatLocation, formatResult, formatSummary, toJson, type TargetReport } from "../verify/report.js";
-import { ExitCode, UsageError, type Command } from "./command.js";
+import { cannotRead, ExitCode, UsageError, type Command } from "./command.js";
 import { integerFlag, reportFailures } from "./run.js";
 
 /** Runs per law when neither the statement nor --runs says. */
@@ -48,7 +48,7 @@ export const verifyCommand: Command = {
     const path = resolve(io.cwd, file);
     const text = nodeFileHost.readFile(path);
     if (text === undefined) {
-      io.stderr(`linea: cannot read ${file}\n`);
+      io.stderr(cannotRead(file, path));
       return ExitCode.Usage;
     }
     const outcome = checkAll(path);
