@@ -14,17 +14,19 @@ import {
   transposeTimes,
   type Matrix,
 } from "./host.js";
+import { cachedWyFactor, wyMaterialise, wyTimes } from "./householder.js";
 import { shapeOf, type LinearOperator } from "./kinds.js";
 import { transpose } from "./transpose.js";
 
-/** (H₁⋯H_k)·M for unit reflector rows, applying H_k first; `reverse` gives (H_k⋯H₁)·M. */
-function householderTimes(vectors: Matrix, m: Matrix, reverse: boolean): Matrix {
+/**
+ * (H₁⋯H_k)·M one reflector at a time (H_k first): ~4·k·n·cols scalar flops, no set-up. Only worth it
+ * for narrow M on reflectors whose WY factor T is not built yet, since T costs ~2·k²·n once.
+ */
+function reflectorByReflector(vectors: Matrix, m: Matrix): Matrix {
   const out = matrix(m.rows, m.cols, m.data);
   const n = vectors.cols;
-  const k = vectors.rows;
   const w = new Float64Array(m.cols);
-  for (let step = 0; step < k; step++) {
-    const i = reverse ? step : k - 1 - step;
+  for (let i = vectors.rows - 1; i >= 0; i--) {
     const v = vectors.data.subarray(i * n, (i + 1) * n);
     // H·M = M − 2·v·(vᵀ·M)
     w.fill(0);
@@ -40,6 +42,12 @@ function householderTimes(vectors: Matrix, m: Matrix, reverse: boolean): Matrix 
     }
   }
   return out;
+}
+
+/** (H₁⋯H_k)·M: compact WY (matmuls) unless M is narrow and T would have to be built for it alone. */
+function householderTimes(vectors: Matrix, m: Matrix): Matrix {
+  const wyPays = cachedWyFactor(vectors) !== undefined || 2 * m.cols >= vectors.rows;
+  return wyPays ? wyTimes(vectors, m) : reflectorByReflector(vectors, m);
 }
 
 /** D·M for a rows×cols diagonal D (d of length min(rows, cols)): row i is dᵢ·Mᵢ for i < len(d), else 0. */
@@ -70,7 +78,7 @@ export function multiplyHost(op: LinearOperator, m: Matrix): Matrix {
     case "identity_plus_lowrank":
       return addMatrices(scaleMatrix(op.alpha, m), matmul(op.u, transposeTimes(op.v, m)));
     case "orthogonal":
-      return op.form.type === "householder" ? householderTimes(op.form.vectors, m, false) : matmul(op.form.q, m);
+      return op.form.type === "householder" ? householderTimes(op.form.vectors, m) : matmul(op.form.q, m);
     case "svd_factored":
       return matmul(op.u, scaleRows(op.s, transposeTimes(op.v, m)));
     case "projector":
@@ -103,6 +111,8 @@ export function materialise(op: LinearOperator): Matrix {
       return matmul(op.u, transposeMatrix(op.v));
     case "svd_factored":
       return matmul(scaleColumns(op.u, op.s), transposeMatrix(op.v));
+    case "orthogonal":
+      return op.form.type === "householder" ? wyMaterialise(op.form.vectors) : matmul(op.form.q, identityMatrix(op.cols));
     default:
       return multiplyHost(op, identityMatrix(op.cols));
   }
