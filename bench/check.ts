@@ -6,6 +6,7 @@
 import { performance } from "node:perf_hooks";
 import { checkAll, memoryFileHost, print } from "../src/index.js";
 import { WellTypedBuilder, seededChoose } from "../spec/compiler/well-typed.js";
+import { median } from "./lib/support.js";
 
 /** A well-typed spec of at least `lines` lines, the same for the same size. */
 export function generateSpec(lines: number): string {
@@ -44,8 +45,7 @@ export default async function main(args: readonly string[]): Promise<void> {
       if (r.errors > 0) throw new Error(`generated spec of ${actual} lines has ${r.errors} diagnostics`);
       times.push(r.ms);
     }
-    times.sort((a, b) => a - b);
-    const ms = Math.round(times[Math.floor(times.length / 2)] * 10) / 10;
+    const ms = Math.round(median(times) * 10) / 10;
     process.stdout.write(`${JSON.stringify({ bench: "check", lines: actual, ms, reference: null, reference_ms: null })}\n`);
   }
 }

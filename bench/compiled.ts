@@ -10,20 +10,7 @@ import { checkText } from "../src/index.js";
 import { compile } from "../src/compiler/execute/program.js";
 import { evaluateOperator } from "../src/compiler/ir/index.js";
 import { materialise } from "../src/runtime/operator/index.js";
-
-function flag(argv: readonly string[], name: string, fallback: string): string {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
-}
-
-async function timed(body: () => tf.Tensor): Promise<number> {
-  const t0 = performance.now();
-  const y = body();
-  await y.data();
-  const ms = performance.now() - t0;
-  y.dispose();
-  return ms;
-}
+import { flag, median, timed } from "./lib/support.js";
 
 async function interleavedMedians(runs: number, a: () => tf.Tensor, b: () => tf.Tensor): Promise<{ a: number; b: number }> {
   for (let i = 0; i < 5; i++) {
@@ -42,7 +29,6 @@ async function interleavedMedians(runs: number, a: () => tf.Tensor, b: () => tf.
       ta.push(await timed(a));
     }
   }
-  const median = (v: number[]): number => v.sort((x, y) => x - y)[Math.floor(v.length / 2)] ?? Number.NaN;
   return { a: median(ta), b: median(tb) };
 }
 

@@ -10,11 +10,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { checkText } from "../src/index.js";
 import { compile } from "../src/compiler/execute/program.js";
-
-function flag(argv: readonly string[], name: string, fallback: string): string {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
-}
+import { flag, medianTime } from "./lib/support.js";
 
 function spec(n: number, k: number): string {
   return `space X = R^${n};
@@ -24,25 +20,6 @@ operator M[${n}] = identity_plus_lowrank(rank = 4);
 map f : Z -> Z = M;
 let fk : Z -> Z = ${Array.from({ length: k }, () => "f").join(" * ")};
 `;
-}
-
-/** Median wall time of `runs` calls (after warm-up calls), reading the result back so the work is done. */
-async function time(runs: number, body: () => tf.Tensor, warmup = 3): Promise<number> {
-  for (let i = 0; i < warmup; i++) {
-    const y = body();
-    await y.data();
-    y.dispose();
-  }
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const y = body();
-    await y.data();
-    times.push(performance.now() - t0);
-    y.dispose();
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }
 
 export default async function compose(argv: readonly string[]): Promise<void> {
@@ -58,10 +35,10 @@ export default async function compose(argv: readonly string[]): Promise<void> {
     const compiled = await compile(checked.right, { backend, seed: 0, targets: ["fk", "f"] });
     const compileMs = performance.now() - t0;
     const x = tf.randomNormal([batch, n], 0, 1, "float32", 1) as tf.Tensor2D;
-    const ms = await time(31, () => compiled.run("fk", x), 10);
+    const ms = await medianTime(31, () => compiled.run("fk", x), 10);
     // Unfused: k applications of f, each one encode + operator + decode.
     const refRuns = k >= 100 ? 3 : 9;
-    const referenceMs = await time(
+    const referenceMs = await medianTime(
       refRuns,
       () => {
       let y: tf.Tensor = tf.clone(x);

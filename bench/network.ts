@@ -18,35 +18,11 @@ import { saveNpy } from "../src/runtime/io/npy.js";
 import { saveNetwork } from "../src/runtime/io/network_io.js";
 import { buildNetwork } from "../src/runtime/network/build.js";
 import { Rng } from "../src/runtime/network/random.js";
-import type { NetworkSpec } from "../src/runtime/network/spec.js";
+import { NETWORK_COUPLINGS, NETWORK_D, NETWORK_DEPTH, NETWORK_HIDDEN, NETWORK_SPEC, NETWORK_TAG, timeForwardInverse } from "./lib/network_case.js";
+import { flag, median } from "./lib/support.js";
 
-const D = 784;
-const COUPLINGS = 4;
-const HIDDEN = 512;
-const DEPTH = 2;
-const BOUND = 2;
-const TAG = 1;
-const SPEC: NetworkSpec = {
-  tagged: true,
-  blocks: [
-    {
-      kind: "repeat",
-      count: COUPLINGS,
-      body: [{ kind: "affine_coupling", hidden: HIDDEN, depth: DEPTH, activation: "relu", scale_bound: BOUND }, { kind: "permute", mode: "reverse" }],
-    },
-  ],
-};
-
-function option(argv: readonly string[], flag: string, fallback: string): string {
-  const i = argv.indexOf(flag);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
+const D = NETWORK_D;
+const TAG = NETWORK_TAG;
 
 /** The Python with torch: LINEA_TORCH_PYTHON, Debian's /usr/bin/python3 (python3-torch), or python3. */
 function torchPython(): string | undefined {
@@ -65,37 +41,21 @@ function torchPython(): string | undefined {
 async function timeBackend(backend: string, x: Float32Array, batch: number, runs: number): Promise<{ ms: number; roundTrip: number; y: Float32Array; description: string }> {
   const selected = await selectBackend(backend);
   // The same seed gives the same weights on every backend (host-side PRNG).
-  const net = buildNetwork(SPEC, [D], 0, { outputGain: 1 });
+  const net = buildNetwork(NETWORK_SPEC, [D], 0, { outputGain: 1 });
   const xt = tf.tensor2d(x, [batch, D]);
-  const pass = async (): Promise<tf.Tensor[]> => {
-    const y = net.forward(xt, TAG);
-    const back = net.inverse(y, TAG);
-    await back.data(); // wait for the device
-    return [y, back];
-  };
-  const warm = backend === "cpu" ? 0 : 2;
-  for (let i = 0; i < warm; i++) tf.dispose(await pass());
-  const times: number[] = [];
-  let last: tf.Tensor[] = [];
-  for (let i = 0; i < runs; i++) {
-    tf.dispose(last);
-    const t0 = performance.now();
-    last = await pass();
-    times.push(performance.now() - t0);
-  }
-  const [y, back] = last;
+  const { times, y, back } = await timeForwardInverse(net, xt, runs, backend === "cpu" ? 0 : 2);
   const err = tf.tidy(() => tf.max(tf.abs(tf.sub(back, xt))));
   const roundTrip = (await err.data())[0];
   const yData = (await y.data()) as Float32Array;
-  tf.dispose([...last, err, xt]);
+  tf.dispose([y, back, err, xt]);
   net.dispose();
   return { ms: median(times), roundTrip, y: yData, description: selected.description };
 }
 
 export default async function networkBenchmark(args: readonly string[]): Promise<void> {
-  const backends = option(args, "--backends", "wasm,cpu").split(",");
-  const runs = Number(option(args, "--runs", "10"));
-  const batch = Number(option(args, "--batch", "256"));
+  const backends = flag(args, "backends", "wasm,cpu").split(",");
+  const runs = Number(flag(args, "runs", "10"));
+  const batch = Number(flag(args, "batch", "256"));
   const x = Float32Array.from(new Rng(7).normalArray(batch * D));
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "linea-bench-network-"));
   try {
@@ -107,7 +67,7 @@ export default async function networkBenchmark(args: readonly string[]): Promise
       if (reference === undefined) {
         // PyTorch on the same weights and input; Linea's forward output to compare against.
         await selectBackend(backend);
-        const net = buildNetwork(SPEC, [D], 0, { outputGain: 1 });
+        const net = buildNetwork(NETWORK_SPEC, [D], 0, { outputGain: 1 });
         const weights = path.join(dir, "g.safetensors");
         await saveNetwork(net, weights);
         net.dispose();
@@ -135,9 +95,9 @@ export default async function networkBenchmark(args: readonly string[]): Promise
           ratio: refMs === null ? null : Math.round((r.ms / refMs) * 10) / 10,
           batch,
           D,
-          couplings: COUPLINGS,
-          hidden: HIDDEN,
-          depth: DEPTH,
+          couplings: NETWORK_COUPLINGS,
+          hidden: NETWORK_HIDDEN,
+          depth: NETWORK_DEPTH,
           roundtrip_max_abs: r.roundTrip,
           max_abs_diff_vs_torch: reference?.max_abs_diff_forward_vs_linea ?? null,
           torch_roundtrip_max_abs: reference?.torch_roundtrip_max_abs ?? null,

@@ -12,31 +12,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { checkText } from "../src/index.js";
 import { compile } from "../src/compiler/execute/program.js";
+import { flag, medianTime } from "./lib/support.js";
 import { runSampler, type StepAlgebra } from "../src/compiler/ir/index.js";
 import { apply, at, type LinearOperator } from "../src/runtime/operator/index.js";
-
-function flag(argv: readonly string[], name: string, fallback: string): string {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
-}
-
-async function median(runs: number, body: () => tf.Tensor): Promise<number> {
-  for (let i = 0; i < 2; i++) {
-    const y = body();
-    await y.data();
-    y.dispose();
-  }
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const y = body();
-    await y.data();
-    times.push(performance.now() - t0);
-    y.dispose();
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
-}
 
 function psnr(reference: Float32Array, got: Float32Array): number {
   let lo = Infinity;
@@ -95,8 +73,8 @@ let B = sampler(v, method = ${method}, steps = ${steps});
       moved += (r - (start[i] ?? 0)) ** 2;
       size += (start[i] ?? 0) ** 2;
     });
-    const ms = await median(21, () => compiled.run("B", x));
-    const referenceMs = await median(5, multiStep);
+    const ms = await medianTime(21, () => compiled.run("B", x), 2);
+    const referenceMs = await medianTime(5, multiStep, 2);
     const line = {
       bench: "sampler",
       T: steps,

@@ -10,6 +10,7 @@ import { loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { jsLinalg, nativeLinalg, frobeniusNorm, matrix, subtract, transpose, type Linalg, type Matrix } from "../src/runtime/linalg/index.js";
 import { Rng } from "../src/runtime/random.js";
+import { median } from "./lib/support.js";
 
 interface Options {
   readonly sizes: readonly number[];
@@ -35,12 +36,6 @@ function parseOptions(argv: readonly string[]): Options {
 /** Deterministic Gaussian n×n from the runtime's seeded generator, the same kind of matrix numpy draws. */
 function gaussianMatrix(n: number, seed: number): Matrix {
   return matrix(n, n, new Rng(seed).normalArray(n * n));
-}
-
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
 }
 
 /** Median ms and the reconstruction error ‖A − U·S·Vᵀ‖_F/‖A‖_F of the last run. */

@@ -21,38 +21,16 @@ import { frobeniusNorm, matmul, matrix, subtract, transpose, type Matrix } from 
 import { buildNetwork } from "../../src/runtime/network/build.js";
 import { Rng } from "../../src/runtime/network/random.js";
 import type { NetworkSpec } from "../../src/runtime/network/spec.js";
+import { NETWORK_COUPLINGS, NETWORK_D, NETWORK_DEPTH, NETWORK_HIDDEN, NETWORK_SPEC, timeForwardInverse } from "../lib/network_case.js";
+import { flag, flagValue, median } from "../lib/support.js";
 import { apply, applyTranspose, type LinearOperator } from "../../src/runtime/operator/index.js";
 import { maxAbsDiff, roundTripTolerance, seededNormal } from "../../spec/runtime/network/tolerance.js";
 import { apply32Tolerance, makeOperator, oracleOf, randomBatch, SQUARE_KINDS, toTensor2D } from "../../spec/runtime/operator/support.js";
 
-// The benchmark's architecture: the same as bench/network.ts (D = 784, 4 tagged affine couplings with
-// hidden 512, depth 2, reverse permutations), which bench/network_torch.py's defaults mirror.
-const D = 784;
-const TAG = 1;
-const BENCH_SPEC: NetworkSpec = {
-  tagged: true,
-  blocks: [
-    {
-      kind: "repeat",
-      count: 4,
-      body: [{ kind: "affine_coupling", hidden: 512, depth: 2, activation: "relu", scale_bound: 2 }, { kind: "permute", mode: "reverse" }],
-    },
-  ],
-};
-
-function option(argv: readonly string[], flag: string): string | undefined {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
+const D = NETWORK_D;
 
 function emit(line: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(line) + "\n");
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }
 
 interface CheckResult {
@@ -152,40 +130,25 @@ async function operatorsVsFloat64(): Promise<CheckResult[]> {
 }
 
 async function networkBenchmark(batch: number, runs: number, outDir: string | undefined): Promise<Record<string, unknown>> {
-  const net = buildNetwork(BENCH_SPEC, [D], 0, { outputGain: 1 });
+  const net = buildNetwork(NETWORK_SPEC, [D], 0, { outputGain: 1 });
   const x = Float32Array.from(new Rng(7).normalArray(batch * D));
   const xt = tf.tensor2d(x, [batch, D]);
-  const pass = async (): Promise<tf.Tensor[]> => {
-    const y = net.forward(xt, TAG);
-    const back = net.inverse(y, TAG);
-    await back.data(); // wait for the device
-    return [y, back];
-  };
-  for (let i = 0; i < 2; i++) tf.dispose(await pass());
-  const times: number[] = [];
-  let last: tf.Tensor[] = [];
-  for (let i = 0; i < runs; i++) {
-    tf.dispose(last);
-    const t0 = performance.now();
-    last = await pass();
-    times.push(performance.now() - t0);
-  }
-  const [y, back] = last;
+  const { times, y, back } = await timeForwardInverse(net, xt, runs, 2);
   const roundTrip = await maxAbsDiff(back, xt);
   if (outDir !== undefined) {
     await saveNetwork(net, path.join(outDir, "g.safetensors"));
     await saveNpy(path.join(outDir, "x.npy"), { dtype: "F32", shape: [batch, D], data: x });
     await saveNpy(path.join(outDir, "y.npy"), { dtype: "F32", shape: [batch, D], data: Float32Array.from(await y.data()) });
   }
-  tf.dispose([...last, xt]);
+  tf.dispose([y, back, xt]);
   net.dispose();
-  return { ms: Math.round(median(times) * 10) / 10, runs, batch, D, couplings: 4, hidden: 512, depth: 2, roundtrip_max_abs: roundTrip };
+  return { ms: Math.round(median(times) * 10) / 10, runs, batch, D, couplings: NETWORK_COUPLINGS, hidden: NETWORK_HIDDEN, depth: NETWORK_DEPTH, roundtrip_max_abs: roundTrip };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const outDir = option(argv, "--out");
-  const runs = Number(option(argv, "--runs") ?? "10");
-  const batch = Number(option(argv, "--batch") ?? "256");
+  const outDir = flagValue(argv, "out");
+  const runs = Number(flag(argv, "runs", "10"));
+  const batch = Number(flag(argv, "batch", "256"));
   const allowSoftware = process.env.LINEA_GPU_ALLOW_SOFTWARE === "1";
 
   const adapter = await probeWebGpuAdapter(); // throws BackendError no_adapter
