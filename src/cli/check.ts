@@ -1,24 +1,18 @@
 // `linea check FILE… [--json]`: type-checks each file with its imports and prints the diagnostics,
 // with code frames for people or as LSP-shaped JSON for tools.
-import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import type { Diagnostic } from "../ast/diagnostic.js";
 import { hasErrors } from "../ast/diagnostic.js";
 import { checkAll, nodeFileHost } from "../index.js";
 import { renderDiagnostics } from "../compiler/render.js";
-import { cannotRead, ExitCode, UsageError, type Command } from "./command.js";
+import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
 
 export const checkCommand: Command = {
   name: "check",
   summary: "type-check .lin files and their imports",
   usage: "linea check FILE... [--json]",
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...args], options: { json: { type: "boolean" } }, allowPositionals: true, strict: true });
-    } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
-    }
+    const parsed = parseCommandLine(args, { json: { type: "boolean" } });
     const files = parsed.positionals;
     if (files.length === 0) throw new UsageError("check needs at least one file");
     const unreadable = files.filter((f) => nodeFileHost.readFile(resolve(io.cwd, f)) === undefined);

@@ -1,6 +1,7 @@
 // The shape of a `linea` subcommand: each lives in its own module and is loaded only when named,
 // so adding `run`, `compile`, `verify`, `train` or `svd` means adding a module and one table entry.
 import { readFileSync, statSync } from "node:fs";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 
 export interface CommandIO {
   readonly stdout: (text: string) => void;
@@ -21,6 +22,20 @@ export const ExitCode = { Ok: 0, Errors: 1, Usage: 2, Internal: 3 } as const;
 
 /** Thrown for bad command lines; main prints the message and the usage, never a stack. */
 export class UsageError extends Error {}
+
+type CommandLineConfig<O extends NonNullable<ParseArgsConfig["options"]>> = { args: string[]; options: O; allowPositionals: true; strict: true };
+
+/** Parses a command's arguments strictly (positionals allowed); a malformed line is a UsageError. */
+export function parseCommandLine<const O extends NonNullable<ParseArgsConfig["options"]>>(
+  args: readonly string[],
+  options: O,
+): ReturnType<typeof parseArgs<CommandLineConfig<O>>> {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
 
 /**
  * The line every command prints for a spec file it cannot read, saying why (missing, a directory,

@@ -4,9 +4,8 @@
 // `dot -Tpng` when it is installed; without Graphviz the DOT text is still written and a note printed.
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { writeFileAtomic } from "../runtime/io/index.js";
-import { ExitCode, UsageError, type Command } from "./command.js";
+import { ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
 import { compileForCli, integerFlag, reportFailures } from "./run.js";
 
 const EMITS = ["ir", "dot", "explain"] as const;
@@ -29,24 +28,14 @@ export const compileCommand: Command = {
   summary: "compile a spec: print its optimised IR, a DOT graph of its maps, or the kernel plans",
   usage: "linea compile FILE [--emit ir|dot|explain] [--out F] [--png F.png] [--backend B] [--seed S] [--weights W.safetensors]",
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: {
-          emit: { type: "string" },
-          out: { type: "string" },
-          png: { type: "string" },
-          backend: { type: "string" },
-          seed: { type: "string" },
-          weights: { type: "string" },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
-    }
+    const parsed = parseCommandLine(args, {
+      emit: { type: "string" },
+      out: { type: "string" },
+      png: { type: "string" },
+      backend: { type: "string" },
+      seed: { type: "string" },
+      weights: { type: "string" },
+    });
     const [file, ...extra] = parsed.positionals;
     if (file === undefined || extra.length > 0) throw new UsageError("compile needs exactly one spec file");
     const emit = parsed.values.emit ?? "explain";

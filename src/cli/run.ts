@@ -2,7 +2,6 @@
 // the spec and runs one entry (or map) on row batches. The helpers above the command are shared with
 // `linea compile`: compiling with the CLI's flags and turning every failure a user can cause into one
 // line with its code (never a stack trace).
-import { parseArgs } from "node:util";
 import { loadNpy, saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { readFileOrThrow } from "../runtime/io/atomic.js";
 import { seededRandom } from "../runtime/operator/index.js";
@@ -20,7 +19,7 @@ import { NetworkError } from "../runtime/network/index.js";
 import { OperatorError } from "../runtime/operator/index.js";
 import { SpaceError } from "../runtime/space/index.js";
 import { hasErrors } from "../ast/diagnostic.js";
-import { cannotRead, ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
+import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 
 /** Parses an integer flag, or throws a usage error naming it. */
 export function integerFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -149,26 +148,16 @@ export const runCommand: Command = {
     "linea run FILE --entry NAME (--input x.npy|x.json ... | --random N) [--output y.npy|y.json] " +
     "[--backend wasm|cpu|webgpu|tensorflow] [--seed S] [--weights W.safetensors] [--batch N]",
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: {
-          entry: { type: "string" },
-          input: { type: "string", multiple: true },
-          output: { type: "string" },
-          random: { type: "string" },
-          backend: { type: "string" },
-          seed: { type: "string" },
-          weights: { type: "string" },
-          batch: { type: "string" },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
-    }
+    const parsed = parseCommandLine(args, {
+      entry: { type: "string" },
+      input: { type: "string", multiple: true },
+      output: { type: "string" },
+      random: { type: "string" },
+      backend: { type: "string" },
+      seed: { type: "string" },
+      weights: { type: "string" },
+      batch: { type: "string" },
+    });
     const [file, ...extra] = parsed.positionals;
     if (file === undefined || extra.length > 0) throw new UsageError("run needs exactly one spec file");
     const entry = parsed.values.entry;

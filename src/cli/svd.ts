@@ -5,7 +5,6 @@
 // the values, the vectors and their pictures to DIR atomically, and prints rank and conditioning.
 import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
 import { checkAll } from "../index.js";
 import { mapNormalForm, mapShapes, type MapEnd } from "../compiler/execute/inspect.js";
@@ -14,7 +13,7 @@ import { svd as operatorSvd, type SvdResult } from "../runtime/operator/index.js
 import { FLOAT64_EPS, type Matrix } from "../runtime/linalg/index.js";
 import { imageShape, saveHeatmapRows, saveImageGrid, saveLinePlot } from "../runtime/plot/index.js";
 import { compileForCli, integerFlag, reportFailures } from "./run.js";
-import { ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
+import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 
 /** float32 machine epsilon, 2⁻²³. */
 const FLOAT32_EPS = 2 ** -23;
@@ -114,24 +113,14 @@ export const svdCommand: Command = {
   summary: "the singular values of a map's operator, and its decoded singular vectors as pictures",
   usage: "linea svd FILE --map NAME [--out DIR] [--top K] [--weights W.safetensors] [--backend wasm|cpu|webgpu|tensorflow] [--seed S]",
   async run(args, io: CommandIO) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: {
-          map: { type: "string" },
-          out: { type: "string" },
-          top: { type: "string" },
-          weights: { type: "string" },
-          backend: { type: "string" },
-          seed: { type: "string" },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
-    }
+    const parsed = parseCommandLine(args, {
+      map: { type: "string" },
+      out: { type: "string" },
+      top: { type: "string" },
+      weights: { type: "string" },
+      backend: { type: "string" },
+      seed: { type: "string" },
+    });
     const [file, ...extra] = parsed.positionals;
     if (file === undefined || extra.length > 0) throw new UsageError("svd needs exactly one spec file");
     const name = parsed.values.map;

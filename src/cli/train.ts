@@ -3,7 +3,6 @@
 // DIR/checkpoints, weights in DIR/weights.safetensors, loss.{csv,json,png} and samples.png in DIR.
 // Ctrl-C finishes the current step, saves a checkpoint and exits 130; a second Ctrl-C exits at once
 // (every file is written atomically, so nothing is left half-written).
-import { parseArgs } from "node:util";
 import path from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { check, nodeFileHost } from "../index.js";
@@ -18,7 +17,7 @@ import { TrainingSession } from "../train/session.js";
 import { train } from "../train/trainer.js";
 import { progressReporter } from "../train/progress.js";
 import { oneStepSamples } from "../train/samples.js";
-import { cannotRead, ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
+import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 
 export const SIGINT_EXIT = 130;
 const SAMPLE_COUNT = 2000;
@@ -44,23 +43,13 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
 }
 
 export async function runTrain(args: readonly string[], io: CommandIO, hooks: TrainCommandHooks = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      options: {
-        train: { type: "string" },
-        steps: { type: "string" },
-        out: { type: "string" },
-        resume: { type: "boolean" },
-        backend: { type: "string" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
+  const parsed = parseCommandLine(args, {
+    train: { type: "string" },
+    steps: { type: "string" },
+    out: { type: "string" },
+    resume: { type: "boolean" },
+    backend: { type: "string" },
+  });
   const [file, ...extra] = parsed.positionals;
   if (file === undefined) throw new UsageError("train needs a spec file");
   if (extra.length > 0) throw new UsageError(`train takes one spec file, got ${parsed.positionals.length}`);

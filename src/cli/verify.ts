@@ -2,7 +2,6 @@
 // `verify` statements; with --all, every applicable law of every declaration) as fast-check properties
 // on the bound runtime values. One line per law as it completes; a failure shows the shrunk
 // counterexample and the seed that replays it. Exit 0 all pass, 1 any failure, 2 bad usage.
-import { parseArgs } from "node:util";
 import { relative, resolve } from "node:path";
 import { hasErrors } from "../ast/diagnostic.js";
 import { checkAll, nodeFileHost } from "../index.js";
@@ -10,7 +9,7 @@ import { renderDiagnostics } from "../compiler/render.js";
 import type { CheckResult } from "../verify/law.js";
 import { verificationOf } from "../verify/program.js";
 import { failedCount, formatLocation, formatResult, formatSummary, toJson, type TargetReport } from "../verify/report.js";
-import { cannotRead, ExitCode, UsageError, type Command } from "./command.js";
+import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
 import { integerFlag, reportFailures } from "./run.js";
 
 /** Runs per law when neither the statement nor --runs says. */
@@ -21,24 +20,14 @@ export const verifyCommand: Command = {
   summary: "check the laws a spec claims (linear, pinv, idempotent, …) on its bound values",
   usage: "linea verify FILE [--runs N] [--seed S] [--json] [--all] [--weights FILE] [--backend NAME]",
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: {
-          runs: { type: "string" },
-          seed: { type: "string" },
-          json: { type: "boolean" },
-          all: { type: "boolean" },
-          weights: { type: "string" },
-          backend: { type: "string" },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
-    }
+    const parsed = parseCommandLine(args, {
+      runs: { type: "string" },
+      seed: { type: "string" },
+      json: { type: "boolean" },
+      all: { type: "boolean" },
+      weights: { type: "string" },
+      backend: { type: "string" },
+    });
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw new UsageError("verify needs a file");
     if (extra.length > 0) throw new UsageError(`verify takes one file, got ${parsed.positionals.length}`);
