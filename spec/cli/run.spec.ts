@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { loadNpy, saveNpy } from "../../src/runtime/io/index.js";
@@ -19,6 +20,12 @@ map f : Z -> Z = M;
 entry apply(x : Z) = f(x);
 entry mix(a : Z, b : Z) = 0.5 * a + 0.5 * b;
 entry size(x : Z) = norm(x);
+space Img = R[1, 3, 4];
+space P = R^2;
+operator I12[12] = identity;
+operator S2[2] = diagonal;
+map img : Img -> Img = I12;
+map plane : P -> P = S2;
 `,
 );
 writeFileSync(join(dir, "bad.lin"), "space X = R^2;\nspace Y = R^3;\nmap f : X -> Y = dense;\nlet g = f * f;\n");
@@ -112,6 +119,26 @@ describe("linea run", { timeout: 60_000 }, () => {
     // Control: the same six values shaped [2, 3] are two samples and run.
     await saveNpy(join(dir, "tall.npy"), { dtype: "F32", shape: [2, 3], data: Float32Array.from(rows.flat()) });
     expect((await linea("run", "spec.lin", "--entry", "apply", "--input", "tall.npy", "--backend", "cpu")).code).toBe(0);
+  });
+
+  it("--picture draws image rows as a grid, plane points as a scatter, vectors as a heat map", async () => {
+    // An identity map on a [1, 3, 4] image space: 5 rows give a 3×2 grid of 3×4 tiles (scale 2, a gap of 2
+    // between and around the tiles).
+    const grid = await linea("run", "spec.lin", "--entry", "img", "--random", "5", "--picture", "img.png", "--output", "img.npy");
+    expect(grid.code).toBe(0);
+    expect(grid.stderr).toContain("image grid of 5 row(s)");
+    const g = PNG.sync.read(readFileSync(join(dir, "img.png")));
+    expect([g.width, g.height]).toEqual([3 * (4 * 2) + 4 * 2, 2 * (3 * 2) + 3 * 2]);
+    const scatter = await linea("run", "spec.lin", "--entry", "plane", "--random", "50", "--picture", "plane.png");
+    expect(scatter.code).toBe(0);
+    expect(scatter.stderr).toContain("scatter of 50 row(s)");
+    const heat = await linea("run", "spec.lin", "--entry", "apply", "--random", "4", "--picture", "apply.png");
+    expect(heat.code).toBe(0);
+    expect(heat.stderr).toContain("heat map of 4 row(s)");
+    // Control: anything but a .png is refused before any work, as a usage error.
+    const bad = await linea("run", "spec.lin", "--entry", "img", "--random", "5", "--picture", "img.jpg");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("expected a .png file");
   });
 
   it("exits 2 on usage errors and unreadable files", async () => {

@@ -5,6 +5,7 @@
 import { loadNpy, saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { readFileOrThrow } from "../runtime/io/atomic.js";
 import { seededRandom } from "../runtime/operator/index.js";
+import { saveRowsPicture } from "../runtime/plot/index.js";
 import { resolve } from "node:path";
 import type { Diagnostic } from "../ast/diagnostic.js";
 import { checkAll, nodeFileHost } from "../index.js";
@@ -145,13 +146,14 @@ export const runCommand: Command = {
   name: "run",
   summary: "compile a spec and run one of its entries (or maps) on .npy / .json inputs",
   usage:
-    "linea run FILE --entry NAME (--input x.npy|x.json ... | --random N) [--output y.npy|y.json] " +
+    "linea run FILE --entry NAME (--input x.npy|x.json ... | --random N) [--output y.npy|y.json] [--picture y.png] " +
     "[--backend wasm|cpu|webgpu|tensorflow] [--seed S] [--weights W.safetensors] [--batch N]",
   async run(args, io) {
     const parsed = parseCommandLine(args, {
       entry: { type: "string" },
       input: { type: "string", multiple: true },
       output: { type: "string" },
+      picture: { type: "string" },
       random: { type: "string" },
       backend: { type: "string" },
       seed: { type: "string" },
@@ -169,6 +171,8 @@ export const runCommand: Command = {
     const batch = integerFlag("batch", parsed.values.batch, 1);
     const output = parsed.values.output;
     if (output !== undefined && !output.endsWith(".npy") && !output.endsWith(".json")) throw new UsageError(`--output ${output}: expected a .npy or .json file`);
+    const picture = parsed.values.picture;
+    if (picture !== undefined && !picture.toLowerCase().endsWith(".png")) throw new UsageError(`--picture ${picture}: expected a .png file`);
     return reportFailures("run", io, async () => {
       const weights = parsed.values.weights === undefined ? undefined : resolve(io.cwd, parsed.values.weights);
       const compiled = await compileForCli(file, io, { seed, targets: [entry], ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }), ...(weights === undefined ? {} : { weights }) });
@@ -208,6 +212,10 @@ export const runCommand: Command = {
         const outShape = [total, ...shape.slice(1)];
         if (output !== undefined) await writeOutput(output, io.cwd, values, outShape);
         else io.stdout(`${toJson(values, outShape)}\n`);
+        if (picture !== undefined) {
+          const kind = await saveRowsPicture(resolve(io.cwd, picture), values, total, plan.result.kind === "vector" ? plan.result.shape : [], entry.toUpperCase());
+          io.stderr(`${entry}: ${kind} of ${total} row(s) written to ${picture}\n`);
+        }
         const inShape = plan.inputs.map((p) => `[${total}, ${p.dim}]`).join(", ");
         io.stderr(`${entry}: ${inShape} -> [${outShape.join(", ")}] in ${ms.toFixed(1)} ms${output === undefined ? "" : ` (written to ${output})`}\n`);
         return ExitCode.Ok;

@@ -86,10 +86,11 @@ export interface IrProgram {
 /** A checker space as the IR sees it: the id is (module, network, tag), so equal dimensions never collide. */
 export function irSpace(space: Space): IrSpace {
   const dim = spaceDim(space);
-  if (space.kind === "Euclidean") return { id: `euclidean:${space.shape.join("x")}`, name: spaceName(space), dim };
+  const shape = [...space.shape];
+  if (space.kind === "Euclidean") return { id: `euclidean:${space.shape.join("x")}`, name: spaceName(space), dim, shape };
   const network = `${space.network.uri}#${space.network.name}`;
   const tag = space.tag === undefined ? "" : `[${space.tag}]`;
-  return { id: `induced:${network}${tag}`, name: spaceName(space), dim, network, ...(space.tag === undefined ? {} : { tag: space.tag }) };
+  return { id: `induced:${network}${tag}`, name: spaceName(space), dim, shape, network, ...(space.tag === undefined ? {} : { tag: space.tag }) };
 }
 
 const STRUCTURES: Readonly<Record<string, OperatorKind>> = {

@@ -44,7 +44,7 @@ export interface Plan {
   readonly steps: readonly Step[];
   readonly output: number;
   /** A vector entry or map returns points [b, dim]; a scalar entry one value per row, [b]. */
-  readonly result: { readonly kind: "vector"; readonly space: string; readonly dim: number } | { readonly kind: "scalar" };
+  readonly result: { readonly kind: "vector"; readonly space: string; readonly dim: number; readonly shape: readonly number[] } | { readonly kind: "scalar" };
 }
 
 function execute(step: Step, regs: readonly tf.Tensor2D[], batch: number): tf.Tensor2D {

@@ -210,7 +210,7 @@ export class CompiledProgram {
     const ends = mapEnds(map);
     const planner = new Planner(1, this.chartOf, this.optimised);
     const output = planner.decode(ends.codomain, planner.applyMap(map, planner.encode(ends.domain, 0)));
-    return { name, inputs: [{ name: "x", space: ends.domain.name, dim: ends.domain.dim }], steps: planner.steps, output, result: { kind: "vector", space: ends.codomain.name, dim: ends.codomain.dim } };
+    return { name, inputs: [{ name: "x", space: ends.domain.name, dim: ends.domain.dim }], steps: planner.steps, output, result: { kind: "vector", space: ends.codomain.name, dim: ends.codomain.dim, shape: ends.codomain.shape ?? [ends.codomain.dim] } };
   }
 
   private entryPlan(entry: IrEntry): Plan {
@@ -222,7 +222,7 @@ export class CompiledProgram {
     }
     const space = entry.body.value.space;
     const output = planner.decode(space, planner.vector(entry.body.value));
-    return { name: entry.name, inputs, steps: planner.steps, output, result: { kind: "vector", space: space.name, dim: space.dim } };
+    return { name: entry.name, inputs, steps: planner.steps, output, result: { kind: "vector", space: space.name, dim: space.dim, shape: space.shape ?? [space.dim] } };
   }
 
   /** The plan of an entry or map; throws the reason when it cannot run. */

@@ -8,6 +8,8 @@ export interface IrSpace {
   /** How the space is written, for explain output. */
   readonly name: string;
   readonly dim: number;
+  /** The declared shape ([C, H, W] for an image space); absent for spaces made up by passes (R^k). */
+  readonly shape?: readonly number[];
   /** The inducing network's id; undefined for a Euclidean space (g = identity, no network pass). */
   readonly network?: string;
   /** The conditioning tag of a tagged network (`induced G[1]`). */
