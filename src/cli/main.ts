@@ -13,6 +13,7 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   compile: async () => (await import("./compile.js")).compileCommand,
   run: async () => (await import("./run.js")).runCommand,
   svd: async () => (await import("./svd.js")).svdCommand,
+  interpolate: async () => (await import("./interpolate.js")).interpolateCommand,
 };
 
 function help(): string {

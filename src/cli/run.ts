@@ -79,7 +79,7 @@ export async function reportFailures(name: string, io: CommandIO, body: () => Pr
  * sample holding exactly `dim` values. The shape is checked here, while it is still known: flattened,
  * a [2, 5] array would silently read as five rows of a 2-dimensional space.
  */
-async function readInput(file: string, cwd: string, dim: number, what: string): Promise<Float32Array> {
+export async function readInput(file: string, cwd: string, dim: number, what: string): Promise<Float32Array> {
   const path = resolve(cwd, file);
   const bad = (found: string): ExecuteError =>
     new ExecuteError("LIN-RUN-BAD-INPUT", `--input ${file}: ${what} needs samples of ${dim} value(s) each, but ${found}`);
@@ -119,7 +119,7 @@ async function readInput(file: string, cwd: string, dim: number, what: string): 
 }
 
 /** n standard-normal rows of `dim` values from the seed (host generator: the same on every backend). */
-function randomRows(n: number, dim: number, seed: number): Float32Array {
+export function randomRows(n: number, dim: number, seed: number): Float32Array {
   const random = seededRandom(seed);
   const out = new Float32Array(n * dim);
   for (let i = 0; i < out.length; i++) out[i] = random.normal();
