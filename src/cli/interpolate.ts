@@ -26,6 +26,8 @@ import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command, type 
 const DEFAULT_ALPHAS = [0, 0.25, 0.5, 0.75, 1];
 /** Rows drawn in the picture at most (all rows go to the .npy). */
 const PICTURE_ROWS = 8;
+/** Points per α in the scatter of a plane (all rows go to the .npy). */
+const SCATTER_ROWS = 60;
 
 /** One α: the compiled map's label and how far its output is from the two interpolations. */
 export interface InterpolationFrame {
@@ -194,13 +196,15 @@ export const interpolateCommand: Command = {
           for (let r = 0; r < shown; r++) for (const m of mixed) tiles.push(m.subarray(r * dim, (r + 1) * dim));
           await saveImageGrid(picture, tiles, outShape, { columns: alphas.length });
         } else if (dim === 2) {
+          // A few points per α, so that each point's path from f2(x) (α = 0) to f1(x) stays visible.
+          const points = Math.min(rows, SCATTER_ROWS);
           const series = mixed.map((m, k) => ({
-            x: Float64Array.from({ length: rows }, (_, r) => m[2 * r] ?? NaN),
-            y: Float64Array.from({ length: rows }, (_, r) => m[2 * r + 1] ?? NaN),
+            x: Float64Array.from({ length: points }, (_, r) => m[2 * r] ?? NaN),
+            y: Float64Array.from({ length: points }, (_, r) => m[2 * r + 1] ?? NaN),
             color: PALETTE[k % PALETTE.length],
             label: `A ${alphas[k]}`,
           }));
-          await saveScatterPlot(picture, series, { radius: 1, title: `${f1.toUpperCase()} TO ${f2.toUpperCase()}` });
+          await saveScatterPlot(picture, series, { radius: 2, title: `${f1.toUpperCase()} TO ${f2.toUpperCase()}` });
         } else {
           await saveHeatmapRows(picture, mixed.flatMap((m) => [m.subarray(0, dim)]));
         }
