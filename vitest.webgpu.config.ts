@@ -7,16 +7,19 @@
 import { execFileSync } from "node:child_process";
 import { defineConfig } from "vitest/config";
 
+// Everything here reads results with await t.data(): tfjs-webgpu's synchronous read needs
+// OffscreenCanvas, which Node lacks.
 const SPECS = [
   "spec/runtime/backend/**/*.spec.ts",
   "spec/runtime/network/**/*.spec.ts",
   "spec/runtime/io/**/*.spec.ts",
   "spec/runtime/operator/**/*.spec.ts",
+  "spec/runtime/space/**/*.spec.ts",
+  // `linea verify --backend webgpu` on a small spec, with a false claim that must still be caught
+  "spec/cli/verify_backends.spec.ts",
+  // a few steps of `linea train` (flow matching) on webgpu, with checkpoint and resume
+  "spec/train/backends.spec.ts",
 ];
-// Not on webgpu yet: they read results with dataSync() (src/runtime/operator/tensors.ts hostMatrix,
-// src/runtime/space/operations.ts inner/distance), and tfjs-webgpu's synchronous read needs
-// OffscreenCanvas, which Node lacks ("OffscreenCanvas is not defined"). They run on wasm and cpu.
-const NOT_ON_WEBGPU = ["spec/runtime/operator/kinds.spec.ts", "spec/runtime/space/**"];
 const UNAVAILABLE = "spec/runtime/backend/webgpu_unavailable.check.ts";
 
 type Probe = { ok: true; adapter: string; software: boolean } | { ok: false; reason: string };
@@ -62,8 +65,7 @@ if (probe.ok) {
 export default defineConfig({
   test: {
     include: probe.ok ? SPECS : [UNAVAILABLE],
-    exclude: NOT_ON_WEBGPU,
-    // describeOnBackends (network, io, backend) reads LINEA_TEST_BACKENDS; operator and space read LINEA_BACKEND.
+    // describeOnBackends (network, io, backend, cli verify) reads LINEA_TEST_BACKENDS; operator and space read LINEA_BACKEND.
     env: { LINEA_TEST_BACKENDS: "webgpu", LINEA_BACKEND: "webgpu", LINEA_WEBGPU_SKIP_REASON: probe.ok ? "" : probe.reason },
     setupFiles: ["spec/support/fast-check-seed.ts", ...(probe.ok ? ["spec/runtime/backend/webgpu_setup.ts"] : [])],
     // one worker per file (tfjs backends are process-global); two because CI has two cores

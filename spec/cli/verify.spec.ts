@@ -100,16 +100,6 @@ describe("linea verify", () => {
     expect(r.out).toMatch(/error\[LIN/);
   });
 
-  it("refuses webgpu with one coded line instead of failing every law (no synchronous reads there)", async () => {
-    // Refused before the backend starts, so this needs no adapter.
-    const r = await linea("verify", "good.lin", "--runs", "2", "--backend", "webgpu");
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^linea verify: error\[backend_unsupported\]: verify cannot run on webgpu/m);
-    expect(r.out).not.toMatch(/✗/);
-    // Control: the same spec on cpu runs its laws.
-    expect((await linea("verify", "good.lin", "--runs", "2", "--backend", "cpu")).out).toMatch(/✓/);
-  });
-
   it("bad usage exits 2 with the usage, never a stack trace", async () => {
     for (const argv of [["verify"], ["verify", "good.lin", "--runs", "0"], ["verify", "good.lin", "--seed", "-1"], ["verify", "good.lin", "--frobnicate"], ["verify", "a.lin", "b.lin"]]) {
       const r = await linea(...argv);

@@ -15,7 +15,7 @@ import { blockChart, combine, inner, Linearizer, norm, Space, Vector, zero } fro
 export interface Direct {
   readonly ir: IrProgram;
   /** Data points [b, dim] of the entry's result (or [b] for a scalar entry), as float64. */
-  run(name: string, inputs: readonly tf.Tensor2D[]): Float64Array;
+  run(name: string, inputs: readonly tf.Tensor2D[]): Promise<Float64Array>;
   /** Network blocks on the longest encode/decode path, for tolerances. */
   readonly networks: ReadonlyMap<string, BoundNetwork>;
   dispose(): void;
@@ -48,7 +48,8 @@ export async function directProgram(checked: CheckedProgram, seed: number, targe
     }
     return m.maps.reduceRight((v, piece) => applyMap(piece, v), x);
   };
-  const vector = (v: IrVector, params: readonly Vector[]): Vector => {
+  // async: inner and norm read coordinates asynchronously (src/runtime/space/operations.ts)
+  const vector = async (v: IrVector, params: readonly Vector[]): Promise<Vector> => {
     switch (v.kind) {
       case "param": {
         const p = params[v.index];
@@ -56,12 +57,15 @@ export async function directProgram(checked: CheckedProgram, seed: number, targe
         return p;
       }
       case "apply":
-        return applyMap(v.map, vector(v.arg, params));
-      case "combine":
-        return combine(v.terms.map((t) => [t.coeff, vector(t.vector, params)] as const));
+        return applyMap(v.map, await vector(v.arg, params));
+      case "combine": {
+        const terms: (readonly [number, Vector])[] = [];
+        for (const t of v.terms) terms.push([t.coeff, await vector(t.vector, params)]);
+        return combine(terms);
+      }
       case "scaled": {
-        const by = scalar(v.by, params);
-        const x = vector(v.vector, params);
+        const by = await scalar(v.by, params);
+        const x = await vector(v.vector, params);
         const coords = tf.tidy(() => tf.mul<tf.Tensor2D>(x.coordinates(), tf.tensor2d(Float32Array.from(by), [by.length, 1])));
         return Vector.fromCoordinates(x.space, coords);
       }
@@ -78,30 +82,30 @@ export async function directProgram(checked: CheckedProgram, seed: number, targe
       }
     }
   };
-  const scalar = (s: IrScalar, params: readonly Vector[]): Float64Array => {
+  const scalar = async (s: IrScalar, params: readonly Vector[]): Promise<Float64Array> => {
     const batch = params[0]?.batch ?? 1;
     switch (s.kind) {
       case "constant":
         return new Float64Array(batch).fill(s.value);
       case "inner":
-        return inner(vector(s.left, params), vector(s.right, params));
+        return inner(await vector(s.left, params), await vector(s.right, params));
       case "norm":
-        return norm(vector(s.vector, params));
+        return norm(await vector(s.vector, params));
       case "arith": {
-        const a = scalar(s.left, params);
-        const b = scalar(s.right, params);
+        const a = await scalar(s.left, params);
+        const b = await scalar(s.right, params);
         return a.map((x, i) => {
           const y = b[i] ?? 0;
           return s.op === "+" ? x + y : s.op === "-" ? x - y : s.op === "*" ? x * y : x / y;
         });
       }
       case "negate":
-        return scalar(s.operand, params).map((x) => -x);
+        return (await scalar(s.operand, params)).map((x) => -x);
       case "singular_value":
         return new Float64Array(batch).fill(completeSvd(linearizer(s.map).operator).s[s.index] ?? Number.NaN);
     }
   };
-  const run = (name: string, inputs: readonly tf.Tensor2D[]): Float64Array => {
+  const run = async (name: string, inputs: readonly tf.Tensor2D[]): Promise<Float64Array> => {
     const entry: IrEntry | undefined = ir.entries.get(name);
     if (entry !== undefined) {
       const params = entry.params.map((p, i) => {
@@ -110,7 +114,7 @@ export async function directProgram(checked: CheckedProgram, seed: number, targe
         return Vector.fromPoints(spaceOf(p.space), x);
       });
       if (entry.body.kind === "scalar") return scalar(entry.body.value, params);
-      return Float64Array.from(vector(entry.body.value, params).points().dataSync());
+      return Float64Array.from((await vector(entry.body.value, params)).points().dataSync());
     }
     const m = ir.maps.get(name);
     const x = inputs[0];

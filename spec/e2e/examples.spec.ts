@@ -23,7 +23,7 @@ const ROWS = 2;
  * Cayley and Householder operators, folded) runs here since Householder materialisation uses the
  * compact WY form (~19 s).
  */
-const EXPENSIVE: Readonly<Record<string, readonly string[]>> = { "one_step_mnist.lin": ["sample"] };
+const EXPENSIVE: Readonly<Record<string, readonly string[]>> = { "one_step_mnist.lin": ["sample"], "mnist_train.lin": ["sample"] };
 /** Examples whose maps are cheap enough to run as targets too (dimensions ≤ 64). */
 const SMALL = new Set(["toy2d.lin", "idempotent.lin", "spectrum.lin"]);
 
@@ -71,7 +71,7 @@ describe("examples compile and run like the direct runtime evaluation", { timeou
       const direct = await directProgram(checked, SEED, targets);
       opened.push({ compiled, direct });
       expect(compiled.backend.name).toBe("wasm");
-      if (entries.length === 0) {
+      if (entries.length === 0 && excluded.size === 0) {
         // A library module (nets.lin): it compiles, and its maps run.
         expect(symbolic.entries.size).toBe(0);
       }
@@ -90,7 +90,7 @@ describe("examples compile and run like the direct runtime evaluation", { timeou
         compiled.run(name, ...inputs).dispose();
         expect(tf.memory().numTensors, `${file}:${name} leaks`).toBe(after);
         expect(before).toBeLessThanOrEqual(after);
-        const want = direct.run(name, inputs);
+        const want = await direct.run(name, inputs);
         inputs.forEach((t) => t.dispose());
         expect(got.length, `${file}:${name}`).toBe(want.length);
         const scale = Math.max(1, ...want.map(Math.abs));
@@ -112,7 +112,7 @@ describe("examples compile and run like the direct runtime evaluation", { timeou
     opened.push({ compiled, direct });
     const x = tf.randomNormal([ROWS, 2], 0, 1, "float32", 1) as tf.Tensor2D;
     const got = compiled.run("push", x).dataSync();
-    const want = direct.run("push", [x]);
+    const want = await direct.run("push", [x]);
     const err = Math.max(...Array.from(got, (g, i) => Math.abs(g - (want[i] ?? 0))));
     expect(err / Math.max(1, ...want.map(Math.abs))).toBeGreaterThan(tolerance(2 * blocks(direct) + 4, 2));
   });

@@ -79,7 +79,7 @@ describe("well-typed generated specs compile and run", { timeout: 60_000 }, () =
         expect(got.every(Number.isFinite), where).toBe(true);
         if (symbolic.maps.has(name)) {
           maps++;
-          const want = direct.run(name, inputs);
+          const want = await direct.run(name, inputs);
           expect(got.length, where).toBe(want.length);
           const scale = Math.max(1, ...want.map(Math.abs));
           const err = Math.max(...got.map((g, i) => Math.abs(g - (want[i] ?? Number.NaN))));
@@ -103,7 +103,7 @@ describe("well-typed generated specs compile and run", { timeout: 60_000 }, () =
     opened.push({ compiled, direct });
     const x = tf.randomNormal([ROWS, 4], 0, 1, "float32", 1) as tf.Tensor2D;
     const got = compiled.run("f", x).dataSync();
-    const want = direct.run("f", [x]);
+    const want = await direct.run("f", [x]);
     const err = Math.max(...Array.from(got, (g, i) => Math.abs(g - (want[i] ?? 0))));
     expect(err / Math.max(1, ...want.map(Math.abs))).toBeGreaterThan(tolerance(4, 4));
   });

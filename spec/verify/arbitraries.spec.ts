@@ -16,15 +16,15 @@ beforeAll(async () => {
 });
 
 describe("random networks", () => {
-  it("round trip and superposition hold for every generated network (8 networks × 10 runs per law)", () => {
-    fc.assert(
-      fc.property(networkCaseArb(4, 3), fc.nat({ max: 1000 }), (c, seed) => {
+  it("round trip and superposition hold for every generated network (8 networks × 10 runs per law)", async () => {
+    await fc.assert(
+      fc.asyncProperty(networkCaseArb(4, 3), fc.nat({ max: 1000 }), async (c, seed) => {
         const network = buildCase(c);
         try {
-          const X = networkSpace(network, "X");
+          const X = await networkSpace(network, "X");
           const f = linearizerSubject("f", new Linearizer(X.space, X.space, randomDense(4, 4, seed)), X, X);
           for (const check of [...roundtripLaw(X), ...superpositionLaw(f)]) {
-            const r = check.run({ runs: 10, seed });
+            const r = await check.run({ runs: 10, seed });
             if (!r.passed) throw new Error(`${describeNetwork(c)}: ${r.property}: ${r.counterexample ?? r.failure ?? ""}`);
           }
         } finally {
@@ -35,15 +35,15 @@ describe("random networks", () => {
     );
   });
 
-  it("a law failing on every network shrinks to a network of one block", () => {
+  it("a law failing on every network shrinks to a network of one block", async () => {
     // Control: each network is given an inverse that is off by 0.1%; the failing network fast-check
     // reports is shrunk to a single block.
-    const details = fc.check(
-      fc.property(networkCaseArb(4, 4), (c) => {
+    const details = await fc.check(
+      fc.asyncProperty(networkCaseArb(4, 4), async (c) => {
         const network = buildCase(c);
         try {
-          const [check] = roundtripLaw(offInverseSpace(network, 1e-3, "X'"));
-          return check.run({ runs: 10, seed: 1 }).passed;
+          const [check] = roundtripLaw(await offInverseSpace(network, 1e-3, "X'"));
+          return (await check.run({ runs: 10, seed: 1 })).passed;
         } finally {
           network.dispose();
         }

@@ -14,13 +14,13 @@ let spaces: OperatorSpaces;
 
 beforeAll(async () => {
   await selectBackend(process.env.LINEA_BACKEND ?? "cpu");
-  spaces = operatorSpaces();
+  spaces = await operatorSpaces();
 });
 
-function expectAllPass(checks: readonly Check[]): void {
+async function expectAllPass(checks: readonly Check[]): Promise<void> {
   expect(checks.length).toBeGreaterThan(0);
   for (const c of checks) {
-    const r = c.run({ runs: RUNS, seed: 3 });
+    const r = await c.run({ runs: RUNS, seed: 3 });
     expect(r.passed, `${r.law}: ${r.property} on ${r.subject}: ${r.failure ?? ""} ${r.counterexample ?? ""}`).toBe(true);
   }
 }
@@ -32,11 +32,11 @@ describe("network block kinds", () => {
     for (const kind of BLOCK_KINDS) expect(BLOCK_CONFORMANCE[kind].spec.blocks.some((b) => b.kind === kind)).toBe(true);
   });
   for (const kind of BLOCK_KINDS) {
-    it(`${kind}: round trip and the vector-space axioms on every space it induces`, () => {
-      const checks = blockConformance(kind);
+    it(`${kind}: round trip and the vector-space axioms on every space it induces`, async () => {
+      const checks = await blockConformance(kind);
       expect(checks.map((c) => c.law)).toContain("roundtrip");
       expect(checks.map((c) => c.law)).toContain("axioms");
-      expectAllPass(checks);
+      await expectAllPass(checks);
     });
   }
 });
@@ -47,13 +47,13 @@ describe("operator kinds", () => {
     for (const kind of OPERATOR_KINDS) expect(OPERATOR_FACTORIES[kind](3, 4, 1).kind).toBe(kind);
   });
   for (const kind of OPERATOR_KINDS) {
-    it(`${kind}: every applicable law`, () => {
-      const checks = operatorConformance(kind, spaces);
+    it(`${kind}: every applicable law`, async () => {
+      const checks = await operatorConformance(kind, spaces);
       const laws = new Set(checks.map((c) => c.law));
       if (kind === "time_conditioned") expect([...laws].sort()).toEqual(["linear", "one_step"]);
       else expect([...laws]).toEqual(expect.arrayContaining(["linear", "adjoint", "pinv", "svd", "combination", "composition"]));
       if (kind === "projector") expect(laws.has("projector")).toBe(true);
-      expectAllPass(checks);
+      await expectAllPass(checks);
     });
   }
 });

@@ -40,25 +40,26 @@ let disposeAll: () => void;
 
 beforeAll(async () => {
   await selectBackend(process.env.LINEA_BACKEND ?? "cpu");
-  const x = smallSpace(4, 3, "X");
-  const y = smallSpace(3, 5, "Y");
-  const y2 = smallSpace(3, 6, "Y2");
+  const x = await smallSpace(4, 3, "X");
+  const y = await smallSpace(3, 5, "Y");
+  const y2 = await smallSpace(3, 6, "Y2");
   X = x.model;
   Y = y.model;
   Y2 = y2.model;
-  Xoff = offInverseSpace(x.network, 1e-3, "X'");
+  Xoff = await offInverseSpace(x.network, 1e-3, "X'");
   f = linearizerSubject("f", new Linearizer(X.space, Y.space, randomDense(3, 4, 1)), X, Y);
   disposeAll = () => [x, y, y2].forEach((s) => s.network.dispose());
 });
 afterAll(() => disposeAll());
 
-const run = (c: Check, seed = 7): CheckResult => c.run({ runs: RUNS, seed });
+const run = (c: Check, seed = 7): Promise<CheckResult> => c.run({ runs: RUNS, seed });
 
 /** Passing: every check passes, and with a margin of 10× (observed errors are ~10⁻³ of the tolerance). */
-function expectPass(checks: Check[]): void {
-  expect(checks.length).toBeGreaterThan(0);
-  for (const c of checks) {
-    const r = run(c);
+async function expectPass(checks: Check[] | Promise<Check[]>): Promise<void> {
+  const all = await checks;
+  expect(all.length).toBeGreaterThan(0);
+  for (const c of all) {
+    const r = await run(c);
     expect(r.passed, `${r.law}: ${r.property}: ${r.failure ?? ""} ${r.counterexample ?? ""}`).toBe(true);
     expect(r.worstError).toBeLessThan(r.tolerance / 10);
   }
@@ -69,129 +70,129 @@ const fp = (): MapUnderTest => linearizerSubject("f⁺", pinv(f.linearizer as Li
 
 describe("induced vector-space axioms", () => {
   it("hold in a space induced by a network", () => expectPass(axiomsLaw(X)));
-  it("control: x ⊕ 0 = x fails when the network's inverse is off by 0.1%", () => {
+  it("control: x ⊕ 0 = x fails when the network's inverse is off by 0.1%", async () => {
     const zero = axiomsLaw(Xoff).find((c) => c.property.startsWith("zero"));
-    expectReportedFailure(run(zero as Check));
+    expectReportedFailure(await run(zero as Check));
   });
 });
 
 describe("round trip", () => {
   it("g⁻¹(g(x)) = x and g(g⁻¹(z)) = z for a network", () => expectPass(roundtripLaw(X)));
-  it("control: a network whose inverse is off by 0.1% fails both, with a counterexample", () => {
-    for (const c of roundtripLaw(Xoff)) expectReportedFailure(run(c));
+  it("control: a network whose inverse is off by 0.1% fails both, with a counterexample", async () => {
+    for (const c of roundtripLaw(Xoff)) expectReportedFailure(await run(c));
   });
 });
 
 describe("superposition", () => {
   it("holds for a Linearizer, in Y's coordinates and in Y", () => expectPass(superpositionLaw(f)));
-  it("holds for a time-conditioned Linearizer at random times", () => {
+  it("holds for a time-conditioned Linearizer at random times", async () => {
     const v = linearizerSubject("v", new Linearizer(X.space, X.space, randomTimeConditioned({ n: 4, rank: 2, embedDim: 8, hidden: 8 }, 2)), X, X);
     expectPass(superpositionLaw(v));
   });
-  it("control: a plain MLP declared as a map fails, in coordinates and in points", () => {
-    for (const c of superpositionLaw(mlpMap(X, Y, 4))) expectReportedFailure(run(c));
+  it("control: a plain MLP declared as a map fails, in coordinates and in points", async () => {
+    for (const c of superpositionLaw(mlpMap(X, Y, 4))) expectReportedFailure(await run(c));
   });
 });
 
 describe("adjoint", () => {
   it("⟨f(x), y⟩_Y = ⟨x, fᵀ(y)⟩_X", () => expectPass(adjointLaw(f, ft())));
-  it("control: a transpose perturbed by 1% fails", () => {
+  it("control: a transpose perturbed by 1% fails", async () => {
     const bad = linearizerSubject("fᵀ'", new Linearizer(Y.space, X.space, scale(1.01, adjoint(f.linearizer as Linearizer).operator)), Y, X);
-    expectReportedFailure(run(adjointLaw(f, bad)[0]));
+    expectReportedFailure(await run(adjointLaw(f, bad)[0]));
   });
 });
 
 describe("Moore–Penrose", () => {
   it("the four conditions hold for pinv(f) in the induced inner products", () => expectPass(pinvLaw(f, fp())));
-  it("control: a pseudo-inverse perturbed by 1% fails f∘f⁺∘f = f and f⁺∘f∘f⁺ = f⁺", () => {
+  it("control: a pseudo-inverse perturbed by 1% fails f∘f⁺∘f = f and f⁺∘f∘f⁺ = f⁺", async () => {
     const bad = linearizerSubject("f⁺'", new Linearizer(Y.space, X.space, scale(1.01, pinv(f.linearizer as Linearizer).map.operator)), Y, X);
     const [first, second] = pinvLaw(f, bad);
-    expectReportedFailure(run(first));
-    expectReportedFailure(run(second));
+    expectReportedFailure(await run(first));
+    expectReportedFailure(await run(second));
   });
 });
 
 describe("SVD", () => {
   it("singular vectors orthonormal in the induced inner products, f(ṽᵢ) = σᵢ⊙ũᵢ, reconstruction", () => expectPass(svdLaw(f)));
-  it("control: singular values off by 1% fail f(ṽᵢ) = σᵢ⊙ũᵢ and the reconstruction", () => {
-    const d = svdOf(f);
-    const checks = svdLaw(f, { ...d, values: d.values.map((s) => 1.01 * s) });
-    expectReportedFailure(run(checks[2]));
-    expectReportedFailure(run(checks[3]));
+  it("control: singular values off by 1% fail f(ṽᵢ) = σᵢ⊙ũᵢ and the reconstruction", async () => {
+    const d = await svdOf(f);
+    const checks = await svdLaw(f, { ...d, values: d.values.map((s) => 1.01 * s) });
+    expectReportedFailure(await run(checks[2]));
+    expectReportedFailure(await run(checks[3]));
   });
 });
 
 describe("projectors", () => {
-  it("project(f) is idempotent and x ⊖ p(x) ⟂ range p", () => {
-    expectPass(projectorLaw(linearizerSubject("p", project(f.linearizer as Linearizer), Y, Y)));
+  it("project(f) is idempotent and x ⊖ p(x) ⟂ range p", async () => {
+    await expectPass(projectorLaw(linearizerSubject("p", project(f.linearizer as Linearizer), Y, Y)));
   });
-  it("control: a 'projector' that is not idempotent (1.05·P) fails p∘p = p and orthogonality", () => {
+  it("control: a 'projector' that is not idempotent (1.05·P) fails p∘p = p and orthogonality", async () => {
     const m = materialise(project(f.linearizer as Linearizer).operator);
     const bad = linearizerSubject("p'", new Linearizer(Y.space, Y.space, dense({ ...m, data: m.data.map((v) => 1.05 * v) })), Y, Y);
-    for (const c of projectorLaw(bad)) expectReportedFailure(run(c));
+    for (const c of projectorLaw(bad)) expectReportedFailure(await run(c));
     expect(idempotentLaw(bad)).toHaveLength(2);
   });
 });
 
 describe("composition", () => {
-  it("g∘f through the shared space Y equals its collapsed form", () => {
+  it("g∘f through the shared space Y equals its collapsed form", async () => {
     const g = linearizerSubject("g", new Linearizer(Y.space, X.space, randomDense(4, 3, 8)), Y, X);
-    expectPass(compositionLaw(g, f));
+    await expectPass(compositionLaw(g, f));
   });
-  it("control: maps composed through different networks (Y vs Y2, forced past the checker) fail", () => {
+  it("control: maps composed through different networks (Y vs Y2, forced past the checker) fail", async () => {
     const h = linearizerSubject("h", new Linearizer(Y2.space, X.space, randomDense(4, 3, 8)), Y2, X);
-    for (const c of compositionLaw(h, f)) expectReportedFailure(run(c));
+    for (const c of compositionLaw(h, f)) expectReportedFailure(await run(c));
   });
 });
 
 describe("linear combinations of maps", () => {
-  it("(a⊙f ⊕ b⊙h)(x) = a⊙f(x) ⊕ b⊙h(x) for the map of aA₁ + bA₂", () => {
+  it("(a⊙f ⊕ b⊙h)(x) = a⊙f(x) ⊕ b⊙h(x) for the map of aA₁ + bA₂", async () => {
     const h = linearizerSubject("h", new Linearizer(X.space, Y.space, randomDense(3, 4, 9)), X, Y);
-    expectPass(combinationLaw(f, h));
+    await expectPass(combinationLaw(f, h));
   });
-  it("control: combining the operators with a wrong coefficient fails", () => {
+  it("control: combining the operators with a wrong coefficient fails", async () => {
     const h = linearizerSubject("h", new Linearizer(X.space, Y.space, randomDense(3, 4, 9)), X, Y);
     const wrong = (a: number, b: number): Linearizer =>
       new Linearizer(X.space, Y.space, { kind: "sum", rows: 3, cols: 4, terms: [scale(a, f.linearizer?.operator ?? dense(materialise(randomDense(3, 4, 1)))), scale(1.01 * b, h.linearizer?.operator ?? randomDense(3, 4, 9))] });
-    expectReportedFailure(run(combinationLaw(f, h, wrong)[0]));
+    expectReportedFailure(await run(combinationLaw(f, h, wrong)[0]));
   });
 });
 
 describe("one step ≡ multi-step", () => {
   const v = (): MapUnderTest => linearizerSubject("v", new Linearizer(X.space, X.space, randomTimeConditioned({ n: 4, rank: 2, embedDim: 8, hidden: 8 }, 2)), X, X);
-  it("the collapsed Euler and RK4 samplers equal the step-by-step samplers", () => {
-    expectPass([...oneStepLaw(v(), "euler", 8), ...oneStepLaw(v(), "rk4", 4)]);
+  it("the collapsed Euler and RK4 samplers equal the step-by-step samplers", async () => {
+    await expectPass([...oneStepLaw(v(), "euler", 8), ...oneStepLaw(v(), "rk4", 4)]);
   });
-  it("control: a sampler collapsed with one step too few fails", () => {
+  it("control: a sampler collapsed with one step too few fails", async () => {
     const vv = v();
     const b7 = collapseSampler(timeOperatorOf(vv), "euler", 7);
     const wrong = linearizerSubject("B₇", new Linearizer(X.space, X.space, b7), X, X);
-    for (const c of oneStepLaw(vv, "euler", 8, timeOperatorOf(vv), wrong)) expectReportedFailure(run(c));
+    for (const c of oneStepLaw(vv, "euler", 8, timeOperatorOf(vv), wrong)) expectReportedFailure(await run(c));
   });
 });
 
 describe("resources", () => {
-  it("a check frees every tensor it makes, passing or failing", () => {
+  it("a check frees every tensor it makes, passing or failing", async () => {
     const checks = [...superpositionLaw(f), ...pinvLaw(f, fp()), ...axiomsLaw(X).slice(0, 2), ...roundtripLaw(Xoff)];
-    checks.forEach((c) => c.run({ runs: 3, seed: 1 })); // warm caches (uploaded operator tensors)
+    for (const c of checks) await c.run({ runs: 3, seed: 1 }); // warm caches (uploaded operator tensors)
     const before = tf.memory().numTensors;
-    checks.forEach((c) => c.run({ runs: 5, seed: 2 }));
+    for (const c of checks) await c.run({ runs: 5, seed: 2 });
     expect(tf.memory().numTensors).toBe(before);
   });
 });
 
 describe("replay and shrinking", () => {
-  it("the reported seed and path replay exactly the shrunk counterexample", () => {
+  it("the reported seed and path replay exactly the shrunk counterexample", async () => {
     const [c] = superpositionLaw(mlpMap(X, Y, 4));
-    const first = run(c, 123);
-    const again = c.run({ runs: RUNS, seed: first.seed, path: first.path });
+    const first = await run(c, 123);
+    const again = await c.run({ runs: RUNS, seed: first.seed, path: first.path });
     expect(again.passed).toBe(false);
     expect(again.counterexample).toBe(first.counterexample);
     expect(again.counterexampleError).toBe(first.counterexampleError);
   });
-  it("shrinking leaves a small counterexample (mostly zero entries)", () => {
+  it("shrinking leaves a small counterexample (mostly zero entries)", async () => {
     const [c] = equalLaw(f, linearizerSubject("f'", new Linearizer(X.space, Y.space, scale(1.01, f.linearizer?.operator ?? randomDense(3, 4, 1))), X, Y));
-    const r = run(c);
+    const r = await run(c);
     expectReportedFailure(r);
     const numbers = (r.counterexample ?? "").match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? [];
     expect(numbers.filter((n) => Number(n) !== 0).length).toBeLessThanOrEqual(2);

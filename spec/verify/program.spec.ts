@@ -37,7 +37,7 @@ describe("verificationOf", () => {
     try {
       expect(v.targets.map((t) => t.label)).toEqual(["verify linear(h)", "verify equal(g * f, h)", "verify axioms(Z)"]);
       expect(v.targets.map((t) => t.checks[0]?.law)).toEqual(["linear", "equal", "axioms"]);
-      for (const t of v.targets) for (const c of t.checks) expect(c.run({ runs: 5, seed: 1 }).passed, `${c.law}: ${c.property}`).toBe(true);
+      for (const t of v.targets) for (const c of t.checks) expect((await c.run({ runs: 5, seed: 1 })).passed, `${c.law}: ${c.property}`).toBe(true);
     } finally {
       v.dispose();
     }

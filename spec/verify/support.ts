@@ -29,16 +29,16 @@ export function smallNetwork(dim: number, seed: number): NetworkCase {
   };
 }
 
-export function smallSpace(dim: number, seed: number, name: string): { model: SpaceModel; network: Block } {
+export async function smallSpace(dim: number, seed: number, name: string): Promise<{ model: SpaceModel; network: Block }> {
   const network = buildCase(smallNetwork(dim, seed));
-  return { model: networkSpace(network, name), network };
+  return { model: await networkSpace(network, name), network };
 }
 
 /**
  * The space of a network whose inverse is off by a relative `error`: g⁻¹ is followed by (1 + error)·.
  * Every point still has coordinates, but g⁻¹(g(x)) ≠ x.
  */
-export function offInverseSpace(network: Block, error: number, name: string): SpaceModel {
+export function offInverseSpace(network: Block, error: number, name: string): Promise<SpaceModel> {
   const chart = blockChart(network);
   const off: Chart = {
     dim: chart.dim,

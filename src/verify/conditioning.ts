@@ -55,7 +55,7 @@ function spectralNorm(m: ReturnType<typeof matrix>): number {
  * Jacobian (step h) over the rows. Up to d = 48 the whole Jacobian is formed (one batched call);
  * above, 24 random directions per point give max ‖J·v‖, times 2 for the directions not tried.
  */
-export function lipschitzEstimate(f: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, seed: number, h = 1e-2): number {
+export async function lipschitzEstimate(f: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, seed: number, h = 1e-2): Promise<number> {
   const [m, d] = x.shape;
   const full = d <= 48;
   const k = full ? d : 24;
@@ -77,7 +77,8 @@ export function lipschitzEstimate(f: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tens
     const fs = f(shifted);
     return tf.div(tf.sub(tf.reshape(fs, [m, k, d]), tf.expandDims(fx, 1)), h);
   });
-  const data = out.dataSync();
+  // read asynchronously: tfjs-backend-webgpu has no synchronous read under Node
+  const data = await out.data();
   out.dispose();
   let worst = 0;
   for (let p = 0; p < m; p++) {
@@ -98,25 +99,28 @@ export function lipschitzEstimate(f: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tens
 }
 
 /** Profiles the space induced by a chart (with the ops of one pass of its network) at seeded points. */
-export function profileChart(space: Space, chart: Chart, ops: number, bound = DEFAULT_BOUND, seed = 1): SpaceModel {
+export async function profileChart(space: Space, chart: Chart, ops: number, bound = DEFAULT_BOUND, seed = 1): Promise<SpaceModel> {
   const x = samplePoints(4, chart.dim, bound, seed);
   const z = chart.forward(x);
-  const lip = lipschitzEstimate((t) => chart.forward(t), x, seed + 1);
-  const lipInverse = lipschitzEstimate((t) => chart.inverse(t), z, seed + 2);
-  const coordinateBound = Math.max(...Array.from(z.dataSync(), Math.abs), 1e-6);
-  x.dispose();
-  z.dispose();
-  return { space, ops, lip, lipInverse, bound, coordinateBound };
+  try {
+    const lip = await lipschitzEstimate((t) => chart.forward(t), x, seed + 1);
+    const lipInverse = await lipschitzEstimate((t) => chart.inverse(t), z, seed + 2);
+    const coordinateBound = Math.max(...Array.from(await z.data(), Math.abs), 1e-6);
+    return { space, ops, lip, lipInverse, bound, coordinateBound };
+  } finally {
+    x.dispose();
+    z.dispose();
+  }
 }
 
 /** The space a network (with its tag) induces, profiled. */
-export function networkSpace(block: Block, name: string, tag?: number, bound = DEFAULT_BOUND, seed = 1): SpaceModel {
+export function networkSpace(block: Block, name: string, tag?: number, bound = DEFAULT_BOUND, seed = 1): Promise<SpaceModel> {
   const chart = blockChart(block, tag);
   return profileChart(Space.induced(chart, name), chart, networkOps(block), bound, seed);
 }
 
 /** A space's model: profiled when induced (ops from the network if known, else from the dimension). */
-export function modelOf(space: Space, ops?: number, bound = DEFAULT_BOUND): SpaceModel {
+export async function modelOf(space: Space, ops?: number, bound = DEFAULT_BOUND): Promise<SpaceModel> {
   const chart = space.chart;
   if (chart === undefined) return euclideanModel(space, bound);
   return profileChart(space, chart, ops ?? 4 * space.dim, bound);

@@ -40,15 +40,15 @@ export const BLOCK_CONFORMANCE: Readonly<Record<BlockKind, NetworkCase>> = {
 export const BLOCK_KINDS = Object.keys(BLOCK_CONFORMANCE) as BlockKind[];
 
 /** Every space a network induces (both tags of a tagged one). */
-export function networkSpaces(c: NetworkCase, name: string): SpaceModel[] {
+export async function networkSpaces(c: NetworkCase, name: string): Promise<SpaceModel[]> {
   const network = buildCase(c);
-  return c.spec.tagged ? [networkSpace(network, `${name}[0]`, 0), networkSpace(network, `${name}[1]`, 1)] : [networkSpace(network, name)];
+  return c.spec.tagged ? [await networkSpace(network, `${name}[0]`, 0), await networkSpace(network, `${name}[1]`, 1)] : [await networkSpace(network, name)];
 }
 
 /** Round trip and the vector-space axioms on every space the block's network induces. */
-export function blockConformance(kind: BlockKind): Check[] {
+export async function blockConformance(kind: BlockKind): Promise<Check[]> {
   const c = BLOCK_CONFORMANCE[kind];
-  return networkSpaces(c, kind).flatMap((X) => [...roundtripLaw(X, `${X.space.name}: ${describeNetwork(c)}`), ...axiomsLaw(X, `${X.space.name}: ${describeNetwork(c)}`)]);
+  return (await networkSpaces(c, kind)).flatMap((X) => [...roundtripLaw(X, `${X.space.name}: ${describeNetwork(c)}`), ...axiomsLaw(X, `${X.space.name}: ${describeNetwork(c)}`)]);
 }
 
 /** The spaces operators are checked between: X (dim 4), Y (dim 3), each induced by its own network. */
@@ -59,9 +59,9 @@ export interface OperatorSpaces {
 
 const SPACE_BLOCKS: readonly BlockSpec[] = [{ kind: "affine_coupling", ...coupling, scale_bound: 1 }, { kind: "permute", mode: "reverse" }, { kind: "additive_coupling", ...coupling }];
 
-export function operatorSpaces(): OperatorSpaces {
-  const build = (dim: number, seed: number, name: string): SpaceModel => networkSpace(buildCase({ spec: { tagged: false, blocks: SPACE_BLOCKS }, shape: [dim], seed, gain: 0.5 }), name);
-  return { X: build(4, 11, "X"), Y: build(3, 12, "Y") };
+export async function operatorSpaces(): Promise<OperatorSpaces> {
+  const build = (dim: number, seed: number, name: string): Promise<SpaceModel> => networkSpace(buildCase({ spec: { tagged: false, blocks: SPACE_BLOCKS }, shape: [dim], seed, gain: 0.5 }), name);
+  return { X: await build(4, 11, "X"), Y: await build(3, 12, "Y") };
 }
 
 /** The map 𝕃{g_X, g, A} of an operator: into Y when A has Y's rows, else an endomorphism of X. */
@@ -71,7 +71,7 @@ export function operatorMap(name: string, op: LinearOperator, { X, Y }: Operator
 }
 
 /** Every law that applies to a map f of an operator kind; `second` (same kind and spaces) is f's partner in combinations. */
-export function operatorLaws(f: MapUnderTest, second: MapUnderTest): Check[] {
+export async function operatorLaws(f: MapUnderTest, second: MapUnderTest): Promise<Check[]> {
   const lin = f.linearizer;
   if (lin === undefined) throw new Error(`${f.name} is not a Linearizer`);
   if (needsTime(lin.operator)) return [...superpositionLaw(f), ...oneStepLaw(f, "euler", 4)];
@@ -81,7 +81,7 @@ export function operatorLaws(f: MapUnderTest, second: MapUnderTest): Check[] {
     ...superpositionLaw(f),
     ...adjointLaw(f, ft),
     ...pinvLaw(f, fp),
-    ...svdLaw(f),
+    ...(await svdLaw(f)),
     ...combinationLaw(f, second),
     ...compositionLaw(ft, f),
   ];
@@ -90,7 +90,7 @@ export function operatorLaws(f: MapUnderTest, second: MapUnderTest): Check[] {
 }
 
 /** The laws of one operator kind, on the instance `seed` picks. */
-export function operatorConformance(kind: OperatorKind, spaces: OperatorSpaces, seed = 1): Check[] {
+export function operatorConformance(kind: OperatorKind, spaces: OperatorSpaces, seed = 1): Promise<Check[]> {
   const make = OPERATOR_FACTORIES[kind];
   const f = operatorMap(kind, make(spaces.Y.space.dim, spaces.X.space.dim, seed), spaces);
   const h = operatorMap(`${kind}'`, make(spaces.Y.space.dim, spaces.X.space.dim, seed + 1), spaces);

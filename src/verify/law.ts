@@ -32,7 +32,8 @@ export interface CheckSpec<T> {
   /** What it is checked on: "f : X -> Y". */
   readonly subject: string;
   readonly arbitrary: fc.Arbitrary<T>;
-  measure(sample: T, scope: Scope): Measurement;
+  /** Async: results are read with tensor.data(), the one read tfjs-backend-webgpu has under Node. */
+  measure(sample: T, scope: Scope): Promise<Measurement>;
   /** The sample in a form a person can read (a counterexample). */
   show(sample: T): string;
 }
@@ -69,5 +70,5 @@ export interface Check {
   readonly law: string;
   readonly property: string;
   readonly subject: string;
-  run(options: RunOptions): CheckResult;
+  run(options: RunOptions): Promise<CheckResult>;
 }

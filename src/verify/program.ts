@@ -16,7 +16,7 @@ import type { IrSpace } from "../compiler/ir/space.js";
 import { irSpace, lower, type IrProgram } from "../compiler/lower.js";
 import { optimiseMap } from "../compiler/passes/index.js";
 import type { NetworkT } from "../compiler/types.js";
-import { BackendError, resolveBackendName, selectBackend } from "../runtime/backend/index.js";
+import { selectBackend } from "../runtime/backend/index.js";
 import { frobeniusNorm, matmul, subtract as subtractMatrices, transpose as transposeMatrix } from "../runtime/linalg/index.js";
 import { materialise, type LinearOperator } from "../runtime/operator/index.js";
 import { adjoint, blockChart, Linearizer, pinv, Space } from "../runtime/space/index.js";
@@ -79,7 +79,8 @@ class Binding {
     return n;
   }
 
-  space(s: IrSpace): SpaceModel {
+  /** The model of a space, profiled once (async: profiling reads the network's outputs). */
+  async space(s: IrSpace): Promise<SpaceModel> {
     const hit = this.spaceModels.get(s.id);
     if (hit !== undefined) return hit;
     let model: SpaceModel;
@@ -87,20 +88,21 @@ class Binding {
     else {
       const network = this.network(s.network).network;
       const chart = blockChart(network, s.tag);
-      model = profileChart(Space.induced(chart, s.name), chart, networkOps(network));
+      model = await profileChart(Space.induced(chart, s.name), chart, networkOps(network));
     }
     this.spaceModels.set(s.id, model);
     return model;
   }
 
   /** A map of the IR as a subject: normal forms are Linearizers, chains run through data space. */
-  subject(name: string, m: MapExpr): MapUnderTest {
+  async subject(name: string, m: MapExpr): Promise<MapUnderTest> {
     if (m.kind === "chain") {
-      const parts = m.maps.map((x, i) => this.subject(`${name}.${i}`, x));
+      const parts: MapUnderTest[] = [];
+      for (const [i, x] of m.maps.entries()) parts.push(await this.subject(`${name}.${i}`, x));
       return parts.reduceRight((inner, outer) => throughPoints(outer, inner));
     }
-    const X = this.space(m.domain);
-    const Y = this.space(m.codomain);
+    const X = await this.space(m.domain);
+    const Y = await this.space(m.codomain);
     if (!m.op.timeConditioned) return linearizerSubject(name, new Linearizer(X.space, Y.space, evaluateOperator(m.op)), X, Y);
     if (m.op.kind === "leaf" && m.op.operator !== undefined) return linearizerSubject(name, new Linearizer(X.space, Y.space, m.op.operator), X, Y);
     // A time-conditioned expression: evaluated at the time each sample asks for.
@@ -133,13 +135,15 @@ function literal(args: readonly { name?: { name: string }; value: Expr }[], key:
 class UnsupportedArgument extends Error {}
 
 /** The spaces a network induces: `induced G`, or `induced G[0]` and `induced G[1]` when tagged. */
-function inducedSpaces(b: Binding, t: NetworkT): SpaceModel[] {
+async function inducedSpaces(b: Binding, t: NetworkT): Promise<SpaceModel[]> {
   const shape = t.space.kind === "Euclidean" ? t.space.shape : [];
   const tags = t.tagged ? [0, 1] : [undefined];
-  return tags.map((tag) => b.space(irSpace({ kind: "Induced", network: t.id, shape, ...(tag === undefined ? {} : { tag }) })));
+  const out: SpaceModel[] = [];
+  for (const tag of tags) out.push(await b.space(irSpace({ kind: "Induced", network: t.id, shape, ...(tag === undefined ? {} : { tag }) })));
+  return out;
 }
 
-function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStmt, maps: (e: Expr) => { m: MapExpr; name: string } | undefined): Check[] {
+async function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStmt, maps: (e: Expr) => { m: MapExpr; name: string } | undefined): Promise<Check[]> {
   const law = s.law.name;
   const pos = s.args.filter((a) => a.name === undefined).map((a) => a.value);
   const mapArg = (e: Expr | undefined): { m: MapExpr; name: string } => {
@@ -147,18 +151,18 @@ function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStmt, map
     if (hit !== undefined) return hit;
     throw new UnsupportedArgument("give the map a name in this file (`let h = …;`) and verify that name");
   };
-  const optimised = (e: Expr | undefined): MapUnderTest => {
+  const optimised = (e: Expr | undefined): Promise<MapUnderTest> => {
     const { m, name } = mapArg(e);
     return b.subject(name, optimiseMap(m).after);
   };
   const typeOf = (e: Expr | undefined) => (e === undefined ? undefined : program.typeOf(e));
   switch (law) {
     case "linear":
-      return superpositionLaw(optimised(pos[0]));
+      return superpositionLaw(await optimised(pos[0]));
     case "adjoint":
     case "pinv":
     case "svd": {
-      const f = optimised(pos[0]);
+      const f = await optimised(pos[0]);
       const lin = f.linearizer;
       if (lin === undefined) throw new UnsupportedArgument(`${law} needs a map Linea can put in the form 𝕃{g_x, g_y, A}`);
       if (law === "svd") return svdLaw(f);
@@ -166,31 +170,31 @@ function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStmt, map
       return pinvLaw(f, linearizerSubject(`pinv(${f.name})`, pinv(lin).map, f.codomain, f.domain));
     }
     case "idempotent":
-      return idempotentLaw(optimised(pos[0]));
+      return idempotentLaw(await optimised(pos[0]));
     case "projector":
-      return projectorLaw(optimised(pos[0]));
+      return projectorLaw(await optimised(pos[0]));
     case "equal": {
       // The reference evaluation of the first against the optimised second: `equal(g * f, h)`.
       const a = mapArg(pos[0]);
       const c = mapArg(pos[1]);
-      return equalLaw(b.subject(a.name, a.m), b.subject(c.name, optimiseMap(c.m).after));
+      return equalLaw(await b.subject(a.name, a.m), await b.subject(c.name, optimiseMap(c.m).after));
     }
     case "roundtrip": {
       const t = typeOf(pos[0]);
       if (t?.kind !== "Network") throw new UnsupportedArgument("roundtrip needs a network");
-      return inducedSpaces(b, t).flatMap((X) => roundtripLaw(X, `${t.id.name}: ${X.space.name}`));
+      return (await inducedSpaces(b, t)).flatMap((X) => roundtripLaw(X, `${t.id.name}: ${X.space.name}`));
     }
     case "axioms": {
       const t = typeOf(pos[0]);
       if (t?.kind !== "Space") throw new UnsupportedArgument("axioms needs a space");
-      return axiomsLaw(b.space(irSpace(t.space)));
+      return axiomsLaw(await b.space(irSpace(t.space)));
     }
     case "one_step": {
       const { m, name } = mapArg(pos[0]);
       if (m.kind !== "normal") throw new UnsupportedArgument("one_step needs a time-conditioned map declared with `map v : X -> Y = A;`");
       const method: SamplerMethod = literal(s.args, "method") === "rk4" ? "rk4" : "euler";
       const steps = Number(literal(s.args, "steps") ?? 100);
-      const v = b.subject(name, m);
+      const v = await b.subject(name, m);
       return oneStepLaw(v, method, steps, m.op);
     }
     default:
@@ -223,18 +227,18 @@ function projectionShape(op: LinearOperator): "orthogonal" | "oblique" | "none" 
 }
 
 /** The laws --all adds for the declarations of the entry module. */
-function declarationTargets(program: CheckedProgram, b: Binding): VerifyTarget[] {
+async function declarationTargets(program: CheckedProgram, b: Binding): Promise<VerifyTarget[]> {
   const module = program.modules.get(program.entry);
   if (module === undefined) return [];
   const targets: VerifyTarget[] = [];
   for (const n of module.networks) {
-    const spaces = inducedSpaces(b, n.type);
+    const spaces = await inducedSpaces(b, n.type);
     targets.push({ label: `network ${n.name}`, location: { uri: module.uri, range: n.decl.name.range }, checks: spaces.flatMap((X) => [...roundtripLaw(X), ...axiomsLaw(X)]) });
   }
   for (const [name, m] of b.ir.maps) {
     if (name.startsWith("__verify_")) continue; // a verify statement's argument, not a declaration
     const o = optimiseMap(m);
-    const f = b.subject(name, o.after);
+    const f = await b.subject(name, o.after);
     const checks: Check[] = [...superpositionLaw(f)];
     const lin = f.linearizer;
     if (lin !== undefined && !f.timeConditioned) {
@@ -245,7 +249,7 @@ function declarationTargets(program: CheckedProgram, b: Binding): VerifyTarget[]
       else if (shape === "oblique") checks.push(...idempotentLaw(f));
     }
     // What the optimiser changed (fused compositions, collapsed samplers) against the reference semantics.
-    if (o.fired.length > 0 && !f.timeConditioned) checks.push(...equalLaw(b.subject(`${name} (as written)`, m), f, "composition", `${name} as written = ${name} optimised`));
+    if (o.fired.length > 0 && !f.timeConditioned) checks.push(...equalLaw(await b.subject(`${name} (as written)`, m), f, "composition", `${name} as written = ${name} optimised`));
     const decl = module.program.items.find((x) => (x.kind === "MapDecl" || x.kind === "LetDecl") && x.name.name === name);
     const range = decl?.kind === "MapDecl" || decl?.kind === "LetDecl" ? decl.name.range : undefined;
     targets.push({ label: `${decl?.kind === "LetDecl" ? "let" : "map"} ${name}`, ...(range === undefined ? {} : { location: { uri: module.uri, range } }), checks });
@@ -279,11 +283,7 @@ function withSyntheticLets(program: CheckedProgram, text: string | undefined): C
 
 export async function verificationOf(original: CheckedProgram, opts: VerifyOptions = {}, sourceText?: string): Promise<ProgramVerification> {
   const program = withSyntheticLets(original, sourceText);
-  // The laws read tensors synchronously (fast-check properties are synchronous), and tfjs-backend-webgpu
-  // cannot do that under Node (dataSync needs OffscreenCanvas): refuse up front rather than fail every law.
-  if (resolveBackendName(opts.backend) === "webgpu") {
-    throw new BackendError("backend_unsupported", "webgpu", "verify cannot run on webgpu: its laws read results synchronously, which tfjs-backend-webgpu cannot do in Node; use --backend wasm or cpu");
-  }
+  // The laws read results with tensor.data() (async), so every backend works, webgpu included.
   const backend = await selectBackend(opts.backend);
   const seed = opts.modelSeed ?? 0;
   const networks = await bindNetworks(program, seed, opts.weights);
@@ -306,14 +306,14 @@ export async function verificationOf(original: CheckedProgram, opts: VerifyOptio
     const label = show(sourceText, item).replace(/;$/, "");
     const location = { uri: program.entry, range: item.range };
     try {
-      targets.push({ label, location, checks: statementChecks(program, b, item, maps), ...options(item) });
+      targets.push({ label, location, checks: await statementChecks(program, b, item, maps), ...options(item) });
     } catch (e) {
       // A statement that cannot be set up (an argument Linea cannot evaluate, a runtime error while
       // building its objects) is reported on its own line; the other statements still run.
       targets.push({ label, location, checks: [], ...options(item), problem: e instanceof Error ? e.message.split("\n")[0] : String(e) });
     }
   }
-  if (opts.all === true) targets.push(...declarationTargets(program, b));
+  if (opts.all === true) targets.push(...(await declarationTargets(program, b)));
   return {
     targets,
     backend: backend.description,

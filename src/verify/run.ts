@@ -5,16 +5,16 @@ import * as tf from "@tensorflow/tfjs-core";
 import fc from "fast-check";
 import { Scope, type Check, type CheckResult, type CheckSpec, type Measurement, type RunOptions } from "./law.js";
 
-function measured<T>(spec: CheckSpec<T>, sample: T, override: number | undefined): Measurement {
+async function measured<T>(spec: CheckSpec<T>, sample: T, override: number | undefined): Promise<Measurement> {
   const scope = new Scope();
+  // An engine scope frees the loose tensors a measurement makes (tf.tidy cannot wrap async code). The
+  // samples of a check, and the checks, run one after another, so no other scope interleaves with it.
+  tf.engine().startScope();
   try {
-    // tidy frees the loose tensors a measurement makes; the numbers leave through the closure
-    let m: Measurement = { error: Number.POSITIVE_INFINITY, tolerance: 0 };
-    tf.tidy(() => {
-      m = spec.measure(sample, scope);
-    });
+    const m = await spec.measure(sample, scope);
     return override === undefined ? m : { error: m.error, tolerance: override };
   } finally {
+    tf.engine().endScope();
     scope.dispose();
   }
 }
@@ -29,14 +29,14 @@ export function makeCheck<T>(spec: CheckSpec<T>): Check {
     law: spec.law,
     property: spec.property,
     subject: spec.subject,
-    run(options: RunOptions): CheckResult {
+    async run(options: RunOptions): Promise<CheckResult> {
       let worst: Measurement | undefined;
-      const property = fc.property(spec.arbitrary, (sample) => {
-        const m = measured(spec, sample, options.tolerance);
+      const property = fc.asyncProperty(spec.arbitrary, async (sample) => {
+        const m = await measured(spec, sample, options.tolerance);
         if (worst === undefined || !(m.error / m.tolerance < worst.error / worst.tolerance)) worst = m;
         return within(m);
       });
-      const details = fc.check(property, {
+      const details = await fc.check(property, {
         numRuns: options.runs,
         seed: options.seed,
         ...(options.path === undefined ? {} : { path: options.path }),
@@ -56,7 +56,7 @@ export function makeCheck<T>(spec: CheckSpec<T>): Check {
       let failure: string | undefined;
       if (counter !== undefined) {
         try {
-          counterMeasurement = measured(spec, counter, options.tolerance);
+          counterMeasurement = await measured(spec, counter, options.tolerance);
         } catch (e) {
           failure = message(e);
         }
@@ -76,11 +76,13 @@ export function makeCheck<T>(spec: CheckSpec<T>): Check {
   };
 }
 
-/** Runs every check and returns the results in order; `progress` hears each one as it completes. */
-export function runChecks(checks: readonly Check[], options: RunOptions, progress?: (r: CheckResult) => void): CheckResult[] {
-  return checks.map((c) => {
-    const r = c.run(options);
+/** Runs every check, one after another, and returns the results in order; `progress` hears each one as it completes. */
+export async function runChecks(checks: readonly Check[], options: RunOptions, progress?: (r: CheckResult) => void): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const c of checks) {
+    const r = await c.run(options);
     progress?.(r);
-    return r;
-  });
+    results.push(r);
+  }
+  return results;
 }

@@ -24,9 +24,10 @@ export function decoded(v: Vector, scope: Scope): Vector {
   return scope.keep(Vector.fromPoints(v.space, v.points()));
 }
 
-// float32 tensors: dataSync gives their values as a typed array
-export const pointsOf = (v: Vector): ArrayLike<number> => v.points().dataSync();
-export const coordinatesOf = (v: Vector): ArrayLike<number> => v.coordinates().dataSync();
+// float32 tensors read as typed arrays, asynchronously: tfjs-backend-webgpu has no synchronous read
+// under Node (dataSync needs OffscreenCanvas); on wasm and cpu the promise resolves at once
+export const pointsOf = (v: Vector): Promise<ArrayLike<number>> => v.points().data();
+export const coordinatesOf = (v: Vector): Promise<ArrayLike<number>> => v.coordinates().data();
 
 /** A row as text with 4 significant digits: "[0.5, -1.25, 0]". */
 export function showRow(row: readonly number[]): string {

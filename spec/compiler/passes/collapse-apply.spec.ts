@@ -28,13 +28,13 @@ describe("collapsed sampler applied with the runtime (float32, row batches)", ()
   const inner = ir.boundLeaf("A", tc);
 
   for (const method of ["euler", "rk4"] as const) {
-    it(`${method}, T = 20: apply(B, X) equals the float64 step-by-step sampler on the rows of X`, () => {
+    it(`${method}, T = 20: apply(B, X) equals the float64 step-by-step sampler on the rows of X`, async () => {
       const b = collapseSampler(inner, method, 20);
       const x = rowBatch(6, n, 3);
       const oracle = transpose(applyHost(ir.sampler(inner, method, 20), transpose(x))); // rows = samples
       const input = float32Tensor(x);
       const y = apply(b, input);
-      const got = hostMatrix(y);
+      const got = await hostMatrix(y);
       tf.dispose([input, y]);
       // float32: parameters rounded (ε₃₂) and one pass of ≤ 2 products with inner size ≤ n (γ_n ≈ n·ε₃₂)
       // per factor of B = αI + UVᵀ; relative to ‖|B|·|X|‖ ≤ (|α|√n + ‖U‖_F‖V‖_F)·‖X‖_F, with 4× slack.

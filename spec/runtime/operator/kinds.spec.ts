@@ -21,6 +21,7 @@ import {
   releaseTensors,
   sinusoidalEmbedding,
   svdFactored,
+  hostMatrix,
   toTensor,
   type LinearOperator,
   type Projector,
@@ -74,34 +75,34 @@ describe("materialise", () => {
 });
 
 describe("apply (row batches: X·Aᵀ) and applyTranspose (X·A) in float32", () => {
-  it("match X·Aᵀ and X·A of the float64 oracle within the float32 rounding model", () => {
-    fc.assert(
-      fc.property(anyOperatorArb, fc.integer({ min: 1, max: 5 }), fc.nat(), (op, batch, seed) => {
+  it("match X·Aᵀ and X·A of the float64 oracle within the float32 rounding model", async () => {
+    await fc.assert(
+      fc.asyncProperty(anyOperatorArb, fc.integer({ min: 1, max: 5 }), fc.nat(), async (op, batch, seed) => {
         const oracle = oracleOf(op);
         const tol = apply32Tolerance(op);
-        expect(applyError(op, oracle, randomBatch(batch, op.cols, seed))).toBeLessThanOrEqual(tol);
-        expect(applyError(op, oracle, randomBatch(batch, op.rows, seed + 1), true)).toBeLessThanOrEqual(tol);
+        expect(await applyError(op, oracle, randomBatch(batch, op.cols, seed))).toBeLessThanOrEqual(tol);
+        expect(await applyError(op, oracle, randomBatch(batch, op.rows, seed + 1), true)).toBeLessThanOrEqual(tol);
       }),
       { numRuns: 60 },
     );
   });
 
-  it("control: the same comparison rejects a perturbed operator", () => {
-    fc.assert(
-      fc.property(anyOperatorArb, fc.nat(), (op, seed) => {
+  it("control: the same comparison rejects a perturbed operator", async () => {
+    await fc.assert(
+      fc.asyncProperty(anyOperatorArb, fc.nat(), async (op, seed) => {
         const wrong = perturbed(oracleOf(op), seed);
         // A 4-row batch: the perturbed column is hit by four Gaussian entries.
-        expect(applyError(op, wrong, randomBatch(4, op.cols, seed))).toBeGreaterThan(apply32Tolerance(op));
+        expect(await applyError(op, wrong, randomBatch(4, op.cols, seed))).toBeGreaterThan(apply32Tolerance(op));
       }),
       { numRuns: 30 },
     );
   });
 
-  it("toTensor is the float32 rounding of the oracle", () => {
-    fc.assert(
-      fc.property(anyOperatorArb, (op) => {
+  it("toTensor is the float32 rounding of the oracle", async () => {
+    await fc.assert(
+      fc.asyncProperty(anyOperatorArb, async (op) => {
         const t = toTensor(op);
-        const got = matrix(op.rows, op.cols, t.dataSync());
+        const got = await hostMatrix(t);
         t.dispose();
         const oracle = oracleOf(op);
         // Each entry is rounded once to float32 (relative ε₃₂/2) after the float64 materialisation.

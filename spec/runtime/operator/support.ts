@@ -137,10 +137,10 @@ export const toTensor2D = float32Tensor;
 export const fromTensor2D = hostMatrix;
 
 /** ‖apply(op, X) − X·oracleᵀ‖_F / ‖X‖_F, with the batch run on the backend (transposed: X·oracle). */
-export function applyError(op: LinearOperator, oracle: Matrix, x: Matrix, transposed = false): number {
+export async function applyError(op: LinearOperator, oracle: Matrix, x: Matrix, transposed = false): Promise<number> {
   const xt = toTensor2D(x);
   const yt = transposed ? applyTranspose(op, xt) : apply(op, xt);
-  const y = fromTensor2D(yt);
+  const y = await fromTensor2D(yt);
   xt.dispose();
   yt.dispose();
   const expected = transposed ? matmul(x, oracle) : matmul(x, transposeM(oracle));

@@ -61,10 +61,9 @@ export function randomPoints(b: number, dim: number, seed: number, bound = 1.5):
 
 export const toMatrix = hostMatrix;
 
-/** max over rows of ‖a_i − b_i‖ / max(‖b_i‖, 1). */
-export function rowError(a: tf.Tensor2D, b: tf.Tensor2D): number {
-  const x = a.dataSync();
-  const y = b.dataSync();
+/** max over rows of ‖a_i − b_i‖ / max(‖b_i‖, 1); read asynchronously (webgpu has no sync read in Node). */
+export async function rowError(a: tf.Tensor2D, b: tf.Tensor2D): Promise<number> {
+  const [x, y] = await Promise.all([a.data(), b.data()]);
   const [rows, cols] = a.shape;
   let worst = 0;
   for (let i = 0; i < rows; i++) {

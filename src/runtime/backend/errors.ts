@@ -6,7 +6,7 @@ export type BackendErrorCode =
   | "backend_not_installed" // the optional package (tfjs-node / tfjs-node-gpu) is absent
   | "no_adapter" // webgpu: Dawn loaded but found no adapter (no GPU, no software Vulkan)
   | "backend_init_failed" // the package is there but tfjs could not start it
-  | "backend_unsupported"; // the backend works, but not for this command (webgpu: no synchronous reads in Node)
+  | "backend_unsupported"; // the backend works, but not for this command (no command raises it at present)
 
 export class BackendError extends Error {
   readonly code: BackendErrorCode;

@@ -28,9 +28,12 @@ export function float32Tensor(m: Matrix): tf.Tensor2D {
   return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], "float32");
 }
 
-/** A float64 host copy of a tensor [rows, cols] (reads it synchronously). */
-export function hostMatrix(t: tf.Tensor2D): Matrix {
-  return matrix(t.shape[0], t.shape[1], t.dataSync());
+/**
+ * A float64 host copy of a tensor [rows, cols]. Read asynchronously: tfjs-backend-webgpu cannot read
+ * synchronously under Node (its dataSync needs OffscreenCanvas); on wasm and cpu it resolves at once.
+ */
+export async function hostMatrix(t: tf.Tensor2D): Promise<Matrix> {
+  return matrix(t.shape[0], t.shape[1], await t.data());
 }
 
 /** m as a float32 tensor uploaded once and cached against m (see releaseTensors). */

@@ -44,11 +44,13 @@ export function zero(space: Space, batch = 1): Vector {
   return Vector.adoptCoordinates(space, tf.zeros([batch, space.dim], "float32") as tf.Tensor2D);
 }
 
-/** Σⱼ term(g(xᵢ)ⱼ, g(yᵢ)ⱼ) per batch row, accumulated in float64 on the host. */
-function rowSums(what: string, x: Vector, y: Vector, term: (a: number, b: number) => number): Float64Array {
+/**
+ * Σⱼ term(g(xᵢ)ⱼ, g(yᵢ)ⱼ) per batch row, accumulated in float64 on the host. The coordinates are read
+ * asynchronously: tfjs-backend-webgpu has no synchronous read under Node, and wasm/cpu resolve at once.
+ */
+async function rowSums(what: string, x: Vector, y: Vector, term: (a: number, b: number) => number): Promise<Float64Array> {
   requireCompatible(what, [x, y]);
-  const a = x.coordinates().dataSync();
-  const b = y.coordinates().dataSync();
+  const [a, b] = await Promise.all([x.coordinates().data(), y.coordinates().data()]);
   const dim = x.space.dim;
   const out = new Float64Array(x.batch);
   for (let i = 0; i < x.batch; i++) {
@@ -60,16 +62,16 @@ function rowSums(what: string, x: Vector, y: Vector, term: (a: number, b: number
 }
 
 /** ⟨g(xᵢ), g(yᵢ)⟩ per batch row, accumulated in float64 on the host. */
-export function inner(x: Vector, y: Vector): Float64Array {
+export function inner(x: Vector, y: Vector): Promise<Float64Array> {
   return rowSums("inner product", x, y, (a, b) => a * b);
 }
 
 /** ‖g(xᵢ)‖ per batch row. */
-export function norm(x: Vector): Float64Array {
-  return inner(x, x).map(Math.sqrt);
+export async function norm(x: Vector): Promise<Float64Array> {
+  return (await inner(x, x)).map(Math.sqrt);
 }
 
 /** d(xᵢ, yᵢ) = ‖g(xᵢ) − g(yᵢ)‖ per batch row, without decoding anything. */
-export function distance(x: Vector, y: Vector): Float64Array {
-  return rowSums("distance", x, y, (a, b) => (a - b) ** 2).map(Math.sqrt);
+export async function distance(x: Vector, y: Vector): Promise<Float64Array> {
+  return (await rowSums("distance", x, y, (a, b) => (a - b) ** 2)).map(Math.sqrt);
 }

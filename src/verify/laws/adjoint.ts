@@ -28,12 +28,13 @@ export function innerIdentityCheck(law: string, property: string, f: MapUnderTes
     property,
     subject: `${f.name} : ${X.space.name} -> ${Y.space.name}; ${g.name}`,
     arbitrary: fc.record({ x: pointArb(X), y: pointArb(Y) }),
-    measure({ x, y }, scope) {
+    async measure({ x, y }, scope) {
       const vx = pointsVector(X.space, [x], scope);
       const vy = pointsVector(Y.space, [y], scope);
-      const lhs = inner(scope.keep(f.apply(vx)), vy)[0];
-      const rhs = inner(vx, scope.keep(g.apply(vy)))[0];
-      const scale = (1 + euclidean(coordinatesOf(vx))) * (1 + euclidean(coordinatesOf(vy)));
+      const lhs = (await inner(scope.keep(f.apply(vx)), vy))[0];
+      const rhs = (await inner(vx, scope.keep(g.apply(vy))))[0];
+      const [cx, cy] = await Promise.all([coordinatesOf(vx), coordinatesOf(vy)]);
+      const scale = (1 + euclidean(cx)) * (1 + euclidean(cy));
       const err = Math.abs(lhs - rhs);
       return {
         error: Number.isNaN(err) ? Number.POSITIVE_INFINITY : err / scale,

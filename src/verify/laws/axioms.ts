@@ -98,12 +98,13 @@ export function axiomsLaw(X: SpaceModel, subject = X.space.name): Check[] {
       property: `${axiom.name}: ${axiom.equation} in ${X.space.name}`,
       subject,
       arbitrary: fc.record({ x: pointArb(X), y: pointArb(X), z: pointArb(X), a: scalarArb, b: scalarArb }),
-      measure(s, scope) {
+      async measure(s, scope) {
         const v = { x: pointsVector(X.space, [s.x], scope), y: pointsVector(X.space, [s.y], scope), z: pointsVector(X.space, [s.z], scope) };
         const [l, r] = axiom.sides(s, v, ops(scope));
         const [pl, pr] = axiom.paths(s, encodeStage(X), decodeStage(X), combineStage, roundtripStage(X));
         // the zero's points g⁻¹(0) can be far from the box: include them in the scale
-        return { error: rmsError(pointsOf(l), pointsOf(r), n, maxMagnitude(s.x, s.y, s.z, pointsOf(r))), tolerance: tolerance(pl, pr) };
+        const [lp, rp] = await Promise.all([pointsOf(l), pointsOf(r)]);
+        return { error: rmsError(lp, rp, n, maxMagnitude(s.x, s.y, s.z, rp)), tolerance: tolerance(pl, pr) };
       },
       show: ({ x, y, z, a, b }) => `x = ${showRow(x)}, y = ${showRow(y)}, z = ${showRow(z)}, a = ${a}, b = ${b}`,
     }),

@@ -31,7 +31,7 @@ export function combinationLaw(f: MapUnderTest, h: MapUnderTest, combined?: (a: 
       property: `(a⊙${f.name} ⊕ b⊙${h.name})(x) = a⊙${f.name}(x) ⊕ b⊙${h.name}(x) in ${Y.space.name}`,
       subject: `${f.name}, ${h.name} : ${X.space.name} -> ${Y.space.name}`,
       arbitrary: fc.record({ x: pointArb(X), a: scalarArb, b: scalarArb }),
-      measure({ x, a, b }, scope) {
+      async measure({ x, a, b }, scope) {
         const vx = pointsVector(X.space, [x], scope);
         const map = make(a, b);
         const lhs = scope.keep(map.apply(vx));
@@ -39,8 +39,9 @@ export function combinationLaw(f: MapUnderTest, h: MapUnderTest, combined?: (a: 
         const norm = Math.abs(a) * (f.operator?.norm ?? 1) + Math.abs(b) * (h.operator?.norm ?? 1);
         const stages = [encodeStage(X), { ops: X.space.dim + Y.space.dim + 2, lip: Math.max(1, norm) }];
         const rhs = scope.keep(combine([[a, scope.keep(f.apply(vx))], [b, scope.keep(h.apply(vx))]]));
+        const [lv, rv] = await Promise.all([pointsOf(lhs), pointsOf(rhs)]);
         return {
-          error: rmsError(pointsOf(lhs), pointsOf(rhs), Y.space.dim, maxMagnitude(x)),
+          error: rmsError(lv, rv, Y.space.dim, maxMagnitude(x)),
           tolerance: tolerance([...stages, decodeStage(Y)], [...fromPoints(f), combineStage([a, b]), decodeStage(Y)]),
         };
       },

@@ -25,13 +25,15 @@ export function equalCheck(law: string, property: string, lhs: MapUnderTest, rhs
     property: `${property} in ${where === "points" ? lhs.codomain.space.name : `${lhs.codomain.space.name}'s coordinates`}`,
     subject: `${signature(lhs)}; ${rhs.name}`,
     arbitrary: fc.record({ x: pointArb(lhs.domain), t: timed ? timeArb : fc.constant(0) }),
-    measure({ x, t }, scope) {
+    async measure({ x, t }, scope) {
       const v = pointsVector(lhs.domain.space, [x], scope);
       const l = scope.keep(lhs.apply(v, t));
       const r = scope.keep(rhs.apply(v, t));
       const read = where === "points" ? pointsOf : coordinatesOf;
+      // both reads in flight at once: on webgpu each is a round trip to the device
+      const [lv, rv] = await Promise.all([read(l), read(r)]);
       return {
-        error: rmsError(read(l), read(r), n, maxMagnitude(x)),
+        error: rmsError(lv, rv, n, maxMagnitude(x)),
         tolerance: tolerance([...fromPoints(lhs), ...decode], [...fromPoints(rhs), ...decode]),
       };
     },

@@ -28,13 +28,14 @@ export function orthogonalityCheck(p: MapUnderTest): Check {
     property: `⟨x ⊖ ${p.name}(x), ${p.name}(z)⟩ = 0`,
     subject: `${p.name} : ${X.space.name} -> ${X.space.name}`,
     arbitrary: fc.record({ x: pointArb(X), z: pointArb(X) }),
-    measure({ x, z }, scope) {
+    async measure({ x, z }, scope) {
       const vx = pointsVector(X.space, [x], scope);
       const vz = pointsVector(X.space, [z], scope);
       const residual = decoded(scope.keep(subtract(vx, decoded(scope.keep(p.apply(vx)), scope))), scope);
       const image = decoded(scope.keep(p.apply(vz)), scope);
-      const value = Math.abs(inner(residual, image)[0]);
-      const scale = (1 + euclidean(coordinatesOf(vx))) * (1 + euclidean(coordinatesOf(vz)));
+      const value = Math.abs((await inner(residual, image))[0]);
+      const [cx, cz] = await Promise.all([coordinatesOf(vx), coordinatesOf(vz)]);
+      const scale = (1 + euclidean(cx)) * (1 + euclidean(cz));
       const side = [...fromPoints(p), roundtripStage(X)];
       return {
         error: Number.isNaN(value) ? Number.POSITIVE_INFINITY : value / scale,

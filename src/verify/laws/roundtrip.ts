@@ -17,11 +17,11 @@ export function roundtripLaw(X: SpaceModel, subject = X.space.name): Check[] {
     property: `g⁻¹(g(x)) = x in ${X.space.name}`,
     subject,
     arbitrary: pointArb(X),
-    measure(x, scope) {
+    async measure(x, scope) {
       const v = pointsVector(X.space, [x], scope);
       // a vector holding only g(x), so its points come from g⁻¹
       const back = scope.keep(Vector.fromCoordinates(X.space, v.coordinates()));
-      return { error: rmsError(pointsOf(back), Float32Array.from(x), n, maxMagnitude(x)), tolerance: tolerance([encodeStage(X), decodeStage(X)], []) };
+      return { error: rmsError(await pointsOf(back), Float32Array.from(x), n, maxMagnitude(x)), tolerance: tolerance([encodeStage(X), decodeStage(X)], []) };
     },
     show: (x) => `x = ${showRow(x)}`,
   });
@@ -30,10 +30,10 @@ export function roundtripLaw(X: SpaceModel, subject = X.space.name): Check[] {
     property: `g(g⁻¹(z)) = z in ${X.space.name}`,
     subject,
     arbitrary: coordinateArb(X),
-    measure(z, scope) {
+    async measure(z, scope) {
       const v = coordinatesVector(X.space, [z], scope);
       const again = decoded(v, scope);
-      return { error: rmsError(coordinatesOf(again), Float32Array.from(z), n, maxMagnitude(z)), tolerance: tolerance([roundtripStage(X)], []) };
+      return { error: rmsError(await coordinatesOf(again), Float32Array.from(z), n, maxMagnitude(z)), tolerance: tolerance([roundtripStage(X)], []) };
     },
     show: (z) => `z = ${showRow(z)}`,
   });

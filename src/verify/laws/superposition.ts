@@ -29,7 +29,7 @@ function check(f: MapUnderTest, where: Where): Check {
     property: `${f.name}(a⊙x ⊕ b⊙y) = a⊙${f.name}(x) ⊕ b⊙${f.name}(y) in ${where === "points" ? Y.space.name : `${Y.space.name}'s coordinates`}`,
     subject: signature(f),
     arbitrary: fc.record({ x: pointArb(X), y: pointArb(X), a: scalarArb, b: scalarArb, t: f.timeConditioned ? timeArb : fc.constant(0) }),
-    measure({ x, y, a, b, t }, scope) {
+    async measure({ x, y, a, b, t }, scope) {
       const vx = pointsVector(X.space, [x], scope);
       const vy = pointsVector(X.space, [y], scope);
       const mixed = decoded(scope.keep(combine([[a, vx], [b, vy]])), scope);
@@ -37,8 +37,9 @@ function check(f: MapUnderTest, where: Where): Check {
       const right = scope.keep(combine([[a, scope.keep(f.apply(vx, t))], [b, scope.keep(f.apply(vy, t))]]));
       const read = where === "points" ? pointsOf : coordinatesOf;
       const ab = combineStage([a, b]);
+      const [lv, rv] = await Promise.all([read(left), read(right)]);
       return {
-        error: rmsError(read(left), read(right), Y.space.dim, maxMagnitude(x, y)),
+        error: rmsError(lv, rv, Y.space.dim, maxMagnitude(x, y)),
         tolerance: tolerance([encodeStage(X), ab, roundtripStage(X), ...f.stages, ...decode], [...fromPoints(f), ab, ...decode]),
       };
     },

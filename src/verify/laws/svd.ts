@@ -19,17 +19,17 @@ export interface SvdUnderTest {
   readonly right: readonly (readonly number[])[];
 }
 
-function rows(v: Vector, count: number): number[][] {
-  const data = v.points().arraySync() as number[][];
+async function rows(v: Vector, count: number): Promise<number[][]> {
+  const data = await v.points().array();
   return data.slice(0, count);
 }
 
 /** The runtime's SVD of a Linearizer, kept to its numerical rank, singular vectors decoded. */
-export function svdOf(f: MapUnderTest): SvdUnderTest {
+export async function svdOf(f: MapUnderTest): Promise<SvdUnderTest> {
   if (f.linearizer === undefined) throw new Error(`svd: ${f.name} is not a Linearizer`);
   const d = mapSvd(f.linearizer);
   try {
-    return { values: Array.from(d.values.slice(0, d.rank)), left: rows(d.left, d.rank), right: rows(d.right, d.rank) };
+    return { values: Array.from(d.values.slice(0, d.rank)), left: await rows(d.left, d.rank), right: await rows(d.right, d.rank) };
   } finally {
     d.left.dispose();
     d.right.dispose();
@@ -44,11 +44,11 @@ function orthonormality(f: MapUnderTest, side: "left" | "right", vectors: readon
     property: `${side} singular vectors orthonormal: ⟨${side === "left" ? "ũ" : "ṽ"}ᵢ, ${side === "left" ? "ũ" : "ṽ"}ⱼ⟩_${X.space.name} = δᵢⱼ`,
     subject: signature(f),
     arbitrary: fc.tuple(fc.nat({ max: Math.max(r - 1, 0) }), fc.nat({ max: Math.max(r - 1, 0) })),
-    measure([i, j], scope) {
+    async measure([i, j], scope) {
       if (r === 0) return { error: 0, tolerance: 0 };
       const a = pointsVector(X.space, [vectors[i]], scope);
       const b = pointsVector(X.space, [vectors[j]], scope);
-      const value = inner(a, b)[0] - (i === j ? 1 : 0);
+      const value = (await inner(a, b))[0] - (i === j ? 1 : 0);
       // unit vectors: the relative error of each decode-then-encode enters once per factor
       return { error: Number.isNaN(value) ? Number.POSITIVE_INFINITY : Math.abs(value), tolerance: 2 * SAFETY * pathError([R]) };
     },
@@ -56,7 +56,9 @@ function orthonormality(f: MapUnderTest, side: "left" | "right", vectors: readon
   });
 }
 
-export function svdLaw(f: MapUnderTest, factors: SvdUnderTest = svdOf(f)): Check[] {
+/** The SVD laws of f, on `factors` (by default the runtime's SVD of f, decoded: hence async). */
+export async function svdLaw(f: MapUnderTest, given?: SvdUnderTest): Promise<Check[]> {
+  const factors = given ?? (await svdOf(f));
   const X = f.domain;
   const Y = f.codomain;
   const r = factors.values.length;
@@ -66,12 +68,12 @@ export function svdLaw(f: MapUnderTest, factors: SvdUnderTest = svdOf(f)): Check
     property: "f(ṽᵢ) = σᵢ⊙ũᵢ",
     subject: signature(f),
     arbitrary: fc.nat({ max: Math.max(r - 1, 0) }),
-    measure(i, scope) {
+    async measure(i, scope) {
       if (r === 0) return { error: 0, tolerance: 0 };
       const v = pointsVector(X.space, [factors.right[i]], scope);
       const u = pointsVector(Y.space, [factors.left[i]], scope);
-      const lhs = coordinatesOf(scope.keep(f.apply(v)));
-      const rhs = Array.from(coordinatesOf(u), (c) => factors.values[i] * c);
+      const lhs = await coordinatesOf(scope.keep(f.apply(v)));
+      const rhs = Array.from(await coordinatesOf(u), (c) => factors.values[i] * c);
       return {
         error: rmsError(lhs, rhs, Y.space.dim, sigma),
         tolerance: tolerance([roundtripStage(X), ...f.stages], [roundtripStage(Y), combineStage([sigma])]),
@@ -84,18 +86,19 @@ export function svdLaw(f: MapUnderTest, factors: SvdUnderTest = svdOf(f)): Check
     property: "f(x) = ⊕ᵢ (σᵢ⟨ṽᵢ, x⟩)⊙ũᵢ",
     subject: signature(f),
     arbitrary: pointArb(X),
-    measure(x, scope) {
+    async measure(x, scope) {
       const vx = pointsVector(X.space, [x], scope);
       const lhs = scope.keep(f.apply(vx));
-      if (r === 0) return { error: rmsError(coordinatesOf(lhs), new Float32Array(Y.space.dim), Y.space.dim, maxMagnitude(x)), tolerance: tolerance(fromPoints(f), []) };
-      const terms = factors.left.map((u, i): readonly [number, Vector] => {
+      if (r === 0) return { error: rmsError(await coordinatesOf(lhs), new Float32Array(Y.space.dim), Y.space.dim, maxMagnitude(x)), tolerance: tolerance(fromPoints(f), []) };
+      const terms: (readonly [number, Vector])[] = [];
+      for (const [i, u] of factors.left.entries()) {
         const vi = pointsVector(X.space, [factors.right[i]], scope);
-        return [factors.values[i] * inner(vi, vx)[0], pointsVector(Y.space, [u], scope)];
-      });
+        terms.push([factors.values[i] * (await inner(vi, vx))[0], pointsVector(Y.space, [u], scope)]);
+      }
       const rhs = scope.keep(combine(terms));
       const coefficientSum = factors.values.reduce((s, x) => s + x, 0);
       return {
-        error: rmsError(coordinatesOf(lhs), coordinatesOf(rhs), Y.space.dim, maxMagnitude(x)),
+        error: rmsError(await coordinatesOf(lhs), await coordinatesOf(rhs), Y.space.dim, maxMagnitude(x)),
         tolerance: tolerance(fromPoints(f), [encodeStage(X), { ops: X.space.dim + 2, lip: sigma }, roundtripStage(Y), combineStage([coefficientSum])]),
       };
     },
