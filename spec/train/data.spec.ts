@@ -77,7 +77,7 @@ describe("built-in 2-D data", () => {
     expect(d.shape).toEqual([2]);
     await expect(loadDataset("npy", args({ 0: "missing.npy" }), { seed: 0, baseDir: dir })).rejects.toThrow(TrainError);
     await expect(loadDataset("moons", args({ n: -3 }), context)).rejects.toThrow(/positive integer/);
-    await expect(loadDataset("mnist", args(), context)).rejects.toThrow(/not available/);
+    await expect(loadDataset("cifar10", args(), context)).rejects.toThrow(/not available/);
   });
 
   it("takes new sources through the registry", async () => {

@@ -80,6 +80,11 @@ const cases: [string, (x: tf.Tensor) => tf.Tensor, number[], number][] = [
   ["relu, leakyRelu", (x) => tf.add(tf.relu(tf.add(x, 0.05)), tf.leakyRelu(tf.sub(x, 0.05), 0.1)), [2, 3], 0],
   ["where (select)", (x) => tf.where(tf.greater(x, 0), x, tf.mul(x, 3)), [2, 3], 0],
   ["diag", (x) => tf.diag(tf.reshape(x, [6])), [2, 3], 0],
+  // What image networks add: squeeze's rank-6 transpose, a channel permutation (gatherND on the
+  // leading axis of a rank-3 tensor), and tfjs's fused matMul + bias (the couplings' output layers).
+  ["transpose rank 6 (squeeze order)", (x) => tf.transpose(tf.reshape(x, [1, 1, 2, 2, 2, 1]), [0, 1, 3, 5, 2, 4]), [2, 4], 0],
+  ["gatherND on a rank-3 tensor", (x) => tf.gatherND(tf.reshape(x, [3, 2, 1]), tf.tensor2d([2, 0, 1], [3, 1], "int32")), [2, 3], 0],
+  ["fused matMul with bias", (x) => tf.fused.matMul({ a: x as tf.Tensor2D, b: m() as tf.Tensor2D, bias: tf.tensor1d([0.1, -0.2, 0.3, 0]) }), [2, 3], 0],
 ];
 
 describe("registered gradients", () => {

@@ -5,6 +5,11 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { checkText } from "../../src/index.js";
 import type { CheckedProgram } from "../../src/compiler/checked.js";
 
+/** `train fit { key = value; … }` on one line. */
+function trainSection(fields: Record<string, string>): string {
+  return `train fit { ${Object.entries(fields).map(([k, v]) => `${k} = ${v};`).join(" ")} }`;
+}
+
 export function tinySpec(fields: Record<string, string> = {}): string {
   const train = {
     model: "v",
@@ -27,7 +32,7 @@ export function tinySpec(fields: Record<string, string> = {}): string {
     "operator A = time_conditioned(rank = 2, embed = 8, hidden = 16);",
     "map v : Noise -> Data = A;",
     "entry sample(x : Noise) = sampler(v, method = euler, steps = 10)(x);",
-    `train fit { ${Object.entries(train).map(([k, v]) => `${k} = ${v};`).join(" ")} }`,
+    trainSection(train),
     "",
   ].join("\n");
 }
@@ -36,4 +41,40 @@ export function checked(text: string, uri = "/virtual/tiny.lin"): CheckedProgram
   const r = checkText(text, uri);
   if (isLeft(r)) throw new Error(`spec does not check: ${r.left.map((d) => `${d.code} ${d.message}`).join("; ")}`);
   return r.right;
+}
+
+/**
+ * A tiny image flow on 14×14 MNIST (mnist(size = 14)): every block kind an image network uses
+ * (actnorm, squeeze, affine and additive couplings on [C, H, W], both permutations, inv_dense),
+ * a rank-2 A(t) and an RK4 sampler. Seconds per few steps on one core.
+ */
+export function tinyImageSpec(fields: Record<string, string> = {}): string {
+  const train = {
+    model: "v",
+    data: "mnist(n = 64, size = 14)",
+    steps: "4",
+    batch: "8",
+    lr: "1e-3",
+    seed: "2",
+    checkpoint_every: "2",
+    ...fields,
+  };
+  return [
+    "space Img = R[1, 14, 14];",
+    "network G : Img tagged {",
+    "  actnorm; squeeze;",
+    "  affine_coupling(hidden = 8, depth = 1, activation = relu, scale_bound = 2.0);",
+    "  permute(random, seed = 1);",
+    "  additive_coupling(hidden = 8, depth = 1, activation = tanh);",
+    "  inv_dense; permute(reverse); actnorm;",
+    "}",
+    "space Noise = induced G[0];",
+    "space Data = induced G[1];",
+    "operator A = time_conditioned(rank = 2, embed = 8, hidden = 8);",
+    "map v : Noise -> Data = A;",
+    "let B = sampler(v, method = rk4, steps = 6);",
+    "entry sample(x : Noise) = B(x);",
+    trainSection(train),
+    "",
+  ].join("\n");
 }

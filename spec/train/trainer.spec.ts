@@ -9,9 +9,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/runtime/backend/index.js";
 import { loadSafetensors, saveSafetensors, writeFileAtomic } from "../../src/runtime/io/index.js";
 import { compile } from "../../src/compiler/execute/program.js";
+import { apply as applyOperator } from "../../src/runtime/operator/index.js";
 import {
   checkpointDir,
-  eulerCollapse,
+  oneStepOperator,
   latestCheckpoint,
   listCheckpoints,
   modelTensors,
@@ -164,11 +165,10 @@ describe("flow-matching training", () => {
     const again = await TrainingSession.create(program, trainPlan(program), tmpdir());
     await train(again, { outDir: out, steps: 10, resume: true });
     const x0 = Float32Array.from({ length: 16 }, (_, i) => Math.cos(3.1 * i));
-    const B = eulerCollapse(await again.operator.toOperator(), 10);
-    const mine = tf.tidy(() => {
-      const z0 = again.noise.encode(tf.tensor2d(x0, [8, 2]));
-      return again.data.decode(tf.matMul(z0, tf.tensor2d(Float32Array.from(B), [2, 2]), false, true) as tf.Tensor2D).dataSync();
-    });
+    // The spec's sampler over v (Euler, T = 10) is the one samples.png uses.
+    expect(again.plan.sampler).toEqual({ method: "euler", steps: 10 });
+    const B = await oneStepOperator(again);
+    const mine = tf.tidy(() => again.data.decode(applyOperator(B, again.noise.encode(tf.tensor2d(x0, [8, 2])))).dataSync());
     const theirs = tf.tidy(() => compiled.run("sample", x0).dataSync());
     again.dispose();
     let gap = 0;

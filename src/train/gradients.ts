@@ -4,6 +4,7 @@
 // following tfjs-core's own definitions (src/gradients/*_grad.ts). GatherNd has no gradient in tfjs at
 // all: its adjoint is scatterND. Registering is idempotent and global (tfjs's registry is global).
 import * as tf from "@tensorflow/tfjs-core";
+import { installWasmMatMulTranspose } from "./wasmMatMul.js";
 
 type Attrs = tf.NamedAttrMap;
 
@@ -201,8 +202,9 @@ for (const kernelName of ["Greater", "GreaterEqual", "Less", "LessEqual", "Equal
 
 let registered = false;
 
-/** Registers the gradients above (once per process). */
+/** Registers the gradients above (once per process), and the faster wasm matMul (wasmMatMul.ts). */
 export function registerTrainingGradients(): void {
+  installWasmMatMulTranspose();
   if (registered) return;
   for (const c of configs) tf.registerGradient(c);
   registered = true;

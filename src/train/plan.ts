@@ -1,11 +1,12 @@
 // What a `train NAME { … }` section asks for, read from the checked program: the model's pieces
 // (for flow matching: the time-conditioned operator and the two charts of its map), the data source
 // and the hyperparameters with their defaults (docs/training.md).
-import type { Expr, MapDecl, TrainDecl } from "../ast/nodes.js";
+import type { Expr, Item, MapDecl, TrainDecl } from "../ast/nodes.js";
 import type { CheckedProgram } from "../compiler/checked.js";
 import type { Space } from "../compiler/types.js";
 import type { DataArgs } from "./data.js";
 import { TrainError } from "./errors.js";
+import { checkIdempotentMap, IDEMPOTENT_LOSS, IDEMPOTENT_OPERATOR, trainLocation } from "./idempotentPlan.js";
 
 /** One side of the model's map: the network (by `uri#name`) and tag, or none for a Euclidean space. */
 export interface ChartRef {
@@ -24,9 +25,19 @@ export interface TrainPlan {
   readonly noise: ChartRef;
   readonly data: ChartRef;
   readonly dataSource: { readonly name: string; readonly args: DataArgs };
-  readonly loss: "flow_matching";
-  readonly optimizer: "adam" | "sgd";
+  readonly loss: "flow_matching" | typeof IDEMPOTENT_LOSS;
+  /** adamw: Adam with decoupled weight decay (PyTorch's AdamW); sgd decays the same way. */
+  readonly optimizer: "adam" | "adamw" | "sgd";
+  /** Decoupled decay: each step θ ← θ·(1 − lr·weight_decay) before the optimiser's update. */
+  readonly weightDecay: number;
+  /** The steps to run; with `epochs` it is resolved once the data's row count is known (withDataRows). */
   readonly steps: number;
+  /** `epochs = E`: steps = ⌈E·rows/batch⌉ (exclusive with `steps`). */
+  readonly epochs?: number;
+  /** `checkpoint_every` as written, if it was. */
+  readonly checkpointEveryGiven?: number;
+  /** The spec's one-step sampler over the model (`sampler(v, method = …, steps = …)`), for samples.png. */
+  readonly sampler?: { readonly method: "euler" | "rk4"; readonly steps: number };
   readonly batch: number;
   readonly lr: number;
   readonly seed: number;
@@ -34,8 +45,42 @@ export interface TrainPlan {
   readonly checkpointEvery: number;
 }
 
-export const TRAIN_DEFAULTS = { batch: 256, lr: 1e-3, seed: 0, noiseLevel: 0.3, steps: 1000, checkpoints: 10 } as const;
+export const TRAIN_DEFAULTS = { batch: 256, lr: 1e-3, seed: 0, noiseLevel: 0.3, steps: 1000, checkpoints: 10, adamwWeightDecay: 0.01 } as const;
 
+function defaultCheckpointEvery(steps: number): number {
+  return Math.max(1, Math.ceil(steps / TRAIN_DEFAULTS.checkpoints));
+}
+
+/** The plan with `epochs` turned into steps for a data set of `rows` rows: ⌈epochs·rows/batch⌉. */
+export function withDataRows(plan: TrainPlan, rows: number): TrainPlan {
+  if (plan.epochs === undefined) return plan;
+  const steps = Math.max(1, Math.ceil((plan.epochs * rows) / plan.batch));
+  return { ...plan, steps, checkpointEvery: plan.checkpointEveryGiven ?? defaultCheckpointEvery(steps) };
+}
+
+/** The first `sampler(v, method = …, steps = …)` over map `mapName` in a let or an entry of the module. */
+function samplerOver(items: readonly Item[], mapName: string): TrainPlan["sampler"] {
+  const find = (e: Expr): TrainPlan["sampler"] => {
+    if (e.kind !== "Call") return undefined;
+    const callee = e.callee;
+    if (callee.kind === "Name" && callee.name.name === "sampler" && e.args[0]?.value.kind === "Name" && e.args[0].value.name.name === mapName) {
+      const arg = (key: string): number | string | undefined => {
+        const a = e.args.find((x) => x.name?.name === key);
+        return a === undefined ? undefined : literal(a.value);
+      };
+      const method = arg("method") ?? "euler";
+      const steps = arg("steps");
+      if ((method === "euler" || method === "rk4") && typeof steps === "number") return { method, steps };
+      return undefined;
+    }
+    return find(callee) ?? e.args.reduce<TrainPlan["sampler"]>((found, a) => found ?? find(a.value), undefined);
+  };
+  for (const item of items) {
+    const found = item.kind === "LetDecl" ? find(item.value) : item.kind === "EntryDecl" ? find(item.body) : undefined;
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 function literal(e: Expr): number | string | undefined {
   if (e.kind === "Number") return e.value;
   if (e.kind === "String") return e.value;
@@ -106,25 +151,35 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   }
   const mapType = modelSym.type;
   const loss = word("loss") ?? (mapType.timeConditioned ? "flow_matching" : undefined);
-  if (loss !== "flow_matching") {
-    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: loss ${loss ?? "(none)"} is not implemented yet; the trainer runs flow_matching on a time-conditioned map`);
+  if (loss !== "flow_matching" && loss !== IDEMPOTENT_LOSS) {
+    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: loss ${loss ?? "(none)"} is not implemented yet; the trainer runs flow_matching on a time-conditioned map and ${IDEMPOTENT_LOSS} on a projector map`);
   }
-  if (!mapType.timeConditioned) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: flow_matching needs a time-conditioned map (its operator declared with time_conditioned(…))`);
+  if (loss === IDEMPOTENT_LOSS) checkIdempotentMap(`${where} (${trainLocation(program.entry, decl)})`, modelSym.name, mapType);
+  else if (!mapType.timeConditioned) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: flow_matching needs a time-conditioned map (its operator declared with time_conditioned(…))`);
   const mapDecl = modelSym.node as MapDecl;
   const opExpr = mapDecl.value;
   const opSym = opExpr.kind === "Name" || opExpr.kind === "Member" ? program.symbolOf(opExpr) : undefined;
   const opValue = opSym?.node.kind === "OperatorDecl" ? opSym.node.value : undefined;
   const builtin = opValue?.kind === "Call" && opValue.callee.kind === "Name" ? opValue.callee.name.name : opValue?.kind === "Name" ? opValue.name.name : undefined;
-  if (opSym === undefined || builtin !== "time_conditioned") {
-    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: map ${modelSym.name} must be a declared time_conditioned operator (\`operator A = time_conditioned(rank = …); map ${modelSym.name} : … = A;\`)`);
+  const wanted = loss === IDEMPOTENT_LOSS ? IDEMPOTENT_OPERATOR : "time_conditioned";
+  if (opSym === undefined || builtin !== wanted) {
+    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: map ${modelSym.name} must be a declared ${wanted} operator (\`operator A = ${wanted}(rank = …); map ${modelSym.name} : … = A;\`)`);
   }
 
   const optimizer = word("optimizer") ?? "adam";
-  if (optimizer !== "adam" && optimizer !== "sgd") throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: optimizer ${optimizer} is not implemented yet (adam, sgd)`);
-  if (fields.has("weight_decay") && (num("weight_decay") ?? 0) !== 0) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: weight_decay is not implemented yet`);
+  if (optimizer !== "adam" && optimizer !== "adamw" && optimizer !== "sgd") throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: optimizer ${optimizer} is not implemented yet (adam, adamw, sgd)`);
+  const weightDecay = num("weight_decay") ?? (optimizer === "adamw" ? TRAIN_DEFAULTS.adamwWeightDecay : 0);
+  if (optimizer === "adam" && weightDecay !== 0) {
+    // PyTorch's Adam(weight_decay) is an L2 term in the gradient, not decoupled decay: not the same model.
+    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: weight_decay with optimizer = adam (coupled L2 decay) is not implemented; use optimizer = adamw for decoupled decay`);
+  }
   const batch = num("batch") ?? TRAIN_DEFAULTS.batch;
-  if (fields.has("epochs")) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: epochs is not implemented yet; give steps`);
+  const epochs = num("epochs");
+  if (epochs !== undefined && fields.has("steps")) throw new TrainError("LIN-TRAIN-CONFIG", `${where}: give steps or epochs, not both`);
   const steps = num("steps") ?? TRAIN_DEFAULTS.steps;
+  const checkpointEveryGiven = num("checkpoint_every");
+  const module = program.modules.get(program.entry);
+  const sampler = samplerOver(module?.program.items ?? [], modelSym.name);
   return {
     name: decl.name.name,
     mapName: modelSym.name,
@@ -135,11 +190,15 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
     dataSource: dataSource(dataExpr),
     loss,
     optimizer,
+    weightDecay,
     steps,
+    ...(epochs === undefined ? {} : { epochs }),
+    ...(checkpointEveryGiven === undefined ? {} : { checkpointEveryGiven }),
+    ...(sampler === undefined ? {} : { sampler }),
     batch,
     lr: num("lr") ?? TRAIN_DEFAULTS.lr,
     seed: num("seed") ?? TRAIN_DEFAULTS.seed,
     noiseLevel: num("noise_level") ?? TRAIN_DEFAULTS.noiseLevel,
-    checkpointEvery: num("checkpoint_every") ?? Math.max(1, Math.ceil(steps / TRAIN_DEFAULTS.checkpoints)),
+    checkpointEvery: checkpointEveryGiven ?? defaultCheckpointEvery(steps),
   };
 }

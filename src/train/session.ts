@@ -11,7 +11,7 @@ import { seededRandom } from "../runtime/operator/index.js";
 import { gatherRows, loadDataset, type Dataset } from "./data.js";
 import { TrainError } from "./errors.js";
 import { registerTrainingGradients } from "./gradients.js";
-import type { ChartRef, TrainPlan } from "./plan.js";
+import { withDataRows, type ChartRef, type TrainPlan } from "./plan.js";
 import { TrainableTimeConditioned } from "./timeConditioned.js";
 
 /** A trainable tensor under its name in a weights file. */
@@ -30,6 +30,25 @@ export interface LossTerms {
 }
 
 export const LOSS_COLUMNS = ["total", "latent", "noise_rec", "data_rec", "prediction"] as const;
+
+/**
+ * What the training loop needs of a session, whatever its objective (flow matching here, the
+ * idempotent projector in idempotentSession.ts): the trained variables, the loss per step with its
+ * column names (total first), the operator's parameters for restoring a checkpoint, the weights to
+ * save, and an optional hook run after each optimiser step (e.g. a retraction).
+ */
+export interface TrainableSession {
+  readonly plan: TrainPlan;
+  readonly networks: ReadonlyMap<string, BoundNetwork>;
+  readonly operators: ReadonlyMap<string, BoundOperator>;
+  readonly operator: { parameters(): Map<string, { variable: tf.Variable; transposedInFile: boolean }> };
+  readonly variables: readonly NamedVariable[];
+  readonly lossColumns: readonly string[];
+  lossTensors(step: number): tf.Scalar[];
+  afterStep?(): Promise<void>;
+  weights(): Promise<Map<string, HostTensor>>;
+  dispose(): void;
+}
 
 /** A chart of the model: the network and tag, or the identity on a Euclidean space. */
 export class Chart {
@@ -61,7 +80,9 @@ export function stepSeed(seed: number, step: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) + Math.imul(step + 1, 0x165667b1)) >>> 0;
 }
 
-export class TrainingSession {
+export class TrainingSession implements TrainableSession {
+  readonly lossColumns: readonly string[] = LOSS_COLUMNS;
+
   private constructor(
     readonly plan: TrainPlan,
     readonly dataset: Dataset,
@@ -74,9 +95,10 @@ export class TrainingSession {
     readonly variables: readonly NamedVariable[],
   ) {}
 
-  static async create(program: CheckedProgram, plan: TrainPlan, baseDir: string): Promise<TrainingSession> {
+  static async create(program: CheckedProgram, spec: TrainPlan, baseDir: string): Promise<TrainingSession> {
     registerTrainingGradients();
-    const dataset = await loadDataset(plan.dataSource.name, plan.dataSource.args, { seed: plan.seed, baseDir });
+    const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir });
+    const plan = withDataRows(spec, dataset.rows);
     const dim = plan.data.shape.reduce((a, b) => a * b, 1);
     const rowDim = dataset.shape.reduce((a, b) => a * b, 1);
     if (rowDim !== dim) {
@@ -103,11 +125,27 @@ export class TrainingSession {
       }
       for (const [name, p] of operator.parameters()) variables.push({ fileName: bound.prefix + name, variable: p.variable });
       variables.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
-      return new TrainingSession(plan, dataset, networks, binder.bound, operator, chart(plan.noise), chart(plan.data), variables);
+      const session = new TrainingSession(plan, dataset, networks, binder.bound, operator, chart(plan.noise), chart(plan.data), variables);
+      session.initialiseActNormOnData();
+      return session;
     } catch (e) {
       for (const n of networks.values()) n.network.dispose();
       throw e;
     }
+  }
+
+  /**
+   * ActNorm's data-dependent initialisation (paper-notes §2.2) redone on data: compile initialises it
+   * on a seeded normal batch (an untrained program must run), but the data chart's ActNorms should see
+   * the data's statistics: step 0's data rows through g_data, with the data tag. A resumed run then
+   * loads the checkpoint's values over these.
+   */
+  private initialiseActNormOnData(): void {
+    const net = this.data.network;
+    if (net === undefined || ![...net.state().keys()].some((k) => k.endsWith(".initialized"))) return;
+    for (const name of net.state().keys()) if (name.endsWith(".initialized")) net.setState(name, Int32Array.of(0));
+    const { x1 } = this.batch(0);
+    tf.tidy(() => net.initialize(tf.tensor(x1, [this.plan.batch, ...this.data.ref.shape], "float32"), this.data.ref.tag));
   }
 
   /**

@@ -9,7 +9,7 @@ import { encodeSafetensors, loadNetwork, writeFileAtomic, type HostTensor } from
 import { saveLinePlot } from "../runtime/plot/index.js";
 import { latestCheckpoint, modelTensors, pruneCheckpoints, saveCheckpoint, TRAIN_PREFIX, type Checkpoint, type FileWriter } from "./checkpoint.js";
 import { TrainError } from "./errors.js";
-import { LOSS_COLUMNS, type TrainingSession } from "./session.js";
+import { LOSS_COLUMNS, type TrainableSession } from "./session.js";
 
 export interface Progress {
   /** Steps completed so far (the next step to run). */
@@ -62,7 +62,7 @@ function hostF32(t: tf.Tensor, data: Float32Array): HostTensor {
 }
 
 /** Adam's or SGD's state as `train/…` tensors, in the session's variable order. */
-async function optimizerTensors(optimizer: tf.Optimizer, session: TrainingSession): Promise<{ tensors: Map<string, HostTensor>; iterations: number; complete: boolean }> {
+async function optimizerTensors(optimizer: tf.Optimizer, session: TrainableSession): Promise<{ tensors: Map<string, HostTensor>; iterations: number; complete: boolean }> {
   const weights = await optimizer.getWeights();
   const tensors = new Map<string, HostTensor>();
   const [iter, ...rest] = weights;
@@ -80,8 +80,7 @@ async function optimizerTensors(optimizer: tf.Optimizer, session: TrainingSessio
   return { tensors, iterations, complete: true };
 }
 
-function historyTensor(history: readonly (readonly number[])[]): HostTensor {
-  const cols = LOSS_COLUMNS.length;
+function historyTensor(history: readonly (readonly number[])[], cols: number): HostTensor {
   const data = new Float32Array(history.length * cols);
   history.forEach((row, i) => data.set(row, i * cols));
   return { dtype: "F32", shape: [history.length, cols], data };
@@ -94,7 +93,7 @@ function f32(tensors: ReadonlyMap<string, HostTensor>, name: string, file: strin
 }
 
 /** Puts a checkpoint's values back: networks (parameters and state), the operator, the optimiser. */
-async function restore(session: TrainingSession, optimizer: tf.Optimizer, ckpt: Checkpoint): Promise<number[][]> {
+async function restore(session: TrainableSession, optimizer: tf.Optimizer, ckpt: Checkpoint): Promise<number[][]> {
   if (ckpt.metadata.train !== undefined && ckpt.metadata.train !== session.plan.name) {
     throw new TrainError("LIN-TRAIN-CHECKPOINT", `${ckpt.file}: written by train ${ckpt.metadata.train}, not ${session.plan.name}`);
   }
@@ -128,7 +127,7 @@ async function restore(session: TrainingSession, optimizer: tf.Optimizer, ckpt: 
   for (const [v, data] of assignments) tf.tidy(() => v.assign(tf.tensor(data, v.shape, "float32")));
 
   const iterations = Number(ckpt.metadata.iterations ?? "0");
-  if (session.plan.optimizer === "adam" && ckpt.metadata.optimizer_state === "complete" && iterations > 0) {
+  if (session.plan.optimizer !== "sgd" && ckpt.metadata.optimizer_state === "complete" && iterations > 0) {
     const moments = (kind: "m" | "v"): { name: string; tensor: tf.Tensor }[] =>
       session.variables.map((v) => ({ name: `${v.variable.name}/${kind}`, tensor: tf.tensor(f32(ckpt.tensors, `${TRAIN_PREFIX}adam/${kind}/${v.fileName}`, ckpt.file).data, v.variable.shape, "float32") }));
     const named = [{ name: "iter", tensor: tf.scalar(iterations, "int32") }, ...moments("m"), ...moments("v")];
@@ -145,12 +144,12 @@ async function restore(session: TrainingSession, optimizer: tf.Optimizer, ckpt: 
 }
 
 /** loss.csv, loss.json and loss.png in `outDir`, each written atomically. */
-export async function writeLossFiles(outDir: string, history: readonly (readonly number[])[]): Promise<void> {
-  const header = ["step", ...LOSS_COLUMNS].join(",");
+export async function writeLossFiles(outDir: string, history: readonly (readonly number[])[], columns: readonly string[] = LOSS_COLUMNS): Promise<void> {
+  const header = ["step", ...columns].join(",");
   const lines = history.map((row, i) => [i + 1, ...row.map((v) => String(v))].join(","));
   const encoder = new TextEncoder();
   await writeFileAtomic(path.join(outDir, "loss.csv"), [encoder.encode(`${header}\n${lines.join("\n")}\n`)]);
-  const json = { columns: ["step", ...LOSS_COLUMNS], rows: history.map((row, i) => [i + 1, ...row]) };
+  const json = { columns: ["step", ...columns], rows: history.map((row, i) => [i + 1, ...row]) };
   await writeFileAtomic(path.join(outDir, "loss.json"), [encoder.encode(`${JSON.stringify(json)}\n`)]);
   const steps = history.map((_, i) => i + 1);
   // The total and a running mean over 1% of the run (at least 5 steps): single batches are noisy.
@@ -172,14 +171,29 @@ export async function writeLossFiles(outDir: string, history: readonly (readonly
   );
 }
 
-export async function train(session: TrainingSession, options: TrainOptions): Promise<TrainResult> {
+/**
+ * Decoupled weight decay (Loshchilov & Hutter; PyTorch's AdamW): θ ← θ·(1 − lr·λ) for each variable
+ * that has a gradient, before the optimiser's update, which uses the gradient taken at the old θ. For
+ * plain SGD this equals an L2 term λ·θ in the gradient.
+ */
+function decayWeights(session: TrainableSession, grads: tf.NamedTensorMap): void {
+  const { lr, weightDecay } = session.plan;
+  if (!(weightDecay > 0)) return;
+  const keep = 1 - lr * weightDecay;
+  for (const v of session.variables) {
+    if (grads[v.variable.name] !== undefined) tf.tidy(() => v.variable.assign(tf.mul(v.variable, keep)));
+  }
+}
+
+export async function train(session: TrainableSession, options: TrainOptions): Promise<TrainResult> {
   const plan = session.plan;
   const total = options.steps ?? plan.steps;
   const writer = options.writer ?? writeFileAtomic;
   const dir = checkpointDir(options.outDir);
   const weightsFile = path.join(options.outDir, "weights.safetensors");
   await fs.mkdir(options.outDir, { recursive: true });
-  const optimizer = plan.optimizer === "adam" ? tf.train.adam(plan.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon) : tf.train.sgd(plan.lr);
+  // AdamW is Adam plus the decoupled decay applied before each update (decayWeights); tfjs has no AdamW.
+  const optimizer = plan.optimizer === "sgd" ? tf.train.sgd(plan.lr) : tf.train.adam(plan.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   let history: number[][] = [];
   let start = 0;
   let checkpoint: string | undefined;
@@ -196,7 +210,7 @@ export async function train(session: TrainingSession, options: TrainOptions): Pr
     const save = async (step: number): Promise<void> => {
       const model = await session.weights();
       const state = await optimizerTensors(optimizer, session);
-      const tensors = new Map([...model, ...state.tensors, [`${TRAIN_PREFIX}loss`, historyTensor(history)]]);
+      const tensors = new Map([...model, ...state.tensors, [`${TRAIN_PREFIX}loss`, historyTensor(history, session.lossColumns.length)]]);
       checkpoint = await saveCheckpoint(
         dir,
         step,
@@ -212,7 +226,7 @@ export async function train(session: TrainingSession, options: TrainOptions): Pr
         writer,
       );
       await writer(weightsFile, encodeSafetensors(modelTensors(model), { format: "linea-program", format_version: "1", train: plan.name, step: String(step) }));
-      await writeLossFiles(options.outDir, history);
+      await writeLossFiles(options.outDir, history, session.lossColumns);
       await pruneCheckpoints(dir, options.keep ?? 3);
       options.onCheckpoint?.(checkpoint, step);
     };
@@ -233,13 +247,18 @@ export async function train(session: TrainingSession, options: TrainOptions): Pr
         terms = rest.map((r) => tf.keep(r));
         return totalLoss;
       }, vars);
-      const values = [(await value.data())[0], ...terms.map((t) => t.dataSync()[0])];
+      // One asynchronous read of all the terms: WebGPU has no synchronous read in Node.
+      const stacked = tf.stack([value, ...terms]);
+      const values = Array.from(await stacked.data());
+      stacked.dispose();
       if (!values.every(Number.isFinite)) {
         tf.dispose([value, ...terms, ...Object.values(grads)]);
         throw new TrainError("LIN-TRAIN-DIVERGED", `the loss is ${values[0]} at step ${step + 1}; lower lr (now ${plan.lr}) or resume from ${checkpoint ?? "the start"}`);
       }
+      decayWeights(session, grads);
       // An array keeps the optimiser's slots in the session's order (a name-keyed object would reorder them).
       optimizer.applyGradients(session.variables.flatMap((v) => (grads[v.variable.name] === undefined ? [] : [{ name: v.variable.name, tensor: grads[v.variable.name] }])));
+      await session.afterStep?.();
       tf.dispose([value, ...terms, ...Object.values(grads)]);
       history.push(values);
       step++;
