@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { runTrain, SIGINT_EXIT } from "../../src/cli/train.js";
 import type { CommandIO } from "../../src/cli/command.js";
-import { tinySpec } from "../train/helpers.js";
+import { tinyImageSpec, tinySpec } from "../train/helpers.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "linea-train-cli-"));
 writeFileSync(path.join(dir, "linea.json"), "{}");
@@ -17,6 +17,9 @@ writeFileSync(path.join(dir, "tiny.lin"), tinySpec({ steps: "6", checkpoint_ever
 writeFileSync(path.join(dir, "untrained.lin"), "space X = R^2;\nmap f : X -> X = dense;\n");
 writeFileSync(path.join(dir, "mse.lin"), tinySpec({ loss: "mse" }));
 writeFileSync(path.join(dir, "broken.lin"), "space X = R^2;\nmap f : X -> Y = dense;\n");
+writeFileSync(path.join(dir, "digits.lin"), tinyImageSpec({ steps: "2", checkpoint_every: "2" }));
+writeFileSync(path.join(dir, "both.lin"), tinySpec({ epochs: "2" }));
+writeFileSync(path.join(dir, "wrongshape.lin"), tinySpec({ data: "mnist(n = 8)" }));
 
 function io(): CommandIO & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -45,6 +48,25 @@ describe("linea train", () => {
     expect(await runTrain(["tiny.lin", "--out", "run", "--backend", "cpu", "--resume", "--steps", "9"], again, { tty: false })).toBe(0);
     expect(again.err.join("")).toContain("resumed from step 6");
     expect(readFileSync(path.join(dir, "run", "loss.csv"), "utf8").trim().split("\n")).toHaveLength(10);
+  });
+
+  it("trains on MNIST and draws the one-step samples as an image grid", async () => {
+    const r = io();
+    expect(await runTrain(["digits.lin", "--out", "digits", "--backend", "cpu"], r, { tty: false })).toBe(0);
+    expect(r.err.join("")).toMatch(/data mnist\(64 of digits 0123456789, 14×14\): 64 rows/);
+    expect(r.out.join("")).toMatch(/samples .*samples\.png \(one step, rk4 T=6; 64 samples/);
+    // 64 tiles of 14×14 at scale 2 with 2-pixel gaps, 8 per row: 8·28 + 9·2 = 242 pixels square.
+    const png = PNG.sync.read(readFileSync(path.join(dir, "digits", "samples.png")));
+    expect([png.width, png.height]).toEqual([242, 242]);
+  });
+
+  it("exits 1 with LIN-TRAIN-CONFIG for steps and epochs together, LIN-TRAIN-DATA for a wrong data shape", async () => {
+    const both = io();
+    expect(await runTrain(["both.lin", "--backend", "cpu"], both)).toBe(1);
+    expect(both.err.join("")).toMatch(/LIN-TRAIN-CONFIG: .*steps or epochs/);
+    const wrong = io();
+    expect(await runTrain(["wrongshape.lin", "--backend", "cpu"], wrong)).toBe(1);
+    expect(wrong.err.join("")).toMatch(/LIN-TRAIN-DATA: data mnist.* \[1, 28, 28\] \(784 values\); the model's data space has shape \[2\]/);
   });
 
   it("stops at Ctrl-C with a checkpoint and exit code 130", async () => {

@@ -55,7 +55,7 @@ export function summarise(values: Float64Array, rows: number, cols: number): Spe
 }
 
 /** All min(m, n) singular values: a structured SVD returns only the nonzero ones; the rest are exact zeros. */
-function allValues(result: SvdResult, rows: number, cols: number): Float64Array {
+export function allValues(result: SvdResult, rows: number, cols: number): Float64Array {
   const out = new Float64Array(Math.min(rows, cols));
   out.set(result.s.subarray(0, out.length));
   return out;
@@ -80,14 +80,14 @@ async function decode(end: MapEnd, coords: Float32Array, k: number): Promise<Flo
   }
 }
 
-function rowsOf(flat: Float32Array, k: number): Float32Array[] {
+export function rowsOf(flat: Float32Array, k: number): Float32Array[] {
   const width = k === 0 ? 0 : flat.length / k;
   return Array.from({ length: k }, (_, i) => flat.subarray(i * width, (i + 1) * width));
 }
 
 /** A grid of images for an image space [C, H, W], else a heat map with one row per vector. */
-async function savePicture(file: string, vectors: Float32Array[], shape: readonly number[]): Promise<void> {
-  if (imageShape(shape) !== undefined) await saveImageGrid(file, vectors, shape, { columns: Math.min(8, Math.max(1, Math.ceil(Math.sqrt(vectors.length)))) });
+export async function savePicture(file: string, vectors: Float32Array[], shape: readonly number[], columns = Math.min(8, Math.max(1, Math.ceil(Math.sqrt(vectors.length))))): Promise<void> {
+  if (imageShape(shape) !== undefined) await saveImageGrid(file, vectors, shape, { columns });
   else await saveHeatmapRows(file, vectors, { cell: Math.max(2, Math.min(12, Math.floor(640 / Math.max(1, shape.reduce((a, b) => a * b, 1))))) });
 }
 
@@ -101,11 +101,16 @@ export function formatSummary(name: string, label: string, method: string, value
     `condition number: ${fmt(s.condition)}${s.rank < Math.min(s.rows, s.cols) ? ` (rank-deficient; on its rank-${s.rank} range σ_1/σ_${s.rank} = ${fmt(s.rangeCondition)})` : ""}`,
     `top singular values: ${shown.join(", ")}`,
   ];
-  const c = s.rangeCondition;
-  if (!(c <= FLOAT32_PINV_CONDITION)) {
-    lines.push(`WARNING: ${name} is ill-conditioned (σ_1/σ_${s.rank} = ${fmt(c)} > 1/√ε_float32 ≈ ${FLOAT32_PINV_CONDITION.toFixed(0)}): a float32 pinv(${name}) is unreliable (about ${Math.min(7, Math.log10(c)).toFixed(1)} of float32's ~7 digits are lost)`);
-  }
+  const warning = pinvWarning(name, s);
+  if (warning !== undefined) lines.push(warning);
   return lines;
+}
+
+/** The WARNING line when a float32 pinv of the operator is unreliable (also `linea invert`'s); else undefined. */
+export function pinvWarning(name: string, s: SpectrumSummary): string | undefined {
+  const c = s.rangeCondition;
+  if (c <= FLOAT32_PINV_CONDITION) return undefined;
+  return `WARNING: ${name} is ill-conditioned (σ_1/σ_${s.rank} = ${fmt(c)} > 1/√ε_float32 ≈ ${FLOAT32_PINV_CONDITION.toFixed(0)}): a float32 pinv(${name}) is unreliable (about ${Math.min(7, Math.log10(c)).toFixed(1)} of float32's ~7 digits are lost)`;
 }
 
 export const svdCommand: Command = {

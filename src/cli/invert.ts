@@ -1,0 +1,256 @@
+// `linea invert FILE (--map v [--method rk4] [--steps 6] | --sampler B) --data SOURCE …`: the reference's
+// inversion and interpolation test (paper-notes §1.4, §2.7). The sampler f = 𝕃{g_noise, g_data, B} (B the
+// compiler's collapse of sampler(v, method, T), T = 6 by default as in the reference, or any map in
+// normal form named with --sampler) has the pseudo-inverse f† = 𝕃{g_data, g_noise, B†}, B† in float64
+// with the relative cut-off σ_max·max(m, n)·ε. Real data rows x₁ go to their noises
+// x₀ = g_noise⁻¹(B†·g_data(x₁)) and back, x̂₁ = g_data⁻¹(B·g_noise(x₀)), scored by the per-sample PSNR
+// averaged over the rows; pairs of noises are then interpolated in PIXEL space, (1 − α)·x₀ + α·x₀′ with
+// α = i/(frames − 1), and decoded with f (interpolating in the induced sense would never use B).
+import { mkdir } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import { checkAll } from "../index.js";
+import { mapNormalForm, mapShapes, type MapNormalForm } from "../compiler/execute/inspect.js";
+import type { CompiledProgram } from "../compiler/execute/program.js";
+import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
+import { apply as applyOperator, pinv as operatorPinv, svd as operatorSvd, type LinearOperator } from "../runtime/operator/index.js";
+import { loadDataset, type Dataset } from "../train/data.js";
+import { TrainError } from "../train/errors.js";
+import { trainPlan } from "../train/plan.js";
+import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
+import { parseDataFlag, type DataFlag } from "./data_flag.js";
+import { saveSamples } from "./pictures.js";
+import { agreement, finiteOrNull, formatDb } from "./psnr.js";
+import { compileForCli, integerFlag, reportFailures } from "./run.js";
+import { samplerMethod, samplerSpec, samplerSteps, type SamplerChoice } from "./sampling.js";
+import { allValues, pinvWarning, summarise } from "./svd.js";
+
+/** The reference inverts B built with T = 6 'rk' (paper-notes §2.7): B grows ill-conditioned with T. */
+const DEFAULT_METHOD = "rk4";
+const DEFAULT_STEPS = 6;
+/** The reference scores the first batch of 64 training images. */
+const DEFAULT_ROWS = 64;
+const DEFAULT_PAIRS = 4;
+const DEFAULT_FRAMES = 10;
+
+/** The sampler under test, compiled: run `target` for x ↦ g_data⁻¹(B·g_noise(x)). */
+interface Sampler {
+  readonly compiled: CompiledProgram;
+  readonly target: string;
+  readonly label: string;
+  readonly form: MapNormalForm;
+  readonly shapes: { readonly domain: readonly number[]; readonly codomain: readonly number[] };
+}
+
+const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : "∞");
+
+async function samplerOf(file: string, io: CommandIO, how: { map: string; choice: SamplerChoice } | { sampler: string }, options: { seed: number; backend?: string; weights?: string }): Promise<Sampler | number> {
+  if ("map" in how) {
+    const spec = samplerSpec(file, io, how.map, [how.choice], options);
+    if (typeof spec === "number") return spec;
+    const s = await spec.compile(how.choice);
+    return { compiled: s.compiled, target: s.target, label: `sampler(${how.map}, method = ${how.choice.method}, steps = ${how.choice.steps})`, form: s.form, shapes: spec.shapes };
+  }
+  const compiled = await compileForCli(file, io, { ...options, targets: [how.sampler] });
+  if (typeof compiled === "number") return compiled;
+  try {
+    const form = mapNormalForm(compiled, how.sampler);
+    const program = checkAll(resolve(io.cwd, file)).program;
+    const shapes = (program === undefined ? undefined : mapShapes(program, how.sampler)) ?? { domain: [form.domain.dim], codomain: [form.codomain.dim] };
+    return { compiled, target: how.sampler, label: how.sampler, form, shapes };
+  } catch (e) {
+    compiled.dispose();
+    throw e;
+  }
+}
+
+async function loadRows(flag: DataFlag, file: string, io: CommandIO, seed: number): Promise<Dataset> {
+  const specDir = dirname(resolve(io.cwd, file));
+  if (flag.kind === "train") {
+    const program = checkAll(resolve(io.cwd, file)).program;
+    if (program === undefined) throw new TrainError("LIN-TRAIN-NO-TRAIN", "the spec could not be read");
+    const plan = trainPlan(program);
+    return loadDataset(plan.dataSource.name, plan.dataSource.args, { seed: plan.seed, baseDir: specDir });
+  }
+  // A path on the command line is the user's, relative to the working directory.
+  return loadDataset(flag.name, flag.args, { seed, baseDir: io.cwd });
+}
+
+/** Data points of `rows` rows through a chart (identity for a Euclidean space). */
+function encode(end: MapNormalForm["domain"], x: tf.Tensor2D): tf.Tensor2D {
+  return end.chart === undefined ? tf.clone(x) : end.chart.forward(x);
+}
+
+function decode(end: MapNormalForm["domain"], z: tf.Tensor2D): tf.Tensor2D {
+  return end.chart === undefined ? tf.clone(z) : end.chart.inverse(z);
+}
+
+async function take(y: tf.Tensor): Promise<Float32Array> {
+  try {
+    return Float32Array.from(await y.data());
+  } finally {
+    y.dispose();
+  }
+}
+
+/** Frames (1 − α)·a + α·b, α = i/(frames − 1), for pairs (row 2k, row 2k + 1): [pairs·frames, dim]. */
+export function pixelInterpolation(x0: Float32Array, dim: number, pairs: number, frames: number): Float32Array {
+  const out = new Float32Array(pairs * frames * dim);
+  for (let k = 0; k < pairs; k++) {
+    for (let i = 0; i < frames; i++) {
+      const alpha = i / (frames - 1);
+      for (let j = 0; j < dim; j++) {
+        const a = x0[2 * k * dim + j] ?? 0;
+        const b = x0[(2 * k + 1) * dim + j] ?? 0;
+        out[(k * frames + i) * dim + j] = (1 - alpha) * a + alpha * b;
+      }
+    }
+  }
+  return out;
+}
+
+export const invertCommand: Command = {
+  name: "invert",
+  summary: "invert a one-step sampler with its pseudo-inverse: round-trip PSNR on real data, and pixel-space interpolation between their noises",
+  usage:
+    "linea invert FILE (--map V [--method euler|rk4] [--steps T] | --sampler NAME) --data SOURCE [--rows N] [--pairs P] [--frames F] " +
+    "[--weights W.safetensors] [--seed S] [--out DIR] [--backend wasm|cpu|webgpu|tensorflow]",
+  async run(args, io: CommandIO) {
+    const parsed = parseCommandLine(args, {
+      map: { type: "string" },
+      sampler: { type: "string" },
+      method: { type: "string" },
+      steps: { type: "string" },
+      data: { type: "string" },
+      rows: { type: "string" },
+      pairs: { type: "string" },
+      frames: { type: "string" },
+      weights: { type: "string" },
+      seed: { type: "string" },
+      out: { type: "string" },
+      backend: { type: "string" },
+    });
+    const [file, ...extra] = parsed.positionals;
+    if (file === undefined || extra.length > 0) throw new UsageError("invert needs exactly one spec file");
+    const { map, sampler } = parsed.values;
+    if ((map === undefined) === (sampler === undefined)) throw new UsageError("give either --map V (a time-conditioned map; with --method and --steps) or --sampler NAME (a map in the spec)");
+    if (sampler !== undefined && (parsed.values.method !== undefined || parsed.values.steps !== undefined)) throw new UsageError("--method and --steps go with --map; --sampler names a map that is already a sampler");
+    if (parsed.values.data === undefined) throw new UsageError("invert needs --data SOURCE (e.g. mnist, moons(n = 512), x.npy, or train for the spec's train data)");
+    const data = parseDataFlag(parsed.values.data);
+    const choice: SamplerChoice = { method: samplerMethod("method", parsed.values.method ?? DEFAULT_METHOD), steps: parsed.values.steps === undefined ? DEFAULT_STEPS : samplerSteps("steps", parsed.values.steps) };
+    const rowsWanted = integerFlag("rows", parsed.values.rows, 1) ?? DEFAULT_ROWS;
+    const pairs = integerFlag("pairs", parsed.values.pairs, 0) ?? DEFAULT_PAIRS;
+    const frames = integerFlag("frames", parsed.values.frames, 2) ?? DEFAULT_FRAMES;
+    if (2 * pairs > rowsWanted) throw new UsageError(`--pairs ${pairs} needs ${2 * pairs} rows, but --rows is ${rowsWanted}`);
+    const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
+    const name = map ?? sampler ?? "B";
+    const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `invert-${name}`));
+    return reportFailures("invert", io, async () => {
+      try {
+        const weights = parsed.values.weights === undefined ? undefined : resolve(io.cwd, parsed.values.weights);
+        const options = { seed, ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }), ...(weights === undefined ? {} : { weights }) };
+        const started = performance.now();
+        const s = await samplerOf(file, io, map !== undefined ? { map, choice } : { sampler: sampler ?? "" }, options);
+        if (typeof s === "number") return s;
+        try {
+          return await invert(s, await loadRows(data, file, io, seed), { rows: rowsWanted, pairs, frames, outDir, compileMs: performance.now() - started }, io);
+        } finally {
+          s.compiled.dispose();
+        }
+      } catch (e) {
+        if (!(e instanceof TrainError)) throw e;
+        io.stderr(`linea invert: error[${e.code}]: ${e.message}\n`);
+        return ExitCode.Errors;
+      }
+    });
+  },
+};
+
+async function invert(s: Sampler, dataset: Dataset, o: { rows: number; pairs: number; frames: number; outDir: string; compileMs: number }, io: CommandIO): Promise<number> {
+  const B: LinearOperator = s.form.operator;
+  const { domain, codomain } = s.form;
+  const dataDim = codomain.dim;
+  const rowSize = dataset.rows === 0 ? 0 : dataset.data.length / dataset.rows;
+  if (rowSize !== dataDim) {
+    throw new TrainError("LIN-TRAIN-DATA", `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}] (${rowSize} values), but ${s.label} maps into a space of ${dataDim} values [${s.shapes.codomain.join(", ")}]`);
+  }
+  const n = Math.min(o.rows, dataset.rows);
+  if (2 * o.pairs > n) throw new TrainError("LIN-TRAIN-DATA", `data ${dataset.name} has ${dataset.rows} rows; ${o.pairs} pairs need ${2 * o.pairs}`);
+  io.stderr(`backend: ${s.compiled.backend.description}\n`);
+  io.stderr(`B = ${s.form.label} (${B.rows}×${B.cols}), compiled in ${(o.compileMs / 1000).toFixed(1)} s; SVD and pseudo-inverse in float64 …\n`);
+  const t0 = performance.now();
+  const spectrum = operatorSvd(B);
+  const values = allValues(spectrum, B.rows, B.cols);
+  const summary = summarise(values, B.rows, B.cols);
+  const inverse = operatorPinv(B);
+  const decomposeMs = performance.now() - t0;
+
+  // x₁ → x₀ = g_noise⁻¹(B†·g_data(x₁)) → x̂₁ = g_data⁻¹(B·g_noise(x₀)), the last step by the compiled sampler.
+  const x1Values = dataset.data.slice(0, n * dataDim);
+  const x1 = tf.tensor2d(x1Values, [n, dataDim], "float32");
+  let x0Values: Float32Array;
+  try {
+    x0Values = await take(tf.tidy(() => decode(domain, applyOperator(inverse.operator, encode(codomain, x1)))));
+  } finally {
+    x1.dispose();
+  }
+  const roundTrip = await take(s.compiled.run(s.target, x0Values));
+  const score = agreement(x1Values, roundTrip, n);
+  const interpolated = pixelInterpolation(x0Values, domain.dim, o.pairs, o.frames);
+  const decoded = o.pairs === 0 ? new Float32Array(0) : await take(s.compiled.run(s.target, interpolated));
+
+  await mkdir(o.outDir, { recursive: true });
+  const out = (f: string): string => join(o.outDir, f);
+  await saveNpy(out("data.npy"), { dtype: "F32", shape: [n, ...s.shapes.codomain], data: x1Values });
+  await saveNpy(out("noise.npy"), { dtype: "F32", shape: [n, ...s.shapes.domain], data: x0Values });
+  await saveNpy(out("roundtrip.npy"), { dtype: "F32", shape: [n, ...s.shapes.codomain], data: roundTrip });
+  await saveNpy(out("interpolation.npy"), { dtype: "F32", shape: [o.pairs, o.frames, ...s.shapes.codomain], data: decoded });
+  await saveNpy(out("interpolation_noise.npy"), { dtype: "F32", shape: [o.pairs, o.frames, ...s.shapes.domain], data: interpolated });
+  const shown = Math.min(n, 8);
+  const codomainShape = s.shapes.codomain;
+  if (codomainShape.reduce((a, b) => a * b, 1) === 2) {
+    await saveSamples(out("roundtrip.png"), [{ label: "data x1", values: x1Values }, { label: "round trip", values: roundTrip }], codomainShape, { title: "x1 and f(pinv f(x1))" });
+    const paths = Array.from({ length: o.pairs }, (_, k) => ({ label: `pair ${k}`, values: decoded.subarray(k * o.frames * 2, (k + 1) * o.frames * 2) }));
+    await saveSamples(out("interpolation.png"), paths, codomainShape, { title: "decoded pixel-space interpolations" });
+  } else {
+    // Top row: the data; bottom row: their round trips.
+    await saveSamples(out("roundtrip.png"), [{ label: "data", values: x1Values.subarray(0, shown * dataDim) }, { label: "round trip", values: roundTrip.subarray(0, shown * dataDim) }], codomainShape, { columns: shown });
+    if (o.pairs > 0) await saveSamples(out("interpolation.png"), [{ label: "interpolation", values: decoded }], codomainShape, { columns: o.frames });
+  }
+  const json = {
+    sampler: s.label,
+    operator: s.form.label,
+    shape: [B.rows, B.cols],
+    data: dataset.name,
+    rows: n,
+    rank: summary.rank,
+    pinv_rank: inverse.rank,
+    pinv_method: inverse.method,
+    cutoff: summary.cutoff,
+    // JSON has no ∞: null is an infinite condition number (a rank-deficient B).
+    condition: finiteOrNull(summary.condition),
+    range_condition: finiteOrNull(summary.rangeCondition),
+    warning: pinvWarning("B", summary) ?? null,
+    psnr: "per-row −10·log10(MSE) between x1 and f(f†(x1)), unclamped, averaged over the rows",
+    roundtrip_psnr_db_mean: finiteOrNull(score.psnrMean),
+    roundtrip_psnr_db_min: finiteOrNull(score.psnrMin),
+    roundtrip_mse_mean: score.mseMean,
+    roundtrip_psnr_db_of_mean_mse: finiteOrNull(score.psnrOfMeanMse),
+    roundtrip_max_abs_diff: score.maxAbsDiff,
+    pairs: Array.from({ length: o.pairs }, (_, k) => [2 * k, 2 * k + 1]),
+    frames: o.frames,
+    alphas: Array.from({ length: o.frames }, (_, i) => i / (o.frames - 1)),
+    decompose_ms: decomposeMs,
+    compile_ms: o.compileMs,
+  };
+  await writeFileAtomic(out("results.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
+
+  io.stdout(`invert ${s.label}: B is ${B.rows}×${B.cols}, rank ${summary.rank} of ${Math.min(B.rows, B.cols)} (cut-off σ_max·max(m,n)·ε = ${summary.cutoff.toExponential(2)}), cond(B) = ${fmt(summary.condition)}\n`);
+  const warning = pinvWarning("B", summary);
+  if (warning !== undefined) io.stdout(`${warning}\n`);
+  io.stdout(`pinv(B): float64 (${inverse.method}, rank ${inverse.rank}), SVD and pinv in ${(decomposeMs / 1000).toFixed(1)} s\n`);
+  io.stdout(`round trip f(f†(x₁)) on ${n} rows of ${dataset.name}: PSNR ${formatDb(score.psnrMean)} dB (mean of per-row PSNR; worst ${formatDb(score.psnrMin)} dB; of the mean MSE ${formatDb(score.psnrOfMeanMse)} dB), max |Δ| ${score.maxAbsDiff.toExponential(2)}\n`);
+  const rel = relative(io.cwd, o.outDir);
+  io.stdout(`wrote ${rel === "" ? "." : rel.startsWith("..") ? o.outDir : rel}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png, interpolation.npy, interpolation_noise.npy, interpolation.png} (${o.pairs} pairs × ${o.frames} frames)\n`);
+  return ExitCode.Ok;
+}
