@@ -2,7 +2,8 @@
 // train section — `mnist`, `mnist(n = 64, size = 28)`, `moons(n = 512, noise = 0.05)`, `npy("x.npy")` —
 // or a path to a .npy file, or `train` for the data of the spec's (only) train section. A few lines of
 // parsing instead of the Linea parser: the arguments are literals only, and a train section's own
-// conversion (src/train/plan.ts) is not exported.
+// conversion (src/train/plan.ts) reads a parsed expression, not text; reaching it would mean parsing a
+// made-up program, with diagnostics about text the user did not write, instead of one usage error.
 import type { DataArgs } from "../train/data.js";
 import { UsageError } from "./command.js";
 

@@ -9,9 +9,9 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { checkAll } from "../index.js";
+import type { CheckedProgram } from "../compiler/checked.js";
 import { mapNormalForm, mapShapes, type MapNormalForm } from "../compiler/execute/inspect.js";
-import type { CompiledProgram } from "../compiler/execute/program.js";
+import { compile, type CompiledProgram } from "../compiler/execute/program.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { apply as applyOperator, pinv as operatorPinv, svd as operatorSvd, type LinearOperator } from "../runtime/operator/index.js";
 import { loadDataset, type Dataset } from "../train/data.js";
@@ -21,8 +21,9 @@ import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } 
 import { parseDataFlag, type DataFlag } from "./data_flag.js";
 import { saveSamples } from "./pictures.js";
 import { agreement, finiteOrNull, formatDb } from "./psnr.js";
-import { compileForCli, integerFlag, reportFailures } from "./run.js";
+import { COMPILE_FLAGS, compileFlagOptions, integerFlag, reportFailures, stringFlags } from "./run.js";
 import { samplerMethod, samplerSpec, samplerSteps, type SamplerChoice } from "./sampling.js";
+import { readCheckedSpec, specFileArgument } from "./spec_input.js";
 import { allValues, pinvWarning, summarise } from "./svd.js";
 
 /** The reference inverts B built with T = 6 'rk' (paper-notes §2.7): B grows ill-conditioned with T. */
@@ -40,6 +41,8 @@ interface Sampler {
   readonly label: string;
   readonly form: MapNormalForm;
   readonly shapes: { readonly domain: readonly number[]; readonly codomain: readonly number[] };
+  /** The spec as written (for `--data train`). */
+  readonly program: CheckedProgram;
 }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : "∞");
@@ -49,28 +52,25 @@ async function samplerOf(file: string, io: CommandIO, how: { map: string; choice
     const spec = samplerSpec(file, io, how.map, [how.choice], options);
     if (typeof spec === "number") return spec;
     const s = await spec.compile(how.choice);
-    return { compiled: s.compiled, target: s.target, label: `sampler(${how.map}, method = ${how.choice.method}, steps = ${how.choice.steps})`, form: s.form, shapes: spec.shapes };
+    return { compiled: s.compiled, target: s.target, label: `sampler(${how.map}, method = ${how.choice.method}, steps = ${how.choice.steps})`, form: s.form, shapes: spec.shapes, program: spec.original };
   }
-  const compiled = await compileForCli(file, io, { ...options, targets: [how.sampler] });
-  if (typeof compiled === "number") return compiled;
+  const spec = readCheckedSpec(file, io);
+  if (typeof spec === "number") return spec;
+  const compiled = await compile(spec.program, { ...options, targets: [how.sampler] });
   try {
     const form = mapNormalForm(compiled, how.sampler);
-    const program = checkAll(resolve(io.cwd, file)).program;
-    const shapes = (program === undefined ? undefined : mapShapes(program, how.sampler)) ?? { domain: [form.domain.dim], codomain: [form.codomain.dim] };
-    return { compiled, target: how.sampler, label: how.sampler, form, shapes };
+    const shapes = mapShapes(spec.program, how.sampler) ?? { domain: [form.domain.dim], codomain: [form.codomain.dim] };
+    return { compiled, target: how.sampler, label: how.sampler, form, shapes, program: spec.program };
   } catch (e) {
     compiled.dispose();
     throw e;
   }
 }
 
-async function loadRows(flag: DataFlag, file: string, io: CommandIO, seed: number): Promise<Dataset> {
-  const specDir = dirname(resolve(io.cwd, file));
+async function loadRows(flag: DataFlag, file: string, program: CheckedProgram, io: CommandIO, seed: number): Promise<Dataset> {
   if (flag.kind === "train") {
-    const program = checkAll(resolve(io.cwd, file)).program;
-    if (program === undefined) throw new TrainError("LIN-TRAIN-NO-TRAIN", "the spec could not be read");
     const plan = trainPlan(program);
-    return loadDataset(plan.dataSource.name, plan.dataSource.args, { seed: plan.seed, baseDir: specDir });
+    return loadDataset(plan.dataSource.name, plan.dataSource.args, { seed: plan.seed, baseDir: dirname(resolve(io.cwd, file)) });
   }
   // A path on the command line is the user's, relative to the working directory.
   return loadDataset(flag.name, flag.args, { seed, baseDir: io.cwd });
@@ -116,22 +116,8 @@ export const invertCommand: Command = {
     "linea invert FILE (--map V [--method euler|rk4] [--steps T] | --sampler NAME) --data SOURCE [--rows N] [--pairs P] [--frames F] " +
     "[--weights W.safetensors] [--seed S] [--out DIR] [--backend wasm|cpu|webgpu|tensorflow]",
   async run(args, io: CommandIO) {
-    const parsed = parseCommandLine(args, {
-      map: { type: "string" },
-      sampler: { type: "string" },
-      method: { type: "string" },
-      steps: { type: "string" },
-      data: { type: "string" },
-      rows: { type: "string" },
-      pairs: { type: "string" },
-      frames: { type: "string" },
-      weights: { type: "string" },
-      seed: { type: "string" },
-      out: { type: "string" },
-      backend: { type: "string" },
-    });
-    const [file, ...extra] = parsed.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError("invert needs exactly one spec file");
+    const parsed = parseCommandLine(args, { ...stringFlags("map", "sampler", "method", "steps", "data", "rows", "pairs", "frames", "out"), ...COMPILE_FLAGS });
+    const file = specFileArgument(parsed.positionals, "invert");
     const { map, sampler } = parsed.values;
     if ((map === undefined) === (sampler === undefined)) throw new UsageError("give either --map V (a time-conditioned map; with --method and --steps) or --sampler NAME (a map in the spec)");
     if (sampler !== undefined && (parsed.values.method !== undefined || parsed.values.steps !== undefined)) throw new UsageError("--method and --steps go with --map; --sampler names a map that is already a sampler");
@@ -147,13 +133,12 @@ export const invertCommand: Command = {
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `invert-${name}`));
     return reportFailures("invert", io, async () => {
       try {
-        const weights = parsed.values.weights === undefined ? undefined : resolve(io.cwd, parsed.values.weights);
-        const options = { seed, ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }), ...(weights === undefined ? {} : { weights }) };
+        const options = compileFlagOptions(parsed.values, seed, io.cwd);
         const started = performance.now();
         const s = await samplerOf(file, io, map !== undefined ? { map, choice } : { sampler: sampler ?? "" }, options);
         if (typeof s === "number") return s;
         try {
-          return await invert(s, await loadRows(data, file, io, seed), { rows: rowsWanted, pairs, frames, outDir, compileMs: performance.now() - started }, io);
+          return await invert(s, await loadRows(data, file, s.program, io, seed), { rows: rowsWanted, pairs, frames, outDir, compileMs: performance.now() - started }, io);
         } finally {
           s.compiled.dispose();
         }

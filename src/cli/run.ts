@@ -7,9 +7,6 @@ import { readFileOrThrow } from "../runtime/io/atomic.js";
 import { seededRandom } from "../runtime/operator/index.js";
 import { saveRowsPicture } from "../runtime/plot/index.js";
 import { resolve } from "node:path";
-import type { Diagnostic } from "../ast/diagnostic.js";
-import { checkAll, nodeFileHost } from "../index.js";
-import { renderDiagnostics } from "../compiler/render.js";
 import { LowerError } from "../compiler/lower.js";
 import { IrError } from "../compiler/ir/index.js";
 import { ExecuteError } from "../compiler/execute/errors.js";
@@ -19,8 +16,8 @@ import { FormatError } from "../runtime/io/index.js";
 import { NetworkError } from "../runtime/network/index.js";
 import { OperatorError } from "../runtime/operator/index.js";
 import { SpaceError } from "../runtime/space/index.js";
-import { hasErrors } from "../ast/diagnostic.js";
-import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
+import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
+import { readCheckedSpec, specFileArgument } from "./spec_input.js";
 
 /** Parses an integer flag, or throws a usage error naming it. */
 export function integerFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -30,20 +27,24 @@ export function integerFlag(name: string, value: string | undefined, min: number
   return n;
 }
 
+/** parseCommandLine options for flags that each take one string (most flags: numbers are parsed after). */
+export function stringFlags<const K extends string>(...names: K[]): Record<K, { readonly type: "string" }> {
+  return Object.fromEntries(names.map((n) => [n, { type: "string" }])) as Record<K, { readonly type: "string" }>;
+}
+
+/** The flags of every command that compiles a spec, for parseCommandLine. */
+export const COMPILE_FLAGS = stringFlags("weights", "seed", "backend");
+
+/** Compile options from --weights (relative to the working directory) and --backend, with the seed the command read. */
+export function compileFlagOptions(values: { readonly weights?: string | undefined; readonly backend?: string | undefined }, seed: number, cwd: string): { seed: number; backend?: string; weights?: string } {
+  return { seed, ...(values.backend === undefined ? {} : { backend: values.backend }), ...(values.weights === undefined ? {} : { weights: resolve(cwd, values.weights) }) };
+}
+
 /** Checks and compiles FILE; on spec errors prints the rendered diagnostics and returns the exit code. */
 export async function compileForCli(file: string, io: CommandIO, options: CompileOptions): Promise<CompiledProgram | number> {
-  const path = resolve(io.cwd, file);
-  if (nodeFileHost.readFile(path) === undefined) {
-    io.stderr(cannotRead(file, path));
-    return ExitCode.Usage;
-  }
-  const outcome = checkAll(path);
-  const diagnostics: readonly Diagnostic[] = outcome.diagnostics;
-  if (hasErrors(diagnostics) || outcome.program === undefined) {
-    io.stdout(`${renderDiagnostics(diagnostics, (u) => outcome.sources.get(u), { cwd: io.cwd })}\n`);
-    return ExitCode.Errors;
-  }
-  return compile(outcome.program, options);
+  const spec = readCheckedSpec(file, io);
+  if (typeof spec === "number") return spec;
+  return compile(spec.program, options);
 }
 
 /** A known failure as `error[code]: message` and its exit code; undefined for a genuine bug. */
@@ -126,6 +127,27 @@ export function randomRows(n: number, dim: number, seed: number): Float32Array {
   return out;
 }
 
+/** Where a command's input rows come from: `--input` files (one per parameter), or `--random N` rows seeded by `--seed S`. */
+export interface RowSource {
+  readonly inputs: readonly string[];
+  readonly random: number | undefined;
+  readonly seed: number;
+}
+
+/** Reads --input, --random and --seed; exactly one of --input and --random must be given (else `either`, a usage error). */
+export function rowSourceFlags(values: { readonly input?: string | readonly string[] | undefined; readonly random?: string | undefined; readonly seed?: string | undefined }, either: string): RowSource {
+  const inputs = values.input === undefined ? [] : typeof values.input === "string" ? [values.input] : [...values.input];
+  const random = integerFlag("random", values.random, 1);
+  if ((inputs.length > 0) === (random !== undefined)) throw new UsageError(either);
+  return { inputs, random, seed: integerFlag("seed", values.seed, 0) ?? 0 };
+}
+
+/** The rows of parameter `index` (`dim` values each): its --input file, or --random rows from seed S + 1 + index. */
+export async function inputRows(source: RowSource, index: number, dim: number, what: string, cwd: string): Promise<Float32Array> {
+  const file = source.inputs[index];
+  return file === undefined ? randomRows(source.random ?? 1, dim, source.seed + 1 + index) : readInput(file, cwd, dim, what);
+}
+
 async function writeOutput(file: string, cwd: string, y: Float32Array, shape: readonly number[]): Promise<void> {
   const path = resolve(cwd, file);
   if (file.endsWith(".npy")) return saveNpy(path, { dtype: "F32", shape: [...shape], data: y });
@@ -149,33 +171,19 @@ export const runCommand: Command = {
     "linea run FILE --entry NAME (--input x.npy|x.json ... | --random N) [--output y.npy|y.json] [--picture y.png] " +
     "[--backend wasm|cpu|webgpu|tensorflow] [--seed S] [--weights W.safetensors] [--batch N]",
   async run(args, io) {
-    const parsed = parseCommandLine(args, {
-      entry: { type: "string" },
-      input: { type: "string", multiple: true },
-      output: { type: "string" },
-      picture: { type: "string" },
-      random: { type: "string" },
-      backend: { type: "string" },
-      seed: { type: "string" },
-      weights: { type: "string" },
-      batch: { type: "string" },
-    });
-    const [file, ...extra] = parsed.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError("run needs exactly one spec file");
+    const parsed = parseCommandLine(args, { ...stringFlags("entry", "output", "picture", "random", "batch"), input: { type: "string", multiple: true }, ...COMPILE_FLAGS });
+    const file = specFileArgument(parsed.positionals, "run");
     const entry = parsed.values.entry;
     if (entry === undefined) throw new UsageError("run needs --entry NAME");
-    const inputs = parsed.values.input ?? [];
-    const random = integerFlag("random", parsed.values.random, 1);
-    if ((inputs.length > 0) === (random !== undefined)) throw new UsageError("give either --input (one per parameter) or --random N");
-    const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
+    const rowSource = rowSourceFlags(parsed.values, "give either --input (one per parameter) or --random N");
+    const { inputs, seed } = rowSource;
     const batch = integerFlag("batch", parsed.values.batch, 1);
     const output = parsed.values.output;
     if (output !== undefined && !output.endsWith(".npy") && !output.endsWith(".json")) throw new UsageError(`--output ${output}: expected a .npy or .json file`);
     const picture = parsed.values.picture;
     if (picture !== undefined && !picture.toLowerCase().endsWith(".png")) throw new UsageError(`--picture ${picture}: expected a .png file`);
     return reportFailures("run", io, async () => {
-      const weights = parsed.values.weights === undefined ? undefined : resolve(io.cwd, parsed.values.weights);
-      const compiled = await compileForCli(file, io, { seed, targets: [entry], ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }), ...(weights === undefined ? {} : { weights }) });
+      const compiled = await compileForCli(file, io, { ...compileFlagOptions(parsed.values, seed, io.cwd), targets: [entry] });
       if (typeof compiled === "number") return compiled;
       try {
         io.stderr(`backend: ${compiled.backend.description}\n`);
@@ -183,7 +191,7 @@ export const runCommand: Command = {
         if (inputs.length > 0 && inputs.length !== plan.inputs.length) {
           throw new UsageError(`${entry} takes ${plan.inputs.length} input(s) (${plan.inputs.map((p) => p.name).join(", ")}): give --input once for each`);
         }
-        const data = inputs.length > 0 ? await Promise.all(inputs.map((f, i) => readInput(f, io.cwd, plan.inputs[i]?.dim ?? 0, `${entry}(${plan.inputs[i]?.name ?? "?"})`))) : plan.inputs.map((p, i) => randomRows(random ?? 1, p.dim, seed + 1 + i));
+        const data = await Promise.all(plan.inputs.map((p, i) => inputRows(rowSource, i, p.dim, `${entry}(${p.name})`, io.cwd)));
         const started = performance.now();
         const rows = plan.inputs.map((p, i) => (data[i]?.length ?? 0) / Math.max(p.dim, 1));
         const total = rows[0] ?? 0;

@@ -14,8 +14,9 @@ import type { LinearOperator } from "../runtime/operator/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { saveSamples } from "./pictures.js";
 import { agreement, finiteOrNull, formatDb, type Agreement } from "./psnr.js";
-import { integerFlag, reportFailures } from "./run.js";
+import { COMPILE_FLAGS, compileFlagOptions, integerFlag, reportFailures, stringFlags } from "./run.js";
 import { multiStepSample, samplerMethod, samplerSpec, samplerSteps, seededNoise, type SamplerChoice } from "./sampling.js";
+import { specFileArgument } from "./spec_input.js";
 
 const DEFAULT_METHODS = "euler,rk4";
 const DEFAULT_STEPS = "6,100,1000";
@@ -87,18 +88,8 @@ export const sampleCommand: Command = {
     "linea sample FILE --map V [--methods euler,rk4] [--steps 6,100,1000] [--n 24] [--weights W.safetensors] [--seed S] [--out DIR] " +
     "[--backend wasm|cpu|webgpu|tensorflow]",
   async run(args, io: CommandIO) {
-    const parsed = parseCommandLine(args, {
-      map: { type: "string" },
-      methods: { type: "string" },
-      steps: { type: "string" },
-      n: { type: "string" },
-      weights: { type: "string" },
-      seed: { type: "string" },
-      out: { type: "string" },
-      backend: { type: "string" },
-    });
-    const [file, ...extra] = parsed.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError("sample needs exactly one spec file");
+    const parsed = parseCommandLine(args, { ...stringFlags("map", "methods", "steps", "n", "out"), ...COMPILE_FLAGS });
+    const file = specFileArgument(parsed.positionals, "sample");
     const map = parsed.values.map;
     if (map === undefined) throw new UsageError("sample needs --map V (a time-conditioned map Noise -> Data)");
     const methods = listFlag(parsed.values.methods ?? DEFAULT_METHODS, (m) => samplerMethod("methods", m));
@@ -108,8 +99,7 @@ export const sampleCommand: Command = {
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `sample-${map}`));
     const choices: SamplerChoice[] = methods.flatMap((method) => stepCounts.map((steps) => ({ method, steps })));
     return reportFailures("sample", io, async () => {
-      const weights = parsed.values.weights === undefined ? undefined : resolve(io.cwd, parsed.values.weights);
-      const spec = samplerSpec(file, io, map, choices, { seed, ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }), ...(weights === undefined ? {} : { weights }) });
+      const spec = samplerSpec(file, io, map, choices, compileFlagOptions(parsed.values, seed, io.cwd));
       if (typeof spec === "number") return spec;
       const { domain, codomain } = spec.shapes;
       const dim = domain.reduce((a, b) => a * b, 1);

@@ -4,23 +4,17 @@
 // `linea verify` does for its arguments), so B is collapsed by the compiler's own pass and run by the
 // compiled program. The multi-step sampler runs THE step function of compiler/ir/sampler.ts on float32
 // tensors in the shared latent, on the backend, one step after another.
-import { resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { isLeft } from "fp-ts/lib/Either.js";
-import { hasErrors } from "../ast/diagnostic.js";
-import { checkAll, nodeFileHost } from "../index.js";
 import type { CheckedProgram } from "../compiler/checked.js";
-import { checkEither } from "../compiler/check.js";
-import { renderDiagnostics } from "../compiler/render.js";
 import { ExecuteError } from "../compiler/execute/errors.js";
 import { mapNormalForm, mapShapes, type MapNormalForm } from "../compiler/execute/inspect.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
 import { evaluateOperator } from "../compiler/ir/evaluate.js";
 import type { OpExpr, SamplerMethod } from "../compiler/ir/expr.js";
 import { samplerStep, stepTimes, type StepAlgebra } from "../compiler/ir/sampler.js";
-import { parse } from "../parser/index.js";
 import { apply as applyOperator, releaseTensors, seededRandom, type LinearOperator } from "../runtime/operator/index.js";
-import { cannotRead, ExitCode, UsageError, type CommandIO } from "./command.js";
+import { UsageError, type CommandIO } from "./command.js";
+import { checkWithAppended, readCheckedSpec } from "./spec_input.js";
 
 export interface SamplerChoice {
   readonly method: SamplerMethod;
@@ -52,6 +46,9 @@ export function samplerLetName(map: string, choice: SamplerChoice): string {
 /** A spec checked once as written (for the map's type and data shapes) and once with the sampler lets. */
 export interface SamplerSpec {
   readonly map: string;
+  /** The spec as written. */
+  readonly original: CheckedProgram;
+  /** The spec with the sampler lets. */
   readonly checked: CheckedProgram;
   readonly shapes: { readonly domain: readonly number[]; readonly codomain: readonly number[] };
   /** Compiles the one-step sampler of one choice (the collapse runs here: seconds for large T and D). */
@@ -81,18 +78,9 @@ function mapNames(checked: CheckedProgram, timeConditioned: boolean): string[] {
  * so offsets of the original text are unchanged). Returns an exit code when the spec does not check.
  */
 export function samplerSpec(file: string, io: CommandIO, map: string, choices: readonly SamplerChoice[], options: CompileOptions): SamplerSpec | number {
-  const path = resolve(io.cwd, file);
-  const text = nodeFileHost.readFile(path);
-  if (text === undefined) {
-    io.stderr(cannotRead(file, path));
-    return ExitCode.Usage;
-  }
-  const outcome = checkAll(path);
-  if (hasErrors(outcome.diagnostics) || outcome.program === undefined) {
-    io.stdout(`${renderDiagnostics(outcome.diagnostics, (u) => outcome.sources.get(u), { cwd: io.cwd })}\n`);
-    return ExitCode.Errors;
-  }
-  const original = outcome.program;
+  const spec = readCheckedSpec(file, io);
+  if (typeof spec === "number") return spec;
+  const original = spec.program;
   const type = original.modules.get(original.entry)?.symbols.get(map)?.type;
   if (type?.kind !== "Map") {
     throw new ExecuteError("LIN-RUN-UNKNOWN-TARGET", `no map named ${map}; time-conditioned maps: ${mapNames(original, true).join(", ") || "none"}`);
@@ -101,14 +89,11 @@ export function samplerSpec(file: string, io: CommandIO, map: string, choices: r
     throw new ExecuteError("LIN-RUN-UNSUPPORTED", `${map} is not time-conditioned: sampling needs \`map ${map} : Noise -> Data = A;\` with A = time_conditioned(…) (time-conditioned maps here: ${mapNames(original, true).join(", ") || "none"})`);
   }
   const lets = choices.map((c) => `let ${samplerLetName(map, c)} = sampler(${map}, method = ${c.method}, steps = ${c.steps});`);
-  const augmented = checkEither(parse, { uri: path, text: `${text}\n${lets.join("\n")}\n` });
-  if (isLeft(augmented)) {
-    io.stdout(`${renderDiagnostics(augmented.left, (u) => (u === path ? `${text}\n${lets.join("\n")}\n` : outcome.sources.get(u)), { cwd: io.cwd })}\n`);
-    return ExitCode.Errors;
-  }
-  const checked = augmented.right;
+  const checked = checkWithAppended(spec, lets.join("\n"), io);
+  if (typeof checked === "number") return checked;
   return {
     map,
+    original,
     checked,
     shapes: mapShapes(original, map) ?? { domain: [type.domain.shape.reduce((a, b) => a * b, 1)], codomain: [type.codomain.shape.reduce((a, b) => a * b, 1)] },
     async compile(choice) {

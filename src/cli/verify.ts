@@ -3,14 +3,12 @@
 // on the bound runtime values. One line per law as it completes; a failure shows the shrunk
 // counterexample and the seed that replays it. Exit 0 all pass, 1 any failure, 2 bad usage.
 import { relative, resolve } from "node:path";
-import { hasErrors } from "../ast/diagnostic.js";
-import { checkAll, nodeFileHost } from "../index.js";
-import { renderDiagnostics } from "../compiler/render.js";
 import type { CheckResult } from "../verify/law.js";
 import { verificationOf } from "../verify/program.js";
 import { failedCount, formatLocation, formatResult, formatSummary, toJson, type TargetReport } from "../verify/report.js";
-import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
-import { integerFlag, reportFailures } from "./run.js";
+import { ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
+import { COMPILE_FLAGS, integerFlag, reportFailures } from "./run.js";
+import { readCheckedSpec } from "./spec_input.js";
 
 /** Runs per law when neither the statement nor --runs says. */
 export const DEFAULT_RUNS = 100;
@@ -22,11 +20,9 @@ export const verifyCommand: Command = {
   async run(args, io) {
     const parsed = parseCommandLine(args, {
       runs: { type: "string" },
-      seed: { type: "string" },
       json: { type: "boolean" },
       all: { type: "boolean" },
-      weights: { type: "string" },
-      backend: { type: "string" },
+      ...COMPILE_FLAGS,
     });
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw new UsageError("verify needs a file");
@@ -34,18 +30,9 @@ export const verifyCommand: Command = {
     const runs = integerFlag("runs", parsed.values.runs, 1);
     const seed = integerFlag("seed", parsed.values.seed, 0);
     const json = parsed.values.json === true;
-    const path = resolve(io.cwd, file);
-    const text = nodeFileHost.readFile(path);
-    if (text === undefined) {
-      io.stderr(cannotRead(file, path));
-      return ExitCode.Usage;
-    }
-    const outcome = checkAll(path);
-    if (hasErrors(outcome.diagnostics) || outcome.program === undefined) {
-      io.stdout(`${renderDiagnostics(outcome.diagnostics, (u) => outcome.sources.get(u), { cwd: io.cwd })}\n`);
-      return ExitCode.Errors;
-    }
-    const program = outcome.program;
+    const spec = readCheckedSpec(file, io);
+    if (typeof spec === "number") return spec;
+    const { path, text, program } = spec;
     return reportFailures("verify", io, async () => {
       const verification = await verificationOf(
         program,

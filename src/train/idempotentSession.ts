@@ -2,7 +2,7 @@
 // induced space Z (one network, one tag), Q = W·Wᵀ a rank-r projector, so p ∘ p = p for every value
 // of the parameters, and training only decides WHICH idempotent map: the network g and the subspace
 // range(W) are fitted so that the data are fixed points. The program's values are bound exactly as
-// `compile` binds them (same seeds and tensor names), as in session.ts.
+// `compile` binds them (same seeds and tensor names: binding.ts), as in session.ts.
 //
 // Loss per batch of data rows x (docs/training.md, "The idempotent objective"):
 //   data_rec = mean((x − p(x))²)                      pixel MSE: the data should be fixed points
@@ -17,14 +17,11 @@
 // ambient space is a valid input.
 import * as tf from "@tensorflow/tfjs-core";
 import type { CheckedProgram } from "../compiler/checked.js";
-import { bindNetworks, operatorBinder, programTensors, type BoundNetwork, type BoundOperator } from "../compiler/execute/weights.js";
-import { lower } from "../compiler/lower.js";
-import type { HostTensor } from "../runtime/io/index.js";
 import { seededRandom } from "../runtime/operator/index.js";
-import { gatherRows, loadDataset, type Dataset } from "./data.js";
+import { BoundSession, bindForTraining, trainedVariables, valueCount, type SessionParts, type TrainingExpectation } from "./binding.js";
+import { gatherRows } from "./data.js";
 import { TrainError } from "./errors.js";
-import { registerTrainingGradients } from "./gradients.js";
-import { withDataRows, type TrainPlan } from "./plan.js";
+import type { TrainPlan } from "./plan.js";
 import { TrainableProjector } from "./projector.js";
 import { Chart, stepSeed, type NamedVariable, type TrainableSession } from "./session.js";
 
@@ -33,50 +30,38 @@ export const IDEMPOTENT_COLUMNS = ["total", "data_rec", "latent"] as const;
 /** The identity with a zero gradient (tfjs has no stop_gradient): a normaliser, not something to fit. */
 const constantInGradient = tf.customGrad((x) => ({ value: tf.clone(x as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as (x: tf.Tensor) => tf.Tensor;
 
-export class IdempotentSession implements TrainableSession {
+/** The idempotent objective trains a projector Q on the one space Z of the model map. */
+const PROJECTOR_ON_ONE_SPACE: TrainingExpectation<"projector"> = {
+  kind: "projector",
+  described: "a projector",
+  dataMismatch: (dataset, plan) =>
+    `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}]; the space of ${plan.mapName} has shape [${plan.data.shape.join(", ")}] (${valueCount(plan.data.shape)} values)`,
+};
+
+export class IdempotentSession extends BoundSession<TrainableProjector> implements TrainableSession {
   readonly lossColumns: readonly string[] = IDEMPOTENT_COLUMNS;
 
   private constructor(
-    readonly plan: TrainPlan,
-    readonly dataset: Dataset,
-    readonly networks: ReadonlyMap<string, BoundNetwork>,
-    readonly operators: ReadonlyMap<string, BoundOperator>,
-    readonly operator: TrainableProjector,
+    parts: SessionParts,
+    operator: TrainableProjector,
     /** The chart g of Z (domain and codomain of the model map are the same space). */
     readonly data: Chart,
-    /** Sorted by file name: the optimiser's state follows this order. */
-    readonly variables: readonly NamedVariable[],
-  ) {}
+    variables: readonly NamedVariable[],
+  ) {
+    super(parts, operator, variables);
+  }
 
   static async create(program: CheckedProgram, spec: TrainPlan, baseDir: string): Promise<IdempotentSession> {
-    registerTrainingGradients();
-    const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir });
-    const plan = withDataRows(spec, dataset.rows);
-    const chart = plan.data;
-    const dim = chart.shape.reduce((a, b) => a * b, 1);
-    if (dataset.shape.reduce((a, b) => a * b, 1) !== dim) {
-      throw new TrainError("LIN-TRAIN-DATA", `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}]; the space of ${plan.mapName} has shape [${chart.shape.join(", ")}] (${dim} values)`);
-    }
-    const networks = await bindNetworks(program, plan.seed);
-    try {
-      const binder = await operatorBinder(program, plan.seed);
-      lower(program, { bind: binder.bind });
-      const bound = binder.bound.get(plan.operatorKey);
-      if (bound === undefined || bound.operator.kind !== "projector") {
-        throw new TrainError("LIN-TRAIN-UNSUPPORTED", `operator ${plan.operatorName} was not bound to a projector`);
-      }
+    return bindForTraining(program, spec, baseDir, PROJECTOR_ON_ONE_SPACE, ({ trained, ...parts }) => {
+      const { plan, networks } = parts;
+      const chart = plan.data;
       const network = chart.network === undefined ? undefined : networks.get(chart.network);
       if (network === undefined) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `the space of ${plan.mapName} is not induced by a built network`);
-      const operator = new TrainableProjector(bound.operator);
-      const variables: NamedVariable[] = [...network.network.parameters()].map(([name, p]) => ({ fileName: network.prefix + name, variable: p.variable }));
-      for (const [name, p] of operator.parameters()) variables.push({ fileName: bound.prefix + name, variable: p.variable });
-      variables.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
-      const session = new IdempotentSession(plan, dataset, networks, binder.bound, operator, new Chart(chart, network.network), variables);
+      const operator = new TrainableProjector(trained.operator);
+      const variables = trainedVariables([network], { prefix: trained.prefix, parameters: operator.parameters() });
+      const session = new IdempotentSession(parts, operator, new Chart(chart, network.network), variables);
       return session.withoutUnusedVariables();
-    } catch (e) {
-      for (const n of networks.values()) n.network.dispose();
-      throw e;
-    }
+    });
   }
 
   /**
@@ -87,14 +72,14 @@ export class IdempotentSession implements TrainableSession {
    */
   private withoutUnusedVariables(): IdempotentSession {
     const probe = { ...this.plan, batch: 2 };
-    const prober = new IdempotentSession(probe, this.dataset, this.networks, this.operators, this.operator, this.data, this.variables);
+    const prober = new IdempotentSession({ ...this.parts(), plan: probe }, this.operator, this.data, this.variables);
     const used = new Set<string>();
     tf.tidy(() => {
       const { grads } = tf.variableGrads(() => prober.lossTensors(0)[0], this.variables.map((v) => v.variable));
       for (const name of Object.keys(grads)) used.add(name);
     });
     if (used.size === this.variables.length) return this;
-    return new IdempotentSession(this.plan, this.dataset, this.networks, this.operators, this.operator, this.data, this.variables.filter((v) => used.has(v.variable.name)));
+    return new IdempotentSession(this.parts(), this.operator, this.data, this.variables.filter((v) => used.has(v.variable.name)));
   }
 
   /** The data rows of step `step` (with replacement), from a generator seeded by (seed, step). */
@@ -130,17 +115,5 @@ export class IdempotentSession implements TrainableSession {
     const values = Float32Array.from((await out.data()) as Float32Array);
     out.dispose();
     return values;
-  }
-
-  /** Every tensor of the program in the layout `compile(…, { weights })` loads, with the trained Q. */
-  async weights(): Promise<Map<string, HostTensor>> {
-    const trained = await this.operator.toOperator();
-    const operators = [...this.operators.values()].map((o) => (o.key === this.plan.operatorKey ? { ...o, operator: trained } : o));
-    return programTensors(this.networks.values(), operators);
-  }
-
-  dispose(): void {
-    for (const n of this.networks.values()) n.network.dispose();
-    this.operator.dispose();
   }
 }

@@ -1,17 +1,16 @@
 // A training session: the program's values bound exactly as `compile` binds them (same seeds, same
-// tensor names: src/compiler/execute/weights.ts), the model's operator copied into tfjs Variables,
+// tensor names: binding.ts), the model's operator copied into tfjs Variables,
 // the data loaded, and the flow-matching loss of paper-notes §2.4 over them.
 import * as tf from "@tensorflow/tfjs-core";
 import type { CheckedProgram } from "../compiler/checked.js";
-import { bindNetworks, operatorBinder, programTensors, type BoundNetwork, type BoundOperator } from "../compiler/execute/weights.js";
-import { lower } from "../compiler/lower.js";
+import type { BoundNetwork, BoundOperator } from "../compiler/execute/weights.js";
 import type { HostTensor } from "../runtime/io/index.js";
 import type { Stack } from "../runtime/network/index.js";
 import { seededRandom } from "../runtime/operator/index.js";
-import { gatherRows, loadDataset, type Dataset } from "./data.js";
+import { BoundSession, bindForTraining, trainedVariables, valueCount, type SessionParts, type TrainingExpectation } from "./binding.js";
+import { gatherRows } from "./data.js";
 import { TrainError } from "./errors.js";
-import { registerTrainingGradients } from "./gradients.js";
-import { withDataRows, type ChartRef, type TrainPlan } from "./plan.js";
+import type { ChartRef, TrainPlan } from "./plan.js";
 import { TrainableTimeConditioned } from "./timeConditioned.js";
 
 /** A trainable tensor under its name in a weights file. */
@@ -80,58 +79,42 @@ export function stepSeed(seed: number, step: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) + Math.imul(step + 1, 0x165667b1)) >>> 0;
 }
 
-export class TrainingSession implements TrainableSession {
+/** Flow matching trains a time-conditioned operator A(t) between the noise and data charts. */
+const FLOW_MATCHING_OPERATOR: TrainingExpectation<"time_conditioned"> = {
+  kind: "time_conditioned",
+  described: "a time-conditioned operator",
+  dataMismatch: (dataset, plan) =>
+    `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}] (${valueCount(dataset.shape)} values); the model's data space has shape [${plan.data.shape.join(", ")}] (${valueCount(plan.data.shape)})`,
+};
+
+export class TrainingSession extends BoundSession<TrainableTimeConditioned> implements TrainableSession {
   readonly lossColumns: readonly string[] = LOSS_COLUMNS;
 
   private constructor(
-    readonly plan: TrainPlan,
-    readonly dataset: Dataset,
-    readonly networks: ReadonlyMap<string, BoundNetwork>,
-    readonly operators: ReadonlyMap<string, BoundOperator>,
-    readonly operator: TrainableTimeConditioned,
+    parts: SessionParts,
+    operator: TrainableTimeConditioned,
     readonly noise: Chart,
     readonly data: Chart,
-    /** In a fixed order (sorted by file name): the optimiser's state follows it. */
-    readonly variables: readonly NamedVariable[],
-  ) {}
+    variables: readonly NamedVariable[],
+  ) {
+    super(parts, operator, variables);
+  }
 
   static async create(program: CheckedProgram, spec: TrainPlan, baseDir: string): Promise<TrainingSession> {
-    registerTrainingGradients();
-    const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir });
-    const plan = withDataRows(spec, dataset.rows);
-    const dim = plan.data.shape.reduce((a, b) => a * b, 1);
-    const rowDim = dataset.shape.reduce((a, b) => a * b, 1);
-    if (rowDim !== dim) {
-      throw new TrainError("LIN-TRAIN-DATA", `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}] (${rowDim} values); the model's data space has shape [${plan.data.shape.join(", ")}] (${dim})`);
-    }
-    // The program's values, seeded as compile seeds them (seed = the train seed), so a trained weights
-    // file also carries the untrained declarations unchanged.
-    const networks = await bindNetworks(program, plan.seed);
-    try {
-      const binder = await operatorBinder(program, plan.seed);
-      lower(program, { bind: binder.bind });
-      const bound = binder.bound.get(plan.operatorKey);
-      if (bound === undefined || bound.operator.kind !== "time_conditioned") {
-        throw new TrainError("LIN-TRAIN-UNSUPPORTED", `operator ${plan.operatorName} was not bound to a time-conditioned operator`);
-      }
-      const operator = new TrainableTimeConditioned(bound.operator);
+    return bindForTraining(program, spec, baseDir, FLOW_MATCHING_OPERATOR, ({ trained, ...parts }) => {
+      const { plan, networks } = parts;
+      const operator = new TrainableTimeConditioned(trained.operator);
       const chart = (ref: ChartRef): Chart => new Chart(ref, ref.network === undefined ? undefined : networks.get(ref.network)?.network);
-      const variables: NamedVariable[] = [];
-      const trainedNetworks = new Set([plan.noise.network, plan.data.network].filter((k): k is string => k !== undefined));
-      for (const key of trainedNetworks) {
+      const trainedNetworks = [...new Set([plan.noise.network, plan.data.network].filter((k): k is string => k !== undefined))].map((key) => {
         const n = networks.get(key);
         if (n === undefined) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `network ${key} was not built`);
-        for (const [name, p] of n.network.parameters()) variables.push({ fileName: n.prefix + name, variable: p.variable });
-      }
-      for (const [name, p] of operator.parameters()) variables.push({ fileName: bound.prefix + name, variable: p.variable });
-      variables.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
-      const session = new TrainingSession(plan, dataset, networks, binder.bound, operator, chart(plan.noise), chart(plan.data), variables);
+        return n;
+      });
+      const variables = trainedVariables(trainedNetworks, { prefix: trained.prefix, parameters: operator.parameters() });
+      const session = new TrainingSession(parts, operator, chart(plan.noise), chart(plan.data), variables);
       session.initialiseActNormOnData();
       return session;
-    } catch (e) {
-      for (const n of networks.values()) n.network.dispose();
-      throw e;
-    }
+    });
   }
 
   /**
@@ -189,17 +172,5 @@ export class TrainingSession implements TrainableSession {
     const prediction = tf.mean(tf.square(tf.sub(x1, this.data.decode(predicted)))) as tf.Scalar;
     const total = tf.addN([latent, noiseRec, dataRec, prediction]) as tf.Scalar;
     return [total, latent, noiseRec, dataRec, prediction];
-  }
-
-  /** Every tensor of the program in the layout `compile(…, { weights })` loads, with the trained operator. */
-  async weights(): Promise<Map<string, HostTensor>> {
-    const trained = await this.operator.toOperator();
-    const operators = [...this.operators.values()].map((o) => (o.key === this.plan.operatorKey ? { ...o, operator: trained } : o));
-    return programTensors(this.networks.values(), operators);
-  }
-
-  dispose(): void {
-    for (const n of this.networks.values()) n.network.dispose();
-    this.operator.dispose();
   }
 }

@@ -1,0 +1,62 @@
+// Reading and checking the spec file a command is given, the same way in every command: a file that
+// cannot be read is a usage error (exit 2, saying why), a spec with errors prints its rendered
+// diagnostics on stdout (exit 1). Commands that add generated declarations to the spec (sampler lets,
+// interpolation mixes) re-check the text with them appended, after every declaration, so offsets in
+// the original text are unchanged.
+import { resolve } from "node:path";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { hasErrors } from "../ast/diagnostic.js";
+import { checkEither } from "../compiler/check.js";
+import type { CheckedProgram } from "../compiler/checked.js";
+import { renderDiagnostics } from "../compiler/render.js";
+import { checkAll, nodeFileHost } from "../index.js";
+import { parse } from "../parser/index.js";
+import { cannotRead, ExitCode, UsageError, type CommandIO } from "./command.js";
+
+/** A spec file that reads and checks. */
+export interface CheckedSpec {
+  /** The file's absolute path (its uri in the checked program). */
+  readonly path: string;
+  readonly text: string;
+  readonly program: CheckedProgram;
+  /** The text of each module the check read, by uri (for rendering diagnostics). */
+  readonly sources: (uri: string) => string | undefined;
+}
+
+/** Reads FILE (relative to the working directory) and checks it; on failure prints why and returns the exit code. */
+export function readCheckedSpec(file: string, io: CommandIO): CheckedSpec | number {
+  const path = resolve(io.cwd, file);
+  const text = nodeFileHost.readFile(path);
+  if (text === undefined) {
+    io.stderr(cannotRead(file, path));
+    return ExitCode.Usage;
+  }
+  const outcome = checkAll(path);
+  const sources = (u: string): string | undefined => outcome.sources.get(u);
+  if (hasErrors(outcome.diagnostics) || outcome.program === undefined) {
+    io.stdout(`${renderDiagnostics(outcome.diagnostics, sources, { cwd: io.cwd })}\n`);
+    return ExitCode.Errors;
+  }
+  return { path, text, program: outcome.program, sources };
+}
+
+/**
+ * Checks the spec with `generated` (declarations, one or more lines) appended; on errors prints them
+ * (errors first, rendered against the appended text) and returns the exit code.
+ */
+export function checkWithAppended(spec: CheckedSpec, generated: string, io: CommandIO): CheckedProgram | number {
+  const text = `${spec.text}\n${generated}\n`;
+  const checked = checkEither(parse, { uri: spec.path, text });
+  if (isLeft(checked)) {
+    io.stdout(`${renderDiagnostics(checked.left, (u) => (u === spec.path ? text : spec.sources(u)), { cwd: io.cwd })}\n`);
+    return ExitCode.Errors;
+  }
+  return checked.right;
+}
+
+/** The one spec file of a command line's positionals; anything else is a usage error. */
+export function specFileArgument(positionals: readonly string[], command: string): string {
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError(`${command} needs exactly one spec file`);
+  return file;
+}

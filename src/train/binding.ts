@@ -1,0 +1,134 @@
+// The set-up every training session shares, whatever its objective (session.ts, idempotentSession.ts):
+// the data loaded and checked against the model's space, the program's values bound exactly as
+// `compile` binds them (same seeds, same tensor names: src/compiler/execute/weights.ts), the trained
+// operator's binding found, and the trained tensors gathered in the order the optimiser's state follows;
+// and what a session then holds and does whatever it trains (BoundSession).
+import type * as tf from "@tensorflow/tfjs-core";
+import type { CheckedProgram } from "../compiler/checked.js";
+import { bindNetworks, operatorBinder, programTensors, type BoundNetwork, type BoundOperator } from "../compiler/execute/weights.js";
+import { lower } from "../compiler/lower.js";
+import type { HostTensor } from "../runtime/io/index.js";
+import type { LinearOperator } from "../runtime/operator/index.js";
+import { loadDataset, type Dataset } from "./data.js";
+import { TrainError } from "./errors.js";
+import { registerTrainingGradients } from "./gradients.js";
+import { withDataRows, type TrainPlan } from "./plan.js";
+import type { NamedVariable } from "./session.js";
+
+/** What a session is built from: the plan (with the data's row count), the data and the bound program. */
+export interface TrainingBinding<O extends LinearOperator> {
+  readonly plan: TrainPlan;
+  readonly dataset: Dataset;
+  readonly networks: ReadonlyMap<string, BoundNetwork>;
+  readonly operators: ReadonlyMap<string, BoundOperator>;
+  /** The trained operator's initial value and the name prefix of its tensors. */
+  readonly trained: { readonly prefix: string; readonly operator: O };
+}
+
+/** What the objective expects: the trained operator's kind, and its own wording of the two checks. */
+export interface TrainingExpectation<K extends LinearOperator["kind"]> {
+  readonly kind: K;
+  /** The kind for "operator A was not bound to …", e.g. "a projector". */
+  readonly described: string;
+  /** The message when the data rows do not have as many values as the model's data space. */
+  dataMismatch(dataset: Dataset, plan: TrainPlan): string;
+}
+
+/**
+ * Loads the plan's data, checks its rows against the data space, binds the program (seeded as compile
+ * seeds it with the train seed, so a trained weights file also carries the untrained declarations
+ * unchanged) and hands the binding to `build` (synchronous, so that its failures are caught here and
+ * the bound networks disposed).
+ */
+export async function bindForTraining<K extends LinearOperator["kind"], S>(
+  program: CheckedProgram,
+  spec: TrainPlan,
+  baseDir: string,
+  expect: TrainingExpectation<K>,
+  build: (binding: TrainingBinding<Extract<LinearOperator, { kind: K }>>) => S,
+): Promise<S> {
+  registerTrainingGradients();
+  const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir });
+  const plan = withDataRows(spec, dataset.rows);
+  if (valueCount(dataset.shape) !== valueCount(plan.data.shape)) throw new TrainError("LIN-TRAIN-DATA", expect.dataMismatch(dataset, plan));
+  const networks = await bindNetworks(program, plan.seed);
+  try {
+    const binder = await operatorBinder(program, plan.seed);
+    lower(program, { bind: binder.bind });
+    const bound = binder.bound.get(plan.operatorKey);
+    if (bound === undefined || !isKind(bound.operator, expect.kind)) {
+      throw new TrainError("LIN-TRAIN-UNSUPPORTED", `operator ${plan.operatorName} was not bound to ${expect.described}`);
+    }
+    return build({ plan, dataset, networks, operators: binder.bound, trained: { prefix: bound.prefix, operator: bound.operator } });
+  } catch (e) {
+    for (const n of networks.values()) n.network.dispose();
+    throw e;
+  }
+}
+
+function isKind<K extends LinearOperator["kind"]>(op: LinearOperator, kind: K): op is Extract<LinearOperator, { kind: K }> {
+  return op.kind === kind;
+}
+
+export function valueCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** The trained tensors under their file names, sorted by name: the optimiser's state follows this order. */
+export function trainedVariables(
+  networks: Iterable<BoundNetwork>,
+  operator: { readonly prefix: string; readonly parameters: ReadonlyMap<string, { readonly variable: NamedVariable["variable"] }> },
+): NamedVariable[] {
+  const variables: NamedVariable[] = [];
+  for (const n of networks) for (const [name, p] of n.network.parameters()) variables.push({ fileName: n.prefix + name, variable: p.variable });
+  for (const [name, p] of operator.parameters) variables.push({ fileName: operator.prefix + name, variable: p.variable });
+  return variables.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+}
+
+/** What a session trains in place of the model's operator (src/train/projector.ts, timeConditioned.ts). */
+export interface TrainedOperator {
+  parameters(): Map<string, { variable: tf.Variable; transposedInFile: boolean }>;
+  /** The current value, as the operator a weights file stores. */
+  toOperator(): Promise<LinearOperator>;
+  dispose(): void;
+}
+
+/** The binding a session keeps: its plan, its data and the program's bound values. */
+export type SessionParts = Omit<TrainingBinding<LinearOperator>, "trained">;
+
+/** What every session holds and does alike: the bound program, the trained operator and variables, saving and disposal. */
+export abstract class BoundSession<O extends TrainedOperator> {
+  readonly plan: TrainPlan;
+  readonly dataset: Dataset;
+  readonly networks: ReadonlyMap<string, BoundNetwork>;
+  readonly operators: ReadonlyMap<string, BoundOperator>;
+
+  protected constructor(
+    parts: SessionParts,
+    readonly operator: O,
+    /** Sorted by file name (trainedVariables): the optimiser's state follows this order. */
+    readonly variables: readonly NamedVariable[],
+  ) {
+    this.plan = parts.plan;
+    this.dataset = parts.dataset;
+    this.networks = parts.networks;
+    this.operators = parts.operators;
+  }
+
+  /** The binding, to build a variant of this session (another plan or fewer variables) over the same values. */
+  protected parts(): SessionParts {
+    return { plan: this.plan, dataset: this.dataset, networks: this.networks, operators: this.operators };
+  }
+
+  /** Every tensor of the program in the layout `compile(…, { weights })` loads, with the trained operator. */
+  async weights(): Promise<Map<string, HostTensor>> {
+    const trained = await this.operator.toOperator();
+    const operators = [...this.operators.values()].map((o) => (o.key === this.plan.operatorKey ? { ...o, operator: trained } : o));
+    return programTensors(this.networks.values(), operators);
+  }
+
+  dispose(): void {
+    for (const n of this.networks.values()) n.network.dispose();
+    this.operator.dispose();
+  }
+}
