@@ -7,6 +7,12 @@
 // One JSON line per method:
 //   {"bench":"sampler","T":100,"method":"euler"|"rk4","ms":…,"reference":"multi-step","reference_ms":…,"psnr_db":…,"ratio":…}
 // Usage: npm run bench -- sampler [--n 784] [--steps 100] [--batch 64] [--backend wasm] [--methods euler,rk4]
+//
+// With --collapse-only it times only the compile-time collapse (collapseSampler on the host, float64):
+//   {"bench":"sampler-collapse","T":…,"method":…,"n":…,"rank":8,"ms":…,"cpu_ms":…,"kind":…,"kept_rank":…,"load1":…}
+// ms is the wall time of one collapse (cpu_ms its process CPU time, which is steadier on a shared
+// machine); kind/kept_rank say what B came out as. The A(t) is the same seeded untrained operator.
+//   npm run bench -- sampler --collapse-only --steps 1000 [--n 784] [--methods euler,rk4]
 import { loadavg } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
 import { isLeft } from "fp-ts/lib/Either.js";
@@ -14,7 +20,9 @@ import { checkText } from "../src/index.js";
 import { compile } from "../src/compiler/execute/program.js";
 import { flag, medianTime } from "./lib/support.js";
 import { runSampler, type StepAlgebra } from "../src/compiler/ir/index.js";
-import { apply, at, type LinearOperator } from "../src/runtime/operator/index.js";
+import { apply, at, randomTimeConditioned, type LinearOperator } from "../src/runtime/operator/index.js";
+import { boundLeaf } from "../src/compiler/ir/expr.js";
+import { collapseSampler } from "../src/compiler/passes/collapse.js";
 
 function psnr(reference: Float32Array, got: Float32Array): number {
   let lo = Infinity;
@@ -29,14 +37,53 @@ function psnr(reference: Float32Array, got: Float32Array): number {
   return 10 * Math.log10(((hi - lo) * (hi - lo)) / mse);
 }
 
+/** One timed collapse per method of A(t) = I + U(t)V(t)ᵀ (rank 8, embed 64, hidden 256, seed 0), as compile builds it. */
+function collapseOnly(n: number, steps: number, methods: readonly ("euler" | "rk4")[]): void {
+  const rank = 8;
+  const a = boundLeaf("A", randomTimeConditioned({ n, rank, embedDim: 64, hidden: 256 }, 0));
+  for (const method of methods) {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const b = collapseSampler(a, method, steps);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const keptRank = b.kind === "identity_plus_lowrank" || b.kind === "lowrank" ? b.u.cols : n;
+    const line = {
+      bench: "sampler-collapse",
+      T: steps,
+      method,
+      n,
+      rank,
+      ms: Number(ms.toFixed(0)),
+      cpu_ms: Number(((cpu.user + cpu.system) / 1000).toFixed(0)),
+      kind: b.kind,
+      kept_rank: keptRank,
+      load1: Number(loadavg()[0]?.toFixed(2)),
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+}
+
+function samplerMethods(argv: readonly string[]): ("euler" | "rk4")[] {
+  return flag(argv, "methods", "euler,rk4")
+    .split(",")
+    .map((method) => {
+      if (method !== "euler" && method !== "rk4") throw new Error(`unknown method ${method}`);
+      return method;
+    });
+}
+
 export default async function sampler(argv: readonly string[]): Promise<void> {
   const n = Number(flag(argv, "n", "784"));
   const steps = Number(flag(argv, "steps", "100"));
   const batch = Number(flag(argv, "batch", "64"));
   const backend = flag(argv, "backend", "wasm");
-  const methods = flag(argv, "methods", "euler,rk4").split(",");
+  const methods = samplerMethods(argv);
+  if (argv.includes("--collapse-only")) {
+    collapseOnly(n, steps, methods);
+    return;
+  }
   for (const method of methods) {
-    if (method !== "euler" && method !== "rk4") throw new Error(`unknown method ${method}`);
     const text = `space X = R^${n};
 operator A = time_conditioned(rank = 8, embed = 64, hidden = 256);
 map v : X -> X = A;

@@ -6,7 +6,7 @@
 // our U and its lin1 is our V. Evaluated on the host in float64: one evaluation per time is a few
 // small mat-vecs, and the result feeds the exact identity-plus-low-rank algebra.
 import { OperatorError } from "./errors.js";
-import { matrix, type Matrix } from "./host.js";
+import { matmul, matrix, type Matrix } from "./host.js";
 import type { DenseLayer, Hypernetwork, IdentityPlusLowRank, TimeConditioned } from "./kinds.js";
 import { seededRandom, type Random } from "../random.js";
 
@@ -74,6 +74,47 @@ export function timeConditionedAt(op: TimeConditioned, t: number): IdentityPlusL
   const u = evaluateHypernetwork(op.u, t, op.embedDim, op.rows, op.rank);
   const v = evaluateHypernetwork(op.v, t, op.embedDim, op.rows, op.rank);
   return { kind: "identity_plus_lowrank", rows: op.rows, cols: op.rows, alpha: op.alpha, u, v };
+}
+
+/**
+ * One layer on a batch of inputs, one per column (x is inputs×b): W·x + bias by one BLAS product, with
+ * no copy of W. The sampler collapse needs A(t) at thousands of times, where a mat-vec per time
+ * dominates its cost.
+ */
+function denseLayerBatch(layer: DenseLayer, x: Matrix): Matrix {
+  const out = matmul(layer.weight, x);
+  for (let i = 0; i < out.rows; i++) {
+    const b = layer.bias[i];
+    for (let j = 0; j < out.cols; j++) out.data[i * out.cols + j] += b;
+  }
+  return out;
+}
+
+/** evaluateHypernetwork at every time of `times` (equal to it up to float64 rounding: BLAS sums in another order). */
+function evaluateHypernetworkBatch(net: Hypernetwork, times: readonly number[], embedDim: number, n: number, rank: number): Matrix[] {
+  const b = times.length;
+  const embedded = matrix(embedDim, b);
+  times.forEach((t, j) => sinusoidalEmbedding(t, embedDim).forEach((e, i) => (embedded.data[i * b + j] = e)));
+  const [l0, l1, l2] = net.layers;
+  const h1 = denseLayerBatch(l0, embedded);
+  h1.data.set(h1.data.map(gelu));
+  const h2 = denseLayerBatch(l1, h1);
+  h2.data.set(h2.data.map(gelu));
+  const out = denseLayerBatch(l2, h2);
+  return times.map((_, j) => {
+    const factor = matrix(n, rank);
+    for (let i = 0; i < n * rank; i++) factor.data[i] = out.data[i * b + j];
+    return factor;
+  });
+}
+
+/** A(t) for every t of `times`, batched (see evaluateHypernetworkBatch). */
+export function timeConditionedAtTimes(op: TimeConditioned, times: readonly number[]): IdentityPlusLowRank[] {
+  const bad = times.find((t) => !Number.isFinite(t));
+  if (bad !== undefined) throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `time must be finite, got ${bad}`);
+  const us = evaluateHypernetworkBatch(op.u, times, op.embedDim, op.rows, op.rank);
+  const vs = evaluateHypernetworkBatch(op.v, times, op.embedDim, op.rows, op.rank);
+  return times.map((_, i) => ({ kind: "identity_plus_lowrank", rows: op.rows, cols: op.rows, alpha: op.alpha, u: us[i], v: vs[i] }));
 }
 
 function checkLayer(name: string, layer: DenseLayer, inputs: number, outputs: number): void {
