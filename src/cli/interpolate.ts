@@ -76,6 +76,19 @@ export function mapsProblem(program: CheckedProgram, f1: string, f2: string): st
   return undefined;
 }
 
+function valueRange(arrays: readonly Float32Array[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const a of arrays) {
+    for (const v of a) {
+      if (!Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  return Number.isFinite(lo) ? [lo, hi] : [0, 0];
+}
+
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] ?? NaN) - (b[i] ?? NaN)));
@@ -160,7 +173,9 @@ export const interpolateCommand: Command = {
           // One row per sample, one column per α.
           const tiles: Float32Array[] = [];
           for (let r = 0; r < shown; r++) for (const m of mixed) tiles.push(m.subarray(r * dim, (r + 1) * dim));
-          await saveImageGrid(picture, tiles, outShape, { columns: alphas.length });
+          // One grey scale for the whole picture, from the two maps' own outputs (α = 0 and 1), so that
+          // the frames between them are comparable (values beyond it are clipped).
+          await saveImageGrid(picture, tiles, outShape, { columns: alphas.length, range: valueRange([y1, y2]) });
         } else if (dim === 2) {
           // A few points per α, so that each point's path from f2(x) (α = 0) to f1(x) stays visible.
           const points = Math.min(rows, SCATTER_ROWS);

@@ -27,6 +27,18 @@ describe("renderImageGrid", () => {
     expect(pixel(image, 1 + 3, 1)[0]).toBeGreaterThan(0);
   });
 
+  it("with a range, draws every tile on that one scale and clips values outside it", () => {
+    // Range [0, 1]: 0.5 is mid grey in both tiles, −3 clips to black and 7 to white; per-tile
+    // normalisation (the control above) would have drawn tile 1's 0.5 as black, its minimum.
+    const a = [0, 0.5, 1, 0.25];
+    const b = [0.5, -3, 7, 0.5];
+    const image = PNG.sync.read(renderImageGrid([a, b], [1, 2, 2], { columns: 2, scale: 1, gap: 1, range: [0, 1] }));
+    expect(pixel(image, 2, 1)).toEqual([128, 128, 128]); // tile 0, pixel (1, 0) = 0.5
+    expect(pixel(image, 4, 1)).toEqual([128, 128, 128]); // tile 1, pixel (0, 0) = 0.5
+    expect(pixel(image, 5, 1)).toEqual([0, 0, 0]); // −3 clipped
+    expect(pixel(image, 4, 2)).toEqual([255, 255, 255]); // 7 clipped
+  });
+
   it("draws three channels as RGB and a constant tile as mid grey", () => {
     const rgb = [1, 0, 0, 0, 1, 0, 0, 0, 1]; // [3, 1, 3] channel-major: the R, G, B planes
     const image = PNG.sync.read(renderImageGrid([rgb, [2, 2, 2, 2, 2, 2, 2, 2, 2]], [3, 1, 3], { columns: 1, scale: 1, gap: 0 }));

@@ -12,6 +12,8 @@ export interface GridOptions {
   readonly scale?: number;
   /** Pixels between tiles (default 2, white). */
   readonly gap?: number;
+  /** One value range [lo, hi] for every tile, values outside clipped (default: each tile its own min–max). */
+  readonly range?: readonly [number, number];
 }
 
 /** An image shape [C, H, W] with C = 1 or 3, or undefined for any other shape. */
@@ -71,8 +73,8 @@ export function renderImageGrid(images: readonly ArrayLike<number>[], shape: rea
   const plane = height * width;
   images.forEach((values, k) => {
     if (values.length !== channels * plane) throw new RangeError(`renderImageGrid: image ${k} has ${values.length} values, expected ${channels * plane}`);
-    const [lo, hi] = minMax(values);
-    const level = (v: number): number => (hi > lo && Number.isFinite(v) ? Math.round((255 * (v - lo)) / (hi - lo)) : 128);
+    const [lo, hi] = options.range ?? minMax(values);
+    const level = (v: number): number => (hi > lo && Number.isFinite(v) ? Math.round((255 * (Math.min(hi, Math.max(lo, v)) - lo)) / (hi - lo)) : 128);
     const x0 = gap + (k % columns) * (tileW + gap);
     const y0 = gap + Math.floor(k / columns) * (tileH + gap);
     for (let y = 0; y < height; y++) {
