@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { lineaIn } from "./support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "linea-compile-cli-"));
 writeFileSync(join(dir, "linea.json"), "{}");
@@ -21,12 +21,7 @@ entry e(x : Z) = f3(x);
 );
 writeFileSync(join(dir, "bad.lin"), "space X = R^2;\nspace Y = R^3;\nmap f : X -> Y = dense;\nlet g = f * f;\n");
 
-async function linea(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const linea = lineaIn(dir);
 
 describe("linea compile", { timeout: 60_000 }, () => {
   it("--emit dot prints a Graphviz digraph with balanced braces", async () => {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { lineaIn } from "./support.js";
 import { mixDeclarations, type InterpolationFrame } from "../../src/cli/interpolate.js";
 import { checkText } from "../../src/index.js";
 import { compile } from "../../src/compiler/execute/program.js";
@@ -34,12 +34,7 @@ map f3 : Style -> Style = A3;
 `;
 writeFileSync(join(dir, "spec.lin"), SPEC);
 
-async function linea(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const linea = lineaIn(dir);
 
 describe("linea interpolate", { timeout: 60_000 }, () => {
   it("compiles α·f1 + (1−α)·f2 to one operator equal to αA1 + (1−α)A2 (float64 oracle)", async () => {

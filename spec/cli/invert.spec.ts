@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { lineaIn } from "./support.js";
 import { agreement } from "../../src/cli/psnr.js";
 import { loadNpy, saveNpy, saveSafetensors } from "../../src/runtime/io/index.js";
 import { seededRandom } from "../../src/runtime/operator/index.js";
@@ -45,12 +45,7 @@ async function weights(file: string, values: number[]): Promise<void> {
   await saveSafetensors(join(dir, file), new Map([["M.weight", { dtype: "F32", shape: [Math.sqrt(values.length), Math.sqrt(values.length)], data: Float32Array.from(values) }]]));
 }
 
-async function linea(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const linea = lineaIn(dir);
 
 async function values(file: string): Promise<{ data: number[]; shape: number[] }> {
   const a = await loadNpy(join(dir, file));

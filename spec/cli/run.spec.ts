@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { lineaIn } from "./support.js";
 import { loadNpy, saveNpy } from "../../src/runtime/io/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "linea-run-"));
@@ -30,12 +30,7 @@ map plane : P -> P = S2;
 );
 writeFileSync(join(dir, "bad.lin"), "space X = R^2;\nspace Y = R^3;\nmap f : X -> Y = dense;\nlet g = f * f;\n");
 
-async function linea(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const linea = lineaIn(dir);
 
 const rows = [
   [0.5, -1, 2],

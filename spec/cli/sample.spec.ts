@@ -9,7 +9,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import * as tf from "@tensorflow/tfjs-core";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { lineaIn } from "./support.js";
 import { multiStepSample, samplerSpec, seededNoise, tensorStepAlgebra } from "../../src/cli/sampling.js";
 import { agreement } from "../../src/cli/psnr.js";
 import { compileFile, type CompiledProgram } from "../../src/compiler/execute/program.js";
@@ -46,12 +46,7 @@ map v : Noise -> Data = A;
 writeFileSync(join(dir, "plane.lin"), tagged("R^2"));
 writeFileSync(join(dir, "image.lin"), tagged("R[1, 4, 4]"));
 
-async function linea(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const linea = lineaIn(dir);
 
 async function rows(file: string): Promise<{ values: Float32Array; shape: number[] }> {
   const a = await loadNpy(file);

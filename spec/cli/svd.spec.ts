@@ -8,7 +8,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import * as tf from "@tensorflow/tfjs-core";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { lineaIn } from "./support.js";
 import { FLOAT32_PINV_CONDITION, formatSummary, summarise } from "../../src/cli/svd.js";
 import { compileFile, type CompiledProgram } from "../../src/compiler/execute/program.js";
 import { mapNormalForm, type MapNormalForm } from "../../src/compiler/execute/inspect.js";
@@ -39,12 +39,7 @@ entry probe(x : U) = f(x);
 `,
 );
 
-async function linea(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const linea = lineaIn(dir);
 
 function png(file: string): PNG {
   return PNG.sync.read(readFileSync(file));
