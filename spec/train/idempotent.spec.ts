@@ -115,6 +115,42 @@ describe("idempotent training: the plan", () => {
   });
 });
 
+describe("idempotent training: ActNorm", () => {
+  it("initialises ActNorm on step 0's data rows, as flow matching does", async () => {
+    const spec = [
+      "space P = R^2;",
+      "network G : P { actnorm; affine_coupling(hidden = 8, depth = 1, activation = tanh); }",
+      "space Z = induced G;",
+      "operator Q = projector(rank = 1);",
+      MODEL,
+      "train fit { model = p; data = moons(n = 512, noise = 0.05); loss = idempotent; steps = 1; batch = 64; seed = 3; }",
+      "",
+    ].join("\n");
+    const program = checked(spec);
+    const s = await IdempotentSession.create(program, trainPlan(program), tmpdir());
+    const net = s.data.network;
+    if (net === undefined) throw new Error("no network");
+    // Per-coordinate mean and unbiased std of the first block's output on rows x.
+    const stats = (x: Float32Array): number[][] =>
+      tf.tidy(() => {
+        const y = net.blocks[0].forward(tf.tensor2d(x, [64, 2]), undefined) as tf.Tensor2D;
+        const { mean, variance } = tf.moments(y, 0);
+        return [Array.from(mean.dataSync()), Array.from(variance.dataSync(), (v) => Math.sqrt((v * 64) / 63))];
+      });
+    // b = −mean, s = −log(std + 1e-6) over these 64 rows: mean 0 and std 1 − O(1e-5); float32 sums of
+    // 64 values of size ≤ 3 carry ≈ 64·ε₃₂·3 ≈ 2e-5.
+    const [mean, std] = stats(s.batch(0));
+    for (const m of mean) expect(Math.abs(m)).toBeLessThan(1e-4);
+    for (const d of std) expect(Math.abs(d - 1)).toBeLessThan(1e-4);
+    // Control: standard normal rows through the same ActNorm are not standardised (the moons' mean is
+    // ≈ (0.5, 0.25) and their std ≈ (0.9, 0.5), so N(0, 1) moves by about 0.5 in mean or std).
+    const [noiseMean, noiseStd] = stats(rows(64, 2, 11, 1));
+    const off = Math.max(...noiseMean.map(Math.abs), ...noiseStd.map((d) => Math.abs(d - 1)));
+    expect(off).toBeGreaterThan(0.3);
+    s.dispose();
+  });
+});
+
 describe("idempotent training: the projector factor", () => {
   it("stays orthonormal through the retraction, so Q² = Q to float32 rounding; an un-retracted factor is caught", async () => {
     const s = await session();

@@ -23,7 +23,7 @@ import { gatherRows } from "./data.js";
 import { TrainError } from "./errors.js";
 import type { TrainPlan } from "./plan.js";
 import { TrainableProjector } from "./projector.js";
-import { Chart, stepSeed, type NamedVariable, type TrainableSession } from "./session.js";
+import { Chart, initialiseActNormOnData, stepSeed, type NamedVariable, type TrainableSession } from "./session.js";
 
 export const IDEMPOTENT_COLUMNS = ["total", "data_rec", "latent"] as const;
 
@@ -60,6 +60,7 @@ export class IdempotentSession extends BoundSession<TrainableProjector> implemen
       const operator = new TrainableProjector(trained.operator);
       const variables = trainedVariables([network], { prefix: trained.prefix, parameters: operator.parameters() });
       const session = new IdempotentSession(parts, operator, new Chart(chart, network.network), variables);
+      initialiseActNormOnData(session.data, session.batch(0), plan.batch);
       return session.withoutUnusedVariables();
     });
   }

@@ -74,6 +74,19 @@ export class Chart {
   }
 }
 
+/**
+ * ActNorm's data-dependent initialisation (paper-notes §2.2) redone on data: compile initialises it on a
+ * seeded normal batch (an untrained program must run), but a data chart's ActNorms should see the data's
+ * statistics: `count` data rows through the chart's network, with its tag. A resumed run then loads the
+ * checkpoint's values over these. Nothing happens for a network without ActNorm.
+ */
+export function initialiseActNormOnData(chart: Chart, rows: Float32Array, count: number): void {
+  const net = chart.network;
+  if (net === undefined || ![...net.state().keys()].some((k) => k.endsWith(".initialized"))) return;
+  for (const name of net.state().keys()) if (name.endsWith(".initialized")) net.setState(name, Int32Array.of(0));
+  tf.tidy(() => net.initialize(tf.tensor(rows, [count, ...chart.ref.shape], "float32"), chart.ref.tag));
+}
+
 /** Seed of step `step`'s batch: each step's randomness depends only on (seed, step), so resuming repeats it. */
 export function stepSeed(seed: number, step: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) + Math.imul(step + 1, 0x165667b1)) >>> 0;
@@ -117,18 +130,9 @@ export class TrainingSession extends BoundSession<TrainableTimeConditioned> impl
     });
   }
 
-  /**
-   * ActNorm's data-dependent initialisation (paper-notes §2.2) redone on data: compile initialises it
-   * on a seeded normal batch (an untrained program must run), but the data chart's ActNorms should see
-   * the data's statistics: step 0's data rows through g_data, with the data tag. A resumed run then
-   * loads the checkpoint's values over these.
-   */
+  /** ActNorm initialised on step 0's data rows (initialiseActNormOnData). */
   private initialiseActNormOnData(): void {
-    const net = this.data.network;
-    if (net === undefined || ![...net.state().keys()].some((k) => k.endsWith(".initialized"))) return;
-    for (const name of net.state().keys()) if (name.endsWith(".initialized")) net.setState(name, Int32Array.of(0));
-    const { x1 } = this.batch(0);
-    tf.tidy(() => net.initialize(tf.tensor(x1, [this.plan.batch, ...this.data.ref.shape], "float32"), this.data.ref.tag));
+    initialiseActNormOnData(this.data, this.batch(0).x1, this.plan.batch);
   }
 
   /**
