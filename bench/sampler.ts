@@ -9,9 +9,12 @@
 // Usage: npm run bench -- sampler [--n 784] [--steps 100] [--batch 64] [--backend wasm] [--methods euler,rk4]
 //
 // With --collapse-only it times only the compile-time collapse (collapseSampler on the host, float64):
-//   {"bench":"sampler-collapse","T":…,"method":…,"n":…,"rank":8,"ms":…,"cpu_ms":…,"kind":…,"kept_rank":…,"load1":…}
+//   {"bench":"sampler-collapse","T":…,"method":…,"n":…,"rank":8,"ms":…,"cpu_ms":…,"reference":"dense-product",
+//    "reference_ms":…,"ratio":…,"relative_difference":…,"kind":…,"kept_rank":…,"load1":…}
 // ms is the wall time of one collapse (cpu_ms its process CPU time, which is steadier on a shared
-// machine); kind/kept_rank say what B came out as. The A(t) is the same seeded untrained operator.
+// machine); kind/kept_rank say what B came out as. The A(t) is the same seeded untrained operator. The
+// reference is the plain dense product of the materialised step matrices on the same BLAS, in the same
+// run, and relative_difference = ‖B − B_dense‖_F/‖B_dense‖_F.
 //   npm run bench -- sampler --collapse-only --steps 1000 [--n 784] [--methods euler,rk4]
 import { loadavg } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
@@ -22,7 +25,12 @@ import { flag, medianTime } from "./lib/support.js";
 import { runSampler, type StepAlgebra } from "../src/compiler/ir/index.js";
 import { apply, at, randomTimeConditioned, type LinearOperator } from "../src/runtime/operator/index.js";
 import { boundLeaf } from "../src/compiler/ir/expr.js";
-import { collapseSampler } from "../src/compiler/passes/collapse.js";
+import { collapseSampler, operatorStepAlgebra } from "../src/compiler/passes/collapse.js";
+import { evaluateOperator } from "../src/compiler/ir/evaluate.js";
+import { samplerStep, stepTimes } from "../src/compiler/ir/sampler.js";
+import type { OpExpr } from "../src/compiler/ir/expr.js";
+import { frobeniusNorm, identityMatrix, matmul, subtract, type Matrix } from "../src/runtime/linalg/index.js";
+import { identity, materialise } from "../src/runtime/operator/index.js";
 
 function psnr(reference: Float32Array, got: Float32Array): number {
   let lo = Infinity;
@@ -37,8 +45,21 @@ function psnr(reference: Float32Array, got: Float32Array): number {
   return 10 * Math.log10(((hi - lo) * (hi - lo)) / mse);
 }
 
+/**
+ * The reference for the collapse: the straightforward float64 product on the same BLAS, every traced
+ * step matrix M_k = step(I) materialised densely and multiplied in, B ← M_k·B (D³ per step). Also
+ * returns B, so the line can say how far the fast collapse is from it.
+ */
+function denseProductCollapse(a: OpExpr, method: "euler" | "rk4", steps: number, n: number): Matrix {
+  const alg = operatorStepAlgebra((t) => evaluateOperator(a, t));
+  return stepTimes(steps).reduce((b, t) => matmul(materialise(samplerStep(alg, method, identity(n), t, 1 / steps)), b), identityMatrix(n));
+}
+
+/** Longest sampler the dense-product reference is run for (it is D³ per step). */
+const REFERENCE_MAX_STEPS = 100;
+
 /** One timed collapse per method of A(t) = I + U(t)V(t)ᵀ (rank 8, embed 64, hidden 256, seed 0), as compile builds it. */
-function collapseOnly(n: number, steps: number, methods: readonly ("euler" | "rk4")[]): void {
+function collapseOnly(n: number, steps: number, methods: readonly ("euler" | "rk4")[], reference: boolean): void {
   const rank = 8;
   const a = boundLeaf("A", randomTimeConditioned({ n, rank, embedDim: 64, hidden: 256 }, 0));
   for (const method of methods) {
@@ -48,6 +69,11 @@ function collapseOnly(n: number, steps: number, methods: readonly ("euler" | "rk
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const keptRank = b.kind === "identity_plus_lowrank" || b.kind === "lowrank" ? b.u.cols : n;
+    // The dense product costs ~0.07 s (Euler) to 0.7 s (RK4) per step at n = 784: past T = 100 (or
+    // with --no-reference) it is left out and the reference fields are null.
+    const r0 = performance.now();
+    const want = steps <= REFERENCE_MAX_STEPS && reference ? denseProductCollapse(a, method, steps, n) : undefined;
+    const referenceMs = performance.now() - r0;
     const line = {
       bench: "sampler-collapse",
       T: steps,
@@ -56,6 +82,10 @@ function collapseOnly(n: number, steps: number, methods: readonly ("euler" | "rk
       rank,
       ms: Number(ms.toFixed(0)),
       cpu_ms: Number(((cpu.user + cpu.system) / 1000).toFixed(0)),
+      reference: want === undefined ? null : "dense-product",
+      reference_ms: want === undefined ? null : Number(referenceMs.toFixed(0)),
+      ratio: want === undefined ? null : Number((referenceMs / ms).toFixed(1)),
+      relative_difference: want === undefined ? null : Number((frobeniusNorm(subtract(materialise(b), want)) / frobeniusNorm(want)).toExponential(2)),
       kind: b.kind,
       kept_rank: keptRank,
       load1: Number(loadavg()[0]?.toFixed(2)),
@@ -80,7 +110,7 @@ export default async function sampler(argv: readonly string[]): Promise<void> {
   const backend = flag(argv, "backend", "wasm");
   const methods = samplerMethods(argv);
   if (argv.includes("--collapse-only")) {
-    collapseOnly(n, steps, methods);
+    collapseOnly(n, steps, methods, !argv.includes("--no-reference"));
     return;
   }
   for (const method of methods) {
