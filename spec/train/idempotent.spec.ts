@@ -281,6 +281,6 @@ describe("linea train with loss = idempotent", () => {
     writeFileSync(path.join(dir, "two.lin"), idempotentSpec({}, "map p : Z -> W = Q;"));
     const r = io();
     expect(await runTrain(["two.lin", "--backend", "cpu"], r, { tty: false })).toBe(1);
-    expect(r.err.join("")).toMatch(/LIN-TRAIN-UNSUPPORTED: train fit \(.*two\.lin:9:1\): loss idempotent needs a map from one induced space to itself/);
+    expect(r.err.join("")).toMatch(/LIN-TRAIN-UNSUPPORTED\]: train fit \(.*two\.lin:9:1\): loss idempotent needs a map from one induced space to itself/);
   });
 });

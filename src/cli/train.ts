@@ -102,7 +102,7 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
   }
   const fail = (e: unknown): number => {
     if (e instanceof TrainError || e instanceof ExecuteError || e instanceof BackendError) {
-      io.stderr(`linea train: ${e.code}: ${e.message}\n`);
+      io.stderr(`linea train: error[${e.code}]: ${e.message}\n`);
       return e instanceof BackendError ? ExitCode.Usage : ExitCode.Errors;
     }
     throw e;

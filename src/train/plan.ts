@@ -144,7 +144,8 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   const modelExpr = fields.get("model");
   const dataExpr = fields.get("data");
   if (modelExpr === undefined || dataExpr === undefined) throw new TrainError("LIN-TRAIN-NO-TRAIN", `train ${decl.name.name} needs model and data`);
-  const where = `train ${decl.name.name}`;
+  // Every refusal below names the section and where it is (file:line:col).
+  const where = `train ${decl.name.name} (${trainLocation(program.entry, decl)})`;
   const modelSym = modelExpr.kind === "Name" || modelExpr.kind === "Member" ? program.symbolOf(modelExpr) : undefined;
   if (modelSym === undefined || modelSym.kind !== "map" || modelSym.type.kind !== "Map") {
     throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: the trainer handles a declared map (\`map v : Noise -> Data = A;\`) as the model so far`);
@@ -154,7 +155,7 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   if (loss !== "flow_matching" && loss !== IDEMPOTENT_LOSS) {
     throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: loss ${loss ?? "(none)"} is not implemented yet; the trainer runs flow_matching on a time-conditioned map and ${IDEMPOTENT_LOSS} on a projector map`);
   }
-  if (loss === IDEMPOTENT_LOSS) checkIdempotentMap(`${where} (${trainLocation(program.entry, decl)})`, modelSym.name, mapType);
+  if (loss === IDEMPOTENT_LOSS) checkIdempotentMap(where, modelSym.name, mapType);
   else if (!mapType.timeConditioned) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: flow_matching needs a time-conditioned map (its operator declared with time_conditioned(…))`);
   const mapDecl = modelSym.node as MapDecl;
   const opExpr = mapDecl.value;
