@@ -18,26 +18,23 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   interpolate: async () => (await import("./interpolate.js")).interpolateCommand,
 };
 
-function help(): string {
-  return [
-    "usage: linea <command> [options]",
-    "",
-    "commands:",
-    ...Object.keys(commands).map((c) => `  ${c}`),
-    "",
-    "run `linea <command> --help` for a command's usage",
-  ].join("\n");
+/** The usage with every command's one-line summary (this loads every command module, so only for help). */
+async function help(): Promise<string> {
+  const names = Object.keys(commands);
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = await Promise.all(names.map(async (n) => `  ${n.padEnd(width)}  ${(await commands[n]?.())?.summary ?? ""}`));
+  return ["usage: linea <command> [options]", "", "commands:", ...lines, "", "run `linea <command> --help` for a command's usage"].join("\n");
 }
 
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout(`${help()}\n`);
+    io.stdout(`${await help()}\n`);
     return name === undefined ? ExitCode.Usage : ExitCode.Ok;
   }
   const load = commands[name];
   if (!load) {
-    io.stderr(`linea: unknown command '${name}'\n${help()}\n`);
+    io.stderr(`linea: unknown command '${name}'\n${await help()}\n`);
     return ExitCode.Usage;
   }
   const command = await load();
