@@ -66,4 +66,4 @@ export type { TrainPlan, TrainOptions, TrainResult, Progress, Dataset, DataSourc
 export async function loadTraining(): Promise<typeof import("./train/index.js")> {
   return import("./train/index.js");
 }
-export { mapNormalForm, mapShapes, type MapNormalForm } from "./compiler/execute/inspect.js";
+export { mapNormalForm, type MapNormalForm } from "./compiler/execute/inspect.js";

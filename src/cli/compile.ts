@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { writeFileAtomic } from "../runtime/io/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
-import { compileForCli, integerFlag, reportFailures } from "./run.js";
+import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag, reportFailures, stringFlags } from "./run.js";
+import { specFileArgument } from "./spec_input.js";
 
 const EMITS = ["ir", "dot", "explain"] as const;
 type Emit = (typeof EMITS)[number];
@@ -28,22 +29,13 @@ export const compileCommand: Command = {
   summary: "compile a spec: print its optimised IR, a DOT graph of its maps, or the kernel plans",
   usage: "linea compile FILE [--emit ir|dot|explain] [--out F] [--png F.png] [--backend B] [--seed S] [--weights W.safetensors]",
   async run(args, io) {
-    const parsed = parseCommandLine(args, {
-      emit: { type: "string" },
-      out: { type: "string" },
-      png: { type: "string" },
-      backend: { type: "string" },
-      seed: { type: "string" },
-      weights: { type: "string" },
-    });
-    const [file, ...extra] = parsed.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError("compile needs exactly one spec file");
+    const parsed = parseCommandLine(args, { ...stringFlags("emit", "out", "png"), ...COMPILE_FLAGS });
+    const file = specFileArgument(parsed.positionals, "compile");
     const emit = parsed.values.emit ?? "explain";
     if (!isEmit(emit)) throw new UsageError(`--emit must be one of ${EMITS.join(", ")}, got '${emit}'`);
     const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
     return reportFailures("compile", io, async () => {
-      const weights = parsed.values.weights === undefined ? undefined : resolve(io.cwd, parsed.values.weights);
-      const compiled = await compileForCli(file, io, { seed, ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }), ...(weights === undefined ? {} : { weights }) });
+      const compiled = await compileForCli(file, io, compileFlagOptions(parsed.values, seed, io.cwd));
       if (typeof compiled === "number") return compiled;
       try {
         // The explain view names the backend itself; say it separately only where the text does not.

@@ -10,7 +10,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import type { CheckedProgram } from "../compiler/checked.js";
-import { mapNormalForm, mapShapes, type MapNormalForm } from "../compiler/execute/inspect.js";
+import { mapNormalForm, type MapNormalForm } from "../compiler/execute/inspect.js";
 import { compile, type CompiledProgram } from "../compiler/execute/program.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { apply as applyOperator, pinv as operatorPinv, svd as operatorSvd, type LinearOperator } from "../runtime/operator/index.js";
@@ -19,7 +19,7 @@ import { TrainError } from "../train/errors.js";
 import { trainPlan } from "../train/plan.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { parseDataFlag, type DataFlag } from "./data_flag.js";
-import { saveSamples } from "./pictures.js";
+import { saveSamples } from "../runtime/plot/index.js";
 import { agreement, finiteOrNull, formatDb } from "./psnr.js";
 import { COMPILE_FLAGS, compileFlagOptions, integerFlag, reportFailures, stringFlags } from "./run.js";
 import { samplerMethod, samplerSpec, samplerSteps, type SamplerChoice } from "./sampling.js";
@@ -59,8 +59,7 @@ async function samplerOf(file: string, io: CommandIO, how: { map: string; choice
   const compiled = await compile(spec.program, { ...options, targets: [how.sampler] });
   try {
     const form = mapNormalForm(compiled, how.sampler);
-    const shapes = mapShapes(spec.program, how.sampler) ?? { domain: [form.domain.dim], codomain: [form.codomain.dim] };
-    return { compiled, target: how.sampler, label: how.sampler, form, shapes, program: spec.program };
+    return { compiled, target: how.sampler, label: how.sampler, form, shapes: { domain: form.domain.shape, codomain: form.codomain.shape }, program: spec.program };
   } catch (e) {
     compiled.dispose();
     throw e;

@@ -12,7 +12,7 @@ import type { SamplerMethod } from "../compiler/ir/expr.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import type { LinearOperator } from "../runtime/operator/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
-import { saveSamples } from "./pictures.js";
+import { saveSamples } from "../runtime/plot/index.js";
 import { agreement, finiteOrNull, formatDb, type Agreement } from "./psnr.js";
 import { COMPILE_FLAGS, compileFlagOptions, integerFlag, reportFailures, stringFlags } from "./run.js";
 import { multiStepSample, samplerMethod, samplerSpec, samplerSteps, seededNoise, type SamplerChoice } from "./sampling.js";

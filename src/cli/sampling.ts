@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { CheckedProgram } from "../compiler/checked.js";
 import { ExecuteError } from "../compiler/execute/errors.js";
-import { mapNormalForm, mapShapes, type MapNormalForm } from "../compiler/execute/inspect.js";
+import { mapNormalForm, type MapNormalForm } from "../compiler/execute/inspect.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
 import { evaluateOperator } from "../compiler/ir/evaluate.js";
 import type { OpExpr, SamplerMethod } from "../compiler/ir/expr.js";
@@ -95,7 +95,7 @@ export function samplerSpec(file: string, io: CommandIO, map: string, choices: r
     map,
     original,
     checked,
-    shapes: mapShapes(original, map) ?? { domain: [type.domain.shape.reduce((a, b) => a * b, 1)], codomain: [type.codomain.shape.reduce((a, b) => a * b, 1)] },
+    shapes: { domain: type.domain.shape, codomain: type.codomain.shape },
     async compile(choice) {
       const target = samplerLetName(map, choice);
       const compiled = await compile(checked, { ...options, targets: [target] });

@@ -31,7 +31,7 @@ export function readCheckedSpec(file: string, io: CommandIO): CheckedSpec | numb
     io.stderr(cannotRead(file, path));
     return ExitCode.Usage;
   }
-  const outcome = checkAll(path);
+  const outcome = checkAll({ uri: path, text });
   const sources = (u: string): string | undefined => outcome.sources.get(u);
   if (hasErrors(outcome.diagnostics) || outcome.program === undefined) {
     io.stdout(`${renderDiagnostics(outcome.diagnostics, sources, { cwd: io.cwd })}\n`);

@@ -6,13 +6,13 @@
 import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { checkAll } from "../index.js";
-import { mapNormalForm, mapShapes, type MapEnd } from "../compiler/execute/inspect.js";
+import { mapNormalForm, type MapEnd } from "../compiler/execute/inspect.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { svd as operatorSvd, type SvdResult } from "../runtime/operator/index.js";
 import { FLOAT64_EPS, type Matrix } from "../runtime/linalg/index.js";
-import { imageShape, saveHeatmapRows, saveImageGrid, saveLinePlot } from "../runtime/plot/index.js";
-import { compileForCli, integerFlag, reportFailures } from "./run.js";
+import { rowsOf, saveLinePlot, savePicture } from "../runtime/plot/index.js";
+import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag, reportFailures, stringFlags } from "./run.js";
+import { specFileArgument } from "./spec_input.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 
 /** float32 machine epsilon, 2⁻²³. */
@@ -80,17 +80,6 @@ async function decode(end: MapEnd, coords: Float32Array, k: number): Promise<Flo
   }
 }
 
-export function rowsOf(flat: Float32Array, k: number): Float32Array[] {
-  const width = k === 0 ? 0 : flat.length / k;
-  return Array.from({ length: k }, (_, i) => flat.subarray(i * width, (i + 1) * width));
-}
-
-/** A grid of images for an image space [C, H, W], else a heat map with one row per vector. */
-export async function savePicture(file: string, vectors: Float32Array[], shape: readonly number[], columns = Math.min(8, Math.max(1, Math.ceil(Math.sqrt(vectors.length))))): Promise<void> {
-  if (imageShape(shape) !== undefined) await saveImageGrid(file, vectors, shape, { columns });
-  else await saveHeatmapRows(file, vectors, { cell: Math.max(2, Math.min(12, Math.floor(640 / Math.max(1, shape.reduce((a, b) => a * b, 1))))) });
-}
-
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : "∞");
 
 export function formatSummary(name: string, label: string, method: string, values: Float64Array, s: SpectrumSummary, top: number): string[] {
@@ -118,29 +107,19 @@ export const svdCommand: Command = {
   summary: "the singular values of a map's operator, and its decoded singular vectors as pictures",
   usage: "linea svd FILE --map NAME [--out DIR] [--top K] [--weights W.safetensors] [--backend wasm|cpu|webgpu|tensorflow] [--seed S]",
   async run(args, io: CommandIO) {
-    const parsed = parseCommandLine(args, {
-      map: { type: "string" },
-      out: { type: "string" },
-      top: { type: "string" },
-      weights: { type: "string" },
-      backend: { type: "string" },
-      seed: { type: "string" },
-    });
-    const [file, ...extra] = parsed.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError("svd needs exactly one spec file");
+    const parsed = parseCommandLine(args, { ...stringFlags("map", "out", "top"), ...COMPILE_FLAGS });
+    const file = specFileArgument(parsed.positionals, "svd");
     const name = parsed.values.map;
     if (name === undefined) throw new UsageError("svd needs --map NAME");
     const top = integerFlag("top", parsed.values.top, 1) ?? DEFAULT_TOP;
     const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `svd-${name}`));
     return reportFailures("svd", io, async () => {
-      const weights = parsed.values.weights === undefined ? undefined : resolve(io.cwd, parsed.values.weights);
-      const compiled = await compileForCli(file, io, { seed, targets: [name], ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }), ...(weights === undefined ? {} : { weights }) });
+      const compiled = await compileForCli(file, io, { ...compileFlagOptions(parsed.values, seed, io.cwd), targets: [name] });
       if (typeof compiled === "number") return compiled;
       try {
         const form = mapNormalForm(compiled, name);
-        // The compiled program keeps no data shapes ([C, H, W]); the checked spec has them (checking is cheap).
-        const shapes = mapShapes(checkAll(resolve(io.cwd, file)).program ?? never(), name) ?? { domain: [form.domain.dim], codomain: [form.codomain.dim] };
+        const shapes = { domain: form.domain.shape, codomain: form.codomain.shape };
         const { rows, cols } = form.operator;
         const result = operatorSvd(form.operator);
         const values = allValues(result, rows, cols);
@@ -188,8 +167,3 @@ export const svdCommand: Command = {
     });
   },
 };
-
-/** compileForCli has checked the same file successfully, so a second check has a program. */
-function never(): never {
-  throw new Error("svd: the spec checked once but not twice");
-}

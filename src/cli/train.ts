@@ -19,7 +19,7 @@ import { saveProjections } from "../train/idempotentPictures.js";
 import { train } from "../train/trainer.js";
 import { progressReporter } from "../train/progress.js";
 import { DEFAULT_SAMPLER, oneStepSamples } from "../train/samples.js";
-import { saveSamples } from "./pictures.js";
+import { saveSamples } from "../runtime/plot/index.js";
 import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 
 export const SIGINT_EXIT = 130;

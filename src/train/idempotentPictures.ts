@@ -4,7 +4,7 @@
 // data, and where p sends the noise and the noisy data. Otherwise `linea svd`'s picture: for an image
 // space [C, H, W] a grid with the inputs in the top row and their projections right below them
 // (heat-map rows in the same order for other shapes).
-import { saveSamples } from "../cli/pictures.js";
+import { saveSamples } from "../runtime/plot/index.js";
 import { seededRandom } from "../runtime/operator/index.js";
 import type { IdempotentSession } from "./idempotentSession.js";
 

@@ -3,14 +3,14 @@
 // itself rather than running the map. Read off the map's plan, which already holds exactly these.
 import type { LinearOperator } from "../../runtime/operator/index.js";
 import type { Chart } from "../../runtime/space/index.js";
-import type { CheckedProgram } from "../checked.js";
 import { ExecuteError } from "./errors.js";
 import type { CompiledProgram } from "./program.js";
 
-/** One end of a map: the space's name and dimension, and its chart (undefined: Euclidean, g = identity). */
+/** One end of a map: the space's name, dimension and declared shape, and its chart (undefined: Euclidean, g = identity). */
 export interface MapEnd {
   readonly space: string;
   readonly dim: number;
+  readonly shape: readonly number[];
   readonly chart?: Chart;
 }
 
@@ -53,14 +53,7 @@ export function mapNormalForm(compiled: CompiledProgram, name: string): MapNorma
     name,
     label: operator.label,
     operator: operator.op,
-    domain: { space: input.space, dim: input.dim, ...(domainChart === undefined ? {} : { chart: domainChart }) },
-    codomain: { space: plan.result.space, dim: plan.result.dim, ...(codomainChart === undefined ? {} : { chart: codomainChart }) },
+    domain: { space: input.space, dim: input.dim, shape: input.shape, ...(domainChart === undefined ? {} : { chart: domainChart }) },
+    codomain: { space: plan.result.space, dim: plan.result.dim, shape: plan.result.shape, ...(codomainChart === undefined ? {} : { chart: codomainChart }) },
   };
-}
-
-/** The data shapes ([C, H, W] for an image space) of a map's domain and codomain in the entry module. */
-export function mapShapes(checked: CheckedProgram, name: string): { domain: readonly number[]; codomain: readonly number[] } | undefined {
-  const type = checked.modules.get(checked.entry)?.symbols.get(name)?.type;
-  if (type?.kind !== "Map") return undefined;
-  return { domain: type.domain.shape, codomain: type.codomain.shape };
 }

@@ -35,6 +35,8 @@ export interface PlanInput {
   readonly name: string;
   readonly space: string;
   readonly dim: number;
+  /** The space's declared shape ([C, H, W] for images). */
+  readonly shape: readonly number[];
 }
 
 export interface Plan {

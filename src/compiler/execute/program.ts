@@ -12,7 +12,7 @@ import { blockChart, type Chart } from "../../runtime/space/index.js";
 import type { CheckedProgram } from "../checked.js";
 import { checkEither, type CheckOptions } from "../check.js";
 import { parse } from "../../parser/index.js";
-import { childrenOf, evaluateOperator, formatExpr, IrError, mapsToDot, type IrSpace, type MapExpr, type OpExpr } from "../ir/index.js";
+import { childrenOf, evaluateOperator, formatExpr, IrError, mapsToDot, spaceShape, type IrSpace, type MapExpr, type OpExpr } from "../ir/index.js";
 import { lower, type IrEntry, type IrProgram, type IrScalar, type IrVector } from "../lower.js";
 import { explainOptimisation, optimiseMap, type MapOptimisation } from "../passes/index.js";
 import { ExecuteError } from "./errors.js";
@@ -210,19 +210,19 @@ export class CompiledProgram {
     const ends = mapEnds(map);
     const planner = new Planner(1, this.chartOf, this.optimised);
     const output = planner.decode(ends.codomain, planner.applyMap(map, planner.encode(ends.domain, 0)));
-    return { name, inputs: [{ name: "x", space: ends.domain.name, dim: ends.domain.dim }], steps: planner.steps, output, result: { kind: "vector", space: ends.codomain.name, dim: ends.codomain.dim, shape: ends.codomain.shape ?? [ends.codomain.dim] } };
+    return { name, inputs: [{ name: "x", space: ends.domain.name, dim: ends.domain.dim, shape: spaceShape(ends.domain) }], steps: planner.steps, output, result: { kind: "vector", space: ends.codomain.name, dim: ends.codomain.dim, shape: spaceShape(ends.codomain) } };
   }
 
   private entryPlan(entry: IrEntry): Plan {
     const planner = new Planner(entry.params.length, this.chartOf, this.optimised);
-    const inputs = entry.params.map((p) => ({ name: p.name, space: p.space.name, dim: p.space.dim }));
+    const inputs = entry.params.map((p) => ({ name: p.name, space: p.space.name, dim: p.space.dim, shape: spaceShape(p.space) }));
     if (entry.body.kind === "scalar") {
       const output = planner.scalar(entry.body.value);
       return { name: entry.name, inputs, steps: planner.steps, output, result: { kind: "scalar" } };
     }
     const space = entry.body.value.space;
     const output = planner.decode(space, planner.vector(entry.body.value));
-    return { name: entry.name, inputs, steps: planner.steps, output, result: { kind: "vector", space: space.name, dim: space.dim, shape: space.shape ?? [space.dim] } };
+    return { name: entry.name, inputs, steps: planner.steps, output, result: { kind: "vector", space: space.name, dim: space.dim, shape: spaceShape(space) } };
   }
 
   /** The plan of an entry or map; throws the reason when it cannot run. */

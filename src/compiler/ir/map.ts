@@ -5,7 +5,7 @@
 import { IrError } from "./errors.js";
 import type { OpExpr } from "./expr.js";
 import { formatExpr } from "./expr.js";
-import { sameIrSpace, type IrSpace } from "./space.js";
+import type { IrSpace } from "./space.js";
 
 export interface NormalForm {
   readonly kind: "normal";

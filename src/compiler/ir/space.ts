@@ -16,6 +16,11 @@ export interface IrSpace {
   readonly tag?: number;
 }
 
+/** The declared shape, or [dim] for a space a pass made up. */
+export function spaceShape(space: IrSpace): readonly number[] {
+  return space.shape ?? [space.dim];
+}
+
 export function sameIrSpace(a: IrSpace, b: IrSpace): boolean {
   return a.id === b.id;
 }

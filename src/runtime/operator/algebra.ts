@@ -49,9 +49,6 @@ function asIdentityPlusFactors(op: LinearOperator): IdentityPlusFactors | undefi
   }
 }
 
-const isLowRankKind = (op: LinearOperator): boolean =>
-  op.kind === "lowrank" || op.kind === "svd_factored" || op.kind === "projector";
-
 function fromIdentityPlusFactors(rows: number, cols: number, f: IdentityPlusFactors): LinearOperator {
   if (f.alpha === 0) return { kind: "lowrank", rows, cols, u: f.u, v: f.v };
   if (f.u.cols === 0) return f.alpha === 1 ? { kind: "identity", rows, cols } : { kind: "scaled_identity", rows, cols, scale: f.alpha };

@@ -3,4 +3,4 @@ export { renderPlot, plotLayout, saveLinePlot, saveScatterPlot, PALETTE, TITLE_T
 export { formatTick, canDraw } from "./font.js";
 export { niceStep, linearTicks, logTicks, formatStepped, formatPower, type Tick } from "./ticks.js";
 export { renderImageGrid, renderHeatmapRows, saveImageGrid, saveHeatmapRows, imageShape, type GridOptions } from "./grid.js";
-export { saveRowsPicture, MAX_HEATMAP_ROWS, type RowsPicture } from "./rows.js";
+export { saveRowsPicture, savePicture, saveSamples, rowsOf, MAX_HEATMAP_ROWS, type RowsPicture, type SampleBatch } from "./rows.js";

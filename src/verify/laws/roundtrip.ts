@@ -1,6 +1,5 @@
 // roundtrip(G): g⁻¹(g(x)) = x on points and g(g⁻¹(z)) = z on coordinates, for the space a network
 // (with its tag) induces. Every other law leans on this one.
-import fc from "fast-check";
 import type { Check } from "../law.js";
 import type { SpaceModel } from "../conditioning.js";
 import { coordinateArb, pointArb } from "../inputs.js";
