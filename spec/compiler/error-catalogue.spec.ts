@@ -3,8 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkCodes } from "../../src/compiler/codes.js";
-import { syntaxCodes } from "../../src/parser/codes.js";
+import { checkCodes, syntaxCodes } from "../../src/diagnostics/codes.js";
 import { checkSource, root } from "./helpers.js";
 
 interface Entry {

@@ -30,7 +30,7 @@ describe("writeFileAtomic", () => {
     await fs.writeFile(path.join(target, "keep"), "x");
     const err = await writeFileAtomic(target, [Uint8Array.of(1)]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FormatError);
-    expect((err as FormatError).code).toBe("io_error");
+    expect((err as FormatError).code).toBe("LIN1111");
     expect(await fs.readFile(path.join(target, "keep"), "utf8")).toBe("x");
     expect((await fs.readdir(dir)).sort()).toEqual(["busy", "f.bin"]);
   });
