@@ -55,7 +55,7 @@ describe("selectBackend", () => {
     expect(tf.getBackend()).toBe("cpu"); // unchanged
   });
 
-  it("webgpu either reports its adapter or fails with no_adapter", async () => {
+  it("webgpu either reports its adapter or fails with LIN1083 (no adapter)", async () => {
     const r = await selectBackend("webgpu").catch((e: unknown) => e);
     if (r instanceof BackendError) {
       expect(r.code).toBe("LIN1083");

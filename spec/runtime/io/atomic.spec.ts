@@ -23,7 +23,7 @@ describe("writeFileAtomic", () => {
     expect(await fs.readdir(dir)).toEqual(["f.bin"]);
   });
 
-  it("a failed write leaves the target as it was and cleans up (io_error)", async () => {
+  it("a failed write leaves the target as it was and cleans up (LIN1111)", async () => {
     // The target is a non-empty directory: the rename fails after the temp file was fully written.
     const target = path.join(dir, "busy");
     await fs.mkdir(target);

@@ -92,7 +92,7 @@ describe(".npy", () => {
     expect(codeOf(() => decodeNpy(good))).toBe("no error");
   });
 
-  it("a missing file is an io_error naming the file", async () => {
+  it("a missing file is a LIN1111 (file system error) naming the file", async () => {
     const err = await loadNpy("/nonexistent/x.npy").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FormatError);
     expect((err as FormatError).code).toBe("LIN1111");

@@ -134,7 +134,7 @@ export interface BoundOperator {
 }
 
 function formatError(e: unknown, prefix: string): ExecuteError | undefined {
-  // An unreadable file stays a FormatError io_error (the CLI's "unreadable file", exit 2).
+  // An unreadable file stays a FormatError LIN1111 (the CLI's "unreadable file", exit 2).
   if (e instanceof FormatError && e.code !== "LIN1111") {
     const tensor = e.tensor === undefined ? undefined : `${prefix}${e.tensor}`;
     // FormatError's message starts with "file: tensor \"local name\": "; restate it with the file's full name.
