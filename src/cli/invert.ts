@@ -17,7 +17,7 @@ import { apply as applyOperator, pinv as operatorPinv, svd as operatorSvd, type 
 import { loadDataset, type Dataset } from "../train/data.js";
 import { TrainError } from "../train/errors.js";
 import { trainPlan } from "../train/plan.js";
-import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
+import { ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
 import { parseDataFlag, type DataFlag } from "./data_flag.js";
 import { saveSamples } from "../runtime/plot/index.js";
 import { agreement, finiteOrNull, formatDb } from "./psnr.js";
@@ -142,9 +142,7 @@ export const invertCommand: Command = {
           s.compiled.dispose();
         }
       } catch (e) {
-        if (!(e instanceof TrainError)) throw e;
-        io.stderr(`linea invert: error[${e.code}]: ${e.message}\n`);
-        return ExitCode.Errors;
+        return reportFailure("invert", io, e);
       }
     });
   },
