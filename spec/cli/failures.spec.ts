@@ -1,7 +1,7 @@
 // The CLI's one error mapper: every LineaError, whatever stage threw it, is printed as
 // `linea CMD: error[CODE]: message` (with the spec location when it has one), never with a stack trace, and
-// exits 1 (2 for an unknown backend or an unreadable file). A LinalgError from a real command is the case
-// the per-command mappers used to miss.
+// exits 1 (2 for a backend that cannot be chosen or started, or an unreadable file). A LinalgError from a
+// real command is the case the per-command mappers used to miss.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,6 +55,7 @@ describe("the CLI error mapper", { timeout: 120_000 }, () => {
       [new TrainError("LIN0906", "loss is NaN\nat step 3"), "error[LIN0906]: loss is NaN at step 3", ExitCode.Errors],
       [new FormatError("LIN1111", "not found", { file: "w.npy" }), "error[LIN1111]: w.npy: not found", ExitCode.Usage],
       [new BackendError("LIN1081", "nonesuch", "unknown backend nonesuch"), "error[LIN1081]: unknown backend nonesuch", ExitCode.Usage],
+      [new BackendError("LIN1082", "tensorflow", "install @tensorflow/tfjs-node"), "error[LIN1082]: install @tensorflow/tfjs-node", ExitCode.Usage],
     ];
     for (const [e, line, exit] of cases) {
       const c = captured();

@@ -2,8 +2,9 @@
 // so adding `run`, `compile`, `verify`, `train` or `svd` means adding a module and one table entry.
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { DiagnosticCode, UsageCode } from "../diagnostics/codes.js";
+import type { UsageCode } from "../diagnostics/codes.js";
 import { LineaError } from "../diagnostics/error.js";
+import { BackendError } from "../runtime/backend/errors.js";
 
 export interface CommandIO {
   readonly stdout: (text: string) => void;
@@ -30,8 +31,13 @@ export class UsageError extends LineaError<UsageCode> {
   }
 }
 
-/** Failures that are the command line's or the file system's fault, not the input's: exit 2 like bad usage. */
-const usageFailures: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(["LIN1081", "LIN1111"]); // unknown backend, unreadable file
+/**
+ * Failures of the environment, not of the input: a backend that cannot be chosen or started, a file the
+ * system will not read (LIN1111). They exit 2, like bad usage.
+ */
+function isEnvironmentFailure(e: LineaError): boolean {
+  return e instanceof BackendError || e.code === "LIN1111";
+}
 
 /** A LineaError as the one line the CLI prints: `error[CODE]: message`, with the spec location when it has one. */
 export function failureLine(e: LineaError): string {
@@ -49,7 +55,7 @@ export function failureLine(e: LineaError): string {
 export function reportFailure(command: string, io: CommandIO, e: unknown): number {
   if (!(e instanceof LineaError) || e instanceof UsageError) throw e;
   io.stderr(`linea ${command}: ${failureLine(e)}\n`);
-  return usageFailures.has(e.code) ? ExitCode.Usage : ExitCode.Errors;
+  return isEnvironmentFailure(e) ? ExitCode.Usage : ExitCode.Errors;
 }
 
 type CommandLineConfig<O extends NonNullable<ParseArgsConfig["options"]>> = { args: string[]; options: O; allowPositionals: true; strict: true };
