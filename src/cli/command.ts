@@ -40,7 +40,7 @@ function isEnvironmentFailure(e: LineaError): boolean {
 }
 
 /** A LineaError as the one line the CLI prints: `error[CODE]: message`, with the spec location when it has one. */
-export function failureLine(e: LineaError): string {
+function failureLine(e: LineaError): string {
   // Some runtime errors start their message with the code; the line shows it once.
   const message = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
   const at = e.location === undefined ? "" : ` (${e.location.uri}:${e.location.range.start.line + 1}:${e.location.range.start.character + 1})`;
