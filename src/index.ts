@@ -17,9 +17,10 @@ export type { FileHost } from "./compiler/host.js";
 export { memoryFileHost, nodeFileHost, findProjectRoot } from "./compiler/host.js";
 export type { Space, Type, NetworkId } from "./compiler/types.js";
 export { sameSpace, spaceDim, describeType } from "./compiler/types.js";
-export { checkCodes } from "./compiler/codes.js";
-export { syntaxCodes } from "./parser/index.js";
-export { renderDiagnostic, renderDiagnostics } from "./compiler/render.js";
+export { checkCodes, diagnosticCodes, syntaxCodes } from "./diagnostics/codes.js";
+export type { CodeInfo, DiagnosticCode } from "./diagnostics/codes.js";
+export { LineaError } from "./diagnostics/error.js";
+export { renderDiagnostic, renderDiagnostics } from "./diagnostics/render.js";
 
 /**
  * Checks an entry file (a path, read through `options.host`) or a text with its URI, and everything

@@ -91,7 +91,7 @@ describe("linea interpolate", { timeout: 60_000 }, () => {
   it("refuses maps that do not share their spaces, or names that are no maps, on one coded line (exit 1)", async () => {
     const spaces = await linea("interpolate", "spec.lin", "--maps", "f1,f3", "--random", "2", "--backend", "cpu");
     expect(spaces.code).toBe(1);
-    expect(spaces.stderr).toContain("error[LIN-RUN-BAD-MAPS]");
+    expect(spaces.stderr).toContain("error[LIN0805]");
     expect(spaces.stderr).toContain("do not share their spaces");
     const network = await linea("interpolate", "spec.lin", "--maps", "f1,G", "--random", "2", "--backend", "cpu");
     expect(network.code).toBe(1);

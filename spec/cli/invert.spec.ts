@@ -173,9 +173,9 @@ describe("linea invert", { timeout: 120_000 }, () => {
     }
     const mismatch = await linea("invert", "flat.lin", "--sampler", "B", "--weights", "well.safetensors", "--data", "points3.npy", "--backend", "cpu");
     expect(mismatch.code).toBe(1);
-    expect(mismatch.stderr).toContain("error[LIN-TRAIN-DATA]: data points3.npy has rows of shape [3] (3 values), but B maps into a space of 2 values [2]");
+    expect(mismatch.stderr).toContain("error[LIN0903]: data points3.npy has rows of shape [3] (3 values), but B maps into a space of 2 values [2]");
     const unknownSource = await linea("invert", "flat.lin", "--sampler", "B", "--weights", "well.safetensors", "--data", "nosuch(n = 3)", "--backend", "cpu");
     expect(unknownSource.code).toBe(1);
-    expect(unknownSource.stderr).toMatch(/error\[LIN-TRAIN-UNSUPPORTED\]: data source nosuch is not available/);
+    expect(unknownSource.stderr).toMatch(/error\[LIN0902\]: data source nosuch is not available/);
   });
 });

@@ -87,11 +87,11 @@ describe("linea run", { timeout: 60_000 }, () => {
     writeFileSync(join(dir, "short.json"), JSON.stringify([[1, 2]]));
     const bad = await linea("run", "spec.lin", "--entry", "apply", "--input", "short.json", "--backend", "cpu");
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^linea run: error\[LIN-RUN-BAD-INPUT\]: .*$/m);
+    expect(bad.stderr).toMatch(/^linea run: error\[LIN0802\]: .*$/m);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
     const unknown = await linea("run", "spec.lin", "--entry", "nope", "--random", "1", "--backend", "cpu");
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("error[LIN-RUN-UNKNOWN-TARGET]");
+    expect(unknown.stderr).toContain("error[LIN0801]");
   });
 
   it("rejects an input whose samples do not have the space's dimension, though its total size divides it", async () => {
@@ -101,7 +101,7 @@ describe("linea run", { timeout: 60_000 }, () => {
     for (const file of ["wide.npy", "ragged.json"]) {
       const r = await linea("run", "spec.lin", "--entry", "apply", "--input", file, "--backend", "cpu");
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(new RegExp(`^linea run: error\\[LIN-RUN-BAD-INPUT\\]: --input ${file}: .*3 value`, "m"));
+      expect(r.stderr).toMatch(new RegExp(`^linea run: error\\[LIN0802\\]: --input ${file}: .*3 value`, "m"));
     }
     // Two inputs of 2 and 1 samples: an error, not the first sample of each (with or without --batch).
     writeFileSync(join(dir, "one.json"), JSON.stringify([rows[0]]));
@@ -109,7 +109,7 @@ describe("linea run", { timeout: 60_000 }, () => {
     for (const batch of [[], ["--batch", "1"]]) {
       const r = await linea("run", "spec.lin", "--entry", "mix", "--input", "two.json", "--input", "one.json", ...batch, "--backend", "cpu");
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/error\[LIN-RUN-BAD-INPUT\]: mix: the inputs have different numbers of samples \(2, 1\)/);
+      expect(r.stderr).toMatch(/error\[LIN0802\]: mix: the inputs have different numbers of samples \(2, 1\)/);
     }
     // Control: the same six values shaped [2, 3] are two samples and run.
     await saveNpy(join(dir, "tall.npy"), { dtype: "F32", shape: [2, 3], data: Float32Array.from(rows.flat()) });
@@ -145,6 +145,6 @@ describe("linea run", { timeout: 60_000 }, () => {
     expect((await linea("run", "spec.lin", "--entry", "apply", "--random", "0")).code).toBe(2);
     const weights = await linea("run", "spec.lin", "--entry", "apply", "--random", "1", "--weights", "none.safetensors", "--backend", "cpu");
     expect(weights.code).toBe(2);
-    expect(weights.stderr).toContain("error[io_error]");
+    expect(weights.stderr).toContain("error[LIN1111]");
   });
 });

@@ -230,10 +230,10 @@ describe("linea sample", { timeout: 120_000 }, () => {
     expect(missing.stderr).toContain("cannot read nope.lin: no such file");
     const unknown = await linea("sample", "flat.lin", "--map", "w", "--backend", "cpu");
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("error[LIN-RUN-UNKNOWN-TARGET]: no map named w; time-conditioned maps: v");
+    expect(unknown.stderr).toContain("error[LIN0801]: no map named w; time-conditioned maps: v");
     const untimed = await linea("sample", "flat.lin", "--map", "fixed", "--backend", "cpu");
     expect(untimed.code).toBe(1);
-    expect(untimed.stderr).toContain("error[LIN-RUN-UNSUPPORTED]: fixed is not time-conditioned");
+    expect(untimed.stderr).toContain("error[LIN0803]: fixed is not time-conditioned");
   });
 });
 

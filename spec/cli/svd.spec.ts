@@ -160,7 +160,7 @@ describe("linea svd", { timeout: 60_000 }, () => {
   it("names the available maps for an unknown --map (exit 1) and rejects bad command lines (exit 2)", async () => {
     const unknown = await linea("svd", "spec.lin", "--map", "nope", "--backend", "cpu");
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/error\[LIN-RUN-UNKNOWN-TARGET\]: .*nope/);
+    expect(unknown.stderr).toMatch(/error\[LIN0801\]: .*nope/);
     expect(unknown.stderr).toMatch(/maps: f, h/);
     const entry = await linea("svd", "spec.lin", "--map", "probe", "--backend", "cpu");
     expect(entry.code).toBe(1);

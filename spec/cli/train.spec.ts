@@ -60,13 +60,13 @@ describe("linea train", () => {
     expect([png.width, png.height]).toEqual([242, 242]);
   });
 
-  it("exits 1 with LIN-TRAIN-CONFIG for steps and epochs together, LIN-TRAIN-DATA for a wrong data shape", async () => {
+  it("exits 1 with LIN0904 for steps and epochs together, LIN0903 for a wrong data shape", async () => {
     const both = io();
     expect(await runTrain(["both.lin", "--backend", "cpu"], both)).toBe(1);
-    expect(both.err.join("")).toMatch(/LIN-TRAIN-CONFIG\]: .*steps or epochs/);
+    expect(both.err.join("")).toMatch(/LIN0904\]: .*steps or epochs/);
     const wrong = io();
     expect(await runTrain(["wrongshape.lin", "--backend", "cpu"], wrong)).toBe(1);
-    expect(wrong.err.join("")).toMatch(/LIN-TRAIN-DATA\]: data mnist.* \[1, 28, 28\] \(784 values\); the model's data space has shape \[2\]/);
+    expect(wrong.err.join("")).toMatch(/LIN0903\]: data mnist.* \[1, 28, 28\] \(784 values\); the model's data space has shape \[2\]/);
   });
 
   it("stops at Ctrl-C with a checkpoint and exit code 130", async () => {
@@ -87,13 +87,13 @@ describe("linea train", () => {
   it("exits 1 with a coded message when the spec has no train section or an unsupported loss", async () => {
     const none = io();
     expect(await runTrain(["untrained.lin", "--backend", "cpu"], none)).toBe(1);
-    expect(none.err.join("")).toMatch(/LIN-TRAIN-NO-TRAIN\]: the spec has no train section/);
+    expect(none.err.join("")).toMatch(/LIN0901\]: the spec has no train section/);
     const named = io();
     expect(await runTrain(["tiny.lin", "--train", "other", "--backend", "cpu"], named)).toBe(1);
     expect(named.err.join("")).toMatch(/no train section named other \(have: fit\)/);
     const mse = io();
     expect(await runTrain(["mse.lin", "--backend", "cpu"], mse)).toBe(1);
-    expect(mse.err.join("")).toMatch(/LIN-TRAIN-UNSUPPORTED\]: .*loss mse/);
+    expect(mse.err.join("")).toMatch(/LIN0902\]: .*loss mse/);
     const broken = io();
     expect(await runTrain(["broken.lin"], broken)).toBe(1);
     expect(broken.err.join("")).toMatch(/LIN\d{4}/);

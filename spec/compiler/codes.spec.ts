@@ -1,7 +1,7 @@
 // Every checker code: a minimal failing spec produces exactly that code at the marked range, and the
 // corrected spec checks clean. The registry and the cases cover the same codes.
 import { describe, expect, it } from "vitest";
-import { checkCodes } from "../../src/compiler/codes.js";
+import { checkCodes } from "../../src/diagnostics/codes.js";
 import { codeCases } from "./code-cases.js";
 import { checkSource, mainUri, marked } from "./helpers.js";
 

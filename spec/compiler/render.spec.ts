@@ -1,7 +1,7 @@
 // Terminal rendering: header with code, location, a code frame with carets under exactly the range,
 // the because notes, the help line and the related locations.
 import { describe, expect, it } from "vitest";
-import { renderDiagnostic, renderDiagnostics } from "../../src/compiler/render.js";
+import { renderDiagnostic, renderDiagnostics } from "../../src/diagnostics/render.js";
 import { diagnostic } from "../../src/ast/diagnostic.js";
 import { LineMap } from "../../src/ast/source.js";
 import { checkSource, mainUri } from "./helpers.js";

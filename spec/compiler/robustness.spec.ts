@@ -4,13 +4,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkCodes } from "../../src/compiler/codes.js";
-import { syntaxCodes } from "../../src/parser/codes.js";
+import { checkCodes, syntaxCodes } from "../../src/diagnostics/codes.js";
 import { print } from "../../src/parser/index.js";
 import { programArb } from "../parser/arbitraries.js";
 import { checkSource, mainUri } from "./helpers.js";
 
-const known = new Set([...checkCodes, ...syntaxCodes].map((c) => c.code));
+const known = new Set<string>([...checkCodes, ...syntaxCodes].map((c) => c.code));
 const examplesDir = new URL("../../examples/", import.meta.url).pathname;
 const examples = readdirSync(examplesDir)
   .filter((f) => f.endsWith(".lin"))

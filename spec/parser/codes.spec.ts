@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SyntaxCode, syntaxCodes } from "../../src/parser/codes.js";
+import { SyntaxCode, syntaxCodes } from "../../src/diagnostics/codes.js";
 
 describe("syntax code registry", () => {
   it("lists each code once, in the LIN01xx range, with a title and a one-line summary", () => {

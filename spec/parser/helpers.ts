@@ -3,9 +3,9 @@ import type { Diagnostic } from "../../src/ast/diagnostic.js";
 import type { Node } from "../../src/ast/nodes.js";
 import type { Range } from "../../src/ast/source.js";
 import { LineMap } from "../../src/ast/source.js";
-import { syntaxCodes } from "../../src/parser/codes.js";
+import { syntaxCodes } from "../../src/diagnostics/codes.js";
 
-const registered = new Set(syntaxCodes.map((c) => c.code));
+const registered = new Set<string>(syntaxCodes.map((c) => c.code));
 
 /** Why `range` is not a valid range of `text` (inside it, ordered, line/character matching the offset), or undefined. */
 export function rangeProblem(range: Range, text: string, lines: LineMap = new LineMap(text)): string | undefined {

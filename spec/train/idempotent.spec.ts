@@ -108,7 +108,7 @@ describe("idempotent training: the plan", () => {
     // Control 1: two tags of the network are two spaces; p would not be idempotent.
     const twoTags = checked(idempotentSpec({}, "map p : Z -> W = Q;"));
     expect(() => trainPlan(twoTags)).toThrow(TrainError);
-    expect(() => trainPlan(twoTags)).toThrow(/LIN-TRAIN-UNSUPPORTED|idempotent needs a map from one induced space to itself/);
+    expect(() => trainPlan(twoTags)).toThrow(/LIN0902|idempotent needs a map from one induced space to itself/);
     expect(() => trainPlan(twoTags)).toThrow(/train fit \(\/virtual\/tiny\.lin:9:1\).*goes from induced G\[0\] to induced G\[1\]/);
     // Control 2: a dense operator is not a projector.
     expect(() => trainPlan(checked(idempotentSpec({}, "operator D = dense; map p : Z -> Z = D;")))).toThrow(/must be a declared projector operator/);
@@ -281,6 +281,6 @@ describe("linea train with loss = idempotent", () => {
     writeFileSync(path.join(dir, "two.lin"), idempotentSpec({}, "map p : Z -> W = Q;"));
     const r = io();
     expect(await runTrain(["two.lin", "--backend", "cpu"], r, { tty: false })).toBe(1);
-    expect(r.err.join("")).toMatch(/LIN-TRAIN-UNSUPPORTED\]: train fit \(.*two\.lin:9:1\): loss idempotent needs a map from one induced space to itself/);
+    expect(r.err.join("")).toMatch(/LIN0902\]: train fit \(.*two\.lin:9:1\): loss idempotent needs a map from one induced space to itself/);
   });
 });

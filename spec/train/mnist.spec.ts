@@ -80,12 +80,12 @@ describe("mnist()", () => {
     expect(padded.data[(2 + 14) * 32 + 2 + 14]).toBe(at(14, 14));
   });
 
-  it("rejects bad arguments with LIN-TRAIN-DATA", async () => {
+  it("rejects bad arguments with LIN0903", async () => {
     const bads: Record<string, number | string>[] = [{ n: 0 }, { n: 2.5 }, { n: 20000 }, { digits: "3a" }, { size: 20 }, { digits: 12.5 }];
     for (const bad of bads) {
       const p = loadDataset("mnist", args(bad), context);
       await expect(p).rejects.toBeInstanceOf(TrainError);
-      await expect(p).rejects.toMatchObject({ code: "LIN-TRAIN-DATA" });
+      await expect(p).rejects.toMatchObject({ code: "LIN0903" });
     }
   });
 });

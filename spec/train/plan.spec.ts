@@ -46,8 +46,8 @@ describe("train plan", () => {
     s.dispose();
   });
 
-  it("refuses steps and epochs together with LIN-TRAIN-CONFIG", () => {
-    expect(refusal({ epochs: "2" }).code).toBe("LIN-TRAIN-CONFIG");
+  it("refuses steps and epochs together with LIN0904", () => {
+    expect(refusal({ epochs: "2" }).code).toBe("LIN0904");
   });
 
   it("reads adamw with its default decay, sgd, and refuses decay with adam", () => {
@@ -57,7 +57,7 @@ describe("train plan", () => {
     expect(plan({}).weightDecay).toBe(0);
     expect(plan({ weight_decay: "0" }).weightDecay).toBe(0);
     const e = refusal({ weight_decay: "0.1" });
-    expect(e.code).toBe("LIN-TRAIN-UNSUPPORTED");
+    expect(e.code).toBe("LIN0902");
     expect(e.message).toMatch(/adamw/);
   });
 

@@ -1,5 +1,6 @@
 // Diagnostics are LSP-shaped so an editor can show them as they are; Linea adds "because" notes and a
 // suggested fix under `data`, which LSP reserves for exactly this.
+import type { DiagnosticCode } from "../diagnostics/codes.js";
 import type { Location, Range } from "./source.js";
 
 /** LSP's DiagnosticSeverity values. */
@@ -30,8 +31,8 @@ export interface Diagnostic {
   readonly uri: string;
   readonly range: Range;
   readonly severity: Severity;
-  /** Stable code, e.g. "LIN0301"; catalogued in docs/errors.md. */
-  readonly code: string;
+  /** Stable code, e.g. "LIN0301": one of src/diagnostics/codes.ts, each documented in docs/errors.md. */
+  readonly code: DiagnosticCode;
   readonly source: "linea";
   /** One line naming the things involved. */
   readonly message: string;
@@ -47,7 +48,7 @@ export interface Diagnostic {
 export interface DiagnosticInit {
   readonly uri: string;
   readonly range: Range;
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly severity?: Severity;
   readonly related?: readonly RelatedInformation[];

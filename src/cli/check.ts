@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import type { Diagnostic } from "../ast/diagnostic.js";
 import { hasErrors } from "../ast/diagnostic.js";
 import { checkAll, nodeFileHost } from "../index.js";
-import { renderDiagnostics } from "../compiler/render.js";
+import { renderDiagnostics } from "../diagnostics/render.js";
 import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
 
 export const checkCommand: Command = {

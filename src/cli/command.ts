@@ -2,6 +2,9 @@
 // so adding `run`, `compile`, `verify`, `train` or `svd` means adding a module and one table entry.
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { UsageCode } from "../diagnostics/codes.js";
+import { LineaError } from "../diagnostics/error.js";
+import { BackendError } from "../runtime/backend/errors.js";
 
 export interface CommandIO {
   readonly stdout: (text: string) => void;
@@ -21,7 +24,39 @@ export interface Command {
 export const ExitCode = { Ok: 0, Errors: 1, Usage: 2, Internal: 3 } as const;
 
 /** Thrown for bad command lines; main prints the message and the usage, never a stack. */
-export class UsageError extends Error {}
+export class UsageError extends LineaError<UsageCode> {
+  override readonly name = "UsageError";
+  constructor(message: string) {
+    super("LIN1201", message);
+  }
+}
+
+/**
+ * Failures of the environment, not of the input: a backend that cannot be chosen or started, a file the
+ * system will not read (LIN1111). They exit 2, like bad usage.
+ */
+function isEnvironmentFailure(e: LineaError): boolean {
+  return e instanceof BackendError || e.code === "LIN1111";
+}
+
+/** A LineaError as the one line the CLI prints: `error[CODE]: message`, with the spec location when it has one. */
+function failureLine(e: LineaError): string {
+  // Some runtime errors start their message with the code; the line shows it once.
+  const message = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+  const at = e.location === undefined ? "" : ` (${e.location.uri}:${e.location.range.start.line + 1}:${e.location.range.start.character + 1})`;
+  return `error[${e.code}]: ${message.replace(/\n/g, " ")}${at}`;
+}
+
+/**
+ * The one error mapper of every command: prints a LineaError as `linea COMMAND: error[CODE]: …` (never a
+ * stack) and returns its exit code. A UsageError (main prints it with the usage) and anything that is not a
+ * LineaError (a bug: main reports it as internal) are rethrown.
+ */
+export function reportFailure(command: string, io: CommandIO, e: unknown): number {
+  if (!(e instanceof LineaError) || e instanceof UsageError) throw e;
+  io.stderr(`linea ${command}: ${failureLine(e)}\n`);
+  return isEnvironmentFailure(e) ? ExitCode.Usage : ExitCode.Errors;
+}
 
 type CommandLineConfig<O extends NonNullable<ParseArgsConfig["options"]>> = { args: string[]; options: O; allowPositionals: true; strict: true };
 

@@ -116,7 +116,7 @@ export const interpolateCommand: Command = {
     if (typeof spec === "number") return spec;
     return reportFailures("interpolate", io, async () => {
       const problem = mapsProblem(spec.program, f1, f2);
-      if (problem !== undefined) throw new ExecuteError("LIN-RUN-BAD-MAPS", problem);
+      if (problem !== undefined) throw new ExecuteError("LIN0805", problem);
       // The mixed maps are ordinary `let`s of the same module, so the checker types them (two maps
       // between different spaces are rejected here, with the usual diagnostics) and the compiler folds them.
       const prefix = freshPrefix(spec.text);

@@ -17,7 +17,7 @@ import { apply as applyOperator, pinv as operatorPinv, svd as operatorSvd, type 
 import { loadDataset, type Dataset } from "../train/data.js";
 import { TrainError } from "../train/errors.js";
 import { trainPlan } from "../train/plan.js";
-import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
+import { ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
 import { parseDataFlag, type DataFlag } from "./data_flag.js";
 import { saveSamples } from "../runtime/plot/index.js";
 import { agreement, finiteOrNull, formatDb } from "./psnr.js";
@@ -142,9 +142,7 @@ export const invertCommand: Command = {
           s.compiled.dispose();
         }
       } catch (e) {
-        if (!(e instanceof TrainError)) throw e;
-        io.stderr(`linea invert: error[${e.code}]: ${e.message}\n`);
-        return ExitCode.Errors;
+        return reportFailure("invert", io, e);
       }
     });
   },
@@ -156,10 +154,10 @@ async function invert(s: Sampler, dataset: Dataset, o: { rows: number; pairs: nu
   const dataDim = codomain.dim;
   const rowSize = dataset.rows === 0 ? 0 : dataset.data.length / dataset.rows;
   if (rowSize !== dataDim) {
-    throw new TrainError("LIN-TRAIN-DATA", `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}] (${rowSize} values), but ${s.label} maps into a space of ${dataDim} values [${s.shapes.codomain.join(", ")}]`);
+    throw new TrainError("LIN0903", `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}] (${rowSize} values), but ${s.label} maps into a space of ${dataDim} values [${s.shapes.codomain.join(", ")}]`);
   }
   const n = Math.min(o.rows, dataset.rows);
-  if (2 * o.pairs > n) throw new TrainError("LIN-TRAIN-DATA", `data ${dataset.name} has ${dataset.rows} rows; ${o.pairs} pairs need ${2 * o.pairs}`);
+  if (2 * o.pairs > n) throw new TrainError("LIN0903", `data ${dataset.name} has ${dataset.rows} rows; ${o.pairs} pairs need ${2 * o.pairs}`);
   io.stderr(`backend: ${s.compiled.backend.description}\n`);
   io.stderr(`B = ${s.form.label} (${B.rows}×${B.cols}), compiled in ${(o.compileMs / 1000).toFixed(1)} s; SVD and pseudo-inverse in float64 …\n`);
   const t0 = performance.now();

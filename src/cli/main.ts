@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The `linea` command line: dispatches to one module per subcommand. Bad input never shows a stack:
-// usage errors exit 2 with the usage, and anything unexpected is reported in one line (exit 3).
+// usage errors exit 2 with the usage, every other LineaError is one line with its code (command.ts),
+// and anything unexpected is reported in one line (exit 3).
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { ExitCode, UsageError, type Command, type CommandIO } from "./command.js";
+import { LineaError } from "../diagnostics/error.js";
+import { ExitCode, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
 
 /** Subcommands, loaded on demand so each pulls in only what it needs (the runtime is heavy). */
 const commands: Readonly<Record<string, () => Promise<Command>>> = {
@@ -49,6 +51,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
       io.stderr(`linea ${name}: ${e.message}\nusage: ${command.usage}\n`);
       return ExitCode.Usage;
     }
+    if (e instanceof LineaError) return reportFailure(name, io, e);
     io.stderr(`linea ${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     return ExitCode.Internal;
   }

@@ -7,16 +7,10 @@ import { readFileOrThrow } from "../runtime/io/atomic.js";
 import { seededRandom } from "../runtime/operator/index.js";
 import { saveRowsPicture } from "../runtime/plot/index.js";
 import { resolve } from "node:path";
-import { LowerError } from "../compiler/lower.js";
-import { IrError } from "../compiler/ir/index.js";
 import { ExecuteError } from "../compiler/execute/errors.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
-import { BackendError } from "../runtime/backend/errors.js";
 import { FormatError } from "../runtime/io/index.js";
-import { NetworkError } from "../runtime/network/index.js";
-import { OperatorError } from "../runtime/operator/index.js";
-import { SpaceError } from "../runtime/space/index.js";
-import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
+import { ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
 
 /** Parses an integer flag, or throws a usage error naming it. */
@@ -47,31 +41,12 @@ export async function compileForCli(file: string, io: CommandIO, options: Compil
   return compile(spec.program, options);
 }
 
-/** A known failure as `error[code]: message` and its exit code; undefined for a genuine bug. */
-export function describeFailure(e: unknown): { line: string; exit: number } | undefined {
-  if (e instanceof FormatError) return { line: `error[${e.code}]: ${e.message}`, exit: e.code === "io_error" ? ExitCode.Usage : ExitCode.Errors };
-  if (e instanceof BackendError) return { line: `error[${e.code}]: ${e.message}`, exit: e.code === "unknown_backend" ? ExitCode.Usage : ExitCode.Errors };
-  if (e instanceof LowerError) {
-    const at = e.location === undefined ? "" : ` (${e.location.uri}:${e.location.range.start.line + 1}:${e.location.range.start.character + 1})`;
-    return { line: `error[${e.code}]: ${e.message}${at}`, exit: ExitCode.Errors };
-  }
-  if (e instanceof ExecuteError || e instanceof IrError || e instanceof NetworkError || e instanceof OperatorError || e instanceof SpaceError) {
-    const msg = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
-    return { line: `error[${e.code}]: ${msg.replace(/\n/g, " ")}`, exit: ExitCode.Errors };
-  }
-  return undefined;
-}
-
-/** Runs a command body, reporting known failures on one line; anything else goes to main's handler. */
+/** Runs a command body, reporting every LineaError on one line (command.ts); anything else goes to main's handler. */
 export async function reportFailures(name: string, io: CommandIO, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    const known = describeFailure(e);
-    if (known === undefined) throw e;
-    io.stderr(`linea ${name}: ${known.line}\n`);
-    return known.exit;
+    return reportFailure(name, io, e);
   }
 }
 
@@ -83,7 +58,7 @@ export async function reportFailures(name: string, io: CommandIO, body: () => Pr
 export async function readInput(file: string, cwd: string, dim: number, what: string): Promise<Float32Array> {
   const path = resolve(cwd, file);
   const bad = (found: string): ExecuteError =>
-    new ExecuteError("LIN-RUN-BAD-INPUT", `--input ${file}: ${what} needs samples of ${dim} value(s) each, but ${found}`);
+    new ExecuteError("LIN0802", `--input ${file}: ${what} needs samples of ${dim} value(s) each, but ${found}`);
   if (file.endsWith(".npy")) {
     const array = await loadNpy(path);
     const [rows, ...rest] = array.shape;
@@ -99,14 +74,14 @@ export async function readInput(file: string, cwd: string, dim: number, what: st
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new FormatError("corrupt_header", `not JSON: ${(e as Error).message}`, { file });
+    throw new FormatError("LIN1102", `not JSON: ${(e as Error).message}`, { file });
   }
   const walk = (v: unknown, into: number[]): void => {
     if (typeof v === "number" && Number.isFinite(v)) into.push(v);
     else if (Array.isArray(v)) v.forEach((e) => walk(e, into));
-    else throw new FormatError("bad_value", "expected an array of samples (numbers or nested arrays of numbers)", { file });
+    else throw new FormatError("LIN1110", "expected an array of samples (numbers or nested arrays of numbers)", { file });
   };
-  if (!Array.isArray(value) || value.length === 0) throw new FormatError("bad_value", "expected a non-empty JSON array of samples", { file });
+  if (!Array.isArray(value) || value.length === 0) throw new FormatError("LIN1110", "expected a non-empty JSON array of samples", { file });
   // A flat list of exactly dim numbers is one sample, as before; otherwise each element is one sample.
   const samples: readonly unknown[] = dim > 1 && value.every((v) => typeof v === "number") ? [value] : value;
   const flat: number[] = [];
@@ -197,7 +172,7 @@ export const runCommand: Command = {
         const total = rows[0] ?? 0;
         // Checked before batching: with --batch the slices could agree while the files do not.
         if (rows.some((r) => r !== total)) {
-          throw new ExecuteError("LIN-RUN-BAD-INPUT", `${entry}: the inputs have different numbers of samples (${rows.join(", ")}); give each parameter the same number`);
+          throw new ExecuteError("LIN0802", `${entry}: the inputs have different numbers of samples (${rows.join(", ")}); give each parameter the same number`);
         }
         const step = batch ?? Math.max(total, 1);
         const pieces: Float32Array[] = [];

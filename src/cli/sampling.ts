@@ -83,10 +83,10 @@ export function samplerSpec(file: string, io: CommandIO, map: string, choices: r
   const original = spec.program;
   const type = original.modules.get(original.entry)?.symbols.get(map)?.type;
   if (type?.kind !== "Map") {
-    throw new ExecuteError("LIN-RUN-UNKNOWN-TARGET", `no map named ${map}; time-conditioned maps: ${mapNames(original, true).join(", ") || "none"}`);
+    throw new ExecuteError("LIN0801", `no map named ${map}; time-conditioned maps: ${mapNames(original, true).join(", ") || "none"}`);
   }
   if (!type.timeConditioned) {
-    throw new ExecuteError("LIN-RUN-UNSUPPORTED", `${map} is not time-conditioned: sampling needs \`map ${map} : Noise -> Data = A;\` with A = time_conditioned(…) (time-conditioned maps here: ${mapNames(original, true).join(", ") || "none"})`);
+    throw new ExecuteError("LIN0803", `${map} is not time-conditioned: sampling needs \`map ${map} : Noise -> Data = A;\` with A = time_conditioned(…) (time-conditioned maps here: ${mapNames(original, true).join(", ") || "none"})`);
   }
   const lets = choices.map((c) => `let ${samplerLetName(map, c)} = sampler(${map}, method = ${c.method}, steps = ${c.steps});`);
   const checked = checkWithAppended(spec, lets.join("\n"), io);
@@ -101,7 +101,7 @@ export function samplerSpec(file: string, io: CommandIO, map: string, choices: r
       const compiled = await compile(checked, { ...options, targets: [target] });
       try {
         const lowered = compiled.ir.maps.get(target);
-        if (lowered?.kind !== "normal" || lowered.op.kind !== "sampler") throw new ExecuteError("LIN-RUN-UNSUPPORTED", `${map} does not lower to one sampler over one operator`);
+        if (lowered?.kind !== "normal" || lowered.op.kind !== "sampler") throw new ExecuteError("LIN0803", `${map} does not lower to one sampler over one operator`);
         return { compiled, target, form: mapNormalForm(compiled, target), velocity: lowered.op.inner };
       } catch (e) {
         compiled.dispose();

@@ -8,7 +8,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { hasErrors } from "../ast/diagnostic.js";
 import { checkEither } from "../compiler/check.js";
 import type { CheckedProgram } from "../compiler/checked.js";
-import { renderDiagnostics } from "../compiler/render.js";
+import { renderDiagnostics } from "../diagnostics/render.js";
 import { checkAll, nodeFileHost } from "../index.js";
 import { parse } from "../parser/index.js";
 import { cannotRead, ExitCode, UsageError, type CommandIO } from "./command.js";

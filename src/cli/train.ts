@@ -6,12 +6,10 @@
 import path from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { check, nodeFileHost } from "../index.js";
-import { renderDiagnostics } from "../compiler/render.js";
+import { renderDiagnostics } from "../diagnostics/render.js";
 import { hasErrors } from "../ast/diagnostic.js";
-import { BackendError, selectBackend } from "../runtime/backend/index.js";
+import { selectBackend } from "../runtime/backend/index.js";
 import { imageShape } from "../runtime/plot/index.js";
-import { ExecuteError } from "../compiler/execute/errors.js";
-import { TrainError } from "../train/errors.js";
 import { trainPlan } from "../train/plan.js";
 import { TrainingSession } from "../train/session.js";
 import { IdempotentSession } from "../train/idempotentSession.js";
@@ -20,7 +18,7 @@ import { train } from "../train/trainer.js";
 import { progressReporter } from "../train/progress.js";
 import { DEFAULT_SAMPLER, oneStepSamples } from "../train/samples.js";
 import { saveSamples } from "../runtime/plot/index.js";
-import { cannotRead, ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
+import { cannotRead, ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
 
 export const SIGINT_EXIT = 130;
 const SAMPLE_COUNT = 2000;
@@ -100,13 +98,7 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
     io.stderr(`${renderDiagnostics(diags, (u) => nodeFileHost.readFile(u), { cwd: io.cwd })}\n`);
     return hasErrors(diags) ? ExitCode.Errors : ExitCode.Ok;
   }
-  const fail = (e: unknown): number => {
-    if (e instanceof TrainError || e instanceof ExecuteError || e instanceof BackendError) {
-      io.stderr(`linea train: error[${e.code}]: ${e.message}\n`);
-      return e instanceof BackendError ? ExitCode.Usage : ExitCode.Errors;
-    }
-    throw e;
-  };
+  const fail = (e: unknown): number => reportFailure("train", io, e);
   let plan;
   try {
     plan = trainPlan(checked.right, parsed.values.train);

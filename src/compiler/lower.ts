@@ -5,6 +5,8 @@
 // ill-typed program, so what remains unsupported here is reported with LowerError (code + location).
 import type { Arg, Expr, MapDecl, Node, OperatorDecl } from "../ast/nodes.js";
 import type { Location } from "../ast/source.js";
+import type { CodeRaisedBy } from "../diagnostics/codes.js";
+import { LineaError } from "../diagnostics/error.js";
 import { transpose as transposeMatrix } from "../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../runtime/operator/host.js";
@@ -19,19 +21,13 @@ import { rewriteToFixpoint } from "./passes/engine.js";
 import { mapRules, mapShape } from "./passes/rules/compose.js";
 import { spaceDim, spaceName, type Space, type Type } from "./types.js";
 
-export type LowerErrorCode =
-  | "LOWER_UNSUPPORTED" // a construct the compiler does not lower yet (svd factors, inner/norm in entries)
-  | "LOWER_UNKNOWN_SHAPE" // an operator whose shape the checker could not infer (it is never used)
-  | "LOWER_NOT_CHECKED"; // a node the checker gave no type (the program was not checked successfully)
+export type LowerErrorCode = CodeRaisedBy<"LowerError">;
 
-export class LowerError extends Error {
+/** A construct that passed the checker but cannot be lowered (codes LIN07xx), with its location. */
+export class LowerError extends LineaError<LowerErrorCode> {
   override readonly name = "LowerError";
-  constructor(
-    readonly code: LowerErrorCode,
-    message: string,
-    readonly location?: Location,
-  ) {
-    super(message);
+  constructor(code: LowerErrorCode, message: string, location?: Location) {
+    super(code, message, { location });
   }
 }
 
@@ -133,13 +129,13 @@ class Lowering {
 
   private type(uri: string, node: Node): Type {
     const t = this.program.typeOf(node);
-    if (t === undefined || t.kind === "Error") throw new LowerError("LOWER_NOT_CHECKED", "this expression was not checked successfully", this.location(uri, node));
+    if (t === undefined || t.kind === "Error") throw new LowerError("LIN0703", "this expression was not checked successfully", this.location(uri, node));
     return t;
   }
 
   private module(uri: string): CheckedModule {
     const m = this.program.modules.get(uri);
-    if (m === undefined) throw new LowerError("LOWER_NOT_CHECKED", `module ${uri} is not part of the checked program`);
+    if (m === undefined) throw new LowerError("LIN0703", `module ${uri} is not part of the checked program`);
     return m;
   }
 
@@ -156,7 +152,7 @@ class Lowering {
   private shape(uri: string, node: Node): [number, number] {
     const t = this.type(uri, node);
     if (t.kind !== "Operator" || t.rows.value === undefined || t.cols.value === undefined) {
-      throw new LowerError("LOWER_UNKNOWN_SHAPE", "the shape of this operator is not known (declare it, or use it in a map)", this.location(uri, node));
+      throw new LowerError("LIN0702", "the shape of this operator is not known (declare it, or use it in a map)", this.location(uri, node));
     }
     return [t.rows.value, t.cols.value];
   }
@@ -173,11 +169,11 @@ class Lowering {
     if (builtin === "identity") return ir.identity(rows);
     if (builtin === "scaled_identity") {
       const c = literal.get("c") ?? literal.get("#0");
-      if (typeof c !== "number") throw new LowerError("LOWER_UNSUPPORTED", "scaled_identity needs a literal number", this.location(uri, node));
+      if (typeof c !== "number") throw new LowerError("LIN0701", "scaled_identity needs a literal number", this.location(uri, node));
       return ir.scale(c, ir.identity(rows));
     }
     const structure = STRUCTURES[builtin];
-    if (structure === undefined) throw new LowerError("LOWER_UNSUPPORTED", `operator builtin ${builtin} is not lowered`, this.location(uri, node));
+    if (structure === undefined) throw new LowerError("LIN0701", `operator builtin ${builtin} is not lowered`, this.location(uri, node));
     const rank = literal.get("rank");
     const operator = this.options.bind?.({ name, uri, builtin, rows, cols, args: literal });
     if (operator !== undefined) return ir.leaf(name, structure, rows, cols, { operator, ...(operator.kind === structure && typeof rank === "number" ? { rank } : {}) });
@@ -217,7 +213,7 @@ class Lowering {
         if (name === "pinv" && first) return ir.pinv(this.op(uri, first));
         if (name === "at" && first && e.args[1]) {
           const t = this.scalar(uri, e.args[1].value);
-          if (t === undefined) throw new LowerError("LOWER_UNSUPPORTED", "at(A, t) needs a constant time", this.location(uri, e.args[1].value));
+          if (t === undefined) throw new LowerError("LIN0701", "at(A, t) needs a constant time", this.location(uri, e.args[1].value));
           return ir.at(this.op(uri, first), t);
         }
         return this.builtinLeaf(uri, `${name}#${this.inline++}`, name, e.args, e);
@@ -238,19 +234,19 @@ class Lowering {
       default:
         break;
     }
-    throw new LowerError("LOWER_UNSUPPORTED", `this operator expression (${e.kind}) is not lowered`, this.location(uri, e));
+    throw new LowerError("LIN0701", `this operator expression (${e.kind}) is not lowered`, this.location(uri, e));
   }
 
   private mapType(uri: string, e: Node): { domain: IrSpace; codomain: IrSpace } {
     const t = this.type(uri, e);
-    if (t.kind !== "Map") throw new LowerError("LOWER_UNSUPPORTED", `expected a map, found a ${t.kind}`, this.location(uri, e));
+    if (t.kind !== "Map") throw new LowerError("LIN0701", `expected a map, found a ${t.kind}`, this.location(uri, e));
     return { domain: irSpace(t.domain), codomain: irSpace(t.codomain) };
   }
 
   /** The single normal form of a map (chains through shared spaces are fused first). */
   private normal(uri: string, e: Expr): NormalForm {
     const m = rewriteToFixpoint(this.map(uri, e), mapRules, mapShape).result;
-    if (m.kind !== "normal") throw new LowerError("LOWER_UNSUPPORTED", "this map is a composition through different networks; it has no single normal form", this.location(uri, e));
+    if (m.kind !== "normal") throw new LowerError("LIN0701", "this map is a composition through different networks; it has no single normal form", this.location(uri, e));
     return m;
   }
 
@@ -258,7 +254,7 @@ class Lowering {
     const cached = this.mapCache.get(decl);
     if (cached !== undefined) return cached;
     const sym = this.module(uri).symbols.get(decl.name.name);
-    if (sym === undefined || sym.type.kind !== "Map") throw new LowerError("LOWER_NOT_CHECKED", `map ${decl.name.name} was not checked`, this.location(uri, decl));
+    if (sym === undefined || sym.type.kind !== "Map") throw new LowerError("LIN0703", `map ${decl.name.name} was not checked`, this.location(uri, decl));
     const m = normalForm(irSpace(sym.type.domain), irSpace(sym.type.codomain), this.op(uri, decl.value));
     this.mapCache.set(decl, m);
     return m;
@@ -337,7 +333,7 @@ class Lowering {
           case "at": {
             const f = this.normal(uri, first);
             const t = e.args[1] ? this.scalar(uri, e.args[1].value) : undefined;
-            if (t === undefined) throw new LowerError("LOWER_UNSUPPORTED", "at(v, t) needs a constant time", this.location(uri, e));
+            if (t === undefined) throw new LowerError("LIN0701", "at(v, t) needs a constant time", this.location(uri, e));
             return normalForm(f.domain, f.codomain, ir.at(f.op, t));
           }
           case "sampler": {
@@ -346,7 +342,7 @@ class Lowering {
             const method = args.get("method") ?? "euler";
             const steps = args.get("steps") ?? 100;
             if ((method !== "euler" && method !== "rk4") || typeof steps !== "number") {
-              throw new LowerError("LOWER_UNSUPPORTED", "sampler needs method = euler | rk4 and a literal step count", this.location(uri, e));
+              throw new LowerError("LIN0701", "sampler needs method = euler | rk4 and a literal step count", this.location(uri, e));
             }
             return normalForm(f.domain, f.codomain, ir.sampler(f.op, method, steps));
           }
@@ -359,7 +355,7 @@ class Lowering {
         break;
     }
     const { domain, codomain } = this.mapType(uri, e);
-    throw new LowerError("LOWER_UNSUPPORTED", `this map expression (${domain.name} -> ${codomain.name}) is not lowered yet`, this.location(uri, e));
+    throw new LowerError("LIN0701", `this map expression (${domain.name} -> ${codomain.name}) is not lowered yet`, this.location(uri, e));
   }
 
   /** The map f of `svd(f)` when e names (or is) such a value. */
@@ -407,7 +403,7 @@ class Lowering {
   /** A vector expression of an entry body. */
   vector(uri: string, e: Expr, params: ReadonlyMap<string, { index: number; space: IrSpace }>): IrVector {
     const t = this.type(uri, e);
-    if (t.kind !== "Vector") throw new LowerError("LOWER_UNSUPPORTED", `expected a vector; this is a ${t.kind}`, this.location(uri, e));
+    if (t.kind !== "Vector") throw new LowerError("LIN0701", `expected a vector; this is a ${t.kind}`, this.location(uri, e));
     const space = irSpace(t.space);
     const constant = (x: Expr): number | undefined => this.scalar(uri, x);
     switch (e.kind) {
@@ -462,7 +458,7 @@ class Lowering {
       default:
         break;
     }
-    throw new LowerError("LOWER_UNSUPPORTED", `this vector expression (${e.kind}) is not lowered yet`, this.location(uri, e));
+    throw new LowerError("LIN0701", `this vector expression (${e.kind}) is not lowered yet`, this.location(uri, e));
   }
 
   /** A scalar expression of an entry body. */
@@ -498,7 +494,7 @@ class Lowering {
       default:
         break;
     }
-    throw new LowerError("LOWER_UNSUPPORTED", `this scalar expression (${e.kind}) is not lowered yet`, this.location(uri, e));
+    throw new LowerError("LIN0701", `this scalar expression (${e.kind}) is not lowered yet`, this.location(uri, e));
   }
 }
 
@@ -506,7 +502,7 @@ class Lowering {
 export function lower(program: CheckedProgram, options: LowerOptions = {}): IrProgram {
   const lowering = new Lowering(program, options);
   const module = program.modules.get(program.entry);
-  if (module === undefined) throw new LowerError("LOWER_NOT_CHECKED", `the entry module ${program.entry} was not checked`);
+  if (module === undefined) throw new LowerError("LIN0703", `the entry module ${program.entry} was not checked`);
   const uri = module.uri;
   const operators = new Map<string, OpExpr>();
   const maps = new Map<string, MapExpr>();

@@ -41,7 +41,7 @@ import {
   type ParamSpec,
 } from "./builtins.js";
 import type { CheckedModule, SymbolInfo, SymbolKind } from "./checked.js";
-import type { CheckCode } from "./codes.js";
+import type { CheckCode } from "../diagnostics/codes.js";
 import { Dim, type DimOrigin } from "./dims.js";
 import { isInside } from "./host.js";
 import { dimLocations, whyDims, type Session } from "./session.js";

@@ -6,7 +6,6 @@ import { lex } from "./lexer.js";
 import { limitNesting } from "./nesting.js";
 import { LineaParser } from "./parser.js";
 
-export { syntaxCodes, SyntaxCode } from "./codes.js";
 export { print } from "./printer.js";
 
 export interface ParseResult {

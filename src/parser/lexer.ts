@@ -3,7 +3,7 @@
 import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../ast/diagnostic.js";
 import type { LineMap } from "../ast/source.js";
-import { SyntaxCode } from "./codes.js";
+import { SyntaxCode } from "../diagnostics/codes.js";
 
 // ---------------------------------------------------------------- trivia
 

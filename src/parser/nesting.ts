@@ -9,7 +9,7 @@
 import type { IToken, TokenType } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../ast/diagnostic.js";
 import type { LineMap } from "../ast/source.js";
-import { SyntaxCode } from "./codes.js";
+import { SyntaxCode } from "../diagnostics/codes.js";
 import {
   Caret,
   Colon,

@@ -53,7 +53,7 @@ import type {
   VerifyStmt,
 } from "../ast/nodes.js";
 import { LineMap, type Range } from "../ast/source.js";
-import { SyntaxCode } from "./codes.js";
+import { SyntaxCode } from "../diagnostics/codes.js";
 import {
   AddOp,
   allTokens,

@@ -50,14 +50,14 @@ export async function bindForTraining<K extends LinearOperator["kind"], S>(
   registerTrainingGradients();
   const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir });
   const plan = withDataRows(spec, dataset.rows);
-  if (valueCount(dataset.shape) !== valueCount(plan.data.shape)) throw new TrainError("LIN-TRAIN-DATA", expect.dataMismatch(dataset, plan));
+  if (valueCount(dataset.shape) !== valueCount(plan.data.shape)) throw new TrainError("LIN0903", expect.dataMismatch(dataset, plan));
   const networks = await bindNetworks(program, plan.seed);
   try {
     const binder = await operatorBinder(program, plan.seed);
     lower(program, { bind: binder.bind });
     const bound = binder.bound.get(plan.operatorKey);
     if (bound === undefined || !isKind(bound.operator, expect.kind)) {
-      throw new TrainError("LIN-TRAIN-UNSUPPORTED", `operator ${plan.operatorName} was not bound to ${expect.described}`);
+      throw new TrainError("LIN0902", `operator ${plan.operatorName} was not bound to ${expect.described}`);
     }
     return build({ plan, dataset, networks, operators: binder.bound, trained: { prefix: bound.prefix, operator: bound.operator } });
   } catch (e) {

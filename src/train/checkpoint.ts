@@ -66,18 +66,18 @@ export async function readCheckpoint(file: string): Promise<Checkpoint> {
   try {
     bytes = new Uint8Array(await fs.readFile(file));
   } catch (e) {
-    throw new TrainError("LIN-TRAIN-CHECKPOINT", `${file}: cannot read: ${(e as Error).message}`);
+    throw new TrainError("LIN0905", `${file}: cannot read: ${(e as Error).message}`);
   }
   let decoded;
   try {
     decoded = decodeSafetensors(bytes, file);
   } catch (e) {
-    if (e instanceof FormatError) throw new TrainError("LIN-TRAIN-CHECKPOINT", `${file}: ${e.code}: ${e.message}`);
+    if (e instanceof FormatError) throw new TrainError("LIN0905", `${file}: ${e.code}: ${e.message}`);
     throw e;
   }
   const step = Number(decoded.metadata.step);
   if (decoded.metadata.format !== CHECKPOINT_FORMAT || !Number.isInteger(step) || step < 0) {
-    throw new TrainError("LIN-TRAIN-CHECKPOINT", `${file}: not a linea checkpoint (format ${decoded.metadata.format ?? "missing"})`);
+    throw new TrainError("LIN0905", `${file}: not a linea checkpoint (format ${decoded.metadata.format ?? "missing"})`);
   }
   return { step, file, tensors: decoded.tensors, metadata: decoded.metadata };
 }

@@ -41,7 +41,7 @@ export function dataSourceNames(): string[] {
 export async function loadDataset(name: string, args: DataArgs, context: DataContext): Promise<Dataset> {
   const source = registry.get(name);
   if (source === undefined) {
-    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `data source ${name} is not available to the trainer yet (available: ${dataSourceNames().join(", ")})`);
+    throw new TrainError("LIN0902", `data source ${name} is not available to the trainer yet (available: ${dataSourceNames().join(", ")})`);
   }
   return source(args, context);
 }
@@ -49,7 +49,7 @@ export async function loadDataset(name: string, args: DataArgs, context: DataCon
 export function numberArg(args: DataArgs, name: string, fallback: number, check: (v: number) => boolean, what: string): number {
   const v = args.get(name);
   if (v === undefined) return fallback;
-  if (typeof v !== "number" || !check(v)) throw new TrainError("LIN-TRAIN-DATA", `data argument ${name} must be ${what}, got ${String(v)}`);
+  if (typeof v !== "number" || !check(v)) throw new TrainError("LIN0903", `data argument ${name} must be ${what}, got ${String(v)}`);
   return v;
 }
 
@@ -109,19 +109,19 @@ export const circles = sampled2d("circles", { noise: 0.03 }, (random) => {
 /** An .npy file of shape [rows, ...] (f4, f8 or i4); the path is the first argument. */
 export const npyFile: DataSource = async (args, context) => {
   const file = args.get("0") ?? args.get("path");
-  if (typeof file !== "string") throw new TrainError("LIN-TRAIN-DATA", "npy(…) needs a path string as its first argument");
+  if (typeof file !== "string") throw new TrainError("LIN0903", "npy(…) needs a path string as its first argument");
   const resolved = path.resolve(context.baseDir, file);
   let array;
   try {
     array = await loadNpy(resolved);
   } catch (e) {
-    if (e instanceof FormatError) throw new TrainError("LIN-TRAIN-DATA", `${file}: ${e.code}: ${e.message}`);
+    if (e instanceof FormatError) throw new TrainError("LIN0903", `${file}: ${e.code}: ${e.message}`);
     throw e;
   }
-  if (array.shape.length < 2 || array.shape[0] < 1) throw new TrainError("LIN-TRAIN-DATA", `${file}: expected an array of shape [rows, …], got [${array.shape.join(", ")}]`);
+  if (array.shape.length < 2 || array.shape[0] < 1) throw new TrainError("LIN0903", `${file}: expected an array of shape [rows, …], got [${array.shape.join(", ")}]`);
   const data = Float32Array.from(array.data);
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new TrainError("LIN-TRAIN-DATA", `${file}: non-finite value at flat index ${i}`);
+    if (!Number.isFinite(data[i])) throw new TrainError("LIN0903", `${file}: non-finite value at flat index ${i}`);
   }
   return { name: path.basename(file), data, rows: array.shape[0], shape: array.shape.slice(1) };
 };

@@ -22,7 +22,7 @@ function describe(space: Space): string {
 }
 
 /**
- * Throws LIN-TRAIN-UNSUPPORTED unless the map's domain and codomain are the same induced space (same
+ * Throws LIN0902 unless the map's domain and codomain are the same induced space (same
  * network, same tag). `where` names the section and its location.
  */
 export function checkIdempotentMap(where: string, mapName: string, map: MapT): void {
@@ -35,9 +35,9 @@ export function checkIdempotentMap(where: string, mapName: string, map: MapT): v
     domain.tag === codomain.tag;
   if (!same) {
     throw new TrainError(
-      "LIN-TRAIN-UNSUPPORTED",
+      "LIN0902",
       `${where}: loss ${IDEMPOTENT_LOSS} needs a map from one induced space to itself (\`space Z = induced G; map ${mapName} : Z -> Z = Q;\`); ${mapName} goes from ${describe(domain)} to ${describe(codomain)}`,
     );
   }
-  if (map.timeConditioned) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: loss ${IDEMPOTENT_LOSS} trains a projector, not a time-conditioned map`);
+  if (map.timeConditioned) throw new TrainError("LIN0902", `${where}: loss ${IDEMPOTENT_LOSS} trains a projector, not a time-conditioned map`);
 }

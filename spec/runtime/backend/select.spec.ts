@@ -21,7 +21,7 @@ describe("resolveBackendName", () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(BackendError);
-      expect((e as BackendError).code).toBe("unknown_backend");
+      expect((e as BackendError).code).toBe("LIN1081");
       expect((e as BackendError).message).toContain(BACKEND_ENV_VAR);
     }
   });
@@ -50,15 +50,15 @@ describe("selectBackend", () => {
     const err = await selectBackend("tensorflow").catch((e: unknown) => e);
     // tfjs-node is an optional peer; this machine does not have it.
     expect(err).toBeInstanceOf(BackendError);
-    expect((err as BackendError).code).toBe("backend_not_installed");
+    expect((err as BackendError).code).toBe("LIN1082");
     expect((err as BackendError).message).toMatch(/tfjs-node.*CUDA 11\.2/s);
     expect(tf.getBackend()).toBe("cpu"); // unchanged
   });
 
-  it("webgpu either reports its adapter or fails with no_adapter", async () => {
+  it("webgpu either reports its adapter or fails with LIN1083 (no adapter)", async () => {
     const r = await selectBackend("webgpu").catch((e: unknown) => e);
     if (r instanceof BackendError) {
-      expect(r.code).toBe("no_adapter");
+      expect(r.code).toBe("LIN1083");
     } else {
       expect((r as { description: string }).description).toMatch(/^webgpu \(adapter: /);
     }

@@ -23,14 +23,14 @@ describe("writeFileAtomic", () => {
     expect(await fs.readdir(dir)).toEqual(["f.bin"]);
   });
 
-  it("a failed write leaves the target as it was and cleans up (io_error)", async () => {
+  it("a failed write leaves the target as it was and cleans up (LIN1111)", async () => {
     // The target is a non-empty directory: the rename fails after the temp file was fully written.
     const target = path.join(dir, "busy");
     await fs.mkdir(target);
     await fs.writeFile(path.join(target, "keep"), "x");
     const err = await writeFileAtomic(target, [Uint8Array.of(1)]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FormatError);
-    expect((err as FormatError).code).toBe("io_error");
+    expect((err as FormatError).code).toBe("LIN1111");
     expect(await fs.readFile(path.join(target, "keep"), "utf8")).toBe("x");
     expect((await fs.readdir(dir)).sort()).toEqual(["busy", "f.bin"]);
   });

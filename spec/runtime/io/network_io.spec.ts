@@ -96,7 +96,7 @@ describeOnBackends("saveNetwork / loadNetwork", probed, (backend) => {
     const file = path.join(dir, `${backend}-torch.safetensors`);
     await saveSafetensors(file, renamed);
     const b = buildNetwork(SPEC, SHAPE, 9);
-    await expectFormatError(loadNetwork(b, file), "missing_tensor", "blocks.3.f.layers.0.weight"); // control: without renaming
+    await expectFormatError(loadNetwork(b, file), "LIN1106", "blocks.3.f.layers.0.weight"); // control: without renaming
     await loadNetwork(b, file, { rename: (n) => n.replace(/net\.(\d+)\./, (_, k: string) => `layers.${Number(k) / 2}.`) });
     const x = seededNormal([4, ...SHAPE], 5);
     expect(await maxAbsDiff(a.forward(x, 1), b.forward(x, 1))).toBe(0);
@@ -120,14 +120,14 @@ describeOnBackends("saveNetwork / loadNetwork", probed, (backend) => {
       return file;
     };
     const w = "blocks.3.g.layers.1.bias";
-    await expectFormatError(loadNetwork(b, await write((m) => m.delete(w))), "missing_tensor", w);
-    await expectFormatError(loadNetwork(b, await write((m) => m.set(w, { dtype: "F32", shape: [3], data: new Float32Array(3) }))), "shape_mismatch", w);
-    await expectFormatError(loadNetwork(b, await write((m) => m.set(w, { dtype: "F64", shape: [16], data: new Float64Array(16) }))), "dtype_mismatch", w);
-    await expectFormatError(loadNetwork(b, await write((m) => m.set("blocks.99.bias", { dtype: "F32", shape: [1], data: new Float32Array(1) }))), "unexpected_tensor", "blocks.99.bias");
+    await expectFormatError(loadNetwork(b, await write((m) => m.delete(w))), "LIN1106", w);
+    await expectFormatError(loadNetwork(b, await write((m) => m.set(w, { dtype: "F32", shape: [3], data: new Float32Array(3) }))), "LIN1108", w);
+    await expectFormatError(loadNetwork(b, await write((m) => m.set(w, { dtype: "F64", shape: [16], data: new Float64Array(16) }))), "LIN1109", w);
+    await expectFormatError(loadNetwork(b, await write((m) => m.set("blocks.99.bias", { dtype: "F32", shape: [1], data: new Float32Array(1) }))), "LIN1107", "blocks.99.bias");
     const perm = "blocks.4.indices";
-    await expectFormatError(loadNetwork(b, await write((m) => m.set(perm, { dtype: "I32", shape: [4], data: Int32Array.of(0, 0, 1, 2) }))), "bad_value", perm);
-    await expectFormatError(loadNetwork(b, await write((m) => m.set(perm, { dtype: "F32", shape: [4], data: new Float32Array(4) }))), "dtype_mismatch", perm);
-    await expectFormatError(loadNetwork(b, path.join(dir, "absent.safetensors")), "io_error");
+    await expectFormatError(loadNetwork(b, await write((m) => m.set(perm, { dtype: "I32", shape: [4], data: Int32Array.of(0, 0, 1, 2) }))), "LIN1110", perm);
+    await expectFormatError(loadNetwork(b, await write((m) => m.set(perm, { dtype: "F32", shape: [4], data: new Float32Array(4) }))), "LIN1109", perm);
+    await expectFormatError(loadNetwork(b, path.join(dir, "absent.safetensors")), "LIN1111");
     // none of the failed loads changed b (a bad permutation came after valid state tensors: rolled back)
     expect(await maxAbsDiff(b.forward(x, 0), before)).toBe(0);
     // PyTorch's int64 buffers are accepted for state

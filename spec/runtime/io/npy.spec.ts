@@ -73,31 +73,31 @@ describe(".npy", () => {
 
   it("each corruption gives its code", () => {
     const good = bytes(NUMPY.f4_2x3);
-    expect(codeOf(() => decodeNpy(bytes(NUMPY.f4_fortran)))).toBe("fortran_order");
-    expect(codeOf(() => decodeNpy(bytes(NUMPY.i2_3)))).toBe("unsupported_dtype");
-    expect(codeOf(() => decodeNpy(good.subarray(0, good.length - 1)))).toBe("truncated");
-    expect(codeOf(() => decodeNpy(good.subarray(0, 50)))).toBe("truncated");
-    expect(codeOf(() => decodeNpy(good.subarray(0, 5)))).toBe("truncated");
-    expect(codeOf(() => decodeNpy(concat([good, Uint8Array.of(0)])))).toBe("corrupt_header");
+    expect(codeOf(() => decodeNpy(bytes(NUMPY.f4_fortran)))).toBe("LIN1105");
+    expect(codeOf(() => decodeNpy(bytes(NUMPY.i2_3)))).toBe("LIN1104");
+    expect(codeOf(() => decodeNpy(good.subarray(0, good.length - 1)))).toBe("LIN1101");
+    expect(codeOf(() => decodeNpy(good.subarray(0, 50)))).toBe("LIN1101");
+    expect(codeOf(() => decodeNpy(good.subarray(0, 5)))).toBe("LIN1101");
+    expect(codeOf(() => decodeNpy(concat([good, Uint8Array.of(0)])))).toBe("LIN1102");
     const badMagic = Uint8Array.from(good);
     badMagic[1] = 0x41;
-    expect(codeOf(() => decodeNpy(badMagic))).toBe("corrupt_header");
+    expect(codeOf(() => decodeNpy(badMagic))).toBe("LIN1102");
     const badVersion = Uint8Array.from(good);
     badVersion[6] = 9;
-    expect(codeOf(() => decodeNpy(badVersion))).toBe("corrupt_header");
+    expect(codeOf(() => decodeNpy(badVersion))).toBe("LIN1102");
     const noShape = Uint8Array.from(good);
     noShape.set(new TextEncoder().encode("'shapX'"), 51); // the offset of 'shape' in numpy's header
-    expect(codeOf(() => decodeNpy(noShape))).toBe("corrupt_header");
+    expect(codeOf(() => decodeNpy(noShape))).toBe("LIN1102");
     // control: the untouched file reads
     expect(codeOf(() => decodeNpy(good))).toBe("no error");
   });
 
-  it("a missing file is an io_error naming the file", async () => {
+  it("a missing file is a LIN1111 (file system error) naming the file", async () => {
     const err = await loadNpy("/nonexistent/x.npy").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FormatError);
-    expect((err as FormatError).code).toBe("io_error");
+    expect((err as FormatError).code).toBe("LIN1111");
     expect((err as FormatError).message).toContain("/nonexistent/x.npy");
     const werr = await saveNpy("/nonexistent/dir/x.npy", { dtype: "F32", shape: [1], data: Float32Array.of(1) }).catch((e: unknown) => e);
-    expect((werr as FormatError).code).toBe("io_error");
+    expect((werr as FormatError).code).toBe("LIN1111");
   });
 });

@@ -89,10 +89,10 @@ describeEachBackend("pinv", (linalg) => {
   });
 
   it("rejects a negative rcond and NaN input", () => {
-    expect(() => linalg.pinv(randomMatrix(3, 3, 1), -1)).toThrow(/LIN-RT-BAD-ARGUMENT/);
+    expect(() => linalg.pinv(randomMatrix(3, 3, 1), -1)).toThrow(/LIN1042/);
     const a = randomMatrix(3, 3, 1);
     a.data[0] = Number.POSITIVE_INFINITY;
-    expect(() => linalg.pinv(a)).toThrow(/LIN-RT-NONFINITE/);
+    expect(() => linalg.pinv(a)).toThrow(/LIN1044/);
   });
 });
 

@@ -156,7 +156,7 @@ describe("pinv", () => {
   });
 
   it("needs a time for a time-conditioned operator", () => {
-    expect(() => pinv(randomTimeConditioned({ n: 3, rank: 1, embedDim: 4, hidden: 3 }, 1))).toThrow(expect.objectContaining({ code: "LIN-RT-OP-TIME-REQUIRED" }));
+    expect(() => pinv(randomTimeConditioned({ n: 3, rank: 1, embedDim: 4, hidden: 3 }, 1))).toThrow(expect.objectContaining({ code: "LIN1007" }));
   });
 });
 

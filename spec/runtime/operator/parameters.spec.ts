@@ -63,7 +63,7 @@ describe("operator parameters", () => {
     expect(() => operatorFromParameters(description, params, "A.")).not.toThrow();
     const missing = new Map(params);
     missing.delete("A.v");
-    expect(() => operatorFromParameters(description, missing, "A.")).toThrow(/LIN-RT-OP-BAD-PARAMETER.*'A\.v'/);
+    expect(() => operatorFromParameters(description, missing, "A.")).toThrow(/LIN1004.*'A\.v'/);
     const wrong = new Map(params);
     wrong.set("A.u", { shape: [N, R + 1], data: new Float64Array(N * (R + 1)) });
     expect(() => operatorFromParameters(description, wrong, "A.")).toThrow(/'A\.u' has shape \[5, 3\], expected \[5, 2\]/);

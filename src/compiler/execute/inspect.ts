@@ -26,16 +26,16 @@ export interface MapNormalForm {
 
 /**
  * The normal form of a compiled map (a `map` or a map-valued `let`, compiled as a target). Throws
- * LIN-RUN-UNKNOWN-TARGET for a name that is no map (naming the maps there are), and LIN-RUN-UNSUPPORTED
+ * LIN0801 for a name that is no map (naming the maps there are), and LIN0803
  * when the optimised map is not one operator between two charts (a chain through different networks).
  */
 export function mapNormalForm(compiled: CompiledProgram, name: string): MapNormalForm {
   if (!compiled.ir.maps.has(name)) {
-    throw new ExecuteError("LIN-RUN-UNKNOWN-TARGET", `no map named ${name}; maps: ${[...compiled.ir.maps.keys()].join(", ") || "none"}`);
+    throw new ExecuteError("LIN0801", `no map named ${name}; maps: ${[...compiled.ir.maps.keys()].join(", ") || "none"}`);
   }
   const plan = compiled.planOf(name);
   const input = plan.inputs[0];
-  if (plan.result.kind !== "vector" || input === undefined) throw new ExecuteError("LIN-RUN-UNSUPPORTED", `${name} is not a map between vector spaces`);
+  if (plan.result.kind !== "vector" || input === undefined) throw new ExecuteError("LIN0803", `${name} is not a map between vector spaces`);
   // A normal form plans as [encode 0 →]? operator [→ decode]?; anything else is a chain.
   let at = 0;
   let domainChart: Chart | undefined;
@@ -45,10 +45,10 @@ export function mapNormalForm(compiled: CompiledProgram, name: string): MapNorma
     if (step.kind === "encode" && operator === undefined && domainChart === undefined && step.from === at) domainChart = step.chart;
     else if (step.kind === "operator" && operator === undefined && step.from === at) operator = { label: step.label, op: step.operator };
     else if (step.kind === "decode" && operator !== undefined && codomainChart === undefined && step.from === at) codomainChart = step.chart;
-    else throw new ExecuteError("LIN-RUN-UNSUPPORTED", `${name} does not optimise to a single operator between two charts (a chain through different networks); its SVD is not that of one operator`);
+    else throw new ExecuteError("LIN0803", `${name} does not optimise to a single operator between two charts (a chain through different networks); its SVD is not that of one operator`);
     at = step.to;
   }
-  if (operator === undefined || at !== plan.output) throw new ExecuteError("LIN-RUN-UNSUPPORTED", `${name} has no single operator in its normal form`);
+  if (operator === undefined || at !== plan.output) throw new ExecuteError("LIN0803", `${name} has no single operator in its normal form`);
   return {
     name,
     label: operator.label,

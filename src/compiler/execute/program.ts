@@ -79,7 +79,7 @@ class Planner {
       try {
         operator = evaluateOperator(m.op);
       } catch (e) {
-        if (e instanceof IrError) throw new ExecuteError("LIN-RUN-UNSUPPORTED", `${formatExpr(m.op)}: ${e.message}`);
+        if (e instanceof IrError) throw new ExecuteError("LIN0803", `${formatExpr(m.op)}: ${e.message}`);
         throw e;
       }
       return this.emit((to) => ({ kind: "operator", label: formatExpr(m.op), operator, from, to }));
@@ -117,7 +117,7 @@ class Planner {
       case "singular_vector": {
         const { u, v: right, s } = operatorSvd(evaluateOperator(v.map.op));
         const basis = v.side === "left" ? u : right;
-        if (v.index < 0 || v.index >= s.length) throw new ExecuteError("LIN-RUN-UNSUPPORTED", `singular vector ${v.index} of a map with ${s.length}`);
+        if (v.index < 0 || v.index >= s.length) throw new ExecuteError("LIN0803", `singular vector ${v.index} of a map with ${s.length}`);
         const values = new Float32Array(basis.rows);
         for (let i = 0; i < basis.rows; i++) values[i] = basis.data[i * basis.cols + v.index] ?? 0;
         return this.emit((to) => ({ kind: "constant", label: `svd.${v.side}[${v.index}]`, values, to }));
@@ -151,7 +151,7 @@ class Planner {
       case "singular_value": {
         const { s: values } = operatorSvd(evaluateOperator(s.map.op));
         const value = values[s.index];
-        if (value === undefined) throw new ExecuteError("LIN-RUN-UNSUPPORTED", `singular value ${s.index} of a map with ${values.length}`);
+        if (value === undefined) throw new ExecuteError("LIN0803", `singular value ${s.index} of a map with ${values.length}`);
         return this.emit((to) => ({ kind: "scalar", value, to }));
       }
     }
@@ -171,7 +171,7 @@ export class CompiledProgram {
   ) {
     const wanted = targets ?? [...ir.entries.keys(), ...ir.maps.keys()];
     for (const name of wanted) {
-      if (!ir.entries.has(name) && !ir.maps.has(name)) throw new ExecuteError("LIN-RUN-UNKNOWN-TARGET", `no entry or map named ${name}: ${this.describeTargets()}`);
+      if (!ir.entries.has(name) && !ir.maps.has(name)) throw new ExecuteError("LIN0801", `no entry or map named ${name}: ${this.describeTargets()}`);
       try {
         this.plans.set(name, this.plan(name));
       } catch (e) {
@@ -189,7 +189,7 @@ export class CompiledProgram {
   private chartOf = (space: IrSpace): Chart | undefined => {
     if (space.network === undefined) return undefined;
     const bound = this.networks.get(space.network);
-    if (bound === undefined) throw new ExecuteError("LIN-RUN-UNSUPPORTED", `space ${space.name}: network ${space.network} was not built`);
+    if (bound === undefined) throw new ExecuteError("LIN0803", `space ${space.name}: network ${space.network} was not built`);
     return blockChart(bound.network, space.tag);
   };
 
@@ -206,7 +206,7 @@ export class CompiledProgram {
     const entry = this.ir.entries.get(name);
     if (entry !== undefined) return this.entryPlan(entry);
     const map = this.ir.maps.get(name);
-    if (map === undefined) throw new ExecuteError("LIN-RUN-UNKNOWN-TARGET", `no entry or map named ${name}`);
+    if (map === undefined) throw new ExecuteError("LIN0801", `no entry or map named ${name}`);
     const ends = mapEnds(map);
     const planner = new Planner(1, this.chartOf, this.optimised);
     const output = planner.decode(ends.codomain, planner.applyMap(map, planner.encode(ends.domain, 0)));
@@ -228,7 +228,7 @@ export class CompiledProgram {
   /** The plan of an entry or map; throws the reason when it cannot run. */
   planOf(name: string): Plan {
     const p = this.plans.get(name);
-    if (p === undefined) throw new ExecuteError("LIN-RUN-UNKNOWN-TARGET", `no compiled entry or map named ${name}: ${this.describeTargets()}`);
+    if (p === undefined) throw new ExecuteError("LIN0801", `no compiled entry or map named ${name}: ${this.describeTargets()}`);
     if (p instanceof ExecuteError) throw p;
     return p;
   }
@@ -245,7 +245,7 @@ export class CompiledProgram {
   run(name: string, ...inputs: readonly RunInput[]): tf.Tensor {
     const plan = this.planOf(name);
     if (inputs.length !== plan.inputs.length) {
-      throw new ExecuteError("LIN-RUN-BAD-INPUT", `${name} takes ${plan.inputs.length} input(s) (${plan.inputs.map((p) => p.name).join(", ")}), got ${inputs.length}`);
+      throw new ExecuteError("LIN0802", `${name} takes ${plan.inputs.length} input(s) (${plan.inputs.map((p) => p.name).join(", ")}), got ${inputs.length}`);
     }
     const given = inputs.map((x, i) => (isRowBatch(x, plan.inputs[i]?.dim ?? 0) ? x : undefined));
     const made: tf.Tensor2D[] = [];
@@ -259,7 +259,7 @@ export class CompiledProgram {
     try {
       const batch = rows[0]?.shape[0];
       if (rows.some((r) => r.shape[0] !== batch)) {
-        throw new ExecuteError("LIN-RUN-BAD-INPUT", `${name}: inputs have different batch sizes (${rows.map((r) => r.shape[0]).join(", ")})`);
+        throw new ExecuteError("LIN0802", `${name}: inputs have different batch sizes (${rows.map((r) => r.shape[0]).join(", ")})`);
       }
       return runPlan(plan, rows);
     } finally {
@@ -309,7 +309,7 @@ function mapEnds(m: MapExpr): { domain: IrSpace; codomain: IrSpace } {
   if (m.kind === "normal") return { domain: m.domain, codomain: m.codomain };
   const first = m.maps[m.maps.length - 1];
   const last = m.maps[0];
-  if (first === undefined || last === undefined) throw new ExecuteError("LIN-RUN-UNSUPPORTED", "an empty composition");
+  if (first === undefined || last === undefined) throw new ExecuteError("LIN0803", "an empty composition");
   return { domain: mapEnds(first).domain, codomain: mapEnds(last).codomain };
 }
 
@@ -321,10 +321,10 @@ function isRowBatch(x: RunInput | undefined, dim: number): x is tf.Tensor2D {
 function asRows(input: RunInput, dim: number, what: string): tf.Tensor2D {
   const size = input instanceof Float32Array ? input.length : input.size;
   if (dim === 0 || size % dim !== 0 || size === 0) {
-    throw new ExecuteError("LIN-RUN-BAD-INPUT", `${what} needs rows of ${dim} values, got ${size} value(s)${input instanceof Float32Array ? "" : ` of shape [${input.shape.join(", ")}]`}`);
+    throw new ExecuteError("LIN0802", `${what} needs rows of ${dim} values, got ${size} value(s)${input instanceof Float32Array ? "" : ` of shape [${input.shape.join(", ")}]`}`);
   }
   if (!(input instanceof Float32Array) && input.rank >= 1 && input.size / input.shape[0] !== dim && input.rank > 1) {
-    throw new ExecuteError("LIN-RUN-BAD-INPUT", `${what} needs rows of ${dim} values, got shape [${input.shape.join(", ")}]`);
+    throw new ExecuteError("LIN0802", `${what} needs rows of ${dim} values, got shape [${input.shape.join(", ")}]`);
   }
   return input instanceof Float32Array ? tf.tensor2d(input, [size / dim, dim], "float32") : tf.tidy(() => tf.reshape(tf.cast(input, "float32"), [size / dim, dim]));
 }

@@ -93,7 +93,7 @@ function blockSpec(node: BlockNode): BlockSpec {
     case "squeeze":
       return { kind: name };
     default:
-      throw new ExecuteError("LIN-RUN-UNSUPPORTED", `network block ${name} has no runtime implementation`);
+      throw new ExecuteError("LIN0803", `network block ${name} has no runtime implementation`);
   }
 }
 
@@ -134,14 +134,14 @@ export interface BoundOperator {
 }
 
 function formatError(e: unknown, prefix: string): ExecuteError | undefined {
-  // An unreadable file stays a FormatError io_error (the CLI's "unreadable file", exit 2).
-  if (e instanceof FormatError && e.code !== "io_error") {
+  // An unreadable file stays a FormatError LIN1111 (the CLI's "unreadable file", exit 2).
+  if (e instanceof FormatError && e.code !== "LIN1111") {
     const tensor = e.tensor === undefined ? undefined : `${prefix}${e.tensor}`;
     // FormatError's message starts with "file: tensor \"local name\": "; restate it with the file's full name.
     const where = [e.file, e.tensor === undefined ? undefined : `tensor "${e.tensor}"`].filter((w) => w !== undefined).join(": ");
     const detail = where !== "" && e.message.startsWith(`${where}: `) ? e.message.slice(where.length + 2) : e.message;
     const head = [e.file, tensor === undefined ? undefined : `tensor "${tensor}"`].filter((w) => w !== undefined).join(": ");
-    return new ExecuteError("LIN-RUN-WEIGHTS", `${head === "" ? "" : `${head}: `}${e.code}: ${detail}`, tensor);
+    return new ExecuteError("LIN0804", `${head === "" ? "" : `${head}: `}${e.code}: ${detail}`, tensor);
   }
   return undefined;
 }
@@ -158,7 +158,7 @@ export async function bindNetworks(program: CheckedProgram, seed: number, weight
       try {
         network = buildNetwork(networkSpecOf(decl), type.space.shape, declarationSeed(seed, key));
       } catch (e) {
-        if (e instanceof NetworkError) throw new ExecuteError("LIN-RUN-UNSUPPORTED", `network ${name}: ${e.message}`);
+        if (e instanceof NetworkError) throw new ExecuteError("LIN0803", `network ${name}: ${e.message}`);
         throw e;
       }
       if (weights !== undefined) {
@@ -195,11 +195,11 @@ export function leafDescription(leaf: OperatorLeafInfo): LeafDescription {
   const { builtin, rows, cols, args } = leaf;
   const rank = args.get("rank");
   const needRank = (): number => {
-    if (typeof rank !== "number") throw new ExecuteError("LIN-RUN-UNSUPPORTED", `operator ${leaf.name}: ${builtin} needs a literal rank`);
+    if (typeof rank !== "number") throw new ExecuteError("LIN0803", `operator ${leaf.name}: ${builtin} needs a literal rank`);
     return rank;
   };
   const square = (): number => {
-    if (rows !== cols) throw new ExecuteError("LIN-RUN-UNSUPPORTED", `operator ${leaf.name}: ${builtin} must be square, got [${rows}, ${cols}]`);
+    if (rows !== cols) throw new ExecuteError("LIN0803", `operator ${leaf.name}: ${builtin} must be square, got [${rows}, ${cols}]`);
     return rows;
   };
   switch (builtin) {
@@ -229,7 +229,7 @@ export function leafDescription(leaf: OperatorLeafInfo): LeafDescription {
       };
     }
     default:
-      throw new ExecuteError("LIN-RUN-UNSUPPORTED", `operator ${leaf.name}: no runtime operator for ${builtin}`);
+      throw new ExecuteError("LIN0803", `operator ${leaf.name}: no runtime operator for ${builtin}`);
   }
 }
 
@@ -248,7 +248,7 @@ export function initialOperator(leaf: OperatorLeafInfo, seed: number): LinearOpe
       return diagonal(randomDiagonal(Math.min(d.rows, d.cols), seed).diag, d.rows, d.cols);
     case "identity":
     case "scaled_identity":
-      throw new ExecuteError("LIN-RUN-UNSUPPORTED", `operator ${leaf.name}: ${d.kind} is lowered without weights`);
+      throw new ExecuteError("LIN0803", `operator ${leaf.name}: ${d.kind} is lowered without weights`);
     case "lowrank":
       return randomLowRank(d.rows, d.cols, d.rank, seed);
     case "identity_plus_lowrank":
@@ -307,7 +307,7 @@ export async function operatorBinder(
       } catch (e) {
         if (e instanceof OperatorError) {
           const tensor = /'([^']+)'/.exec(e.message)?.[1];
-          throw new ExecuteError("LIN-RUN-WEIGHTS", `operator ${leaf.name}: ${e.message.replace(/^LIN-[A-Z-]+: /, "")}`, tensor);
+          throw new ExecuteError("LIN0804", `operator ${leaf.name}: ${e.message.replace(/^LIN\d{4}: /, "")}`, tensor);
         }
         throw e;
       }
@@ -341,7 +341,7 @@ export function checkNoUnexpectedTensors(
   const ignored = [...unboundPrefixes, TRAINING_STATE_PREFIX];
   const unexpected = [...fileTensors].filter((n) => !used.has(n) && !ignored.some((p) => n.startsWith(p))).sort();
   if (unexpected.length > 0) {
-    throw new ExecuteError("LIN-RUN-WEIGHTS", `the weights file has tensor(s) no declaration uses: ${unexpected.slice(0, 8).join(", ")}`, unexpected[0]);
+    throw new ExecuteError("LIN0804", `the weights file has tensor(s) no declaration uses: ${unexpected.slice(0, 8).join(", ")}`, unexpected[0]);
   }
 }
 

@@ -24,13 +24,13 @@ import type { IrSpace } from "./space.js";
 const scaleMatrix = (c: number, m: Matrix): Matrix => scaleBy(m, c);
 
 function leafOperator(e: OpExpr & { kind: "leaf" }): LinearOperator {
-  if (e.operator === undefined) throw new IrError("IR_UNBOUND", `operator ${e.name} has no value bound (weights not loaded)`);
+  if (e.operator === undefined) throw new IrError("LIN0824", `operator ${e.name} has no value bound (weights not loaded)`);
   return e.operator;
 }
 
 function requireTime(e: OpExpr, time: number | undefined): void {
   if (e.timeConditioned && time === undefined) {
-    throw new IrError("IR_TIME_REQUIRED", `${e.kind}[${e.rows}×${e.cols}] is time-conditioned: fix it with at(·, t) or use it in a sampler`);
+    throw new IrError("LIN0825", `${e.kind}[${e.rows}×${e.cols}] is time-conditioned: fix it with at(·, t) or use it in a sampler`);
   }
 }
 
@@ -71,7 +71,7 @@ export function matrixStepAlgebra(predict: (t: number, z: Matrix) => Matrix): St
 
 /** e·X for X of shape [cols, b] (column vectors), evaluated node by node. */
 export function applyHost(e: OpExpr, x: Matrix, time?: number): Matrix {
-  if (x.rows !== e.cols) throw new IrError("IR_SHAPE_MISMATCH", `${e.kind}[${e.rows}×${e.cols}] cannot apply to ${x.rows}×${x.cols}`);
+  if (x.rows !== e.cols) throw new IrError("LIN0821", `${e.kind}[${e.rows}×${e.cols}] cannot apply to ${x.rows}×${x.cols}`);
   requireTime(e, time);
   switch (e.kind) {
     case "leaf": {

@@ -111,11 +111,11 @@ export type OpExprKind = OpExpr["kind"];
 const describeShape = (e: OpExpr): string => `${e.kind}[${e.rows}×${e.cols}]`;
 
 function checkFinite(what: string, x: number): void {
-  if (!Number.isFinite(x)) throw new IrError("IR_BAD_PARAMETER", `${what}: non-finite value ${x}`);
+  if (!Number.isFinite(x)) throw new IrError("LIN0823", `${what}: non-finite value ${x}`);
 }
 
 function requireSquare(what: string, e: OpExpr): void {
-  if (e.rows !== e.cols) throw new IrError("IR_NOT_SQUARE", `${what}: ${describeShape(e)} is not square`);
+  if (e.rows !== e.cols) throw new IrError("LIN0822", `${what}: ${describeShape(e)} is not square`);
 }
 
 export interface LeafOptions {
@@ -128,7 +128,7 @@ export interface LeafOptions {
 export function leaf(name: string, structure: OperatorKind, rows: number, cols: number, options: LeafOptions = {}): LeafExpr {
   const { operator, rank, folded = false } = options;
   if (operator !== undefined && (operator.rows !== rows || operator.cols !== cols)) {
-    throw new IrError("IR_SHAPE_MISMATCH", `leaf ${name}: declared [${rows}×${cols}] but bound to ${operator.kind}[${operator.rows}×${operator.cols}]`);
+    throw new IrError("LIN0821", `leaf ${name}: declared [${rows}×${cols}] but bound to ${operator.kind}[${operator.rows}×${operator.cols}]`);
   }
   const timeConditioned = operator !== undefined ? needsTime(operator) : structure === "time_conditioned";
   // A bound value is the truth: structural rules read `structure`, so it must be the value's kind.
@@ -161,10 +161,10 @@ export function identity(n: number): IdentityExpr {
 
 /** F₀·F₁·…; at least one factor. */
 export function product(factors: readonly OpExpr[]): ProductExpr {
-  if (factors.length === 0) throw new IrError("IR_BAD_PARAMETER", "product: no factors");
+  if (factors.length === 0) throw new IrError("LIN0823", "product: no factors");
   for (let i = 0; i + 1 < factors.length; i++) {
     if (factors[i].cols !== factors[i + 1].rows) {
-      throw new IrError("IR_SHAPE_MISMATCH", `product: ${describeShape(factors[i])}·${describeShape(factors[i + 1])} needs ${factors[i].cols} = ${factors[i + 1].rows}`);
+      throw new IrError("LIN0821", `product: ${describeShape(factors[i])}·${describeShape(factors[i + 1])} needs ${factors[i].cols} = ${factors[i + 1].rows}`);
     }
   }
   return {
@@ -177,12 +177,12 @@ export function product(factors: readonly OpExpr[]): ProductExpr {
 }
 
 export function sum(terms: readonly SumTerm[]): SumExpr {
-  if (terms.length === 0) throw new IrError("IR_BAD_PARAMETER", "sum: no terms");
+  if (terms.length === 0) throw new IrError("LIN0823", "sum: no terms");
   const { rows, cols } = terms[0].expr;
   for (const t of terms) {
     checkFinite("sum coefficient", t.coeff);
     if (t.expr.rows !== rows || t.expr.cols !== cols) {
-      throw new IrError("IR_SHAPE_MISMATCH", `sum: ${describeShape(terms[0].expr)} and ${describeShape(t.expr)} differ in shape`);
+      throw new IrError("LIN0821", `sum: ${describeShape(terms[0].expr)} and ${describeShape(t.expr)} differ in shape`);
     }
   }
   return { kind: "sum", rows, cols, timeConditioned: terms.some((t) => t.expr.timeConditioned), terms };
@@ -203,7 +203,7 @@ export function pinv(inner: OpExpr): PinvExpr {
 
 export function power(inner: OpExpr, exponent: number): PowerExpr {
   requireSquare("power", inner);
-  if (!Number.isInteger(exponent) || exponent < 0) throw new IrError("IR_BAD_PARAMETER", `power: exponent must be an integer ≥ 0, got ${exponent}`);
+  if (!Number.isInteger(exponent) || exponent < 0) throw new IrError("LIN0823", `power: exponent must be an integer ≥ 0, got ${exponent}`);
   return { kind: "power", rows: inner.rows, cols: inner.cols, timeConditioned: inner.timeConditioned, exponent, inner };
 }
 
@@ -214,7 +214,7 @@ export function at(inner: OpExpr, time: number): AtExpr {
 
 export function sampler(inner: OpExpr, method: SamplerMethod, steps: number): SamplerExpr {
   requireSquare("sampler", inner);
-  if (!Number.isInteger(steps) || steps < 2) throw new IrError("IR_BAD_PARAMETER", `sampler: steps must be an integer ≥ 2, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 2) throw new IrError("LIN0823", `sampler: steps must be an integer ≥ 2, got ${steps}`);
   return { kind: "sampler", rows: inner.rows, cols: inner.cols, timeConditioned: false, method, steps, inner };
 }
 

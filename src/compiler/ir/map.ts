@@ -27,7 +27,7 @@ export type MapExpr = NormalForm | MapChain;
 
 export function normalForm(domain: IrSpace, codomain: IrSpace, op: OpExpr): NormalForm {
   if (op.rows !== codomain.dim || op.cols !== domain.dim) {
-    throw new IrError("IR_SHAPE_MISMATCH", `map ${domain.name} -> ${codomain.name} needs an operator [${codomain.dim}×${domain.dim}], got [${op.rows}×${op.cols}]`);
+    throw new IrError("LIN0821", `map ${domain.name} -> ${codomain.name} needs an operator [${codomain.dim}×${domain.dim}], got [${op.rows}×${op.cols}]`);
   }
   return { kind: "normal", domain, codomain, op };
 }
@@ -37,11 +37,11 @@ export function normalForm(domain: IrSpace, codomain: IrSpace, op: OpExpr): Norm
  * chain keeps a decode-encode pair between them, which no rule may fuse).
  */
 export function chain(maps: readonly MapExpr[]): MapExpr {
-  if (maps.length === 0) throw new IrError("IR_BAD_PARAMETER", "chain: no maps");
+  if (maps.length === 0) throw new IrError("LIN0823", "chain: no maps");
   if (maps.length === 1) return maps[0];
   for (let i = 0; i + 1 < maps.length; i++) {
     if (maps[i].domain.dim !== maps[i + 1].codomain.dim) {
-      throw new IrError("IR_SHAPE_MISMATCH", `compose: ${maps[i + 1].codomain.name} (dim ${maps[i + 1].codomain.dim}) does not fit ${maps[i].domain.name} (dim ${maps[i].domain.dim})`);
+      throw new IrError("LIN0821", `compose: ${maps[i + 1].codomain.name} (dim ${maps[i + 1].codomain.dim}) does not fit ${maps[i].domain.name} (dim ${maps[i].domain.dim})`);
     }
   }
   return { kind: "chain", domain: maps[maps.length - 1].domain, codomain: maps[0].codomain, maps };

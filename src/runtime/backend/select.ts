@@ -32,7 +32,7 @@ export function resolveBackendName(name?: string, env: NodeJS.ProcessEnv = proce
   if (!isBackendName(requested)) {
     const source = name !== undefined ? "backend" : BACKEND_ENV_VAR;
     throw new BackendError(
-      "unknown_backend",
+      "LIN1081",
       requested,
       `unknown ${source} "${requested}": expected one of ${BACKEND_NAMES.join(", ")}`,
     );
@@ -106,7 +106,7 @@ async function startTensorflow(): Promise<string> {
     }
   }
   throw new BackendError(
-    "backend_not_installed",
+    "LIN1082",
     "tensorflow",
     "the tensorflow backend needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (NVIDIA GPU; " +
       "libtensorflow 2.9.1 needs CUDA 11.2 and cuDNN 8.1) installed next to linea, e.g. " +
@@ -121,10 +121,10 @@ async function activate(name: string): Promise<void> {
     ok = await tf.setBackend(name);
     await tf.ready();
   } catch (e) {
-    throw new BackendError("backend_init_failed", name, `backend ${name} failed to start: ${(e as Error).message}`);
+    throw new BackendError("LIN1084", name, `backend ${name} failed to start: ${(e as Error).message}`);
   }
   if (!ok || tf.getBackend() !== name) {
-    throw new BackendError("backend_init_failed", name, `backend ${name} failed to start`);
+    throw new BackendError("LIN1084", name, `backend ${name} failed to start`);
   }
 }
 

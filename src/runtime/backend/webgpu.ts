@@ -30,7 +30,7 @@ async function installGlobals(): Promise<GpuLike> {
     mod = (await import("webgpu")) as unknown as { create: (flags: string[]) => GpuLike; globals: object };
   } catch (e) {
     throw new BackendError(
-      "backend_not_installed",
+      "LIN1082",
       "webgpu",
       `the webgpu backend needs the npm package "webgpu" (Dawn for Node): ${(e as Error).message}`,
     );
@@ -43,13 +43,13 @@ async function installGlobals(): Promise<GpuLike> {
   return gpu;
 }
 
-/** Installs the WebGPU globals and returns the adapter's description, or throws `no_adapter`. */
+/** Installs the WebGPU globals and returns the adapter's description, or throws `LIN1083`. */
 export async function probeWebGpuAdapter(): Promise<AdapterInfo> {
   const gpu = await installGlobals();
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   if (adapter === null) {
     throw new BackendError(
-      "no_adapter",
+      "LIN1083",
       "webgpu",
       "webgpu: no adapter found. Without a GPU, install Mesa's software Vulkan (mesa-vulkan-drivers, " +
         "Mesa >= 25, e.g. from bookworm-backports) or use --backend wasm.",

@@ -20,7 +20,7 @@ export async function writeFileAtomic(file: string, chunks: readonly Uint8Array[
   } catch (e) {
     await handle?.close().catch(() => undefined);
     await fs.unlink(tmp).catch(() => undefined);
-    throw new FormatError("io_error", `cannot write: ${(e as Error).message}`, { file });
+    throw new FormatError("LIN1111", `cannot write: ${(e as Error).message}`, { file });
   }
   // Make the rename itself durable; not all file systems allow opening a directory, hence best effort.
   try {
@@ -36,6 +36,6 @@ export async function readFileOrThrow(file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await fs.readFile(file));
   } catch (e) {
-    throw new FormatError("io_error", `cannot read: ${(e as Error).message}`, { file });
+    throw new FormatError("LIN1111", `cannot read: ${(e as Error).message}`, { file });
   }
 }

@@ -30,7 +30,7 @@ export function elementCount(shape: readonly number[]): number {
 
 /** Copies little-endian bytes into a fresh typed array of the dtype (copy: file offsets need not be aligned). */
 export function typedFromBytes(dtype: Dtype, bytes: Uint8Array): DtypeArrays[Dtype] {
-  if (os.endianness() !== "LE") throw new FormatError("unsupported_dtype", "big-endian hosts are not supported");
+  if (os.endianness() !== "LE") throw new FormatError("LIN1104", "big-endian hosts are not supported");
   const buf = bytes.slice().buffer;
   switch (dtype) {
     case "F64":

@@ -52,12 +52,12 @@ function int32State(t: HostTensor, name: string, file: string): Int32Array {
     // PyTorch buffers are int64 by default; the values here are small indices, flags and signs.
     const out = new Int32Array(t.data.length);
     t.data.forEach((v, i) => {
-      if (v > 2147483647n || v < -2147483648n) throw new FormatError("bad_value", `value ${v} out of int32 range`, { file, tensor: name });
+      if (v > 2147483647n || v < -2147483648n) throw new FormatError("LIN1110", `value ${v} out of int32 range`, { file, tensor: name });
       out[i] = Number(v);
     });
     return out;
   }
-  throw new FormatError("dtype_mismatch", `expected I32 (or I64), got ${t.dtype}`, { file, tensor: name });
+  throw new FormatError("LIN1109", `expected I32 (or I64), got ${t.dtype}`, { file, tensor: name });
 }
 
 export async function loadNetwork(net: Block, file: string, options: LoadOptions = {}): Promise<Readonly<Record<string, string>>> {
@@ -71,24 +71,24 @@ export async function loadNetwork(net: Block, file: string, options: LoadOptions
   const state = net.state();
   const missing = [...params.keys(), ...state.keys()].filter((n) => !tensors.has(n));
   if (missing.length > 0) {
-    throw new FormatError("missing_tensor", `the file lacks ${missing.length} tensor(s) the network needs: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ", …" : ""}`, { file, tensor: missing[0] });
+    throw new FormatError("LIN1106", `the file lacks ${missing.length} tensor(s) the network needs: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ", …" : ""}`, { file, tensor: missing[0] });
   }
   const unexpected = [...tensors.keys()].filter((n) => !params.has(n) && !state.has(n));
   if (unexpected.length > 0) {
-    throw new FormatError("unexpected_tensor", `the network has no tensor(s) ${unexpected.slice(0, 8).join(", ")} (renaming or architecture mismatch)`, { file, tensor: unexpected[0] });
+    throw new FormatError("LIN1107", `the network has no tensor(s) ${unexpected.slice(0, 8).join(", ")} (renaming or architecture mismatch)`, { file, tensor: unexpected[0] });
   }
   const fileTensor = (name: string): HostTensor => {
     const t = tensors.get(name);
-    if (t === undefined) throw new FormatError("missing_tensor", "the file lacks this tensor", { file, tensor: name });
+    if (t === undefined) throw new FormatError("LIN1106", "the file lacks this tensor", { file, tensor: name });
     return t;
   };
   const assignments: [tf.Variable, Float32Array, number[]][] = [];
   for (const [name, p] of params) {
     const t = fileTensor(name);
     const want = fileShape(p.variable.shape, p.transposedInFile);
-    if (t.dtype !== "F32") throw new FormatError("dtype_mismatch", `expected F32, got ${t.dtype}`, { file, tensor: name });
+    if (t.dtype !== "F32") throw new FormatError("LIN1109", `expected F32, got ${t.dtype}`, { file, tensor: name });
     if (t.shape.join(",") !== want.join(",")) {
-      throw new FormatError("shape_mismatch", `expected [${want.join(", ")}], got [${t.shape.join(", ")}]`, { file, tensor: name });
+      throw new FormatError("LIN1108", `expected [${want.join(", ")}], got [${t.shape.join(", ")}]`, { file, tensor: name });
     }
     const data = p.transposedInFile ? transpose2d(t.data, want[0], want[1]) : t.data;
     assignments.push([p.variable, data, p.variable.shape]);
@@ -97,7 +97,7 @@ export async function loadNetwork(net: Block, file: string, options: LoadOptions
   for (const [name, s] of state) {
     const t = fileTensor(name);
     if (t.shape.join(",") !== s.shape.join(",")) {
-      throw new FormatError("shape_mismatch", `expected [${s.shape.join(", ")}], got [${t.shape.join(", ")}]`, { file, tensor: name });
+      throw new FormatError("LIN1108", `expected [${s.shape.join(", ")}], got [${t.shape.join(", ")}]`, { file, tensor: name });
     }
     states.push([name, int32State(t, name, file)]);
   }
@@ -108,7 +108,7 @@ export async function loadNetwork(net: Block, file: string, options: LoadOptions
       net.setState(name, values);
     } catch (e) {
       for (const [n, v] of before) net.setState(n, v);
-      throw new FormatError("bad_value", (e as Error).message, { file, tensor: name });
+      throw new FormatError("LIN1110", (e as Error).message, { file, tensor: name });
     }
   }
   for (const [v, data, shape] of assignments) tf.tidy(() => v.assign(tf.tensor(data, shape, "float32")));

@@ -16,7 +16,7 @@ function descrOf(dtype: NpyArray["dtype"]): Descr {
 
 export function encodeNpy(array: NpyArray): Uint8Array[] {
   if (array.data.length !== elementCount(array.shape)) {
-    throw new FormatError("shape_mismatch", `${array.data.length} values for shape [${array.shape.join(", ")}]`);
+    throw new FormatError("LIN1108", `${array.data.length} values for shape [${array.shape.join(", ")}]`);
   }
   const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(", ")})`;
   let dict = `{'descr': '${descrOf(array.dtype)}', 'fortran_order': False, 'shape': ${shape}, }`;
@@ -35,32 +35,32 @@ export function encodeNpy(array: NpyArray): Uint8Array[] {
 
 export function decodeNpy(bytes: Uint8Array, file?: string): NpyArray {
   const at = { file };
-  if (bytes.length < 10) throw new FormatError("truncated", "shorter than a .npy header", at);
-  if (!MAGIC.every((b, i) => bytes[i] === b)) throw new FormatError("corrupt_header", "not a .npy file (bad magic)", at);
+  if (bytes.length < 10) throw new FormatError("LIN1101", "shorter than a .npy header", at);
+  if (!MAGIC.every((b, i) => bytes[i] === b)) throw new FormatError("LIN1102", "not a .npy file (bad magic)", at);
   const major = bytes[6];
-  if (major < 1 || major > 3) throw new FormatError("corrupt_header", `unknown .npy version ${major}.${bytes[7]}`, at);
+  if (major < 1 || major > 3) throw new FormatError("LIN1102", `unknown .npy version ${major}.${bytes[7]}`, at);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const prefix = major === 1 ? 10 : 12;
-  if (bytes.length < prefix) throw new FormatError("truncated", "shorter than a .npy header", at);
+  if (bytes.length < prefix) throw new FormatError("LIN1101", "shorter than a .npy header", at);
   const headerLength = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
-  if (prefix + headerLength > bytes.length) throw new FormatError("truncated", `header needs ${headerLength} bytes`, at);
+  if (prefix + headerLength > bytes.length) throw new FormatError("LIN1101", `header needs ${headerLength} bytes`, at);
   const dict = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(prefix, prefix + headerLength));
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(dict)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(dict)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(dict)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new FormatError("corrupt_header", `header dict lacks descr, fortran_order or shape: ${dict.trim()}`, at);
+    throw new FormatError("LIN1102", `header dict lacks descr, fortran_order or shape: ${dict.trim()}`, at);
   }
-  if (fortran === "True") throw new FormatError("fortran_order", "array is in Fortran order; save it with np.ascontiguousarray", at);
-  if (!(descr in DESCR)) throw new FormatError("unsupported_dtype", `dtype '${descr}' (supported: ${Object.keys(DESCR).join(", ")})`, at);
+  if (fortran === "True") throw new FormatError("LIN1105", "array is in Fortran order; save it with np.ascontiguousarray", at);
+  if (!(descr in DESCR)) throw new FormatError("LIN1104", `dtype '${descr}' (supported: ${Object.keys(DESCR).join(", ")})`, at);
   const parts = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (!parts.every((s) => /^\d+$/.test(s))) throw new FormatError("corrupt_header", `bad shape (${shapeText})`, at);
+  if (!parts.every((s) => /^\d+$/.test(s))) throw new FormatError("LIN1102", `bad shape (${shapeText})`, at);
   const shape = parts.map(Number);
   const dtype = DESCR[descr as Descr];
   const nbytes = elementCount(shape) * (dtype === "F64" ? 8 : 4);
   const data = bytes.subarray(prefix + headerLength);
-  if (data.length < nbytes) throw new FormatError("truncated", `data has ${data.length} bytes, shape [${shape.join(", ")}] needs ${nbytes}`, at);
-  if (data.length > nbytes) throw new FormatError("corrupt_header", `${data.length - nbytes} bytes after the data`, at);
+  if (data.length < nbytes) throw new FormatError("LIN1101", `data has ${data.length} bytes, shape [${shape.join(", ")}] needs ${nbytes}`, at);
+  if (data.length > nbytes) throw new FormatError("LIN1102", `${data.length - nbytes} bytes after the data`, at);
   return { dtype, shape, data: typedFromBytes(dtype, data) } as NpyArray;
 }
 

@@ -22,7 +22,7 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, HostTensor>, meta
   const chunks: Uint8Array[] = [];
   for (const [name, t] of sorted) {
     if (t.data.length !== elementCount(t.shape)) {
-      throw new FormatError("shape_mismatch", `${t.data.length} values for shape [${t.shape.join(", ")}]`, { tensor: name });
+      throw new FormatError("LIN1108", `${t.data.length} values for shape [${t.shape.join(", ")}]`, { tensor: name });
     }
     const bytes = bytesOf(t);
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes.length] };
@@ -47,31 +47,31 @@ function isIndexArray(v: unknown, length?: number): v is number[] {
 
 export function decodeSafetensors(bytes: Uint8Array, file?: string): SafetensorsFile {
   const at = { file };
-  if (bytes.length < 8) throw new FormatError("truncated", `${bytes.length} bytes, shorter than the 8-byte header length`, at);
+  if (bytes.length < 8) throw new FormatError("LIN1101", `${bytes.length} bytes, shorter than the 8-byte header length`, at);
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new FormatError("corrupt_header", `header length ${n} is implausible`, at);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw new FormatError("LIN1102", `header length ${n} is implausible`, at);
   const headerLength = Number(n);
-  if (8 + headerLength > bytes.length) throw new FormatError("truncated", `header says ${headerLength} bytes, file has ${bytes.length - 8}`, at);
+  if (8 + headerLength > bytes.length) throw new FormatError("LIN1101", `header says ${headerLength} bytes, file has ${bytes.length - 8}`, at);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
   } catch (e) {
-    throw new FormatError("corrupt_header", `header is not valid JSON: ${(e as Error).message}`, at);
+    throw new FormatError("LIN1102", `header is not valid JSON: ${(e as Error).message}`, at);
   }
-  if (!isRecord(header)) throw new FormatError("corrupt_header", "header is not a JSON object", at);
+  if (!isRecord(header)) throw new FormatError("LIN1102", "header is not a JSON object", at);
   const data = bytes.subarray(8 + headerLength);
   const metadata: Record<string, string> = {};
   const entries: { name: string; dtype: string; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, v] of Object.entries(header)) {
     if (name === "__metadata__") {
       if (!isRecord(v) || !Object.values(v).every((s) => typeof s === "string")) {
-        throw new FormatError("corrupt_header", "__metadata__ must map strings to strings", at);
+        throw new FormatError("LIN1102", "__metadata__ must map strings to strings", at);
       }
       Object.assign(metadata, v);
       continue;
     }
     if (!isRecord(v) || typeof v.dtype !== "string" || !isIndexArray(v.shape) || !isIndexArray(v.data_offsets, 2)) {
-      throw new FormatError("corrupt_header", "entry needs dtype, shape and data_offsets [begin, end]", { file, tensor: name });
+      throw new FormatError("LIN1102", "entry needs dtype, shape and data_offsets [begin, end]", { file, tensor: name });
     }
     entries.push({ name, dtype: v.dtype, shape: v.shape, begin: v.data_offsets[0], end: v.data_offsets[1] });
   }
@@ -80,16 +80,16 @@ export function decodeSafetensors(bytes: Uint8Array, file?: string): Safetensors
   let cursor = 0;
   for (const e of entries) {
     const where = { file, tensor: e.name };
-    if (!isDtype(e.dtype)) throw new FormatError("unsupported_dtype", `dtype ${e.dtype} (supported: ${Object.keys(DTYPE_BYTES).join(", ")})`, where);
+    if (!isDtype(e.dtype)) throw new FormatError("LIN1104", `dtype ${e.dtype} (supported: ${Object.keys(DTYPE_BYTES).join(", ")})`, where);
     const nbytes = elementCount(e.shape) * DTYPE_BYTES[e.dtype];
     if (e.begin !== cursor || e.end < e.begin || e.end - e.begin !== nbytes) {
-      throw new FormatError("bad_offsets", `data_offsets [${e.begin}, ${e.end}] do not fit: expected [${cursor}, ${cursor + nbytes}] for ${e.dtype} [${e.shape.join(", ")}]`, where);
+      throw new FormatError("LIN1103", `data_offsets [${e.begin}, ${e.end}] do not fit: expected [${cursor}, ${cursor + nbytes}] for ${e.dtype} [${e.shape.join(", ")}]`, where);
     }
-    if (e.end > data.length) throw new FormatError("truncated", `data ends at byte ${data.length}, tensor needs up to ${e.end}`, where);
+    if (e.end > data.length) throw new FormatError("LIN1101", `data ends at byte ${data.length}, tensor needs up to ${e.end}`, where);
     tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: typedFromBytes(e.dtype, data.subarray(e.begin, e.end)) } as HostTensor);
     cursor = e.end;
   }
-  if (cursor !== data.length) throw new FormatError("bad_offsets", `${data.length - cursor} bytes after the last tensor`, at);
+  if (cursor !== data.length) throw new FormatError("LIN1103", `${data.length - cursor} bytes after the last tensor`, at);
   return { tensors, metadata };
 }
 

@@ -23,7 +23,7 @@ export function transpose(a: Matrix): Matrix {
 
 function requireSameShape(op: string, a: Matrix, b: Matrix): void {
   if (a.rows !== b.rows || a.cols !== b.cols) {
-    throw new LinalgError("LIN-RT-SHAPE", `${op}: shapes [${a.rows}, ${a.cols}] and [${b.rows}, ${b.cols}] differ`);
+    throw new LinalgError("LIN1041", `${op}: shapes [${a.rows}, ${a.cols}] and [${b.rows}, ${b.cols}] differ`);
   }
 }
 
@@ -69,7 +69,7 @@ export function maxAbs(a: Matrix): number {
 
 export function requireProductShapes(a: Matrix, b: Matrix): void {
   if (a.cols !== b.rows) {
-    throw new LinalgError("LIN-RT-SHAPE", `matmul: [${a.rows}, ${a.cols}] · [${b.rows}, ${b.cols}] (inner sizes differ)`);
+    throw new LinalgError("LIN1041", `matmul: [${a.rows}, ${a.cols}] · [${b.rows}, ${b.cols}] (inner sizes differ)`);
   }
 }
 

@@ -35,7 +35,7 @@ export type NativeAvailability = ReturnType<typeof nativeLinalg>;
 export function selectLinalg(choice: LinalgChoice, native: NativeAvailability = nativeLinalg()): Linalg {
   if (choice === "js") return jsLinalg;
   if ("linalg" in native) return native.linalg;
-  if (choice === "native") throw new LinalgError("LIN-RT-NATIVE-UNAVAILABLE", `LINEA_LINALG=native but ${native.reason}`);
+  if (choice === "native") throw new LinalgError("LIN1047", `LINEA_LINALG=native but ${native.reason}`);
   logger(`linea: dense linear algebra uses the TypeScript fallback (${native.reason})`);
   return jsLinalg;
 }
@@ -44,7 +44,7 @@ function choiceFromEnvironment(): LinalgChoice {
   const raw = (process.env.LINEA_LINALG ?? "").trim().toLowerCase();
   if (raw === "" || raw === "auto") return "auto";
   if (raw === "js" || raw === "native") return raw;
-  throw new LinalgError("LIN-RT-BAD-BACKEND", `LINEA_LINALG=${raw}: expected js, native or auto`);
+  throw new LinalgError("LIN1048", `LINEA_LINALG=${raw}: expected js, native or auto`);
 }
 
 let active: Linalg | undefined;

@@ -1,30 +1,13 @@
-// Errors of the dense linear algebra. Codes are stable (callers and docs match on them); the message
-// says which operation and which shape or value caused it.
+// Errors of the dense linear algebra (codes LIN104x, see src/diagnostics/codes.ts); the message starts
+// with the code and says which operation and which shape or value caused it.
+import type { CodeRaisedBy } from "../../diagnostics/codes.js";
+import { LineaError } from "../../diagnostics/error.js";
 
-export type LinalgErrorCode =
-  /** Shapes do not fit the operation (non-square where square is needed, mismatched products). */
-  | "LIN-RT-SHAPE"
-  /** A scalar option is out of range (e.g. a negative rcond). */
-  | "LIN-RT-BAD-ARGUMENT"
-  /** The matrix is singular to working precision (see `singularPivot` in lu.ts for the rule). */
-  | "LIN-RT-SINGULAR"
-  /** An input holds NaN or ±Infinity; LAPACK's behaviour on those is undefined. */
-  | "LIN-RT-NONFINITE"
-  /** eigh was given a matrix that is not symmetric. */
-  | "LIN-RT-NOT-SYMMETRIC"
-  /** An iteration (Jacobi sweeps, LAPACK's QR iteration) did not converge. */
-  | "LIN-RT-NO-CONVERGENCE"
-  /** LINEA_LINALG=native was asked for but the addon is not built or does not load. */
-  | "LIN-RT-NATIVE-UNAVAILABLE"
-  /** LINEA_LINALG holds something other than js, native or auto. */
-  | "LIN-RT-BAD-BACKEND";
+export type LinalgErrorCode = CodeRaisedBy<"LinalgError">;
 
-export class LinalgError extends Error {
+export class LinalgError extends LineaError<LinalgErrorCode> {
   override readonly name = "LinalgError";
-  constructor(
-    readonly code: LinalgErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
+  constructor(code: LinalgErrorCode, message: string) {
+    super(code, `${code}: ${message}`);
   }
 }

@@ -24,7 +24,7 @@ export function qr(a: Matrix): QrResult {
   return activeLinalg().qr(a);
 }
 
-/** P·A = L·U with partial pivoting; LinalgError LIN-RT-SINGULAR when A is singular to working precision. */
+/** P·A = L·U with partial pivoting; LinalgError LIN1043 when A is singular to working precision. */
 export function lu(a: Matrix): LuResult {
   return activeLinalg().lu(a);
 }

@@ -58,13 +58,13 @@ function requireFinite(op: string, a: Matrix): void {
   for (let i = 0; i < a.data.length; i++) {
     if (!Number.isFinite(a.data[i])) {
       const row = Math.floor(i / a.cols);
-      throw new LinalgError("LIN-RT-NONFINITE", `${op}: element (${row}, ${i - row * a.cols}) is ${a.data[i]}`);
+      throw new LinalgError("LIN1044", `${op}: element (${row}, ${i - row * a.cols}) is ${a.data[i]}`);
     }
   }
 }
 
 function requireSquare(op: string, a: Matrix): void {
-  if (a.rows !== a.cols) throw new LinalgError("LIN-RT-SHAPE", `${op}: needs a square matrix, got [${a.rows}, ${a.cols}]`);
+  if (a.rows !== a.cols) throw new LinalgError("LIN1041", `${op}: needs a square matrix, got [${a.rows}, ${a.cols}]`);
 }
 
 /**
@@ -93,7 +93,7 @@ function checkedLuFactor(kernels: LinalgKernels, op: string, a: Matrix): PackedL
   const bad = singularDiagonal(u);
   if (bad !== undefined) {
     throw new LinalgError(
-      "LIN-RT-SINGULAR",
+      "LIN1043",
       `${op}: [${n}, ${n}] matrix is singular to working precision (pivot ${bad} is ${f.packed.data[bad * n + bad]})`,
     );
   }
@@ -120,7 +120,7 @@ function symmetrizedOrThrow(a: Matrix): Matrix {
       const x = a.data[i * n + j];
       const y = a.data[j * n + i];
       if (Math.abs(x - y) > tolerance) {
-        throw new LinalgError("LIN-RT-NOT-SYMMETRIC", `eigh: a(${i}, ${j}) = ${x} but a(${j}, ${i}) = ${y}`);
+        throw new LinalgError("LIN1045", `eigh: a(${i}, ${j}) = ${x} but a(${j}, ${i}) = ${y}`);
       }
       const mean = 0.5 * (x + y);
       out.data[i * n + j] = mean;
@@ -164,14 +164,14 @@ export function linalgOf(kernels: LinalgKernels): Linalg {
     lu,
     luSolve(factors, b) {
       if (b.rows !== factors.packed.rows) {
-        throw new LinalgError("LIN-RT-SHAPE", `luSolve: factors are [${factors.packed.rows}, ${factors.packed.rows}] but B has ${b.rows} rows`);
+        throw new LinalgError("LIN1041", `luSolve: factors are [${factors.packed.rows}, ${factors.packed.rows}] but B has ${b.rows} rows`);
       }
       requireFinite("luSolve", b);
       return solveFromLu(kernels, factors, b);
     },
     solve(a, b) {
       if (b.rows !== a.rows) {
-        throw new LinalgError("LIN-RT-SHAPE", `solve: A is [${a.rows}, ${a.cols}] but B has ${b.rows} rows`);
+        throw new LinalgError("LIN1041", `solve: A is [${a.rows}, ${a.cols}] but B has ${b.rows} rows`);
       }
       requireFinite("solve", b);
       return solveFromLu(kernels, checkedLuFactor(kernels, "solve", a), b);
@@ -182,7 +182,7 @@ export function linalgOf(kernels: LinalgKernels): Linalg {
     triangularSolve(t, b, options) {
       requireSquare("triangularSolve", t);
       if (b.rows !== t.rows) {
-        throw new LinalgError("LIN-RT-SHAPE", `triangularSolve: T is [${t.rows}, ${t.cols}] but B has ${b.rows} rows`);
+        throw new LinalgError("LIN1041", `triangularSolve: T is [${t.rows}, ${t.cols}] but B has ${b.rows} rows`);
       }
       requireFinite("triangularSolve", t);
       requireFinite("triangularSolve", b);
@@ -196,7 +196,7 @@ export function linalgOf(kernels: LinalgKernels): Linalg {
         }
         const bad = singularDiagonal(tri);
         if (bad !== undefined) {
-          throw new LinalgError("LIN-RT-SINGULAR", `triangularSolve: diagonal entry ${bad} is ${t.data[bad * n + bad]}`);
+          throw new LinalgError("LIN1043", `triangularSolve: diagonal entry ${bad} is ${t.data[bad * n + bad]}`);
         }
       }
       return kernels.triangularSolve(t, b, options.lower, unit);
@@ -211,7 +211,7 @@ export function linalgOf(kernels: LinalgKernels): Linalg {
       const m = a.rows;
       const n = a.cols;
       const relative = rcond ?? Math.max(m, n) * FLOAT64_EPS;
-      if (!(relative >= 0)) throw new LinalgError("LIN-RT-BAD-ARGUMENT", `pinv: rcond must be ≥ 0, got ${relative}`);
+      if (!(relative >= 0)) throw new LinalgError("LIN1042", `pinv: rcond must be ≥ 0, got ${relative}`);
       const { u, s, v } = svd(a);
       const k = s.length;
       const sMax = k > 0 ? s[0] : 0;

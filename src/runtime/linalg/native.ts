@@ -71,8 +71,8 @@ export function loadNativeKernelsFrom(path: string | undefined): NativeLoad {
 }
 
 function lapackFailure(op: string, info: number): never {
-  if (info > 0) throw new LinalgError("LIN-RT-NO-CONVERGENCE", `${op}: LAPACK did not converge (info = ${info})`);
-  throw new LinalgError("LIN-RT-NATIVE-UNAVAILABLE", `${op}: LAPACK rejected argument ${-info} (info = ${info})`);
+  if (info > 0) throw new LinalgError("LIN1046", `${op}: LAPACK did not converge (info = ${info})`);
+  throw new LinalgError("LIN1047", `${op}: LAPACK rejected argument ${-info} (info = ${info})`);
 }
 
 function nativeKernels(addon: NativeAddon): LinalgKernels {

@@ -35,7 +35,7 @@ export class ActNorm implements Block {
 
   initialize(x: tf.Tensor): void {
     const n = x.shape[0] * this.positions;
-    if (n < 2) throw new NetworkError("bad_shape", this.kind, "initialisation needs at least 2 values per channel");
+    if (n < 2) throw new NetworkError("LIN1062", this.kind, "initialisation needs at least 2 values per channel");
     tf.tidy(() => {
       const r = this.rows(x);
       const { mean, variance } = tf.moments(r, [0, 2]);
@@ -52,7 +52,7 @@ export class ActNorm implements Block {
 
   private check(): void {
     if (!this.initialized) {
-      throw new NetworkError("not_initialized", this.kind, "ActNorm is not initialised: call initialize(x) on a first batch (or load saved weights)");
+      throw new NetworkError("LIN1065", this.kind, "ActNorm is not initialised: call initialize(x) on a first batch (or load saved weights)");
     }
   }
 
@@ -93,7 +93,7 @@ export class ActNorm implements Block {
 
   setState(name: string, values: Int32Array): void {
     if (name !== "initialized" || values.length !== 1 || (values[0] !== 0 && values[0] !== 1)) {
-      throw new NetworkError("bad_spec", this.kind, `bad state "${name}"`);
+      throw new NetworkError("LIN1061", this.kind, `bad state "${name}"`);
     }
     this.initialized = values[0] === 1;
   }

@@ -28,7 +28,7 @@ function unroll(blocks: readonly BlockSpec[]): BlockSpec[] {
   const out: BlockSpec[] = [];
   for (const b of blocks) {
     if (b.kind === "repeat") {
-      if (!Number.isInteger(b.count) || b.count < 1) throw new NetworkError("bad_spec", "repeat", `count must be a positive integer, got ${b.count}`);
+      if (!Number.isInteger(b.count) || b.count < 1) throw new NetworkError("LIN1061", "repeat", `count must be a positive integer, got ${b.count}`);
       for (let i = 0; i < b.count; i++) out.push(...unroll(b.body));
     } else {
       out.push(b);
@@ -42,7 +42,7 @@ function buildBlock(spec: BlockSpec, shape: readonly number[], seed: number, tag
     case "affine_coupling":
     case "additive_coupling": {
       const activation = spec.activation ?? COUPLING_DEFAULTS.activation;
-      if (!ACTIVATIONS.includes(activation)) throw new NetworkError("bad_spec", spec.kind, `unknown activation "${activation}"`);
+      if (!ACTIVATIONS.includes(activation)) throw new NetworkError("LIN1061", spec.kind, `unknown activation "${activation}"`);
       return new Coupling(
         shape,
         {
@@ -65,13 +65,13 @@ function buildBlock(spec: BlockSpec, shape: readonly number[], seed: number, tag
     case "squeeze":
       return new Squeeze(shape);
     case "repeat":
-      throw new NetworkError("bad_spec", "repeat", "repeat must be unrolled before building");
+      throw new NetworkError("LIN1061", "repeat", "repeat must be unrolled before building");
   }
 }
 
 export function buildNetwork(spec: NetworkSpec, inputShape: readonly number[], seed: number, options: BuildOptions = {}): Stack {
   if (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new NetworkError("bad_shape", "", `bad input shape [${inputShape.join(", ")}]`);
+    throw new NetworkError("LIN1062", "", `bad input shape [${inputShape.join(", ")}]`);
   }
   const outputGain = options.outputGain ?? DEFAULT_OUTPUT_GAIN;
   const blocks: Block[] = [];

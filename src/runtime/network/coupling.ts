@@ -45,9 +45,9 @@ export class Coupling implements Block {
   constructor(shape: readonly number[], config: CouplingConfig, seed: number) {
     this.kind = config.scaleBound === undefined ? "additive_coupling" : "affine_coupling";
     const d = sizeOf(shape);
-    if (d < 2) throw new NetworkError("bad_shape", this.kind, `needs at least 2 features to split, got shape [${shape.join(", ")}]`);
+    if (d < 2) throw new NetworkError("LIN1062", this.kind, `needs at least 2 features to split, got shape [${shape.join(", ")}]`);
     if (config.scaleBound !== undefined && !(config.scaleBound > 0 && Number.isFinite(config.scaleBound))) {
-      throw new NetworkError("bad_spec", this.kind, `scale_bound must be a positive number, got ${config.scaleBound}`);
+      throw new NetworkError("LIN1061", this.kind, `scale_bound must be a positive number, got ${config.scaleBound}`);
     }
     this.config = config;
     this.inputShape = [...shape];
@@ -122,7 +122,7 @@ export class Coupling implements Block {
   }
 
   setState(name: string): void {
-    throw new NetworkError("bad_spec", this.kind, `has no state tensor "${name}"`);
+    throw new NetworkError("LIN1061", this.kind, `has no state tensor "${name}"`);
   }
 
   dispose(): void {

@@ -26,7 +26,7 @@ export function orthogonalFromGaussian(a: Float64Array, n: number): Float64Array
 
 /**
  * LU with partial pivoting of a row-major n×n matrix (see LuFactors for the convention). Throws
- * LinalgError LIN-RT-SINGULAR for a singular matrix; the orthogonal matrices it is used on never are.
+ * LinalgError LIN1043 for a singular matrix; the orthogonal matrices it is used on never are.
  */
 export function luDecompose(a: Float64Array, n: number): LuFactors {
   const { perm, l, u } = jsLinalg.lu(matrix(n, n, a));

@@ -123,7 +123,7 @@ export class InvertibleDense implements Block {
     } else if (name === "sign" && values.length === this.channels && values.every((v) => v === 1 || v === -1)) {
       this.sign = values.slice();
     } else {
-      throw new NetworkError("bad_spec", this.kind, `bad state "${name}"`);
+      throw new NetworkError("LIN1061", this.kind, `bad state "${name}"`);
     }
   }
 

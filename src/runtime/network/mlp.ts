@@ -67,10 +67,10 @@ export class Mlp {
 
   constructor(config: MlpConfig, rng: Rng) {
     if (!Number.isInteger(config.hidden) || config.hidden < 1) {
-      throw new NetworkError("bad_spec", "", `hidden must be a positive integer, got ${config.hidden}`);
+      throw new NetworkError("LIN1061", "", `hidden must be a positive integer, got ${config.hidden}`);
     }
     if (!Number.isInteger(config.depth) || config.depth < 0) {
-      throw new NetworkError("bad_spec", "", `depth must be a non-negative integer, got ${config.depth}`);
+      throw new NetworkError("LIN1061", "", `depth must be a non-negative integer, got ${config.depth}`);
     }
     this.config = config;
     const widths = [config.inputs, ...Array<number>(config.depth).fill(config.hidden), config.outputs];

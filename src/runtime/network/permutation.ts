@@ -57,7 +57,7 @@ export class Permutation implements Block {
 
   setState(name: string, values: Int32Array): void {
     if (name !== "indices" || values.length !== this.channels || !isPermutation(values)) {
-      throw new NetworkError("bad_spec", this.kind, `state "${name}" is not a permutation of 0..${this.channels - 1}`);
+      throw new NetworkError("LIN1061", this.kind, `state "${name}" is not a permutation of 0..${this.channels - 1}`);
     }
     this.indices = values.slice();
     this.inverseIndices = invert(this.indices);

@@ -14,7 +14,7 @@ export class Squeeze implements Block {
 
   constructor(shape: readonly number[]) {
     if (shape.length !== 3 || shape[1] % 2 !== 0 || shape[2] % 2 !== 0) {
-      throw new NetworkError("bad_shape", this.kind, `needs a [C, H, W] shape with H and W even, got [${shape.join(", ")}]`);
+      throw new NetworkError("LIN1062", this.kind, `needs a [C, H, W] shape with H and W even, got [${shape.join(", ")}]`);
     }
     const [c, h, w] = shape;
     this.inputShape = [c, h, w];
@@ -52,7 +52,7 @@ export class Squeeze implements Block {
   }
 
   setState(name: string): void {
-    throw new NetworkError("bad_spec", this.kind, `has no state tensor "${name}"`);
+    throw new NetworkError("LIN1061", this.kind, `has no state tensor "${name}"`);
   }
 
   dispose(): void {}

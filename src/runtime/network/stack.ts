@@ -18,7 +18,7 @@ export class Stack implements Block {
     let shape = [...inputShape];
     blocks.forEach((b, i) => {
       if (b.inputShape.join(",") !== shape.join(",")) {
-        throw new NetworkError("bad_shape", `blocks.${i} (${b.kind})`, `expects [${b.inputShape.join(", ")}], gets [${shape.join(", ")}]`);
+        throw new NetworkError("LIN1062", `blocks.${i} (${b.kind})`, `expects [${b.inputShape.join(", ")}], gets [${shape.join(", ")}]`);
       }
       shape = [...b.outputShape];
     });
@@ -36,7 +36,7 @@ export class Stack implements Block {
     const t = checkTag(this.tagged, tag, "");
     const got = x.shape.slice(1);
     if (x.shape.length !== shape.length + 1 || got.join(",") !== shape.join(",")) {
-      throw new NetworkError("bad_shape", "", `${what} expects [batch, ${shape.join(", ")}], got [${x.shape.join(", ")}]`);
+      throw new NetworkError("LIN1062", "", `${what} expects [batch, ${shape.join(", ")}], got [${x.shape.join(", ")}]`);
     }
     return t;
   }
@@ -53,7 +53,7 @@ export class Stack implements Block {
       let h = tf.clone(x);
       let total: tf.Tensor = tf.zeros([x.shape[0]]);
       for (const b of this.blocks) {
-        if (b.forwardWithLogDet === undefined) throw new NetworkError("bad_spec", b.kind, "has no cheap log-determinant");
+        if (b.forwardWithLogDet === undefined) throw new NetworkError("LIN1061", b.kind, "has no cheap log-determinant");
         const r = b.forwardWithLogDet(h, t);
         h = r.y;
         total = tf.add(total, r.logDet);
@@ -99,7 +99,7 @@ export class Stack implements Block {
   setState(name: string, values: Int32Array): void {
     const m = /^blocks\.(\d+)\.(.+)$/.exec(name);
     const block = m === null ? undefined : this.blocks[Number(m[1])];
-    if (m === null || block === undefined) throw new NetworkError("bad_spec", "", `no state tensor "${name}"`);
+    if (m === null || block === undefined) throw new NetworkError("LIN1061", "", `no state tensor "${name}"`);
     block.setState(m[2], values);
   }
 

@@ -73,7 +73,7 @@ const isScalarKind = (op: LinearOperator): boolean => op.kind === "identity" || 
 const scalarOf = (op: LinearOperator): number => (op.kind === "scaled_identity" ? op.scale : 1);
 
 export function scale(c: number, op: LinearOperator): LinearOperator {
-  if (!Number.isFinite(c)) throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `scale: non-finite scalar ${c}`);
+  if (!Number.isFinite(c)) throw new OperatorError("LIN1004", `scale: non-finite scalar ${c}`);
   if (c === 1) return op;
   switch (op.kind) {
     case "dense":
@@ -99,7 +99,7 @@ export function scale(c: number, op: LinearOperator): LinearOperator {
 
 function checkSameShape(what: string, a: LinearOperator, b: LinearOperator): void {
   if (a.rows !== b.rows || a.cols !== b.cols) {
-    throw new OperatorError("LIN-RT-OP-SHAPE", `${what}: ${shapeOf(a)} and ${shapeOf(b)} have different shapes`);
+    throw new OperatorError("LIN1001", `${what}: ${shapeOf(a)} and ${shapeOf(b)} have different shapes`);
   }
 }
 
@@ -157,7 +157,7 @@ function flattenFactors(ops: readonly LinearOperator[]): LinearOperator[] {
 /** a·b (a applied after b). */
 export function product(a: LinearOperator, b: LinearOperator): LinearOperator {
   if (a.cols !== b.rows) {
-    throw new OperatorError("LIN-RT-OP-SHAPE", `product: ${shapeOf(a)}·${shapeOf(b)} needs ${a.cols} = ${b.rows}`);
+    throw new OperatorError("LIN1001", `product: ${shapeOf(a)}·${shapeOf(b)} needs ${a.cols} = ${b.rows}`);
   }
   const rows = a.rows;
   const cols = b.cols;
@@ -215,8 +215,8 @@ function matrixPower(k: Matrix, p: number): Matrix {
 
 /** a^k for a square a and an integer k ≥ 0 (negative powers go through pinv). */
 export function power(a: LinearOperator, k: number): LinearOperator {
-  if (a.rows !== a.cols) throw new OperatorError("LIN-RT-OP-NOT-SQUARE", `power: ${shapeOf(a)} is not square`);
-  if (!Number.isInteger(k) || k < 0) throw new OperatorError("LIN-RT-OP-BAD-POWER", `power: exponent must be an integer ≥ 0, got ${k}`);
+  if (a.rows !== a.cols) throw new OperatorError("LIN1002", `power: ${shapeOf(a)} is not square`);
+  if (!Number.isInteger(k) || k < 0) throw new OperatorError("LIN1003", `power: exponent must be an integer ≥ 0, got ${k}`);
   const n = a.rows;
   if (k === 0) return { kind: "identity", rows: n, cols: n };
   if (k === 1) return a;

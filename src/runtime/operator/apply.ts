@@ -59,7 +59,7 @@ function applyRows(op: LinearOperator, x: tf.Tensor2D, transposed: boolean): tf.
       return tf.matMul(tf.matMul(x, matrixTensor(op.q)), transposedMatrixTensor(op.q));
     }
     case "time_conditioned":
-      throw new OperatorError("LIN-RT-OP-TIME-REQUIRED", `${shapeOf(op)} needs a time: apply at(op, t) instead`);
+      throw new OperatorError("LIN1007", `${shapeOf(op)} needs a time: apply at(op, t) instead`);
     case "product": {
       // A = F₀⋯F_{m−1}: X·Aᵀ = X·F_{m−1}ᵀ⋯F₀ᵀ (last factor first); X·A = X·F₀⋯F_{m−1}.
       let out = x;
@@ -81,7 +81,7 @@ function applyRows(op: LinearOperator, x: tf.Tensor2D, transposed: boolean): tf.
 function checkBatch(op: LinearOperator, x: tf.Tensor2D, width: number, what: string): void {
   if (x.rank !== 2 || x.shape[1] !== width) {
     throw new OperatorError(
-      "LIN-RT-OP-SHAPE",
+      "LIN1001",
       `${what} of ${shapeOf(op)} expects a batch [b, ${width}], got [${x.shape.join(", ")}]`,
     );
   }

@@ -57,7 +57,7 @@ function rankAbove(s: Float64Array, cutoff: number): number {
 }
 
 function requireTimeFree(what: string, op: LinearOperator): void {
-  if (needsTime(op)) throw new OperatorError("LIN-RT-OP-TIME-REQUIRED", `${what}: ${shapeOf(op)} needs a time: use at(op, t) first`);
+  if (needsTime(op)) throw new OperatorError("LIN1007", `${what}: ${shapeOf(op)} needs a time: use at(op, t) first`);
 }
 
 /** Orders the triplets of U·diag(s)·Vᵀ by |s| descending and moves signs into U. */

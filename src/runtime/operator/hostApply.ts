@@ -62,7 +62,7 @@ function rectangularDiagonalTimes(d: Float64Array, rows: number, m: Matrix): Mat
 /** A·M in float64, M of shape [A.cols, k]. */
 export function multiplyHost(op: LinearOperator, m: Matrix): Matrix {
   if (m.rows !== op.cols) {
-    throw new OperatorError("LIN-RT-OP-SHAPE", `${shapeOf(op)} cannot multiply a ${m.rows}×${m.cols} matrix`);
+    throw new OperatorError("LIN1001", `${shapeOf(op)} cannot multiply a ${m.rows}×${m.cols} matrix`);
   }
   switch (op.kind) {
     case "dense":
@@ -84,7 +84,7 @@ export function multiplyHost(op: LinearOperator, m: Matrix): Matrix {
     case "projector":
       return matmul(op.q, transposeTimes(op.q, m));
     case "time_conditioned":
-      throw new OperatorError("LIN-RT-OP-TIME-REQUIRED", `${shapeOf(op)} needs a time: evaluate at(op, t) first`);
+      throw new OperatorError("LIN1007", `${shapeOf(op)} needs a time: evaluate at(op, t) first`);
     case "product": {
       let out = m;
       for (let i = op.factors.length - 1; i >= 0; i--) out = multiplyHost(op.factors[i], out);

@@ -35,7 +35,7 @@ function gaussian(random: Random, rows: number, cols: number, std: number): Matr
 
 function checkRank(what: string, rank: number, limit: number): void {
   if (!Number.isInteger(rank) || rank < 0 || rank > limit) {
-    throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `${what}: rank must be an integer in [0, ${limit}], got ${rank}`);
+    throw new OperatorError("LIN1004", `${what}: rank must be an integer in [0, ${limit}], got ${rank}`);
   }
 }
 

@@ -179,13 +179,13 @@ export type LinearOperator =
 export type OperatorKind = LinearOperator["kind"];
 
 function checkSize(what: string, n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `${what}: bad size ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new OperatorError("LIN1004", `${what}: bad size ${n}`);
 }
 
 function checkFinite(what: string, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
-      throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `${what}: non-finite value at index ${i}`);
+      throw new OperatorError("LIN1004", `${what}: non-finite value at index ${i}`);
     }
   }
 }
@@ -198,7 +198,7 @@ export function dense(m: Matrix): Dense {
 export function diagonal(d: ArrayLike<number>, rows: number = d.length, cols: number = rows): Diagonal {
   checkFinite("diagonal", d);
   if (d.length !== Math.min(rows, cols)) {
-    throw new OperatorError("LIN-RT-OP-SHAPE", `diagonal: a ${rows}×${cols} diagonal has ${Math.min(rows, cols)} entries, got ${d.length}`);
+    throw new OperatorError("LIN1001", `diagonal: a ${rows}×${cols} diagonal has ${Math.min(rows, cols)} entries, got ${d.length}`);
   }
   return { kind: "diagonal", rows, cols, diag: Float64Array.from(d) };
 }
@@ -216,7 +216,7 @@ export function scaledIdentity(n: number, scale: number): ScaledIdentity {
 
 export function lowRank(u: Matrix, v: Matrix): LowRank {
   if (u.cols !== v.cols) {
-    throw new OperatorError("LIN-RT-OP-SHAPE", `lowrank: U is ${u.rows}×${u.cols} but V is ${v.rows}×${v.cols}; ranks differ`);
+    throw new OperatorError("LIN1001", `lowrank: U is ${u.rows}×${u.cols} but V is ${v.rows}×${v.cols}; ranks differ`);
   }
   checkFinite("lowrank U", u.data);
   checkFinite("lowrank V", v.data);
@@ -226,7 +226,7 @@ export function lowRank(u: Matrix, v: Matrix): LowRank {
 export function identityPlusLowRank(u: Matrix, v: Matrix, alpha = 1): IdentityPlusLowRank {
   if (u.cols !== v.cols || u.rows !== v.rows) {
     throw new OperatorError(
-      "LIN-RT-OP-SHAPE",
+      "LIN1001",
       `identity_plus_lowrank: U is ${u.rows}×${u.cols} and V is ${v.rows}×${v.cols}; both must be n×r`,
     );
   }
@@ -244,7 +244,7 @@ export function householder(vectors: Matrix): Orthogonal {
     let norm = 0;
     for (let j = 0; j < vectors.cols; j++) norm += vectors.data[i * vectors.cols + j] ** 2;
     norm = Math.sqrt(norm);
-    if (!(norm > 0)) throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `householder: reflector ${i} is the zero vector`);
+    if (!(norm > 0)) throw new OperatorError("LIN1004", `householder: reflector ${i} is the zero vector`);
     for (let j = 0; j < vectors.cols; j++) unit.data[i * vectors.cols + j] = vectors.data[i * vectors.cols + j] / norm;
   }
   return { kind: "orthogonal", rows: vectors.cols, cols: vectors.cols, form: { type: "householder", vectors: unit } };
@@ -253,7 +253,7 @@ export function householder(vectors: Matrix): Orthogonal {
 /** Q = (I − S)⁻¹(I + S), S = W − Wᵀ. I − S is always invertible (S has imaginary eigenvalues). */
 export function cayley(weight: Matrix): Orthogonal {
   if (weight.rows !== weight.cols) {
-    throw new OperatorError("LIN-RT-OP-NOT-SQUARE", `cayley: weight is ${weight.rows}×${weight.cols}, must be square`);
+    throw new OperatorError("LIN1002", `cayley: weight is ${weight.rows}×${weight.cols}, must be square`);
   }
   checkFinite("cayley weight", weight.data);
   const n = weight.rows;
@@ -282,7 +282,7 @@ export function orthonormalityDefect(q: Matrix): number {
 export function svdFactored(u: Matrix, s: ArrayLike<number>, v: Matrix): SvdFactored {
   if (u.cols !== s.length || v.cols !== s.length) {
     throw new OperatorError(
-      "LIN-RT-OP-SHAPE",
+      "LIN1001",
       `svd_factored: U is ${u.rows}×${u.cols}, s has ${s.length} values, V is ${v.rows}×${v.cols}`,
     );
   }
@@ -293,7 +293,7 @@ export function svdFactored(u: Matrix, s: ArrayLike<number>, v: Matrix): SvdFact
   for (const [name, q] of [["U", u], ["V", v]] as const) {
     const defect = orthonormalityDefect(q);
     if (!(defect <= tolerance)) {
-      throw new OperatorError("LIN-RT-OP-NOT-ORTHONORMAL", `svd_factored: columns of ${name} are not orthonormal (|QᵀQ − I| = ${defect.toExponential(2)})`);
+      throw new OperatorError("LIN1005", `svd_factored: columns of ${name} are not orthonormal (|QᵀQ − I| = ${defect.toExponential(2)})`);
     }
   }
   return { kind: "svd_factored", rows: u.rows, cols: v.rows, u, s: Float64Array.from(s), v };
@@ -303,14 +303,14 @@ export function svdFactored(u: Matrix, s: ArrayLike<number>, v: Matrix): SvdFact
 export function projector(basis: Matrix): Projector {
   checkFinite("projector basis", basis.data);
   if (basis.cols > basis.rows) {
-    throw new OperatorError("LIN-RT-OP-RANK-DEFICIENT", `projector: basis is ${basis.rows}×${basis.cols}; rank ${basis.cols} exceeds n = ${basis.rows}`);
+    throw new OperatorError("LIN1006", `projector: basis is ${basis.rows}×${basis.cols}; rank ${basis.cols} exceeds n = ${basis.rows}`);
   }
   const { q, r } = thinQr(basis);
   // Columns are independent iff every |r_ii| is above a relative cut-off ‖basis‖·n·ε.
   const cutoff = frobenius(basis) * Math.max(basis.rows, 1) * FLOAT64_EPS;
   for (let i = 0; i < r.rows; i++) {
     if (!(Math.abs(r.data[i * r.cols + i]) > cutoff)) {
-      throw new OperatorError("LIN-RT-OP-RANK-DEFICIENT", `projector: basis column ${i} depends on the columns before it`);
+      throw new OperatorError("LIN1006", `projector: basis column ${i} depends on the columns before it`);
     }
   }
   return { kind: "projector", rows: basis.rows, cols: basis.rows, basis, q };

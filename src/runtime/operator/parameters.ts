@@ -110,9 +110,9 @@ export type LeafDescription =
 export function operatorFromParameters(description: LeafDescription, params: ReadonlyMap<string, NamedParameter>, prefix = ""): LinearOperator {
   const get = (name: string, shape: readonly number[]): Float64Array => {
     const p = params.get(prefix + name);
-    if (p === undefined) throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `missing tensor '${prefix + name}' for a ${description.kind} operator`);
+    if (p === undefined) throw new OperatorError("LIN1004", `missing tensor '${prefix + name}' for a ${description.kind} operator`);
     if (p.shape.length !== shape.length || p.shape.some((d, i) => d !== shape[i]) || p.data.length !== shape.reduce((a, b) => a * b, 1)) {
-      throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `tensor '${prefix + name}' has shape [${p.shape.join(", ")}], expected [${shape.join(", ")}]`);
+      throw new OperatorError("LIN1004", `tensor '${prefix + name}' has shape [${p.shape.join(", ")}], expected [${shape.join(", ")}]`);
     }
     return p.data;
   };

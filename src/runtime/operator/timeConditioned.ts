@@ -13,7 +13,7 @@ import { seededRandom, type Random } from "../random.js";
 /** [sin(t·f_k), cos(t·f_k)] with f_k = exp(−k·ln(10⁴)/(half − 1)), k = 0…half−1 (half = dim/2). */
 export function sinusoidalEmbedding(t: number, dim: number): Float64Array {
   if (!Number.isInteger(dim) || dim < 4 || dim % 2 !== 0) {
-    throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `time embedding size must be an even integer ≥ 4, got ${dim}`);
+    throw new OperatorError("LIN1004", `time embedding size must be an even integer ≥ 4, got ${dim}`);
   }
   const half = dim / 2;
   const step = Math.log(10000) / (half - 1);
@@ -70,7 +70,7 @@ export function evaluateHypernetwork(net: Hypernetwork, t: number, embedDim: num
 
 /** A(t) as an identity-plus-low-rank operator. */
 export function timeConditionedAt(op: TimeConditioned, t: number): IdentityPlusLowRank {
-  if (!Number.isFinite(t)) throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `time must be finite, got ${t}`);
+  if (!Number.isFinite(t)) throw new OperatorError("LIN1004", `time must be finite, got ${t}`);
   const u = evaluateHypernetwork(op.u, t, op.embedDim, op.rows, op.rank);
   const v = evaluateHypernetwork(op.v, t, op.embedDim, op.rows, op.rank);
   return { kind: "identity_plus_lowrank", rows: op.rows, cols: op.rows, alpha: op.alpha, u, v };
@@ -111,7 +111,7 @@ function evaluateHypernetworkBatch(net: Hypernetwork, times: readonly number[], 
 /** A(t) for every t of `times`, batched (see evaluateHypernetworkBatch). */
 export function timeConditionedAtTimes(op: TimeConditioned, times: readonly number[]): IdentityPlusLowRank[] {
   const bad = times.find((t) => !Number.isFinite(t));
-  if (bad !== undefined) throw new OperatorError("LIN-RT-OP-BAD-PARAMETER", `time must be finite, got ${bad}`);
+  if (bad !== undefined) throw new OperatorError("LIN1004", `time must be finite, got ${bad}`);
   const us = evaluateHypernetworkBatch(op.u, times, op.embedDim, op.rows, op.rank);
   const vs = evaluateHypernetworkBatch(op.v, times, op.embedDim, op.rows, op.rank);
   return times.map((_, i) => ({ kind: "identity_plus_lowrank", rows: op.rows, cols: op.rows, alpha: op.alpha, u: us[i], v: vs[i] }));
@@ -120,7 +120,7 @@ export function timeConditionedAtTimes(op: TimeConditioned, times: readonly numb
 function checkLayer(name: string, layer: DenseLayer, inputs: number, outputs: number): void {
   if (layer.weight.cols !== inputs || layer.weight.rows !== outputs || layer.bias.length !== outputs) {
     throw new OperatorError(
-      "LIN-RT-OP-BAD-PARAMETER",
+      "LIN1004",
       `time_conditioned ${name}: weight ${layer.weight.rows}×${layer.weight.cols}, bias ${layer.bias.length}; expected weight ${outputs}×${inputs}, bias ${outputs}`,
     );
   }

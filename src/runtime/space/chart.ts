@@ -34,7 +34,7 @@ export function blockChart(block: Block, tag?: number): Chart {
   const dim = sizeOf(block.inputShape);
   if (sizeOf(block.outputShape) !== dim) {
     throw new SpaceError(
-      "LIN-RT-SPACE-DIM",
+      "LIN1022",
       `a chart must keep the dimension: ${block.kind} maps [${block.inputShape.join(", ")}] to [${block.outputShape.join(", ")}]`,
     );
   }

@@ -33,7 +33,7 @@ export class Linearizer {
   ) {
     if (operator.rows !== codomain.dim || operator.cols !== domain.dim) {
       throw new SpaceError(
-        "LIN-RT-SPACE-OPERATOR-SHAPE",
+        "LIN1026",
         `a map ${domain.name} -> ${codomain.name} needs an operator [${codomain.dim}, ${domain.dim}], got ${operator.kind}[${operator.rows}, ${operator.cols}]`,
       );
     }
@@ -59,7 +59,7 @@ export function identityMap(space: Space): Linearizer {
 export function compose(outer: Linearizer, inner: Linearizer): Linearizer {
   if (!inner.codomain.equals(outer.domain)) {
     throw new SpaceError(
-      "LIN-RT-SPACE-COMPOSE",
+      "LIN1024",
       `cannot compose ${outer} after ${inner}: ${inner.codomain} is not ${outer.domain}` +
         (inner.codomain.dim === outer.domain.dim ? " (equal dimension is not enough: the charts differ)" : ""),
     );
@@ -86,7 +86,7 @@ export function pinv(f: Linearizer): MapPinv {
 
 function requireEndomorphism(what: string, f: Linearizer): void {
   if (!f.domain.equals(f.codomain)) {
-    throw new SpaceError("LIN-RT-SPACE-NOT-ENDOMORPHISM", `${what} needs a map X -> X, got ${f.domain.name} -> ${f.codomain.name}`);
+    throw new SpaceError("LIN1025", `${what} needs a map X -> X, got ${f.domain.name} -> ${f.codomain.name}`);
   }
 }
 
@@ -99,7 +99,7 @@ export function power(f: Linearizer, k: number): Linearizer {
 /** Σ aᵢ ⊙ fᵢ (pointwise in Y): 𝕃_{g_x, g_y, Σ aᵢAᵢ}; all maps share domain and codomain. */
 export function combineMaps(terms: ReadonlyArray<readonly [number, Linearizer]>): Linearizer {
   const first = terms[0];
-  if (first === undefined) throw new SpaceError("LIN-RT-SPACE-EMPTY", "a linear combination of no maps");
+  if (first === undefined) throw new SpaceError("LIN1027", "a linear combination of no maps");
   const [, f0] = first;
   for (const [, f] of terms) {
     requireSameSpace("combining maps (domain)", f0.domain, f.domain);

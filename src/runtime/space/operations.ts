@@ -10,18 +10,18 @@ import { Vector } from "./vector.js";
 
 function requireCompatible(what: string, vectors: readonly Vector[]): Space {
   const first = vectors[0];
-  if (first === undefined) throw new SpaceError("LIN-RT-SPACE-EMPTY", `${what}: no vectors`);
+  if (first === undefined) throw new SpaceError("LIN1027", `${what}: no vectors`);
   for (const v of vectors) {
     requireSameSpace(what, first.space, v.space);
     if (v.batch !== first.batch) {
-      throw new SpaceError("LIN-RT-SPACE-BATCH", `${what}: batches of ${first.batch} and ${v.batch} vectors`);
+      throw new SpaceError("LIN1023", `${what}: batches of ${first.batch} and ${v.batch} vectors`);
     }
   }
   return first.space;
 }
 
 function checkScalar(what: string, a: number): void {
-  if (!Number.isFinite(a)) throw new SpaceError("LIN-RT-SPACE-BAD-SCALAR", `${what}: the scalar ${a} is not finite`);
+  if (!Number.isFinite(a)) throw new SpaceError("LIN1028", `${what}: the scalar ${a} is not finite`);
 }
 
 /** ⊕ᵢ aᵢ ⊙ xᵢ. */

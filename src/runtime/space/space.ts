@@ -13,12 +13,12 @@ export class Space {
   ) {}
 
   static euclidean(dim: number, name = `R^${dim}`): Space {
-    if (!Number.isInteger(dim) || dim < 0) throw new SpaceError("LIN-RT-SPACE-DIM", `euclidean space: bad dimension ${dim}`);
+    if (!Number.isInteger(dim) || dim < 0) throw new SpaceError("LIN1022", `euclidean space: bad dimension ${dim}`);
     return new Space(name, dim, undefined);
   }
 
   static induced(chart: Chart, name: string): Space {
-    if (!Number.isInteger(chart.dim) || chart.dim < 0) throw new SpaceError("LIN-RT-SPACE-DIM", `induced space ${name}: bad chart dimension ${chart.dim}`);
+    if (!Number.isInteger(chart.dim) || chart.dim < 0) throw new SpaceError("LIN1022", `induced space ${name}: bad chart dimension ${chart.dim}`);
     return new Space(name, chart.dim, chart);
   }
 
@@ -37,9 +37,9 @@ export class Space {
   }
 }
 
-/** Throws LIN-RT-SPACE-MISMATCH unless the spaces are equal. */
+/** Throws LIN1021 unless the spaces are equal. */
 export function requireSameSpace(what: string, expected: Space, got: Space): void {
   if (!expected.equals(got)) {
-    throw new SpaceError("LIN-RT-SPACE-MISMATCH", `${what}: expected a vector of ${expected}, got one of ${got}`);
+    throw new SpaceError("LIN1021", `${what}: expected a vector of ${expected}, got one of ${got}`);
   }
 }

@@ -26,7 +26,7 @@ export class Vector {
 
   private static checked(space: Space, t: tf.Tensor2D, what: string): number {
     if (t.rank !== 2 || t.shape[1] !== space.dim) {
-      throw new SpaceError("LIN-RT-SPACE-DIM", `${what} of ${space} must have shape [batch, ${space.dim}], got [${t.shape.join(", ")}]`);
+      throw new SpaceError("LIN1022", `${what} of ${space} must have shape [batch, ${space.dim}], got [${t.shape.join(", ")}]`);
     }
     return t.shape[0];
   }
@@ -53,7 +53,7 @@ export class Vector {
   }
 
   private alive(): void {
-    if (this.disposed) throw new SpaceError("LIN-RT-SPACE-DISPOSED", `a vector of ${this.space} was used after dispose()`);
+    if (this.disposed) throw new SpaceError("LIN1029", `a vector of ${this.space} was used after dispose()`);
   }
 
   /** g(x), computed at most once. */

@@ -59,7 +59,7 @@ export function jacobiEigh(input: Matrix): EighResult {
     }
     converged = !rotated;
   }
-  if (!converged) throw new LinalgError("LIN-RT-NO-CONVERGENCE", `eigh: Jacobi did not converge in ${MAX_SWEEPS} sweeps (n = ${n})`);
+  if (!converged) throw new LinalgError("LIN1046", `eigh: Jacobi did not converge in ${MAX_SWEEPS} sweeps (n = ${n})`);
 
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[i * n + i] - a[j * n + j]);
   const values = new Float64Array(n);

@@ -73,7 +73,7 @@ function squareOrTallSvd(a: Matrix): SvdResult {
     }
     converged = !rotated;
   }
-  if (!converged) throw new LinalgError("LIN-RT-NO-CONVERGENCE", `svd: one-sided Jacobi did not converge in ${MAX_SWEEPS} sweeps ([${m}, ${n}])`);
+  if (!converged) throw new LinalgError("LIN1046", `svd: one-sided Jacobi did not converge in ${MAX_SWEEPS} sweeps ([${m}, ${n}])`);
 
   const norms = new Float64Array(n);
   for (let j = 0; j < n; j++) {

@@ -1,6 +1,6 @@
 // Diagnostics for the terminal: a header with the code, the location, a code frame with carets under
 // the range, then the "because" notes, the suggested fix and the related locations.
-import { relative, isAbsolute } from "node:path";
+import { isAbsolute, relative } from "pathe";
 import type { Diagnostic } from "../ast/diagnostic.js";
 import { LineMap, type Position } from "../ast/source.js";
 
