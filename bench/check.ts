@@ -12,10 +12,9 @@ import { median } from "./lib/support.js";
 export function generateSpec(lines: number): string {
   const builder = new WellTypedBuilder(seededChoose(lines));
   let steps = Math.ceil(lines / 2);
-  let text = "";
   for (;;) {
     for (let i = 0; i < steps; i++) builder.step();
-    text = print(builder.program("/bench/gen.lin"));
+    const text = print(builder.program("/bench/gen.lin"));
     const count = text.split("\n").length;
     if (count >= lines) return text;
     steps = Math.ceil(((lines - count) / Math.max(count, 1)) * steps) + 1;

@@ -2,7 +2,9 @@
 import { readFileSync } from "node:fs";
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : [".vitest-report.json"];
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const file of files) {
   let report;
   try {
@@ -14,9 +16,7 @@ for (const file of files) {
   }
   passed += report.numPassedTests ?? 0;
   // A file that fails to load has no tests of its own but is a failure all the same.
-  const brokenSuites = (report.testResults ?? []).filter(
-    (r) => r.status === "failed" && (r.assertionResults ?? []).every((a) => a.status !== "failed"),
-  ).length;
+  const brokenSuites = (report.testResults ?? []).filter((r) => r.status === "failed" && (r.assertionResults ?? []).every((a) => a.status !== "failed")).length;
   const fileFailed = (report.numFailedTests ?? 0) + brokenSuites;
   // success:false with nothing counted (a crashed worker, an unhandled error) is a failure too
   failed += fileFailed > 0 ? fileFailed : report.success === false ? 1 : 0;
