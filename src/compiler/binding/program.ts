@@ -84,8 +84,8 @@ export function bindProgram(checked: CheckedProgram, options: BindOptions = {}):
  * The program lowered once. Without targets every leaf is bound as it is lowered. With targets it is
  * lowered symbolically, the leaves the targets reach are bound (in lowering order, so the first failure
  * is the one a bound lowering meets) and put into the IR. Lowering reads bound values in one place only
- * (svd(f).U/S/Vt become constants when f is bound), and a leaf name may stand for two declarations of
- * different modules: there the program is lowered a second time, with the used leaves bound.
+ * (svd(f).U/S/Vt become constants when f is bound), and a used leaf name may stand for declarations of
+ * two modules: for a program with either, it is lowered a second time, with the used leaves bound.
  */
 function lowerFor(checked: CheckedProgram, binder: OperatorBinder, targets: readonly string[] | undefined): { ir: IrProgram; lowerings: number } {
   if (targets === undefined) return { ir: lower(checked, { bind: binder.bind }), lowerings: 1 };
@@ -103,7 +103,9 @@ function lowerFor(checked: CheckedProgram, binder: OperatorBinder, targets: read
     if (byName.has(leaf.name) && used.has(leaf.name)) ambiguous = true;
     byName.set(leaf.name, leaf);
   }
-  if (ambiguous || [...used].some((name) => !byName.has(name))) {
+  // A leaf lower() made without asking bind is an svd(f) factor, a constant once f's leaves are bound.
+  const everyLeaf = usedLeaves(symbolic, [...symbolic.maps.keys(), ...symbolic.entries.keys()]);
+  if (ambiguous || [...everyLeaf].some((name) => !byName.has(name))) {
     return { ir: lower(checked, { bind: (leaf) => (used.has(leaf.name) ? binder.bind(leaf) : undefined) }), lowerings: 2 };
   }
   const operators = new Map<string, LinearOperator>();
