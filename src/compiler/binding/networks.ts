@@ -12,7 +12,7 @@ import { declarationSeed, modulePrefixes } from "./declarations.js";
 import { weightsError, type WeightsFile } from "./weightsFile.js";
 
 /** Rows of the seeded Gaussian batch that initialises ActNorm when no weights are loaded. */
-export const ACTNORM_INIT_ROWS = 64;
+const ACTNORM_INIT_ROWS = 64;
 
 export interface BoundNetwork {
   /** `uri#name`, as in the IR's space ids. */
@@ -72,7 +72,7 @@ function blockSpec(node: BlockNode): BlockSpec {
 }
 
 /** A checked network declaration as the runtime's plain description. */
-export function networkSpecOf(decl: NetworkDecl): NetworkSpec {
+function networkSpecOf(decl: NetworkDecl): NetworkSpec {
   return { tagged: decl.tagged, blocks: decl.blocks.map(blockSpec) };
 }
 

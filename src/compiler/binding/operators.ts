@@ -36,7 +36,7 @@ export interface BoundOperator {
 }
 
 /** The parameter layout of an operator builtin (what a weights file must hold for it). */
-export function leafDescription(leaf: OperatorLeafInfo): LeafDescription {
+function leafDescription(leaf: OperatorLeafInfo): LeafDescription {
   const { builtin, rows, cols, args } = leaf;
   const rank = args.get("rank");
   const needRank = (): number => {
@@ -81,7 +81,7 @@ export function leafDescription(leaf: OperatorLeafInfo): LeafDescription {
 const DENSE_INITS: readonly DenseInit[] = ["gaussian", "orthogonal", "identity", "zeros"];
 
 /** A seeded runtime operator for a leaf (docs/operators.md, "Initialisation"). */
-export function initialOperator(leaf: OperatorLeafInfo, seed: number): LinearOperator {
+function initialOperator(leaf: OperatorLeafInfo, seed: number): LinearOperator {
   const d = leafDescription(leaf);
   switch (d.kind) {
     case "dense": {

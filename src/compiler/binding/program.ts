@@ -37,7 +37,7 @@ export class BoundProgram {
     /** The names of the weights file's tensors (empty without a file). */
     readonly fileTensors: ReadonlySet<string>,
     readonly targets: readonly string[] | undefined,
-    /** How many times lower() ran: 1, or 2 for a target that reaches svd(f) factors (see lowerFor). */
+    /** How many times lower() ran: 1; 2 with targets in a program with svd(f) factors or a used leaf name two modules declare (lowerFor). */
     readonly lowerings: number,
   ) {}
 

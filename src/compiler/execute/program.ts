@@ -1,5 +1,5 @@
-// compile(checked) → CompiledProgram: binds every declaration to runtime values (seeded, or loaded from
-// safetensors), lowers to the IR, optimises every map that an entry or a target uses (fusing
+// compile(checked) → CompiledProgram: binds the program once (src/compiler/binding: every declaration
+// given runtime values, seeded or loaded from safetensors, and the IR lowered), optimises every map that an entry or a target uses (fusing
 // compositions through shared networks, folding constants, collapsing samplers) and turns each entry
 // and map into a Plan: encode with g_x, apply the optimised operator, decode with g_y⁻¹.
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
@@ -337,11 +337,11 @@ export async function compile(checked: CheckedProgram, options: CompileOptions =
 
 /**
  * Compiles a program already bound (its targets, if any, are the ones planned). The compiled program
- * owns the bound one: disposing it frees the networks.
+ * owns the bound one: disposing it, or a failure here, frees the networks.
  */
 export async function compileBound(bound: BoundProgram, backend?: SelectedBackend | string): Promise<CompiledProgram> {
-  const selected = typeof backend === "object" ? backend : await selectBackend(backend);
   try {
+    const selected = typeof backend === "object" ? backend : await selectBackend(backend);
     bound.checkWeightsUsed();
     return new CompiledProgram(selected, bound);
   } catch (e) {
