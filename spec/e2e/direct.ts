@@ -5,11 +5,11 @@
 // with a decode/encode between networks, induced ⊕/⊙ through combine, inner and norm on coordinates.
 import * as tf from "@tensorflow/tfjs-core";
 import type { CheckedProgram } from "../../src/compiler/checked.js";
-import { bindNetworks, operatorBinder, type BoundNetwork } from "../../src/compiler/execute/weights.js";
+import type { BoundNetwork } from "../../src/compiler/binding/networks.js";
+import { bindProgram } from "../../src/compiler/binding/program.js";
 import { completeSvd } from "../../src/runtime/operator/index.js";
 import { evaluateOperator, type IrSpace, type MapExpr } from "../../src/compiler/ir/index.js";
-import { usedLeaves } from "../../src/compiler/execute/program.js";
-import { lower, type IrEntry, type IrProgram, type IrScalar, type IrVector } from "../../src/compiler/lower.js";
+import type { IrEntry, IrProgram, IrScalar, IrVector } from "../../src/compiler/lower.js";
 import { blockChart, combine, inner, Linearizer, norm, Space, Vector, zero } from "../../src/runtime/space/index.js";
 
 export interface Direct {
@@ -23,10 +23,8 @@ export interface Direct {
 
 /** `targets` limits the operators given values to those the named entries and maps use (as compile does). */
 export async function directProgram(checked: CheckedProgram, seed: number, targets?: readonly string[]): Promise<Direct> {
-  const networks = await bindNetworks(checked, seed);
-  const binder = await operatorBinder(checked, seed);
-  const used = targets === undefined ? undefined : usedLeaves(lower(checked), targets);
-  const ir = lower(checked, { bind: (leaf) => (used === undefined || used.has(leaf.name) ? binder.bind(leaf) : undefined) });
+  const bound = await bindProgram(checked, { seed, targets });
+  const { ir, networks } = bound;
   const spaces = new Map<string, Space>();
   const spaceOf = (s: IrSpace): Space => {
     let out = spaces.get(s.id);
@@ -130,5 +128,5 @@ export async function directProgram(checked: CheckedProgram, seed: number, targe
     const out = y.space.equals(spaceOf(ends(m).c)) ? y : Vector.fromPoints(spaceOf(ends(m).c), y.points());
     return Float64Array.from(out.points().dataSync());
   };
-  return { ir, run, networks, dispose: () => networks.forEach((n) => n.network.dispose()) };
+  return { ir, run, networks, dispose: () => bound.dispose() };
 }

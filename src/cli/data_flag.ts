@@ -4,7 +4,7 @@
 // parsing instead of the Linea parser: the arguments are literals only, and a train section's own
 // conversion (src/train/plan.ts) reads a parsed expression, not text; reaching it would mean parsing a
 // made-up program, with diagnostics about text the user did not write, instead of one usage error.
-import type { DataArgs } from "../train/data.js";
+import type { DataArgs } from "../train/dataSource.js";
 import { UsageError } from "./command.js";
 
 export type DataFlag = { readonly kind: "source"; readonly name: string; readonly args: DataArgs } | { readonly kind: "train" };

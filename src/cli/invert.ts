@@ -14,7 +14,8 @@ import { mapNormalForm, type MapNormalForm } from "../compiler/execute/inspect.j
 import { compile, type CompiledProgram } from "../compiler/execute/program.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { apply as applyOperator, pinv as operatorPinv, svd as operatorSvd, type LinearOperator } from "../runtime/operator/index.js";
-import { loadDataset, type Dataset } from "../train/data.js";
+import { loadDataset } from "../train/data.js";
+import type { Dataset } from "../train/dataSource.js";
 import { TrainError } from "../train/errors.js";
 import { trainPlan } from "../train/plan.js";
 import { ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";

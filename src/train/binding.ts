@@ -1,26 +1,33 @@
 // The set-up every training session shares, whatever its objective (session.ts, idempotentSession.ts):
-// the data loaded and checked against the model's space, the program's values bound exactly as
-// `compile` binds them (same seeds, same tensor names: src/compiler/execute/weights.ts), the trained
-// operator's binding found, and the trained tensors gathered in the order the optimiser's state follows;
-// and what a session then holds and does whatever it trains (BoundSession).
+// the data loaded and checked against the model's space, the program bound exactly as `compile` binds
+// it (one BoundProgram: same seeds, same tensor names, src/compiler/binding), the trained operator's
+// binding found, and the trained tensors gathered in the order the optimiser's state follows; and what
+// a session then holds and does whatever it trains (BoundSession).
 import type * as tf from "@tensorflow/tfjs-core";
+import type { BoundNetwork } from "../compiler/binding/networks.js";
+import type { BoundOperator } from "../compiler/binding/operators.js";
+import { bindProgram, type BoundProgram } from "../compiler/binding/program.js";
 import type { CheckedProgram } from "../compiler/checked.js";
-import { bindNetworks, operatorBinder, programTensors, type BoundNetwork, type BoundOperator } from "../compiler/execute/weights.js";
-import { lower } from "../compiler/lower.js";
 import type { HostTensor } from "../runtime/io/index.js";
 import type { LinearOperator } from "../runtime/operator/index.js";
-import { loadDataset, type Dataset } from "./data.js";
+import { loadDataset } from "./data.js";
+import type { Dataset } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { registerTrainingGradients } from "./gradients.js";
 import { withDataRows, type TrainPlan } from "./plan.js";
-import type { NamedVariable } from "./session.js";
+
+/** A trainable tensor under its name in a weights file. */
+export interface NamedVariable {
+  readonly fileName: string;
+  readonly variable: tf.Variable;
+}
 
 /** What a session is built from: the plan (with the data's row count), the data and the bound program. */
 export interface TrainingBinding<O extends LinearOperator> {
   readonly plan: TrainPlan;
   readonly dataset: Dataset;
-  readonly networks: ReadonlyMap<string, BoundNetwork>;
-  readonly operators: ReadonlyMap<string, BoundOperator>;
+  /** Seeded with the train seed; its networks are the ones trained. */
+  readonly program: BoundProgram;
   /** The trained operator's initial value and the name prefix of its tensors. */
   readonly trained: { readonly prefix: string; readonly operator: O };
 }
@@ -51,17 +58,15 @@ export async function bindForTraining<K extends LinearOperator["kind"], S>(
   const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir });
   const plan = withDataRows(spec, dataset.rows);
   if (valueCount(dataset.shape) !== valueCount(plan.data.shape)) throw new TrainError("LIN0903", expect.dataMismatch(dataset, plan));
-  const networks = await bindNetworks(program, plan.seed);
+  const bound = await bindProgram(program, { seed: plan.seed });
   try {
-    const binder = await operatorBinder(program, plan.seed);
-    lower(program, { bind: binder.bind });
-    const bound = binder.bound.get(plan.operatorKey);
-    if (bound === undefined || !isKind(bound.operator, expect.kind)) {
+    const trained = bound.operators.get(plan.operatorKey);
+    if (trained === undefined || !isKind(trained.operator, expect.kind)) {
       throw new TrainError("LIN0902", `operator ${plan.operatorName} was not bound to ${expect.described}`);
     }
-    return build({ plan, dataset, networks, operators: binder.bound, trained: { prefix: bound.prefix, operator: bound.operator } });
+    return build({ plan, dataset, program: bound, trained: { prefix: trained.prefix, operator: trained.operator } });
   } catch (e) {
-    for (const n of networks.values()) n.network.dispose();
+    bound.dispose();
     throw e;
   }
 }
@@ -100,8 +105,7 @@ export type SessionParts = Omit<TrainingBinding<LinearOperator>, "trained">;
 export abstract class BoundSession<O extends TrainedOperator> {
   readonly plan: TrainPlan;
   readonly dataset: Dataset;
-  readonly networks: ReadonlyMap<string, BoundNetwork>;
-  readonly operators: ReadonlyMap<string, BoundOperator>;
+  readonly program: BoundProgram;
 
   protected constructor(
     parts: SessionParts,
@@ -111,24 +115,29 @@ export abstract class BoundSession<O extends TrainedOperator> {
   ) {
     this.plan = parts.plan;
     this.dataset = parts.dataset;
-    this.networks = parts.networks;
-    this.operators = parts.operators;
+    this.program = parts.program;
+  }
+
+  get networks(): ReadonlyMap<string, BoundNetwork> {
+    return this.program.networks;
+  }
+
+  get operators(): ReadonlyMap<string, BoundOperator> {
+    return this.program.operators;
   }
 
   /** The binding, to build a variant of this session (another plan or fewer variables) over the same values. */
   protected parts(): SessionParts {
-    return { plan: this.plan, dataset: this.dataset, networks: this.networks, operators: this.operators };
+    return { plan: this.plan, dataset: this.dataset, program: this.program };
   }
 
   /** Every tensor of the program in the layout `compile(…, { weights })` loads, with the trained operator. */
   async weights(): Promise<Map<string, HostTensor>> {
-    const trained = await this.operator.toOperator();
-    const operators = [...this.operators.values()].map((o) => (o.key === this.plan.operatorKey ? { ...o, operator: trained } : o));
-    return programTensors(this.networks.values(), operators);
+    return this.program.tensors(new Map([[this.plan.operatorKey, await this.operator.toOperator()]]));
   }
 
   dispose(): void {
-    for (const n of this.networks.values()) n.network.dispose();
+    this.program.dispose();
     this.operator.dispose();
   }
 }

@@ -9,7 +9,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { decodeSafetensors, encodeSafetensors, FormatError, writeFileAtomic, type HostTensor } from "../runtime/io/index.js";
-import { TRAINING_STATE_PREFIX } from "../compiler/execute/weights.js";
+import { TRAINING_STATE_PREFIX } from "../compiler/binding/weightsFile.js";
 import { TrainError } from "./errors.js";
 
 export const CHECKPOINT_FORMAT = "linea-checkpoint";

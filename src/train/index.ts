@@ -1,10 +1,12 @@
 // Public surface of training (docs/training.md).
 export { TrainError, type TrainErrorCode } from "./errors.js";
 export { trainPlan, trainSections, withDataRows, TRAIN_DEFAULTS, type TrainPlan, type ChartRef } from "./plan.js";
-export { TrainingSession, LOSS_COLUMNS, stepSeed, type NamedVariable } from "./session.js";
+export { TrainingSession, LOSS_COLUMNS, stepSeed } from "./session.js";
+export type { NamedVariable } from "./binding.js";
 export { train, writeLossFiles, checkpointDir, type TrainOptions, type TrainResult, type Progress } from "./trainer.js";
 export { latestCheckpoint, listCheckpoints, readCheckpoint, saveCheckpoint, modelTensors, checkpointName, CHECKPOINT_FORMAT, TRAIN_PREFIX, type Checkpoint, type FileWriter } from "./checkpoint.js";
-export { loadDataset, registerDataSource, dataSourceNames, type Dataset, type DataSource, type DataArgs } from "./data.js";
+export { loadDataset, registerDataSource, dataSourceNames } from "./data.js";
+export type { Dataset, DataSource, DataArgs } from "./dataSource.js";
 export { mnist, MNIST_SIZES } from "./mnist.js";
 export { oneStepSamples, oneStepOperator, DEFAULT_SAMPLER, ONE_STEP_MAX_DIM } from "./samples.js";
 export { TrainableTimeConditioned } from "./timeConditioned.js";

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Rng } from "../runtime/random.js";
-import { numberArg, type DataArgs, type DataContext, type Dataset } from "./data.js";
+import { numberArg, type DataArgs, type DataContext, type Dataset } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 
 export const MNIST_SIDE = 28;

@@ -4,7 +4,7 @@
 import type { Expr, Item, MapDecl, TrainDecl } from "../ast/nodes.js";
 import type { CheckedProgram } from "../compiler/checked.js";
 import type { Space } from "../compiler/types.js";
-import type { DataArgs } from "./data.js";
+import type { DataArgs } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { checkIdempotentMap, IDEMPOTENT_LOSS, IDEMPOTENT_OPERATOR, trainLocation } from "./idempotentPlan.js";
 

@@ -3,21 +3,16 @@
 // the data loaded, and the flow-matching loss of paper-notes §2.4 over them.
 import * as tf from "@tensorflow/tfjs-core";
 import type { CheckedProgram } from "../compiler/checked.js";
-import type { BoundNetwork, BoundOperator } from "../compiler/execute/weights.js";
+import type { BoundNetwork } from "../compiler/binding/networks.js";
+import type { BoundOperator } from "../compiler/binding/operators.js";
 import type { HostTensor } from "../runtime/io/index.js";
 import type { Stack } from "../runtime/network/index.js";
 import { seededRandom } from "../runtime/operator/index.js";
-import { BoundSession, bindForTraining, trainedVariables, valueCount, type SessionParts, type TrainingExpectation } from "./binding.js";
+import { BoundSession, bindForTraining, trainedVariables, valueCount, type NamedVariable, type SessionParts, type TrainingExpectation } from "./binding.js";
 import { gatherRows } from "./data.js";
 import { TrainError } from "./errors.js";
 import type { ChartRef, TrainPlan } from "./plan.js";
 import { TrainableTimeConditioned } from "./timeConditioned.js";
-
-/** A trainable tensor under its name in a weights file. */
-export interface NamedVariable {
-  readonly fileName: string;
-  readonly variable: tf.Variable;
-}
 
 /** The loss and its four terms (paper-notes §2.4, LPIPS replaced by pixel MSE). */
 export interface LossTerms {
@@ -115,7 +110,8 @@ export class TrainingSession extends BoundSession<TrainableTimeConditioned> impl
 
   static async create(program: CheckedProgram, spec: TrainPlan, baseDir: string): Promise<TrainingSession> {
     return bindForTraining(program, spec, baseDir, FLOW_MATCHING_OPERATOR, ({ trained, ...parts }) => {
-      const { plan, networks } = parts;
+      const { plan } = parts;
+      const networks = parts.program.networks;
       const operator = new TrainableTimeConditioned(trained.operator);
       const chart = (ref: ChartRef): Chart => new Chart(ref, ref.network === undefined ? undefined : networks.get(ref.network)?.network);
       const trainedNetworks = [...new Set([plan.noise.network, plan.data.network].filter((k): k is string => k !== undefined))].map((key) => {

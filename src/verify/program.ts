@@ -1,19 +1,20 @@
 // A checked spec's `verify` statements (and, with `all`, every applicable law of every declaration)
-// as law checks on runtime objects. Values are bound exactly as `linea run` binds them (the
-// compiler's bindNetworks / operatorBinder, same seed), the maps are lowered and optimised by the
-// compiler, and each law runs on the map the compiled program would execute.
+// as law checks on runtime objects. Values are bound exactly as `linea run` binds them (one
+// BoundProgram, same seed: weights decoded once, the program lowered once), the maps are optimised by
+// the compiler, and each law runs on the map the compiled program would execute.
 import type { Expr, Node, VerifyStmt } from "../ast/nodes.js";
 import type { Location } from "../ast/source.js";
 import { isRight } from "fp-ts/lib/Either.js";
 import type { CheckedProgram } from "../compiler/checked.js";
 import { checkEither } from "../compiler/check.js";
 import { parse } from "../parser/index.js";
-import { bindNetworks, operatorBinder, type BoundNetwork } from "../compiler/execute/weights.js";
+import type { BoundNetwork } from "../compiler/binding/networks.js";
+import { bindProgram } from "../compiler/binding/program.js";
 import { evaluateOperator } from "../compiler/ir/evaluate.js";
 import type { SamplerMethod } from "../compiler/ir/expr.js";
 import type { MapExpr } from "../compiler/ir/map.js";
 import type { IrSpace } from "../compiler/ir/space.js";
-import { irSpace, lower, type IrProgram } from "../compiler/lower.js";
+import { irSpace, type IrProgram } from "../compiler/lower.js";
 import { optimiseMap } from "../compiler/passes/index.js";
 import type { NetworkT } from "../compiler/types.js";
 import { selectBackend } from "../runtime/backend/index.js";
@@ -286,9 +287,8 @@ export async function verificationOf(original: CheckedProgram, opts: VerifyOptio
   // The laws read results with tensor.data() (async), so every backend works, webgpu included.
   const backend = await selectBackend(opts.backend);
   const seed = opts.modelSeed ?? 0;
-  const networks = await bindNetworks(program, seed, opts.weights);
-  const binder = await operatorBinder(program, seed, opts.weights);
-  const ir = lower(program, { bind: (leaf) => binder.bind(leaf) });
+  const bound = await bindProgram(program, { seed, weights: opts.weights });
+  const { ir, networks } = bound;
   const b = new Binding(ir, networks);
   const module = program.modules.get(program.entry);
   const targets: VerifyTarget[] = [];
@@ -317,8 +317,6 @@ export async function verificationOf(original: CheckedProgram, opts: VerifyOptio
   return {
     targets,
     backend: backend.description,
-    dispose: () => {
-      for (const n of networks.values()) n.network.dispose();
-    },
+    dispose: () => bound.dispose(),
   };
 }

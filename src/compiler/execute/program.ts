@@ -1,5 +1,5 @@
-// compile(checked) → CompiledProgram: binds every declaration to runtime values (seeded, or loaded from
-// safetensors), lowers to the IR, optimises every map that an entry or a target uses (fusing
+// compile(checked) → CompiledProgram: binds the program once (src/compiler/binding: every declaration
+// given runtime values, seeded or loaded from safetensors, and the IR lowered), optimises every map that an entry or a target uses (fusing
 // compositions through shared networks, folding constants, collapsing samplers) and turns each entry
 // and map into a Plan: encode with g_x, apply the optimised operator, decode with g_y⁻¹.
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
@@ -12,22 +12,18 @@ import { blockChart, type Chart } from "../../runtime/space/index.js";
 import type { CheckedProgram } from "../checked.js";
 import { checkEither, type CheckOptions } from "../check.js";
 import { parse } from "../../parser/index.js";
-import { childrenOf, evaluateOperator, formatExpr, IrError, mapsToDot, spaceShape, type IrSpace, type MapExpr, type OpExpr } from "../ir/index.js";
-import { lower, type IrEntry, type IrProgram, type IrScalar, type IrVector } from "../lower.js";
+import { evaluateOperator, formatExpr, IrError, mapsToDot, spaceShape, type IrSpace, type MapExpr } from "../ir/index.js";
+import type { IrEntry, IrProgram, IrScalar, IrVector } from "../lower.js";
 import { explainOptimisation, optimiseMap, type MapOptimisation } from "../passes/index.js";
 import { ExecuteError } from "./errors.js";
 import { formatPlan, runPlan, type Plan, type Step } from "./plan.js";
-import { bindNetworks, checkNoUnexpectedTensors, operatorBinder, operatorPrefixes, programTensors, type BoundNetwork, type BoundOperator } from "./weights.js";
+import type { BoundNetwork } from "../binding/networks.js";
+import { bindProgram, type BindOptions, type BoundProgram } from "../binding/program.js";
 
-export interface CompileOptions {
+/** The seed, weights file and targets of the binding (BindOptions), and the backend. */
+export interface CompileOptions extends BindOptions {
   /** wasm | cpu | webgpu | tensorflow | auto (default: LINEA_BACKEND, then auto). */
   readonly backend?: string;
-  /** Seed of every network and operator initialisation (default 0). */
-  readonly seed?: number;
-  /** A .safetensors file holding every network's and operator's tensors (names: docs/compiler.md, "Running"). */
-  readonly weights?: string;
-  /** Plan only these entries and maps (default: all). Collapsing a large sampler takes seconds. */
-  readonly targets?: readonly string[];
 }
 
 /** Per-row data for one input: a tensor [b, …] or a flat Float32Array of b·dim values. */
@@ -162,14 +158,18 @@ export class CompiledProgram {
   private readonly optimisations = new Map<MapExpr, MapOptimisation>();
   private readonly plans = new Map<string, Plan | ExecuteError>();
 
+  readonly ir: IrProgram;
+  private readonly networks: ReadonlyMap<string, BoundNetwork>;
+
   constructor(
     readonly backend: SelectedBackend,
-    readonly ir: IrProgram,
-    private readonly networks: ReadonlyMap<string, BoundNetwork>,
-    private readonly operators: ReadonlyMap<string, BoundOperator>,
-    targets?: readonly string[],
+    /** The values, IR and targets it was compiled from (shared with verify and train). */
+    readonly bound: BoundProgram,
   ) {
-    const wanted = targets ?? [...ir.entries.keys(), ...ir.maps.keys()];
+    const ir = bound.ir;
+    this.ir = ir;
+    this.networks = bound.networks;
+    const wanted = bound.targets ?? [...ir.entries.keys(), ...ir.maps.keys()];
     for (const name of wanted) {
       if (!ir.entries.has(name) && !ir.maps.has(name)) throw new ExecuteError("LIN0801", `no entry or map named ${name}: ${this.describeTargets()}`);
       try {
@@ -296,12 +296,12 @@ export class CompiledProgram {
 
   /** Writes every network's and operator's tensors, in the layout `weights` loads. */
   async saveWeights(file: string): Promise<void> {
-    await saveSafetensors(file, await programTensors(this.networks.values(), this.operators.values()), { format: "linea-program", format_version: "1" });
+    await saveSafetensors(file, await this.bound.tensors(), { format: "linea-program", format_version: "1" });
   }
 
   /** Frees the networks' variables. */
   dispose(): void {
-    for (const n of this.networks.values()) n.network.dispose();
+    this.bound.dispose();
   }
 }
 
@@ -329,73 +329,23 @@ function asRows(input: RunInput, dim: number, what: string): tf.Tensor2D {
   return input instanceof Float32Array ? tf.tensor2d(input, [size / dim, dim], "float32") : tf.tidy(() => tf.reshape(tf.cast(input, "float32"), [size / dim, dim]));
 }
 
-/** The names of the operator leaves that the named entries and maps reach. */
-export function usedLeaves(ir: IrProgram, targets: readonly string[]): Set<string> {
-  const names = new Set<string>();
-  const op = (e: OpExpr): void => {
-    if (e.kind === "leaf") names.add(e.name);
-    childrenOf(e).forEach(op);
-  };
-  const map = (m: MapExpr): void => (m.kind === "normal" ? op(m.op) : m.maps.forEach(map));
-  const vector = (v: IrVector): void => {
-    switch (v.kind) {
-      case "apply":
-        map(v.map);
-        return vector(v.arg);
-      case "combine":
-        return v.terms.forEach((t) => vector(t.vector));
-      case "scaled":
-        scalar(v.by);
-        return vector(v.vector);
-      case "singular_vector":
-        return map(v.map);
-      default:
-        return;
-    }
-  };
-  const scalar = (s: IrScalar): void => {
-    switch (s.kind) {
-      case "inner":
-        vector(s.left);
-        return vector(s.right);
-      case "norm":
-        return vector(s.vector);
-      case "arith":
-        scalar(s.left);
-        return scalar(s.right);
-      case "negate":
-        return scalar(s.operand);
-      case "singular_value":
-        return map(s.map);
-      default:
-        return;
-    }
-  };
-  for (const t of targets) {
-    const entry = ir.entries.get(t);
-    if (entry?.body.kind === "vector") vector(entry.body.value);
-    else if (entry?.body.kind === "scalar") scalar(entry.body.value);
-    const m = ir.maps.get(t);
-    if (m !== undefined) map(m);
-  }
-  return names;
-}
-
 /** Compiles a checked program: backend, bound values, IR, optimised maps, plans. */
 export async function compile(checked: CheckedProgram, options: CompileOptions = {}): Promise<CompiledProgram> {
   const backend = await selectBackend(options.backend);
-  const seed = options.seed ?? 0;
-  const networks = await bindNetworks(checked, seed, options.weights);
+  return compileBound(await bindProgram(checked, options), backend);
+}
+
+/**
+ * Compiles a program already bound (its targets, if any, are the ones planned). The compiled program
+ * owns the bound one: disposing it, or a failure here, frees the networks.
+ */
+export async function compileBound(bound: BoundProgram, backend?: SelectedBackend | string): Promise<CompiledProgram> {
   try {
-    const binder = await operatorBinder(checked, seed, options.weights);
-    // With targets, only the operators they use get values: initialising an unused 3072×3072 Cayley
-    // operator would cost seconds. Lowering without values is cheap and tells which leaves are used.
-    const used = options.targets === undefined ? undefined : usedLeaves(lower(checked), options.targets);
-    const ir = lower(checked, { bind: (leaf) => (used === undefined || used.has(leaf.name) ? binder.bind(leaf) : undefined) });
-    checkNoUnexpectedTensors(binder.fileTensors, networks.values(), binder.bound.values(), used === undefined ? [] : operatorPrefixes(checked));
-    return new CompiledProgram(backend, ir, networks, binder.bound, options.targets);
+    const selected = typeof backend === "object" ? backend : await selectBackend(backend);
+    bound.checkWeightsUsed();
+    return new CompiledProgram(selected, bound);
   } catch (e) {
-    for (const n of networks.values()) n.network.dispose();
+    bound.dispose();
     throw e;
   }
 }

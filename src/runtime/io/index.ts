@@ -3,5 +3,5 @@ export { FormatError, type FormatErrorCode } from "./errors.js";
 export type { HostTensor, Dtype } from "./host_tensor.js";
 export { encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, type SafetensorsFile } from "./safetensors.js";
 export { encodeNpy, decodeNpy, saveNpy, loadNpy, type NpyArray } from "./npy.js";
-export { saveNetwork, loadNetwork, networkTensors, type LoadOptions } from "./network_io.js";
+export { saveNetwork, loadNetwork, assignNetworkTensors, networkTensors, type LoadOptions } from "./network_io.js";
 export { writeFileAtomic } from "./atomic.js";

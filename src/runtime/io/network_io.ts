@@ -61,7 +61,16 @@ function int32State(t: HostTensor, name: string, file: string): Int32Array {
 }
 
 export async function loadNetwork(net: Block, file: string, options: LoadOptions = {}): Promise<Readonly<Record<string, string>>> {
-  const { tensors: raw, metadata } = await loadSafetensors(file);
+  const decoded = await loadSafetensors(file);
+  assignNetworkTensors(net, decoded.tensors, file, options);
+  return decoded.metadata;
+}
+
+/**
+ * Loads a network from tensors already read and decoded (one weights file shared by several networks
+ * is decoded once: src/compiler/binding). `file` names the source in errors.
+ */
+export function assignNetworkTensors(net: Block, raw: ReadonlyMap<string, HostTensor>, file: string, options: LoadOptions = {}): void {
   const tensors = new Map<string, HostTensor>();
   for (const [name, t] of raw) {
     const target = options.rename === undefined ? name : options.rename(name);
@@ -112,5 +121,4 @@ export async function loadNetwork(net: Block, file: string, options: LoadOptions
     }
   }
   for (const [v, data, shape] of assignments) tf.tidy(() => v.assign(tf.tensor(data, shape, "float32")));
-  return metadata;
 }

@@ -1,0 +1,127 @@
+// Every network declaration of a checked program as a runtime network: built with buildNetwork from its
+// declared blocks, seeded per declaration, then either ActNorm-initialised on a seeded batch or loaded
+// from the program's (already decoded) weights file. Names in the file: `G.blocks.3.f.layers.0.weight`.
+import * as tf from "@tensorflow/tfjs-core";
+import type { Arg, Block as BlockNode, NetworkDecl } from "../../ast/nodes.js";
+import { assignNetworkTensors } from "../../runtime/io/index.js";
+import { buildNetwork, NetworkError, type BlockSpec, type NetworkSpec, type Stack } from "../../runtime/network/index.js";
+import { seededRandom } from "../../runtime/operator/index.js";
+import type { CheckedProgram } from "../checked.js";
+import { ExecuteError } from "../execute/errors.js";
+import { declarationSeed, modulePrefixes } from "./declarations.js";
+import { weightsError, type WeightsFile } from "./weightsFile.js";
+
+/** Rows of the seeded Gaussian batch that initialises ActNorm when no weights are loaded. */
+const ACTNORM_INIT_ROWS = 64;
+
+export interface BoundNetwork {
+  /** `uri#name`, as in the IR's space ids. */
+  readonly key: string;
+  /** The name prefix of its tensors in a weights file, with the trailing dot. */
+  readonly prefix: string;
+  readonly network: Stack;
+}
+
+function literal(arg: Arg): number | string | undefined {
+  const v = arg.value;
+  if (v.kind === "Number") return v.value;
+  if (v.kind === "Name") return v.name.name;
+  if (v.kind === "Unary" && v.operand.kind === "Number") return -v.operand.value;
+  return undefined;
+}
+
+function blockSpec(node: BlockNode): BlockSpec {
+  if (node.kind === "Repeat") return { kind: "repeat", count: node.count.value, body: node.body.map(blockSpec) };
+  const args = node.args ?? [];
+  const named = new Map<string, number | string>();
+  for (const a of args) {
+    const v = literal(a);
+    if (a.name !== undefined && v !== undefined) named.set(a.name.name, v);
+  }
+  const num = (k: string): number | undefined => {
+    const v = named.get(k);
+    return typeof v === "number" ? v : undefined;
+  };
+  const name = node.name.name;
+  switch (name) {
+    case "affine_coupling":
+    case "additive_coupling": {
+      const activation = named.get("activation");
+      const common = {
+        ...(num("hidden") === undefined ? {} : { hidden: num("hidden") }),
+        ...(num("depth") === undefined ? {} : { depth: num("depth") }),
+        // The checker accepts only the activations the runtime has; buildNetwork re-checks the name.
+        ...(typeof activation === "string" ? { activation: activation as Extract<BlockSpec, { kind: "affine_coupling" }>["activation"] } : {}),
+      };
+      if (name === "additive_coupling") return { kind: name, ...common };
+      return { kind: name, ...common, ...(num("scale_bound") === undefined ? {} : { scale_bound: num("scale_bound") }) };
+    }
+    case "permute": {
+      const mode = args.find((a) => a.name === undefined);
+      const m = mode === undefined ? "reverse" : literal(mode);
+      const seed = num("seed");
+      return { kind: "permute", mode: m === "random" ? "random" : "reverse", ...(seed === undefined ? {} : { seed }) };
+    }
+    case "actnorm":
+    case "inv_dense":
+    case "squeeze":
+      return { kind: name };
+    default:
+      throw new ExecuteError("LIN0803", `network block ${name} has no runtime implementation`);
+  }
+}
+
+/** A checked network declaration as the runtime's plain description. */
+function networkSpecOf(decl: NetworkDecl): NetworkSpec {
+  return { tagged: decl.tagged, blocks: decl.blocks.map(blockSpec) };
+}
+
+/** Every network of the program (all modules), seeded, ActNorm initialised or loaded from `weights`. */
+export function bindNetworks(program: CheckedProgram, seed: number, weights?: WeightsFile): Map<string, BoundNetwork> {
+  const prefixes = modulePrefixes(program);
+  const out = new Map<string, BoundNetwork>();
+  try {
+    for (const [uri, module] of program.modules) {
+      for (const { name, type, decl } of module.networks) {
+        const key = `${uri}#${name}`;
+        const prefix = `${prefixes.get(uri) ?? ""}${name}.`;
+        let network: Stack;
+        try {
+          network = buildNetwork(networkSpecOf(decl), type.space.shape, declarationSeed(seed, key));
+        } catch (e) {
+          if (e instanceof NetworkError) throw new ExecuteError("LIN0803", `network ${name}: ${e.message}`);
+          throw e;
+        }
+        if (weights !== undefined) {
+          try {
+            assignNetworkTensors(network, weights.tensors, weights.path, { rename: (n) => (n.startsWith(prefix) ? n.slice(prefix.length) : undefined) });
+          } catch (e) {
+            network.dispose();
+            throw weightsError(e, prefix) ?? e;
+          }
+        } else {
+          initialiseActNorm(network, declarationSeed(seed, `${key}:actnorm`));
+        }
+        out.set(key, { key, prefix, network });
+      }
+    }
+  } catch (e) {
+    // The networks built before the failing one are freed here: the caller never sees them.
+    for (const n of out.values()) n.network.dispose();
+    throw e;
+  }
+  return out;
+}
+
+/**
+ * ActNorm's data-dependent initialisation, run at compile time on a seeded standard-normal batch
+ * (tag 0 for a tagged network) so an untrained program is deterministic and runnable.
+ */
+function initialiseActNorm(network: Stack, seed: number): void {
+  const shape = network.inputShape;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const random = seededRandom(seed);
+  const data = new Float32Array(ACTNORM_INIT_ROWS * size);
+  for (let i = 0; i < data.length; i++) data[i] = random.normal();
+  tf.tidy(() => network.initialize(tf.tensor(data, [ACTNORM_INIT_ROWS, ...shape], "float32"), network.tagged ? 0 : undefined));
+}

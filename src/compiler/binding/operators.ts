@@ -1,0 +1,160 @@
+// Operator leaves as runtime operators: one per declaration (or inline builtin), seeded per declaration
+// or read from the program's (already decoded) weights file under its prefix (`A.u.0.bias`). The binder
+// remembers what it bound, for the unexpected-tensor check and for saving.
+import type { HostTensor } from "../../runtime/io/index.js";
+import {
+  diagonal,
+  operatorFromParameters,
+  OperatorError,
+  randomCayley,
+  randomDense,
+  randomDiagonal,
+  randomHouseholder,
+  randomIdentityPlusLowRank,
+  randomLowRank,
+  randomProjector,
+  randomSvdFactored,
+  randomTimeConditioned,
+  type DenseInit,
+  type LeafDescription,
+  type LinearOperator,
+  type NamedParameter,
+} from "../../runtime/operator/index.js";
+import type { CheckedProgram } from "../checked.js";
+import { ExecuteError } from "../execute/errors.js";
+import type { OperatorLeafInfo } from "../lower.js";
+import { declarationSeed, modulePrefixes } from "./declarations.js";
+import type { WeightsFile } from "./weightsFile.js";
+
+/** The defaults of docs/language.md for `time_conditioned(rank, embed, hidden)`. */
+const TIME_CONDITIONED_DEFAULTS = { embed: 64, hidden: 256 } as const;
+
+export interface BoundOperator {
+  readonly key: string;
+  readonly prefix: string;
+  readonly operator: LinearOperator;
+}
+
+/** The parameter layout of an operator builtin (what a weights file must hold for it). */
+function leafDescription(leaf: OperatorLeafInfo): LeafDescription {
+  const { builtin, rows, cols, args } = leaf;
+  const rank = args.get("rank");
+  const needRank = (): number => {
+    if (typeof rank !== "number") throw new ExecuteError("LIN0803", `operator ${leaf.name}: ${builtin} needs a literal rank`);
+    return rank;
+  };
+  const square = (): number => {
+    if (rows !== cols) throw new ExecuteError("LIN0803", `operator ${leaf.name}: ${builtin} must be square, got [${rows}, ${cols}]`);
+    return rows;
+  };
+  switch (builtin) {
+    case "dense":
+      return { kind: "dense", rows, cols };
+    case "diagonal":
+      return { kind: "diagonal", rows, cols };
+    case "lowrank":
+      return { kind: "lowrank", rows, cols, rank: needRank() };
+    case "identity_plus_lowrank":
+      return { kind: "identity_plus_lowrank", n: square(), rank: needRank() };
+    case "orthogonal":
+      return { kind: "orthogonal", n: square(), param: args.get("param") === "cayley" ? "cayley" : "householder" };
+    case "svd_factored":
+      return { kind: "svd_factored", rows, cols, rank: needRank() };
+    case "projector":
+      return { kind: "projector", n: square(), rank: needRank() };
+    case "time_conditioned": {
+      const embed = args.get("embed");
+      const hidden = args.get("hidden");
+      return {
+        kind: "time_conditioned",
+        n: square(),
+        rank: needRank(),
+        embedDim: typeof embed === "number" ? embed : TIME_CONDITIONED_DEFAULTS.embed,
+        hidden: typeof hidden === "number" ? hidden : TIME_CONDITIONED_DEFAULTS.hidden,
+      };
+    }
+    default:
+      throw new ExecuteError("LIN0803", `operator ${leaf.name}: no runtime operator for ${builtin}`);
+  }
+}
+
+const DENSE_INITS: readonly DenseInit[] = ["gaussian", "orthogonal", "identity", "zeros"];
+
+/** A seeded runtime operator for a leaf (docs/operators.md, "Initialisation"). */
+function initialOperator(leaf: OperatorLeafInfo, seed: number): LinearOperator {
+  const d = leafDescription(leaf);
+  switch (d.kind) {
+    case "dense": {
+      const init = leaf.args.get("init");
+      return randomDense(d.rows, d.cols, seed, DENSE_INITS.find((i) => i === init) ?? "gaussian");
+    }
+    case "diagonal":
+      // A rectangular [m, n] diagonal has min(m, n) entries, drawn as a square one's.
+      return diagonal(randomDiagonal(Math.min(d.rows, d.cols), seed).diag, d.rows, d.cols);
+    case "identity":
+    case "scaled_identity":
+      throw new ExecuteError("LIN0803", `operator ${leaf.name}: ${d.kind} is lowered without weights`);
+    case "lowrank":
+      return randomLowRank(d.rows, d.cols, d.rank, seed);
+    case "identity_plus_lowrank":
+      return randomIdentityPlusLowRank(d.n, d.rank, seed);
+    case "orthogonal":
+      return d.param === "cayley" ? randomCayley(d.n, seed) : randomHouseholder(d.n, seed);
+    case "svd_factored":
+      return randomSvdFactored(d.rows, d.cols, d.rank, seed);
+    case "projector":
+      return randomProjector(d.n, d.rank, seed);
+    case "time_conditioned":
+      return randomTimeConditioned({ n: d.n, rank: d.rank, embedDim: d.embedDim, hidden: d.hidden }, seed);
+  }
+}
+
+function namedParameters(tensors: ReadonlyMap<string, HostTensor>): Map<string, NamedParameter> {
+  const out = new Map<string, NamedParameter>();
+  for (const [name, t] of tensors) {
+    if (t.dtype === "F32" || t.dtype === "F64") out.set(name, { shape: t.shape, data: Float64Array.from(t.data) });
+  }
+  return out;
+}
+
+/**
+ * Binds operator leaves to runtime operators, each once (by `uri#name`): seeded, or read from the
+ * weights file's tensors. `bound` records what was bound, in binding order.
+ */
+export class OperatorBinder {
+  private readonly prefixes: Map<string, string>;
+  private readonly params: Map<string, NamedParameter> | undefined;
+  readonly bound = new Map<string, BoundOperator>();
+
+  constructor(
+    program: CheckedProgram,
+    private readonly seed: number,
+    weights?: WeightsFile,
+  ) {
+    this.prefixes = modulePrefixes(program);
+    this.params = weights === undefined ? undefined : namedParameters(weights.tensors);
+  }
+
+  /** The runtime operator of a leaf (the `bind` callback of lower()). */
+  readonly bind = (leaf: OperatorLeafInfo): LinearOperator => {
+    const key = `${leaf.uri}#${leaf.name}`;
+    const hit = this.bound.get(key);
+    if (hit !== undefined) return hit.operator;
+    const prefix = `${this.prefixes.get(leaf.uri) ?? ""}${leaf.name}.`;
+    let operator: LinearOperator;
+    if (this.params === undefined) operator = initialOperator(leaf, declarationSeed(this.seed, key));
+    else {
+      try {
+        operator = operatorFromParameters(leafDescription(leaf), this.params, prefix);
+      } catch (e) {
+        if (e instanceof OperatorError) {
+          const tensor = /'([^']+)'/.exec(e.message)?.[1];
+          throw new ExecuteError("LIN0804", `operator ${leaf.name}: ${e.message.replace(/^LIN\d{4}: /, "")}`, tensor);
+        }
+        throw e;
+      }
+    }
+    this.bound.set(key, { key, prefix, operator });
+    return operator;
+  };
+}
