@@ -69,3 +69,14 @@ export async function loadTraining(): Promise<typeof import("./train/index.js")>
   return import("./train/index.js");
 }
 export { mapNormalForm, type MapNormalForm } from "./compiler/execute/inspect.js";
+
+// Applications (docs/applications.md): the paper's sample, invert, interpolate and spectrum as library
+// functions on a checked spec or a compiled program; they print nothing (`linea` prints their results).
+export type { SpecText } from "./apps/spec_text.js";
+export { GeneratedDeclarationsError } from "./apps/spec_text.js";
+export { samplerSpec, multiStepSample, seededNoise, type SamplerChoice, type SamplerSpec, type CompiledSampler } from "./apps/sampling.js";
+export { compareSamplers, type SamplerComparison, type SampleOptions, type SampleProgress, type SampleRun } from "./apps/sample.js";
+export { invertibleSampler, invertSampler, type InvertibleSampler, type SamplerSelection, type InversionOptions, type Inversion } from "./apps/invert.js";
+export { interpolateMaps, type InterpolationFrame, type InterpolationOptions, type InterpolationResult } from "./apps/interpolate.js";
+export { spectrumOf, summarise, FLOAT32_PINV_CONDITION, type Spectrum, type SpectrumEnd, type SpectrumSummary } from "./apps/spectrum.js";
+export { agreement, type Agreement } from "./apps/psnr.js";

@@ -9,7 +9,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { lineaIn } from "./support.js";
-import { mixDeclarations, type InterpolationFrame } from "../../src/cli/interpolate.js";
+import { mixDeclarations, type InterpolationFrame } from "../../src/apps/interpolate.js";
 import { checkText } from "../../src/index.js";
 import { compile } from "../../src/compiler/execute/program.js";
 import { mapNormalForm } from "../../src/compiler/execute/inspect.js";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lineaIn } from "./support.js";
-import { agreement } from "../../src/cli/psnr.js";
+import { agreement } from "../../src/apps/psnr.js";
 import { loadNpy, saveNpy, saveSafetensors } from "../../src/runtime/io/index.js";
 import { seededRandom } from "../../src/runtime/operator/index.js";
 

@@ -10,8 +10,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lineaIn } from "./support.js";
-import { multiStepSample, samplerSpec, seededNoise, tensorStepAlgebra } from "../../src/cli/sampling.js";
-import { agreement } from "../../src/cli/psnr.js";
+import { multiStepSample, seededNoise, tensorStepAlgebra } from "../../src/apps/sampling.js";
+import { agreement } from "../../src/apps/psnr.js";
+import { samplerSpecForCli } from "../../src/cli/sampler_input.js";
 import { compileFile, type CompiledProgram } from "../../src/compiler/execute/program.js";
 import { applyHost, evaluateOperator } from "../../src/compiler/ir/evaluate.js";
 import { sampler as samplerExpr, type OpExpr, type SamplerMethod } from "../../src/compiler/ir/expr.js";
@@ -191,7 +192,7 @@ describe("linea sample", { timeout: 120_000 }, () => {
 
   it("runs the multi-step sampler without leaking tensors (one tidy per step, A(t) uploads freed)", async () => {
     const io = { stdout: () => undefined, stderr: () => undefined, cwd: dir };
-    const spec = samplerSpec("plane.lin", io, "v", [{ method: "rk4", steps: 30 }], { backend: "cpu" });
+    const spec = await samplerSpecForCli("plane.lin", io, "v", [{ method: "rk4", steps: 30 }], { backend: "cpu" });
     if (typeof spec === "number") throw new Error("plane.lin checks");
     const s = await spec.compile({ method: "rk4", steps: 30 });
     const x0 = tf.tensor2d(seededNoise(4, 2), [4, 2]);

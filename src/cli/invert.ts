@@ -1,19 +1,14 @@
 // `linea invert FILE (--map v [--method rk4] [--steps 6] | --sampler B) --data SOURCE …`: the reference's
-// inversion and interpolation test (paper-notes §1.4, §2.7). The sampler f = 𝕃{g_noise, g_data, B} (B the
-// compiler's collapse of sampler(v, method, T), T = 6 by default as in the reference, or any map in
-// normal form named with --sampler) has the pseudo-inverse f† = 𝕃{g_data, g_noise, B†}, B† in float64
-// with the relative cut-off σ_max·max(m, n)·ε. Real data rows x₁ go to their noises
-// x₀ = g_noise⁻¹(B†·g_data(x₁)) and back, x̂₁ = g_data⁻¹(B·g_noise(x₀)), scored by the per-sample PSNR
-// averaged over the rows; pairs of noises are then interpolated in PIXEL space, (1 − α)·x₀ + α·x₀′ with
-// α = i/(frames − 1), and decoded with f (interpolating in the induced sense would never use B).
+// inversion and interpolation test (paper-notes §1.4, §2.7, apps/invert.ts). Prints B's rank and
+// conditioning and the round-trip PSNR of f(f†(x₁)) on real data rows, and writes the data, their noises,
+// the round trips and the decoded pixel-space interpolations between pairs of noises (.npy, PNG) and
+// results.json.
 import { mkdir } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
+import { dirname, join, resolve } from "node:path";
+import { invertibleSampler, invertSampler, type InvertibleSampler } from "../apps/invert.js";
+import type { SamplerChoice } from "../apps/sampling.js";
 import type { CheckedProgram } from "../compiler/checked.js";
-import { mapNormalForm, type MapNormalForm } from "../compiler/execute/inspect.js";
-import { compile, type CompiledProgram } from "../compiler/execute/program.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
-import { apply as applyOperator, pinv as operatorPinv, svd as operatorSvd, type LinearOperator } from "../runtime/operator/index.js";
 import { loadDataset } from "../train/data.js";
 import type { Dataset } from "../train/dataSource.js";
 import { TrainError } from "../train/errors.js";
@@ -21,11 +16,12 @@ import { trainPlan } from "../train/plan.js";
 import { ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
 import { parseDataFlag, type DataFlag } from "./data_flag.js";
 import { saveSamples } from "../runtime/plot/index.js";
-import { agreement, finiteOrNull, formatDb } from "./psnr.js";
+import { finiteOrNull, formatDb, formatValue as fmt, shownDir } from "./format.js";
+import { printingGenerated } from "./generated.js";
 import { COMPILE_FLAGS, compileFlagOptions, integerFlag, reportFailures, stringFlags } from "./run.js";
-import { samplerMethod, samplerSpec, samplerSteps, type SamplerChoice } from "./sampling.js";
+import { samplerMethod, samplerSteps } from "./sampler_input.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
-import { allValues, pinvWarning, summarise } from "./svd.js";
+import { pinvWarning } from "./svd.js";
 
 /** The reference inverts B built with T = 6 'rk' (paper-notes §2.7): B grows ill-conditioned with T. */
 const DEFAULT_METHOD = "rk4";
@@ -35,38 +31,6 @@ const DEFAULT_ROWS = 64;
 const DEFAULT_PAIRS = 4;
 const DEFAULT_FRAMES = 10;
 
-/** The sampler under test, compiled: run `target` for x ↦ g_data⁻¹(B·g_noise(x)). */
-interface Sampler {
-  readonly compiled: CompiledProgram;
-  readonly target: string;
-  readonly label: string;
-  readonly form: MapNormalForm;
-  readonly shapes: { readonly domain: readonly number[]; readonly codomain: readonly number[] };
-  /** The spec as written (for `--data train`). */
-  readonly program: CheckedProgram;
-}
-
-const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : "∞");
-
-async function samplerOf(file: string, io: CommandIO, how: { map: string; choice: SamplerChoice } | { sampler: string }, options: { seed: number; backend?: string; weights?: string }): Promise<Sampler | number> {
-  if ("map" in how) {
-    const spec = samplerSpec(file, io, how.map, [how.choice], options);
-    if (typeof spec === "number") return spec;
-    const s = await spec.compile(how.choice);
-    return { compiled: s.compiled, target: s.target, label: `sampler(${how.map}, method = ${how.choice.method}, steps = ${how.choice.steps})`, form: s.form, shapes: spec.shapes, program: spec.original };
-  }
-  const spec = readCheckedSpec(file, io);
-  if (typeof spec === "number") return spec;
-  const compiled = await compile(spec.program, { ...options, targets: [how.sampler] });
-  try {
-    const form = mapNormalForm(compiled, how.sampler);
-    return { compiled, target: how.sampler, label: how.sampler, form, shapes: { domain: form.domain.shape, codomain: form.codomain.shape }, program: spec.program };
-  } catch (e) {
-    compiled.dispose();
-    throw e;
-  }
-}
-
 async function loadRows(flag: DataFlag, file: string, program: CheckedProgram, io: CommandIO, seed: number): Promise<Dataset> {
   if (flag.kind === "train") {
     const plan = trainPlan(program);
@@ -74,39 +38,6 @@ async function loadRows(flag: DataFlag, file: string, program: CheckedProgram, i
   }
   // A path on the command line is the user's, relative to the working directory.
   return loadDataset(flag.name, flag.args, { seed, baseDir: io.cwd });
-}
-
-/** Data points of `rows` rows through a chart (identity for a Euclidean space). */
-function encode(end: MapNormalForm["domain"], x: tf.Tensor2D): tf.Tensor2D {
-  return end.chart === undefined ? tf.clone(x) : end.chart.forward(x);
-}
-
-function decode(end: MapNormalForm["domain"], z: tf.Tensor2D): tf.Tensor2D {
-  return end.chart === undefined ? tf.clone(z) : end.chart.inverse(z);
-}
-
-async function take(y: tf.Tensor): Promise<Float32Array> {
-  try {
-    return Float32Array.from(await y.data());
-  } finally {
-    y.dispose();
-  }
-}
-
-/** Frames (1 − α)·a + α·b, α = i/(frames − 1), for pairs (row 2k, row 2k + 1): [pairs·frames, dim]. */
-export function pixelInterpolation(x0: Float32Array, dim: number, pairs: number, frames: number): Float32Array {
-  const out = new Float32Array(pairs * frames * dim);
-  for (let k = 0; k < pairs; k++) {
-    for (let i = 0; i < frames; i++) {
-      const alpha = i / (frames - 1);
-      for (let j = 0; j < dim; j++) {
-        const a = x0[2 * k * dim + j] ?? 0;
-        const b = x0[(2 * k + 1) * dim + j] ?? 0;
-        out[(k * frames + i) * dim + j] = (1 - alpha) * a + alpha * b;
-      }
-    }
-  }
-  return out;
 }
 
 export const invertCommand: Command = {
@@ -135,7 +66,9 @@ export const invertCommand: Command = {
       try {
         const options = compileFlagOptions(parsed.values, seed, io.cwd);
         const started = performance.now();
-        const s = await samplerOf(file, io, map !== undefined ? { map, choice } : { sampler: sampler ?? "" }, options);
+        const spec = readCheckedSpec(file, io);
+        if (typeof spec === "number") return spec;
+        const s = await printingGenerated(io, () => invertibleSampler({ ...spec, cwd: io.cwd }, map !== undefined ? { map, choice } : { sampler: sampler ?? "" }, options));
         if (typeof s === "number") return s;
         try {
           return await invert(s, await loadRows(data, file, s.program, io, seed), { rows: rowsWanted, pairs, frames, outDir, compileMs: performance.now() - started }, io);
@@ -149,38 +82,20 @@ export const invertCommand: Command = {
   },
 };
 
-async function invert(s: Sampler, dataset: Dataset, o: { rows: number; pairs: number; frames: number; outDir: string; compileMs: number }, io: CommandIO): Promise<number> {
-  const B: LinearOperator = s.form.operator;
-  const { domain, codomain } = s.form;
-  const dataDim = codomain.dim;
-  const rowSize = dataset.rows === 0 ? 0 : dataset.data.length / dataset.rows;
-  if (rowSize !== dataDim) {
-    throw new TrainError("LIN0903", `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}] (${rowSize} values), but ${s.label} maps into a space of ${dataDim} values [${s.shapes.codomain.join(", ")}]`);
-  }
-  const n = Math.min(o.rows, dataset.rows);
-  if (2 * o.pairs > n) throw new TrainError("LIN0903", `data ${dataset.name} has ${dataset.rows} rows; ${o.pairs} pairs need ${2 * o.pairs}`);
-  io.stderr(`backend: ${s.compiled.backend.description}\n`);
-  io.stderr(`B = ${s.form.label} (${B.rows}×${B.cols}), compiled in ${(o.compileMs / 1000).toFixed(1)} s; SVD and pseudo-inverse in float64 …\n`);
-  const t0 = performance.now();
-  const spectrum = operatorSvd(B);
-  const values = allValues(spectrum, B.rows, B.cols);
-  const summary = summarise(values, B.rows, B.cols);
-  const inverse = operatorPinv(B);
-  const decomposeMs = performance.now() - t0;
-
-  // x₁ → x₀ = g_noise⁻¹(B†·g_data(x₁)) → x̂₁ = g_data⁻¹(B·g_noise(x₀)), the last step by the compiled sampler.
-  const x1Values = dataset.data.slice(0, n * dataDim);
-  const x1 = tf.tensor2d(x1Values, [n, dataDim], "float32");
-  let x0Values: Float32Array;
-  try {
-    x0Values = await take(tf.tidy(() => decode(domain, applyOperator(inverse.operator, encode(codomain, x1)))));
-  } finally {
-    x1.dispose();
-  }
-  const roundTrip = await take(s.compiled.run(s.target, x0Values));
-  const score = agreement(x1Values, roundTrip, n);
-  const interpolated = pixelInterpolation(x0Values, domain.dim, o.pairs, o.frames);
-  const decoded = o.pairs === 0 ? new Float32Array(0) : await take(s.compiled.run(s.target, interpolated));
+async function invert(s: InvertibleSampler, dataset: Dataset, o: { rows: number; pairs: number; frames: number; outDir: string; compileMs: number }, io: CommandIO): Promise<number> {
+  const B = s.form.operator;
+  const result = await invertSampler(s, dataset, {
+    rows: o.rows,
+    pairs: o.pairs,
+    frames: o.frames,
+    onDecompose: () => {
+      io.stderr(`backend: ${s.compiled.backend.description}\n`);
+      io.stderr(`B = ${s.form.label} (${B.rows}×${B.cols}), compiled in ${(o.compileMs / 1000).toFixed(1)} s; SVD and pseudo-inverse in float64 …\n`);
+    },
+  });
+  const { rows: n, summary, decomposeMs, score, data: x1Values, noise: x0Values, roundTrip, interpolatedNoise: interpolated, interpolation: decoded } = result;
+  const inverse = result.pinv;
+  const dataDim = s.form.codomain.dim;
 
   await mkdir(o.outDir, { recursive: true });
   const out = (f: string): string => join(o.outDir, f);
@@ -233,7 +148,6 @@ async function invert(s: Sampler, dataset: Dataset, o: { rows: number; pairs: nu
   if (warning !== undefined) io.stdout(`${warning}\n`);
   io.stdout(`pinv(B): float64 (${inverse.method}, rank ${inverse.rank}), SVD and pinv in ${(decomposeMs / 1000).toFixed(1)} s\n`);
   io.stdout(`round trip f(f†(x₁)) on ${n} rows of ${dataset.name}: PSNR ${formatDb(score.psnrMean)} dB (mean of per-row PSNR; worst ${formatDb(score.psnrMin)} dB; of the mean MSE ${formatDb(score.psnrOfMeanMse)} dB), max |Δ| ${score.maxAbsDiff.toExponential(2)}\n`);
-  const rel = relative(io.cwd, o.outDir);
-  io.stdout(`wrote ${rel === "" ? "." : rel.startsWith("..") ? o.outDir : rel}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png, interpolation.npy, interpolation_noise.npy, interpolation.png} (${o.pairs} pairs × ${o.frames} frames)\n`);
+  io.stdout(`wrote ${shownDir(io.cwd, o.outDir)}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png, interpolation.npy, interpolation_noise.npy, interpolation.png} (${o.pairs} pairs × ${o.frames} frames)\n`);
   return ExitCode.Ok;
 }

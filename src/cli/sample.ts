@@ -1,41 +1,23 @@
 // `linea sample FILE --map v [--methods euler,rk4] [--steps 6,100,1000] [--n 24] …`: one-step against
-// multi-step generation (paper §1.4, the reference's test script, paper-notes §2.7). For each method
-// and step count T, the one-step sampler x̂ = g_data⁻¹(B·g_noise(x₀)) with B the compiler's collapse of
-// `sampler(v, method, T)`, and the T − 1 steps of the same sampler run one after another on the backend
-// (sampling.ts), both from the same n noises x₀ (noise i from seed i). Reports the per-sample PSNR
-// −10·log₁₀(MSE) averaged over the samples (the reference's definition, unclamped), the largest absolute
-// difference and the time of each, and writes the samples (.npy, PNG) and results.json atomically.
+// multi-step generation (paper §1.4, apps/sample.ts). Prints the per-sample PSNR averaged over the
+// samples, the largest absolute difference and the time of each sampler, and writes the samples (.npy,
+// PNG) and results.json atomically.
 import { mkdir } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
-import type { SamplerMethod } from "../compiler/ir/expr.js";
+import { join, resolve } from "node:path";
+import { compareSamplers, type SamplerComparison, type SampleProgress } from "../apps/sample.js";
+import type { SamplerChoice } from "../apps/sampling.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
-import type { LinearOperator } from "../runtime/operator/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { saveSamples } from "../runtime/plot/index.js";
-import { agreement, finiteOrNull, formatDb, type Agreement } from "./psnr.js";
+import { finiteOrNull, formatDb, shownDir } from "./format.js";
 import { COMPILE_FLAGS, compileFlagOptions, integerFlag, reportFailures, stringFlags } from "./run.js";
-import { multiStepSample, samplerMethod, samplerSpec, samplerSteps, seededNoise, type SamplerChoice } from "./sampling.js";
+import { samplerMethod, samplerSpecForCli, samplerSteps } from "./sampler_input.js";
 import { specFileArgument } from "./spec_input.js";
 
 const DEFAULT_METHODS = "euler,rk4";
 const DEFAULT_STEPS = "6,100,1000";
 /** The reference's test script compares 24 samples (noise i from seed i, i = 0 … 23). */
 const DEFAULT_SAMPLES = 24;
-
-export interface SampleResult {
-  readonly method: SamplerMethod;
-  readonly steps: number;
-  /** The collapsed operator's kind (and rank for a low-rank form). */
-  readonly operator: string;
-  readonly agreement: Agreement;
-  /** Checking the spec with the sampler let and compiling it: binding, and the collapse of B. */
-  readonly collapseMs: number;
-  /** One call of the compiled one-step sampler on the n noises (after one warm-up call). */
-  readonly oneStepMs: number;
-  /** The T − 1 steps on the n noises, encode and decode included. */
-  readonly multiStepMs: number;
-}
 
 /** A comma-separated flag, each item parsed; duplicates dropped, order kept. */
 function listFlag<T>(value: string, parse: (item: string) => T): T[] {
@@ -44,25 +26,7 @@ function listFlag<T>(value: string, parse: (item: string) => T): T[] {
   return [...new Set(items.map(parse))];
 }
 
-function describeOperator(op: LinearOperator): string {
-  return op.kind === "identity_plus_lowrank" || op.kind === "lowrank" ? `${op.kind} rank ${op.u.cols}` : op.kind;
-}
-
-async function timed<T>(body: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const start = performance.now();
-  const value = await body();
-  return { value, ms: performance.now() - start };
-}
-
-async function readRows(y: tf.Tensor): Promise<Float32Array> {
-  try {
-    return Float32Array.from(await y.data());
-  } finally {
-    y.dispose();
-  }
-}
-
-export function formatTable(results: readonly SampleResult[], n: number): string[] {
+export function formatTable(results: readonly SamplerComparison[], n: number): string[] {
   const head = ["method", "T", "PSNR dB (mean)", "PSNR dB (min)", "PSNR of mean MSE", "max |Δ|", "collapse s", "one-step ms", "multi-step ms", "speed-up"];
   const rows = results.map((r) => [
     r.method,
@@ -99,47 +63,17 @@ export const sampleCommand: Command = {
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `sample-${map}`));
     const choices: SamplerChoice[] = methods.flatMap((method) => stepCounts.map((steps) => ({ method, steps })));
     return reportFailures("sample", io, async () => {
-      const spec = samplerSpec(file, io, map, choices, compileFlagOptions(parsed.values, seed, io.cwd));
+      const spec = await samplerSpecForCli(file, io, map, choices, compileFlagOptions(parsed.values, seed, io.cwd));
       if (typeof spec === "number") return spec;
-      const { domain, codomain } = spec.shapes;
-      const dim = domain.reduce((a, b) => a * b, 1);
-      const noise = seededNoise(n, dim);
+      const run = await compareSamplers(spec, choices, { samples: n, onProgress: (event) => io.stderr(progressLine(map, event)) });
+      const { domain, codomain, results, backend } = run;
       await mkdir(outDir, { recursive: true });
-      await saveNpy(join(outDir, "noise.npy"), { dtype: "F32", shape: [n, ...domain], data: noise });
-      const results: SampleResult[] = [];
-      let backend = "";
-      for (const choice of choices) {
-        const what = `${choice.method} T=${choice.steps}`;
-        io.stderr(`${what}: collapsing sampler(${map}) into one ${dim}×${dim} operator …\n`);
-        const compiled = await timed(() => spec.compile(choice));
-        const sampler = compiled.value;
-        const x0 = tf.tensor2d(noise, [n, dim], "float32");
-        try {
-          backend = sampler.compiled.backend.description;
-          io.stderr(`${what}: collapsed in ${(compiled.ms / 1000).toFixed(1)} s (${describeOperator(sampler.form.operator)}); one-step sampling …\n`);
-          // One warm-up call (uploads of B, kernel set-up), then the timed one.
-          await readRows(sampler.compiled.run(sampler.target, x0));
-          const one = await timed(() => readRows(sampler.compiled.run(sampler.target, x0)));
-          io.stderr(`${what}: multi-step sampling (${choice.steps - 1} ${choice.method} steps on ${n} samples) …\n`);
-          const multi = await timed(() => readRows(multiStepSample(sampler, choice, x0)));
-          const result: SampleResult = {
-            ...choice,
-            operator: describeOperator(sampler.form.operator),
-            agreement: agreement(one.value, multi.value, n),
-            collapseMs: compiled.ms,
-            oneStepMs: one.ms,
-            multiStepMs: multi.ms,
-          };
-          results.push(result);
-          io.stderr(`${what}: PSNR ${formatDb(result.agreement.psnrMean)} dB, one-step ${one.ms.toFixed(1)} ms, multi-step ${multi.ms.toFixed(1)} ms\n`);
-          const stem = `${choice.method}_T${choice.steps}`;
-          await saveNpy(join(outDir, `one_step_${stem}.npy`), { dtype: "F32", shape: [n, ...codomain], data: one.value });
-          await saveNpy(join(outDir, `multi_step_${stem}.npy`), { dtype: "F32", shape: [n, ...codomain], data: multi.value });
-          await writePictures(outDir, stem, what, one.value, multi.value, codomain);
-        } finally {
-          x0.dispose();
-          sampler.compiled.dispose();
-        }
+      await saveNpy(join(outDir, "noise.npy"), { dtype: "F32", shape: [n, ...domain], data: run.noise });
+      for (const r of results) {
+        const stem = `${r.method}_T${r.steps}`;
+        await saveNpy(join(outDir, `one_step_${stem}.npy`), { dtype: "F32", shape: [n, ...codomain], data: r.oneStep });
+        await saveNpy(join(outDir, `multi_step_${stem}.npy`), { dtype: "F32", shape: [n, ...codomain], data: r.multiStep });
+        await writePictures(outDir, stem, `${r.method} T=${r.steps}`, r.oneStep, r.multiStep, codomain);
       }
       const json = {
         map,
@@ -169,12 +103,27 @@ export const sampleCommand: Command = {
       await writeFileAtomic(join(outDir, "results.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
       io.stderr(`backend: ${backend}\n`);
       for (const line of formatTable(results, n)) io.stdout(`${line}\n`);
-      const rel = relative(io.cwd, outDir);
-      io.stdout(`wrote ${rel === "" ? "." : rel.startsWith("..") ? outDir : rel}/{results.json, noise.npy, one_step_*.npy, multi_step_*.npy, *.png}\n`);
+      io.stdout(`wrote ${shownDir(io.cwd, outDir)}/{results.json, noise.npy, one_step_*.npy, multi_step_*.npy, *.png}\n`);
       return ExitCode.Ok;
     });
   },
 };
+
+/** One stderr line of progress. */
+function progressLine(map: string, event: SampleProgress): string {
+  const { choice } = event;
+  const what = `${choice.method} T=${choice.steps}`;
+  switch (event.kind) {
+    case "collapsing":
+      return `${what}: collapsing sampler(${map}) into one ${event.dim}×${event.dim} operator …\n`;
+    case "collapsed":
+      return `${what}: collapsed in ${(event.ms / 1000).toFixed(1)} s (${event.operator}); one-step sampling …\n`;
+    case "multi-step":
+      return `${what}: multi-step sampling (${choice.steps - 1} ${choice.method} steps on ${event.samples} samples) …\n`;
+    case "compared":
+      return `${what}: PSNR ${formatDb(event.result.agreement.psnrMean)} dB, one-step ${event.result.oneStepMs.toFixed(1)} ms, multi-step ${event.result.multiStepMs.toFixed(1)} ms\n`;
+  }
+}
 
 /** Image spaces: one grid each (4 rows of 6, as the reference's figures); 2-D: one scatter with both. */
 async function writePictures(outDir: string, stem: string, what: string, one: Float32Array, multi: Float32Array, shape: readonly number[]): Promise<void> {

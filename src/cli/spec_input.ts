@@ -6,10 +6,10 @@
 import { resolve } from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { hasErrors } from "../ast/diagnostic.js";
-import { checkEither } from "../compiler/check.js";
+import { checkEither, checkWith } from "../compiler/check.js";
 import type { CheckedProgram } from "../compiler/checked.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
-import { checkAll, nodeFileHost } from "../index.js";
+import { nodeFileHost } from "../compiler/host.js";
 import { parse } from "../parser/index.js";
 import { cannotRead, ExitCode, UsageError, type CommandIO } from "./command.js";
 
@@ -31,7 +31,7 @@ export function readCheckedSpec(file: string, io: CommandIO): CheckedSpec | numb
     io.stderr(cannotRead(file, path));
     return ExitCode.Usage;
   }
-  const outcome = checkAll({ uri: path, text });
+  const outcome = checkWith(parse, { uri: path, text });
   const sources = (u: string): string | undefined => outcome.sources.get(u);
   if (hasErrors(outcome.diagnostics) || outcome.program === undefined) {
     io.stdout(`${renderDiagnostics(outcome.diagnostics, sources, { cwd: io.cwd })}\n`);

@@ -43,13 +43,3 @@ export function agreement(a: ArrayLike<number>, b: ArrayLike<number>, rows: numb
     psnr,
   };
 }
-
-/** JSON has no ∞: an exact agreement's PSNR is written as null. */
-export function finiteOrNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
-}
-
-/** A PSNR for a table: "∞" for exact agreement. */
-export function formatDb(x: number): string {
-  return Number.isFinite(x) ? x.toFixed(1) : "∞";
-}

@@ -1,4 +1,4 @@
-// The samplers of a time-conditioned map v : Noise -> Data for `linea sample` and `linea invert`
+// The samplers of a time-conditioned map v : Noise -> Data, shared by the sample and invert applications
 // (paper-notes §1.4, §2.5). The one-step sampler is what the compiler makes of
 // `let B = sampler(v, method = …, steps = T);` — the spec is re-checked with such lets appended (as
 // `linea verify` does for its arguments), so B is collapsed by the compiler's own pass and run by the
@@ -13,29 +13,13 @@ import { evaluateOperator } from "../compiler/ir/evaluate.js";
 import type { OpExpr, SamplerMethod } from "../compiler/ir/expr.js";
 import { samplerStep, stepTimes, type StepAlgebra } from "../compiler/ir/sampler.js";
 import { apply as applyOperator, releaseTensors, seededRandom, type LinearOperator } from "../runtime/operator/index.js";
-import { UsageError, type CommandIO } from "./command.js";
-import { checkWithAppended, readCheckedSpec } from "./spec_input.js";
+// The one apps → cli import, until the checker checks the sampler lets against the checked module.
+import { checkWithAppended } from "../cli/spec_input.js";
+import { diagnosticsCollector, GeneratedDeclarationsError, type SpecText } from "./spec_text.js";
 
 export interface SamplerChoice {
   readonly method: SamplerMethod;
   readonly steps: number;
-}
-
-export const SAMPLER_METHODS: readonly SamplerMethod[] = ["euler", "rk4"];
-
-/** Parses `euler`, `rk4` or `rk` (the reference's name for its RK4 branch). */
-export function samplerMethod(flag: string, value: string): SamplerMethod {
-  const v = value.trim().toLowerCase();
-  if (v === "euler") return "euler";
-  if (v === "rk4" || v === "rk") return "rk4";
-  throw new UsageError(`--${flag}: unknown sampler method '${value}' (euler or rk4)`);
-}
-
-/** Step counts T ≥ 2: a T-step sampler takes T − 1 steps (compiler/ir/sampler.ts), so T = 1 takes none. */
-export function samplerSteps(flag: string, value: string): number {
-  const n = Number(value.trim());
-  if (!Number.isInteger(n) || n < 2) throw new UsageError(`--${flag} needs integers ≥ 2, got '${value}'`);
-  return n;
 }
 
 /** The `let` a sampler choice is compiled as (a name no user declaration has: `__` is reserved by verify too). */
@@ -73,13 +57,12 @@ function mapNames(checked: CheckedProgram, timeConditioned: boolean): string[] {
 }
 
 /**
- * Checks FILE, makes sure `map` is a time-conditioned map, and re-checks the text with one
+ * Makes sure `map` is a time-conditioned map of the spec, and re-checks its text with one
  * `let __linea_… = sampler(map, method = …, steps = …);` per choice appended (after every declaration,
- * so offsets of the original text are unchanged). Returns an exit code when the spec does not check.
+ * so offsets of the original text are unchanged). Throws a GeneratedDeclarationsError when they do not check.
  */
-export function samplerSpec(file: string, io: CommandIO, map: string, choices: readonly SamplerChoice[], options: CompileOptions): SamplerSpec | number {
-  const spec = readCheckedSpec(file, io);
-  if (typeof spec === "number") return spec;
+export function samplerSpec(spec: SpecText, map: string, choices: readonly SamplerChoice[], options: CompileOptions): SamplerSpec {
+  const io = diagnosticsCollector(spec.cwd);
   const original = spec.program;
   const type = original.modules.get(original.entry)?.symbols.get(map)?.type;
   if (type?.kind !== "Map") {
@@ -90,7 +73,7 @@ export function samplerSpec(file: string, io: CommandIO, map: string, choices: r
   }
   const lets = choices.map((c) => `let ${samplerLetName(map, c)} = sampler(${map}, method = ${c.method}, steps = ${c.steps});`);
   const checked = checkWithAppended(spec, lets.join("\n"), io);
-  if (typeof checked === "number") return checked;
+  if (typeof checked === "number") throw new GeneratedDeclarationsError(io.printed());
   return {
     map,
     original,
