@@ -2,8 +2,8 @@
 import type { Either } from "fp-ts/lib/Either.js";
 import type { Diagnostic } from "./ast/diagnostic.js";
 import { parse } from "./parser/index.js";
-import type { CheckedProgram } from "./compiler/checked.js";
-import { checkEither, checkWith, type CheckInput, type CheckOptions, type CheckOutcome } from "./compiler/check.js";
+import type { CheckedProgram } from "./compiler/checker/checked.js";
+import { checkEither, checkWith, type CheckInput, type CheckOptions, type CheckOutcome } from "./compiler/checker/check.js";
 
 export { parse, print } from "./parser/index.js";
 export type { ParseResult } from "./parser/index.js";
@@ -11,12 +11,12 @@ export type { Diagnostic, RelatedInformation, SuggestedFix, FixEdit } from "./as
 export { Severity, hasErrors } from "./ast/diagnostic.js";
 export type * from "./ast/nodes.js";
 export type { Position, Range, Location, SourceFile } from "./ast/source.js";
-export type { CheckedProgram, CheckedModule, SymbolInfo, SymbolKind } from "./compiler/checked.js";
-export type { CheckInput, CheckOptions, CheckOutcome } from "./compiler/check.js";
-export type { FileHost } from "./compiler/host.js";
-export { memoryFileHost, nodeFileHost, findProjectRoot } from "./compiler/host.js";
-export type { Space, Type, NetworkId } from "./compiler/types.js";
-export { sameSpace, spaceDim, describeType } from "./compiler/types.js";
+export type { CheckedProgram, CheckedModule, SymbolInfo, SymbolKind } from "./compiler/checker/checked.js";
+export type { CheckInput, CheckOptions, CheckOutcome } from "./compiler/checker/check.js";
+export type { FileHost } from "./compiler/checker/host.js";
+export { memoryFileHost, nodeFileHost, findProjectRoot } from "./compiler/checker/host.js";
+export type { Space, Type, NetworkId } from "./compiler/checker/types.js";
+export { sameSpace, spaceDim, describeType } from "./compiler/checker/types.js";
 export { checkCodes } from "./compiler/codes.js";
 export { syntaxCodes } from "./parser/index.js";
 export { renderDiagnostic, renderDiagnostics } from "./compiler/render.js";

@@ -12,7 +12,7 @@ import { optimiseMap, explainOptimisation, mapApplications } from "../../src/com
 import { randomTimeConditioned } from "../../src/runtime/operator/timeConditioned.js";
 import { randomDense, randomDiagonal, randomIdentityPlusLowRank } from "../../src/runtime/operator/init.js";
 import type { LinearOperator } from "../../src/runtime/operator/kinds.js";
-import type { CheckedProgram } from "../../src/compiler/checked.js";
+import type { CheckedProgram } from "../../src/compiler/checker/checked.js";
 
 const examples = join(import.meta.dirname, "../../examples");
 

@@ -9,8 +9,8 @@
 import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import type { CheckedProgram } from "../compiler/checked.js";
-import { describeType, sameSpace, type Type } from "../compiler/types.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
+import { describeType, sameSpace, type Type } from "../compiler/checker/types.js";
 import { compile } from "../compiler/execute/program.js";
 import { ExecuteError } from "../compiler/execute/errors.js";
 import { mapNormalForm } from "../compiler/execute/inspect.js";

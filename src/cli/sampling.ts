@@ -5,7 +5,7 @@
 // compiled program. The multi-step sampler runs THE step function of compiler/ir/sampler.ts on float32
 // tensors in the shared latent, on the backend, one step after another.
 import * as tf from "@tensorflow/tfjs-core";
-import type { CheckedProgram } from "../compiler/checked.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { ExecuteError } from "../compiler/execute/errors.js";
 import { mapNormalForm, type MapNormalForm } from "../compiler/execute/inspect.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";

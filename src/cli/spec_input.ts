@@ -6,8 +6,8 @@
 import { resolve } from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { hasErrors } from "../ast/diagnostic.js";
-import { checkEither } from "../compiler/check.js";
-import type { CheckedProgram } from "../compiler/checked.js";
+import { checkEither } from "../compiler/checker/check.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { renderDiagnostics } from "../compiler/render.js";
 import { checkAll, nodeFileHost } from "../index.js";
 import { parse } from "../parser/index.js";

@@ -9,7 +9,7 @@ import { transpose as transposeMatrix } from "../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../runtime/operator/host.js";
 import { dense as denseOperator, diagonal as diagonalOperator, completeSvd as operatorSvd, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
-import type { CheckedModule, CheckedProgram, SymbolInfo } from "./checked.js";
+import type { CheckedModule, CheckedProgram, SymbolInfo } from "./checker/checked.js";
 import { evaluateOperator } from "./ir/evaluate.js";
 import * as ir from "./ir/expr.js";
 import type { OpExpr } from "./ir/expr.js";
@@ -17,7 +17,7 @@ import { chain, normalForm, type MapExpr, type NormalForm } from "./ir/map.js";
 import type { IrSpace } from "./ir/space.js";
 import { rewriteToFixpoint } from "./passes/engine.js";
 import { mapRules, mapShape } from "./passes/rules/compose.js";
-import { spaceDim, spaceName, type Space, type Type } from "./types.js";
+import { spaceDim, spaceName, type Space, type Type } from "./checker/types.js";
 
 export type LowerErrorCode =
   | "LOWER_UNSUPPORTED" // a construct the compiler does not lower yet (svd factors, inner/norm in entries)

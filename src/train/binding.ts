@@ -4,7 +4,7 @@
 // operator's binding found, and the trained tensors gathered in the order the optimiser's state follows;
 // and what a session then holds and does whatever it trains (BoundSession).
 import type * as tf from "@tensorflow/tfjs-core";
-import type { CheckedProgram } from "../compiler/checked.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { bindNetworks, operatorBinder, programTensors, type BoundNetwork, type BoundOperator } from "../compiler/execute/weights.js";
 import { lower } from "../compiler/lower.js";
 import type { HostTensor } from "../runtime/io/index.js";

@@ -2,8 +2,8 @@
 // (for flow matching: the time-conditioned operator and the two charts of its map), the data source
 // and the hyperparameters with their defaults (docs/training.md).
 import type { Expr, Item, MapDecl, TrainDecl } from "../ast/nodes.js";
-import type { CheckedProgram } from "../compiler/checked.js";
-import type { Space } from "../compiler/types.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
+import type { Space } from "../compiler/checker/types.js";
 import type { DataArgs } from "./data.js";
 import { TrainError } from "./errors.js";
 import { checkIdempotentMap, IDEMPOTENT_LOSS, IDEMPOTENT_OPERATOR, trainLocation } from "./idempotentPlan.js";

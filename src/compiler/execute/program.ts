@@ -9,8 +9,8 @@ import { selectBackend, type SelectedBackend } from "../../runtime/backend/index
 import { saveSafetensors } from "../../runtime/io/index.js";
 import { completeSvd as operatorSvd, type LinearOperator } from "../../runtime/operator/index.js";
 import { blockChart, type Chart } from "../../runtime/space/index.js";
-import type { CheckedProgram } from "../checked.js";
-import { checkEither, type CheckOptions } from "../check.js";
+import type { CheckedProgram } from "../checker/checked.js";
+import { checkEither, type CheckOptions } from "../checker/check.js";
 import { parse } from "../../parser/index.js";
 import { childrenOf, evaluateOperator, formatExpr, IrError, mapsToDot, spaceShape, type IrSpace, type MapExpr, type OpExpr } from "../ir/index.js";
 import { lower, type IrEntry, type IrProgram, type IrScalar, type IrVector } from "../lower.js";

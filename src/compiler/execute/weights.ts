@@ -27,7 +27,7 @@ import {
   type LinearOperator,
   type NamedParameter,
 } from "../../runtime/operator/index.js";
-import type { CheckedProgram } from "../checked.js";
+import type { CheckedProgram } from "../checker/checked.js";
 import type { OperatorLeafInfo } from "../lower.js";
 import { ExecuteError } from "./errors.js";
 

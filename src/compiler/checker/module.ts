@@ -1,7 +1,7 @@
 // Checks one module: resolves names in order (a name is visible below its declaration), gives every
 // space, expression and declaration a type, and reports every error it finds without stopping.
 // Errors yield the poison type, which silences the checks that would only repeat them.
-import type { RelatedInformation, SuggestedFix } from "../ast/diagnostic.js";
+import type { RelatedInformation, SuggestedFix } from "../../ast/diagnostic.js";
 import type {
   Arg,
   Block,
@@ -23,8 +23,8 @@ import type {
   TrainDecl,
   TypeExpr,
   VerifyStmt,
-} from "../ast/nodes.js";
-import { spanRanges, type Location, type Range } from "../ast/source.js";
+} from "../../ast/nodes.js";
+import { spanRanges, type Location, type Range } from "../../ast/source.js";
 import { fitsKind, literalOf, literalText, matchArgs, type ArgProblem } from "./args.js";
 import {
   blocks as blockSpecs,
@@ -41,7 +41,7 @@ import {
   type ParamSpec,
 } from "./builtins.js";
 import type { CheckedModule, SymbolInfo, SymbolKind } from "./checked.js";
-import type { CheckCode } from "./codes.js";
+import type { CheckCode } from "../codes.js";
 import { Dim, type DimOrigin } from "./dims.js";
 import { isInside } from "./host.js";
 import { dimLocations, whyDims, type Session } from "./session.js";

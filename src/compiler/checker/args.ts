@@ -1,7 +1,7 @@
 // Matching literal arguments (`hidden = 512`, `method = rk4`, `permute(reverse)`) against a parameter
 // list. Problems come back as data; each caller reports them under its own code range.
-import type { Arg, Expr } from "../ast/nodes.js";
-import type { Range } from "../ast/source.js";
+import type { Arg, Expr } from "../../ast/nodes.js";
+import type { Range } from "../../ast/source.js";
 import type { ArgKind, ParamSpec } from "./builtins.js";
 
 export type Literal =

@@ -3,7 +3,7 @@
 // inside, the checker accumulates diagnostics rather than stopping at the first.
 import { resolve } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
-import { hasErrors, type Diagnostic } from "../ast/diagnostic.js";
+import { hasErrors, type Diagnostic } from "../../ast/diagnostic.js";
 import type { CheckedProgram } from "./checked.js";
 import { memoryFileHost, nodeFileHost, type FileHost } from "./host.js";
 import { Session, type ParseFn } from "./session.js";

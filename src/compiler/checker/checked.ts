@@ -1,8 +1,8 @@
 // What a successful check hands to later phases: every module's syntax tree, its resolved symbols,
 // the type of every expression and space, and the declarations a compiler lowers to 𝕃{g_x, g_y, A}.
-import type { Diagnostic } from "../ast/diagnostic.js";
-import type { MapDecl, Member, NameRef, NetworkDecl, Node, OperatorDecl, Program } from "../ast/nodes.js";
-import type { Range } from "../ast/source.js";
+import type { Diagnostic } from "../../ast/diagnostic.js";
+import type { MapDecl, Member, NameRef, NetworkDecl, Node, OperatorDecl, Program } from "../../ast/nodes.js";
+import type { Range } from "../../ast/source.js";
 import type { MapT, NetworkT, OperatorT, Space, Type } from "./types.js";
 
 export type SymbolKind = "space" | "network" | "operator" | "map" | "let" | "entry" | "import" | "train" | "param";

@@ -2,9 +2,9 @@
 // keeps the shared tables (types of nodes, diagnostics) and runs the checks that need every module
 // (operator shapes are inferred from uses in any importer).
 import { dirname, resolve } from "node:path";
-import { diagnostic, type Diagnostic, type DiagnosticInit, type RelatedInformation } from "../ast/diagnostic.js";
-import type { Member, NameRef, Node, Program } from "../ast/nodes.js";
-import type { Range } from "../ast/source.js";
+import { diagnostic, type Diagnostic, type DiagnosticInit, type RelatedInformation } from "../../ast/diagnostic.js";
+import type { Member, NameRef, Node, Program } from "../../ast/nodes.js";
+import type { Range } from "../../ast/source.js";
 import type { CheckedModule, CheckedProgram, SymbolInfo } from "./checked.js";
 import type { Dim } from "./dims.js";
 import { findProjectRoot, type FileHost } from "./host.js";
