@@ -1,9 +1,9 @@
 // Linea's public API: parse a spec, check it (with its imports), render diagnostics.
 import type { Either } from "fp-ts/lib/Either.js";
 import type { Diagnostic } from "./ast/diagnostic.js";
-import { parse } from "./parser/index.js";
 import type { CheckedProgram } from "./compiler/checker/checked.js";
 import { checkEither, checkWith, type CheckInput, type CheckOptions, type CheckOutcome } from "./compiler/checker/check.js";
+import { nodeFileHost } from "./compiler/checker/node_host.js";
 
 export { parse, print } from "./parser/index.js";
 export type { ParseResult } from "./parser/index.js";
@@ -14,12 +14,18 @@ export type { Position, Range, Location, SourceFile } from "./ast/source.js";
 export type { CheckedProgram, CheckedModule, SymbolInfo, SymbolKind } from "./compiler/checker/checked.js";
 export type { CheckInput, CheckOptions, CheckOutcome } from "./compiler/checker/check.js";
 export type { FileHost } from "./compiler/checker/host.js";
-export { memoryFileHost, nodeFileHost, findProjectRoot } from "./compiler/checker/host.js";
+export { memoryFileHost, findProjectRoot } from "./compiler/checker/host.js";
+export { nodeFileHost } from "./compiler/checker/node_host.js";
 export type { Space, Type, NetworkId } from "./compiler/checker/types.js";
 export { sameSpace, spaceDim, describeType } from "./compiler/checker/types.js";
 export { checkCodes } from "./compiler/codes.js";
 export { syntaxCodes } from "./parser/index.js";
 export { renderDiagnostic, renderDiagnostics } from "./compiler/render.js";
+
+/** The options with the disk as the file host unless another is given. */
+function onDisk(options: CheckOptions): CheckOptions {
+  return { ...options, host: options.host ?? nodeFileHost };
+}
 
 /**
  * Checks an entry file (a path, read through `options.host`) or a text with its URI, and everything
@@ -29,7 +35,7 @@ export async function check(
   input: CheckInput,
   options: CheckOptions = {},
 ): Promise<Either<readonly Diagnostic[], CheckedProgram>> {
-  return checkEither(parse, input, options);
+  return checkEither(input, onDisk(options));
 }
 
 /** The synchronous form, for tests and tools that have the text in hand. */
@@ -38,12 +44,12 @@ export function checkText(
   uri: string,
   options: CheckOptions = {},
 ): Either<readonly Diagnostic[], CheckedProgram> {
-  return checkEither(parse, { uri, text }, options);
+  return checkEither({ uri, text }, onDisk(options));
 }
 
 /** Every diagnostic (errors and warnings) and the checked program, without deciding success. */
 export function checkAll(input: CheckInput, options: CheckOptions = {}): CheckOutcome {
-  return checkWith(parse, input, options);
+  return checkWith(input, onDisk(options));
 }
 
 // Running compiled specs (issue 4): compile a checked program into kernel plans and run its entries.

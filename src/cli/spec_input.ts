@@ -10,7 +10,6 @@ import { checkEither } from "../compiler/checker/check.js";
 import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { renderDiagnostics } from "../compiler/render.js";
 import { checkAll, nodeFileHost } from "../index.js";
-import { parse } from "../parser/index.js";
 import { cannotRead, ExitCode, UsageError, type CommandIO } from "./command.js";
 
 /** A spec file that reads and checks. */
@@ -46,7 +45,7 @@ export function readCheckedSpec(file: string, io: CommandIO): CheckedSpec | numb
  */
 export function checkWithAppended(spec: CheckedSpec, generated: string, io: CommandIO): CheckedProgram | number {
   const text = `${spec.text}\n${generated}\n`;
-  const checked = checkEither(parse, { uri: spec.path, text });
+  const checked = checkEither({ uri: spec.path, text }, { host: nodeFileHost });
   if (isLeft(checked)) {
     io.stdout(`${renderDiagnostics(checked.left, (u) => (u === spec.path ? text : spec.sources(u)), { cwd: io.cwd })}\n`);
     return ExitCode.Errors;

@@ -7,7 +7,6 @@ import type { Location } from "../ast/source.js";
 import { isRight } from "fp-ts/lib/Either.js";
 import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { checkEither } from "../compiler/checker/check.js";
-import { parse } from "../parser/index.js";
 import { bindNetworks, operatorBinder, type BoundNetwork } from "../compiler/execute/weights.js";
 import { evaluateOperator } from "../compiler/ir/evaluate.js";
 import type { SamplerMethod } from "../compiler/ir/expr.js";
@@ -277,7 +276,7 @@ function withSyntheticLets(program: CheckedProgram, text: string | undefined): C
     });
   });
   if (lets.length === 0) return program;
-  const augmented = checkEither(parse, { uri: program.entry, text: `${text}\n${lets.join("\n")}\n` });
+  const augmented = checkEither({ uri: program.entry, text: `${text}\n${lets.join("\n")}\n` });
   return isRight(augmented) ? augmented.right : program;
 }
 

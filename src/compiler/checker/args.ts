@@ -27,6 +27,13 @@ export function literalOf(e: Expr): Literal | undefined {
   }
 }
 
+/** A literal as the value later stages read: a number, or the text of an identifier or a string. */
+export function literalValue(e: Expr): number | string | undefined {
+  const lit = literalOf(e);
+  if (lit === undefined) return undefined;
+  return lit.kind === "ident" ? lit.name : lit.value;
+}
+
 export function fitsKind(lit: Literal | undefined, k: ArgKind): boolean {
   if (!lit) return false;
   if (k.kind === "enum") return lit.kind === "ident" && k.values.includes(lit.name);

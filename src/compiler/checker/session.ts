@@ -1,54 +1,94 @@
 // One checking run over an entry file and everything it imports: loads modules through a file host,
-// keeps the shared tables (types of nodes, diagnostics) and runs the checks that need every module
-// (operator shapes are inferred from uses in any importer).
-import { dirname, resolve } from "node:path";
-import { diagnostic, type Diagnostic, type DiagnosticInit, type RelatedInformation } from "../../ast/diagnostic.js";
-import type { Member, NameRef, Node, Program } from "../../ast/nodes.js";
-import type { Range } from "../../ast/source.js";
-import type { CheckedModule, CheckedProgram, SymbolInfo } from "./checked.js";
-import type { Dim } from "./dims.js";
+// parses them, keeps the shared tables (what the checker learned of each node, diagnostics) and runs
+// the checks that need every module (operator shapes are inferred from uses in any importer). It keeps
+// each module's checker, whose final scope extend.ts checks added declarations in.
+import { dirname, resolve } from "pathe";
+import { diagnostic, type Diagnostic, type DiagnosticInit } from "../../ast/diagnostic.js";
+import type { Member, NameRef, Node } from "../../ast/nodes.js";
+import { parse } from "../../parser/index.js";
+import type { BuiltinRef, CheckedModule, CheckedProgram, LiteralArgs, SymbolInfo } from "./checked.js";
+import type { CheckerSession, PendingRank, PendingShape } from "./context.js";
+import { CheckedFacts } from "./facts.js";
 import { findProjectRoot, type FileHost } from "./host.js";
+import { whyDims } from "./messages.js";
 import { ModuleChecker } from "./module.js";
-import type { OperatorT, Type } from "./types.js";
-
-export interface ParseResult {
-  readonly program: Program;
-  readonly diagnostics: readonly Diagnostic[];
-}
-
-export type ParseFn = (text: string, uri: string) => ParseResult;
+import type { Type } from "./types.js";
 
 export interface SessionOptions {
   readonly host: FileHost;
-  readonly parse: ParseFn;
   /** The project folder imports may not leave; found from the entry file when absent. */
   readonly root?: string;
 }
 
-/** A rank bound to check once every use has had the chance to fix the operator's shape. */
-interface PendingRank {
-  readonly uri: string;
-  readonly range: Range;
-  readonly builtin: string;
-  readonly rank: number;
-  readonly rows: Dim;
-  readonly cols: Dim;
+/** What extend.ts needs of the run a program came from. */
+export interface ProgramState {
+  readonly host: FileHost;
+  readonly root: string;
+  readonly facts: CheckedFacts;
+  readonly modules: ReadonlyMap<string, CheckedModule>;
+  readonly checkers: ReadonlyMap<string, ModuleChecker>;
+  readonly texts: ReadonlyMap<string, string>;
 }
 
-interface PendingShape {
-  readonly uri: string;
-  readonly range: Range;
-  readonly name: string;
-  readonly type: OperatorT;
+const states = new WeakMap<CheckedProgram, ProgramState>();
+
+/** The run a checked program came from (undefined for programs not made by the checker). */
+export function programState(program: CheckedProgram): ProgramState | undefined {
+  return states.get(program);
 }
 
-export class Session {
+/** A checked program over the given tables, registered so that it can be extended later. */
+export function makeProgram(entry: string, state: ProgramState, diagnostics: readonly Diagnostic[]): CheckedProgram {
+  const { facts } = state;
+  const program: CheckedProgram = {
+    entry,
+    modules: state.modules,
+    warnings: diagnostics.filter((d) => d.severity !== 1),
+    typeOf: (node) => facts.typeOf(node),
+    symbolOf: (ref) => facts.symbolOf(ref),
+    builtinOf: (node) => facts.builtinOf(node),
+    argumentsOf: (node) => facts.argumentsOf(node),
+    typeAt: (uri, offset) => facts.typeAt(uri, offset),
+    definitionAt: (uri, offset) => facts.definitionAt(uri, offset),
+  };
+  states.set(program, state);
+  return program;
+}
+
+/** Checks that need every use of every operator: rank bounds and shapes that stayed unknown. */
+export function pendingDiagnostics(ranks: readonly PendingRank[], shapes: readonly PendingShape[], report: (d: DiagnosticInit) => void): void {
+  for (const p of ranks) {
+    const r = p.rows.value;
+    const c = p.cols.value;
+    if (r === undefined || c === undefined || p.rank <= Math.min(r, c)) continue;
+    report({
+      uri: p.uri,
+      range: p.range,
+      code: "LIN0407",
+      message: `${p.builtin} has rank ${p.rank} but its shape is [${r}, ${c}]; the rank is at most ${Math.min(r, c)}`,
+      because: [`a rank-r factorisation of a [${r}, ${c}] operator has r <= min(${r}, ${c})`, ...whyDims(p.rows, p.cols)],
+      fix: { title: `use rank = ${Math.min(r, c)} or less`, edits: [] },
+    });
+  }
+  for (const p of shapes) {
+    if (p.type.rows.value !== undefined && p.type.cols.value !== undefined) continue;
+    report({
+      uri: p.uri,
+      range: p.range,
+      code: "LIN0409",
+      severity: 2,
+      message: `the shape of operator ${p.name} is not written and no map uses it, so it stays unknown`,
+      because: ["an operator without `[rows, cols]` takes its shape from the maps that use it"],
+      fix: { title: `write the shape, e.g. \`operator ${p.name}[rows, cols] = …\`, or use it in a map`, edits: [] },
+    });
+  }
+}
+
+export class Session implements CheckerSession {
   readonly diagnostics: Diagnostic[] = [];
-  readonly types = new Map<Node, Type>();
-  /** The declaration each name (or qualified name) in an expression or space resolved to. */
-  readonly symbols = new Map<NameRef | Member, SymbolInfo>();
+  readonly facts = new CheckedFacts();
   readonly modules = new Map<string, CheckedModule>();
-  /** Modules being checked, outermost first: an import of one of these is a cycle. */
+  readonly checkers = new Map<string, ModuleChecker>();
   readonly loading: string[] = [];
   readonly texts = new Map<string, string>();
   readonly root: string;
@@ -66,17 +106,47 @@ export class Session {
     this.diagnostics.push(diagnostic(init));
   }
 
+  recordType(uri: string, node: Node, type: Type): void {
+    this.facts.setType(uri, node, type);
+  }
+
+  recordSymbol(uri: string, ref: NameRef | Member, sym: SymbolInfo): void {
+    this.facts.setSymbol(uri, ref, sym);
+  }
+
+  recordDeclaration(sym: SymbolInfo): void {
+    this.facts.declare(sym);
+  }
+
+  recordBuiltin(node: Node, builtin: BuiltinRef): void {
+    this.facts.setBuiltin(node, builtin);
+  }
+
+  recordArguments(node: Node, args: LiteralArgs): void {
+    this.facts.setArguments(node, args);
+  }
+
+  module(uri: string): CheckedModule | undefined {
+    return this.modules.get(uri);
+  }
+
+  readFile(uri: string): string | undefined {
+    return this.options.host.readFile(uri);
+  }
+
   /** Parses and checks a module (once), its imports first as the items reach them. */
   load(uri: string, text: string): CheckedModule {
     const done = this.modules.get(uri);
     if (done) return done;
     this.texts.set(uri, text);
-    const parsed = this.options.parse(text, uri);
+    const parsed = parse(text, uri);
     this.diagnostics.push(...parsed.diagnostics);
     this.loading.push(uri);
-    const checked = new ModuleChecker(this, uri, text, parsed.program).run();
+    const checker = new ModuleChecker(this, uri, text, parsed.program);
+    const checked = checker.run();
     this.loading.pop();
     this.modules.set(uri, checked);
+    this.checkers.set(uri, checker);
     return checked;
   }
 
@@ -92,66 +162,12 @@ export class Session {
     this.pendingShapes.push(p);
   }
 
-  /** Checks that need every use of every operator: rank bounds and shapes that stayed unknown. */
   finish(): void {
-    for (const p of this.pendingRanks) {
-      const r = p.rows.value;
-      const c = p.cols.value;
-      if (r === undefined || c === undefined || p.rank <= Math.min(r, c)) continue;
-      this.report({
-        uri: p.uri,
-        range: p.range,
-        code: "LIN0407",
-        message: `${p.builtin} has rank ${p.rank} but its shape is [${r}, ${c}]; the rank is at most ${Math.min(r, c)}`,
-        because: [
-          `a rank-r factorisation of a [${r}, ${c}] operator has r <= min(${r}, ${c})`,
-          ...whyDims(p.rows, p.cols),
-        ],
-        fix: { title: `use rank = ${Math.min(r, c)} or less`, edits: [] },
-      });
-    }
-    for (const p of this.pendingShapes) {
-      if (p.type.rows.value !== undefined && p.type.cols.value !== undefined) continue;
-      this.report({
-        uri: p.uri,
-        range: p.range,
-        code: "LIN0409",
-        severity: 2,
-        message: `the shape of operator ${p.name} is not written and no map uses it, so it stays unknown`,
-        because: ["an operator without `[rows, cols]` takes its shape from the maps that use it"],
-        fix: { title: `write the shape, e.g. \`operator ${p.name}[rows, cols] = …\`, or use it in a map`, edits: [] },
-      });
-    }
+    pendingDiagnostics(this.pendingRanks, this.pendingShapes, (d) => this.report(d));
   }
 
   program(entry: string): CheckedProgram {
-    const types = this.types;
-    const symbols = this.symbols;
-    return {
-      entry,
-      modules: this.modules,
-      warnings: this.diagnostics.filter((d) => d.severity !== 1),
-      typeOf: (node) => types.get(node),
-      symbolOf: (ref) => symbols.get(ref),
-    };
+    const state: ProgramState = { host: this.options.host, root: this.root, facts: this.facts, modules: this.modules, checkers: this.checkers, texts: this.texts };
+    return makeProgram(entry, state, this.diagnostics);
   }
-}
-
-/** Where the dimensions' known values come from (e.g. an operator's written shape), as related locations. */
-export function dimLocations(...dims: (Dim | undefined)[]): RelatedInformation[] {
-  const out: RelatedInformation[] = [];
-  for (const d of dims) {
-    const why = d?.why;
-    if (why?.location !== undefined && !out.some((r) => r.message === why.reason)) out.push({ location: why.location, message: why.reason });
-  }
-  return out;
-}
-
-export function whyDims(...dims: Dim[]): string[] {
-  const out: string[] = [];
-  for (const d of dims) {
-    const why = d.why;
-    if (why && !out.includes(why.reason)) out.push(why.reason);
-  }
-  return out;
 }

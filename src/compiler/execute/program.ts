@@ -11,7 +11,7 @@ import { completeSvd as operatorSvd, type LinearOperator } from "../../runtime/o
 import { blockChart, type Chart } from "../../runtime/space/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
 import { checkEither, type CheckOptions } from "../checker/check.js";
-import { parse } from "../../parser/index.js";
+import { nodeFileHost } from "../checker/node_host.js";
 import { childrenOf, evaluateOperator, formatExpr, IrError, mapsToDot, spaceShape, type IrSpace, type MapExpr, type OpExpr } from "../ir/index.js";
 import { lower, type IrEntry, type IrProgram, type IrScalar, type IrVector } from "../lower.js";
 import { explainOptimisation, optimiseMap, type MapOptimisation } from "../passes/index.js";
@@ -402,7 +402,7 @@ export async function compile(checked: CheckedProgram, options: CompileOptions =
 
 /** Checks a spec file (with its imports) and compiles it; Left: the diagnostics of an ill-typed spec. */
 export async function compileFile(path: string, options: CompileOptions & CheckOptions = {}): Promise<Either<readonly Diagnostic[], CompiledProgram>> {
-  const checked = checkEither(parse, path, options);
+  const checked = checkEither(path, { ...options, host: options.host ?? nodeFileHost });
   if (isLeft(checked)) return left(checked.left);
   return right(await compile(checked.right, options));
 }
