@@ -123,14 +123,6 @@ function show(text: string | undefined, e: Node): string {
   return text === undefined ? "…" : text.slice(e.range.start.offset, e.range.end.offset);
 }
 
-function literal(args: readonly { name?: { name: string }; value: Expr }[], key: string): number | string | undefined {
-  const a = args.find((x) => x.name?.name === key);
-  if (a === undefined) return undefined;
-  if (a.value.kind === "Number") return a.value.value;
-  if (a.value.kind === "Name") return a.value.name.name;
-  return undefined;
-}
-
 class UnsupportedArgument extends Error {}
 
 /** The spaces a network induces: `induced G`, or `induced G[0]` and `induced G[1]` when tagged. */
@@ -191,8 +183,9 @@ async function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStm
     case "one_step": {
       const { m, name } = mapArg(pos[0]);
       if (m.kind !== "normal") throw new UnsupportedArgument("one_step needs a time-conditioned map declared with `map v : X -> Y = A;`");
-      const method: SamplerMethod = literal(s.args, "method") === "rk4" ? "rk4" : "euler";
-      const steps = Number(literal(s.args, "steps") ?? 100);
+      const args = program.argumentsOf(s);
+      const method: SamplerMethod = args.get("method") === "rk4" ? "rk4" : "euler";
+      const steps = Number(args.get("steps") ?? 100);
       const v = await b.subject(name, m);
       return oneStepLaw(v, method, steps, m.op);
     }
@@ -201,10 +194,12 @@ async function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStm
   }
 }
 
-function options(s: VerifyStmt): { runs?: number; seed?: number; tolerance?: number } {
+function options(program: CheckedProgram, s: VerifyStmt): { runs?: number; seed?: number; tolerance?: number } {
   const out: { runs?: number; seed?: number; tolerance?: number } = {};
+  // The checker records a verify statement's `with` options with its arguments, by name.
+  const args = program.argumentsOf(s);
   for (const key of ["runs", "seed", "tolerance"] as const) {
-    const v = literal(s.options, key);
+    const v = args.get(key);
     if (typeof v === "number") out[key] = v;
   }
   return out;
@@ -305,11 +300,11 @@ export async function verificationOf(original: CheckedProgram, opts: VerifyOptio
     const label = show(sourceText, item).replace(/;$/, "");
     const location = { uri: program.entry, range: item.range };
     try {
-      targets.push({ label, location, checks: await statementChecks(program, b, item, maps), ...options(item) });
+      targets.push({ label, location, checks: await statementChecks(program, b, item, maps), ...options(program, item) });
     } catch (e) {
       // A statement that cannot be set up (an argument Linea cannot evaluate, a runtime error while
       // building its objects) is reported on its own line; the other statements still run.
-      targets.push({ label, location, checks: [], ...options(item), problem: e instanceof Error ? e.message.split("\n")[0] : String(e) });
+      targets.push({ label, location, checks: [], ...options(program, item), problem: e instanceof Error ? e.message.split("\n")[0] : String(e) });
     }
   }
   if (opts.all === true) targets.push(...(await declarationTargets(program, b)));
