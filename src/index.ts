@@ -11,7 +11,10 @@ export type { Diagnostic, RelatedInformation, SuggestedFix, FixEdit } from "./as
 export { Severity, hasErrors } from "./ast/diagnostic.js";
 export type * from "./ast/nodes.js";
 export type { Position, Range, Location, SourceFile } from "./ast/source.js";
-export type { CheckedProgram, CheckedModule, SymbolInfo, SymbolKind } from "./compiler/checker/checked.js";
+export type { CheckedProgram, CheckedModule, SymbolInfo, SymbolKind, BuiltinRef, LiteralArgs, TypedNode, DeclKey } from "./compiler/checker/checked.js";
+export { declKey } from "./compiler/checker/checked.js";
+export { extendModule } from "./compiler/checker/extend.js";
+export * as build from "./ast/build.js";
 export type { CheckInput, CheckOptions, CheckOutcome } from "./compiler/checker/check.js";
 export type { FileHost } from "./compiler/checker/host.js";
 export { memoryFileHost, findProjectRoot } from "./compiler/checker/host.js";

@@ -1,6 +1,6 @@
 // The samplers of a time-conditioned map v : Noise -> Data for `linea sample` and `linea invert`
 // (paper-notes §1.4, §2.5). The one-step sampler is what the compiler makes of
-// `let B = sampler(v, method = …, steps = T);` — the spec is re-checked with such lets appended (as
+// `let B = sampler(v, method = …, steps = T);` — such lets are checked in the spec's scope (as
 // `linea verify` does for its arguments), so B is collapsed by the compiler's own pass and run by the
 // compiled program. The multi-step sampler runs THE step function of compiler/ir/sampler.ts on float32
 // tensors in the shared latent, on the backend, one step after another.
@@ -14,7 +14,8 @@ import type { OpExpr, SamplerMethod } from "../compiler/ir/expr.js";
 import { samplerStep, stepTimes, type StepAlgebra } from "../compiler/ir/sampler.js";
 import { apply as applyOperator, releaseTensors, seededRandom, type LinearOperator } from "../runtime/operator/index.js";
 import { UsageError, type CommandIO } from "./command.js";
-import { checkWithAppended, readCheckedSpec } from "./spec_input.js";
+import { call, letDecl, nameRef } from "../ast/build.js";
+import { extendSpec, readCheckedSpec } from "./spec_input.js";
 
 export interface SamplerChoice {
   readonly method: SamplerMethod;
@@ -73,23 +74,26 @@ function mapNames(checked: CheckedProgram, timeConditioned: boolean): string[] {
 }
 
 /**
- * Checks FILE, makes sure `map` is a time-conditioned map, and re-checks the text with one
- * `let __linea_… = sampler(map, method = …, steps = …);` per choice appended (after every declaration,
- * so offsets of the original text are unchanged). Returns an exit code when the spec does not check.
+ * Checks FILE, makes sure `map` is a time-conditioned map, and checks one
+ * `let __linea_… = sampler(map, method = …, steps = …);` per choice below every declaration of the
+ * spec (built as syntax, not text). Returns an exit code when the spec does not check.
  */
 export function samplerSpec(file: string, io: CommandIO, map: string, choices: readonly SamplerChoice[], options: CompileOptions): SamplerSpec | number {
   const spec = readCheckedSpec(file, io);
   if (typeof spec === "number") return spec;
   const original = spec.program;
-  const type = original.modules.get(original.entry)?.symbols.get(map)?.type;
-  if (type?.kind !== "Map") {
+  const symbol = original.modules.get(original.entry)?.symbols.get(map);
+  const type = symbol?.type;
+  if (symbol === undefined || type?.kind !== "Map") {
     throw new ExecuteError("LIN-RUN-UNKNOWN-TARGET", `no map named ${map}; time-conditioned maps: ${mapNames(original, true).join(", ") || "none"}`);
   }
   if (!type.timeConditioned) {
     throw new ExecuteError("LIN-RUN-UNSUPPORTED", `${map} is not time-conditioned: sampling needs \`map ${map} : Noise -> Data = A;\` with A = time_conditioned(…) (time-conditioned maps here: ${mapNames(original, true).join(", ") || "none"})`);
   }
-  const lets = choices.map((c) => `let ${samplerLetName(map, c)} = sampler(${map}, method = ${c.method}, steps = ${c.steps});`);
-  const checked = checkWithAppended(spec, lets.join("\n"), io);
+  // `let __linea_… = sampler(map, method = …, steps = …);`, placed at the map's name for diagnostics.
+  const at = symbol.nameRange;
+  const lets = choices.map((c) => letDecl(samplerLetName(map, c), call("sampler", [nameRef(map, at)], { method: c.method, steps: c.steps }, at), at));
+  const checked = extendSpec(spec, lets, io);
   if (typeof checked === "number") return checked;
   return {
     map,

@@ -1,13 +1,14 @@
 // Reading and checking the spec file a command is given, the same way in every command: a file that
 // cannot be read is a usage error (exit 2, saying why), a spec with errors prints its rendered
-// diagnostics on stdout (exit 1). Commands that add generated declarations to the spec (sampler lets,
-// interpolation mixes) re-check the text with them appended, after every declaration, so offsets in
-// the original text are unchanged.
+// diagnostics on stdout (exit 1). Commands that add declarations to the spec (sampler lets,
+// interpolation mixes) build them as syntax nodes and check them in the spec's checked scope
+// (extendModule), below every declaration, without re-reading or re-checking the spec.
 import { resolve } from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { hasErrors } from "../ast/diagnostic.js";
-import { checkEither } from "../compiler/checker/check.js";
+import type { LetDecl } from "../ast/nodes.js";
 import type { CheckedProgram } from "../compiler/checker/checked.js";
+import { extendModule } from "../compiler/checker/extend.js";
 import { renderDiagnostics } from "../compiler/render.js";
 import { checkAll, nodeFileHost } from "../index.js";
 import { cannotRead, ExitCode, UsageError, type CommandIO } from "./command.js";
@@ -40,14 +41,13 @@ export function readCheckedSpec(file: string, io: CommandIO): CheckedSpec | numb
 }
 
 /**
- * Checks the spec with `generated` (declarations, one or more lines) appended; on errors prints them
- * (errors first, rendered against the appended text) and returns the exit code.
+ * The spec's program with `lets` checked below its declarations; on errors prints them (errors first,
+ * at the ranges the lets carry in the spec's text) and returns the exit code.
  */
-export function checkWithAppended(spec: CheckedSpec, generated: string, io: CommandIO): CheckedProgram | number {
-  const text = `${spec.text}\n${generated}\n`;
-  const checked = checkEither({ uri: spec.path, text }, { host: nodeFileHost });
+export function extendSpec(spec: CheckedSpec, lets: readonly LetDecl[], io: CommandIO): CheckedProgram | number {
+  const checked = extendModule(spec.program, spec.path, lets);
   if (isLeft(checked)) {
-    io.stdout(`${renderDiagnostics(checked.left, (u) => (u === spec.path ? text : spec.sources(u)), { cwd: io.cwd })}\n`);
+    io.stdout(`${renderDiagnostics(checked.left, spec.sources, { cwd: io.cwd })}\n`);
     return ExitCode.Errors;
   }
   return checked.right;

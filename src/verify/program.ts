@@ -2,11 +2,12 @@
 // as law checks on runtime objects. Values are bound exactly as `linea run` binds them (the
 // compiler's bindNetworks / operatorBinder, same seed), the maps are lowered and optimised by the
 // compiler, and each law runs on the map the compiled program would execute.
-import type { Expr, Node, VerifyStmt } from "../ast/nodes.js";
+import { letDecl } from "../ast/build.js";
+import type { Expr, LetDecl, Node, VerifyStmt } from "../ast/nodes.js";
 import type { Location } from "../ast/source.js";
 import { isRight } from "fp-ts/lib/Either.js";
 import type { CheckedProgram } from "../compiler/checker/checked.js";
-import { checkEither } from "../compiler/checker/check.js";
+import { extendModule } from "../compiler/checker/extend.js";
 import { bindNetworks, operatorBinder, type BoundNetwork } from "../compiler/execute/weights.js";
 import { evaluateOperator } from "../compiler/ir/evaluate.js";
 import type { SamplerMethod } from "../compiler/ir/expr.js";
@@ -257,26 +258,26 @@ const syntheticName = (i: number, j: number): string => `__verify_${i}_${j}`;
 
 /**
  * A verify argument that is a map expression (`verify equal(f + h, h + f)`) is lowered by the
- * compiler like any `let`: the entry text is re-checked with `let __verify_i_j = <argument>;`
- * appended (after every declaration, so every name is in scope; offsets of the original text are
- * unchanged). Returns the original program when nothing needs it or the augmented text does not check.
+ * compiler like any `let`: each is wrapped, as the very node it is, in `let __verify_i_j = <argument>;`
+ * and checked in the entry module's scope below every declaration (extendModule; nothing is re-read
+ * or re-checked). Returns the original program when nothing needs it or the lets do not check.
  */
-function withSyntheticLets(program: CheckedProgram, text: string | undefined): CheckedProgram {
+function withSyntheticLets(program: CheckedProgram): CheckedProgram {
   const module = program.modules.get(program.entry);
-  if (module === undefined || text === undefined) return program;
-  const lets: string[] = [];
+  if (module === undefined) return program;
+  const lets: LetDecl[] = [];
   module.program.items.filter((x): x is VerifyStmt => x.kind === "Verify").forEach((st, i) => {
     st.args.forEach((a, j) => {
-      if (a.name === undefined && a.value.kind !== "Name" && program.typeOf(a.value)?.kind === "Map") lets.push(`let ${syntheticName(i, j)} = ${show(text, a.value)};`);
+      if (a.name === undefined && a.value.kind !== "Name" && program.typeOf(a.value)?.kind === "Map") lets.push(letDecl(syntheticName(i, j), a.value, a.value.range));
     });
   });
   if (lets.length === 0) return program;
-  const augmented = checkEither({ uri: program.entry, text: `${text}\n${lets.join("\n")}\n` });
+  const augmented = extendModule(program, program.entry, lets);
   return isRight(augmented) ? augmented.right : program;
 }
 
 export async function verificationOf(original: CheckedProgram, opts: VerifyOptions = {}, sourceText?: string): Promise<ProgramVerification> {
-  const program = withSyntheticLets(original, sourceText);
+  const program = withSyntheticLets(original);
   // The laws read results with tensor.data() (async), so every backend works, webgpu included.
   const backend = await selectBackend(opts.backend);
   const seed = opts.modelSeed ?? 0;
