@@ -9,7 +9,7 @@ import { transpose as transposeMatrix } from "../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../runtime/operator/host.js";
 import { dense as denseOperator, diagonal as diagonalOperator, completeSvd as operatorSvd, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
-import { declKey, type BuiltinRef, type CheckedModule, type CheckedProgram, type SymbolInfo } from "./checker/checked.js";
+import { declKey, type BuiltinRef, type DeclKey, type CheckedModule, type CheckedProgram, type SymbolInfo } from "./checker/checked.js";
 import { evaluateOperator } from "./ir/evaluate.js";
 import * as ir from "./ir/expr.js";
 import type { OpExpr } from "./ir/expr.js";
@@ -39,6 +39,8 @@ export class LowerError extends Error {
 export interface OperatorLeafInfo {
   readonly name: string;
   readonly uri: string;
+  /** declKey(uri, name): what weights and seeds are keyed by. */
+  readonly key: DeclKey;
   readonly builtin: string;
   readonly rows: number;
   readonly cols: number;
@@ -175,7 +177,7 @@ class Lowering {
     const structure = STRUCTURES[builtin];
     if (structure === undefined) throw new LowerError("LOWER_UNSUPPORTED", `operator builtin ${builtin} is not lowered`, this.location(uri, node));
     const rank = literal.get("rank");
-    const operator = this.options.bind?.({ name, uri, builtin, rows, cols, args: literal });
+    const operator = this.options.bind?.({ name, uri, key: declKey(uri, name), builtin, rows, cols, args: literal });
     if (operator !== undefined) return ir.leaf(name, structure, rows, cols, { operator, ...(operator.kind === structure && typeof rank === "number" ? { rank } : {}) });
     return ir.leaf(name, structure, rows, cols, typeof rank === "number" ? { rank } : {});
   }
