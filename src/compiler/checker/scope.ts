@@ -220,13 +220,14 @@ export abstract class ScopeChecker {
 
 
   /** Records the literal values of arguments (keywords by name, positional as `#i`) for later stages. */
-  protected recordArguments(node: Node, args: readonly Arg[], into: Map<string, number | string> = new Map()): LiteralArgs {
+  protected recordArguments(node: Node, args: readonly Arg[]): LiteralArgs {
+    const values = new Map<string, number | string>();
     args.forEach((a, i) => {
       const v = literalValue(a.value);
-      if (v !== undefined) into.set(a.name?.name ?? `#${i}`, v);
+      if (v !== undefined) values.set(a.name?.name ?? `#${i}`, v);
     });
-    this.session.recordArguments(node, into);
-    return into;
+    this.session.recordArguments(node, values);
+    return values;
   }
 
   /** Reports an argument-matching problem under the caller's codes. */

@@ -40,7 +40,8 @@ export abstract class StatementChecker extends CallChecker {
 
   protected verify(s: VerifyStmt): void {
     const law = s.law.name;
-    this.recordArguments(s, s.options, new Map(this.recordArguments(s, s.args)));
+    // The law's arguments and the `with` options (keywords only, named unlike any law keyword), together.
+    this.recordArguments(s, [...s.args, ...s.options]);
     const m = matchArgs(s.options, verifyOptions, false, s.range);
     for (const p of m.problems) this.argProblem(p, "verify", { unknown: "LIN0602", value: "LIN0602" }, verifyOptions);
     if (!(laws as readonly string[]).includes(law)) {
