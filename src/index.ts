@@ -1,9 +1,9 @@
 // Linea's public API: parse a spec, check it (with its imports), render diagnostics.
 import type { Either } from "fp-ts/lib/Either.js";
 import type { Diagnostic } from "./ast/diagnostic.js";
-import { parse } from "./parser/index.js";
-import type { CheckedProgram } from "./compiler/checked.js";
-import { checkEither, checkWith, type CheckInput, type CheckOptions, type CheckOutcome } from "./compiler/check.js";
+import type { CheckedProgram } from "./compiler/checker/checked.js";
+import { checkEither, checkWith, type CheckInput, type CheckOptions, type CheckOutcome } from "./compiler/checker/check.js";
+import { nodeFileHost } from "./compiler/checker/node_host.js";
 
 export { parse, print } from "./parser/index.js";
 export type { ParseResult } from "./parser/index.js";
@@ -11,16 +11,25 @@ export type { Diagnostic, RelatedInformation, SuggestedFix, FixEdit } from "./as
 export { Severity, hasErrors } from "./ast/diagnostic.js";
 export type * from "./ast/nodes.js";
 export type { Position, Range, Location, SourceFile } from "./ast/source.js";
-export type { CheckedProgram, CheckedModule, SymbolInfo, SymbolKind } from "./compiler/checked.js";
-export type { CheckInput, CheckOptions, CheckOutcome } from "./compiler/check.js";
-export type { FileHost } from "./compiler/host.js";
-export { memoryFileHost, nodeFileHost, findProjectRoot } from "./compiler/host.js";
-export type { Space, Type, NetworkId } from "./compiler/types.js";
-export { sameSpace, spaceDim, describeType } from "./compiler/types.js";
+export type { CheckedProgram, CheckedModule, SymbolInfo, SymbolKind, BuiltinRef, LiteralArgs, TypedNode, DeclKey } from "./compiler/checker/checked.js";
+export { declKey } from "./compiler/checker/checked.js";
+export { extendModule } from "./compiler/checker/extend.js";
+export * as build from "./ast/build.js";
+export type { CheckInput, CheckOptions, CheckOutcome } from "./compiler/checker/check.js";
+export type { FileHost } from "./compiler/checker/host.js";
+export { memoryFileHost, findProjectRoot } from "./compiler/checker/host.js";
+export { nodeFileHost } from "./compiler/checker/node_host.js";
+export type { Space, Type, NetworkId } from "./compiler/checker/types.js";
+export { sameSpace, spaceDim, describeType } from "./compiler/checker/types.js";
 export { checkCodes, diagnosticCodes, syntaxCodes } from "./diagnostics/codes.js";
 export type { CodeInfo, DiagnosticCode } from "./diagnostics/codes.js";
 export { LineaError } from "./diagnostics/error.js";
 export { renderDiagnostic, renderDiagnostics } from "./diagnostics/render.js";
+
+/** The options with the disk as the file host unless another is given. */
+function onDisk(options: CheckOptions): CheckOptions {
+  return { ...options, host: options.host ?? nodeFileHost };
+}
 
 /**
  * Checks an entry file (a path, read through `options.host`) or a text with its URI, and everything
@@ -30,7 +39,7 @@ export async function check(
   input: CheckInput,
   options: CheckOptions = {},
 ): Promise<Either<readonly Diagnostic[], CheckedProgram>> {
-  return checkEither(parse, input, options);
+  return checkEither(input, onDisk(options));
 }
 
 /** The synchronous form, for tests and tools that have the text in hand. */
@@ -39,12 +48,12 @@ export function checkText(
   uri: string,
   options: CheckOptions = {},
 ): Either<readonly Diagnostic[], CheckedProgram> {
-  return checkEither(parse, { uri, text }, options);
+  return checkEither({ uri, text }, onDisk(options));
 }
 
 /** Every diagnostic (errors and warnings) and the checked program, without deciding success. */
 export function checkAll(input: CheckInput, options: CheckOptions = {}): CheckOutcome {
-  return checkWith(parse, input, options);
+  return checkWith(input, onDisk(options));
 }
 
 // Running compiled specs (issue 4): compile a checked program into kernel plans and run its entries.

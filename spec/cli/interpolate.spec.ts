@@ -9,8 +9,8 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { lineaIn } from "./support.js";
-import { mixDeclarations, type InterpolationFrame } from "../../src/apps/interpolate.js";
-import { checkText } from "../../src/index.js";
+import { mixLets, type InterpolationFrame } from "../../src/apps/interpolate.js";
+import { checkText, extendModule } from "../../src/index.js";
 import { compile } from "../../src/compiler/execute/program.js";
 import { mapNormalForm } from "../../src/compiler/execute/inspect.js";
 import { loadNpy } from "../../src/runtime/io/index.js";
@@ -39,7 +39,9 @@ const linea = lineaIn(dir);
 describe("linea interpolate", { timeout: 60_000 }, () => {
   it("compiles α·f1 + (1−α)·f2 to one operator equal to αA1 + (1−α)A2 (float64 oracle)", async () => {
     const alphas = [0.3, 0.8];
-    const checked = checkText(`${SPEC}\n${mixDeclarations("mix_", "f1", "f2", alphas)}\n`, join(dir, "mixed.lin"));
+    const base = checkText(SPEC, join(dir, "mixed.lin"));
+    if (isLeft(base)) throw new Error(base.left.map((d) => d.message).join("; "));
+    const checked = extendModule(base.right, base.right.entry, mixLets(base.right, "mix_", "f1", "f2", alphas));
     if (isLeft(checked)) throw new Error(checked.left.map((d) => d.message).join("; "));
     const compiled = await compile(checked.right, { backend: "cpu", targets: ["f1", "f2", "mix_0", "mix_1"] });
     try {

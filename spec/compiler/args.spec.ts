@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Arg, Expr } from "../../src/ast/nodes.js";
 import { emptyRange as range } from "../../src/ast/source.js";
-import { fitsKind, literalOf, matchArgs } from "../../src/compiler/args.js";
-import type { ParamSpec } from "../../src/compiler/builtins.js";
+import { fitsKind, literalOf, matchArgs } from "../../src/compiler/checker/args.js";
+import type { ParamSpec } from "../../src/compiler/checker/builtins.js";
 
 const num = (value: number): Expr => ({ kind: "Number", value, text: String(value), range });
 const word = (name: string): Expr => ({ kind: "Name", name: { kind: "Ident", name, range }, range });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Dim } from "../../src/compiler/dims.js";
+import { Dim } from "../../src/compiler/checker/dims.js";
 
 describe("Dim unification", () => {
   it("an unknown takes the value of what it is unified with, through chains", () => {

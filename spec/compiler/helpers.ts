@@ -1,7 +1,7 @@
 // Test helpers: check in-memory sources and locate expected ranges written as ⟦marks⟧ in them.
 import { checkAll, memoryFileHost } from "../../src/index.js";
 import type { Diagnostic } from "../../src/ast/diagnostic.js";
-import type { CheckOutcome } from "../../src/compiler/check.js";
+import type { CheckOutcome } from "../../src/compiler/checker/check.js";
 
 export const root = "/proj";
 export const mainUri = "/proj/main.lin";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findProjectRoot, isInside, memoryFileHost } from "../../src/compiler/host.js";
+import { findProjectRoot, isInside, memoryFileHost } from "../../src/compiler/checker/host.js";
 
 describe("file hosts and the project root", () => {
   const host = memoryFileHost({ "/a/linea.json": "{}", "/a/b/c/main.lin": "", "/x/y/main.lin": "" });

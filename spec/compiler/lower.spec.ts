@@ -12,7 +12,7 @@ import { optimiseMap, explainOptimisation, mapApplications } from "../../src/com
 import { randomTimeConditioned } from "../../src/runtime/operator/timeConditioned.js";
 import { randomDense, randomDiagonal, randomIdentityPlusLowRank } from "../../src/runtime/operator/init.js";
 import type { LinearOperator } from "../../src/runtime/operator/kinds.js";
-import type { CheckedProgram } from "../../src/compiler/checked.js";
+import type { CheckedProgram } from "../../src/compiler/checker/checked.js";
 
 const examples = join(import.meta.dirname, "../../examples");
 
@@ -124,4 +124,21 @@ entry probe(x : Noise) = inner(f(x), top);
     expect(program.entries.get("probe")?.body.kind).toBe("scalar");
   });
 
+});
+
+describe("lowering reads what the checker resolved", () => {
+  it("builtins come from the checker: a declaration named like a builtin is that declaration", () => {
+    const leaves: OperatorLeafInfo[] = [];
+    const p = checked("space X = R^3;\noperator diagonal = dense(init = identity);\nmap f : X -> X = diagonal;\nlet g = pinv(f);\n");
+    const ir = lower(p, { bind: (leaf) => (leaves.push(leaf), undefined) });
+    // `diagonal` names the declaration (a dense leaf), not the diagonal builtin.
+    expect(leaves.map((l) => [l.name, l.builtin, l.key, Object.fromEntries(l.args)])).toEqual([["diagonal", "dense", "/proj/main.lin#diagonal", { init: "identity" }]]);
+    const g = ir.maps.get("g");
+    expect(g?.kind === "normal" ? g.op.kind : undefined).toBe("pinv");
+    // Control: the builtin itself lowers to a diagonal leaf.
+    const q = checked("space X = R^3;\noperator D = diagonal;\nmap f : X -> X = D;\n");
+    const seen: string[] = [];
+    lower(q, { bind: (leaf) => (seen.push(leaf.builtin), undefined) });
+    expect(seen).toEqual(["diagonal"]);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { emptyRange } from "../../src/ast/source.js";
-import { closest } from "../../src/compiler/suggest.js";
-import { describeSpace, sameSpace, type NetworkId, type Space } from "../../src/compiler/types.js";
+import { closest } from "../../src/compiler/checker/suggest.js";
+import { describeSpace, sameSpace, type NetworkId, type Space } from "../../src/compiler/checker/types.js";
 
 const net = (name: string, uri = "/p/a.lin"): NetworkId => ({ name, uri, location: { uri, range: emptyRange } });
 const induced = (n: NetworkId, tag?: number): Space => ({ kind: "Induced", network: n, tag, shape: [784] });

@@ -4,7 +4,7 @@
 // semantics evaluateOperator: samplers step by step, powers as products), chains applied map by map
 // with a decode/encode between networks, induced ⊕/⊙ through combine, inner and norm on coordinates.
 import * as tf from "@tensorflow/tfjs-core";
-import type { CheckedProgram } from "../../src/compiler/checked.js";
+import type { CheckedProgram } from "../../src/compiler/checker/checked.js";
 import type { BoundNetwork } from "../../src/compiler/binding/networks.js";
 import { bindProgram } from "../../src/compiler/binding/program.js";
 import { completeSvd } from "../../src/runtime/operator/index.js";

@@ -3,7 +3,7 @@
 // per test on one shared CPU core.
 import { isLeft } from "fp-ts/lib/Either.js";
 import { checkText } from "../../src/index.js";
-import type { CheckedProgram } from "../../src/compiler/checked.js";
+import type { CheckedProgram } from "../../src/compiler/checker/checked.js";
 
 /** `train fit { key = value; … }` on one line. */
 function trainSection(fields: Record<string, string>): string {

@@ -4,7 +4,7 @@
 import { isRight } from "fp-ts/lib/Either.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkText } from "../../src/index.js";
-import type { CheckedProgram } from "../../src/compiler/checked.js";
+import type { CheckedProgram } from "../../src/compiler/checker/checked.js";
 import { verificationOf } from "../../src/verify/program.js";
 
 const SPEC = `space X = R^4;

@@ -6,7 +6,7 @@
 // noises are then interpolated in PIXEL space, (1 − α)·x₀ + α·x₀′ with α = i/(frames − 1), and decoded
 // with f (interpolating in the induced sense would never use B).
 import * as tf from "@tensorflow/tfjs-core";
-import type { CheckedProgram } from "../compiler/checked.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { mapNormalForm, type MapNormalForm } from "../compiler/execute/inspect.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
 import { apply as applyOperator, pinv as operatorPinv, svd as operatorSvd, type DecompositionMethod, type LinearOperator } from "../runtime/operator/index.js";

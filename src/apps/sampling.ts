@@ -1,11 +1,11 @@
 // The samplers of a time-conditioned map v : Noise -> Data, shared by the sample and invert applications
 // (paper-notes §1.4, §2.5). The one-step sampler is what the compiler makes of
-// `let B = sampler(v, method = …, steps = T);` — the spec is re-checked with such lets appended (as
+// `let B = sampler(v, method = …, steps = T);` — such lets are checked in the spec's scope (as
 // `linea verify` does for its arguments), so B is collapsed by the compiler's own pass and run by the
 // compiled program. The multi-step sampler runs THE step function of compiler/ir/sampler.ts on float32
 // tensors in the shared latent, on the backend, one step after another.
 import * as tf from "@tensorflow/tfjs-core";
-import type { CheckedProgram } from "../compiler/checked.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { ExecuteError } from "../compiler/execute/errors.js";
 import { mapNormalForm, type MapNormalForm } from "../compiler/execute/inspect.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
@@ -13,9 +13,8 @@ import { evaluateOperator } from "../compiler/ir/evaluate.js";
 import type { OpExpr, SamplerMethod } from "../compiler/ir/expr.js";
 import { samplerStep, stepTimes, type StepAlgebra } from "../compiler/ir/sampler.js";
 import { apply as applyOperator, releaseTensors, seededRandom, type LinearOperator } from "../runtime/operator/index.js";
-// The one apps → cli import, until the checker checks the sampler lets against the checked module.
-import { checkWithAppended } from "../cli/spec_input.js";
-import { diagnosticsCollector, GeneratedDeclarationsError, type SpecText } from "./spec_text.js";
+import { call, letDecl, nameRef } from "../ast/build.js";
+import { extendSpec, type SpecText } from "./spec_text.js";
 
 export interface SamplerChoice {
   readonly method: SamplerMethod;
@@ -57,23 +56,24 @@ function mapNames(checked: CheckedProgram, timeConditioned: boolean): string[] {
 }
 
 /**
- * Makes sure `map` is a time-conditioned map of the spec, and re-checks its text with one
- * `let __linea_… = sampler(map, method = …, steps = …);` per choice appended (after every declaration,
- * so offsets of the original text are unchanged). Throws a GeneratedDeclarationsError when they do not check.
+ * Makes sure `map` is a time-conditioned map of the spec, and checks one
+ * `let __linea_… = sampler(map, method = …, steps = …);` per choice below every declaration of the
+ * spec (built as syntax, not text). Throws a GeneratedDeclarationsError when they do not check.
  */
 export function samplerSpec(spec: SpecText, map: string, choices: readonly SamplerChoice[], options: CompileOptions): SamplerSpec {
-  const io = diagnosticsCollector(spec.cwd);
   const original = spec.program;
-  const type = original.modules.get(original.entry)?.symbols.get(map)?.type;
-  if (type?.kind !== "Map") {
+  const symbol = original.modules.get(original.entry)?.symbols.get(map);
+  const type = symbol?.type;
+  if (symbol === undefined || type?.kind !== "Map") {
     throw new ExecuteError("LIN0801", `no map named ${map}; time-conditioned maps: ${mapNames(original, true).join(", ") || "none"}`);
   }
   if (!type.timeConditioned) {
     throw new ExecuteError("LIN0803", `${map} is not time-conditioned: sampling needs \`map ${map} : Noise -> Data = A;\` with A = time_conditioned(…) (time-conditioned maps here: ${mapNames(original, true).join(", ") || "none"})`);
   }
-  const lets = choices.map((c) => `let ${samplerLetName(map, c)} = sampler(${map}, method = ${c.method}, steps = ${c.steps});`);
-  const checked = checkWithAppended(spec, lets.join("\n"), io);
-  if (typeof checked === "number") throw new GeneratedDeclarationsError(io.printed());
+  // `let __linea_… = sampler(map, method = …, steps = …);`, placed at the map's name for diagnostics.
+  const at = symbol.nameRange;
+  const lets = choices.map((c) => letDecl(samplerLetName(map, c), call("sampler", [nameRef(map, at)], { method: c.method, steps: c.steps }, at), at));
+  const checked = extendSpec(spec, lets);
   return {
     map,
     original,

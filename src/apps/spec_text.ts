@@ -1,9 +1,12 @@
-// What the applications that add generated declarations to a spec (sampler lets, interpolation mixes)
-// check them against, until the checker checks an expression in the scope of a checked module (issue 9):
-// the spec's text with its checked program. checkWithAppended (cli/spec_input.ts, the one apps → cli
-// import, at its two call sites) prints the diagnostics of the generated text; here they are collected
-// and thrown, so that an application prints nothing and the command prints them as before.
-import type { CheckedProgram } from "../compiler/checked.js";
+// The spec an application that adds declarations to it (sampler lets, interpolation mixes) works on: its
+// checked program with the text and sources its diagnostics are rendered against. The declarations are
+// built as syntax and checked in the scope of the checked module (compiler/checker/extend.ts); when they
+// do not check, the application throws their rendered diagnostics and the command prints them.
+import { isLeft } from "fp-ts/lib/Either.js";
+import type { LetDecl } from "../ast/nodes.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
+import { extendModule } from "../compiler/checker/extend.js";
+import { renderDiagnostics } from "../diagnostics/render.js";
 
 /** A spec that reads and checks, with its text (cli/spec_input.ts's CheckedSpec is one). */
 export interface SpecText {
@@ -24,19 +27,9 @@ export class GeneratedDeclarationsError extends Error {
   }
 }
 
-/** Where checkWithAppended writes the diagnostics of generated text: collected, not printed. */
-export interface DiagnosticsCollector {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly cwd: string;
-  /** Everything written, stdout and stderr in order. */
-  printed(): string;
-}
-
-export function diagnosticsCollector(cwd: string): DiagnosticsCollector {
-  let text = "";
-  const write = (t: string): void => {
-    text += t;
-  };
-  return { stdout: write, stderr: write, cwd, printed: () => text };
+/** The spec's program with `lets` checked below its declarations; a GeneratedDeclarationsError when they do not check. */
+export function extendSpec(spec: SpecText, lets: readonly LetDecl[]): CheckedProgram {
+  const checked = extendModule(spec.program, spec.path, lets);
+  if (isLeft(checked)) throw new GeneratedDeclarationsError(`${renderDiagnostics(checked.left, spec.sources, { cwd: spec.cwd })}\n`);
+  return checked.right;
 }

@@ -7,7 +7,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { invertibleSampler, invertSampler, type InvertibleSampler } from "../apps/invert.js";
 import type { SamplerChoice } from "../apps/sampling.js";
-import type { CheckedProgram } from "../compiler/checked.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { loadDataset } from "../train/data.js";
 import type { Dataset } from "../train/dataSource.js";

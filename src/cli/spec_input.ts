@@ -1,16 +1,14 @@
 // Reading and checking the spec file a command is given, the same way in every command: a file that
 // cannot be read is a usage error (exit 2, saying why), a spec with errors prints its rendered
-// diagnostics on stdout (exit 1). Commands that add generated declarations to the spec (sampler lets,
-// interpolation mixes) re-check the text with them appended, after every declaration, so offsets in
-// the original text are unchanged.
+// diagnostics on stdout (exit 1). Commands that add declarations to the spec (sampler lets,
+// interpolation mixes) build them as syntax nodes and check them in the spec's checked scope
+// (apps/spec_text.ts, extendModule), without re-reading or re-checking the spec.
 import { resolve } from "node:path";
-import { isLeft } from "fp-ts/lib/Either.js";
 import { hasErrors } from "../ast/diagnostic.js";
-import { checkEither, checkWith } from "../compiler/check.js";
-import type { CheckedProgram } from "../compiler/checked.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
+import { checkWith } from "../compiler/checker/check.js";
+import { nodeFileHost } from "../compiler/checker/node_host.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
-import { nodeFileHost } from "../compiler/host.js";
-import { parse } from "../parser/index.js";
 import { cannotRead, ExitCode, UsageError, type CommandIO } from "./command.js";
 
 /** A spec file that reads and checks. */
@@ -31,27 +29,13 @@ export function readCheckedSpec(file: string, io: CommandIO): CheckedSpec | numb
     io.stderr(cannotRead(file, path));
     return ExitCode.Usage;
   }
-  const outcome = checkWith(parse, { uri: path, text });
+  const outcome = checkWith({ uri: path, text }, { host: nodeFileHost });
   const sources = (u: string): string | undefined => outcome.sources.get(u);
   if (hasErrors(outcome.diagnostics) || outcome.program === undefined) {
     io.stdout(`${renderDiagnostics(outcome.diagnostics, sources, { cwd: io.cwd })}\n`);
     return ExitCode.Errors;
   }
   return { path, text, program: outcome.program, sources };
-}
-
-/**
- * Checks the spec with `generated` (declarations, one or more lines) appended; on errors prints them
- * (errors first, rendered against the appended text) and returns the exit code.
- */
-export function checkWithAppended(spec: CheckedSpec, generated: string, io: CommandIO): CheckedProgram | number {
-  const text = `${spec.text}\n${generated}\n`;
-  const checked = checkEither(parse, { uri: spec.path, text });
-  if (isLeft(checked)) {
-    io.stdout(`${renderDiagnostics(checked.left, (u) => (u === spec.path ? text : spec.sources(u)), { cwd: io.cwd })}\n`);
-    return ExitCode.Errors;
-  }
-  return checked.right;
 }
 
 /** The one spec file of a command line's positionals; anything else is a usage error. */

@@ -3,7 +3,7 @@
 // compositions become chains (the optimiser fuses them: passes/rules/compose.ts), and entries become
 // vector expressions over maps applied to their parameters. The checker has already rejected every
 // ill-typed program, so what remains unsupported here is reported with LowerError (code + location).
-import type { Arg, Expr, MapDecl, Node, OperatorDecl } from "../ast/nodes.js";
+import type { Expr, MapDecl, Node, OperatorDecl } from "../ast/nodes.js";
 import type { Location } from "../ast/source.js";
 import type { CodeRaisedBy } from "../diagnostics/codes.js";
 import { LineaError } from "../diagnostics/error.js";
@@ -11,7 +11,7 @@ import { transpose as transposeMatrix } from "../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../runtime/operator/host.js";
 import { dense as denseOperator, diagonal as diagonalOperator, completeSvd as operatorSvd, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
-import type { CheckedModule, CheckedProgram, SymbolInfo } from "./checked.js";
+import { declKey, type BuiltinRef, type DeclKey, type CheckedModule, type CheckedProgram, type SymbolInfo } from "./checker/checked.js";
 import { evaluateOperator } from "./ir/evaluate.js";
 import * as ir from "./ir/expr.js";
 import type { OpExpr } from "./ir/expr.js";
@@ -19,7 +19,7 @@ import { chain, normalForm, type MapExpr, type NormalForm } from "./ir/map.js";
 import type { IrSpace } from "./ir/space.js";
 import { rewriteToFixpoint } from "./passes/engine.js";
 import { mapRules, mapShape } from "./passes/rules/compose.js";
-import { spaceDim, spaceName, type Space, type Type } from "./types.js";
+import { spaceDim, spaceName, type Space, type Type } from "./checker/types.js";
 
 export type LowerErrorCode = CodeRaisedBy<"LowerError">;
 
@@ -35,6 +35,8 @@ export class LowerError extends LineaError<LowerErrorCode> {
 export interface OperatorLeafInfo {
   readonly name: string;
   readonly uri: string;
+  /** declKey(uri, name): what weights and seeds are keyed by. */
+  readonly key: DeclKey;
   readonly builtin: string;
   readonly rows: number;
   readonly cols: number;
@@ -84,7 +86,7 @@ export function irSpace(space: Space): IrSpace {
   const dim = spaceDim(space);
   const shape = [...space.shape];
   if (space.kind === "Euclidean") return { id: `euclidean:${space.shape.join("x")}`, name: spaceName(space), dim, shape };
-  const network = `${space.network.uri}#${space.network.name}`;
+  const network = declKey(space.network.uri, space.network.name);
   const tag = space.tag === undefined ? "" : `[${space.tag}]`;
   return { id: `induced:${network}${tag}`, name: spaceName(space), dim, shape, network, ...(space.tag === undefined ? {} : { tag: space.tag }) };
 }
@@ -99,19 +101,6 @@ const STRUCTURES: Readonly<Record<string, OperatorKind>> = {
   projector: "projector",
   time_conditioned: "time_conditioned",
 };
-
-function literalArgs(args: readonly Arg[]): Map<string, number | string> {
-  const out = new Map<string, number | string>();
-  args.forEach((a, i) => {
-    const key = a.name?.name ?? `#${i}`;
-    const v = a.value;
-    if (v.kind === "Number") out.set(key, v.value);
-    else if (v.kind === "Name") out.set(key, v.name.name);
-    else if (v.kind === "String") out.set(key, v.value);
-    else if (v.kind === "Unary" && v.operand.kind === "Number") out.set(key, -v.operand.value);
-  });
-  return out;
-}
 
 class Lowering {
   private readonly leaves = new Map<string, OpExpr>();
@@ -162,10 +151,19 @@ class Lowering {
     return t?.kind === "Scalar" ? t.value : undefined;
   }
 
-  /** A builtin operator (`dense`, `lowrank(rank = 4)`) as a leaf, or as an identity / scaled identity node. */
-  private builtinLeaf(uri: string, name: string, builtin: string, args: readonly Arg[], node: Node, shape?: [number, number]): OpExpr {
+  /** The builtin the checker resolved a call or a name to, if it is one of `kind`. */
+  private builtin(node: Node, kind: BuiltinRef["kind"]): string | undefined {
+    const b = this.program.builtinOf(node);
+    return b?.kind === kind ? b.name : undefined;
+  }
+
+  /**
+   * A builtin operator (`dense`, `lowrank(rank = 4)`: the call or name `value`) as a leaf, or as an
+   * identity / scaled identity node; `node` is what its shape is read from.
+   */
+  private builtinLeaf(uri: string, name: string, builtin: string, value: Node, node: Node, shape?: [number, number]): OpExpr {
     const [rows, cols] = shape ?? this.shape(uri, node);
-    const literal = literalArgs(args);
+    const literal = this.program.argumentsOf(value);
     if (builtin === "identity") return ir.identity(rows);
     if (builtin === "scaled_identity") {
       const c = literal.get("c") ?? literal.get("#0");
@@ -175,22 +173,21 @@ class Lowering {
     const structure = STRUCTURES[builtin];
     if (structure === undefined) throw new LowerError("LIN0701", `operator builtin ${builtin} is not lowered`, this.location(uri, node));
     const rank = literal.get("rank");
-    const operator = this.options.bind?.({ name, uri, builtin, rows, cols, args: literal });
+    const operator = this.options.bind?.({ name, uri, key: declKey(uri, name), builtin, rows, cols, args: literal });
     if (operator !== undefined) return ir.leaf(name, structure, rows, cols, { operator, ...(operator.kind === structure && typeof rank === "number" ? { rank } : {}) });
     return ir.leaf(name, structure, rows, cols, typeof rank === "number" ? { rank } : {});
   }
 
   /** An operator declaration, lowered once. */
   private operatorDecl(uri: string, decl: OperatorDecl): OpExpr {
-    const key = `${uri}#${decl.name.name}`;
+    const key = declKey(uri, decl.name.name);
     const cached = this.leaves.get(key);
     if (cached !== undefined) return cached;
     const v = decl.value;
-    const builtin = v.kind === "Name" ? v.name.name : v.kind === "Call" && v.callee.kind === "Name" ? v.callee.name.name : undefined;
-    const isBuiltin = builtin !== undefined && this.resolve(uri, v.kind === "Call" ? v.callee : v) === undefined && (builtin in STRUCTURES || builtin === "identity" || builtin === "scaled_identity");
+    const builtin = this.builtin(v, "operator");
     const t = this.module(uri).symbols.get(decl.name.name)?.type;
     const shape: [number, number] | undefined = t?.kind === "Operator" && t.rows.value !== undefined && t.cols.value !== undefined ? [t.rows.value, t.cols.value] : undefined;
-    const lowered = isBuiltin ? this.builtinLeaf(uri, decl.name.name, builtin, v.kind === "Call" ? v.args : [], decl, shape) : this.op(uri, v);
+    const lowered = builtin !== undefined ? this.builtinLeaf(uri, decl.name.name, builtin, v, decl, shape) : this.op(uri, v);
     this.leaves.set(key, lowered);
     return lowered;
   }
@@ -202,12 +199,13 @@ class Lowering {
       case "Member": {
         const sym = this.resolve(uri, e);
         if (sym?.node.kind === "OperatorDecl") return this.operatorDecl(sym.uri, sym.node);
-        if (e.kind === "Name" && sym === undefined) return this.builtinLeaf(uri, `${e.name.name}#${this.inline++}`, e.name.name, [], e);
+        const builtin = this.builtin(e, "operator");
+        if (builtin !== undefined) return this.builtinLeaf(uri, `${builtin}#${this.inline++}`, builtin, e, e);
         break;
       }
       case "Call": {
-        if (e.callee.kind !== "Name" || this.resolve(uri, e.callee) !== undefined) break;
-        const name = e.callee.name.name;
+        const name = this.program.builtinOf(e)?.name;
+        if (name === undefined) break;
         const first = e.args[0]?.value;
         if (name === "transpose" && first) return ir.transpose(this.op(uri, first));
         if (name === "pinv" && first) return ir.pinv(this.op(uri, first));
@@ -216,7 +214,7 @@ class Lowering {
           if (t === undefined) throw new LowerError("LIN0701", "at(A, t) needs a constant time", this.location(uri, e.args[1].value));
           return ir.at(this.op(uri, first), t);
         }
-        return this.builtinLeaf(uri, `${name}#${this.inline++}`, name, e.args, e);
+        return this.builtinLeaf(uri, `${name}#${this.inline++}`, name, e, e);
       }
       case "Unary":
         return ir.scale(-1, this.op(uri, e.operand));
@@ -307,8 +305,8 @@ class Lowering {
         return normalForm(f.domain, f.codomain, ir.scale(-1, f.op));
       }
       case "Call": {
-        if (e.callee.kind !== "Name" || this.resolve(uri, e.callee) !== undefined) break;
-        const name = e.callee.name.name;
+        const name = this.builtin(e, "value");
+        if (name === undefined) break;
         const first = e.args.find((a) => !a.name)?.value;
         if (first === undefined) break;
         switch (name) {
@@ -338,7 +336,7 @@ class Lowering {
           }
           case "sampler": {
             const f = this.normal(uri, first);
-            const args = literalArgs(e.args.filter((a) => a.name));
+            const args = this.program.argumentsOf(e);
             const method = args.get("method") ?? "euler";
             const steps = args.get("steps") ?? 100;
             if ((method !== "euler" && method !== "rk4") || typeof steps !== "number") {
@@ -360,7 +358,7 @@ class Lowering {
 
   /** The map f of `svd(f)` when e names (or is) such a value. */
   private svdSource(uri: string, e: Expr): { uri: string; map: NormalForm } | undefined {
-    if (e.kind === "Call" && e.callee.kind === "Name" && e.callee.name.name === "svd" && this.resolve(uri, e.callee) === undefined && e.args[0]) {
+    if (e.kind === "Call" && this.builtin(e, "value") === "svd" && e.args[0]) {
       return { uri, map: this.normal(uri, e.args[0].value) };
     }
     const sym = e.kind === "Name" || e.kind === "Member" ? this.resolve(uri, e) : undefined;
@@ -428,7 +426,7 @@ class Lowering {
         break;
       }
       case "Call": {
-        if (e.callee.kind === "Name" && e.callee.name.name === "zero" && this.resolve(uri, e.callee) === undefined) return { kind: "zero", space };
+        if (this.builtin(e, "value") === "zero") return { kind: "zero", space };
         const arg = e.args[0]?.value;
         if (arg !== undefined && e.args.length === 1) return { kind: "apply", map: this.map(uri, e.callee), arg: this.vector(uri, arg, params), space };
         break;
@@ -480,10 +478,10 @@ class Lowering {
         break;
       }
       case "Call": {
-        if (e.callee.kind !== "Name" || this.resolve(uri, e.callee) !== undefined) break;
+        const name = this.builtin(e, "value");
         const [a, b] = e.args.map((x) => x.value);
-        if (e.callee.name.name === "norm" && a) return { kind: "norm", vector: this.vector(uri, a, params) };
-        if (e.callee.name.name === "inner" && a && b) return { kind: "inner", left: this.vector(uri, a, params), right: this.vector(uri, b, params) };
+        if (name === "norm" && a) return { kind: "norm", vector: this.vector(uri, a, params) };
+        if (name === "inner" && a && b) return { kind: "inner", left: this.vector(uri, a, params), right: this.vector(uri, b, params) };
         break;
       }
       case "Unary":

@@ -7,7 +7,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import type { BoundNetwork } from "../compiler/binding/networks.js";
 import type { BoundOperator } from "../compiler/binding/operators.js";
 import { bindProgram, type BoundProgram } from "../compiler/binding/program.js";
-import type { CheckedProgram } from "../compiler/checked.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
 import type { HostTensor } from "../runtime/io/index.js";
 import type { LinearOperator } from "../runtime/operator/index.js";
 import { loadDataset } from "./data.js";

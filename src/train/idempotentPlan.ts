@@ -4,7 +4,7 @@
 // guarantee, so it is refused here with the train section's location instead of training something
 // that is not idempotent.
 import type { TrainDecl } from "../ast/nodes.js";
-import type { MapT, Space } from "../compiler/types.js";
+import type { MapT, Space } from "../compiler/checker/types.js";
 import { TrainError } from "./errors.js";
 
 export const IDEMPOTENT_LOSS = "idempotent";

@@ -16,7 +16,7 @@
 // which is what keeps p from being the identity ("tightness"). No noise is injected: every point of the
 // ambient space is a valid input.
 import * as tf from "@tensorflow/tfjs-core";
-import type { CheckedProgram } from "../compiler/checked.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { seededRandom } from "../runtime/operator/index.js";
 import { BoundSession, bindForTraining, trainedVariables, valueCount, type NamedVariable, type SessionParts, type TrainingExpectation } from "./binding.js";
 import { gatherRows } from "./data.js";

@@ -2,8 +2,9 @@
 // (for flow matching: the time-conditioned operator and the two charts of its map), the data source
 // and the hyperparameters with their defaults (docs/training.md).
 import type { Expr, Item, MapDecl, TrainDecl } from "../ast/nodes.js";
-import type { CheckedProgram } from "../compiler/checked.js";
-import type { Space } from "../compiler/types.js";
+import { literalValue } from "../compiler/checker/args.js";
+import { declKey, type CheckedProgram, type DeclKey } from "../compiler/checker/checked.js";
+import type { Space } from "../compiler/checker/types.js";
 import type { DataArgs } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { checkIdempotentMap, IDEMPOTENT_LOSS, IDEMPOTENT_OPERATOR, trainLocation } from "./idempotentPlan.js";
@@ -19,8 +20,8 @@ export interface ChartRef {
 export interface TrainPlan {
   readonly name: string;
   readonly mapName: string;
-  /** `uri#name` of the time-conditioned operator declaration. */
-  readonly operatorKey: string;
+  /** The key of the time-conditioned operator declaration. */
+  readonly operatorKey: DeclKey;
   readonly operatorName: string;
   readonly noise: ChartRef;
   readonly data: ChartRef;
@@ -59,17 +60,15 @@ export function withDataRows(plan: TrainPlan, rows: number): TrainPlan {
 }
 
 /** The first `sampler(v, method = …, steps = …)` over map `mapName` in a let or an entry of the module. */
-function samplerOver(items: readonly Item[], mapName: string): TrainPlan["sampler"] {
+function samplerOver(program: CheckedProgram, items: readonly Item[], mapName: string): TrainPlan["sampler"] {
   const find = (e: Expr): TrainPlan["sampler"] => {
     if (e.kind !== "Call") return undefined;
     const callee = e.callee;
-    if (callee.kind === "Name" && callee.name.name === "sampler" && e.args[0]?.value.kind === "Name" && e.args[0].value.name.name === mapName) {
-      const arg = (key: string): number | string | undefined => {
-        const a = e.args.find((x) => x.name?.name === key);
-        return a === undefined ? undefined : literal(a.value);
-      };
-      const method = arg("method") ?? "euler";
-      const steps = arg("steps");
+    const builtin = program.builtinOf(e);
+    if (builtin?.kind === "value" && builtin.name === "sampler" && e.args[0]?.value.kind === "Name" && e.args[0].value.name.name === mapName) {
+      const args = program.argumentsOf(e);
+      const method = args.get("method") ?? "euler";
+      const steps = args.get("steps");
       if ((method === "euler" || method === "rk4") && typeof steps === "number") return { method, steps };
       return undefined;
     }
@@ -81,14 +80,6 @@ function samplerOver(items: readonly Item[], mapName: string): TrainPlan["sample
   }
   return undefined;
 }
-function literal(e: Expr): number | string | undefined {
-  if (e.kind === "Number") return e.value;
-  if (e.kind === "String") return e.value;
-  if (e.kind === "Name") return e.name.name;
-  if (e.kind === "Unary" && e.operand.kind === "Number") return -e.operand.value;
-  return undefined;
-}
-
 /** The train sections of the entry module, in order. */
 export function trainSections(program: CheckedProgram): TrainDecl[] {
   const module = program.modules.get(program.entry);
@@ -97,24 +88,20 @@ export function trainSections(program: CheckedProgram): TrainDecl[] {
 
 function chartOf(space: Space, name: string): ChartRef {
   if (space.kind === "Euclidean") return { shape: space.shape, name };
-  return { network: `${space.network.uri}#${space.network.name}`, ...(space.tag === undefined ? {} : { tag: space.tag }), shape: space.shape, name };
+  return { network: declKey(space.network.uri, space.network.name), ...(space.tag === undefined ? {} : { tag: space.tag }), shape: space.shape, name };
 }
 
-function dataSource(e: Expr): { name: string; args: DataArgs } {
+function dataSource(program: CheckedProgram, e: Expr): { name: string; args: DataArgs } {
   if (e.kind === "String") {
     if (!e.value.toLowerCase().endsWith(".npy")) throw new TrainError("LIN0902", `data path ${e.value}: only .npy files are read so far`);
     return { name: "npy", args: new Map([["0", e.value]]) };
   }
-  const callee = e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name.name : e.kind === "Name" ? e.name.name : undefined;
-  if (callee === undefined) throw new TrainError("LIN0903", "train data must be a data source call or a path string");
+  const source = program.builtinOf(e);
+  if (source?.kind !== "data") throw new TrainError("LIN0903", "train data must be a data source call or a path string");
+  // DataArgs keys positional arguments "0", "1", … where the checker writes "#0", "#1", …
   const args = new Map<string, number | string>();
-  if (e.kind === "Call") {
-    e.args.forEach((a, i) => {
-      const v = literal(a.value);
-      if (v !== undefined) args.set(a.name === undefined ? String(i) : a.name.name, v);
-    });
-  }
-  return { name: callee, args };
+  for (const [key, value] of program.argumentsOf(e)) args.set(key.startsWith("#") ? key.slice(1) : key, value);
+  return { name: source.name, args };
 }
 
 /** Reads train section `name` (default: the only one) into a plan; errors say what is missing. */
@@ -132,12 +119,12 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   const fields = new Map(decl.fields.map((f) => [f.key.name, f.value]));
   const num = (key: string): number | undefined => {
     const e = fields.get(key);
-    const v = e === undefined ? undefined : literal(e);
+    const v = e === undefined ? undefined : literalValue(e);
     return typeof v === "number" ? v : undefined;
   };
   const word = (key: string): string | undefined => {
     const e = fields.get(key);
-    const v = e === undefined ? undefined : literal(e);
+    const v = e === undefined ? undefined : literalValue(e);
     return typeof v === "string" ? v : undefined;
   };
 
@@ -161,7 +148,7 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   const opExpr = mapDecl.value;
   const opSym = opExpr.kind === "Name" || opExpr.kind === "Member" ? program.symbolOf(opExpr) : undefined;
   const opValue = opSym?.node.kind === "OperatorDecl" ? opSym.node.value : undefined;
-  const builtin = opValue?.kind === "Call" && opValue.callee.kind === "Name" ? opValue.callee.name.name : opValue?.kind === "Name" ? opValue.name.name : undefined;
+  const builtin = opValue === undefined ? undefined : program.builtinOf(opValue)?.name;
   const wanted = loss === IDEMPOTENT_LOSS ? IDEMPOTENT_OPERATOR : "time_conditioned";
   if (opSym === undefined || builtin !== wanted) {
     throw new TrainError("LIN0902", `${where}: map ${modelSym.name} must be a declared ${wanted} operator (\`operator A = ${wanted}(rank = …); map ${modelSym.name} : … = A;\`)`);
@@ -180,15 +167,15 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   const steps = num("steps") ?? TRAIN_DEFAULTS.steps;
   const checkpointEveryGiven = num("checkpoint_every");
   const module = program.modules.get(program.entry);
-  const sampler = samplerOver(module?.program.items ?? [], modelSym.name);
+  const sampler = samplerOver(program, module?.program.items ?? [], modelSym.name);
   return {
     name: decl.name.name,
     mapName: modelSym.name,
-    operatorKey: `${opSym.uri}#${opSym.name}`,
+    operatorKey: opSym.key,
     operatorName: opSym.name,
     noise: chartOf(mapType.domain, "noise"),
     data: chartOf(mapType.codomain, "data"),
-    dataSource: dataSource(dataExpr),
+    dataSource: dataSource(program, dataExpr),
     loss,
     optimizer,
     weightDecay,

@@ -2,7 +2,7 @@
 // tensor names: binding.ts), the model's operator copied into tfjs Variables,
 // the data loaded, and the flow-matching loss of paper-notes §2.4 over them.
 import * as tf from "@tensorflow/tfjs-core";
-import type { CheckedProgram } from "../compiler/checked.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
 import type { BoundNetwork } from "../compiler/binding/networks.js";
 import type { BoundOperator } from "../compiler/binding/operators.js";
 import type { HostTensor } from "../runtime/io/index.js";

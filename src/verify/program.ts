@@ -2,12 +2,12 @@
 // as law checks on runtime objects. Values are bound exactly as `linea run` binds them (one
 // BoundProgram, same seed: weights decoded once, the program lowered once), the maps are optimised by
 // the compiler, and each law runs on the map the compiled program would execute.
-import type { Expr, Node, VerifyStmt } from "../ast/nodes.js";
+import { letDecl } from "../ast/build.js";
+import type { Expr, LetDecl, Node, VerifyStmt } from "../ast/nodes.js";
 import type { Location } from "../ast/source.js";
 import { isRight } from "fp-ts/lib/Either.js";
-import type { CheckedProgram } from "../compiler/checked.js";
-import { checkEither } from "../compiler/check.js";
-import { parse } from "../parser/index.js";
+import type { CheckedProgram } from "../compiler/checker/checked.js";
+import { extendModule } from "../compiler/checker/extend.js";
 import type { BoundNetwork } from "../compiler/binding/networks.js";
 import { bindProgram } from "../compiler/binding/program.js";
 import { evaluateOperator } from "../compiler/ir/evaluate.js";
@@ -16,7 +16,7 @@ import type { MapExpr } from "../compiler/ir/map.js";
 import type { IrSpace } from "../compiler/ir/space.js";
 import { irSpace, type IrProgram } from "../compiler/lower.js";
 import { optimiseMap } from "../compiler/passes/index.js";
-import type { NetworkT } from "../compiler/types.js";
+import type { NetworkT } from "../compiler/checker/types.js";
 import { selectBackend } from "../runtime/backend/index.js";
 import { frobeniusNorm, matmul, subtract as subtractMatrices, transpose as transposeMatrix } from "../runtime/linalg/index.js";
 import { materialise, type LinearOperator } from "../runtime/operator/index.js";
@@ -125,14 +125,6 @@ function show(text: string | undefined, e: Node): string {
   return text === undefined ? "…" : text.slice(e.range.start.offset, e.range.end.offset);
 }
 
-function literal(args: readonly { name?: { name: string }; value: Expr }[], key: string): number | string | undefined {
-  const a = args.find((x) => x.name?.name === key);
-  if (a === undefined) return undefined;
-  if (a.value.kind === "Number") return a.value.value;
-  if (a.value.kind === "Name") return a.value.name.name;
-  return undefined;
-}
-
 class UnsupportedArgument extends Error {}
 
 /** The spaces a network induces: `induced G`, or `induced G[0]` and `induced G[1]` when tagged. */
@@ -193,8 +185,9 @@ async function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStm
     case "one_step": {
       const { m, name } = mapArg(pos[0]);
       if (m.kind !== "normal") throw new UnsupportedArgument("one_step needs a time-conditioned map declared with `map v : X -> Y = A;`");
-      const method: SamplerMethod = literal(s.args, "method") === "rk4" ? "rk4" : "euler";
-      const steps = Number(literal(s.args, "steps") ?? 100);
+      const args = program.argumentsOf(s);
+      const method: SamplerMethod = args.get("method") === "rk4" ? "rk4" : "euler";
+      const steps = Number(args.get("steps") ?? 100);
       const v = await b.subject(name, m);
       return oneStepLaw(v, method, steps, m.op);
     }
@@ -203,10 +196,12 @@ async function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStm
   }
 }
 
-function options(s: VerifyStmt): { runs?: number; seed?: number; tolerance?: number } {
+function options(program: CheckedProgram, s: VerifyStmt): { runs?: number; seed?: number; tolerance?: number } {
   const out: { runs?: number; seed?: number; tolerance?: number } = {};
+  // The checker records a verify statement's `with` options with its arguments, by name.
+  const args = program.argumentsOf(s);
   for (const key of ["runs", "seed", "tolerance"] as const) {
-    const v = literal(s.options, key);
+    const v = args.get(key);
     if (typeof v === "number") out[key] = v;
   }
   return out;
@@ -264,26 +259,26 @@ const syntheticName = (i: number, j: number): string => `__verify_${i}_${j}`;
 
 /**
  * A verify argument that is a map expression (`verify equal(f + h, h + f)`) is lowered by the
- * compiler like any `let`: the entry text is re-checked with `let __verify_i_j = <argument>;`
- * appended (after every declaration, so every name is in scope; offsets of the original text are
- * unchanged). Returns the original program when nothing needs it or the augmented text does not check.
+ * compiler like any `let`: each is wrapped, as the very node it is, in `let __verify_i_j = <argument>;`
+ * and checked in the entry module's scope below every declaration (extendModule; nothing is re-read
+ * or re-checked). Returns the original program when nothing needs it or the lets do not check.
  */
-function withSyntheticLets(program: CheckedProgram, text: string | undefined): CheckedProgram {
+function withSyntheticLets(program: CheckedProgram): CheckedProgram {
   const module = program.modules.get(program.entry);
-  if (module === undefined || text === undefined) return program;
-  const lets: string[] = [];
+  if (module === undefined) return program;
+  const lets: LetDecl[] = [];
   module.program.items.filter((x): x is VerifyStmt => x.kind === "Verify").forEach((st, i) => {
     st.args.forEach((a, j) => {
-      if (a.name === undefined && a.value.kind !== "Name" && program.typeOf(a.value)?.kind === "Map") lets.push(`let ${syntheticName(i, j)} = ${show(text, a.value)};`);
+      if (a.name === undefined && a.value.kind !== "Name" && program.typeOf(a.value)?.kind === "Map") lets.push(letDecl(syntheticName(i, j), a.value, a.value.range));
     });
   });
   if (lets.length === 0) return program;
-  const augmented = checkEither(parse, { uri: program.entry, text: `${text}\n${lets.join("\n")}\n` });
+  const augmented = extendModule(program, program.entry, lets);
   return isRight(augmented) ? augmented.right : program;
 }
 
 export async function verificationOf(original: CheckedProgram, opts: VerifyOptions = {}, sourceText?: string): Promise<ProgramVerification> {
-  const program = withSyntheticLets(original, sourceText);
+  const program = withSyntheticLets(original);
   // The laws read results with tensor.data() (async), so every backend works, webgpu included.
   const backend = await selectBackend(opts.backend);
   const seed = opts.modelSeed ?? 0;
@@ -306,11 +301,11 @@ export async function verificationOf(original: CheckedProgram, opts: VerifyOptio
     const label = show(sourceText, item).replace(/;$/, "");
     const location = { uri: program.entry, range: item.range };
     try {
-      targets.push({ label, location, checks: await statementChecks(program, b, item, maps), ...options(item) });
+      targets.push({ label, location, checks: await statementChecks(program, b, item, maps), ...options(program, item) });
     } catch (e) {
       // A statement that cannot be set up (an argument Linea cannot evaluate, a runtime error while
       // building its objects) is reported on its own line; the other statements still run.
-      targets.push({ label, location, checks: [], ...options(item), problem: e instanceof Error ? e.message.split("\n")[0] : String(e) });
+      targets.push({ label, location, checks: [], ...options(program, item), problem: e instanceof Error ? e.message.split("\n")[0] : String(e) });
     }
   }
   if (opts.all === true) targets.push(...(await declarationTargets(program, b)));

@@ -6,7 +6,7 @@ import type { Arg, Block as BlockNode, NetworkDecl } from "../../ast/nodes.js";
 import { assignNetworkTensors } from "../../runtime/io/index.js";
 import { buildNetwork, NetworkError, type BlockSpec, type NetworkSpec, type Stack } from "../../runtime/network/index.js";
 import { seededRandom } from "../../runtime/operator/index.js";
-import type { CheckedProgram } from "../checked.js";
+import type { CheckedProgram } from "../checker/checked.js";
 import { ExecuteError } from "../execute/errors.js";
 import { declarationSeed, modulePrefixes } from "./declarations.js";
 import { weightsError, type WeightsFile } from "./weightsFile.js";

@@ -20,7 +20,7 @@ import {
   type LinearOperator,
   type NamedParameter,
 } from "../../runtime/operator/index.js";
-import type { CheckedProgram } from "../checked.js";
+import type { CheckedProgram } from "../checker/checked.js";
 import { ExecuteError } from "../execute/errors.js";
 import type { OperatorLeafInfo } from "../lower.js";
 import { declarationSeed, modulePrefixes } from "./declarations.js";

@@ -4,7 +4,7 @@
 // 3072×3072 Cayley operator would cost seconds, and a weights file need not hold it).
 import type { HostTensor } from "../../runtime/io/index.js";
 import type { LinearOperator } from "../../runtime/operator/index.js";
-import type { CheckedProgram } from "../checked.js";
+import type { CheckedProgram } from "../checker/checked.js";
 import { lower, type IrProgram, type OperatorLeafInfo } from "../lower.js";
 import { operatorPrefixes } from "./declarations.js";
 import { bindLeaves, usedLeaves } from "./leaves.js";

@@ -9,9 +9,9 @@ import { selectBackend, type SelectedBackend } from "../../runtime/backend/index
 import { saveSafetensors } from "../../runtime/io/index.js";
 import { completeSvd as operatorSvd, type LinearOperator } from "../../runtime/operator/index.js";
 import { blockChart, type Chart } from "../../runtime/space/index.js";
-import type { CheckedProgram } from "../checked.js";
-import { checkEither, type CheckOptions } from "../check.js";
-import { parse } from "../../parser/index.js";
+import type { CheckedProgram } from "../checker/checked.js";
+import { checkEither, type CheckOptions } from "../checker/check.js";
+import { nodeFileHost } from "../checker/node_host.js";
 import { evaluateOperator, formatExpr, IrError, mapsToDot, spaceShape, type IrSpace, type MapExpr } from "../ir/index.js";
 import type { IrEntry, IrProgram, IrScalar, IrVector } from "../lower.js";
 import { explainOptimisation, optimiseMap, type MapOptimisation } from "../passes/index.js";
@@ -352,7 +352,7 @@ export async function compileBound(bound: BoundProgram, backend?: SelectedBacken
 
 /** Checks a spec file (with its imports) and compiles it; Left: the diagnostics of an ill-typed spec. */
 export async function compileFile(path: string, options: CompileOptions & CheckOptions = {}): Promise<Either<readonly Diagnostic[], CompiledProgram>> {
-  const checked = checkEither(parse, path, options);
+  const checked = checkEither(path, { ...options, host: options.host ?? nodeFileHost });
   if (isLeft(checked)) return left(checked.left);
   return right(await compile(checked.right, options));
 }

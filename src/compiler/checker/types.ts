@@ -1,6 +1,6 @@
 // The checker's types. Spaces are types: two induced spaces are the same only when induced by the same
 // network declaration with the same tag, never because their dimensions agree.
-import type { Location } from "../ast/source.js";
+import type { Location } from "../../ast/source.js";
 import type { Dim } from "./dims.js";
 
 /** Identifies a network declaration: the module it is in and its name. `location` is for messages only. */

@@ -1,15 +1,16 @@
-// The checker's entry point: an entry file (on disk or given as text) and its imports in, either
-// every error found or the checked program (with any warnings) out. fp-ts's Either marks the boundary;
-// inside, the checker accumulates diagnostics rather than stopping at the first.
-import { resolve } from "node:path";
+// The checker's entry point: an entry file (read through a file host, or given as text) and its
+// imports in, either every error found or the checked program (with any warnings) out. fp-ts's Either
+// marks the boundary; inside, the checker accumulates diagnostics rather than stopping at the first.
+// Browser-safe: the disk is one host among others (node_host.ts), given by the caller.
+import { resolve } from "pathe";
 import * as E from "fp-ts/lib/Either.js";
-import { hasErrors, type Diagnostic } from "../ast/diagnostic.js";
+import { hasErrors, type Diagnostic } from "../../ast/diagnostic.js";
 import type { CheckedProgram } from "./checked.js";
-import { memoryFileHost, nodeFileHost, type FileHost } from "./host.js";
-import { Session, type ParseFn } from "./session.js";
+import { noFileHost, type FileHost } from "./host.js";
+import { Session } from "./session.js";
 
 export interface CheckOptions {
-  /** Where files are read from; the disk by default. */
+  /** Where files are read from; none by default (src/index.ts gives the disk, nodeFileHost). */
   readonly host?: FileHost;
   /** The project folder imports may not leave; by default the nearest folder of the entry file with
    * linea.json, package.json or .git, else the entry file's folder. */
@@ -28,8 +29,8 @@ export interface CheckOutcome {
 }
 
 /** Checks without deciding success: what the CLI and tests use to see every diagnostic. */
-export function checkWith(parse: ParseFn, input: CheckInput, options: CheckOptions = {}): CheckOutcome {
-  const host = options.host ?? nodeFileHost;
+export function checkWith(input: CheckInput, options: CheckOptions = {}): CheckOutcome {
+  const host = options.host ?? noFileHost;
   const uri = resolve(typeof input === "string" ? input : input.uri);
   const text = typeof input === "string" ? host.readFile(uri) : input.text;
   if (text === undefined) {
@@ -49,24 +50,20 @@ export function checkWith(parse: ParseFn, input: CheckInput, options: CheckOptio
       sources: new Map(),
     };
   }
-  const session = new Session({ host, parse, root: options.root }, uri);
+  const session = new Session({ host, root: options.root }, uri);
   session.load(uri, text);
   session.finish();
   return { diagnostics: session.diagnostics, program: session.program(uri), sources: session.texts };
 }
 
-/** Right: the checked program (warnings ride along in it). Left: every diagnostic, errors first. */
-export function checkEither(
-  parse: ParseFn,
-  input: CheckInput,
-  options: CheckOptions = {},
-): E.Either<readonly Diagnostic[], CheckedProgram> {
-  const outcome = checkWith(parse, input, options);
-  if (!outcome.program || hasErrors(outcome.diagnostics)) {
-    const errorsFirst = [...outcome.diagnostics].sort((a, b) => a.severity - b.severity);
-    return E.left(errorsFirst);
-  }
-  return E.right(outcome.program);
+/** Errors first, then warnings, each in the order found. */
+export function errorsFirst(diagnostics: readonly Diagnostic[]): readonly Diagnostic[] {
+  return [...diagnostics].sort((a, b) => a.severity - b.severity);
 }
 
-export { memoryFileHost, nodeFileHost };
+/** Right: the checked program (warnings ride along in it). Left: every diagnostic, errors first. */
+export function checkEither(input: CheckInput, options: CheckOptions = {}): E.Either<readonly Diagnostic[], CheckedProgram> {
+  const outcome = checkWith(input, options);
+  if (!outcome.program || hasErrors(outcome.diagnostics)) return E.left(errorsFirst(outcome.diagnostics));
+  return E.right(outcome.program);
+}

@@ -1,7 +1,6 @@
-// Where the checker reads files from: the disk for the CLI, a map of texts for tests and editors.
-// Paths are absolute; URIs of files on disk are their absolute paths.
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
+// Where the checker reads files from: the disk for the CLI (node_host.ts), a map of texts for tests,
+// editors and browsers. Paths are absolute; URIs of files on disk are their absolute paths.
+import { dirname, join, resolve } from "pathe";
 
 export interface FileHost {
   /** The file's text, or undefined when it does not exist or cannot be read. */
@@ -10,19 +9,13 @@ export interface FileHost {
   exists(path: string): boolean;
 }
 
-export const nodeFileHost: FileHost = {
-  readFile(path) {
-    try {
-      if (!statSync(path).isFile()) return undefined;
-      return readFileSync(path, "utf8");
-    } catch {
-      return undefined;
-    }
-  },
-  exists(path) {
-    return existsSync(path);
-  },
-};
+/** A host with no files: what a check of a text without a host reads its imports from. */
+export const noFileHost: FileHost = { readFile: () => undefined, exists: () => false };
+
+/** `path` with a trailing separator, so that a prefix test matches whole folder names only. */
+function asFolder(path: string): string {
+  return path.endsWith("/") ? path : `${path}/`;
+}
 
 /** A host over in-memory files, keyed by absolute path; folders exist where some file lies below them. */
 export function memoryFileHost(files: Readonly<Record<string, string>>): FileHost {
@@ -32,7 +25,7 @@ export function memoryFileHost(files: Readonly<Record<string, string>>): FileHos
     readFile: (path) => texts.get(resolve(path)),
     exists: (path) => {
       const p = resolve(path);
-      return paths.some((f) => f === p || f.startsWith(p.endsWith(sep) ? p : p + sep));
+      return paths.some((f) => f === p || f.startsWith(asFolder(p)));
     },
   };
 }
@@ -55,5 +48,5 @@ export function findProjectRoot(file: string, host: FileHost): string {
 export function isInside(root: string, path: string): boolean {
   const r = resolve(root);
   const p = resolve(path);
-  return p === r || p.startsWith(r.endsWith(sep) ? r : r + sep);
+  return p === r || p.startsWith(asFolder(r));
 }

@@ -1,7 +1,7 @@
 // Matching literal arguments (`hidden = 512`, `method = rk4`, `permute(reverse)`) against a parameter
 // list. Problems come back as data; each caller reports them under its own code range.
-import type { Arg, Expr } from "../ast/nodes.js";
-import type { Range } from "../ast/source.js";
+import type { Arg, Expr } from "../../ast/nodes.js";
+import type { Range } from "../../ast/source.js";
 import type { ArgKind, ParamSpec } from "./builtins.js";
 
 export type Literal =
@@ -25,6 +25,13 @@ export function literalOf(e: Expr): Literal | undefined {
     default:
       return undefined;
   }
+}
+
+/** A literal as the value later stages read: a number, or the text of an identifier or a string. */
+export function literalValue(e: Expr): number | string | undefined {
+  const lit = literalOf(e);
+  if (lit === undefined) return undefined;
+  return lit.kind === "ident" ? lit.name : lit.value;
 }
 
 export function fitsKind(lit: Literal | undefined, k: ArgKind): boolean {

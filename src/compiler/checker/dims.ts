@@ -1,7 +1,7 @@
 // Operator dimensions, inferred by unification: an operator written without a shape gets unknown
 // dimensions that its uses (a map `X -> Y`, a product, a sum) pin down. A small union-find is enough;
 // no library offers one that carries provenance ("inferred from map f"), which the messages need.
-import type { Location } from "../ast/source.js";
+import type { Location } from "../../ast/source.js";
 
 /** Why a dimension has its value, for "because" notes. */
 export interface DimOrigin {

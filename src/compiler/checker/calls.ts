@@ -1,0 +1,215 @@
+// Module checker layer 4: calls — a map applied to a vector, the operator constructors (`dense`,
+// `lowrank(rank = 4)`) and the value builtins (adjoint, pinv, transpose, project, svd, id, zero, inner,
+// norm, at, sampler). Each builtin call is recorded with the builtin it resolved to and its literal
+// arguments, so later stages need not recognise builtins by name again.
+import type { Call, Expr, NameRef } from "../../ast/nodes.js";
+import { matchArgs } from "./args.js";
+import { operatorBuiltins, samplerParams, type valueBuiltins } from "./builtins.js";
+import type { CheckCode } from "../../diagnostics/codes.js";
+import { Dim } from "./dims.js";
+import { ExprChecker, isValueBuiltin } from "./expressions.js";
+import { describeSpace, describeType, errorType, mapSignature, sameSpace, spaceDim, spaceLocations, spaceName, type OperatorStructure, type OperatorT, type Type } from "./types.js";
+
+export abstract class CallChecker extends ExprChecker {
+  protected call(e: Call): Type {
+    this.recordArguments(e, e.args);
+    if (e.callee.kind === "Name") {
+      const n = e.callee.name.name;
+      const shadowed = this.peek(n) !== undefined || this.declaredAt.has(n);
+      if (!shadowed && operatorBuiltins[n]) return this.operatorBuiltin(e, n);
+      if (!shadowed && isValueBuiltin(n)) {
+        this.session.recordBuiltin(e, { kind: "value", name: n });
+        return this.record(e.callee, this.valueBuiltin(n, e));
+      }
+    }
+    const f = this.expr(e.callee);
+    if (f.kind === "Error") {
+      for (const a of e.args) this.expr(a.value);
+      return errorType;
+    }
+    if (f.kind !== "Map") {
+      for (const a of e.args) this.expr(a.value);
+      this.error("LIN0320", e.callee.range, `\`${this.show(e.callee.range)}\` is a ${describeType(f)} and cannot be called`, {
+        because: ["only maps (applied to a vector) and builtins can be called"],
+      });
+      return errorType;
+    }
+    const [x] = this.positional(e, 1, this.show(e.callee.range));
+    if (!x) return errorType;
+    const xt = this.expr(x);
+    if (xt.kind === "Error") return errorType;
+    if (f.timeConditioned) {
+      this.error("LIN0316", e.range, `${this.show(e.callee.range)} is time-conditioned; fix a time before applying it`, {
+        fix: { title: `apply at(${this.show(e.callee.range)}, t)(x) or sampler(${this.show(e.callee.range)}, …)(x)`, edits: [] },
+      });
+      return errorType;
+    }
+    if (xt.kind !== "Vector") {
+      this.error("LIN0306", x.range, `${this.show(e.callee.range)} : ${mapSignature(f.domain, f.codomain)} is applied to a ${describeType(xt)}, not a vector of ${spaceName(f.domain)}`);
+      return errorType;
+    }
+    if (!sameSpace(xt.space, f.domain)) {
+      const fText = this.show(e.callee.range);
+      this.error("LIN0306", x.range, `${fText} : ${describeSpace(f.domain)} -> ${spaceName(f.codomain)} is applied to ${this.show(x.range)} in ${describeSpace(xt.space)}${spaceDim(xt.space) === spaceDim(f.domain) ? `; equal dimension ${spaceDim(xt.space)} is not enough` : ""}`, {
+        related: [...spaceLocations(f.domain), ...spaceLocations(xt.space)],
+        because: [`${fText} is defined on ${spaceName(f.domain)} only`],
+        fix: { title: `apply ${fText} to a vector of ${spaceName(f.domain)}`, edits: [] },
+      });
+      return { kind: "Vector", space: f.codomain };
+    }
+    return { kind: "Vector", space: f.codomain };
+  }
+
+  /** Exactly `n` positional arguments and no keywords; reports and returns [] otherwise. */
+  protected positional(e: Call, n: number, what: string, code: CheckCode = "LIN0313"): Expr[] {
+    const pos = e.args.filter((a) => !a.name).map((a) => a.value);
+    const kw = e.args.find((a) => a.name);
+    if (pos.length !== n || kw) {
+      for (const a of e.args) this.expr(a.value);
+      this.error(code, kw?.range ?? e.range, kw
+        ? `${what} takes no keyword argument \`${kw.name?.name ?? ""}\``
+        : `${what} takes ${n} argument${n === 1 ? "" : "s"}, but ${pos.length} ${pos.length === 1 ? "was" : "were"} given`);
+      return [];
+    }
+    return pos;
+  }
+
+  protected operatorBuiltin(node: NameRef | Call, name: string): OperatorT {
+    this.session.recordBuiltin(node, { kind: "operator", name });
+    const args = node.kind === "Call" ? node.args : undefined;
+    const range = node.range;
+    const spec = operatorBuiltins[name];
+    const m = matchArgs(args ?? [], spec.params, true, range);
+    for (const p of m.problems) this.argProblem(p, `operator ${name}`, { unknown: "LIN0406", value: "LIN0406" }, spec.params);
+    const rows = Dim.unknown();
+    const cols = spec.square ? rows : Dim.unknown();
+    const rank = spec.rankParam ? m.values.get(spec.rankParam)?.literal : undefined;
+    if (rank?.kind === "number" && Number.isInteger(rank.value) && rank.value > 0) {
+      this.session.requireRank({ uri: this.uri, range, builtin: name, rank: rank.value, rows, cols });
+    }
+    return { kind: "Operator", rows, cols, timeConditioned: spec.timeConditioned, structure: name as OperatorStructure };
+  }
+
+  protected oneArg(e: Call, name: string): Type | undefined {
+    const [a] = this.positional(e, 1, name);
+    return a ? this.expr(a) : undefined;
+  }
+
+  protected wrongArg(e: Call, name: string, t: Type, wanted: string, hint?: string): Type {
+    if (t.kind === "Error") return t;
+    this.error("LIN0312", e.args[0]?.value.range ?? e.range, `${name} needs ${wanted}, but got a ${describeType(t)}`, hint ? { fix: { title: hint, edits: [] } } : {});
+    return errorType;
+  }
+
+  protected valueBuiltin(name: (typeof valueBuiltins)[number], e: Call): Type {
+    switch (name) {
+      case "adjoint": {
+        const t = this.oneArg(e, name);
+        if (!t) return errorType;
+        if (t.kind === "Map") return { kind: "Map", domain: t.codomain, codomain: t.domain, timeConditioned: t.timeConditioned };
+        return this.wrongArg(e, name, t, "a map", t.kind === "Operator" ? "use transpose(A) for operators" : undefined);
+      }
+      case "pinv": {
+        const t = this.oneArg(e, name);
+        if (!t) return errorType;
+        if (t.kind === "Map") return { kind: "Map", domain: t.codomain, codomain: t.domain, timeConditioned: t.timeConditioned };
+        if (t.kind === "Operator") return { ...t, rows: t.cols, cols: t.rows, structure: "pinv" };
+        return this.wrongArg(e, name, t, "a map or an operator");
+      }
+      case "transpose": {
+        const t = this.oneArg(e, name);
+        if (!t) return errorType;
+        if (t.kind === "Operator") return { ...t, rows: t.cols, cols: t.rows, structure: "transpose" };
+        return this.wrongArg(e, name, t, "an operator", t.kind === "Map" ? "use adjoint(f) for maps" : undefined);
+      }
+      case "project": {
+        const t = this.oneArg(e, name);
+        if (!t) return errorType;
+        if (t.kind === "Map") return { kind: "Map", domain: t.codomain, codomain: t.codomain, timeConditioned: t.timeConditioned };
+        return this.wrongArg(e, name, t, "a map");
+      }
+      case "svd": {
+        const t = this.oneArg(e, name);
+        if (!t) return errorType;
+        if (t.kind !== "Map") return this.wrongArg(e, name, t, "a map");
+        if (t.timeConditioned) return this.needsFixedTime(e, "svd");
+        return { kind: "Svd", domain: t.domain, codomain: t.codomain, rank: Math.min(spaceDim(t.domain), spaceDim(t.codomain)) };
+      }
+      case "id":
+      case "zero": {
+        const t = this.oneArg(e, name);
+        if (!t) return errorType;
+        if (t.kind !== "Space") return this.wrongArg(e, name, t, "a space", t.kind === "Vector" ? `name the space, e.g. ${name}(X)` : undefined);
+        return name === "id" ? { kind: "Map", domain: t.space, codomain: t.space, timeConditioned: false } : { kind: "Vector", space: t.space };
+      }
+      case "norm": {
+        const t = this.oneArg(e, name);
+        if (!t) return errorType;
+        return t.kind === "Vector" ? { kind: "Scalar" } : this.wrongArg(e, name, t, "a vector");
+      }
+      case "inner": {
+        const [x, y] = this.positional(e, 2, name);
+        if (!x || !y) return errorType;
+        const tx = this.expr(x);
+        const ty = this.expr(y);
+        if (tx.kind !== "Vector") return this.wrongArg(e, name, tx, "two vectors");
+        if (ty.kind !== "Vector") {
+          if (ty.kind === "Error") return ty;
+          this.error("LIN0312", y.range, `inner needs two vectors, but got a ${describeType(ty)}`);
+          return errorType;
+        }
+        return this.vectorPair(e.range, tx.space, ty.space, "take the inner product of", x, y, { kind: "Scalar" });
+      }
+      case "at": {
+        const [v, t] = this.positional(e, 2, name);
+        if (!v || !t) return errorType;
+        const tv = this.expr(v);
+        const tt = this.expr(t);
+        if (tv.kind === "Error" || tt.kind === "Error") return errorType;
+        if ((tv.kind !== "Map" && tv.kind !== "Operator") || !tv.timeConditioned) {
+          return this.needsTimeConditioned(v, tv, "at");
+        }
+        if (tt.kind !== "Scalar") {
+          this.error("LIN0312", t.range, `at needs a time (a scalar in [0, 1]), but got a ${describeType(tt)}`);
+          return errorType;
+        }
+        if (tt.value !== undefined && (tt.value < 0 || tt.value > 1)) {
+          this.error("LIN0319", t.range, `time ${tt.value} is outside [0, 1]`, { fix: { title: "use a time between 0 and 1", edits: [] } });
+          return errorType;
+        }
+        return tv.kind === "Map" ? { ...tv, timeConditioned: false } : { ...tv, timeConditioned: false, structure: "at" };
+      }
+      case "sampler": {
+        const pos = e.args.filter((a) => !a.name);
+        const kws = e.args.filter((a) => a.name);
+        if (pos.length !== 1) {
+          for (const a of e.args) this.expr(a.value);
+          this.error("LIN0313", e.range, `sampler takes 1 positional argument (the velocity map), but ${pos.length} were given`);
+          return errorType;
+        }
+        const m = matchArgs(kws, samplerParams, false, e.range);
+        for (const p of m.problems) this.argProblem(p, "sampler", { unknown: "LIN0313", value: "LIN0319" }, samplerParams);
+        const tv = this.expr(pos[0].value);
+        if (tv.kind === "Error") return tv;
+        if (tv.kind !== "Map" || !tv.timeConditioned) return this.needsTimeConditioned(pos[0].value, tv, "sampler");
+        return m.problems.length ? errorType : { ...tv, timeConditioned: false };
+      }
+    }
+    return errorType;
+  }
+
+  protected needsTimeConditioned(at: Expr, t: Type, what: string): Type {
+    this.error("LIN0316", at.range, `${what} needs a time-conditioned map, but ${this.show(at.range)} is a ${describeType(t)}`, {
+      because: ["a map is time-conditioned when its operator is time_conditioned(…)"],
+      fix: { title: `declare the operator with time_conditioned(rank = …)`, edits: [] },
+    });
+    return errorType;
+  }
+
+  protected needsFixedTime(e: Call, what: string): Type {
+    this.error("LIN0316", e.range, `${what} needs a map at a fixed time, but its argument is time-conditioned`, {
+      fix: { title: "fix the time with at(v, t) or collapse it with sampler(v, …)", edits: [] },
+    });
+    return errorType;
+  }
+}

@@ -1,0 +1,50 @@
+// What a module checker needs from the run it is part of: where to report, where to record what it
+// learns, and how to reach other modules. session.ts implements it for a whole check; extend.ts for
+// declarations added to a module already checked. The module checker depends on this interface only,
+// so the session can construct module checkers without an import cycle.
+import type { DiagnosticInit } from "../../ast/diagnostic.js";
+import type { Member, NameRef, Node } from "../../ast/nodes.js";
+import type { Range } from "../../ast/source.js";
+import type { BuiltinRef, CheckedModule, LiteralArgs, SymbolInfo } from "./checked.js";
+import type { Dim } from "./dims.js";
+import type { OperatorT, Type } from "./types.js";
+
+/** A rank bound to check once every use has had the chance to fix the operator's shape. */
+export interface PendingRank {
+  readonly uri: string;
+  readonly range: Range;
+  readonly builtin: string;
+  readonly rank: number;
+  readonly rows: Dim;
+  readonly cols: Dim;
+}
+
+/** An operator without a written shape: a warning unless some use fixes it. */
+export interface PendingShape {
+  readonly uri: string;
+  readonly range: Range;
+  readonly name: string;
+  readonly type: OperatorT;
+}
+
+export interface CheckerSession {
+  /** The project folder imports may not leave. */
+  readonly root: string;
+  /** Modules being checked, outermost first: an import of one of these is a cycle. */
+  readonly loading: readonly string[];
+  report(init: DiagnosticInit): void;
+  recordType(uri: string, node: Node, type: Type): void;
+  recordSymbol(uri: string, ref: NameRef | Member, sym: SymbolInfo): void;
+  recordDeclaration(sym: SymbolInfo): void;
+  recordBuiltin(node: Node, builtin: BuiltinRef): void;
+  recordArguments(node: Node, args: LiteralArgs): void;
+  /** A module checked (or being checked) in this run. */
+  module(uri: string): CheckedModule | undefined;
+  /** The text of a file not yet checked; undefined when it cannot be read. */
+  readFile(uri: string): string | undefined;
+  /** Parses and checks a module (once), its imports first. */
+  load(uri: string, text: string): CheckedModule;
+  resolveImport(fromUri: string, path: string): string;
+  requireRank(p: PendingRank): void;
+  requireShape(p: PendingShape): void;
+}

@@ -1,0 +1,309 @@
+// Checks one module: resolves names in order (a name is visible below its declaration), gives every
+// space, expression and declaration a type, and reports every error it finds without stopping.
+// Errors yield the poison type, which silences the checks that would only repeat them. This top
+// layer checks the items (imports, spaces, networks, operators, maps, lets); the layers below it
+// (scope → spaces → expressions → calls → statements) do the rest.
+import type {
+  Expr,
+  ImportDecl,
+  Item,
+  LetDecl,
+  MapDecl,
+  NetworkDecl,
+  OperatorDecl,
+  SpaceDecl,
+  TypeExpr,
+} from "../../ast/nodes.js";
+import { spanRanges } from "../../ast/source.js";
+import { operatorBuiltins } from "./builtins.js";
+import type { CheckedModule } from "./checked.js";
+import type { CheckCode } from "../../diagnostics/codes.js";
+import type { CheckerSession } from "./context.js";
+import { Dim, type DimOrigin } from "./dims.js";
+import { isInside } from "./host.js";
+import { annotationBecause, baseName, dimLocations } from "./messages.js";
+import { itemName } from "./scope.js";
+import { StatementChecker } from "./statements.js";
+import {
+  describeSpace,
+  describeType,
+  errorType,
+  formatShape,
+  mapSignature,
+  sameSpace,
+  spaceDim,
+  spaceLocations,
+  spaceName,
+  type MapT,
+  type NetworkT,
+  type OperatorT,
+  type Space,
+  type Type,
+} from "./types.js";
+
+export class ModuleChecker extends StatementChecker {
+  /** Checks the module's items in order; call once. */
+  run(): CheckedModule {
+    const items = this.program.items;
+    items.forEach((item, index) => {
+      const name = itemName(item);
+      if (name && !this.declaredAt.has(name.name)) this.declaredAt.set(name.name, { index, range: name.range });
+    });
+    items.forEach((item, index) => {
+      this.currentIndex = index;
+      this.item(item);
+    });
+    return this.checked();
+  }
+
+  /**
+   * A copy of this checker's final scope (every declaration visible) reporting to `session`, over the
+   * module's items plus `lets`; checks the lets there. This checker and what it returned stay as they
+   * were.
+   */
+  extendedWith(session: CheckerSession, lets: readonly LetDecl[]): { checker: ModuleChecker; module: CheckedModule } {
+    const items = this.program.items;
+    const copy = new ModuleChecker(session, this.uri, this.text, { ...this.program, items: [...items, ...lets] });
+    for (const [k, v] of this.symbols) copy.symbols.set(k, v);
+    for (const [k, v] of this.declaredAt) copy.declaredAt.set(k, v);
+    copy.spaces.push(...this.spaces);
+    copy.networks.push(...this.networks);
+    copy.operators.push(...this.operators);
+    copy.maps.push(...this.maps);
+    lets.forEach((d, k) => {
+      if (!copy.declaredAt.has(d.name.name)) copy.declaredAt.set(d.name.name, { index: items.length + k, range: d.name.range });
+    });
+    lets.forEach((d, k) => {
+      copy.currentIndex = items.length + k;
+      copy.letDecl(d);
+    });
+    return { checker: copy, module: copy.checked() };
+  }
+
+  private checked(): CheckedModule {
+    return {
+      uri: this.uri,
+      program: this.program,
+      symbols: this.symbols,
+      spaces: this.spaces,
+      networks: this.networks,
+      operators: this.operators,
+      maps: this.maps,
+    };
+  }
+
+  protected item(item: Item): void {
+    switch (item.kind) {
+      case "Import":
+        return this.importDecl(item);
+      case "SpaceDecl":
+        return this.spaceDecl(item);
+      case "NetworkDecl":
+        return this.networkDecl(item);
+      case "OperatorDecl":
+        return this.operatorDecl(item);
+      case "MapDecl":
+        return this.mapDecl(item);
+      case "LetDecl":
+        return this.letDecl(item);
+      case "EntryDecl":
+        return this.entryDecl(item);
+      case "Verify":
+        return this.verify(item);
+      case "TrainDecl":
+        return this.train(item);
+    }
+  }
+
+  protected importDecl(d: ImportDecl): void {
+    const target = this.session.resolveImport(this.uri, d.path.value);
+    const fail = (): void => this.define(d.alias, "import", d, errorType);
+    if (!isInside(this.session.root, target)) {
+      this.error("LIN0207", d.path.range, `import ${JSON.stringify(d.path.value)} leaves the project folder ${this.session.root}`, {
+        because: [`it resolves to ${target}`, "a spec may import only files inside its project (the nearest folder with linea.json, package.json or .git)"],
+        fix: { title: "copy the file into the project, or check from a folder that contains both", edits: [] },
+      });
+      return fail();
+    }
+    const cycleAt = this.session.loading.indexOf(target);
+    if (cycleAt >= 0) {
+      const chain = [...this.session.loading.slice(cycleAt), target];
+      this.error("LIN0206", d.path.range, `import cycle: ${chain.map(baseName).join(" -> ")}`, {
+        because: chain.slice(0, -1).map((u, i) => `${u} imports ${chain[i + 1]}`),
+        fix: { title: "move what both files need into a third file that both import", edits: [] },
+      });
+      return fail();
+    }
+    const text = this.session.module(target) ? "" : this.session.readFile(target);
+    if (text === undefined) {
+      this.error("LIN0205", d.path.range, `cannot read imported file ${JSON.stringify(d.path.value)}`, {
+        because: [`it resolves to ${target}, which does not exist or is not a readable file`],
+        fix: { title: "correct the path; it is relative to the importing file", edits: [] },
+      });
+      return fail();
+    }
+    this.session.load(target, text);
+    this.define(d.alias, "import", d, { kind: "Module", uri: target, alias: d.alias.name });
+  }
+
+  protected spaceDecl(d: SpaceDecl): void {
+    const space = this.space(d.value);
+    if (!space) return this.define(d.name, "space", d, errorType);
+    const labelled: Space = { ...space, label: { name: d.name.name, location: this.loc(d.name.range) } };
+    this.spaces.push({ name: d.name.name, space: labelled });
+    this.define(d.name, "space", d, { kind: "Space", space: labelled });
+  }
+
+  protected networkDecl(d: NetworkDecl): void {
+    const over = this.space(d.over);
+    if (over && over.kind !== "Euclidean") {
+      this.error("LIN0506", d.over.range, `network ${d.name.name} acts on ${describeSpace(over)}, which is not a Euclidean space`, {
+        related: spaceLocations(over),
+        because: ["an invertible network maps Euclidean coordinates; induced spaces are what networks produce"],
+        fix: { title: `declare ${d.name.name} over a Euclidean space such as ${formatShape(over.shape)}`, edits: [{ uri: this.uri, range: d.over.range, newText: formatShape(over.shape) }] },
+      });
+    }
+    const shape = over?.kind === "Euclidean" ? over.shape : undefined;
+    const outputShape = this.blocks(d.blocks, shape);
+    if (!over || !shape) return this.define(d.name, "network", d, errorType);
+    const type: NetworkT = {
+      kind: "Network",
+      id: { uri: this.uri, name: d.name.name, location: this.loc(d.name.range) },
+      space: over,
+      tagged: d.tagged,
+      outputShape: outputShape ?? shape,
+    };
+    this.networks.push({ name: d.name.name, type, decl: d });
+    this.define(d.name, "network", d, type);
+  }
+
+  protected operatorDecl(d: OperatorDecl): void {
+    const declared = this.operatorShape(d);
+    const value = this.operatorValue(d.value, `operator ${d.name.name}`);
+    if (!value) return this.define(d.name, "operator", d, errorType);
+    if (declared) {
+      const origin: DimOrigin = { reason: `operator ${d.name.name} is declared [${declared.join(", ")}]`, location: this.loc(d.name.range) };
+      const rows = Dim.unify(value.rows, Dim.of(declared[0], origin));
+      const cols = rows.ok ? Dim.unify(value.cols, Dim.of(declared[1], origin)) : rows;
+      if (!cols.ok) {
+        const isSquare = operatorBuiltins[value.structure]?.square === true && declared[0] !== declared[1];
+        const message = isSquare
+          ? `operator ${d.name.name} is declared [${declared.join(", ")}] but ${value.structure} is square`
+          : `operator ${d.name.name} is declared [${declared.join(", ")}] but its value needs ${cols.left} where the declaration says ${cols.right}`;
+        this.error(isSquare ? "LIN0404" : "LIN0401", d.value.range, message, {
+          because: [
+            ...(isSquare ? [`${value.structure} maps a space to one of the same dimension`] : []),
+            ...(cols.leftWhy ? [cols.leftWhy.reason] : []),
+          ],
+          fix: {
+            title: isSquare
+              ? "declare a square shape [n, n], or use a rectangular operator such as dense or lowrank"
+              : "make the declared shape agree with the value",
+            edits: [],
+          },
+        });
+      }
+    } else if (!d.shape) {
+      this.session.requireShape({ uri: this.uri, range: d.name.range, name: d.name.name, type: value });
+    }
+    this.operators.push({ name: d.name.name, type: value, decl: d });
+    this.define(d.name, "operator", d, value);
+  }
+
+  /** `[n]` or `[rows, cols]` with positive integers; undefined when absent or invalid (reported). */
+  protected operatorShape(d: OperatorDecl): [number, number] | undefined {
+    if (!d.shape) return undefined;
+    const dims = d.shape.map((n) => n.value);
+    // The parser reports dimensions that are not positive integers (LIN0105).
+    if (d.shape.some((n) => !Number.isInteger(n.value) || n.value <= 0)) return undefined;
+    if (dims.length === 0 || dims.length > 2) {
+      const range = spanRanges(d.shape[0]?.range ?? d.name.range, d.shape[d.shape.length - 1]?.range ?? d.name.range);
+      this.error("LIN0408", range, `operator ${d.name.name} has shape [${dims.join(", ")}]; a shape is [n] or [rows, cols] with positive integers`, {
+        fix: { title: "write the shape as [rows, cols] = [dim of codomain, dim of domain]", edits: [] },
+      });
+      return undefined;
+    }
+    return dims.length === 1 ? [dims[0], dims[0]] : [dims[0], dims[1]];
+  }
+
+  /** Checks an operator expression; reports and returns undefined when it is not an operator. */
+  protected operatorValue(e: Expr, owner: string): OperatorT | undefined {
+    this.operatorContext = true;
+    const t = this.expr(e);
+    this.operatorContext = false;
+    if (t.kind === "Operator") return t;
+    if (t.kind !== "Error") {
+      const code: CheckCode = owner.startsWith("map") ? "LIN0318" : "LIN0405";
+      this.error(code, e.range, `the value of ${owner} is a ${describeType(t)}, not an operator on coordinates`, {
+        because: [`${owner.split(" ")[0]} declarations take an operator expression such as dense, lowrank(rank = 4) or A * B`],
+        fix: { title: t.kind === "Map" ? "bind maps built from other maps with `let`" : "give an operator expression", edits: [] },
+      });
+    }
+    return undefined;
+  }
+
+  protected mapDecl(d: MapDecl): void {
+    const domain = this.space(d.domain);
+    const codomain = this.space(d.codomain);
+    const op = this.operatorValue(d.value, `map ${d.name.name}`);
+    if (op && domain && codomain) {
+      const sig = `map ${d.name.name} : ${mapSignature(domain, codomain)}`;
+      const origin = (n: number, side: string): DimOrigin => ({
+        reason: `${sig} needs ${side} = ${n} (dim ${side === "rows" ? spaceName(codomain) : spaceName(domain)})`,
+        location: this.loc(d.name.range),
+      });
+      const rows = Dim.unify(op.rows, Dim.of(spaceDim(codomain), origin(spaceDim(codomain), "rows")));
+      const cols = rows.ok ? Dim.unify(op.cols, Dim.of(spaceDim(domain), origin(spaceDim(domain), "cols"))) : rows;
+      if (!cols.ok) {
+        const wanted = `[${spaceDim(codomain)}, ${spaceDim(domain)}]`;
+        this.error("LIN0401", d.value.range, `${sig} needs an operator of shape ${wanted}, but \`${this.show(d.value.range)}\` has ${cols.left} ${rows.ok ? "columns" : "rows"}`, {
+          related: [...spaceLocations(domain), ...spaceLocations(codomain), ...dimLocations(rows.ok ? op.cols : op.rows)],
+          because: [
+            `a map X -> Y acts on coordinates by an operator of shape [dim Y, dim X] = ${wanted}`,
+            ...(cols.leftWhy ? [cols.leftWhy.reason] : []),
+            ...(op.rows === op.cols && spaceDim(domain) !== spaceDim(codomain) ? [`${op.structure} operators are square, and dim ${spaceName(domain)} != dim ${spaceName(codomain)}`] : []),
+          ],
+          fix: { title: `use an operator of shape ${wanted}`, edits: [] },
+        });
+      }
+    }
+    if (!domain || !codomain || !op) return this.define(d.name, "map", d, errorType);
+    const type: MapT = { kind: "Map", domain, codomain, timeConditioned: op.timeConditioned };
+    this.maps.push({ name: d.name.name, type, decl: d });
+    this.define(d.name, "map", d, type);
+  }
+
+  protected letDecl(d: LetDecl): void {
+    const value = this.expr(d.value);
+    const annotated = d.annotation ? this.typeExpr(d.annotation) : undefined;
+    if (annotated && annotated.kind !== "Error" && value.kind !== "Error" && !sameType(annotated, value)) {
+      this.error("LIN0311", d.value.range, `\`${d.name.name}\` is annotated as ${describeType(annotated)} but its value is a ${describeType(value)}`, {
+        related: [
+          ...(annotated.kind === "Map" ? [...spaceLocations(annotated.domain), ...spaceLocations(annotated.codomain)] : []),
+          ...(value.kind === "Map" ? [...spaceLocations(value.domain), ...spaceLocations(value.codomain)] : []),
+        ],
+        because: annotationBecause(annotated, value),
+        fix: { title: "correct the annotation or the value", edits: [] },
+      });
+    }
+    this.define(d.name, "let", d, annotated && annotated.kind !== "Error" ? annotated : value);
+  }
+
+  protected typeExpr(t: TypeExpr): Type {
+    if (t.kind === "ScalarType") return this.record(t, { kind: "Scalar" });
+    if (t.kind === "MapType") {
+      const domain = this.space(t.domain);
+      const codomain = this.space(t.codomain);
+      if (!domain || !codomain) return errorType;
+      return this.record(t, { kind: "Map", domain, codomain, timeConditioned: false });
+    }
+    const space = this.space(t);
+    return space ? { kind: "Vector", space } : errorType;
+  }
+}
+
+function sameType(a: Type, b: Type): boolean {
+  if (a.kind === "Map" && b.kind === "Map") return sameSpace(a.domain, b.domain) && sameSpace(a.codomain, b.codomain) && !b.timeConditioned;
+  if (a.kind === "Vector" && b.kind === "Vector") return sameSpace(a.space, b.space);
+  return a.kind === "Scalar" && b.kind === "Scalar";
+}

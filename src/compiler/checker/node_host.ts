@@ -1,0 +1,17 @@
+// The checker's disk access, and the only part of it that needs Node: files read from the file system.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import type { FileHost } from "./host.js";
+
+export const nodeFileHost: FileHost = {
+  readFile(path) {
+    try {
+      if (!statSync(path).isFile()) return undefined;
+      return readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+  exists(path) {
+    return existsSync(path);
+  },
+};

@@ -1,0 +1,173 @@
+// One checking run over an entry file and everything it imports: loads modules through a file host,
+// parses them, keeps the shared tables (what the checker learned of each node, diagnostics) and runs
+// the checks that need every module (operator shapes are inferred from uses in any importer). It keeps
+// each module's checker, whose final scope extend.ts checks added declarations in.
+import { dirname, resolve } from "pathe";
+import { diagnostic, type Diagnostic, type DiagnosticInit } from "../../ast/diagnostic.js";
+import type { Member, NameRef, Node } from "../../ast/nodes.js";
+import { parse } from "../../parser/index.js";
+import type { BuiltinRef, CheckedModule, CheckedProgram, LiteralArgs, SymbolInfo } from "./checked.js";
+import type { CheckerSession, PendingRank, PendingShape } from "./context.js";
+import { CheckedFacts } from "./facts.js";
+import { findProjectRoot, type FileHost } from "./host.js";
+import { whyDims } from "./messages.js";
+import { ModuleChecker } from "./module.js";
+import type { Type } from "./types.js";
+
+export interface SessionOptions {
+  readonly host: FileHost;
+  /** The project folder imports may not leave; found from the entry file when absent. */
+  readonly root?: string;
+}
+
+/** What extend.ts needs of the run a program came from. */
+export interface ProgramState {
+  readonly host: FileHost;
+  readonly root: string;
+  readonly facts: CheckedFacts;
+  readonly modules: ReadonlyMap<string, CheckedModule>;
+  readonly checkers: ReadonlyMap<string, ModuleChecker>;
+  readonly texts: ReadonlyMap<string, string>;
+}
+
+const states = new WeakMap<CheckedProgram, ProgramState>();
+
+/** The run a checked program came from (undefined for programs not made by the checker). */
+export function programState(program: CheckedProgram): ProgramState | undefined {
+  return states.get(program);
+}
+
+/** A checked program over the given tables, registered so that it can be extended later. */
+export function makeProgram(entry: string, state: ProgramState, diagnostics: readonly Diagnostic[]): CheckedProgram {
+  const { facts } = state;
+  const program: CheckedProgram = {
+    entry,
+    modules: state.modules,
+    warnings: diagnostics.filter((d) => d.severity !== 1),
+    typeOf: (node) => facts.typeOf(node),
+    symbolOf: (ref) => facts.symbolOf(ref),
+    builtinOf: (node) => facts.builtinOf(node),
+    argumentsOf: (node) => facts.argumentsOf(node),
+    typeAt: (uri, offset) => facts.typeAt(uri, offset),
+    definitionAt: (uri, offset) => facts.definitionAt(uri, offset),
+  };
+  states.set(program, state);
+  return program;
+}
+
+/** Checks that need every use of every operator: rank bounds and shapes that stayed unknown. */
+export function pendingDiagnostics(ranks: readonly PendingRank[], shapes: readonly PendingShape[], report: (d: DiagnosticInit) => void): void {
+  for (const p of ranks) {
+    const r = p.rows.value;
+    const c = p.cols.value;
+    if (r === undefined || c === undefined || p.rank <= Math.min(r, c)) continue;
+    report({
+      uri: p.uri,
+      range: p.range,
+      code: "LIN0407",
+      message: `${p.builtin} has rank ${p.rank} but its shape is [${r}, ${c}]; the rank is at most ${Math.min(r, c)}`,
+      because: [`a rank-r factorisation of a [${r}, ${c}] operator has r <= min(${r}, ${c})`, ...whyDims(p.rows, p.cols)],
+      fix: { title: `use rank = ${Math.min(r, c)} or less`, edits: [] },
+    });
+  }
+  for (const p of shapes) {
+    if (p.type.rows.value !== undefined && p.type.cols.value !== undefined) continue;
+    report({
+      uri: p.uri,
+      range: p.range,
+      code: "LIN0409",
+      severity: 2,
+      message: `the shape of operator ${p.name} is not written and no map uses it, so it stays unknown`,
+      because: ["an operator without `[rows, cols]` takes its shape from the maps that use it"],
+      fix: { title: `write the shape, e.g. \`operator ${p.name}[rows, cols] = …\`, or use it in a map`, edits: [] },
+    });
+  }
+}
+
+export class Session implements CheckerSession {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly facts = new CheckedFacts();
+  readonly modules = new Map<string, CheckedModule>();
+  readonly checkers = new Map<string, ModuleChecker>();
+  readonly loading: string[] = [];
+  readonly texts = new Map<string, string>();
+  readonly root: string;
+  private readonly pendingRanks: PendingRank[] = [];
+  private readonly pendingShapes: PendingShape[] = [];
+
+  constructor(
+    readonly options: SessionOptions,
+    entryUri: string,
+  ) {
+    this.root = resolve(options.root ?? findProjectRoot(entryUri, options.host));
+  }
+
+  report(init: DiagnosticInit): void {
+    this.diagnostics.push(diagnostic(init));
+  }
+
+  recordType(uri: string, node: Node, type: Type): void {
+    this.facts.setType(uri, node, type);
+  }
+
+  recordSymbol(uri: string, ref: NameRef | Member, sym: SymbolInfo): void {
+    this.facts.setSymbol(uri, ref, sym);
+  }
+
+  recordDeclaration(sym: SymbolInfo): void {
+    this.facts.declare(sym);
+  }
+
+  recordBuiltin(node: Node, builtin: BuiltinRef): void {
+    this.facts.setBuiltin(node, builtin);
+  }
+
+  recordArguments(node: Node, args: LiteralArgs): void {
+    this.facts.setArguments(node, args);
+  }
+
+  module(uri: string): CheckedModule | undefined {
+    return this.modules.get(uri);
+  }
+
+  readFile(uri: string): string | undefined {
+    return this.options.host.readFile(uri);
+  }
+
+  /** Parses and checks a module (once), its imports first as the items reach them. */
+  load(uri: string, text: string): CheckedModule {
+    const done = this.modules.get(uri);
+    if (done) return done;
+    this.texts.set(uri, text);
+    const parsed = parse(text, uri);
+    this.diagnostics.push(...parsed.diagnostics);
+    this.loading.push(uri);
+    const checker = new ModuleChecker(this, uri, text, parsed.program);
+    const checked = checker.run();
+    this.loading.pop();
+    this.modules.set(uri, checked);
+    this.checkers.set(uri, checker);
+    return checked;
+  }
+
+  resolveImport(fromUri: string, path: string): string {
+    return resolve(dirname(fromUri), path);
+  }
+
+  requireRank(p: PendingRank): void {
+    this.pendingRanks.push(p);
+  }
+
+  requireShape(p: PendingShape): void {
+    this.pendingShapes.push(p);
+  }
+
+  finish(): void {
+    pendingDiagnostics(this.pendingRanks, this.pendingShapes, (d) => this.report(d));
+  }
+
+  program(entry: string): CheckedProgram {
+    const state: ProgramState = { host: this.options.host, root: this.root, facts: this.facts, modules: this.modules, checkers: this.checkers, texts: this.texts };
+    return makeProgram(entry, state, this.diagnostics);
+  }
+}
