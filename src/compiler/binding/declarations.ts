@@ -3,16 +3,20 @@
 import { deriveSeed } from "../../runtime/network/random.js";
 import type { CheckedProgram } from "../checker/checked.js";
 
-/** FNV-1a: a stable 32-bit hash of a declaration key, so seeds do not depend on declaration order. */
-function hashKey(key: string): number {
+/** FNV-1a: a stable 32-bit hash of a name, so seeds do not depend on declaration order. */
+function hashName(name: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
   return h;
 }
 
-/** The seed of one declaration (`uri#name`) under the program seed. */
-export function declarationSeed(seed: number, key: string): number {
-  return deriveSeed(seed, hashKey(key));
+/**
+ * The seed of one declaration under the program seed, from the name it has in a weights file (`G`,
+ * `nets.G`: its module prefix and name), not from its declaration key: the key holds the file's absolute
+ * path, and a spec must draw the same weights wherever it lies on disk.
+ */
+export function declarationSeed(seed: number, weightsName: string): number {
+  return deriveSeed(seed, hashName(weightsName));
 }
 
 /** The prefix of a module's names in a weights file: "" for the entry module, `alias.` for an import. */

@@ -2,11 +2,11 @@
 // declared blocks, seeded per declaration, then either ActNorm-initialised on a seeded batch or loaded
 // from the program's (already decoded) weights file. Names in the file: `G.blocks.3.f.layers.0.weight`.
 import * as tf from "@tensorflow/tfjs-core";
-import type { Arg, Block as BlockNode, NetworkDecl } from "../../ast/nodes.js";
+import type { Block as BlockNode, NetworkDecl } from "../../ast/nodes.js";
 import { assignNetworkTensors } from "../../runtime/io/index.js";
 import { buildNetwork, NetworkError, type BlockSpec, type NetworkSpec, type Stack } from "../../runtime/network/index.js";
 import { seededRandom } from "../../runtime/operator/index.js";
-import type { CheckedProgram } from "../checker/checked.js";
+import { declKey, type CheckedProgram, type DeclKey } from "../checker/checked.js";
 import { ExecuteError } from "../execute/errors.js";
 import { declarationSeed, modulePrefixes } from "./declarations.js";
 import { weightsError, type WeightsFile } from "./weightsFile.js";
@@ -15,29 +15,17 @@ import { weightsError, type WeightsFile } from "./weightsFile.js";
 const ACTNORM_INIT_ROWS = 64;
 
 export interface BoundNetwork {
-  /** `uri#name`, as in the IR's space ids. */
-  readonly key: string;
+  /** declKey(uri, name), as in the IR's space ids. */
+  readonly key: DeclKey;
   /** The name prefix of its tensors in a weights file, with the trailing dot. */
   readonly prefix: string;
   readonly network: Stack;
 }
 
-function literal(arg: Arg): number | string | undefined {
-  const v = arg.value;
-  if (v.kind === "Number") return v.value;
-  if (v.kind === "Name") return v.name.name;
-  if (v.kind === "Unary" && v.operand.kind === "Number") return -v.operand.value;
-  return undefined;
-}
-
-function blockSpec(node: BlockNode): BlockSpec {
-  if (node.kind === "Repeat") return { kind: "repeat", count: node.count.value, body: node.body.map(blockSpec) };
-  const args = node.args ?? [];
-  const named = new Map<string, number | string>();
-  for (const a of args) {
-    const v = literal(a);
-    if (a.name !== undefined && v !== undefined) named.set(a.name.name, v);
-  }
+function blockSpec(program: CheckedProgram, node: BlockNode): BlockSpec {
+  if (node.kind === "Repeat") return { kind: "repeat", count: node.count.value, body: node.body.map((b) => blockSpec(program, b)) };
+  // The checker recorded the block's literal arguments: keywords by name, the positional ones as `#i`.
+  const named = program.argumentsOf(node);
   const num = (k: string): number | undefined => {
     const v = named.get(k);
     return typeof v === "number" ? v : undefined;
@@ -57,8 +45,7 @@ function blockSpec(node: BlockNode): BlockSpec {
       return { kind: name, ...common, ...(num("scale_bound") === undefined ? {} : { scale_bound: num("scale_bound") }) };
     }
     case "permute": {
-      const mode = args.find((a) => a.name === undefined);
-      const m = mode === undefined ? "reverse" : literal(mode);
+      const m = named.get("#0") ?? "reverse";
       const seed = num("seed");
       return { kind: "permute", mode: m === "random" ? "random" : "reverse", ...(seed === undefined ? {} : { seed }) };
     }
@@ -72,8 +59,8 @@ function blockSpec(node: BlockNode): BlockSpec {
 }
 
 /** A checked network declaration as the runtime's plain description. */
-function networkSpecOf(decl: NetworkDecl): NetworkSpec {
-  return { tagged: decl.tagged, blocks: decl.blocks.map(blockSpec) };
+function networkSpecOf(program: CheckedProgram, decl: NetworkDecl): NetworkSpec {
+  return { tagged: decl.tagged, blocks: decl.blocks.map((b) => blockSpec(program, b)) };
 }
 
 /** Every network of the program (all modules), seeded, ActNorm initialised or loaded from `weights`. */
@@ -83,11 +70,12 @@ export function bindNetworks(program: CheckedProgram, seed: number, weights?: We
   try {
     for (const [uri, module] of program.modules) {
       for (const { name, type, decl } of module.networks) {
-        const key = `${uri}#${name}`;
-        const prefix = `${prefixes.get(uri) ?? ""}${name}.`;
+        const key = declKey(uri, name);
+        const weightsName = `${prefixes.get(uri) ?? ""}${name}`;
+        const prefix = `${weightsName}.`;
         let network: Stack;
         try {
-          network = buildNetwork(networkSpecOf(decl), type.space.shape, declarationSeed(seed, key));
+          network = buildNetwork(networkSpecOf(program, decl), type.space.shape, declarationSeed(seed, weightsName));
         } catch (e) {
           if (e instanceof NetworkError) throw new ExecuteError("LIN0803", `network ${name}: ${e.message}`);
           throw e;
@@ -100,7 +88,7 @@ export function bindNetworks(program: CheckedProgram, seed: number, weights?: We
             throw weightsError(e, prefix) ?? e;
           }
         } else {
-          initialiseActNorm(network, declarationSeed(seed, `${key}:actnorm`));
+          initialiseActNorm(network, declarationSeed(seed, `${weightsName}:actnorm`));
         }
         out.set(key, { key, prefix, network });
       }

@@ -22,6 +22,7 @@ import {
 } from "../../runtime/operator/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
 import { ExecuteError } from "../execute/errors.js";
+import type { DeclKey } from "../checker/checked.js";
 import type { OperatorLeafInfo } from "../lower.js";
 import { declarationSeed, modulePrefixes } from "./declarations.js";
 import type { WeightsFile } from "./weightsFile.js";
@@ -30,7 +31,8 @@ import type { WeightsFile } from "./weightsFile.js";
 const TIME_CONDITIONED_DEFAULTS = { embed: 64, hidden: 256 } as const;
 
 export interface BoundOperator {
-  readonly key: string;
+  /** The leaf's declaration key (declKey; inline builtins: `lowrank#0`, numbered per module). */
+  readonly key: DeclKey;
   readonly prefix: string;
   readonly operator: LinearOperator;
 }
@@ -137,12 +139,13 @@ export class OperatorBinder {
 
   /** The runtime operator of a leaf (the `bind` callback of lower()). */
   readonly bind = (leaf: OperatorLeafInfo): LinearOperator => {
-    const key = `${leaf.uri}#${leaf.name}`;
+    const key = leaf.key;
     const hit = this.bound.get(key);
     if (hit !== undefined) return hit.operator;
-    const prefix = `${this.prefixes.get(leaf.uri) ?? ""}${leaf.name}.`;
+    const weightsName = `${this.prefixes.get(leaf.uri) ?? ""}${leaf.name}`;
+    const prefix = `${weightsName}.`;
     let operator: LinearOperator;
-    if (this.params === undefined) operator = initialOperator(leaf, declarationSeed(this.seed, key));
+    if (this.params === undefined) operator = initialOperator(leaf, declarationSeed(this.seed, weightsName));
     else {
       try {
         operator = operatorFromParameters(leafDescription(leaf), this.params, prefix);
