@@ -4,6 +4,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { dataSources } from "../../src/compiler/checker/builtins.js";
+import { checkText } from "../../src/index.js";
 import { saveNpy } from "../../src/runtime/io/index.js";
 import { dataSourceNames, loadDataset, registerDataSource, TrainError, type Dataset } from "../../src/train/index.js";
 
@@ -78,6 +81,20 @@ describe("built-in 2-D data", () => {
     await expect(loadDataset("npy", args({ 0: "missing.npy" }), { seed: 0, baseDir: dir })).rejects.toThrow(TrainError);
     await expect(loadDataset("moons", args({ n: -3 }), context)).rejects.toThrow(/positive integer/);
     await expect(loadDataset("cifar10", args(), context)).rejects.toThrow(/not available/);
+  });
+
+  it("has a loader for every source the checker accepts, and the checker accepts no other", async () => {
+    const loadable = new Set(dataSourceNames());
+    for (const name of dataSources) expect(loadable.has(name), name).toBe(true);
+    const spec = (data: string): string => `space X = R^2;\noperator A = time_conditioned(rank = 2);\nmap v : X -> X = A;\ntrain t { model = v; data = ${data}; }\n`;
+    const codes = (data: string): string[] => {
+      const r = checkText(spec(data), "/tmp/linea-data-sources.lin");
+      return isLeft(r) ? r.left.map((d) => d.code) : [];
+    };
+    expect(codes("eight_gaussians(n = 8)")).toEqual([]);
+    expect((await loadDataset("eight_gaussians", args({ n: 8 }), context)).rows).toBe(8);
+    // Control: a source no loader implements is refused when the spec is checked, not when training starts.
+    expect(codes("cifar10()")).toEqual(["LIN0605"]);
   });
 
   it("takes new sources through the registry", async () => {

@@ -5,7 +5,7 @@
 // per-sample PSNR −10·log₁₀(MSE) averaged over the samples (the reference's definition, unclamped), the
 // largest absolute difference, and the time of each.
 import * as tf from "@tensorflow/tfjs-core";
-import type { SamplerMethod } from "../compiler/ir/expr.js";
+import type { SamplerMethod } from "../compiler/checker/builtins.js";
 import type { LinearOperator } from "../runtime/operator/index.js";
 import { agreement, type Agreement } from "./psnr.js";
 import { multiStepSample, seededNoise, type SamplerChoice, type SamplerSpec } from "./sampling.js";

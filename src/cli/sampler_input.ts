@@ -1,7 +1,7 @@
 // The sampler flags of `linea sample` and `linea invert`, and the spec with its sampler lets as a command
 // reads it: spec errors and errors in the generated lets print their diagnostics (exit 1).
 import type { CompileOptions } from "../compiler/execute/program.js";
-import type { SamplerMethod } from "../compiler/ir/expr.js";
+import type { SamplerMethod } from "../compiler/checker/builtins.js";
 import { samplerSpec, type SamplerChoice, type SamplerSpec } from "../apps/sampling.js";
 import { UsageError, type CommandIO } from "./command.js";
 import { printingGenerated } from "./generated.js";

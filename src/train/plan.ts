@@ -3,6 +3,7 @@
 // and the hyperparameters with their defaults (docs/training.md).
 import type { Expr, Item, MapDecl, TrainDecl } from "../ast/nodes.js";
 import { literalValue } from "../compiler/checker/args.js";
+import { samplerSettings, type SamplerSettings } from "../compiler/checker/builtins.js";
 import { declKey, type CheckedProgram, type DeclKey } from "../compiler/checker/checked.js";
 import type { Space } from "../compiler/checker/types.js";
 import type { DataArgs } from "./dataSource.js";
@@ -38,7 +39,7 @@ export interface TrainPlan {
   /** `checkpoint_every` as written, if it was. */
   readonly checkpointEveryGiven?: number;
   /** The spec's one-step sampler over the model (`sampler(v, method = …, steps = …)`), for samples.png. */
-  readonly sampler?: { readonly method: "euler" | "rk4"; readonly steps: number };
+  readonly sampler?: SamplerSettings;
   readonly batch: number;
   readonly lr: number;
   readonly seed: number;
@@ -66,11 +67,7 @@ function samplerOver(program: CheckedProgram, items: readonly Item[], mapName: s
     const callee = e.callee;
     const builtin = program.builtinOf(e);
     if (builtin?.kind === "value" && builtin.name === "sampler" && e.args[0]?.value.kind === "Name" && e.args[0].value.name.name === mapName) {
-      const args = program.argumentsOf(e);
-      const method = args.get("method") ?? "euler";
-      const steps = args.get("steps");
-      if ((method === "euler" || method === "rk4") && typeof steps === "number") return { method, steps };
-      return undefined;
+      return samplerSettings(program.argumentsOf(e));
     }
     return find(callee) ?? e.args.reduce<TrainPlan["sampler"]>((found, a) => found ?? find(a.value), undefined);
   };

@@ -4,17 +4,16 @@
 // form, which for a rank-r A(t) and T ≈ D/r steps becomes a dense D×D matrix: affordable up to
 // D = 1024 (MNIST at 32×32: Euler T = 100 collapses in about 0.5 s, RK4 in 0.8 s at D = 784).
 import * as tf from "@tensorflow/tfjs-core";
+import { samplerDefaults, type SamplerSettings } from "../compiler/checker/builtins.js";
 import { boundLeaf } from "../compiler/ir/expr.js";
 import { collapseSampler } from "../compiler/passes/collapse.js";
 import { apply as applyOperator, seededRandom, type LinearOperator } from "../runtime/operator/index.js";
 import type { TrainingSession } from "./session.js";
 
 export const ONE_STEP_MAX_DIM = 1024;
-/** The sampler of samples.png when the spec declares none over the model: Euler, T = 100. */
-export const DEFAULT_SAMPLER = { method: "euler", steps: 100 } as const;
 
 /** B for the session's trained A(t), with the spec's sampler (or the default). */
-export async function oneStepOperator(session: TrainingSession, sampler: { readonly method: "euler" | "rk4"; readonly steps: number } = session.plan.sampler ?? DEFAULT_SAMPLER): Promise<LinearOperator> {
+export async function oneStepOperator(session: TrainingSession, sampler: SamplerSettings = session.plan.sampler ?? samplerDefaults): Promise<LinearOperator> {
   const op = await session.operator.toOperator();
   return collapseSampler(boundLeaf(session.plan.operatorName, op), sampler.method, sampler.steps);
 }

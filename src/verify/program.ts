@@ -11,7 +11,7 @@ import { extendModule } from "../compiler/checker/extend.js";
 import type { BoundNetwork } from "../compiler/binding/networks.js";
 import { bindProgram } from "../compiler/binding/program.js";
 import { evaluateOperator } from "../compiler/ir/evaluate.js";
-import type { SamplerMethod } from "../compiler/ir/expr.js";
+import { samplerDefaults, samplerSettings } from "../compiler/checker/builtins.js";
 import type { MapExpr } from "../compiler/ir/map.js";
 import type { IrSpace } from "../compiler/ir/space.js";
 import { irSpace, type IrProgram } from "../compiler/lower.js";
@@ -185,9 +185,8 @@ async function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStm
     case "one_step": {
       const { m, name } = mapArg(pos[0]);
       if (m.kind !== "normal") throw new UnsupportedArgument("one_step needs a time-conditioned map declared with `map v : X -> Y = A;`");
-      const args = program.argumentsOf(s);
-      const method: SamplerMethod = args.get("method") === "rk4" ? "rk4" : "euler";
-      const steps = Number(args.get("steps") ?? 100);
+      // The checker accepted only literal methods and step counts, so the defaults fill what is not written.
+      const { method, steps } = samplerSettings(program.argumentsOf(s)) ?? samplerDefaults;
       const v = await b.subject(name, m);
       return oneStepLaw(v, method, steps, m.op);
     }

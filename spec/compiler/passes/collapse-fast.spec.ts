@@ -7,6 +7,7 @@ import { frobeniusNorm, identityMatrix, matmul, subtract, svd, type Matrix } fro
 import { materialise } from "../../../src/runtime/operator/hostApply.js";
 import { dense, identity } from "../../../src/runtime/operator/kinds.js";
 import { randomTimeConditioned, timeConditionedAt, timeConditionedAtTimes } from "../../../src/runtime/operator/timeConditioned.js";
+import type { SamplerMethod } from "../../../src/compiler/checker/builtins.js";
 import * as ir from "../../../src/compiler/ir/expr.js";
 import { evaluateOperator } from "../../../src/compiler/ir/evaluate.js";
 import { samplerStep, stagesOf, stepTimes } from "../../../src/compiler/ir/sampler.js";
@@ -20,7 +21,7 @@ const T = 50;
 const tc = randomTimeConditioned({ n: D, rank: RANK, embedDim: 8, hidden: 16 }, 11);
 
 /** The traced step matrices M_k (runtime operator algebra from z = I, no recompression), materialised. */
-function stepMatrices(inner: ir.OpExpr, method: ir.SamplerMethod, steps: number): Matrix[] {
+function stepMatrices(inner: ir.OpExpr, method: SamplerMethod, steps: number): Matrix[] {
   const alg = operatorStepAlgebra((t) => evaluateOperator(inner, t));
   return stepTimes(steps).map((t) => materialise(samplerStep(alg, method, identity(D), t, 1 / steps)));
 }
@@ -39,7 +40,7 @@ const spectral = (m: Matrix): number => svd(m).s[0];
  * The fast path finally drops singular values of B − βI below σ_max·D·ε (at most D of them):
  *   ≤ √D·D·ε·(‖B‖₂ + |β|) in Frobenius norm, with |β| ≤ ∏ₖ‖M_k‖₂.
  */
-function tolerance(ms: readonly Matrix[], method: ir.SamplerMethod, b: Matrix): number {
+function tolerance(ms: readonly Matrix[], method: SamplerMethod, b: Matrix): number {
   const growth = ms.reduce((g, m) => g * spectral(m), 1);
   const stages = stagesOf(method);
   const rounding = 4 * ms.length * stages * D * EPS64 * growth * Math.sqrt(D);

@@ -8,6 +8,7 @@ import { materialise, multiplyHost } from "../../../src/runtime/operator/hostApp
 import { gaussianMatrix } from "../../support/random.js";
 import { randomTimeConditioned } from "../../../src/runtime/operator/timeConditioned.js";
 import type { LinearOperator, TimeConditioned } from "../../../src/runtime/operator/kinds.js";
+import type { SamplerMethod } from "../../../src/compiler/checker/builtins.js";
 import * as ir from "../../../src/compiler/ir/expr.js";
 import { applyHost } from "../../../src/compiler/ir/evaluate.js";
 import { estimateCost } from "../../../src/compiler/ir/cost.js";
@@ -24,7 +25,7 @@ const A = (tc: TimeConditioned, t: number): Matrix => dense(at(tc, t));
 const randomBatch = gaussianMatrix;
 
 /** The oracle: the sampler run step by step on the batch in float64 (A(t)·z as mat-vecs). */
-const oracle = (tc: TimeConditioned, method: ir.SamplerMethod, steps: number, x: Matrix): Matrix => applyHost(ir.sampler(ir.boundLeaf("A", tc), method, steps), x);
+const oracle = (tc: TimeConditioned, method: SamplerMethod, steps: number, x: Matrix): Matrix => applyHost(ir.sampler(ir.boundLeaf("A", tc), method, steps), x);
 
 /** L(t) = (A(t) − I)/(1 − t), dense. */
 const velocityMatrix = (tc: TimeConditioned, t: number): Matrix => scale(subtract(A(tc, t), identityMatrix(N)), 1 / (1 - t));
@@ -58,7 +59,7 @@ const normBound = (m: Matrix): number => svd(m).s[0];
  * which relative to ‖Bx‖ is that times ∏ₖ‖M_k‖·‖x‖ / ‖Bx‖ (the amplification, computed here from
  * the traced step matrices and the oracle's output).
  */
-function tolerance(tc: TimeConditioned, method: ir.SamplerMethod, steps: number, x: Matrix, bx: Matrix): number {
+function tolerance(tc: TimeConditioned, method: SamplerMethod, steps: number, x: Matrix, bx: Matrix): number {
   const alg = operatorStepAlgebra((t) => at(tc, t));
   const growth = stepTimes(steps).reduce((g, t) => g * normBound(dense(stepOperator(alg, method, N, t, 1 / steps))), 1);
   const stages = method === "euler" ? 1 : 4;

@@ -69,7 +69,8 @@ export interface OperatorSpec {
   readonly rankParam?: string;
 }
 
-export const operatorBuiltins: Readonly<Record<string, OperatorSpec>> = {
+/** The operator constructors of the language: the one list (the checker's structures and lowering's runtime kinds are typed over it). */
+const OPERATOR_BUILTINS = {
   dense: { params: [{ name: "init", type: oneOf("gaussian", "orthogonal", "identity", "zeros") }], square: false, timeConditioned: false },
   diagonal: { params: [], square: false, timeConditioned: false },
   identity: { params: [], square: true, timeConditioned: false },
@@ -94,13 +95,48 @@ export const operatorBuiltins: Readonly<Record<string, OperatorSpec>> = {
     timeConditioned: true,
     rankParam: "rank",
   },
-};
+} as const satisfies Readonly<Record<string, OperatorSpec>>;
+
+export type OperatorBuiltin = keyof typeof OPERATOR_BUILTINS;
+
+/** Looked up by any name (`operatorBuiltins[n]` is undefined for a name that is no operator builtin). */
+export const operatorBuiltins: Readonly<Record<string, OperatorSpec | undefined>> = OPERATOR_BUILTINS;
+
+export function isOperatorBuiltin(name: string): name is OperatorBuiltin {
+  return Object.hasOwn(OPERATOR_BUILTINS, name);
+}
+
+export function operatorSpec(name: OperatorBuiltin): OperatorSpec {
+  return OPERATOR_BUILTINS[name];
+}
 
 /** Builtins over maps, vectors and operators, checked one by one in the checker. */
 export const valueBuiltins = ["adjoint", "pinv", "transpose", "project", "svd", "id", "zero", "inner", "norm", "at", "sampler"] as const;
 
+export const samplerMethods = ["euler", "rk4"] as const;
+export type SamplerMethod = (typeof samplerMethods)[number];
+
+export interface SamplerSettings {
+  readonly method: SamplerMethod;
+  readonly steps: number;
+}
+
+/** What `sampler(v)` (and `verify one_step(v)`, and a train section's samples) use for an argument not written. */
+export const samplerDefaults: SamplerSettings = { method: "euler", steps: 100 };
+
+/**
+ * The settings of `sampler(v, method = …, steps = …)` from its checked literal arguments, the defaults
+ * for those not written; undefined when one is not a literal of the right kind.
+ */
+export function samplerSettings(args: ReadonlyMap<string, number | string>): SamplerSettings | undefined {
+  const method = args.get("method") ?? samplerDefaults.method;
+  const steps = args.get("steps") ?? samplerDefaults.steps;
+  if (!(samplerMethods as readonly (string | number)[]).includes(method) || typeof steps !== "number") return undefined;
+  return { method: method as SamplerMethod, steps };
+}
+
 export const samplerParams: readonly ParamSpec[] = [
-  { name: "method", type: oneOf("euler", "rk4") },
+  { name: "method", type: oneOf(...samplerMethods) },
   // A T-step sampler takes T − 1 steps (t_k = k/T, k < T − 1; see src/compiler/ir/sampler.ts), so T = 1 takes none.
   { name: "steps", type: { kind: "intfrom", min: 2 } },
 ];
@@ -131,8 +167,13 @@ export const trainFields: Readonly<Record<string, ArgKind | "model" | "data">> =
 
 export const requiredTrainFields = ["model", "data"] as const;
 
-/** Data sources a train block may read; their arguments are literals the runtime interprets. */
-export const dataSources = ["mnist", "fashion_mnist", "cifar10", "celeba", "images", "npy", "moons", "circles", "checkerboard", "gaussians"] as const;
+/**
+ * Data sources a train block may read; their arguments are literals the runtime interprets. The one list:
+ * src/train/data.ts implements exactly these (a Record over DataSourceName, so a name without a loader
+ * does not compile), and the checker accepts no other.
+ */
+export const dataSources = ["mnist", "npy", "moons", "circles", "checkerboard", "gaussians", "eight_gaussians"] as const;
+export type DataSourceName = (typeof dataSources)[number];
 
 export function describeKind(k: ArgKind): string {
   switch (k.kind) {

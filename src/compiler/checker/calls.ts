@@ -4,11 +4,11 @@
 // arguments, so later stages need not recognise builtins by name again.
 import type { Call, Expr, NameRef } from "../../ast/nodes.js";
 import { matchArgs } from "./args.js";
-import { operatorBuiltins, samplerParams, type valueBuiltins } from "./builtins.js";
+import { isOperatorBuiltin, operatorSpec, samplerParams, type OperatorBuiltin, type valueBuiltins } from "./builtins.js";
 import type { CheckCode } from "../../diagnostics/codes.js";
 import { Dim } from "./dims.js";
 import { ExprChecker, isValueBuiltin } from "./expressions.js";
-import { describeSpace, describeType, errorType, mapSignature, sameSpace, spaceDim, spaceLocations, spaceName, type OperatorStructure, type OperatorT, type Type } from "./types.js";
+import { describeSpace, describeType, errorType, mapSignature, sameSpace, spaceDim, spaceLocations, spaceName, type OperatorT, type Type } from "./types.js";
 
 export abstract class CallChecker extends ExprChecker {
   protected call(e: Call): Type {
@@ -16,7 +16,7 @@ export abstract class CallChecker extends ExprChecker {
     if (e.callee.kind === "Name") {
       const n = e.callee.name.name;
       const shadowed = this.peek(n) !== undefined || this.declaredAt.has(n);
-      if (!shadowed && operatorBuiltins[n]) return this.operatorBuiltin(e, n);
+      if (!shadowed && isOperatorBuiltin(n)) return this.operatorBuiltin(e, n);
       if (!shadowed && isValueBuiltin(n)) {
         this.session.recordBuiltin(e, { kind: "value", name: n });
         return this.record(e.callee, this.valueBuiltin(n, e));
@@ -74,11 +74,11 @@ export abstract class CallChecker extends ExprChecker {
     return pos;
   }
 
-  protected operatorBuiltin(node: NameRef | Call, name: string): OperatorT {
+  protected operatorBuiltin(node: NameRef | Call, name: OperatorBuiltin): OperatorT {
     this.session.recordBuiltin(node, { kind: "operator", name });
     const args = node.kind === "Call" ? node.args : undefined;
     const range = node.range;
-    const spec = operatorBuiltins[name];
+    const spec = operatorSpec(name);
     const m = matchArgs(args ?? [], spec.params, true, range);
     for (const p of m.problems) this.argProblem(p, `operator ${name}`, { unknown: "LIN0406", value: "LIN0406" }, spec.params);
     const rows = Dim.unknown();
@@ -87,7 +87,7 @@ export abstract class CallChecker extends ExprChecker {
     if (rank?.kind === "number" && Number.isInteger(rank.value) && rank.value > 0) {
       this.session.requireRank({ uri: this.uri, range, builtin: name, rank: rank.value, rows, cols });
     }
-    return { kind: "Operator", rows, cols, timeConditioned: spec.timeConditioned, structure: name as OperatorStructure };
+    return { kind: "Operator", rows, cols, timeConditioned: spec.timeConditioned, structure: name };
   }
 
   protected oneArg(e: Call, name: string): Type | undefined {

@@ -4,7 +4,7 @@
 import type { Diagnostic } from "../../ast/diagnostic.js";
 import type { MapDecl, Member, NameRef, NetworkDecl, Node, OperatorDecl, Program } from "../../ast/nodes.js";
 import type { Range } from "../../ast/source.js";
-import type { dataSources, valueBuiltins } from "./builtins.js";
+import type { dataSources, OperatorBuiltin, valueBuiltins } from "./builtins.js";
 import type { MapT, NetworkT, OperatorT, Space, Type } from "./types.js";
 
 /** `uri#name`: one declaration across the whole program (weights, seeds and bindings are keyed by it). */
@@ -32,7 +32,7 @@ export interface SymbolInfo {
 /** The builtin a call or a name resolved to (a user declaration of the same name shadows it). */
 export type BuiltinRef =
   /** An operator constructor: `dense`, `lowrank(rank = 4)`, … (the keys of `operatorBuiltins`). */
-  | { readonly kind: "operator"; readonly name: string }
+  | { readonly kind: "operator"; readonly name: OperatorBuiltin }
   /** A builtin over maps, vectors and operators: `adjoint(f)`, `sampler(v, …)`, … */
   | { readonly kind: "value"; readonly name: (typeof valueBuiltins)[number] }
   /** A train section's data source: `moons(n = 1000)`. */

@@ -3,7 +3,7 @@
 // scalars. Calls are the next layer's.
 import type { Call, Expr, Member, NameRef } from "../../ast/nodes.js";
 import type { Range } from "../../ast/source.js";
-import { operatorBuiltins, valueBuiltins } from "./builtins.js";
+import { isOperatorBuiltin, operatorBuiltins, valueBuiltins, type OperatorBuiltin } from "./builtins.js";
 import type { CheckCode } from "../../diagnostics/codes.js";
 import { Dim } from "./dims.js";
 import { composeFix, dimLocations, spaceProvenance, whyDims } from "./messages.js";
@@ -31,7 +31,7 @@ export abstract class ExprChecker extends SpaceChecker {
   /** A call: of a builtin or of a map on a vector (calls.ts). */
   protected abstract call(e: Call): Type;
   /** An operator constructor, bare (`dense`) or called (`lowrank(rank = 4)`) (calls.ts). */
-  protected abstract operatorBuiltin(node: NameRef | Call, name: string): OperatorT;
+  protected abstract operatorBuiltin(node: NameRef | Call, name: OperatorBuiltin): OperatorT;
 
   protected expr(e: Expr): Type {
     return this.record(e, this.exprInner(e));
@@ -75,7 +75,7 @@ export abstract class ExprChecker extends SpaceChecker {
     }
     if ("reported" in r) return errorType;
     const n = e.name.name;
-    if (operatorBuiltins[n]) return this.operatorBuiltin(e, n);
+    if (isOperatorBuiltin(n)) return this.operatorBuiltin(e, n);
     if (isValueBuiltin(n)) {
       this.error("LIN0313", e.range, `\`${n}\` is a builtin function; call it with arguments, e.g. ${n}(f)`);
       return errorType;

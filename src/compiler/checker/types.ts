@@ -1,6 +1,7 @@
 // The checker's types. Spaces are types: two induced spaces are the same only when induced by the same
 // network declaration with the same tag, never because their dimensions agree.
 import type { Location } from "../../ast/source.js";
+import type { OperatorBuiltin } from "./builtins.js";
 import type { Dim } from "./dims.js";
 
 /** Identifies a network declaration: the module it is in and its name. `location` is for messages only. */
@@ -33,18 +34,9 @@ export interface InducedSpaceT {
 
 export type Space = EuclideanSpaceT | InducedSpaceT;
 
-/** The structure an operator was built with, so a compiler can pick a parameterisation. */
+/** The structure an operator was built with, so a compiler can pick a parameterisation: a builtin's name, or how it was combined. */
 export type OperatorStructure =
-  | "dense"
-  | "diagonal"
-  | "identity"
-  | "scaled_identity"
-  | "lowrank"
-  | "identity_plus_lowrank"
-  | "orthogonal"
-  | "svd_factored"
-  | "projector"
-  | "time_conditioned"
+  | OperatorBuiltin
   | "product"
   | "sum"
   | "scaled"

@@ -6,6 +6,7 @@
 // to left (F_{m−1} first), exactly like the runtime's `product` kind and its `apply`, which takes row
 // batches X [b, cols] and returns X·Aᵀ. Nothing in the IR is stored transposed.
 import { needsTime, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
+import type { SamplerMethod } from "../checker/builtins.js";
 import { IrError } from "./errors.js";
 
 interface Shaped {
@@ -81,7 +82,6 @@ export interface AtExpr extends Shaped {
   readonly inner: OpExpr;
 }
 
-export type SamplerMethod = "euler" | "rk4";
 
 /**
  * The T-step sampler of the x₁-prediction velocity L(t) = (A(t) − I)/(1 − t) of a time-conditioned

@@ -5,7 +5,7 @@
 //
 // Column convention: z_{k+1} = M_k·z_k, hence B = M_{T−2}⋯M₁M₀. (The reference code multiplies row
 // vectors, z·B_row, so its B_row = Bᵀ = M₀ᵀ⋯; this IR never stores anything transposed.)
-import type { SamplerMethod } from "./expr.js";
+import type { SamplerMethod } from "../checker/builtins.js";
 
 export interface StepAlgebra<V> {
   add(a: V, b: V): V;

@@ -18,7 +18,8 @@ import { columns } from "../../runtime/operator/host.js";
 import { dense, identity, product, scale, sum, svd, type LinearOperator } from "../../runtime/operator/index.js";
 import { timeConditionedAtTimes } from "../../runtime/operator/timeConditioned.js";
 import { evaluateOperator } from "../ir/evaluate.js";
-import type { OpExpr, SamplerMethod } from "../ir/expr.js";
+import type { SamplerMethod } from "../checker/builtins.js";
+import type { OpExpr } from "../ir/expr.js";
 import { samplerStep, stepTimes, type StepAlgebra } from "../ir/sampler.js";
 import { cheapestForm } from "./representation.js";
 

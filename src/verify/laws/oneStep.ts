@@ -3,7 +3,8 @@
 // v = 𝕃{g_x, g_y, A(t)}, g_y⁻¹(B·g_x(x)) = g_y⁻¹(z_{T−1}) with z_{k+1} = step(z_k, t_k).
 import * as tf from "@tensorflow/tfjs-core";
 import { evaluateOperator } from "../../compiler/ir/evaluate.js";
-import { boundLeaf, type OpExpr, type SamplerMethod } from "../../compiler/ir/expr.js";
+import type { SamplerMethod } from "../../compiler/checker/builtins.js";
+import { boundLeaf, type OpExpr } from "../../compiler/ir/expr.js";
 import { runSampler, stagesOf, stepTimes, type StepAlgebra } from "../../compiler/ir/sampler.js";
 import { collapseSampler, operatorStepAlgebra, stepOperator } from "../../compiler/passes/collapse.js";
 import { apply as applyOperator, svd as operatorSvd } from "../../runtime/operator/index.js";
