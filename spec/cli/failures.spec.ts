@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { lineaIn } from "./support.js";
 import { ExitCode, reportFailure, UsageError, type CommandIO } from "../../src/cli/command.js";
-import { LowerError } from "../../src/compiler/lower.js";
+import { LowerError } from "../../src/compiler/lowering/lower.js";
 import { LineaError } from "../../src/diagnostics/error.js";
 import { BackendError } from "../../src/runtime/backend/errors.js";
 import { FormatError } from "../../src/runtime/io/errors.js";

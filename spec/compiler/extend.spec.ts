@@ -6,7 +6,7 @@ import { binary, call, letDecl, nameRef, numberLit } from "../../src/ast/build.j
 import type { Range } from "../../src/ast/source.js";
 import type { CheckedProgram } from "../../src/compiler/checker/checked.js";
 import { extendModule } from "../../src/compiler/checker/extend.js";
-import { lower } from "../../src/compiler/lower.js";
+import { lower } from "../../src/compiler/lowering/lower.js";
 import { checkSource, mainUri } from "./helpers.js";
 
 const SPEC = `space Plane = R^2;

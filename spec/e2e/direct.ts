@@ -9,7 +9,7 @@ import type { BoundNetwork } from "../../src/compiler/binding/networks.js";
 import { bindProgram } from "../../src/compiler/binding/program.js";
 import { completeSvd } from "../../src/runtime/operator/index.js";
 import { evaluateOperator, type IrSpace, type MapExpr } from "../../src/compiler/ir/index.js";
-import type { IrEntry, IrProgram, IrScalar, IrVector } from "../../src/compiler/lower.js";
+import type { IrEntry, IrProgram, IrScalar, IrVector } from "../../src/compiler/lowering/lower.js";
 import { blockChart, combine, inner, Linearizer, norm, Space, Vector, zero } from "../../src/runtime/space/index.js";
 
 export interface Direct {

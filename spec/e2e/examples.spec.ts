@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkAll, hasErrors } from "../../src/index.js";
 import { compile, type CompiledProgram } from "../../src/compiler/execute/program.js";
-import { lower } from "../../src/compiler/lower.js";
+import { lower } from "../../src/compiler/lowering/lower.js";
 import { directProgram, type Direct } from "./direct.js";
 
 const examples = fileURLToPath(new URL("../../examples/", import.meta.url));

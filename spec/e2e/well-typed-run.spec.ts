@@ -8,7 +8,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { afterAll, describe, expect, it } from "vitest";
 import { print } from "../../src/parser/index.js";
 import { compile, type CompiledProgram } from "../../src/compiler/execute/program.js";
-import { lower } from "../../src/compiler/lower.js";
+import { lower } from "../../src/compiler/lowering/lower.js";
 import { checkSource } from "../compiler/helpers.js";
 import { WellTypedBuilder, seededChoose } from "../compiler/well-typed.js";
 import { directProgram, type Direct } from "./direct.js";

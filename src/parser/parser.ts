@@ -1,3 +1,4 @@
+// Over 600 lines on purpose: chevrotain needs the whole grammar in one parser class, one method per rule.
 // The Linea grammar as a chevrotain EmbeddedActionsParser: the rules build the AST of src/ast/nodes.ts
 // directly (no CST in between, which keeps parsing linear and allocation-light).
 //

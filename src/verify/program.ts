@@ -14,7 +14,7 @@ import { evaluateOperator } from "../compiler/ir/evaluate.js";
 import { samplerDefaults, samplerSettings } from "../compiler/checker/builtins.js";
 import type { MapExpr } from "../compiler/ir/map.js";
 import type { IrSpace } from "../compiler/ir/space.js";
-import { irSpace, type IrProgram } from "../compiler/lower.js";
+import { irSpace, type IrProgram } from "../compiler/lowering/lower.js";
 import { optimiseMap } from "../compiler/passes/index.js";
 import type { NetworkT } from "../compiler/checker/types.js";
 import { selectBackend } from "../runtime/backend/index.js";

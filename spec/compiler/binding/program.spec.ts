@@ -15,7 +15,7 @@ import { bindProgram, type BoundProgram } from "../../../src/compiler/binding/pr
 import type { WeightsReader } from "../../../src/compiler/binding/weightsFile.js";
 import { compile, type CompiledProgram } from "../../../src/compiler/execute/program.js";
 import { explainExpr, explainMap } from "../../../src/compiler/ir/index.js";
-import { lower, type IrProgram } from "../../../src/compiler/lower.js";
+import { lower, type IrProgram } from "../../../src/compiler/lowering/lower.js";
 import { loadSafetensors } from "../../../src/runtime/io/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "linea-binding-"));

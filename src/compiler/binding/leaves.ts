@@ -3,7 +3,7 @@
 // program be lowered once, symbolically, and given values only where its compiled targets need them.
 import type { LinearOperator } from "../../runtime/operator/index.js";
 import { chain, childrenOf, leaf, normalForm, withChildren, type LeafExpr, type MapExpr, type NormalForm, type OpExpr } from "../ir/index.js";
-import type { IrEntry, IrProgram, IrScalar, IrVector } from "../lower.js";
+import type { IrEntry, IrProgram, IrScalar, IrVector } from "../lowering/lower.js";
 
 /** The names of the operator leaves that the named entries and maps reach. */
 export function usedLeaves(ir: IrProgram, targets: readonly string[]): Set<string> {

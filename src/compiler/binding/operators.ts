@@ -23,7 +23,7 @@ import {
 import type { CheckedProgram } from "../checker/checked.js";
 import { ExecuteError } from "../execute/errors.js";
 import type { DeclKey } from "../checker/checked.js";
-import type { OperatorLeafInfo } from "../lower.js";
+import type { OperatorLeafInfo } from "../lowering/lower.js";
 import { declarationSeed, modulePrefixes } from "./declarations.js";
 import type { WeightsFile } from "./weightsFile.js";
 

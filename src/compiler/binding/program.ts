@@ -5,7 +5,7 @@
 import type { HostTensor } from "../../runtime/io/index.js";
 import type { LinearOperator } from "../../runtime/operator/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
-import { lower, type IrProgram, type OperatorLeafInfo } from "../lower.js";
+import { lower, type IrProgram, type OperatorLeafInfo } from "../lowering/lower.js";
 import { operatorPrefixes } from "./declarations.js";
 import { bindLeaves, usedLeaves } from "./leaves.js";
 import { bindNetworks, type BoundNetwork } from "./networks.js";

@@ -13,7 +13,7 @@ import type { CheckedProgram } from "../checker/checked.js";
 import { checkEither, type CheckOptions } from "../checker/check.js";
 import { nodeFileHost } from "../checker/node_host.js";
 import { evaluateOperator, formatExpr, IrError, mapsToDot, spaceShape, type IrSpace, type MapExpr } from "../ir/index.js";
-import type { IrEntry, IrProgram, IrScalar, IrVector } from "../lower.js";
+import type { IrEntry, IrProgram, IrScalar, IrVector } from "../lowering/lower.js";
 import { explainOptimisation, optimiseMap, type MapOptimisation } from "../passes/index.js";
 import { ExecuteError } from "./errors.js";
 import { formatPlan, runPlan, type Plan, type Step } from "./plan.js";

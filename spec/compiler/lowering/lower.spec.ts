@@ -4,17 +4,17 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { checkText, memoryFileHost } from "../../src/index.js";
-import { lower, type OperatorLeafInfo } from "../../src/compiler/lower.js";
-import { materialiseExpr } from "../../src/compiler/ir/evaluate.js";
-import { TOLERANCE, relativeError } from "./passes/support.js";
-import { optimiseMap, explainOptimisation, mapApplications } from "../../src/compiler/passes/optimise.js";
-import { randomTimeConditioned } from "../../src/runtime/operator/timeConditioned.js";
-import { randomDense, randomDiagonal, randomIdentityPlusLowRank } from "../../src/runtime/operator/init.js";
-import type { LinearOperator } from "../../src/runtime/operator/kinds.js";
-import type { CheckedProgram } from "../../src/compiler/checker/checked.js";
+import { checkText, memoryFileHost } from "../../../src/index.js";
+import { lower, type OperatorLeafInfo } from "../../../src/compiler/lowering/lower.js";
+import { materialiseExpr } from "../../../src/compiler/ir/evaluate.js";
+import { TOLERANCE, relativeError } from "../passes/support.js";
+import { optimiseMap, explainOptimisation, mapApplications } from "../../../src/compiler/passes/optimise.js";
+import { randomTimeConditioned } from "../../../src/runtime/operator/timeConditioned.js";
+import { randomDense, randomDiagonal, randomIdentityPlusLowRank } from "../../../src/runtime/operator/init.js";
+import type { LinearOperator } from "../../../src/runtime/operator/kinds.js";
+import type { CheckedProgram } from "../../../src/compiler/checker/checked.js";
 
-const examples = join(import.meta.dirname, "../../examples");
+const examples = join(import.meta.dirname, "../../../examples");
 
 function checked(text: string, files: Record<string, string> = {}): CheckedProgram {
   const uri = "/proj/main.lin";

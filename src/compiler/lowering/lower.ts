@@ -3,24 +3,24 @@
 // compositions become chains (the optimiser fuses them: passes/rules/compose.ts), and entries become
 // vector expressions over maps applied to their parameters. The checker has already rejected every
 // ill-typed program, so what remains unsupported here is reported with LowerError (code + location).
-import type { Expr, MapDecl, Node, OperatorDecl } from "../ast/nodes.js";
-import type { Location } from "../ast/source.js";
-import type { CodeRaisedBy } from "../diagnostics/codes.js";
-import { LineaError } from "../diagnostics/error.js";
-import { transpose as transposeMatrix } from "../runtime/linalg/index.js";
+import type { Expr, MapDecl, Node, OperatorDecl } from "../../ast/nodes.js";
+import type { Location } from "../../ast/source.js";
+import type { CodeRaisedBy } from "../../diagnostics/codes.js";
+import { LineaError } from "../../diagnostics/error.js";
+import { transpose as transposeMatrix } from "../../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
-import { columns } from "../runtime/operator/host.js";
-import { dense as denseOperator, diagonal as diagonalOperator, completeSvd as operatorSvd, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
-import { isOperatorBuiltin, samplerSettings, type OperatorBuiltin } from "./checker/builtins.js";
-import { declKey, type BuiltinRef, type DeclKey, type CheckedModule, type CheckedProgram, type SymbolInfo } from "./checker/checked.js";
-import { evaluateOperator } from "./ir/evaluate.js";
-import * as ir from "./ir/expr.js";
-import type { OpExpr } from "./ir/expr.js";
-import { chain, normalForm, type MapExpr, type NormalForm } from "./ir/map.js";
-import type { IrSpace } from "./ir/space.js";
-import { rewriteToFixpoint } from "./passes/engine.js";
-import { mapRules, mapShape } from "./passes/rules/compose.js";
-import { spaceDim, spaceName, type Space, type Type } from "./checker/types.js";
+import { columns } from "../../runtime/operator/host.js";
+import { dense as denseOperator, diagonal as diagonalOperator, completeSvd as operatorSvd, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
+import { isOperatorBuiltin, samplerSettings, type OperatorBuiltin } from "../checker/builtins.js";
+import { declKey, type BuiltinRef, type DeclKey, type CheckedModule, type CheckedProgram, type SymbolInfo } from "../checker/checked.js";
+import { evaluateOperator } from "../ir/evaluate.js";
+import * as ir from "../ir/expr.js";
+import type { OpExpr } from "../ir/expr.js";
+import { chain, normalForm, type MapExpr, type NormalForm } from "../ir/map.js";
+import type { IrSpace } from "../ir/space.js";
+import { rewriteToFixpoint } from "../passes/engine.js";
+import { mapRules, mapShape } from "../passes/rules/compose.js";
+import { spaceDim, spaceName, type Space, type Type } from "../checker/types.js";
 
 export type LowerErrorCode = CodeRaisedBy<"LowerError">;
 
