@@ -19,7 +19,7 @@ import { chain, normalForm, type MapExpr, type NormalForm } from "./ir/map.js";
 import type { IrSpace } from "./ir/space.js";
 import { rewriteToFixpoint } from "./passes/engine.js";
 import { mapRules, mapShape } from "./passes/rules/compose.js";
-import { spaceDim, spaceName, type Space, type Type } from "./checker/types.js";
+import { spaceDim, spaceName, type SpaceType, type Type } from "./checker/types.js";
 
 export type LowerErrorCode = CodeRaisedBy<"LowerError">;
 
@@ -82,7 +82,7 @@ export interface IrProgram {
 }
 
 /** A checker space as the IR sees it: the id is (module, network, tag), so equal dimensions never collide. */
-export function irSpace(space: Space): IrSpace {
+export function irSpace(space: SpaceType): IrSpace {
   const dim = spaceDim(space);
   const shape = [...space.shape];
   if (space.kind === "Euclidean") return { id: `euclidean:${space.shape.join("x")}`, name: spaceName(space), dim, shape };
