@@ -14,15 +14,6 @@ import { TrainError } from "./errors.js";
 import type { ChartRef, TrainPlan } from "./plan.js";
 import { TrainableTimeConditioned } from "./timeConditioned.js";
 
-/** The loss and its four terms (paper-notes §2.4, LPIPS replaced by pixel MSE). */
-export interface LossTerms {
-  readonly total: number;
-  readonly latent: number;
-  readonly noiseReconstruction: number;
-  readonly dataReconstruction: number;
-  readonly prediction: number;
-}
-
 export const LOSS_COLUMNS = ["total", "latent", "noise_rec", "data_rec", "prediction"] as const;
 
 /**

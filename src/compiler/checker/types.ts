@@ -94,7 +94,6 @@ export type OperatorT = Extract<Type, { kind: "Operator" }>;
 export type NetworkT = Extract<Type, { kind: "Network" }>;
 
 export const errorType: Type = { kind: "Error" };
-export const scalarType: Type = { kind: "Scalar" };
 
 export function dimension(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
