@@ -10,7 +10,7 @@ import { LineaError } from "../diagnostics/error.js";
 import { transpose as transposeMatrix } from "../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../runtime/operator/host.js";
-import { dense as denseOperator, diagonal as diagonalOperator, completeSvd as operatorSvd, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
+import { dense as denseOperator, diagonal as diagonalOperator, completeSvd, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
 import { declKey, type BuiltinRef, type DeclKey, type CheckedModule, type CheckedProgram, type SymbolInfo } from "./checker/checked.js";
 import { evaluateOperator } from "./ir/evaluate.js";
 import * as ir from "./ir/expr.js";
@@ -377,7 +377,7 @@ class Lowering {
     const k = Math.min(f.domain.dim, f.codomain.dim);
     const rk: IrSpace = { id: `euclidean:${k}`, name: `R^${k}`, dim: k };
     const label = `svd(${ir.formatExpr(f.op)})`;
-    const factors = ir.isBound(f.op) && !f.op.timeConditioned ? operatorSvd(evaluateOperator(f.op)) : undefined;
+    const factors = ir.isBound(f.op) && !f.op.timeConditioned ? completeSvd(evaluateOperator(f.op)) : undefined;
     const bound = (name: string, op: LinearOperator | undefined, structure: OperatorKind, rows: number, cols: number): OpExpr =>
       op === undefined ? ir.leaf(`${label}.${name}`, structure, rows, cols) : ir.boundLeaf(`${label}.${name}`, op, true);
     switch (e.name.name) {
