@@ -17,7 +17,7 @@ import { selectBackend } from "../src/runtime/backend/select.js";
 import { saveNpy } from "../src/runtime/io/npy.js";
 import { saveNetwork } from "../src/runtime/io/network_io.js";
 import { buildNetwork } from "../src/runtime/network/build.js";
-import { Rng } from "../src/runtime/network/random.js";
+import { Rng } from "../src/runtime/random.js";
 import { NETWORK_COUPLINGS, NETWORK_D, NETWORK_DEPTH, NETWORK_HIDDEN, NETWORK_SPEC, NETWORK_TAG, timeForwardInverse } from "./lib/network_case.js";
 import { flag, median } from "./lib/support.js";
 

@@ -19,7 +19,7 @@ export type { CheckInput, CheckOptions, CheckOutcome } from "./compiler/checker/
 export type { FileHost } from "./compiler/checker/host.js";
 export { memoryFileHost, findProjectRoot } from "./compiler/checker/host.js";
 export { nodeFileHost } from "./compiler/checker/node_host.js";
-export type { Space, Type, NetworkId } from "./compiler/checker/types.js";
+export type { SpaceType, Type, NetworkId } from "./compiler/checker/types.js";
 export { sameSpace, spaceDim, describeType } from "./compiler/checker/types.js";
 export { checkCodes, diagnosticCodes, syntaxCodes } from "./diagnostics/codes.js";
 export type { CodeInfo, DiagnosticCode } from "./diagnostics/codes.js";

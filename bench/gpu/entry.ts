@@ -19,7 +19,7 @@ import { saveNpy } from "../../src/runtime/io/npy.js";
 import { saveNetwork } from "../../src/runtime/io/network_io.js";
 import { frobeniusNorm, matmul, matrix, subtract, transpose, type Matrix } from "../../src/runtime/linalg/index.js";
 import { buildNetwork } from "../../src/runtime/network/build.js";
-import { Rng } from "../../src/runtime/network/random.js";
+import { Rng } from "../../src/runtime/random.js";
 import type { NetworkSpec } from "../../src/runtime/network/spec.js";
 import { NETWORK_COUPLINGS, NETWORK_D, NETWORK_DEPTH, NETWORK_HIDDEN, NETWORK_SPEC, timeForwardInverse } from "../lib/network_case.js";
 import { flag, flagValue, median } from "../lib/support.js";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { emptyRange } from "../../src/ast/source.js";
 import { closest } from "../../src/compiler/checker/suggest.js";
-import { describeSpace, sameSpace, type NetworkId, type Space } from "../../src/compiler/checker/types.js";
+import { describeSpace, sameSpace, type NetworkId, type SpaceType } from "../../src/compiler/checker/types.js";
 
 const net = (name: string, uri = "/p/a.lin"): NetworkId => ({ name, uri, location: { uri, range: emptyRange } });
-const induced = (n: NetworkId, tag?: number): Space => ({ kind: "Induced", network: n, tag, shape: [784] });
+const induced = (n: NetworkId, tag?: number): SpaceType => ({ kind: "Induced", network: n, tag, shape: [784] });
 
 describe("space equality", () => {
   it("induced spaces are equal by network declaration and tag only", () => {

@@ -2,7 +2,7 @@
 // declared and only in ways the typing rules allow, so the result must check clean. Driven by
 // fast-check (spec/compiler/arbitraries.ts, which shrinks the choices) and by a seeded generator
 // (bench/check.ts, for large specs).
-import type { Arg, Block, Expr, Ident, Item, NumberLit, Program, SpaceExpr } from "../../src/ast/nodes.js";
+import type { Arg, BlockNode, Expr, Ident, Item, NumberLit, Program, SpaceExpr } from "../../src/ast/nodes.js";
 import { emptyRange as range } from "../../src/ast/source.js";
 
 /** Returns an integer in [0, n). */
@@ -116,8 +116,8 @@ export class WellTypedBuilder {
   private network(): void {
     const over = this.pick(this.euclid);
     if (!over) return;
-    const blocks: Block[] = [];
-    const layer = (n: string, args?: Arg[]): Block => (args ? { kind: "Layer", name: id(n), args, range } : { kind: "Layer", name: id(n), range });
+    const blocks: BlockNode[] = [];
+    const layer = (n: string, args?: Arg[]): BlockNode => (args ? { kind: "Layer", name: id(n), args, range } : { kind: "Layer", name: id(n), range });
     let squeezable = over.shape.length === 3 && over.shape[1] % 2 === 0 && over.shape[2] % 2 === 0;
     const count = 1 + this.choose(4);
     for (let i = 0; i < count; i++) {

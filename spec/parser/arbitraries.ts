@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import type {
   Arg,
-  Block,
+  BlockNode,
   Expr,
   Ident,
   Item,
@@ -107,15 +107,15 @@ const typeArb: fc.Arbitrary<TypeExpr> = fc.oneof(
   fc.constant<TypeExpr>({ kind: "ScalarType", range }),
 );
 
-const blockArb: fc.Arbitrary<Block> = fc.letrec<{ block: Block }>((tie) => ({
+const blockArb: fc.Arbitrary<BlockNode> = fc.letrec<{ block: BlockNode }>((tie) => ({
   block: fc.oneof(
     { depthSize: "small" },
     fc
       .tuple(ident, fc.option(fc.array(anyArg, { maxLength: 3 }), { nil: undefined }))
-      .map(([name, args]): Block => (args === undefined ? { kind: "Layer", name, range } : { kind: "Layer", name, args, range })),
+      .map(([name, args]): BlockNode => (args === undefined ? { kind: "Layer", name, range } : { kind: "Layer", name, args, range })),
     fc
       .tuple(wholeLit(1, 8), fc.array(tie("block"), { maxLength: 3 }))
-      .map(([count, body]): Block => ({ kind: "Repeat", count, body, range })),
+      .map(([count, body]): BlockNode => ({ kind: "Repeat", count, body, range })),
   ),
 })).block;
 

@@ -150,10 +150,10 @@ export interface LayerBlock extends NodeBase {
 export interface RepeatBlock extends NodeBase {
   readonly kind: "Repeat";
   readonly count: NumberLit;
-  readonly body: readonly Block[];
+  readonly body: readonly BlockNode[];
 }
 
-export type Block = LayerBlock | RepeatBlock;
+export type BlockNode = LayerBlock | RepeatBlock;
 
 // ---------------------------------------------------------------- items
 
@@ -179,7 +179,7 @@ export interface NetworkDecl extends NodeBase {
   readonly over: SpaceExpr;
   /** Takes a conditioning tag, so `induced G[0]` and `induced G[1]` are two spaces from one set of weights. */
   readonly tagged: boolean;
-  readonly blocks: readonly Block[];
+  readonly blocks: readonly BlockNode[];
 }
 
 /** `operator A[784, 784] = dense;` — a linear operator on coordinates, shape [rows, cols] = [out, in]. */
@@ -273,6 +273,6 @@ export type Node =
   | SpaceExpr
   | MapType
   | ScalarType
-  | Block
+  | BlockNode
   | Param
   | TrainField;

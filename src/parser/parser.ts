@@ -25,7 +25,7 @@ import {
 import { diagnostic, type Diagnostic } from "../ast/diagnostic.js";
 import type {
   Arg,
-  Block,
+  BlockNode,
   EntryDecl,
   EuclideanSpace,
   Expr,
@@ -461,7 +461,7 @@ export class LineaParser extends EmbeddedActionsParser {
         tagged = true;
       });
       const open = this.CONSUME(LBrace);
-      const blocks: Block[] = [];
+      const blocks: BlockNode[] = [];
       const node = this.ACTION(() =>
         this.keep<NetworkDecl>({ kind: "NetworkDecl", name: this.ident(name), over, tagged, blocks, range: this.span(kw, open) }),
       );
@@ -477,13 +477,13 @@ export class LineaParser extends EmbeddedActionsParser {
     { recoveryValueFunc: this.recoverItem },
   );
 
-  private readonly blockAlts: IOrAlt<Block | undefined>[] = [
+  private readonly blockAlts: IOrAlt<BlockNode | undefined>[] = [
         {
           ALT: () => {
             const kw = this.CONSUME(Repeat);
             const count = this.CONSUME(NumberTok);
             this.CONSUME(LBrace);
-            const body: Block[] = [];
+            const body: BlockNode[] = [];
             this.MANY(() => {
               const block = this.SUBRULE(this.block);
               this.ACTION(() => {
@@ -516,7 +516,7 @@ export class LineaParser extends EmbeddedActionsParser {
 
   private readonly block = this.RULE(
     "block",
-    (): Block | undefined => {
+    (): BlockNode | undefined => {
       try {
         this.nest();
         return this.OR(this.blockAlts);

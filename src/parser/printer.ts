@@ -1,7 +1,7 @@
 // The canonical pretty-printer: one item per line, 2-space indent inside braces, single spaces around
 // binary operators, and only the parentheses that precedence needs. parse(print(p)) gives back p
 // (ranges aside); numbers keep the text they were written with.
-import type { Arg, Block, Expr, Item, Program, SpaceExpr, TypeExpr } from "../ast/nodes.js";
+import type { Arg, BlockNode, Expr, Item, Program, SpaceExpr, TypeExpr } from "../ast/nodes.js";
 
 /** Binding strength of each expression form; a child weaker than its slot needs parentheses. */
 const enum Level {
@@ -105,7 +105,7 @@ function printType(type: TypeExpr): string {
   }
 }
 
-function printBlocks(blocks: readonly Block[], indent: string, out: string[]): void {
+function printBlocks(blocks: readonly BlockNode[], indent: string, out: string[]): void {
   for (const block of blocks) {
     if (block.kind === "Repeat") {
       out.push(`${indent}repeat ${block.count.text} {`);

@@ -4,7 +4,7 @@
 // guarantee, so it is refused here with the train section's location instead of training something
 // that is not idempotent.
 import type { TrainDecl } from "../ast/nodes.js";
-import type { MapT, Space } from "../compiler/checker/types.js";
+import type { MapT, SpaceType } from "../compiler/checker/types.js";
 import { TrainError } from "./errors.js";
 
 export const IDEMPOTENT_LOSS = "idempotent";
@@ -16,7 +16,7 @@ export function trainLocation(uri: string, decl: TrainDecl): string {
   return `${uri}:${decl.range.start.line + 1}:${decl.range.start.character + 1}`;
 }
 
-function describe(space: Space): string {
+function describe(space: SpaceType): string {
   if (space.kind === "Euclidean") return `the Euclidean R^${space.shape.join("×")}`;
   return `induced ${space.network.name}${space.tag === undefined ? "" : `[${space.tag}]`}`;
 }

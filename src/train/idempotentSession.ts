@@ -23,7 +23,7 @@ import { gatherRows } from "./data.js";
 import { TrainError } from "./errors.js";
 import type { TrainPlan } from "./plan.js";
 import { TrainableProjector } from "./projector.js";
-import { Chart, initialiseActNormOnData, stepSeed, type TrainableSession } from "./session.js";
+import { TrainingChart, initialiseActNormOnData, stepSeed, type TrainableSession } from "./session.js";
 
 export const IDEMPOTENT_COLUMNS = ["total", "data_rec", "latent"] as const;
 
@@ -45,7 +45,7 @@ export class IdempotentSession extends BoundSession<TrainableProjector> implemen
     parts: SessionParts,
     operator: TrainableProjector,
     /** The chart g of Z (domain and codomain of the model map are the same space). */
-    readonly data: Chart,
+    readonly data: TrainingChart,
     variables: readonly NamedVariable[],
   ) {
     super(parts, operator, variables);
@@ -60,7 +60,7 @@ export class IdempotentSession extends BoundSession<TrainableProjector> implemen
       if (network === undefined) throw new TrainError("LIN0902", `the space of ${plan.mapName} is not induced by a built network`);
       const operator = new TrainableProjector(trained.operator);
       const variables = trainedVariables([network], { prefix: trained.prefix, parameters: operator.parameters() });
-      const session = new IdempotentSession(parts, operator, new Chart(chart, network.network), variables);
+      const session = new IdempotentSession(parts, operator, new TrainingChart(chart, network.network), variables);
       initialiseActNormOnData(session.data, session.batch(0), plan.batch);
       return session.withoutUnusedVariables();
     });

@@ -5,7 +5,7 @@ import type { Expr, Item, MapDecl, TrainDecl } from "../ast/nodes.js";
 import { literalValue } from "../compiler/checker/args.js";
 import { samplerSettings, type SamplerSettings } from "../compiler/checker/builtins.js";
 import { declKey, type CheckedProgram, type DeclKey } from "../compiler/checker/checked.js";
-import type { Space } from "../compiler/checker/types.js";
+import type { SpaceType } from "../compiler/checker/types.js";
 import type { DataArgs } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { checkIdempotentMap, IDEMPOTENT_LOSS, IDEMPOTENT_OPERATOR, trainLocation } from "./idempotentPlan.js";
@@ -83,7 +83,7 @@ export function trainSections(program: CheckedProgram): TrainDecl[] {
   return (module?.program.items ?? []).filter((i): i is TrainDecl => i.kind === "TrainDecl");
 }
 
-function chartOf(space: Space, name: string): ChartRef {
+function chartOf(space: SpaceType, name: string): ChartRef {
   if (space.kind === "Euclidean") return { shape: space.shape, name };
   return { network: declKey(space.network.uri, space.network.name), ...(space.tag === undefined ? {} : { tag: space.tag }), shape: space.shape, name };
 }

@@ -14,15 +14,6 @@ import { TrainError } from "./errors.js";
 import type { ChartRef, TrainPlan } from "./plan.js";
 import { TrainableTimeConditioned } from "./timeConditioned.js";
 
-/** The loss and its four terms (paper-notes §2.4, LPIPS replaced by pixel MSE). */
-export interface LossTerms {
-  readonly total: number;
-  readonly latent: number;
-  readonly noiseReconstruction: number;
-  readonly dataReconstruction: number;
-  readonly prediction: number;
-}
-
 export const LOSS_COLUMNS = ["total", "latent", "noise_rec", "data_rec", "prediction"] as const;
 
 /**
@@ -45,7 +36,7 @@ export interface TrainableSession {
 }
 
 /** A chart of the model: the network and tag, or the identity on a Euclidean space. */
-export class Chart {
+export class TrainingChart {
   constructor(
     readonly ref: ChartRef,
     readonly network: Stack | undefined,
@@ -75,7 +66,7 @@ export class Chart {
  * statistics: `count` data rows through the chart's network, with its tag. A resumed run then loads the
  * checkpoint's values over these. Nothing happens for a network without ActNorm.
  */
-export function initialiseActNormOnData(chart: Chart, rows: Float32Array, count: number): void {
+export function initialiseActNormOnData(chart: TrainingChart, rows: Float32Array, count: number): void {
   const net = chart.network;
   if (net === undefined || ![...net.state().keys()].some((k) => k.endsWith(".initialized"))) return;
   for (const name of net.state().keys()) if (name.endsWith(".initialized")) net.setState(name, Int32Array.of(0));
@@ -101,8 +92,8 @@ export class TrainingSession extends BoundSession<TrainableTimeConditioned> impl
   private constructor(
     parts: SessionParts,
     operator: TrainableTimeConditioned,
-    readonly noise: Chart,
-    readonly data: Chart,
+    readonly noise: TrainingChart,
+    readonly data: TrainingChart,
     variables: readonly NamedVariable[],
   ) {
     super(parts, operator, variables);
@@ -113,7 +104,7 @@ export class TrainingSession extends BoundSession<TrainableTimeConditioned> impl
       const { plan } = parts;
       const networks = parts.program.networks;
       const operator = new TrainableTimeConditioned(trained.operator);
-      const chart = (ref: ChartRef): Chart => new Chart(ref, ref.network === undefined ? undefined : networks.get(ref.network)?.network);
+      const chart = (ref: ChartRef): TrainingChart => new TrainingChart(ref, ref.network === undefined ? undefined : networks.get(ref.network)?.network);
       const trainedNetworks = [...new Set([plan.noise.network, plan.data.network].filter((k): k is string => k !== undefined))].map((key) => {
         const n = networks.get(key);
         if (n === undefined) throw new TrainError("LIN0902", `network ${key} was not built`);

@@ -41,26 +41,6 @@ export function denseFromLu(lower: ArrayLike<number>, upper: ArrayLike<number>, 
   return w;
 }
 
-export function invert(a: Float64Array, n: number): Float64Array {
-  const m = Float64Array.from(a);
-  const inv = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) inv[i * n + i] = 1;
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(m[i * n + k]) > Math.abs(m[p * n + k])) p = i;
-    for (const x of [m, inv]) for (let j = 0; j < n; j++) [x[k * n + j], x[p * n + j]] = [x[p * n + j], x[k * n + j]];
-    const d = m[k * n + k];
-    for (const x of [m, inv]) for (let j = 0; j < n; j++) x[k * n + j] /= d;
-    for (let i = 0; i < n; i++) {
-      if (i === k) continue;
-      const f = m[i * n + k];
-      if (f === 0) continue;
-      for (const x of [m, inv]) for (let j = 0; j < n; j++) x[i * n + j] -= f * x[k * n + j];
-    }
-  }
-  return inv;
-}
-
 /** Elementary ops per output element of a block (fan-ins of its matmuls plus elementwise ops). */
 function blockOps(block: Block): number {
   if (block instanceof Coupling) {

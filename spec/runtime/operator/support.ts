@@ -17,7 +17,7 @@ import {
   transpose as transposeM,
   type Matrix,
 } from "../../../src/runtime/linalg/index.js";
-import { apply, applyTranspose, diagonal, float32Tensor, hostMatrix, materialise, type LinearOperator } from "../../../src/runtime/operator/index.js";
+import { apply, applyTranspose, diagonal, float32Tensor, hostMatrix, type LinearOperator } from "../../../src/runtime/operator/index.js";
 import { gaussianMatrix } from "../../support/random.js";
 import { seededOperator, SEEDED_KINDS, type SeededKind } from "../../support/operators.js";
 
@@ -168,8 +168,6 @@ export function perturbed(oracle: Matrix, seed: number): Matrix {
   out.data[i] += Math.max(1e-2 * frobeniusNorm(oracle), 1e-2);
   return out;
 }
-
-export { materialise };
 
 /**
  * The dense float64 matrix of op by the textbook formula of each kind, independent of the code under

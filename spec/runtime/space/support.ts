@@ -4,7 +4,7 @@
 // tolerances below can be derived from ‖M⁻¹‖ and the input range.
 import * as tf from "@tensorflow/tfjs-core";
 import { frobeniusNorm, identityMatrix, inverse, type Matrix } from "../../../src/runtime/linalg/index.js";
-import { float32Tensor, hostMatrix, seededRandom } from "../../../src/runtime/operator/index.js";
+import { float32Tensor, seededRandom } from "../../../src/runtime/operator/index.js";
 import type { Chart } from "../../../src/runtime/space/index.js";
 
 export const EPS32 = 2 ** -23;
@@ -58,8 +58,6 @@ export function randomPoints(b: number, dim: number, seed: number, bound = 1.5):
   const random = seededRandom(seed);
   return tf.tensor2d(Float32Array.from({ length: b * dim }, () => bound * (2 * random.uniform() - 1)), [b, dim], "float32");
 }
-
-export const toMatrix = hostMatrix;
 
 /** max over rows of ‖a_i − b_i‖ / max(‖b_i‖, 1); read asynchronously (webgpu has no sync read in Node). */
 export async function rowError(a: tf.Tensor2D, b: tf.Tensor2D): Promise<number> {

@@ -1,6 +1,6 @@
 // What names a declaration's values: its seed under the program seed and the prefix of its tensors in a
 // weights file (the declaration's name, prefixed by the import alias of an imported module).
-import { deriveSeed } from "../../runtime/network/random.js";
+import { deriveSeed } from "../../runtime/random.js";
 import type { CheckedProgram } from "../checker/checked.js";
 
 /** FNV-1a: a stable 32-bit hash of a name, so seeds do not depend on declaration order. */

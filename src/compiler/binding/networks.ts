@@ -2,7 +2,7 @@
 // declared blocks, seeded per declaration, then either ActNorm-initialised on a seeded batch or loaded
 // from the program's (already decoded) weights file. Names in the file: `G.blocks.3.f.layers.0.weight`.
 import * as tf from "@tensorflow/tfjs-core";
-import type { Block as BlockNode, NetworkDecl } from "../../ast/nodes.js";
+import type { BlockNode, NetworkDecl } from "../../ast/nodes.js";
 import { assignNetworkTensors } from "../../runtime/io/index.js";
 import { buildNetwork, NetworkError, type BlockSpec, type NetworkSpec, type Stack } from "../../runtime/network/index.js";
 import { seededRandom } from "../../runtime/operator/index.js";

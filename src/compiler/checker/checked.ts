@@ -5,7 +5,7 @@ import type { Diagnostic } from "../../ast/diagnostic.js";
 import type { MapDecl, Member, NameRef, NetworkDecl, Node, OperatorDecl, Program } from "../../ast/nodes.js";
 import type { Range } from "../../ast/source.js";
 import type { dataSources, OperatorBuiltin, valueBuiltins } from "./builtins.js";
-import type { MapT, NetworkT, OperatorT, Space, Type } from "./types.js";
+import type { MapT, NetworkT, OperatorT, SpaceType, Type } from "./types.js";
 
 /** `uri#name`: one declaration across the whole program (weights, seeds and bindings are keyed by it). */
 export type DeclKey = string & { readonly __brand: "DeclKey" };
@@ -53,7 +53,7 @@ export interface CheckedModule {
   readonly program: Program;
   /** The module's top-level names, which importers reach as `alias.name`. */
   readonly symbols: ReadonlyMap<string, SymbolInfo>;
-  readonly spaces: readonly { readonly name: string; readonly space: Space }[];
+  readonly spaces: readonly { readonly name: string; readonly space: SpaceType }[];
   readonly networks: readonly { readonly name: string; readonly type: NetworkT; readonly decl: NetworkDecl }[];
   /** Operators with their (possibly inferred) shapes: `type.rows.value`, `type.cols.value`. */
   readonly operators: readonly { readonly name: string; readonly type: OperatorT; readonly decl: OperatorDecl }[];

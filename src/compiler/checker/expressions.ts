@@ -21,7 +21,7 @@ import {
   spaceName,
   type MapT,
   type OperatorT,
-  type Space,
+  type SpaceType,
   type Type,
 } from "./types.js";
 
@@ -98,7 +98,7 @@ export abstract class ExprChecker extends SpaceChecker {
     const t = this.expr(e.object);
     if (t.kind === "Error") return t;
     if (t.kind === "Svd") {
-      const k: Space = { kind: "Euclidean", shape: [t.rank] };
+      const k: SpaceType = { kind: "Euclidean", shape: [t.rank] };
       switch (e.name.name) {
         case "U":
           return { kind: "Map", domain: k, codomain: t.codomain, timeConditioned: false };
@@ -221,7 +221,7 @@ export abstract class ExprChecker extends SpaceChecker {
     return errorType;
   }
 
-  protected vectorPair(range: Range, a: Space, b: Space, verb: string, left: Expr, right: Expr, result: Type): Type {
+  protected vectorPair(range: Range, a: SpaceType, b: SpaceType, verb: string, left: Expr, right: Expr, result: Type): Type {
     if (sameSpace(a, b)) return result;
     this.error("LIN0309", range, `cannot ${verb} ${this.show(left.range)} in ${describeSpace(a)} and ${this.show(right.range)} in ${describeSpace(b)}`, {
       related: [...spaceLocations(a), ...spaceLocations(b)],

@@ -4,7 +4,7 @@ import type { RelatedInformation, SuggestedFix } from "../../ast/diagnostic.js";
 import type { Expr } from "../../ast/nodes.js";
 import type { SymbolInfo } from "./checked.js";
 import type { Dim } from "./dims.js";
-import { describeSpace, formatShape, sameSpace, spaceDim, spaceName, type Space, type Type } from "./types.js";
+import { describeSpace, formatShape, sameSpace, spaceDim, spaceName, type SpaceType, type Type } from "./types.js";
 
 /** The optional parts of a diagnostic besides code, range and message. */
 export interface Report {
@@ -18,7 +18,7 @@ export function shapeText(shape: readonly number[]): string {
 }
 
 /** Where a space comes from, in parentheses: `(Euclidean R^2)` or `(induced by network G with tag 1, dimension 4)`. */
-export function spaceProvenance(space: Space): string {
+export function spaceProvenance(space: SpaceType): string {
   if (space.kind === "Euclidean") return `(Euclidean ${formatShape(space.shape)})`;
   return `(induced by network ${space.network.name}${space.tag === undefined ? "" : ` with tag ${space.tag}`}, dimension ${spaceDim(space)})`;
 }
@@ -43,8 +43,8 @@ export function annotationBecause(a: Type, v: Type): string[] {
 export function composeFix(
   uri: string,
   left: Expr,
-  wanted: Space,
-  had: Space,
+  wanted: SpaceType,
+  had: SpaceType,
   gText: string,
   scope: { peek(name: string): SymbolInfo | undefined; topLevel(name: string): SymbolInfo | undefined },
 ): SuggestedFix {

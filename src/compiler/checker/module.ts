@@ -37,7 +37,7 @@ import {
   type MapT,
   type NetworkT,
   type OperatorT,
-  type Space,
+  type SpaceType,
   type Type,
 } from "./types.js";
 
@@ -149,7 +149,7 @@ export class ModuleChecker extends StatementChecker {
   protected spaceDecl(d: SpaceDecl): void {
     const space = this.space(d.value);
     if (!space) return this.define(d.name, "space", d, errorType);
-    const labelled: Space = { ...space, label: { name: d.name.name, location: this.loc(d.name.range) } };
+    const labelled: SpaceType = { ...space, label: { name: d.name.name, location: this.loc(d.name.range) } };
     this.spaces.push({ name: d.name.name, space: labelled });
     this.define(d.name, "space", d, { kind: "Space", space: labelled });
   }

@@ -11,7 +11,7 @@ import type { CheckCode } from "../../diagnostics/codes.js";
 import type { CheckerSession } from "./context.js";
 import type { Report } from "./messages.js";
 import { closest } from "./suggest.js";
-import { describeType, type Space, type Type } from "./types.js";
+import { describeType, type SpaceType, type Type } from "./types.js";
 
 type Lookup = { readonly found: SymbolInfo } | { readonly reported: true } | { readonly absent: true };
 
@@ -25,7 +25,7 @@ export abstract class ScopeChecker {
   protected currentIndex = -1;
   /** Inside an operator or map value, an unknown name is reported as an unknown operator. */
   protected operatorContext = false;
-  protected readonly spaces: { name: string; space: Space }[] = [];
+  protected readonly spaces: { name: string; space: SpaceType }[] = [];
   protected readonly networks: CheckedModule["networks"][number][] = [];
   protected readonly operators: CheckedModule["operators"][number][] = [];
   protected readonly maps: CheckedModule["maps"][number][] = [];

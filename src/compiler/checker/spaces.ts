@@ -1,22 +1,22 @@
 // Module checker layer 2: space expressions (Euclidean, induced by a network with its tag, by name)
 // and the blocks of a network declaration, whose shapes a squeeze changes.
-import type { Block, SpaceExpr } from "../../ast/nodes.js";
+import type { BlockNode, SpaceExpr } from "../../ast/nodes.js";
 import type { Range } from "../../ast/source.js";
 import { literalOf, literalText, matchArgs } from "./args.js";
 import { blocks as blockSpecs, permuteModes } from "./builtins.js";
 import { shapeText } from "./messages.js";
 import { ScopeChecker } from "./scope.js";
-import { dimension, type Space } from "./types.js";
+import { dimension, type SpaceType } from "./types.js";
 
 export abstract class SpaceChecker extends ScopeChecker {
   /** The space a space expression denotes; undefined when it does not denote one (reported). */
-  protected space(s: SpaceExpr): Space | undefined {
+  protected space(s: SpaceExpr): SpaceType | undefined {
     const space = this.spaceInner(s);
     if (space) this.record(s, { kind: "Space", space });
     return space;
   }
 
-  protected spaceInner(s: SpaceExpr): Space | undefined {
+  protected spaceInner(s: SpaceExpr): SpaceType | undefined {
     switch (s.kind) {
       case "MissingSpace":
         return undefined;
@@ -68,7 +68,7 @@ export abstract class SpaceChecker extends ScopeChecker {
   }
 
   /** Checks blocks in order, tracking the shape (a squeeze changes it); returns the shape after. */
-  protected blocks(list: readonly Block[], shape: readonly number[] | undefined): readonly number[] | undefined {
+  protected blocks(list: readonly BlockNode[], shape: readonly number[] | undefined): readonly number[] | undefined {
     let s = shape;
     for (const b of list) {
       if (b.kind === "Repeat") {
@@ -105,7 +105,7 @@ export abstract class SpaceChecker extends ScopeChecker {
     });
   }
 
-  protected layer(b: Extract<Block, { kind: "Layer" }>, shape: readonly number[] | undefined): readonly number[] | undefined {
+  protected layer(b: Extract<BlockNode, { kind: "Layer" }>, shape: readonly number[] | undefined): readonly number[] | undefined {
     const name = b.name.name;
     const spec = blockSpecs[name];
     if (!spec) {
@@ -153,7 +153,7 @@ export abstract class SpaceChecker extends ScopeChecker {
 
 }
 
-function countSqueezes(list: readonly Block[]): number {
+function countSqueezes(list: readonly BlockNode[]): number {
   let n = 0;
   for (const b of list) {
     if (b.kind === "Layer" && b.name.name === "squeeze") n++;

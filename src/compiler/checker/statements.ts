@@ -7,12 +7,12 @@ import { dataSources, describeKind, laws, requiredTrainFields, samplerParams, tr
 import { CallChecker } from "./calls.js";
 import { declKey, type SymbolInfo } from "./checked.js";
 import { closest } from "./suggest.js";
-import { describeType, errorType, mapSignature, sameSpace, spaceLocations, type Space, type Type } from "./types.js";
+import { describeType, errorType, mapSignature, sameSpace, spaceLocations, type SpaceType, type Type } from "./types.js";
 
 export abstract class StatementChecker extends CallChecker {
   protected entryDecl(d: EntryDecl): void {
     const locals = new Map<string, SymbolInfo>();
-    const params: Space[] = [];
+    const params: SpaceType[] = [];
     let ok = true;
     for (const p of d.params) {
       const space = this.space(p.space);

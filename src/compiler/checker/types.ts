@@ -32,7 +32,7 @@ export interface InducedSpaceT {
   readonly label?: SpaceLabel;
 }
 
-export type Space = EuclideanSpaceT | InducedSpaceT;
+export type SpaceType = EuclideanSpaceT | InducedSpaceT;
 
 /** The structure an operator was built with, so a compiler can pick a parameterisation: a builtin's name, or how it was combined. */
 export type OperatorStructure =
@@ -48,11 +48,11 @@ export type OperatorStructure =
 
 export type Type =
   /** A space named as a value: the argument of `id(X)`, `zero(X)`, `verify axioms(X)`. */
-  | { readonly kind: "Space"; readonly space: Space }
+  | { readonly kind: "Space"; readonly space: SpaceType }
   | {
       readonly kind: "Network";
       readonly id: NetworkId;
-      readonly space: Space;
+      readonly space: SpaceType;
       readonly tagged: boolean;
       /** The shape after the blocks (a squeeze reshapes; the dimension is kept). */
       readonly outputShape: readonly number[];
@@ -64,20 +64,20 @@ export type Type =
       readonly timeConditioned: boolean;
       readonly structure: OperatorStructure;
     }
-  | { readonly kind: "Map"; readonly domain: Space; readonly codomain: Space; readonly timeConditioned: boolean }
-  | { readonly kind: "Vector"; readonly space: Space }
+  | { readonly kind: "Map"; readonly domain: SpaceType; readonly codomain: SpaceType; readonly timeConditioned: boolean }
+  | { readonly kind: "Vector"; readonly space: SpaceType }
   /** `value` is known for literals and constant arithmetic, so tags, powers and indices can be checked. */
   | { readonly kind: "Scalar"; readonly value?: number }
-  | { readonly kind: "Svd"; readonly domain: Space; readonly codomain: Space; readonly rank: number }
+  | { readonly kind: "Svd"; readonly domain: SpaceType; readonly codomain: SpaceType; readonly rank: number }
   /** `svd(f).left` / `.right`: `count` singular vectors of `space`. */
-  | { readonly kind: "Basis"; readonly space: Space; readonly count: number }
+  | { readonly kind: "Basis"; readonly space: SpaceType; readonly count: number }
   | { readonly kind: "Values"; readonly count: number }
   | { readonly kind: "Module"; readonly uri: string; readonly alias: string }
   | { readonly kind: "Dataset"; readonly source: string }
   /** A `train` block: run by `linea train`, not a value. */
   | { readonly kind: "Train"; readonly name: string }
   /** An entry point: callable by `linea run`, not a value. */
-  | { readonly kind: "Entry"; readonly params: readonly Space[]; readonly result: Type }
+  | { readonly kind: "Entry"; readonly params: readonly SpaceType[]; readonly result: Type }
   /** Poison: stands where an error was already reported, so nothing downstream reports again. */
   | { readonly kind: "Error" };
 
@@ -86,13 +86,12 @@ export type OperatorT = Extract<Type, { kind: "Operator" }>;
 export type NetworkT = Extract<Type, { kind: "Network" }>;
 
 export const errorType: Type = { kind: "Error" };
-export const scalarType: Type = { kind: "Scalar" };
 
 export function dimension(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-export function spaceDim(space: Space): number {
+export function spaceDim(space: SpaceType): number {
   return dimension(space.shape);
 }
 
@@ -101,7 +100,7 @@ export function sameNetwork(a: NetworkId, b: NetworkId): boolean {
 }
 
 /** Space equality: by shape for Euclidean spaces, by (network declaration, tag) for induced ones. */
-export function sameSpace(a: Space, b: Space): boolean {
+export function sameSpace(a: SpaceType, b: SpaceType): boolean {
   if (a.kind === "Euclidean" && b.kind === "Euclidean") {
     return a.shape.length === b.shape.length && a.shape.every((n, i) => n === b.shape[i]);
   }
@@ -114,25 +113,25 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 /** How the space is written, without its provenance: `Data`, `R^784`, `induced G[1]`. */
-export function spaceName(space: Space): string {
+export function spaceName(space: SpaceType): string {
   if (space.label) return space.label.name;
   if (space.kind === "Euclidean") return formatShape(space.shape);
   return `induced ${space.network.name}${space.tag === undefined ? "" : `[${space.tag}]`}`;
 }
 
 /** Where the space comes from, for the central error: "(induced by G tag 1)", "(Euclidean R^784)". */
-export function spaceOrigin(space: Space): string {
+export function spaceOrigin(space: SpaceType): string {
   if (space.kind === "Euclidean") return `(Euclidean ${formatShape(space.shape)})`;
   return `(induced by ${space.network.name}${space.tag === undefined ? "" : ` tag ${space.tag}`})`;
 }
 
-export function describeSpace(space: Space): string {
+export function describeSpace(space: SpaceType): string {
   const name = spaceName(space);
   const origin = spaceOrigin(space);
   return space.kind === "Euclidean" && !space.label ? name : `${name} ${origin}`;
 }
 
-export function mapSignature(domain: Space, codomain: Space): string {
+export function mapSignature(domain: SpaceType, codomain: SpaceType): string {
   return `${spaceName(domain)} -> ${spaceName(codomain)}`;
 }
 
@@ -175,7 +174,7 @@ export function describeType(t: Type): string {
 }
 
 /** Locations that explain a space: where it was named and, for induced spaces, the network. */
-export function spaceLocations(space: Space): { location: Location; message: string }[] {
+export function spaceLocations(space: SpaceType): { location: Location; message: string }[] {
   const out: { location: Location; message: string }[] = [];
   if (space.label) out.push({ location: space.label.location, message: `${space.label.name} declared here` });
   if (space.kind === "Induced") {

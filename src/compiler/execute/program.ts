@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Diagnostic } from "../../ast/diagnostic.js";
 import { selectBackend, type SelectedBackend } from "../../runtime/backend/index.js";
 import { saveSafetensors } from "../../runtime/io/index.js";
-import { completeSvd as operatorSvd, type LinearOperator } from "../../runtime/operator/index.js";
+import { completeSvd, type LinearOperator } from "../../runtime/operator/index.js";
 import { blockChart, type Chart } from "../../runtime/space/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
 import { checkEither, type CheckOptions } from "../checker/check.js";
@@ -111,7 +111,7 @@ class Planner {
       case "zero":
         return this.emit((to) => ({ kind: "zero", dim: v.space.dim, to }));
       case "singular_vector": {
-        const { u, v: right, s } = operatorSvd(evaluateOperator(v.map.op));
+        const { u, v: right, s } = completeSvd(evaluateOperator(v.map.op));
         const basis = v.side === "left" ? u : right;
         if (v.index < 0 || v.index >= s.length) throw new ExecuteError("LIN0803", `singular vector ${v.index} of a map with ${s.length}`);
         const values = new Float32Array(basis.rows);
@@ -145,7 +145,7 @@ class Planner {
         return this.emit((to) => ({ kind: "negate", from, to }));
       }
       case "singular_value": {
-        const { s: values } = operatorSvd(evaluateOperator(s.map.op));
+        const { s: values } = completeSvd(evaluateOperator(s.map.op));
         const value = values[s.index];
         if (value === undefined) throw new ExecuteError("LIN0803", `singular value ${s.index} of a map with ${values.length}`);
         return this.emit((to) => ({ kind: "scalar", value, to }));

@@ -10,7 +10,7 @@ import { LineaError } from "../../diagnostics/error.js";
 import { transpose as transposeMatrix } from "../../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../../runtime/operator/host.js";
-import { dense as denseOperator, diagonal as diagonalOperator, completeSvd as operatorSvd, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
+import { dense as denseOperator, diagonal as diagonalOperator, completeSvd, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
 import { isOperatorBuiltin, samplerSettings, type OperatorBuiltin } from "../checker/builtins.js";
 import { declKey, type BuiltinRef, type DeclKey, type CheckedModule, type CheckedProgram, type SymbolInfo } from "../checker/checked.js";
 import { evaluateOperator } from "../ir/evaluate.js";
@@ -20,7 +20,7 @@ import { chain, normalForm, type MapExpr, type NormalForm } from "../ir/map.js";
 import type { IrSpace } from "../ir/space.js";
 import { rewriteToFixpoint } from "../passes/engine.js";
 import { mapRules, mapShape } from "../passes/rules/compose.js";
-import { spaceDim, spaceName, type Space, type Type } from "../checker/types.js";
+import { spaceDim, spaceName, type SpaceType, type Type } from "../checker/types.js";
 
 export type LowerErrorCode = CodeRaisedBy<"LowerError">;
 
@@ -83,7 +83,7 @@ export interface IrProgram {
 }
 
 /** A checker space as the IR sees it: the id is (module, network, tag), so equal dimensions never collide. */
-export function irSpace(space: Space): IrSpace {
+export function irSpace(space: SpaceType): IrSpace {
   const dim = spaceDim(space);
   const shape = [...space.shape];
   if (space.kind === "Euclidean") return { id: `euclidean:${space.shape.join("x")}`, name: spaceName(space), dim, shape };
@@ -378,7 +378,7 @@ class Lowering {
     const k = Math.min(f.domain.dim, f.codomain.dim);
     const rk: IrSpace = { id: `euclidean:${k}`, name: `R^${k}`, dim: k };
     const label = `svd(${ir.formatExpr(f.op)})`;
-    const factors = ir.isBound(f.op) && !f.op.timeConditioned ? operatorSvd(evaluateOperator(f.op)) : undefined;
+    const factors = ir.isBound(f.op) && !f.op.timeConditioned ? completeSvd(evaluateOperator(f.op)) : undefined;
     const bound = (name: string, op: LinearOperator | undefined, structure: OperatorKind, rows: number, cols: number): OpExpr =>
       op === undefined ? ir.leaf(`${label}.${name}`, structure, rows, cols) : ir.boundLeaf(`${label}.${name}`, op, true);
     switch (e.name.name) {

@@ -11,15 +11,6 @@ import { Rng } from "../random.js";
 export const ACTIVATIONS = ["relu", "tanh", "gelu", "silu", "leaky_relu"] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
-/** Lipschitz constant of each activation (for error bounds in tests and diagnostics). */
-export const ACTIVATION_LIPSCHITZ: Readonly<Record<Activation, number>> = {
-  relu: 1,
-  tanh: 1,
-  leaky_relu: 1,
-  gelu: 1.13, // max of d/dx x·Φ(x)
-  silu: 1.1, // max of d/dx x·σ(x)
-};
-
 export interface MlpConfig {
   readonly inputs: number;
   readonly outputs: number;

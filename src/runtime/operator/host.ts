@@ -6,7 +6,7 @@
 import * as linalg from "../linalg/index.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 
-export { diagonalMatrix, identityMatrix, matrix, type Matrix } from "../linalg/matrix.js";
+export { identityMatrix, matrix, type Matrix } from "../linalg/matrix.js";
 export {
   add as addMatrices,
   FLOAT64_EPS,
@@ -72,11 +72,6 @@ export function columns(a: Matrix, start: number, end: number): Matrix {
     out.data.set(a.data.subarray(i * a.cols + start, i * a.cols + end), i * out.cols);
   }
   return out;
-}
-
-/** Row i of a as a fresh array. */
-export function row(a: Matrix, i: number): Float64Array {
-  return a.data.slice(i * a.cols, (i + 1) * a.cols);
 }
 
 /** diag(d)·a. */

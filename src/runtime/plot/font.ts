@@ -62,8 +62,6 @@ const GLYPHS: Readonly<Record<string, readonly string[]>> = {
   " ": ["000", "000", "000", "000", "000"],
 };
 
-/** The width of most glyphs; a few are wider or narrower. */
-export const GLYPH_WIDTH = 3;
 export const GLYPH_HEIGHT = 5;
 
 /** The glyph for `ch`: itself, else its capital, else "?" so that a missing glyph is visible. */
