@@ -1,13 +1,13 @@
 // The checker as a whole: the examples check clean, spaces are compared by provenance (never by
 // dimension), errors accumulate, imports resolve relative to the importing file, and the API returns
 // Either with a typed program.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import { checkText, memoryFileHost, check } from "../../src/index.js";
 import type { Expr, LetDecl } from "../../src/ast/nodes.js";
-import { checkSource, codesOf, errorsOf } from "./helpers.js";
+import { checkSource, codesOf } from "./helpers.js";
 
 const examplesDir = new URL("../../examples/", import.meta.url).pathname;
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith(".lin"));

@@ -11,7 +11,6 @@ import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { loadDataset } from "../train/data.js";
 import type { Dataset } from "../train/dataSource.js";
-import { TrainError } from "../train/errors.js";
 import { trainPlan } from "../train/plan.js";
 import { ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
 import { parseDataFlag, type DataFlag } from "./data_flag.js";

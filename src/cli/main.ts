@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
 function invokedAsCli(): boolean {
   const script = process.argv[1];
   if (script === undefined) return false;
-  let real = script;
+  let real: string;
   try {
     real = realpathSync(script);
   } catch {

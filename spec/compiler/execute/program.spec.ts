@@ -38,7 +38,7 @@ function checked(text: string, name = "spec.lin") {
 async function kernels(c: CompiledProgram, name: string, x: tf.Tensor2D): Promise<number> {
   c.run(name, x).dispose(); // first run uploads the constant factors
   const info = await tf.profile(() => c.run(name, x));
-  info.result instanceof tf.Tensor && info.result.dispose();
+  if (info.result instanceof tf.Tensor) info.result.dispose();
   return info.kernels.length;
 }
 

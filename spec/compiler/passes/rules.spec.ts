@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { randomTimeConditioned } from "../../../src/runtime/operator/timeConditioned.js";
-import { lowRank, dense, type LinearOperator } from "../../../src/runtime/operator/kinds.js";
+import { lowRank, dense } from "../../../src/runtime/operator/kinds.js";
 import { matrix, matmul, pinv as densePinv } from "../../../src/runtime/linalg/index.js";
 import { materialise } from "../../../src/runtime/operator/hostApply.js";
 import * as ir from "../../../src/compiler/ir/expr.js";

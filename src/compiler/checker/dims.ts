@@ -36,10 +36,13 @@ export class Dim {
   }
 
   private root(): Dim {
-    let r: Dim = this;
+    const first = this.parent;
+    if (first === undefined) return this;
+    let r = first;
     while (r.parent) r = r.parent;
-    // Path compression keeps long chains (100k-line specs) cheap.
-    let c: Dim = this;
+    // Path compression keeps long chains (100k-line specs) cheap: every Dim on the way points at the root.
+    this.parent = r;
+    let c = first;
     while (c.parent) {
       const next: Dim = c.parent;
       c.parent = r;

@@ -48,7 +48,7 @@ const require = createRequire(import.meta.url);
  * file (kilobytes of code) instead of the error. They add nothing Node does not do by default, so
  * the ones that appeared while the backend started are removed again.
  */
-function removeNewProcessHandlers(before: { exception: Function[]; rejection: Function[] }): void {
+function removeNewProcessHandlers(before: { exception: NodeJS.UncaughtExceptionListener[]; rejection: NodeJS.UnhandledRejectionListener[] }): void {
   for (const h of process.listeners("uncaughtException")) {
     if (!before.exception.includes(h)) process.removeListener("uncaughtException", h);
   }
