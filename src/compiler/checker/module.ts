@@ -21,7 +21,8 @@ import type { CheckCode } from "../../diagnostics/codes.js";
 import type { CheckerSession } from "./context.js";
 import { Dim, type DimOrigin } from "./dims.js";
 import { isInside } from "./host.js";
-import { annotationBecause, baseName, dimLocations } from "./messages.js";
+import * as messages from "./messages/index.js";
+import { dimLocations } from "./messages/index.js";
 import { itemName } from "./scope.js";
 import { StatementChecker } from "./statements.js";
 import {
@@ -119,27 +120,18 @@ export class ModuleChecker extends StatementChecker {
     const target = this.session.resolveImport(this.uri, d.path.value);
     const fail = (): void => this.define(d.alias, "import", d, errorType);
     if (!isInside(this.session.root, target)) {
-      this.error("LIN0207", d.path.range, `import ${JSON.stringify(d.path.value)} leaves the project folder ${this.session.root}`, {
-        because: [`it resolves to ${target}`, "a spec may import only files inside its project (the nearest folder with linea.json, package.json or .git)"],
-        fix: { title: "copy the file into the project, or check from a folder that contains both", edits: [] },
-      });
+      this.report(d.path.range, messages.importOutsideProject(d.path.value, this.session.root, target));
       return fail();
     }
     const cycleAt = this.session.loading.indexOf(target);
     if (cycleAt >= 0) {
       const chain = [...this.session.loading.slice(cycleAt), target];
-      this.error("LIN0206", d.path.range, `import cycle: ${chain.map(baseName).join(" -> ")}`, {
-        because: chain.slice(0, -1).map((u, i) => `${u} imports ${chain[i + 1]}`),
-        fix: { title: "move what both files need into a third file that both import", edits: [] },
-      });
+      this.report(d.path.range, messages.importCycle(chain));
       return fail();
     }
     const text = this.session.module(target) ? "" : this.session.readFile(target);
     if (text === undefined) {
-      this.error("LIN0205", d.path.range, `cannot read imported file ${JSON.stringify(d.path.value)}`, {
-        because: [`it resolves to ${target}, which does not exist or is not a readable file`],
-        fix: { title: "correct the path; it is relative to the importing file", edits: [] },
-      });
+      this.report(d.path.range, messages.importNotFound(d.path.value, target));
       return fail();
     }
     this.session.load(target, text);
@@ -277,14 +269,7 @@ export class ModuleChecker extends StatementChecker {
     const value = this.expr(d.value);
     const annotated = d.annotation ? this.typeExpr(d.annotation) : undefined;
     if (annotated && annotated.kind !== "Error" && value.kind !== "Error" && !sameType(annotated, value)) {
-      this.error("LIN0311", d.value.range, `\`${d.name.name}\` is annotated as ${describeType(annotated)} but its value is a ${describeType(value)}`, {
-        related: [
-          ...(annotated.kind === "Map" ? [...spaceLocations(annotated.domain), ...spaceLocations(annotated.codomain)] : []),
-          ...(value.kind === "Map" ? [...spaceLocations(value.domain), ...spaceLocations(value.codomain)] : []),
-        ],
-        because: annotationBecause(annotated, value),
-        fix: { title: "correct the annotation or the value", edits: [] },
-      });
+      this.report(d.value.range, messages.annotationMismatch(d.name.name, annotated, value));
     }
     this.define(d.name, "let", d, annotated && annotated.kind !== "Error" ? annotated : value);
   }

@@ -10,7 +10,7 @@ import type { BuiltinRef, CheckedModule, CheckedProgram, LiteralArgs, SymbolInfo
 import type { CheckerSession, PendingRank, PendingShape } from "./context.js";
 import { CheckedFacts } from "./facts.js";
 import { findProjectRoot, type FileHost } from "./host.js";
-import { whyDims } from "./messages.js";
+import { whyDims } from "./messages/index.js";
 import { ModuleChecker } from "./module.js";
 import type { Type } from "./types.js";
 

@@ -4,7 +4,8 @@ import type { BlockNode, SpaceExpr } from "../../ast/nodes.js";
 import type { Range } from "../../ast/source.js";
 import { literalOf, literalText, matchArgs } from "./args.js";
 import { blocks as blockSpecs, permuteModes } from "./builtins.js";
-import { shapeText } from "./messages.js";
+import * as messages from "./messages/index.js";
+import { shapeText } from "./messages/index.js";
 import { ScopeChecker } from "./scope.js";
 import { dimension, type SpaceType } from "./types.js";
 
@@ -40,14 +41,9 @@ export abstract class SpaceChecker extends ScopeChecker {
           return undefined;
         }
         const net = sym.type;
-        const netLoc = { location: net.id.location, message: `network ${net.id.name} declared here${net.tagged ? " (tagged)" : ""}` };
         if (s.tag) {
           if (!net.tagged) {
-            this.error("LIN0303", s.tag.range, `network ${net.id.name} is not tagged, so \`induced ${net.id.name}[${s.tag.text}]\` has no meaning`, {
-              related: [netLoc],
-              because: ["only a network declared `tagged` induces one space per tag"],
-              fix: { title: `declare \`network ${net.id.name} : … tagged { … }\`, or write \`induced ${net.id.name}\``, edits: [] },
-            });
+            this.report(s.tag.range, messages.tagOnUntaggedNetwork(net, s.tag.text));
             return undefined;
           }
           // The parser reports tags that are not whole numbers (LIN0105).
@@ -55,11 +51,7 @@ export abstract class SpaceChecker extends ScopeChecker {
           return { kind: "Induced", network: net.id, tag: s.tag.value, shape: net.space.shape };
         }
         if (net.tagged) {
-          this.error("LIN0304", s.range, `network ${net.id.name} is tagged: say which space, \`induced ${net.id.name}[0]\` or \`induced ${net.id.name}[1]\``, {
-            related: [netLoc],
-            because: [`a tagged network induces a different space for each tag`],
-            fix: { title: `write induced ${net.id.name}[1]`, edits: [{ uri: this.uri, range: s.network.range, newText: `${this.show(s.network.range)}[1]` }] },
-          });
+          this.report(s.range, messages.missingTag(net, this.show(s.network.range), s.network.range, this.uri));
           return undefined;
         }
         return { kind: "Induced", network: net.id, shape: net.space.shape };

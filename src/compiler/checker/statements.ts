@@ -6,8 +6,9 @@ import { fitsKind, literalOf, literalText, matchArgs } from "./args.js";
 import { dataSources, describeKind, laws, requiredTrainFields, samplerParams, trainFields, verifyOptions } from "./builtins.js";
 import { CallChecker } from "./calls.js";
 import { declKey, type SymbolInfo } from "./checked.js";
+import * as messages from "./messages/index.js";
 import { closest } from "./suggest.js";
-import { describeType, errorType, mapSignature, sameSpace, spaceLocations, type SpaceType, type Type } from "./types.js";
+import { describeType, errorType, sameSpace, type SpaceType, type Type } from "./types.js";
 
 export abstract class StatementChecker extends CallChecker {
   protected entryDecl(d: EntryDecl): void {
@@ -21,10 +22,7 @@ export abstract class StatementChecker extends CallChecker {
       const type: Type = space ? { kind: "Vector", space } : errorType;
       const prev = locals.get(p.name.name);
       if (prev) {
-        this.error("LIN0202", p.name.range, `parameter \`${p.name.name}\` is declared twice in entry ${d.name.name}`, {
-          related: [{ location: this.loc(prev.nameRange), message: "first parameter with this name" }],
-          fix: { title: "rename one of the parameters", edits: [] },
-        });
+        this.report(p.name.range, messages.duplicateParameter(p.name.name, d.name.name, this.loc(prev.nameRange)));
         continue;
       }
       const sym: SymbolInfo = { name: p.name.name, kind: "param", uri: this.uri, key: declKey(this.uri, `${d.name.name}/${p.name.name}`), nameRange: p.name.range, node: p, type };
@@ -90,10 +88,7 @@ export abstract class StatementChecker extends CallChecker {
           return;
         }
         if (!sameSpace(t0.domain, t1.domain) || !sameSpace(t0.codomain, t1.codomain)) {
-          this.error("LIN0308", s.range, `verify equal compares maps of one type, but got ${mapSignature(t0.domain, t0.codomain)} and ${mapSignature(t1.domain, t1.codomain)}`, {
-            related: [...spaceLocations(t0.domain), ...spaceLocations(t0.codomain), ...spaceLocations(t1.domain), ...spaceLocations(t1.codomain)],
-            because: ["maps between different spaces are never equal"],
-          });
+          this.report(s.range, messages.equalOfDifferentMaps(t0, t1));
         }
         return;
       default:
@@ -104,9 +99,7 @@ export abstract class StatementChecker extends CallChecker {
   }
 
   protected needsTimeConditionedFixed(at: Expr, law: string): void {
-    this.error("LIN0316", at.range, `law ${law} needs a map at a fixed time, but \`${this.show(at.range)}\` is time-conditioned`, {
-      fix: { title: "fix the time with at(v, t) or collapse it with sampler(v, …)", edits: [] },
-    });
+    this.report(at.range, messages.lawNeedsFixedTime(law, this.show(at.range)));
   }
 
   protected train(d: TrainDecl): void {
