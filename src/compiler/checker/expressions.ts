@@ -6,7 +6,6 @@ import type { Range } from "../../ast/source.js";
 import { isOperatorBuiltin, operatorBuiltins, valueBuiltins, type OperatorBuiltin } from "./builtins.js";
 import { Dim } from "./dims.js";
 import * as messages from "./messages/index.js";
-import { dimLocations, whyDims } from "./messages/index.js";
 import { rootName } from "./scope.js";
 import { SpaceChecker } from "./spaces.js";
 import { errorType, sameSpace, type MapT, type OperatorT, type SpaceType, type Type } from "./types.js";
@@ -66,8 +65,8 @@ export abstract class ExprChecker extends SpaceChecker {
       this.report(e.range, messages.builtinNotCalled(n));
       return errorType;
     }
-    if (this.operatorContext) this.unknownName(e.name, "operator", [...Object.keys(operatorBuiltins), ...this.scopeNames()], "LIN0405");
-    else this.unknownName(e.name, "name", this.scopeNames());
+    if (this.operatorContext) this.report(e.name.range, messages.unknownOperator(e.name, [...Object.keys(operatorBuiltins), ...this.scopeNames()], this.uri));
+    else this.unknownName(e.name, this.scopeNames());
     return errorType;
   }
 
@@ -181,11 +180,7 @@ export abstract class ExprChecker extends SpaceChecker {
   protected product(e: Extract<Expr, { kind: "Binary" }>, a: OperatorT, b: OperatorT): Type {
     const u = Dim.unify(a.cols, b.rows);
     if (!u.ok) {
-      this.error("LIN0402", e.range, `cannot multiply ${this.show(e.left.range)} (${u.left} columns) by ${this.show(e.right.range)} (${u.right} rows)`, {
-        related: dimLocations(a.cols, b.rows),
-        because: ["A * B needs the columns of A to equal the rows of B", ...whyDims(a.cols, b.rows)],
-        fix: { title: "reorder the factors or fix one operator's shape", edits: [] },
-      });
+      this.report(e.range, messages.productMismatch(this.show(e.left.range), this.show(e.right.range), u, a, b));
     }
     return { kind: "Operator", rows: a.rows, cols: b.cols, timeConditioned: a.timeConditioned || b.timeConditioned, structure: "product" };
   }
@@ -194,12 +189,7 @@ export abstract class ExprChecker extends SpaceChecker {
     const rows = Dim.unify(a.rows, b.rows);
     const cols = rows.ok ? Dim.unify(a.cols, b.cols) : rows;
     if (!cols.ok) {
-      const shape = (t: OperatorT): string => `[${t.rows.value ?? "?"}, ${t.cols.value ?? "?"}]`;
-      this.error("LIN0403", e.range, `cannot ${e.op === "+" ? "add" : "subtract"} operators of shapes ${shape(a)} and ${shape(b)}`, {
-        related: dimLocations(a.rows, a.cols, b.rows, b.cols),
-        because: ["a sum of operators needs one shape", ...whyDims(a.rows, a.cols, b.rows, b.cols)],
-        fix: { title: "give both operators the same [rows, cols]", edits: [] },
-      });
+      this.report(e.range, messages.sumMismatch(e.op, a, b));
     }
     return { kind: "Operator", rows: a.rows, cols: a.cols, timeConditioned: a.timeConditioned || b.timeConditioned, structure: "sum" };
   }
@@ -222,9 +212,7 @@ export abstract class ExprChecker extends SpaceChecker {
     }
     const u = Dim.unify(base.rows, base.cols);
     if (!u.ok) {
-      this.error("LIN0404", e.range, `a power needs a square operator, but ${this.show(e.left.range)} is [${u.left}, ${u.right}]`, {
-        because: whyDims(base.rows, base.cols),
-      });
+      this.report(e.range, messages.powerOfNonSquare(this.show(e.left.range), u, base));
       return errorType;
     }
     return { ...base, structure: "power" };

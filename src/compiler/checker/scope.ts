@@ -140,10 +140,8 @@ export abstract class ScopeChecker {
     return refs;
   }
 
-  protected unknownName(id: Ident, what: string, candidates: Iterable<string>, code: CheckCode = "LIN0201"): void {
-    const list = [...candidates];
-    const inScope = code === "LIN0201" || code === "LIN0405";
-    this.report(id.range, messages.unknownOf(code, what, id, list, inScope, this.uri));
+  protected unknownName(id: Ident, candidates: readonly string[]): void {
+    this.report(id.range, messages.unknownName(id, candidates, this.uri));
   }
 
   protected scopeNames(): string[] {
@@ -161,7 +159,7 @@ export abstract class ScopeChecker {
     if (ref.kind === "Name") {
       const r = this.lookup(ref.name);
       if ("found" in r) return r.found;
-      if ("absent" in r) this.unknownName(ref.name, "name", this.scopeNames());
+      if ("absent" in r) this.unknownName(ref.name, this.scopeNames());
       return undefined;
     }
     const owner = ref.object;

@@ -101,7 +101,7 @@ export abstract class SpaceChecker extends ScopeChecker {
     const name = b.name.name;
     const spec = blockSpecs[name];
     if (!spec) {
-      this.unknownName(b.name, "network block", Object.keys(blockSpecs), "LIN0501");
+      this.report(b.name.range, messages.unknownOf("LIN0501", "network block", b.name, Object.keys(blockSpecs), false, this.uri));
       return shape;
     }
     let args = b.args ?? [];

@@ -44,7 +44,7 @@ export abstract class StatementChecker extends CallChecker {
     for (const p of m.problems) this.argProblem(p, "verify", { unknown: "LIN0602", value: "LIN0602" }, verifyOptions);
     if (!(laws as readonly string[]).includes(law)) {
       for (const a of s.args) this.expr(a.value);
-      this.unknownName(s.law, "law", laws, "LIN0601");
+      this.report(s.law.range, messages.unknownOf("LIN0601", "law", s.law, laws, false, this.uri));
       return;
     }
     const pos = s.args.filter((a) => !a.name);
@@ -117,7 +117,7 @@ export abstract class StatementChecker extends CallChecker {
       seen.set(key, f.key.range);
       const kind = trainFields[key];
       if (!kind) {
-        this.unknownName(f.key, "train field", Object.keys(trainFields), "LIN0604");
+        this.report(f.key.range, messages.unknownOf("LIN0604", "train field", f.key, Object.keys(trainFields), false, this.uri));
         continue;
       }
       if (kind === "model") {

@@ -3,3 +3,4 @@
 export * from "./common.js";
 export * from "./names.js";
 export * from "./spaces.js";
+export * from "./operators.js";
