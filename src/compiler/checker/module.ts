@@ -24,13 +24,10 @@ import * as messages from "./messages/index.js";
 import { itemName } from "./scope.js";
 import { StatementChecker } from "./statements.js";
 import {
-  describeSpace,
   errorType,
-  formatShape,
   mapSignature,
   sameSpace,
   spaceDim,
-  spaceLocations,
   type MapT,
   type NetworkT,
   type OperatorT,
@@ -145,11 +142,7 @@ export class ModuleChecker extends StatementChecker {
   protected networkDecl(d: NetworkDecl): void {
     const over = this.space(d.over);
     if (over && over.kind !== "Euclidean") {
-      this.error("LIN0506", d.over.range, `network ${d.name.name} acts on ${describeSpace(over)}, which is not a Euclidean space`, {
-        related: spaceLocations(over),
-        because: ["an invertible network maps Euclidean coordinates; induced spaces are what networks produce"],
-        fix: { title: `declare ${d.name.name} over a Euclidean space such as ${formatShape(over.shape)}`, edits: [{ uri: this.uri, range: d.over.range, newText: formatShape(over.shape) }] },
-      });
+      this.report(d.over.range, messages.networkOverNonEuclidean(d.name.name, over, d.over.range, this.uri));
     }
     const shape = over?.kind === "Euclidean" ? over.shape : undefined;
     const outputShape = this.blocks(d.blocks, shape);

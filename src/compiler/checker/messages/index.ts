@@ -4,3 +4,4 @@ export * from "./common.js";
 export * from "./names.js";
 export * from "./spaces.js";
 export * from "./operators.js";
+export * from "./networks.js";
