@@ -50,11 +50,6 @@ export abstract class ScopeChecker {
     this.session.report({ uri: this.uri, range, code, message: oneLine, ...r, related });
   }
 
-  /** Temporary, while the messages move to messages/. */
-  protected error(code: CheckCode, range: Range, message: string, r: messages.Report = {}): void {
-    this.report(range, { code, message, ...r });
-  }
-
   protected loc(range: Range): Location {
     return { uri: this.uri, range };
   }

@@ -5,3 +5,4 @@ export * from "./names.js";
 export * from "./spaces.js";
 export * from "./operators.js";
 export * from "./networks.js";
+export * from "./statements.js";
