@@ -84,9 +84,9 @@ export abstract class CallChecker extends ExprChecker {
     return a ? this.expr(a) : undefined;
   }
 
-  protected wrongArg(e: Call, name: string, t: Type, wanted: string, hint?: string): Type {
+  protected wrongArg(e: Call, name: string, t: Type, wanted: string): Type {
     if (t.kind === "Error") return t;
-    this.report(e.args[0]?.value.range ?? e.range, messages.wrongBuiltinArgument(name, t, wanted, hint));
+    this.report(e.args[0]?.value.range ?? e.range, messages.wrongBuiltinArgument(name, t, wanted));
     return errorType;
   }
 
@@ -96,7 +96,7 @@ export abstract class CallChecker extends ExprChecker {
         const t = this.oneArg(e, name);
         if (!t) return errorType;
         if (t.kind === "Map") return { kind: "Map", domain: t.codomain, codomain: t.domain, timeConditioned: t.timeConditioned };
-        return this.wrongArg(e, name, t, "a map", t.kind === "Operator" ? "use transpose(A) for operators" : undefined);
+        return this.wrongArg(e, name, t, "a map");
       }
       case "pinv": {
         const t = this.oneArg(e, name);
@@ -109,7 +109,7 @@ export abstract class CallChecker extends ExprChecker {
         const t = this.oneArg(e, name);
         if (!t) return errorType;
         if (t.kind === "Operator") return { ...t, rows: t.cols, cols: t.rows, structure: "transpose" };
-        return this.wrongArg(e, name, t, "an operator", t.kind === "Map" ? "use adjoint(f) for maps" : undefined);
+        return this.wrongArg(e, name, t, "an operator");
       }
       case "project": {
         const t = this.oneArg(e, name);
@@ -128,7 +128,7 @@ export abstract class CallChecker extends ExprChecker {
       case "zero": {
         const t = this.oneArg(e, name);
         if (!t) return errorType;
-        if (t.kind !== "Space") return this.wrongArg(e, name, t, "a space", t.kind === "Vector" ? `name the space, e.g. ${name}(X)` : undefined);
+        if (t.kind !== "Space") return this.wrongArg(e, name, t, "a space");
         return name === "id" ? { kind: "Map", domain: t.space, codomain: t.space, timeConditioned: false } : { kind: "Vector", space: t.space };
       }
       case "norm": {

@@ -131,7 +131,7 @@ export abstract class ExprChecker extends SpaceChecker {
         if (l.kind === "Operator" && r.kind === "Operator") return this.product(e, l, r);
         if (l.kind === "Scalar" && isScalable(r)) return scaled(r);
         if (r.kind === "Scalar" && isScalable(l)) return scaled(l);
-        if (l.kind === "Map" && r.kind === "Vector") return this.operandMismatch(e, l, r, `apply the map to the vector with ${this.show(e.left.range)}(${this.show(e.right.range)})`);
+        if (l.kind === "Map" && r.kind === "Vector") return this.operandMismatch(e, l, r, { map: this.show(e.left.range), vector: this.show(e.right.range) });
         return this.operandMismatch(e, l, r);
       case "/":
         if (r.kind === "Scalar" && isScalable(l)) return scaled(l);
@@ -147,8 +147,8 @@ export abstract class ExprChecker extends SpaceChecker {
     }
   }
 
-  protected operandMismatch(e: Extract<Expr, { kind: "Binary" }>, l: Type, r: Type, hint?: string): Type {
-    this.report(e.range, messages.operandMismatch(e.op, l, r, hint));
+  protected operandMismatch(e: Extract<Expr, { kind: "Binary" }>, l: Type, r: Type, applied?: { map: string; vector: string }): Type {
+    this.report(e.range, messages.operandMismatch(e.op, l, r, applied));
     return errorType;
   }
 

@@ -119,6 +119,11 @@ export function importNotFound(path: string, target: string): Message<"LIN0205">
   };
 }
 
+/** The entry file itself cannot be read. */
+export function entryNotReadable(uri: string): Message<"LIN0205"> {
+  return { code: "LIN0205", message: `cannot read ${uri}`, because: ["the file does not exist or is not a readable file"] };
+}
+
 /** extendModule asked to add to a module that the checked program does not have. */
 export function moduleNotInProgram(uri: string): Message<"LIN0205"> {
   return { code: "LIN0205", message: `module ${uri} is not part of this checked program, so nothing can be added to it` };

@@ -53,8 +53,9 @@ export function cannotNegate(t: Type): Message<"LIN0310"> {
   return { code: "LIN0310", message: `cannot negate a ${describeType(t)}` };
 }
 
-/** `l op r` for kinds `op` has no meaning for; `hint` says what was probably meant. */
-export function operandMismatch(op: string, l: Type, r: Type, hint?: string): Message<"LIN0310"> {
+/** `l op r` for kinds `op` has no meaning for; `applied` (their texts) when it is a map times a vector. */
+export function operandMismatch(op: string, l: Type, r: Type, applied?: { map: string; vector: string }): Message<"LIN0310"> {
+  const hint = applied ? `apply the map to the vector with ${applied.map}(${applied.vector})` : undefined;
   return {
     code: "LIN0310",
     message: `\`${op}\` cannot combine a ${describeType(l)} and a ${describeType(r)}`,
@@ -279,8 +280,17 @@ export function appliedOutsideDomain(f: string, map: MapT, x: string, space: Spa
   };
 }
 
-/** The builtin `name` needs `wanted` but got a `t`; `hint` names the builtin probably meant. */
-export function wrongBuiltinArgument(name: string, t: Type, wanted: string, hint?: string): Message<"LIN0312"> {
+/** What was probably meant by the builtin `name` of a `t`. */
+function builtinHint(name: string, t: Type): string | undefined {
+  if (name === "adjoint" && t.kind === "Operator") return "use transpose(A) for operators";
+  if (name === "transpose" && t.kind === "Map") return "use adjoint(f) for maps";
+  if ((name === "id" || name === "zero") && t.kind === "Vector") return `name the space, e.g. ${name}(X)`;
+  return undefined;
+}
+
+/** The builtin `name` needs `wanted` (a map, two vectors) but got a `t`. */
+export function wrongBuiltinArgument(name: string, t: Type, wanted: string): Message<"LIN0312"> {
+  const hint = builtinHint(name, t);
   return { code: "LIN0312", message: `${name} needs ${wanted}, but got a ${describeType(t)}`, ...(hint ? { fix: { title: hint, edits: [] } } : {}) };
 }
 
