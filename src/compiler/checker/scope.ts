@@ -39,6 +39,7 @@ export abstract class ScopeChecker {
 
   // ------------------------------------------------------------------ reporting helpers
 
+  /** Reports a message of messages/ at `range` in this module. */
   protected report(range: Range, m: messages.Message): void {
     const { code, message, ...r } = m;
     // A message is one line whatever the user's text held (a newline in a path, say).

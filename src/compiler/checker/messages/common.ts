@@ -4,6 +4,7 @@
 // No checking happens here.
 import type { RelatedInformation, SuggestedFix } from "../../../ast/diagnostic.js";
 import type { Expr, Ident } from "../../../ast/nodes.js";
+import type { Range } from "../../../ast/source.js";
 import type { CheckCode } from "../../../diagnostics/codes.js";
 import { literalOf, literalText, type ArgProblem } from "../args.js";
 import { describeKind, type ParamSpec } from "../builtins.js";
@@ -25,8 +26,8 @@ export interface Message<C extends CheckCode = CheckCode> extends Report {
   readonly message: string;
 }
 
-/** `did you mean \`guess\`?`, replacing `range` in `uri` by the guess. */
-export function didYouMean(guess: string, uri: string, range: Ident["range"], shown: string = guess): SuggestedFix {
+/** The fix "did you mean `shown`?" that writes `guess` over `range` in `uri`. */
+export function didYouMean(guess: string, uri: string, range: Range, shown: string = guess): SuggestedFix {
   return { title: `did you mean \`${shown}\`?`, edits: [{ uri, range, newText: guess }] };
 }
 
