@@ -25,7 +25,6 @@ import { itemName } from "./scope.js";
 import { StatementChecker } from "./statements.js";
 import {
   errorType,
-  mapSignature,
   sameSpace,
   spaceDim,
   type MapT,
@@ -211,7 +210,7 @@ export class ModuleChecker extends StatementChecker {
     const codomain = this.space(d.codomain);
     const op = this.operatorValue(d.value, `map ${d.name.name}`);
     if (op && domain && codomain) {
-      const sig = `map ${d.name.name} : ${mapSignature(domain, codomain)}`;
+      const sig = messages.mapDeclarationText(d.name.name, domain, codomain);
       const origin = (n: number, side: "rows" | "cols"): DimOrigin => ({
         reason: messages.mapShapeReason(sig, side, n, side === "rows" ? codomain : domain),
         location: this.loc(d.name.range),

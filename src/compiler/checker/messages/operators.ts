@@ -3,7 +3,7 @@
 // reasons a dimension gets its value (which later messages cite in their "because" notes).
 import type { Ident } from "../../../ast/nodes.js";
 import type { Dim, UnifyResult } from "../dims.js";
-import { describeType, spaceDim, spaceLocations, spaceName, type OperatorT, type SpaceType, type Type } from "../types.js";
+import { describeType, mapSignature, spaceDim, spaceLocations, spaceName, type OperatorT, type SpaceType, type Type } from "../types.js";
 import { dimLocations, unknownOf, whyDims, type Message } from "./common.js";
 
 type Mismatch = Extract<UnifyResult, { ok: false }>;
@@ -11,6 +11,11 @@ type Mismatch = Extract<UnifyResult, { ok: false }>;
 /** Why the dimensions of a declared operator have their values. */
 export function declaredShapeReason(name: string, declared: readonly number[]): string {
   return `operator ${name} is declared [${declared.join(", ")}]`;
+}
+
+/** How messages name a map declaration: `map f : X -> Y`. */
+export function mapDeclarationText(name: string, domain: SpaceType, codomain: SpaceType): string {
+  return `map ${name} : ${mapSignature(domain, codomain)}`;
 }
 
 /** Why an operator's rows (or cols) are `n`: the map `sig` (`map f : X -> Y`) acts on `space`. */
