@@ -5,10 +5,10 @@
 import type { Call, Expr, NameRef } from "../../ast/nodes.js";
 import { matchArgs } from "./args.js";
 import { isOperatorBuiltin, operatorSpec, samplerParams, type OperatorBuiltin, type valueBuiltins } from "./builtins.js";
-import type { CheckCode } from "../../diagnostics/codes.js";
 import { Dim } from "./dims.js";
 import { ExprChecker, isValueBuiltin } from "./expressions.js";
-import { describeSpace, describeType, errorType, mapSignature, sameSpace, spaceDim, spaceLocations, spaceName, type OperatorT, type Type } from "./types.js";
+import * as messages from "./messages/index.js";
+import { errorType, sameSpace, spaceDim, type OperatorT, type Type } from "./types.js";
 
 export abstract class CallChecker extends ExprChecker {
   protected call(e: Call): Type {
@@ -29,9 +29,7 @@ export abstract class CallChecker extends ExprChecker {
     }
     if (f.kind !== "Map") {
       for (const a of e.args) this.expr(a.value);
-      this.error("LIN0320", e.callee.range, `\`${this.show(e.callee.range)}\` is a ${describeType(f)} and cannot be called`, {
-        because: ["only maps (applied to a vector) and builtins can be called"],
-      });
+      this.report(e.callee.range, messages.notCallable(this.show(e.callee.range), f));
       return errorType;
     }
     const [x] = this.positional(e, 1, this.show(e.callee.range));
@@ -39,36 +37,27 @@ export abstract class CallChecker extends ExprChecker {
     const xt = this.expr(x);
     if (xt.kind === "Error") return errorType;
     if (f.timeConditioned) {
-      this.error("LIN0316", e.range, `${this.show(e.callee.range)} is time-conditioned; fix a time before applying it`, {
-        fix: { title: `apply at(${this.show(e.callee.range)}, t)(x) or sampler(${this.show(e.callee.range)}, …)(x)`, edits: [] },
-      });
+      this.report(e.range, messages.appliedWithoutTime(this.show(e.callee.range)));
       return errorType;
     }
     if (xt.kind !== "Vector") {
-      this.error("LIN0306", x.range, `${this.show(e.callee.range)} : ${mapSignature(f.domain, f.codomain)} is applied to a ${describeType(xt)}, not a vector of ${spaceName(f.domain)}`);
+      this.report(x.range, messages.appliedToNonVector(this.show(e.callee.range), f, xt));
       return errorType;
     }
     if (!sameSpace(xt.space, f.domain)) {
-      const fText = this.show(e.callee.range);
-      this.error("LIN0306", x.range, `${fText} : ${describeSpace(f.domain)} -> ${spaceName(f.codomain)} is applied to ${this.show(x.range)} in ${describeSpace(xt.space)}${spaceDim(xt.space) === spaceDim(f.domain) ? `; equal dimension ${spaceDim(xt.space)} is not enough` : ""}`, {
-        related: [...spaceLocations(f.domain), ...spaceLocations(xt.space)],
-        because: [`${fText} is defined on ${spaceName(f.domain)} only`],
-        fix: { title: `apply ${fText} to a vector of ${spaceName(f.domain)}`, edits: [] },
-      });
+      this.report(x.range, messages.appliedOutsideDomain(this.show(e.callee.range), f, this.show(x.range), xt.space));
       return { kind: "Vector", space: f.codomain };
     }
     return { kind: "Vector", space: f.codomain };
   }
 
   /** Exactly `n` positional arguments and no keywords; reports and returns [] otherwise. */
-  protected positional(e: Call, n: number, what: string, code: CheckCode = "LIN0313"): Expr[] {
+  protected positional(e: Call, n: number, what: string): Expr[] {
     const pos = e.args.filter((a) => !a.name).map((a) => a.value);
     const kw = e.args.find((a) => a.name);
     if (pos.length !== n || kw) {
       for (const a of e.args) this.expr(a.value);
-      this.error(code, kw?.range ?? e.range, kw
-        ? `${what} takes no keyword argument \`${kw.name?.name ?? ""}\``
-        : `${what} takes ${n} argument${n === 1 ? "" : "s"}, but ${pos.length} ${pos.length === 1 ? "was" : "were"} given`);
+      this.report(kw?.range ?? e.range, messages.wrongArgumentCount(what, n, pos.length, kw ? (kw.name?.name ?? "") : undefined));
       return [];
     }
     return pos;
@@ -95,9 +84,9 @@ export abstract class CallChecker extends ExprChecker {
     return a ? this.expr(a) : undefined;
   }
 
-  protected wrongArg(e: Call, name: string, t: Type, wanted: string, hint?: string): Type {
+  protected wrongArg(e: Call, name: string, t: Type, wanted: string): Type {
     if (t.kind === "Error") return t;
-    this.error("LIN0312", e.args[0]?.value.range ?? e.range, `${name} needs ${wanted}, but got a ${describeType(t)}`, hint ? { fix: { title: hint, edits: [] } } : {});
+    this.report(e.args[0]?.value.range ?? e.range, messages.wrongBuiltinArgument(name, t, wanted));
     return errorType;
   }
 
@@ -107,7 +96,7 @@ export abstract class CallChecker extends ExprChecker {
         const t = this.oneArg(e, name);
         if (!t) return errorType;
         if (t.kind === "Map") return { kind: "Map", domain: t.codomain, codomain: t.domain, timeConditioned: t.timeConditioned };
-        return this.wrongArg(e, name, t, "a map", t.kind === "Operator" ? "use transpose(A) for operators" : undefined);
+        return this.wrongArg(e, name, t, "a map");
       }
       case "pinv": {
         const t = this.oneArg(e, name);
@@ -120,7 +109,7 @@ export abstract class CallChecker extends ExprChecker {
         const t = this.oneArg(e, name);
         if (!t) return errorType;
         if (t.kind === "Operator") return { ...t, rows: t.cols, cols: t.rows, structure: "transpose" };
-        return this.wrongArg(e, name, t, "an operator", t.kind === "Map" ? "use adjoint(f) for maps" : undefined);
+        return this.wrongArg(e, name, t, "an operator");
       }
       case "project": {
         const t = this.oneArg(e, name);
@@ -139,7 +128,7 @@ export abstract class CallChecker extends ExprChecker {
       case "zero": {
         const t = this.oneArg(e, name);
         if (!t) return errorType;
-        if (t.kind !== "Space") return this.wrongArg(e, name, t, "a space", t.kind === "Vector" ? `name the space, e.g. ${name}(X)` : undefined);
+        if (t.kind !== "Space") return this.wrongArg(e, name, t, "a space");
         return name === "id" ? { kind: "Map", domain: t.space, codomain: t.space, timeConditioned: false } : { kind: "Vector", space: t.space };
       }
       case "norm": {
@@ -155,7 +144,7 @@ export abstract class CallChecker extends ExprChecker {
         if (tx.kind !== "Vector") return this.wrongArg(e, name, tx, "two vectors");
         if (ty.kind !== "Vector") {
           if (ty.kind === "Error") return ty;
-          this.error("LIN0312", y.range, `inner needs two vectors, but got a ${describeType(ty)}`);
+          this.report(y.range, messages.wrongBuiltinArgument("inner", ty, "two vectors"));
           return errorType;
         }
         return this.vectorPair(e.range, tx.space, ty.space, "take the inner product of", x, y, { kind: "Scalar" });
@@ -170,11 +159,11 @@ export abstract class CallChecker extends ExprChecker {
           return this.needsTimeConditioned(v, tv, "at");
         }
         if (tt.kind !== "Scalar") {
-          this.error("LIN0312", t.range, `at needs a time (a scalar in [0, 1]), but got a ${describeType(tt)}`);
+          this.report(t.range, messages.timeNotScalar(tt));
           return errorType;
         }
         if (tt.value !== undefined && (tt.value < 0 || tt.value > 1)) {
-          this.error("LIN0319", t.range, `time ${tt.value} is outside [0, 1]`, { fix: { title: "use a time between 0 and 1", edits: [] } });
+          this.report(t.range, messages.timeOutOfRange(tt.value));
           return errorType;
         }
         return tv.kind === "Map" ? { ...tv, timeConditioned: false } : { ...tv, timeConditioned: false, structure: "at" };
@@ -184,7 +173,7 @@ export abstract class CallChecker extends ExprChecker {
         const kws = e.args.filter((a) => a.name);
         if (pos.length !== 1) {
           for (const a of e.args) this.expr(a.value);
-          this.error("LIN0313", e.range, `sampler takes 1 positional argument (the velocity map), but ${pos.length} were given`);
+          this.report(e.range, messages.samplerArgumentCount(pos.length));
           return errorType;
         }
         const m = matchArgs(kws, samplerParams, false, e.range);
@@ -199,17 +188,12 @@ export abstract class CallChecker extends ExprChecker {
   }
 
   protected needsTimeConditioned(at: Expr, t: Type, what: string): Type {
-    this.error("LIN0316", at.range, `${what} needs a time-conditioned map, but ${this.show(at.range)} is a ${describeType(t)}`, {
-      because: ["a map is time-conditioned when its operator is time_conditioned(…)"],
-      fix: { title: `declare the operator with time_conditioned(rank = …)`, edits: [] },
-    });
+    this.report(at.range, messages.needsTimeConditioned(what, this.show(at.range), t));
     return errorType;
   }
 
   protected needsFixedTime(e: Call, what: string): Type {
-    this.error("LIN0316", e.range, `${what} needs a map at a fixed time, but its argument is time-conditioned`, {
-      fix: { title: "fix the time with at(v, t) or collapse it with sampler(v, …)", edits: [] },
-    });
+    this.report(e.range, messages.needsFixedTime(what));
     return errorType;
   }
 }

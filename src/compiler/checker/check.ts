@@ -4,9 +4,10 @@
 // Browser-safe: the disk is one host among others (node_host.ts), given by the caller.
 import { resolve } from "pathe";
 import * as E from "fp-ts/lib/Either.js";
-import { hasErrors, type Diagnostic } from "../../ast/diagnostic.js";
+import { diagnostic, hasErrors, type Diagnostic } from "../../ast/diagnostic.js";
 import type { CheckedProgram } from "./checked.js";
 import { noFileHost, type FileHost } from "./host.js";
+import * as messages from "./messages/index.js";
 import { Session } from "./session.js";
 
 export interface CheckOptions {
@@ -35,18 +36,7 @@ export function checkWith(input: CheckInput, options: CheckOptions = {}): CheckO
   const text = typeof input === "string" ? host.readFile(uri) : input.text;
   if (text === undefined) {
     return {
-      diagnostics: [
-        {
-          uri,
-          range: { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } },
-          severity: 1,
-          code: "LIN0205",
-          source: "linea",
-          message: `cannot read ${uri}`,
-          relatedInformation: [],
-          data: { because: ["the file does not exist or is not a readable file"] },
-        },
-      ],
+      diagnostics: [diagnostic({ uri, range: { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } }, ...messages.entryNotReadable(uri) })],
       sources: new Map(),
     };
   }

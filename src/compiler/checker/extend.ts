@@ -11,6 +11,7 @@ import type { BuiltinRef, CheckedModule, CheckedProgram, LiteralArgs, SymbolInfo
 import { errorsFirst } from "./check.js";
 import type { CheckerSession, PendingRank, PendingShape } from "./context.js";
 import { CheckedFacts } from "./facts.js";
+import * as messages from "./messages/index.js";
 import type { ModuleChecker } from "./module.js";
 import { makeProgram, pendingDiagnostics, programState } from "./session.js";
 import type { Type } from "./types.js";
@@ -80,7 +81,7 @@ export function extendModule(program: CheckedProgram, uri: string, lets: readonl
   if (state === undefined || checker === undefined) {
     const at = { line: 0, character: 0, offset: 0 };
     return E.left([
-      diagnostic({ uri, range: { start: at, end: at }, code: "LIN0205", message: `module ${uri} is not part of this checked program, so nothing can be added to it` }),
+      diagnostic({ uri, range: { start: at, end: at }, ...messages.moduleNotInProgram(uri) }),
     ]);
   }
   const modules = new Map(state.modules);

@@ -17,23 +17,16 @@ import type {
 import { spanRanges } from "../../ast/source.js";
 import { operatorBuiltins } from "./builtins.js";
 import type { CheckedModule } from "./checked.js";
-import type { CheckCode } from "../../diagnostics/codes.js";
 import type { CheckerSession } from "./context.js";
 import { Dim, type DimOrigin } from "./dims.js";
 import { isInside } from "./host.js";
-import { annotationBecause, baseName, dimLocations } from "./messages.js";
+import * as messages from "./messages/index.js";
 import { itemName } from "./scope.js";
 import { StatementChecker } from "./statements.js";
 import {
-  describeSpace,
-  describeType,
   errorType,
-  formatShape,
-  mapSignature,
   sameSpace,
   spaceDim,
-  spaceLocations,
-  spaceName,
   type MapT,
   type NetworkT,
   type OperatorT,
@@ -119,27 +112,18 @@ export class ModuleChecker extends StatementChecker {
     const target = this.session.resolveImport(this.uri, d.path.value);
     const fail = (): void => this.define(d.alias, "import", d, errorType);
     if (!isInside(this.session.root, target)) {
-      this.error("LIN0207", d.path.range, `import ${JSON.stringify(d.path.value)} leaves the project folder ${this.session.root}`, {
-        because: [`it resolves to ${target}`, "a spec may import only files inside its project (the nearest folder with linea.json, package.json or .git)"],
-        fix: { title: "copy the file into the project, or check from a folder that contains both", edits: [] },
-      });
+      this.report(d.path.range, messages.importOutsideProject(d.path.value, this.session.root, target));
       return fail();
     }
     const cycleAt = this.session.loading.indexOf(target);
     if (cycleAt >= 0) {
       const chain = [...this.session.loading.slice(cycleAt), target];
-      this.error("LIN0206", d.path.range, `import cycle: ${chain.map(baseName).join(" -> ")}`, {
-        because: chain.slice(0, -1).map((u, i) => `${u} imports ${chain[i + 1]}`),
-        fix: { title: "move what both files need into a third file that both import", edits: [] },
-      });
+      this.report(d.path.range, messages.importCycle(chain));
       return fail();
     }
     const text = this.session.module(target) ? "" : this.session.readFile(target);
     if (text === undefined) {
-      this.error("LIN0205", d.path.range, `cannot read imported file ${JSON.stringify(d.path.value)}`, {
-        because: [`it resolves to ${target}, which does not exist or is not a readable file`],
-        fix: { title: "correct the path; it is relative to the importing file", edits: [] },
-      });
+      this.report(d.path.range, messages.importNotFound(d.path.value, target));
       return fail();
     }
     this.session.load(target, text);
@@ -157,11 +141,7 @@ export class ModuleChecker extends StatementChecker {
   protected networkDecl(d: NetworkDecl): void {
     const over = this.space(d.over);
     if (over && over.kind !== "Euclidean") {
-      this.error("LIN0506", d.over.range, `network ${d.name.name} acts on ${describeSpace(over)}, which is not a Euclidean space`, {
-        related: spaceLocations(over),
-        because: ["an invertible network maps Euclidean coordinates; induced spaces are what networks produce"],
-        fix: { title: `declare ${d.name.name} over a Euclidean space such as ${formatShape(over.shape)}`, edits: [{ uri: this.uri, range: d.over.range, newText: formatShape(over.shape) }] },
-      });
+      this.report(d.over.range, messages.networkOverNonEuclidean(d.name.name, over, d.over.range, this.uri));
     }
     const shape = over?.kind === "Euclidean" ? over.shape : undefined;
     const outputShape = this.blocks(d.blocks, shape);
@@ -182,26 +162,15 @@ export class ModuleChecker extends StatementChecker {
     const value = this.operatorValue(d.value, `operator ${d.name.name}`);
     if (!value) return this.define(d.name, "operator", d, errorType);
     if (declared) {
-      const origin: DimOrigin = { reason: `operator ${d.name.name} is declared [${declared.join(", ")}]`, location: this.loc(d.name.range) };
+      const origin: DimOrigin = { reason: messages.declaredShapeReason(d.name.name, declared), location: this.loc(d.name.range) };
       const rows = Dim.unify(value.rows, Dim.of(declared[0], origin));
       const cols = rows.ok ? Dim.unify(value.cols, Dim.of(declared[1], origin)) : rows;
       if (!cols.ok) {
         const isSquare = operatorBuiltins[value.structure]?.square === true && declared[0] !== declared[1];
-        const message = isSquare
-          ? `operator ${d.name.name} is declared [${declared.join(", ")}] but ${value.structure} is square`
-          : `operator ${d.name.name} is declared [${declared.join(", ")}] but its value needs ${cols.left} where the declaration says ${cols.right}`;
-        this.error(isSquare ? "LIN0404" : "LIN0401", d.value.range, message, {
-          because: [
-            ...(isSquare ? [`${value.structure} maps a space to one of the same dimension`] : []),
-            ...(cols.leftWhy ? [cols.leftWhy.reason] : []),
-          ],
-          fix: {
-            title: isSquare
-              ? "declare a square shape [n, n], or use a rectangular operator such as dense or lowrank"
-              : "make the declared shape agree with the value",
-            edits: [],
-          },
-        });
+        this.report(
+          d.value.range,
+          isSquare ? messages.squareDeclaredRectangular(d.name.name, declared, value.structure, cols) : messages.declaredShapeMismatch(d.name.name, declared, cols),
+        );
       }
     } else if (!d.shape) {
       this.session.requireShape({ uri: this.uri, range: d.name.range, name: d.name.name, type: value });
@@ -218,9 +187,7 @@ export class ModuleChecker extends StatementChecker {
     if (d.shape.some((n) => !Number.isInteger(n.value) || n.value <= 0)) return undefined;
     if (dims.length === 0 || dims.length > 2) {
       const range = spanRanges(d.shape[0]?.range ?? d.name.range, d.shape[d.shape.length - 1]?.range ?? d.name.range);
-      this.error("LIN0408", range, `operator ${d.name.name} has shape [${dims.join(", ")}]; a shape is [n] or [rows, cols] with positive integers`, {
-        fix: { title: "write the shape as [rows, cols] = [dim of codomain, dim of domain]", edits: [] },
-      });
+      this.report(range, messages.invalidOperatorShape(d.name.name, dims));
       return undefined;
     }
     return dims.length === 1 ? [dims[0], dims[0]] : [dims[0], dims[1]];
@@ -233,11 +200,7 @@ export class ModuleChecker extends StatementChecker {
     this.operatorContext = false;
     if (t.kind === "Operator") return t;
     if (t.kind !== "Error") {
-      const code: CheckCode = owner.startsWith("map") ? "LIN0318" : "LIN0405";
-      this.error(code, e.range, `the value of ${owner} is a ${describeType(t)}, not an operator on coordinates`, {
-        because: [`${owner.split(" ")[0]} declarations take an operator expression such as dense, lowrank(rank = 4) or A * B`],
-        fix: { title: t.kind === "Map" ? "bind maps built from other maps with `let`" : "give an operator expression", edits: [] },
-      });
+      this.report(e.range, owner.startsWith("map") ? messages.mapValueNotOperator(owner, t) : messages.operatorValueNotOperator(owner, t));
     }
     return undefined;
   }
@@ -247,24 +210,15 @@ export class ModuleChecker extends StatementChecker {
     const codomain = this.space(d.codomain);
     const op = this.operatorValue(d.value, `map ${d.name.name}`);
     if (op && domain && codomain) {
-      const sig = `map ${d.name.name} : ${mapSignature(domain, codomain)}`;
-      const origin = (n: number, side: string): DimOrigin => ({
-        reason: `${sig} needs ${side} = ${n} (dim ${side === "rows" ? spaceName(codomain) : spaceName(domain)})`,
+      const sig = messages.mapDeclarationText(d.name.name, domain, codomain);
+      const origin = (n: number, side: "rows" | "cols"): DimOrigin => ({
+        reason: messages.mapShapeReason(sig, side, n, side === "rows" ? codomain : domain),
         location: this.loc(d.name.range),
       });
       const rows = Dim.unify(op.rows, Dim.of(spaceDim(codomain), origin(spaceDim(codomain), "rows")));
       const cols = rows.ok ? Dim.unify(op.cols, Dim.of(spaceDim(domain), origin(spaceDim(domain), "cols"))) : rows;
       if (!cols.ok) {
-        const wanted = `[${spaceDim(codomain)}, ${spaceDim(domain)}]`;
-        this.error("LIN0401", d.value.range, `${sig} needs an operator of shape ${wanted}, but \`${this.show(d.value.range)}\` has ${cols.left} ${rows.ok ? "columns" : "rows"}`, {
-          related: [...spaceLocations(domain), ...spaceLocations(codomain), ...dimLocations(rows.ok ? op.cols : op.rows)],
-          because: [
-            `a map X -> Y acts on coordinates by an operator of shape [dim Y, dim X] = ${wanted}`,
-            ...(cols.leftWhy ? [cols.leftWhy.reason] : []),
-            ...(op.rows === op.cols && spaceDim(domain) !== spaceDim(codomain) ? [`${op.structure} operators are square, and dim ${spaceName(domain)} != dim ${spaceName(codomain)}`] : []),
-          ],
-          fix: { title: `use an operator of shape ${wanted}`, edits: [] },
-        });
+        this.report(d.value.range, messages.mapShapeMismatch(sig, this.show(d.value.range), domain, codomain, op, cols, rows.ok ? "columns" : "rows"));
       }
     }
     if (!domain || !codomain || !op) return this.define(d.name, "map", d, errorType);
@@ -277,14 +231,7 @@ export class ModuleChecker extends StatementChecker {
     const value = this.expr(d.value);
     const annotated = d.annotation ? this.typeExpr(d.annotation) : undefined;
     if (annotated && annotated.kind !== "Error" && value.kind !== "Error" && !sameType(annotated, value)) {
-      this.error("LIN0311", d.value.range, `\`${d.name.name}\` is annotated as ${describeType(annotated)} but its value is a ${describeType(value)}`, {
-        related: [
-          ...(annotated.kind === "Map" ? [...spaceLocations(annotated.domain), ...spaceLocations(annotated.codomain)] : []),
-          ...(value.kind === "Map" ? [...spaceLocations(value.domain), ...spaceLocations(value.codomain)] : []),
-        ],
-        because: annotationBecause(annotated, value),
-        fix: { title: "correct the annotation or the value", edits: [] },
-      });
+      this.report(d.value.range, messages.annotationMismatch(d.name.name, annotated, value));
     }
     this.define(d.name, "let", d, annotated && annotated.kind !== "Error" ? annotated : value);
   }

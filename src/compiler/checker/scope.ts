@@ -4,14 +4,13 @@
 // (spaces and network blocks) → expressions → calls (builtins) → statements → module (items).
 import type { Arg, Expr, Ident, Item, Member, NameRef, Node, Program, SpaceExpr } from "../../ast/nodes.js";
 import type { Location, Range } from "../../ast/source.js";
-import { literalOf, literalText, literalValue, type ArgProblem } from "./args.js";
-import { describeKind, type ParamSpec } from "./builtins.js";
+import { literalValue, type ArgProblem } from "./args.js";
+import type { ParamSpec } from "./builtins.js";
 import { declKey, type CheckedModule, type LiteralArgs, type SymbolInfo, type SymbolKind } from "./checked.js";
 import type { CheckCode } from "../../diagnostics/codes.js";
 import type { CheckerSession } from "./context.js";
-import type { Report } from "./messages.js";
-import { closest } from "./suggest.js";
-import { describeType, type SpaceType, type Type } from "./types.js";
+import * as messages from "./messages/index.js";
+import type { SpaceType, Type } from "./types.js";
 
 type Lookup = { readonly found: SymbolInfo } | { readonly reported: true } | { readonly absent: true };
 
@@ -40,7 +39,9 @@ export abstract class ScopeChecker {
 
   // ------------------------------------------------------------------ reporting helpers
 
-  protected error(code: CheckCode, range: Range, message: string, r: Report = {}): void {
+  /** Reports a message of messages/ at `range` in this module. */
+  protected report(range: Range, m: messages.Message): void {
+    const { code, message, ...r } = m;
     // A message is one line whatever the user's text held (a newline in a path, say).
     const oneLine = message.replace(/\s*[\r\n]+\s*/g, " ");
     const related = (r.related ?? []).filter(
@@ -70,10 +71,7 @@ export abstract class ScopeChecker {
   protected define(name: Ident, kind: SymbolKind, node: SymbolInfo["node"], type: Type): void {
     const existing = this.symbols.get(name.name);
     if (existing) {
-      this.error("LIN0202", name.range, `\`${name.name}\` is already declared in this file`, {
-        related: [{ location: { uri: existing.uri, range: existing.nameRange }, message: `first declaration of ${name.name}` }],
-        fix: { title: `rename one of the two declarations of ${name.name}`, edits: [] },
-      });
+      this.report(name.range, messages.duplicateDeclaration(name.name, existing));
       return;
     }
     const sym: SymbolInfo = { name: name.name, kind, uri: this.uri, key: declKey(this.uri, name.name), nameRange: name.range, node, type };
@@ -91,27 +89,16 @@ export abstract class ScopeChecker {
     if (later) {
       const here = itemNameAt(this.program.items[this.currentIndex]);
       if (later.index === this.currentIndex) {
-        this.error("LIN0204", id.range, `\`${id.name}\` refers to itself in its own definition`, {
-          because: ["a declaration is visible only below itself; Linea has no recursion"],
-          fix: { title: `define ${id.name} without referring to it`, edits: [] },
-        });
+        this.report(id.range, messages.selfReference(id.name));
         return { reported: true };
       }
       const cycle = here ? this.cycleThrough(id.name, here) : undefined;
-      if (cycle) {
-        this.error("LIN0204", id.range, `recursive definition: ${[here, ...cycle].join(" -> ")}`, {
-          related: [{ location: this.loc(later.range), message: `${id.name} declared here` }],
-          because: [`${cycle.join(" -> ")} refers back to ${here}; Linea has no recursion`],
-          fix: { title: "break the cycle: define one of them from the others' parts", edits: [] },
-        });
+      if (cycle && here) {
+        this.report(id.range, messages.recursiveDefinition(here, cycle, id.name, this.loc(later.range)));
         return { reported: true };
       }
       if (later.index > this.currentIndex) {
-        this.error("LIN0203", id.range, `\`${id.name}\` is used before its definition`, {
-          related: [{ location: this.loc(later.range), message: `${id.name} is declared here, below its use` }],
-          because: ["a declaration is visible only below itself"],
-          fix: { title: `move the declaration of ${id.name} above this use`, edits: [] },
-        });
+        this.report(id.range, messages.usedBeforeDefinition(id.name, this.loc(later.range)));
         return { reported: true };
       }
       // Declared above but failed to define (a duplicate or error): already reported.
@@ -149,14 +136,8 @@ export abstract class ScopeChecker {
     return refs;
   }
 
-  protected unknownName(id: Ident, what: string, candidates: Iterable<string>, code: CheckCode = "LIN0201"): void {
-    const list = [...candidates];
-    const guess = closest(id.name, list);
-    const inScope = code === "LIN0201" || code === "LIN0405";
-    this.error(code, id.range, `unknown ${what} \`${id.name}\``, {
-      because: [inScope ? `no declaration, import or parameter in scope is named ${id.name}` : `the known ${what}s are ${list.join(", ")}`],
-      ...(guess ? { fix: { title: `did you mean \`${guess}\`?`, edits: [{ uri: this.uri, range: id.range, newText: guess }] } } : {}),
-    });
+  protected unknownName(id: Ident, candidates: readonly string[]): void {
+    this.report(id.range, messages.unknownName(id, candidates, this.uri));
   }
 
   protected scopeNames(): string[] {
@@ -174,12 +155,12 @@ export abstract class ScopeChecker {
     if (ref.kind === "Name") {
       const r = this.lookup(ref.name);
       if ("found" in r) return r.found;
-      if ("absent" in r) this.unknownName(ref.name, "name", this.scopeNames());
+      if ("absent" in r) this.unknownName(ref.name, this.scopeNames());
       return undefined;
     }
     const owner = ref.object;
     if (owner.kind !== "Name" && owner.kind !== "Member") {
-      this.error("LIN0209", owner.range, `\`${this.show(owner.range)}\` is not an import alias`);
+      this.report(owner.range, messages.notImportAlias(this.show(owner.range)));
       return undefined;
     }
     const mod = this.resolveRef(owner);
@@ -190,17 +171,13 @@ export abstract class ScopeChecker {
   protected memberOf(mod: SymbolInfo, name: Ident): SymbolInfo | undefined {
     if (mod.type.kind === "Error") return undefined;
     if (mod.type.kind !== "Module") {
-      this.error("LIN0209", name.range, `\`${mod.name}\` is a ${describeType(mod.type)}, not an import alias, so \`${mod.name}.${name.name}\` names nothing`);
+      this.report(name.range, messages.memberOfNonModule(mod.name, mod.type, name.name));
       return undefined;
     }
     const target = this.session.module(mod.type.uri);
     const sym = target?.symbols.get(name.name);
     if (!sym) {
-      const guess = target ? closest(name.name, target.symbols.keys()) : undefined;
-      this.error("LIN0208", name.range, `module \`${mod.name}\` declares no \`${name.name}\``, {
-        related: [{ location: { uri: mod.uri, range: mod.nameRange }, message: `${mod.name} imports ${mod.type.uri}` }],
-        ...(guess ? { fix: { title: `did you mean \`${mod.name}.${guess}\`?`, edits: [{ uri: this.uri, range: name.range, newText: guess }] } } : {}),
-      });
+      this.report(name.range, messages.unknownMember(mod, mod.type.uri, name, target?.symbols.keys(), this.uri));
       return undefined;
     }
     return sym;
@@ -212,10 +189,7 @@ export abstract class ScopeChecker {
   }
 
   protected wrongKind(range: Range, sym: SymbolInfo, wanted: string): void {
-    this.error("LIN0209", range, `\`${sym.name}\` is a ${describeType(sym.type)}, not ${wanted}`, {
-      related: [{ location: { uri: sym.uri, range: sym.nameRange }, message: `${sym.name} declared here` }],
-      fix: { title: `name ${wanted} here`, edits: [] },
-    });
+    this.report(range, messages.wrongKind(sym, wanted));
   }
 
 
@@ -237,43 +211,8 @@ export abstract class ScopeChecker {
     codes: { unknown: CheckCode; value: CheckCode },
     params: readonly ParamSpec[],
   ): void {
-    const known = params.map((q) => q.name);
-    const takes = known.length ? `it takes ${known.join(", ")}` : "it takes no arguments";
-    switch (p.kind) {
-      case "unknown": {
-        const guess = closest(p.name, known);
-        this.error(codes.unknown, p.arg.range, `${owner} has no argument \`${p.name}\``, {
-          because: [takes],
-          fix: guess
-            ? { title: `did you mean \`${guess}\`?`, edits: p.arg.name ? [{ uri: this.uri, range: p.arg.name.range, newText: guess }] : [] }
-            : { title: "remove the argument", edits: [] },
-        });
-        return;
-      }
-      case "duplicate":
-        this.error(codes.unknown, p.arg.range, `${owner} gets \`${p.name}\` twice`, { fix: { title: "keep one of them", edits: [] } });
-        return;
-      case "positional":
-        this.error(codes.unknown, p.arg.range, `${owner} takes no positional argument here`, {
-          because: [takes],
-          fix: { title: "name the argument, e.g. `name = value`", edits: [] },
-        });
-        return;
-      case "missing":
-        this.error(codes.unknown, p.range, `${owner} needs \`${p.param.name}\` (${describeKind(p.param.type)})`, {
-          fix: { title: `add \`${p.param.name} = …\``, edits: [] },
-        });
-        return;
-      case "value": {
-        const activation = p.param.name === "activation" && codes.unknown === "LIN0502";
-        const lit = literalOf(p.arg.value);
-        const guess = p.param.type.kind === "enum" && lit?.kind === "ident" ? closest(lit.name, p.param.type.values) : undefined;
-        this.error(activation ? "LIN0504" : codes.value, p.arg.value.range, `${owner}: \`${p.param.name}\` must be ${describeKind(p.param.type)}, not ${literalText(lit)}`, {
-          ...(guess ? { fix: { title: `did you mean \`${guess}\`?`, edits: [{ uri: this.uri, range: p.arg.value.range, newText: guess }] } } : {}),
-        });
-        return;
-      }
-    }
+    const range = p.kind === "missing" ? p.range : p.kind === "value" ? p.arg.value.range : p.arg.range;
+    this.report(range, messages.argumentProblem(p, owner, codes, params, this.uri));
   }
 }
 

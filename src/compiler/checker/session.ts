@@ -10,7 +10,7 @@ import type { BuiltinRef, CheckedModule, CheckedProgram, LiteralArgs, SymbolInfo
 import type { CheckerSession, PendingRank, PendingShape } from "./context.js";
 import { CheckedFacts } from "./facts.js";
 import { findProjectRoot, type FileHost } from "./host.js";
-import { whyDims } from "./messages.js";
+import * as messages from "./messages/index.js";
 import { ModuleChecker } from "./module.js";
 import type { Type } from "./types.js";
 
@@ -61,26 +61,11 @@ export function pendingDiagnostics(ranks: readonly PendingRank[], shapes: readon
     const r = p.rows.value;
     const c = p.cols.value;
     if (r === undefined || c === undefined || p.rank <= Math.min(r, c)) continue;
-    report({
-      uri: p.uri,
-      range: p.range,
-      code: "LIN0407",
-      message: `${p.builtin} has rank ${p.rank} but its shape is [${r}, ${c}]; the rank is at most ${Math.min(r, c)}`,
-      because: [`a rank-r factorisation of a [${r}, ${c}] operator has r <= min(${r}, ${c})`, ...whyDims(p.rows, p.cols)],
-      fix: { title: `use rank = ${Math.min(r, c)} or less`, edits: [] },
-    });
+    report({ uri: p.uri, range: p.range, ...messages.rankTooLarge(p.builtin, p.rank, p.rows, p.cols, r, c) });
   }
   for (const p of shapes) {
     if (p.type.rows.value !== undefined && p.type.cols.value !== undefined) continue;
-    report({
-      uri: p.uri,
-      range: p.range,
-      code: "LIN0409",
-      severity: 2,
-      message: `the shape of operator ${p.name} is not written and no map uses it, so it stays unknown`,
-      because: ["an operator without `[rows, cols]` takes its shape from the maps that use it"],
-      fix: { title: `write the shape, e.g. \`operator ${p.name}[rows, cols] = …\`, or use it in a map`, edits: [] },
-    });
+    report({ uri: p.uri, range: p.range, severity: 2, ...messages.shapeNeverInferred(p.name) });
   }
 }
 

@@ -1,10 +1,9 @@
 // Module checker layer 2: space expressions (Euclidean, induced by a network with its tag, by name)
 // and the blocks of a network declaration, whose shapes a squeeze changes.
 import type { BlockNode, SpaceExpr } from "../../ast/nodes.js";
-import type { Range } from "../../ast/source.js";
-import { literalOf, literalText, matchArgs } from "./args.js";
+import { literalOf, matchArgs } from "./args.js";
 import { blocks as blockSpecs, permuteModes } from "./builtins.js";
-import { shapeText } from "./messages.js";
+import * as messages from "./messages/index.js";
 import { ScopeChecker } from "./scope.js";
 import { dimension, type SpaceType } from "./types.js";
 
@@ -40,14 +39,9 @@ export abstract class SpaceChecker extends ScopeChecker {
           return undefined;
         }
         const net = sym.type;
-        const netLoc = { location: net.id.location, message: `network ${net.id.name} declared here${net.tagged ? " (tagged)" : ""}` };
         if (s.tag) {
           if (!net.tagged) {
-            this.error("LIN0303", s.tag.range, `network ${net.id.name} is not tagged, so \`induced ${net.id.name}[${s.tag.text}]\` has no meaning`, {
-              related: [netLoc],
-              because: ["only a network declared `tagged` induces one space per tag"],
-              fix: { title: `declare \`network ${net.id.name} : … tagged { … }\`, or write \`induced ${net.id.name}\``, edits: [] },
-            });
+            this.report(s.tag.range, messages.tagOnUntaggedNetwork(net, s.tag.text));
             return undefined;
           }
           // The parser reports tags that are not whole numbers (LIN0105).
@@ -55,11 +49,7 @@ export abstract class SpaceChecker extends ScopeChecker {
           return { kind: "Induced", network: net.id, tag: s.tag.value, shape: net.space.shape };
         }
         if (net.tagged) {
-          this.error("LIN0304", s.range, `network ${net.id.name} is tagged: say which space, \`induced ${net.id.name}[0]\` or \`induced ${net.id.name}[1]\``, {
-            related: [netLoc],
-            because: [`a tagged network induces a different space for each tag`],
-            fix: { title: `write induced ${net.id.name}[1]`, edits: [{ uri: this.uri, range: s.network.range, newText: `${this.show(s.network.range)}[1]` }] },
-          });
+          this.report(s.range, messages.missingTag(net, this.show(s.network.range), s.network.range, this.uri));
           return undefined;
         }
         return { kind: "Induced", network: net.id, shape: net.space.shape };
@@ -85,7 +75,7 @@ export abstract class SpaceChecker extends ScopeChecker {
           for (let k = 0; k < squeezes && s; k++) {
             const next = squeezed(s);
             if (!next) {
-              this.squeezeError(b.range, s, `copy ${i + 1} of repeat ${n}`);
+              this.report(b.range, messages.badSqueeze(s, { copy: i + 1, count: n }));
               return undefined;
             }
             s = next;
@@ -98,18 +88,11 @@ export abstract class SpaceChecker extends ScopeChecker {
     return s;
   }
 
-  protected squeezeError(range: Range, shape: readonly number[], where: string): void {
-    this.error("LIN0505", range, `squeeze needs a [C, H, W] shape with H and W even, but ${where} sees ${shapeText(shape)}`, {
-      because: ["a 2x2 squeeze turns [C, H, W] into [4C, H/2, W/2]", `the shape at this point is ${shapeText(shape)}`],
-      fix: { title: "declare the network over R[C, H, W] with H and W divisible by 2 for every squeeze", edits: [] },
-    });
-  }
-
   protected layer(b: Extract<BlockNode, { kind: "Layer" }>, shape: readonly number[] | undefined): readonly number[] | undefined {
     const name = b.name.name;
     const spec = blockSpecs[name];
     if (!spec) {
-      this.unknownName(b.name, "network block", Object.keys(blockSpecs), "LIN0501");
+      this.report(b.name.range, messages.unknownBlock(b.name, Object.keys(blockSpecs), this.uri));
       return shape;
     }
     let args = b.args ?? [];
@@ -117,17 +100,13 @@ export abstract class SpaceChecker extends ScopeChecker {
       const [first, ...rest] = args;
       const mode = first && !first.name ? literalOf(first.value) : undefined;
       if (!mode || mode.kind !== "ident" || !(permuteModes as readonly string[]).includes(mode.name)) {
-        this.error("LIN0507", first?.range ?? b.range, `permute needs \`reverse\` or \`random\` as its first argument${mode ? `, not ${literalText(mode)}` : ""}`, {
-          fix: { title: "write permute(reverse) or permute(random, seed = 0)", edits: [] },
-        });
+        this.report(first?.range ?? b.range, messages.badPermuteMode(mode));
         args = first && !first.name ? rest : args;
       } else {
         args = rest;
         const seed = rest.find((a) => a.name?.name === "seed");
         if (mode.name === "reverse" && seed) {
-          this.error("LIN0502", seed.range, "permute(reverse) takes no seed; only permute(random, …) does", {
-            fix: { title: "drop the seed, or use permute(random, seed = …)", edits: [] },
-          });
+          this.report(seed.range, messages.reverseTakesNoSeed());
           args = rest.filter((a) => a !== seed);
         }
       }
@@ -136,14 +115,12 @@ export abstract class SpaceChecker extends ScopeChecker {
     const m = matchArgs(args, spec.params, false, b.range);
     for (const p of m.problems) this.argProblem(p, `block ${name}`, { unknown: "LIN0502", value: "LIN0503" }, spec.params);
     if (spec.splits && shape && dimension(shape) < 2) {
-      this.error("LIN0508", b.name.range, `${name} splits its input in two halves, but the network acts on ${shapeText(shape)} (1 feature)`, {
-        fix: { title: "use actnorm or inv_dense for one-dimensional spaces", edits: [] },
-      });
+      this.report(b.name.range, messages.splitOfOneFeature(name, shape));
     }
     if (name === "squeeze" && shape) {
       const next = squeezed(shape);
       if (!next) {
-        this.squeezeError(b.name.range, shape, "this squeeze");
+        this.report(b.name.range, messages.badSqueeze(shape));
         return undefined;
       }
       return next;

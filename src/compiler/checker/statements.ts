@@ -2,12 +2,12 @@
 // scope), verify statements (laws and their options) and train sections (fields, data sources).
 import type { EntryDecl, Expr, TrainDecl, VerifyStmt } from "../../ast/nodes.js";
 import type { Range } from "../../ast/source.js";
-import { fitsKind, literalOf, literalText, matchArgs } from "./args.js";
-import { dataSources, describeKind, laws, requiredTrainFields, samplerParams, trainFields, verifyOptions } from "./builtins.js";
+import { fitsKind, literalOf, matchArgs } from "./args.js";
+import { dataSources, laws, requiredTrainFields, samplerParams, trainFields, verifyOptions } from "./builtins.js";
 import { CallChecker } from "./calls.js";
 import { declKey, type SymbolInfo } from "./checked.js";
-import { closest } from "./suggest.js";
-import { describeType, errorType, mapSignature, sameSpace, spaceLocations, type SpaceType, type Type } from "./types.js";
+import * as messages from "./messages/index.js";
+import { errorType, sameSpace, type SpaceType, type Type } from "./types.js";
 
 export abstract class StatementChecker extends CallChecker {
   protected entryDecl(d: EntryDecl): void {
@@ -21,10 +21,7 @@ export abstract class StatementChecker extends CallChecker {
       const type: Type = space ? { kind: "Vector", space } : errorType;
       const prev = locals.get(p.name.name);
       if (prev) {
-        this.error("LIN0202", p.name.range, `parameter \`${p.name.name}\` is declared twice in entry ${d.name.name}`, {
-          related: [{ location: this.loc(prev.nameRange), message: "first parameter with this name" }],
-          fix: { title: "rename one of the parameters", edits: [] },
-        });
+        this.report(p.name.range, messages.duplicateParameter(p.name.name, d.name.name, this.loc(prev.nameRange)));
         continue;
       }
       const sym: SymbolInfo = { name: p.name.name, kind: "param", uri: this.uri, key: declKey(this.uri, `${d.name.name}/${p.name.name}`), nameRange: p.name.range, node: p, type };
@@ -46,7 +43,7 @@ export abstract class StatementChecker extends CallChecker {
     for (const p of m.problems) this.argProblem(p, "verify", { unknown: "LIN0602", value: "LIN0602" }, verifyOptions);
     if (!(laws as readonly string[]).includes(law)) {
       for (const a of s.args) this.expr(a.value);
-      this.unknownName(s.law, "law", laws, "LIN0601");
+      this.report(s.law.range, messages.unknownLaw(s.law, laws, this.uri));
       return;
     }
     const pos = s.args.filter((a) => !a.name);
@@ -56,18 +53,18 @@ export abstract class StatementChecker extends CallChecker {
       const sm = matchArgs(kws, samplerParams, false, s.range);
       for (const p of sm.problems) this.argProblem(p, "verify one_step", { unknown: "LIN0603", value: "LIN0603" }, samplerParams);
     } else if (kws.length) {
-      this.error("LIN0603", kws[0].range, `law ${law} takes no keyword arguments; options go after \`with\``);
+      this.report(kws[0].range, messages.lawTakesNoKeywords(law));
     }
     const types = pos.map((a) => this.expr(a.value));
     if (pos.length !== arity) {
-      this.error("LIN0603", s.range, `law ${law} takes ${arity} argument${arity === 1 ? "" : "s"}, but ${pos.length} ${pos.length === 1 ? "was" : "were"} given`);
+      this.report(s.range, messages.lawArgumentCount(law, arity, pos.length));
       return;
     }
     if (types.some((t) => t.kind === "Error")) return;
     const [t0, t1] = types;
     const a0 = pos[0].value;
     const bad = (wanted: string): void => {
-      this.error("LIN0603", a0.range, `law ${law} needs ${wanted}, but \`${this.show(a0.range)}\` is a ${describeType(t0)}`);
+      this.report(a0.range, messages.lawArgumentKind(law, wanted, this.show(a0.range), t0));
     };
     switch (law) {
       case "roundtrip":
@@ -86,14 +83,11 @@ export abstract class StatementChecker extends CallChecker {
         return;
       case "equal":
         if (t0.kind !== "Map" || t1.kind !== "Map") {
-          this.error("LIN0603", s.range, `law equal needs two maps, but got a ${describeType(t0)} and a ${describeType(t1)}`);
+          this.report(s.range, messages.equalNeedsMaps(t0, t1));
           return;
         }
         if (!sameSpace(t0.domain, t1.domain) || !sameSpace(t0.codomain, t1.codomain)) {
-          this.error("LIN0308", s.range, `verify equal compares maps of one type, but got ${mapSignature(t0.domain, t0.codomain)} and ${mapSignature(t1.domain, t1.codomain)}`, {
-            related: [...spaceLocations(t0.domain), ...spaceLocations(t0.codomain), ...spaceLocations(t1.domain), ...spaceLocations(t1.codomain)],
-            because: ["maps between different spaces are never equal"],
-          });
+          this.report(s.range, messages.equalOfDifferentMaps(t0, t1));
         }
         return;
       default:
@@ -104,9 +98,7 @@ export abstract class StatementChecker extends CallChecker {
   }
 
   protected needsTimeConditionedFixed(at: Expr, law: string): void {
-    this.error("LIN0316", at.range, `law ${law} needs a map at a fixed time, but \`${this.show(at.range)}\` is time-conditioned`, {
-      fix: { title: "fix the time with at(v, t) or collapse it with sampler(v, …)", edits: [] },
-    });
+    this.report(at.range, messages.lawNeedsFixedTime(law, this.show(at.range)));
   }
 
   protected train(d: TrainDecl): void {
@@ -115,22 +107,19 @@ export abstract class StatementChecker extends CallChecker {
       const key = f.key.name;
       const prev = seen.get(key);
       if (prev) {
-        this.error("LIN0607", f.key.range, `train ${d.name.name} sets \`${key}\` twice`, {
-          related: [{ location: this.loc(prev), message: `first \`${key}\`` }],
-          fix: { title: "keep one of them", edits: [] },
-        });
+        this.report(f.key.range, messages.trainFieldTwice(d.name.name, key, this.loc(prev)));
         continue;
       }
       seen.set(key, f.key.range);
       const kind = trainFields[key];
       if (!kind) {
-        this.unknownName(f.key, "train field", Object.keys(trainFields), "LIN0604");
+        this.report(f.key.range, messages.unknownTrainField(f.key, Object.keys(trainFields), this.uri));
         continue;
       }
       if (kind === "model") {
         const t = this.expr(f.value);
         if (t.kind !== "Error" && t.kind !== "Map" && t.kind !== "Network" && t.kind !== "Operator") {
-          this.error("LIN0605", f.value.range, `train model must be a map, a network or an operator, not a ${describeType(t)}`);
+          this.report(f.value.range, messages.trainModelKind(t));
         }
         continue;
       }
@@ -140,15 +129,12 @@ export abstract class StatementChecker extends CallChecker {
       }
       const lit = literalOf(f.value);
       if (!fitsKind(lit, kind)) {
-        this.error("LIN0605", f.value.range, `train field \`${key}\` must be ${describeKind(kind)}, not ${literalText(lit)}`);
+        this.report(f.value.range, messages.trainFieldKind(key, kind, lit));
       }
     }
     for (const r of requiredTrainFields) {
       if (!seen.has(r)) {
-        this.error("LIN0606", d.name.range, `train ${d.name.name} has no \`${r}\``, {
-          because: ["training needs a model and the data to fit it to"],
-          fix: { title: `add \`${r} = …;\``, edits: [] },
-        });
+        this.report(d.name.range, messages.trainFieldMissing(d.name.name, r));
       }
     }
     this.define(d.name, "train", d, { kind: "Train", name: d.name.name });
@@ -161,16 +147,14 @@ export abstract class StatementChecker extends CallChecker {
     }
     const callee = e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name.name : e.kind === "Name" ? e.name.name : undefined;
     if (!callee || !(dataSources as readonly string[]).includes(callee)) {
-      this.error("LIN0605", e.range, `train data must be a data source (${dataSources.join(", ")}) or a path string`, {
-        ...(callee && closest(callee, dataSources) ? { fix: { title: `did you mean \`${closest(callee, dataSources) ?? ""}\`?`, edits: [] } } : {}),
-      });
+      this.report(e.range, messages.unknownDataSource(callee, dataSources));
       return;
     }
     this.session.recordBuiltin(e, { kind: "data", name: callee as (typeof dataSources)[number] });
     if (e.kind === "Call") {
       this.recordArguments(e, e.args);
       for (const a of e.args) {
-        if (!literalOf(a.value)) this.error("LIN0605", a.value.range, `arguments of data source ${callee} are literals (numbers, names, strings)`);
+        if (!literalOf(a.value)) this.report(a.value.range, messages.dataSourceArgument(callee));
       }
     }
     this.record(e, { kind: "Dataset", source: callee });
