@@ -59,7 +59,11 @@ map f : Z -> Z = A;
   const b = byHand(x).dataSync();
   const maxDiff = Math.max(...Array.from(a, (v, i) => Math.abs(v - (b[i] ?? 0))));
   // Call by call interleaved (A, B, A, B, …) so both see the same machine load; medians of each.
-  const ms = await interleavedMedians(runs, () => compiled.run("f", x), () => byHand(x));
+  const ms = await interleavedMedians(
+    runs,
+    () => compiled.run("f", x),
+    () => byHand(x),
+  );
   const line = {
     bench: "compiled",
     ms: Number(ms.a.toFixed(3)),

@@ -41,13 +41,13 @@ export default async function compose(argv: readonly string[]): Promise<void> {
     const referenceMs = await medianTime(
       refRuns,
       () => {
-      let y: tf.Tensor = tf.clone(x);
-      for (let i = 0; i < k; i++) {
-        const next = compiled.run("f", y);
-        y.dispose();
-        y = next;
-      }
-      return y;
+        let y: tf.Tensor = tf.clone(x);
+        for (let i = 0; i < k; i++) {
+          const next = compiled.run("f", y);
+          y.dispose();
+          y = next;
+        }
+        return y;
       },
       1,
     );

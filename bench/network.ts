@@ -75,11 +75,14 @@ export default async function networkBenchmark(args: readonly string[]): Promise
         await saveNpy(path.join(dir, "y.npy"), { dtype: "F32", shape: [batch, D], data: r.y });
         const py = torchPython();
         const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "network_torch.py");
-        reference = py === undefined
-          ? { error: "no python with torch (apt-get install python3-torch libopenblas0-pthread)" }
-          : (JSON.parse(
-              execFileSync(py, [script, "--weights", weights, "--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), "--runs", String(runs), "--tag", String(TAG)], { encoding: "utf8" }),
-            ) as Record<string, unknown>);
+        reference =
+          py === undefined
+            ? { error: "no python with torch (apt-get install python3-torch libopenblas0-pthread)" }
+            : (JSON.parse(
+                execFileSync(py, [script, "--weights", weights, "--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), "--runs", String(runs), "--tag", String(TAG)], {
+                  encoding: "utf8",
+                }),
+              ) as Record<string, unknown>);
       }
     }
     for (const r of results) {

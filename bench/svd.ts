@@ -87,7 +87,17 @@ export default async function svdBenchmark(args: readonly string[]): Promise<voi
     if (n <= options.jsMax) impls.push({ impl: "js", linalg: jsLinalg, runs: n <= 256 ? Math.min(3, options.runs) : 1 });
     for (const { impl, linalg, runs } of impls) {
       const { ms, relError } = timeSvd(linalg, a, runs);
-      const line = { bench: "svd", n, ms: Math.round(ms * 10) / 10, impl, reference: "numpy", reference_ms: referenceMs === null ? null : Math.round(referenceMs * 10) / 10, runs, rel_error: relError, load_avg_1m: Math.round(loadavg()[0] * 10) / 10 };
+      const line = {
+        bench: "svd",
+        n,
+        ms: Math.round(ms * 10) / 10,
+        impl,
+        reference: "numpy",
+        reference_ms: referenceMs === null ? null : Math.round(referenceMs * 10) / 10,
+        runs,
+        rel_error: relError,
+        load_avg_1m: Math.round(loadavg()[0] * 10) / 10,
+      };
       process.stdout.write(`${JSON.stringify(line)}\n`);
     }
   }

@@ -35,19 +35,12 @@ function onDisk(options: CheckOptions): CheckOptions {
  * Checks an entry file (a path, read through `options.host`) or a text with its URI, and everything
  * it imports. Left: all diagnostics (errors first). Right: the checked program, warnings included.
  */
-export async function check(
-  input: CheckInput,
-  options: CheckOptions = {},
-): Promise<Either<readonly Diagnostic[], CheckedProgram>> {
+export async function check(input: CheckInput, options: CheckOptions = {}): Promise<Either<readonly Diagnostic[], CheckedProgram>> {
   return checkEither(input, onDisk(options));
 }
 
 /** The synchronous form, for tests and tools that have the text in hand. */
-export function checkText(
-  text: string,
-  uri: string,
-  options: CheckOptions = {},
-): Either<readonly Diagnostic[], CheckedProgram> {
+export function checkText(text: string, uri: string, options: CheckOptions = {}): Either<readonly Diagnostic[], CheckedProgram> {
   return checkEither({ uri, text }, onDisk(options));
 }
 

@@ -48,12 +48,29 @@ interface CheckResult {
 const NETWORKS: { name: string; spec: NetworkSpec; shape: number[] }[] = [
   {
     name: "squeeze+actnorm+inv_dense+affine+permute+additive [1,4,4]",
-    spec: { tagged: true, blocks: [{ kind: "squeeze" }, { kind: "actnorm" }, { kind: "inv_dense" }, { kind: "affine_coupling", hidden: 8 }, { kind: "permute", mode: "random" }, { kind: "additive_coupling", hidden: 8 }] },
+    spec: {
+      tagged: true,
+      blocks: [
+        { kind: "squeeze" },
+        { kind: "actnorm" },
+        { kind: "inv_dense" },
+        { kind: "affine_coupling", hidden: 8 },
+        { kind: "permute", mode: "random" },
+        { kind: "additive_coupling", hidden: 8 },
+      ],
+    },
     shape: [1, 4, 4],
   },
   {
     name: "affine couplings depth 2, tanh, reverse [12]",
-    spec: { tagged: false, blocks: [{ kind: "affine_coupling", hidden: 32, depth: 2, activation: "tanh", scale_bound: 1 }, { kind: "permute", mode: "reverse" }, { kind: "affine_coupling", hidden: 32, depth: 2 }] },
+    spec: {
+      tagged: false,
+      blocks: [
+        { kind: "affine_coupling", hidden: 32, depth: 2, activation: "tanh", scale_bound: 1 },
+        { kind: "permute", mode: "reverse" },
+        { kind: "affine_coupling", hidden: 32, depth: 2 },
+      ],
+    },
     shape: [12],
   },
   {
@@ -70,7 +87,11 @@ async function networkRoundTrips(): Promise<CheckResult[]> {
     const net = buildNetwork(c.spec, c.shape, seed, { outputGain: 0.5 });
     const tag = c.spec.tagged ? 1 : undefined;
     const x = seededNormal([16, ...c.shape], seed + 1);
-    if (net.needsInitialization) net.initialize(tf.tidy(() => tf.add(tf.mul(seededNormal([16, ...c.shape], seed + 2), 2), 1)), tag);
+    if (net.needsInitialization)
+      net.initialize(
+        tf.tidy(() => tf.add(tf.mul(seededNormal([16, ...c.shape], seed + 2), 2), 1)),
+        tag,
+      );
     const tol = await roundTripTolerance(net, x, tag);
     const y = net.forward(x, tag);
     const back = net.inverse(y, tag);

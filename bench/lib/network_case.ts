@@ -18,7 +18,10 @@ export const NETWORK_SPEC: NetworkSpec = {
     {
       kind: "repeat",
       count: NETWORK_COUPLINGS,
-      body: [{ kind: "affine_coupling", hidden: NETWORK_HIDDEN, depth: NETWORK_DEPTH, activation: "relu", scale_bound: 2 }, { kind: "permute", mode: "reverse" }],
+      body: [
+        { kind: "affine_coupling", hidden: NETWORK_HIDDEN, depth: NETWORK_DEPTH, activation: "relu", scale_bound: 2 },
+        { kind: "permute", mode: "reverse" },
+      ],
     },
   ],
 };

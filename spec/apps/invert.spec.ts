@@ -56,7 +56,12 @@ describe("apps/invert: invertSampler", { timeout: 60_000 }, () => {
         const tolerance = 4 * bound * Math.max(Math.hypot(...a), Math.hypot(...b));
         expect(distance(frame(k, 0), a)).toBeLessThanOrEqual(tolerance);
         expect(distance(frame(k, 2), b)).toBeLessThanOrEqual(tolerance);
-        expect(distance(frame(k, 1), a.map((v, j) => (v + (b[j] ?? NaN)) / 2))).toBeLessThanOrEqual(tolerance);
+        expect(
+          distance(
+            frame(k, 1),
+            a.map((v, j) => (v + (b[j] ?? NaN)) / 2),
+          ),
+        ).toBeLessThanOrEqual(tolerance);
         // Control: the midpoint is neither end.
         expect(distance(frame(k, 1), a)).toBeGreaterThan(100 * tolerance);
       }

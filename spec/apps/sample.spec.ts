@@ -76,7 +76,10 @@ function withVelocity(s: SamplerSpec, wrong: (a: OpExpr) => OpExpr): SamplerSpec
 
 describe("apps/sample: compareSamplers", { timeout: 120_000 }, () => {
   it("one-step and multi-step agree above the derived PSNR floor; a wrong operator does not", async () => {
-    const choices = [{ method: "euler", steps: 6 }, { method: "rk4", steps: 12 }] as const;
+    const choices = [
+      { method: "euler", steps: 6 },
+      { method: "rk4", steps: 12 },
+    ] as const;
     const sampler = samplerSpec(spec, "v", choices, { backend: "cpu" });
     const events: string[] = [];
     const run = await compareSamplers(sampler, choices, { samples: SAMPLES, onProgress: (e) => events.push(`${e.kind} ${e.choice.method}`) });
@@ -84,7 +87,11 @@ describe("apps/sample: compareSamplers", { timeout: 120_000 }, () => {
     expect(run.domain).toEqual([N]);
     expect(run.noise).toEqual(seededNoise(SAMPLES, N));
     expect(events).toEqual(["collapsing euler", "collapsed euler", "multi-step euler", "compared euler", "collapsing rk4", "collapsed rk4", "multi-step rk4", "compared rk4"]);
-    const control = await compareSamplers(withVelocity(sampler, (a) => scale(1.25, a)), choices, { samples: SAMPLES });
+    const control = await compareSamplers(
+      withVelocity(sampler, (a) => scale(1.25, a)),
+      choices,
+      { samples: SAMPLES },
+    );
     // A(t) of the compiled v (the same seed, so the same operator in every compile).
     const reference = await sampler.compile(choices[0]);
     const A = reference.velocity;

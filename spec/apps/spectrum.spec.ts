@@ -38,7 +38,10 @@ describe("apps/spectrum: spectrumOf", { timeout: 60_000 }, () => {
   });
   afterAll(() => compiled.dispose());
 
-  for (const [map, method] of [["f", "dense"], ["g", "structured"]] as const) {
+  for (const [map, method] of [
+    ["f", "dense"],
+    ["g", "structured"],
+  ] as const) {
     it(`${map}: descending values equal to a dense float64 SVD of the same operator (${method})`, async () => {
       const s = await spectrumOf(compiled, map, 3);
       expect(s.method).toBe(method);
@@ -63,7 +66,8 @@ describe("apps/spectrum: spectrumOf", { timeout: 60_000 }, () => {
     const sigma = s.values[0] ?? 0;
     // float32 rows of unit vectors through a float32 product of 6 terms.
     const tolerance = 4 * (6 + 2) * FLOAT32_EPS * sigma;
-    const gap = (i: number, j: number): number => Math.max(...Array.from({ length: 4 }, (_, c) => Math.abs((out[4 * i + c] ?? NaN) - (s.values[j] ?? NaN) * (s.left[4 * j + c] ?? NaN))));
+    const gap = (i: number, j: number): number =>
+      Math.max(...Array.from({ length: 4 }, (_, c) => Math.abs((out[4 * i + c] ?? NaN) - (s.values[j] ?? NaN) * (s.left[4 * j + c] ?? NaN))));
     for (let i = 0; i < 3; i++) expect(gap(i, i)).toBeLessThanOrEqual(tolerance);
     // Control: A·v₀ is not σ₁·u₁.
     expect(gap(0, 1)).toBeGreaterThan(100 * tolerance);

@@ -65,7 +65,22 @@ describe("linea invert", { timeout: 120_000 }, () => {
   });
 
   it("recovers the data through B† within a bound derived from cond(B); Bᵀ in place of B† is caught", async () => {
-    const r = await linea("invert", "flat.lin", "--sampler", "B", "--weights", "well.safetensors", "--data", "points.npy", "--rows", String(N), "--backend", "cpu", "--out", "well");
+    const r = await linea(
+      "invert",
+      "flat.lin",
+      "--sampler",
+      "B",
+      "--weights",
+      "well.safetensors",
+      "--data",
+      "points.npy",
+      "--rows",
+      String(N),
+      "--backend",
+      "cpu",
+      "--out",
+      "well",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/B is 2×2, rank 2 of 2 .* cond\(B\) = 3\.000/);
     expect(r.stdout).not.toContain("WARNING");
@@ -73,7 +88,10 @@ describe("linea invert", { timeout: 120_000 }, () => {
     const x0 = await values("well/noise.npy");
     const back = await values("well/roundtrip.npy");
     expect(x1.shape).toEqual([N, 2]);
-    const B = (v: number[], i: number): [number, number] => [(WELL[0] ?? 0) * (v[2 * i] ?? 0) + (WELL[1] ?? 0) * (v[2 * i + 1] ?? 0), (WELL[2] ?? 0) * (v[2 * i] ?? 0) + (WELL[3] ?? 0) * (v[2 * i + 1] ?? 0)];
+    const B = (v: number[], i: number): [number, number] => [
+      (WELL[0] ?? 0) * (v[2 * i] ?? 0) + (WELL[1] ?? 0) * (v[2 * i + 1] ?? 0),
+      (WELL[2] ?? 0) * (v[2 * i] ?? 0) + (WELL[3] ?? 0) * (v[2 * i + 1] ?? 0),
+    ];
     const cond = 3;
     // Float32: x₀ = fl(B†·x₁) errs by ≤ γ·‖B†‖‖x₁‖ and the round trip fl(B·x₀) adds ≤ γ·‖B‖‖x₀‖, with
     // γ = (n + √n + 1)·ε₃₂ (an n-term product, B† and B rounded to float32, the stored result), so
@@ -89,7 +107,13 @@ describe("linea invert", { timeout: 120_000 }, () => {
       const [c0, c1] = B([t0, t1], 0);
       expect(Math.hypot(c0 - (x1.data[2 * i] ?? 0), c1 - (x1.data[2 * i + 1] ?? 0))).toBeGreaterThan(2 * gamma * cond * norm);
     }
-    const json = JSON.parse(readFileSync(join(dir, "well", "results.json"), "utf8")) as { rank: number; condition: number; warning: string | null; roundtrip_psnr_db_of_mean_mse: number | null; roundtrip_max_abs_diff: number };
+    const json = JSON.parse(readFileSync(join(dir, "well", "results.json"), "utf8")) as {
+      rank: number;
+      condition: number;
+      warning: string | null;
+      roundtrip_psnr_db_of_mean_mse: number | null;
+      roundtrip_max_abs_diff: number;
+    };
     expect(json.rank).toBe(2);
     expect(json.condition).toBeCloseTo(3, 10);
     expect(json.warning).toBeNull();
@@ -131,7 +155,10 @@ describe("linea invert", { timeout: 120_000 }, () => {
         }
       }
       // α = 0 and α = 1 are the pair's own noises, so their decodings are those rows' round trips.
-      for (const [frame, row] of [[0, 2 * k], [4, 2 * k + 1]] as const) {
+      for (const [frame, row] of [
+        [0, 2 * k],
+        [4, 2 * k + 1],
+      ] as const) {
         for (let j = 0; j < 2; j++) expect(Math.abs((decoded.data[(k * 5 + frame) * 2 + j] ?? NaN) - (back.data[2 * row + j] ?? NaN))).toBeLessThanOrEqual(1e-5);
       }
     }
@@ -143,7 +170,24 @@ describe("linea invert", { timeout: 120_000 }, () => {
 
   it("draws image spaces as grids: pairs × frames for the interpolation", async () => {
     await weights("image.safetensors", [2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1.5, 0, 0.5, 0, 0, 1]);
-    const r = await linea("invert", "image.lin", "--sampler", "B", "--weights", "image.safetensors", "--data", "pixels.npy", "--pairs", "3", "--frames", "7", "--backend", "cpu", "--out", "image");
+    const r = await linea(
+      "invert",
+      "image.lin",
+      "--sampler",
+      "B",
+      "--weights",
+      "image.safetensors",
+      "--data",
+      "pixels.npy",
+      "--pairs",
+      "3",
+      "--frames",
+      "7",
+      "--backend",
+      "cpu",
+      "--out",
+      "image",
+    );
     expect(r.code).toBe(0);
     expect((await values("image/interpolation.npy")).shape).toEqual([3, 7, 1, 2, 2]);
     const grid = PNG.sync.read(readFileSync(join(dir, "image", "interpolation.png")));

@@ -97,7 +97,13 @@ describe("linea run", { timeout: 60_000 }, () => {
   it("rejects an input whose samples do not have the space's dimension, though its total size divides it", async () => {
     // 6 values fit 2 rows of dim 3, but as [3, 2] (.npy) or rows of 2 and 4 (JSON) they are not samples of Z.
     await saveNpy(join(dir, "wide.npy"), { dtype: "F32", shape: [3, 2], data: Float32Array.from(rows.flat()) });
-    writeFileSync(join(dir, "ragged.json"), JSON.stringify([[1, 2], [3, 4, 5, 6]]));
+    writeFileSync(
+      join(dir, "ragged.json"),
+      JSON.stringify([
+        [1, 2],
+        [3, 4, 5, 6],
+      ]),
+    );
     for (const file of ["wide.npy", "ragged.json"]) {
       const r = await linea("run", "spec.lin", "--entry", "apply", "--input", file, "--backend", "cpu");
       expect(r.code).toBe(1);

@@ -127,11 +127,20 @@ describe("linea sample", { timeout: 120_000 }, () => {
         // Control: the multi-step sampler with one step fewer (T − 2 steps, stopping at t = (T−2)/T) is
         // caught. (One step more would evaluate RK4's k₄ at t = 1, where 1/(1 − t) is infinite.)
         const alg = tensorStepAlgebra(A);
-        const short = tf.tidy(() => stepTimes(T).slice(0, -1).reduce((z, t) => samplerStep(alg, method, z, t, 1 / T), tf.tensor2d(x.values, [8, 3])));
+        const short = tf.tidy(() =>
+          stepTimes(T)
+            .slice(0, -1)
+            .reduce((z, t) => samplerStep(alg, method, z, t, 1 / T), tf.tensor2d(x.values, [8, 3])),
+        );
         const wrong = Float32Array.from(await short.data());
         short.dispose();
         alg.release();
-        const worst = Math.min(...Array.from({ length: 8 }, (_, i) => diff(one.values.subarray(3 * i, 3 * i + 3), Array.from(wrong.subarray(3 * i, 3 * i + 3))) / norm(x.values.subarray(3 * i, 3 * i + 3))));
+        const worst = Math.min(
+          ...Array.from(
+            { length: 8 },
+            (_, i) => diff(one.values.subarray(3 * i, 3 * i + 3), Array.from(wrong.subarray(3 * i, 3 * i + 3))) / norm(x.values.subarray(3 * i, 3 * i + 3)),
+          ),
+        );
         // Every sample fails the bound the right sampler meets (measured: 14× to 500× over it at seed 0).
         expect(worst).toBeGreaterThan(b.one + b.multi);
       }
@@ -141,7 +150,16 @@ describe("linea sample", { timeout: 120_000 }, () => {
   it("reports the PSNR of the written samples in the table and results.json", async () => {
     const json = JSON.parse(readFileSync(join(dir, "flat", "results.json"), "utf8")) as {
       samples: number;
-      results: { method: string; T: number; psnr_db_mean: number | null; psnr_db_of_mean_mse: number | null; max_abs_diff: number; collapse_ms: number; one_step_ms: number; multi_step_ms: number }[];
+      results: {
+        method: string;
+        T: number;
+        psnr_db_mean: number | null;
+        psnr_db_of_mean_mse: number | null;
+        max_abs_diff: number;
+        collapse_ms: number;
+        one_step_ms: number;
+        multi_step_ms: number;
+      }[];
     };
     expect(json.samples).toBe(8);
     expect(json.results.map((r) => `${r.method}/${r.T}`)).toEqual(["euler/6", "euler/40", "rk4/6", "rk4/40"]);

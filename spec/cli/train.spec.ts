@@ -41,13 +41,21 @@ describe("linea train", () => {
     expect([loss.width, loss.height]).toEqual([640, 420]);
     const samples = PNG.sync.read(readFileSync(path.join(dir, "run", "samples.png")));
     expect(samples.width).toBeGreaterThan(100);
-    expect(readFileSync(path.join(dir, "run", "loss.csv"), "utf8").trim().split("\n")).toHaveLength(7);
+    expect(
+      readFileSync(path.join(dir, "run", "loss.csv"), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(7);
 
     // --resume with more steps continues from step 6.
     const again = io();
     expect(await runTrain(["tiny.lin", "--out", "run", "--backend", "cpu", "--resume", "--steps", "9"], again, { tty: false })).toBe(0);
     expect(again.err.join("")).toContain("resumed from step 6");
-    expect(readFileSync(path.join(dir, "run", "loss.csv"), "utf8").trim().split("\n")).toHaveLength(10);
+    expect(
+      readFileSync(path.join(dir, "run", "loss.csv"), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(10);
   });
 
   it("trains on MNIST and draws the one-step samples as an image grid", async () => {

@@ -78,7 +78,10 @@ describe("linea verify", () => {
   it("--json gives every result with its error, tolerance and counterexample", async () => {
     const r = await linea("verify", "bad.lin", "--runs", "20", "--json");
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.out) as { passed: boolean; targets: { label: string; results: { law: string; passed: boolean; worstError: number; tolerance: number; seed: number; counterexample?: string }[] }[] };
+    const doc = JSON.parse(r.out) as {
+      passed: boolean;
+      targets: { label: string; results: { law: string; passed: boolean; worstError: number; tolerance: number; seed: number; counterexample?: string }[] }[];
+    };
     expect(doc.passed).toBe(false);
     const idem = doc.targets.find((t) => t.label.startsWith("verify idempotent"));
     expect(idem?.results.every((x) => !x.passed && x.seed === 5 && x.worstError > x.tolerance && x.counterexample !== undefined)).toBe(true);
@@ -101,7 +104,13 @@ describe("linea verify", () => {
   });
 
   it("bad usage exits 2 with the usage, never a stack trace", async () => {
-    for (const argv of [["verify"], ["verify", "good.lin", "--runs", "0"], ["verify", "good.lin", "--seed", "-1"], ["verify", "good.lin", "--frobnicate"], ["verify", "a.lin", "b.lin"]]) {
+    for (const argv of [
+      ["verify"],
+      ["verify", "good.lin", "--runs", "0"],
+      ["verify", "good.lin", "--seed", "-1"],
+      ["verify", "good.lin", "--frobnicate"],
+      ["verify", "a.lin", "b.lin"],
+    ]) {
       const r = await linea(...argv);
       expect(r.code, argv.join(" ")).toBe(2);
       expect(r.err).toMatch(/usage: linea verify FILE/);

@@ -10,13 +10,11 @@ export { withoutRanges } from "../parser/arbitraries.js";
 
 /** A well-typed program of up to `maxItems` steps (a step may add a few items that belong together). */
 export function wellTypedProgram(maxItems = 30): fc.Arbitrary<Program> {
-  return fc
-    .tuple(fc.integer({ min: 1, max: maxItems }), fc.array(fc.nat({ max: 1 << 20 }), { minLength: 1, maxLength: 400 }))
-    .map(([steps, choices]) => {
-      let i = 0;
-      // Past the end of the stream every choice is the first option, which is always allowed.
-      const builder = new WellTypedBuilder((n) => (i < choices.length ? choices[i++] % n : 0));
-      for (let s = 0; s < steps; s++) builder.step();
-      return builder.program("/proj/gen.lin");
-    });
+  return fc.tuple(fc.integer({ min: 1, max: maxItems }), fc.array(fc.nat({ max: 1 << 20 }), { minLength: 1, maxLength: 400 })).map(([steps, choices]) => {
+    let i = 0;
+    // Past the end of the stream every choice is the first option, which is always allowed.
+    const builder = new WellTypedBuilder((n) => (i < choices.length ? choices[i++] % n : 0));
+    for (let s = 0; s < steps; s++) builder.step();
+    return builder.program("/proj/gen.lin");
+  });
 }

@@ -149,11 +149,11 @@ describe("position queries", () => {
   });
 
   it("definitionAt follows an import alias to the imported declaration", () => {
-    const outcome = checkSource("import \"nets.lin\" as nets;\nmap f : nets.X -> nets.X = nets.P;\n", {
+    const outcome = checkSource('import "nets.lin" as nets;\nmap f : nets.X -> nets.X = nets.P;\n', {
       "/proj/nets.lin": "space X = R^3;\noperator P = dense;\n",
     });
     const program = outcome.program;
-    const text = "import \"nets.lin\" as nets;\nmap f : nets.X -> nets.X = nets.P;\n";
+    const text = 'import "nets.lin" as nets;\nmap f : nets.X -> nets.X = nets.P;\n';
     const sym = program?.definitionAt(mainUri, text.indexOf("nets.P") + "nets.".length);
     expect(sym?.uri).toBe("/proj/nets.lin");
     expect(sym?.name).toBe("P");

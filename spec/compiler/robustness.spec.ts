@@ -29,7 +29,10 @@ function assertWellFormed(text: string): void {
 
 describe("checker robustness", () => {
   it("arbitrary programs: no throw, registered codes, valid ranges", () => {
-    fc.assert(fc.property(programArb, (program) => assertWellFormed(print(program))), { numRuns: 200 });
+    fc.assert(
+      fc.property(programArb, (program) => assertWellFormed(print(program))),
+      { numRuns: 200 },
+    );
   });
 
   it("examples with random deletions and duplications of lines and characters", () => {

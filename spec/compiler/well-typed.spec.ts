@@ -15,7 +15,10 @@ describe("well-typed generated specs", () => {
       fc.property(wellTypedProgram(), (program) => {
         const text = print(program);
         const out = checkSource(text);
-        expect(out.diagnostics.map((d) => `${d.code} ${d.message}`), text).toEqual([]);
+        expect(
+          out.diagnostics.map((d) => `${d.code} ${d.message}`),
+          text,
+        ).toEqual([]);
       }),
       { numRuns: runs },
     );

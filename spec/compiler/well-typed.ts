@@ -154,9 +154,21 @@ export class WellTypedBuilder {
   /** An operator builtin of shape [rows, cols]; square ones only when rows = cols. */
   private builtin(rows: number, cols: number): Expr {
     const r = 1 + this.choose(Math.min(rows, cols));
-    const options: Expr[] = [name("dense"), call("dense", arg(name("orthogonal"), "init")), name("diagonal"), call("lowrank", arg(num(r), "rank")), call("svd_factored", arg(num(r), "rank"))];
+    const options: Expr[] = [
+      name("dense"),
+      call("dense", arg(name("orthogonal"), "init")),
+      name("diagonal"),
+      call("lowrank", arg(num(r), "rank")),
+      call("svd_factored", arg(num(r), "rank")),
+    ];
     if (rows === cols) {
-      options.push(name("identity"), call("orthogonal", arg(name("householder"), "param")), call("projector", arg(num(r), "rank")), call("scaled_identity", arg(num(0.5))), call("identity_plus_lowrank", arg(num(r), "rank")));
+      options.push(
+        name("identity"),
+        call("orthogonal", arg(name("householder"), "param")),
+        call("projector", arg(num(r), "rank")),
+        call("scaled_identity", arg(num(0.5))),
+        call("identity_plus_lowrank", arg(num(r), "rank")),
+      );
     }
     return options[this.choose(options.length)];
   }
@@ -231,11 +243,7 @@ export class WellTypedBuilder {
 
   private letVector(value: Expr, space: SpaceEntry): void {
     const v = { name: this.fresh("V"), space };
-    this.items.push(
-      this.choose(2)
-        ? { kind: "LetDecl", name: id(v.name), annotation: spaceRef(space), value, range }
-        : { kind: "LetDecl", name: id(v.name), value, range },
-    );
+    this.items.push(this.choose(2) ? { kind: "LetDecl", name: id(v.name), annotation: spaceRef(space), value, range } : { kind: "LetDecl", name: id(v.name), value, range });
     this.vecs.push(v);
   }
 
@@ -249,7 +257,13 @@ export class WellTypedBuilder {
     const v = this.pick(this.vecs);
     if (!v) return this.application();
     const w = this.vector(v.space);
-    const forms: Expr[] = [bin("+", name(v.name), w), bin("-", w, name(v.name)), bin("*", num(3), name(v.name)), bin("/", name(v.name), num(2)), { kind: "Unary", op: "-", operand: name(v.name), range }];
+    const forms: Expr[] = [
+      bin("+", name(v.name), w),
+      bin("-", w, name(v.name)),
+      bin("*", num(3), name(v.name)),
+      bin("/", name(v.name), num(2)),
+      { kind: "Unary", op: "-", operand: name(v.name), range },
+    ];
     this.letVector(forms[this.choose(forms.length)], v.space);
   }
 
@@ -328,13 +342,7 @@ export class WellTypedBuilder {
     this.items.push({
       kind: "TrainDecl",
       name: id(this.fresh("T")),
-      fields: [
-        field("model", name(f.name)),
-        field("data", call("mnist")),
-        field("loss", name("mse")),
-        field("steps", num(10 + this.choose(1000))),
-        field("lr", num(0.001)),
-      ],
+      fields: [field("model", name(f.name)), field("data", call("mnist")), field("loss", name("mse")), field("steps", num(10 + this.choose(1000))), field("lr", num(0.001))],
       range,
     });
   }
@@ -348,6 +356,6 @@ export function seededChoose(seed: number): Choose {
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n | 0;
+    return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) | 0;
   };
 }

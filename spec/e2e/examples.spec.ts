@@ -26,7 +26,9 @@ const EXPENSIVE: Readonly<Record<string, readonly string[]>> = {};
 /** Examples whose maps are cheap enough to run as targets too (dimensions ≤ 64). */
 const SMALL = new Set(["toy2d.lin", "idempotent.lin", "spectrum.lin"]);
 
-const files = readdirSync(examples).filter((f) => f.endsWith(".lin")).sort();
+const files = readdirSync(examples)
+  .filter((f) => f.endsWith(".lin"))
+  .sort();
 
 /**
  * Tolerance, relative to the largest output magnitude (+1 for outputs near 0). Both sides compute in

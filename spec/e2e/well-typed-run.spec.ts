@@ -53,7 +53,10 @@ describe("well-typed generated specs compile and run", { timeout: 60_000 }, () =
     for (let seed = 1; seed <= SPECS; seed++) {
       const text = spec(seed);
       const outcome = checkSource(text);
-      expect(outcome.diagnostics.map((d) => `${d.code} ${d.message}`), text).toEqual([]);
+      expect(
+        outcome.diagnostics.map((d) => `${d.code} ${d.message}`),
+        text,
+      ).toEqual([]);
       const checked = outcome.program;
       if (checked === undefined) throw new Error(`seed ${seed}: no checked program`);
       const symbolic = lower(checked);

@@ -82,19 +82,54 @@ describe("examples", () => {
     for (const k of ["Import", "SpaceDecl", "NetworkDecl", "OperatorDecl", "MapDecl", "LetDecl", "EntryDecl", "Verify", "TrainDecl"]) {
       expect(kinds, k).toContain(k);
     }
-    for (const k of ["Number", "String", "Name", "Member", "Call", "Index", "Binary", "Unary", "Repeat", "Layer", "MapType", "ScalarType", "InducedSpace", "EuclideanSpace", "SpaceRef", "Param", "TrainField"]) {
+    for (const k of [
+      "Number",
+      "String",
+      "Name",
+      "Member",
+      "Call",
+      "Index",
+      "Binary",
+      "Unary",
+      "Repeat",
+      "Layer",
+      "MapType",
+      "ScalarType",
+      "InducedSpace",
+      "EuclideanSpace",
+      "SpaceRef",
+      "Param",
+      "TrainField",
+    ]) {
       expect(kinds, k).toContain(k);
     }
     const ops = new Set(everyNode.flatMap((n) => (n.kind === "Binary" ? [n.op] : [])));
     expect([...ops].sort()).toEqual(["*", "+", "-", "/", "^"]);
     const layers = new Set(everyNode.flatMap((n) => (n.kind === "Layer" ? [n.name.name] : [])));
     for (const l of ["affine_coupling", "additive_coupling", "actnorm", "permute", "inv_dense", "squeeze"]) expect(layers, l).toContain(l);
-    const callees = new Set(
-      everyNode.flatMap((n) => (n.kind === "Call" && n.callee.kind === "Name" ? [n.callee.name.name] : n.kind === "Name" ? [n.name.name] : [])),
-    );
+    const callees = new Set(everyNode.flatMap((n) => (n.kind === "Call" && n.callee.kind === "Name" ? [n.callee.name.name] : n.kind === "Name" ? [n.name.name] : [])));
     for (const c of [
-      "dense", "diagonal", "identity", "scaled_identity", "lowrank", "identity_plus_lowrank", "orthogonal", "svd_factored",
-      "projector", "time_conditioned", "transpose", "pinv", "at", "adjoint", "project", "svd", "id", "sampler", "zero", "inner", "norm",
+      "dense",
+      "diagonal",
+      "identity",
+      "scaled_identity",
+      "lowrank",
+      "identity_plus_lowrank",
+      "orthogonal",
+      "svd_factored",
+      "projector",
+      "time_conditioned",
+      "transpose",
+      "pinv",
+      "at",
+      "adjoint",
+      "project",
+      "svd",
+      "id",
+      "sampler",
+      "zero",
+      "inner",
+      "norm",
     ]) {
       expect(callees, c).toContain(c);
     }
@@ -161,7 +196,14 @@ describe("items", () => {
     expect(imp).toMatchObject({ kind: "Import", path: { value: "./nets.lin" }, alias: { name: "nets" } });
     expect(img).toMatchObject({ value: { kind: "EuclideanSpace", shape: [1, 28, 28], form: "shape" } });
     expect(data).toMatchObject({ value: { kind: "InducedSpace", network: { kind: "Member", name: { name: "G" } }, tag: { value: 1 } } });
-    expect(net).toMatchObject({ kind: "NetworkDecl", tagged: true, blocks: [{ kind: "Layer", name: { name: "actnorm" } }, { kind: "Repeat", count: { value: 2 } }] });
+    expect(net).toMatchObject({
+      kind: "NetworkDecl",
+      tagged: true,
+      blocks: [
+        { kind: "Layer", name: { name: "actnorm" } },
+        { kind: "Repeat", count: { value: 2 } },
+      ],
+    });
     expect(net?.kind === "NetworkDecl" && net.blocks[0]?.kind === "Layer" && "args" in net.blocks[0]).toBe(false);
     expect(op).toMatchObject({ kind: "OperatorDecl", shape: [{ value: 784 }, { value: 10 }] });
     expect(map).toMatchObject({ kind: "MapDecl", domain: { kind: "SpaceRef" }, codomain: { kind: "SpaceRef" } });
@@ -293,13 +335,7 @@ describe("recovery", () => {
       "network N : X { actnorm affine_coupling(hidden = 3); }",
     ].join("\n");
     const { program, diagnostics } = parse(text);
-    expect(diagnostics.map((d) => `${d.code}@${d.range.start.line}`)).toEqual([
-      "LIN0104@0",
-      "LIN0103@1",
-      "LIN0103@2",
-      "LIN0103@3",
-      "LIN0104@5",
-    ]);
+    expect(diagnostics.map((d) => `${d.code}@${d.range.start.line}`)).toEqual(["LIN0104@0", "LIN0103@1", "LIN0103@2", "LIN0103@3", "LIN0104@5"]);
     expect(diagnosticProblems(diagnostics, text)).toEqual([]);
     expect(program.items.map((i) => i.kind)).toEqual(["SpaceDecl", "MapDecl", "LetDecl", "SpaceDecl", "Verify", "NetworkDecl"]);
     const [, map, , space] = program.items;

@@ -23,8 +23,7 @@ function roundTrips(program: Program, printer: (p: Program) => string = print): 
 
 /** A printer that forgets parentheses around operators (in `let` values): the control the law must catch. */
 function printWithoutParens(program: Program): string {
-  const strip = (e: Expr): string =>
-    e.kind === "Binary" ? `${strip(e.left)} ${e.op} ${strip(e.right)}` : e.kind === "Unary" ? `-${strip(e.operand)}` : printExpr(e);
+  const strip = (e: Expr): string => (e.kind === "Binary" ? `${strip(e.left)} ${e.op} ${strip(e.right)}` : e.kind === "Unary" ? `-${strip(e.operand)}` : printExpr(e));
   return program.items.map((item) => (item.kind === "LetDecl" ? `let ${item.name.name} = ${strip(item.value)};` : "")).join("\n");
 }
 
@@ -76,13 +75,21 @@ describe("printer", () => {
   });
 
   it("property: parse(print(ast)) ≡ ast on generated programs", () => {
-    fc.assert(fc.property(programArb, (program) => roundTrips(program)), { numRuns: 400 });
+    fc.assert(
+      fc.property(programArb, (program) => roundTrips(program)),
+      { numRuns: 400 },
+    );
   });
 
   it("property: expressions alone round-trip through a let", () => {
     fc.assert(
       fc.property(exprArb, (value) =>
-        roundTrips({ kind: "Program", uri: "<input>", range: emptyRange, items: [{ kind: "LetDecl", name: { kind: "Ident", name: "e", range: emptyRange }, value, range: emptyRange }] }),
+        roundTrips({
+          kind: "Program",
+          uri: "<input>",
+          range: emptyRange,
+          items: [{ kind: "LetDecl", name: { kind: "Ident", name: "e", range: emptyRange }, value, range: emptyRange }],
+        }),
       ),
       { numRuns: 600 },
     );
@@ -91,7 +98,12 @@ describe("printer", () => {
   it("control: a printer that drops needed parentheses is caught by the law", () => {
     const result = fc.check(
       fc.property(exprArb, (value) => {
-        const program: Program = { kind: "Program", uri: "<input>", range: emptyRange, items: [{ kind: "LetDecl", name: { kind: "Ident", name: "e", range: emptyRange }, value, range: emptyRange }] };
+        const program: Program = {
+          kind: "Program",
+          uri: "<input>",
+          range: emptyRange,
+          items: [{ kind: "LetDecl", name: { kind: "Ident", name: "e", range: emptyRange }, value, range: emptyRange }],
+        };
         return roundTrips(program, printWithoutParens);
       }),
       { numRuns: 600, seed: 42 },

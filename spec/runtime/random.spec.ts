@@ -16,10 +16,20 @@ describe("seeded PRNG", () => {
     const random = seededRandom(11);
     const { uniform, normal } = random;
     const draws = (u: () => number, n: () => number): number[] => [u(), n(), n(), n(), u(), n()];
-    expect(draws(uniform, normal)).toEqual(draws(() => rng.uniform(), () => rng.normal()));
+    expect(draws(uniform, normal)).toEqual(
+      draws(
+        () => rng.uniform(),
+        () => rng.normal(),
+      ),
+    );
     // control: a different seed gives a different stream
     const other = seededRandom(12);
-    expect(draws(other.uniform, other.normal)).not.toEqual(draws(() => new Rng(11).uniform(), () => new Rng(11).normal()));
+    expect(draws(other.uniform, other.normal)).not.toEqual(
+      draws(
+        () => new Rng(11).uniform(),
+        () => new Rng(11).normal(),
+      ),
+    );
   });
 
   it("the operator barrel re-exports the one generator", () => {

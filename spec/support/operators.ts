@@ -15,18 +15,7 @@ import {
   type LinearOperator,
 } from "../../src/runtime/operator/index.js";
 
-export const SEEDED_KINDS = [
-  "dense",
-  "diagonal",
-  "identity",
-  "scaled_identity",
-  "lowrank",
-  "identity_plus_lowrank",
-  "householder",
-  "cayley",
-  "svd_factored",
-  "projector",
-] as const;
+export const SEEDED_KINDS = ["dense", "diagonal", "identity", "scaled_identity", "lowrank", "identity_plus_lowrank", "householder", "cayley", "svd_factored", "projector"] as const;
 export type SeededKind = (typeof SEEDED_KINDS)[number];
 
 /**

@@ -7,7 +7,9 @@ import type { CheckedProgram } from "../../src/compiler/checker/checked.js";
 
 /** `train fit { key = value; … }` on one line. */
 function trainSection(fields: Record<string, string>): string {
-  return `train fit { ${Object.entries(fields).map(([k, v]) => `${k} = ${v};`).join(" ")} }`;
+  return `train fit { ${Object.entries(fields)
+    .map(([k, v]) => `${k} = ${v};`)
+    .join(" ")} }`;
 }
 
 export function tinySpec(fields: Record<string, string> = {}): string {

@@ -39,7 +39,9 @@ function idempotentSpec(fields: Record<string, string> = {}, model = MODEL): str
     "space W = induced G[1];",
     "operator Q = projector(rank = 1);",
     model,
-    `train fit { ${Object.entries(section).map(([k, v]) => `${k} = ${v};`).join(" ")} }`,
+    `train fit { ${Object.entries(section)
+      .map(([k, v]) => `${k} = ${v};`)
+      .join(" ")} }`,
     "",
   ].join("\n");
 }
@@ -203,7 +205,12 @@ describe("idempotent training end to end", () => {
 
     // Control: perturb W without retracting (what a plain gradient step leaves) and p∘p ≠ p is caught.
     const w = await s.operator.basis.data();
-    s.operator.basis.assign(tf.tensor2d(Float32Array.from(w, (v) => 1.05 * v), [n, s.operator.rank]));
+    s.operator.basis.assign(
+      tf.tensor2d(
+        Float32Array.from(w, (v) => 1.05 * v),
+        [n, s.operator.rank],
+      ),
+    );
     const once = await s.projectRows(noise);
     const twice = await s.projectRows(once);
     expect(idempotenceError(noise, once, twice, n)).toBeGreaterThan(10 * tol);
@@ -264,7 +271,7 @@ describe("linea train with loss = idempotent", () => {
       "space Z = induced G;",
       "operator Q = projector(rank = 3);",
       "map p : Z -> Z = Q;",
-      "train fit { model = p; data = \"rows.npy\"; loss = idempotent; steps = 2; batch = 8; }",
+      'train fit { model = p; data = "rows.npy"; loss = idempotent; steps = 2; batch = 8; }',
       "",
     ].join("\n");
     writeFileSync(path.join(dir, "image.lin"), image);

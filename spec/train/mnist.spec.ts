@@ -71,7 +71,11 @@ describe("mnist()", () => {
     // pixel (y, x) of the 14×14 image is the mean of the 2×2 block at (2y, 2x); float32 sums of four
     // values ≤ 1: error ≤ 4 ulps of 1.
     const at = (y: number, x: number): number => full.data[y * 28 + x];
-    for (const [y, x] of [[7, 7], [10, 6], [5, 9]]) {
+    for (const [y, x] of [
+      [7, 7],
+      [10, 6],
+      [5, 9],
+    ]) {
       const mean = (at(2 * y, 2 * x) + at(2 * y + 1, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x + 1)) / 4;
       expect(Math.abs(half.data[y * 14 + x] - mean)).toBeLessThan(4 * 2 ** -23);
     }

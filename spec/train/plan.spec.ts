@@ -64,7 +64,9 @@ describe("train plan", () => {
   it("finds the spec's sampler over the model", () => {
     expect(plan({}).sampler).toEqual({ method: "euler", steps: 10 });
     // Control: a sampler over another map is not the model's.
-    const other = tinySpec().replace("sampler(v, method = euler, steps = 10)(x)", "x").replace("map v :", "map w : Noise -> Data = A;\nlet S = sampler(w, method = rk4, steps = 5);\nmap v :");
+    const other = tinySpec()
+      .replace("sampler(v, method = euler, steps = 10)(x)", "x")
+      .replace("map v :", "map w : Noise -> Data = A;\nlet S = sampler(w, method = rk4, steps = 5);\nmap v :");
     expect(trainPlan(checked(other)).sampler).toBeUndefined();
   });
 });

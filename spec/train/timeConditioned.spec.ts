@@ -61,7 +61,12 @@ describe("trainable time-conditioned operator", () => {
       p.data.forEach((v, i) => expect(Math.abs((q?.data[i] ?? NaN) - v)).toBeLessThanOrEqual((EPS32 / 2) * Math.abs(v)));
     }
     const names = [...trainable.parameters().keys()].sort();
-    expect(names).toEqual([...original.keys()].filter((n) => n !== "A.alpha").map((n) => n.slice(2)).sort());
+    expect(names).toEqual(
+      [...original.keys()]
+        .filter((n) => n !== "A.alpha")
+        .map((n) => n.slice(2))
+        .sort(),
+    );
     trainable.dispose();
   });
 });

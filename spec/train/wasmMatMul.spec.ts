@@ -44,7 +44,11 @@ beforeAll(async () => {
 });
 
 describe("wasm matMul with transposed operands", () => {
-  for (const [ta, tb] of [[true, false], [false, true], [true, true]] as const) {
+  for (const [ta, tb] of [
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
     for (const batch of [1, 3]) {
       it(`transposeA=${ta} transposeB=${tb}, batch ${batch}`, async () => {
         const [m, k, n] = [5, 7, 4];

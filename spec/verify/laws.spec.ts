@@ -153,7 +153,12 @@ describe("linear combinations of maps", () => {
   it("control: combining the operators with a wrong coefficient fails", async () => {
     const h = linearizerSubject("h", new Linearizer(X.space, Y.space, randomDense(3, 4, 9)), X, Y);
     const wrong = (a: number, b: number): Linearizer =>
-      new Linearizer(X.space, Y.space, { kind: "sum", rows: 3, cols: 4, terms: [scale(a, f.linearizer?.operator ?? dense(materialise(randomDense(3, 4, 1)))), scale(1.01 * b, h.linearizer?.operator ?? randomDense(3, 4, 9))] });
+      new Linearizer(X.space, Y.space, {
+        kind: "sum",
+        rows: 3,
+        cols: 4,
+        terms: [scale(a, f.linearizer?.operator ?? dense(materialise(randomDense(3, 4, 1)))), scale(1.01 * b, h.linearizer?.operator ?? randomDense(3, 4, 9))],
+      });
     expectReportedFailure(await run(combinationLaw(f, h, wrong)[0]));
   });
 });

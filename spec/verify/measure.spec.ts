@@ -15,13 +15,25 @@ beforeAll(async () => {
 describe("path error", () => {
   it("is u·Σ γₖ√opsₖ·Π_{j>k} lipⱼ", () => {
     // (u·√4)·3·5 + (u·2·√9)·5 + u·√1 = u·(30 + 30 + 1)
-    expect(pathError([{ ops: 4, lip: 7 }, { ops: 9, lip: 3, gain: 2 }, { ops: 1, lip: 5 }])).toBeCloseTo(U32 * (2 * 3 * 5 + 2 * 3 * 5 + 1), 20);
+    expect(
+      pathError([
+        { ops: 4, lip: 7 },
+        { ops: 9, lip: 3, gain: 2 },
+        { ops: 1, lip: 5 },
+      ]),
+    ).toBeCloseTo(U32 * (2 * 3 * 5 + 2 * 3 * 5 + 1), 20);
     expect(tolerance([{ ops: 4, lip: 2 }], [])).toBeCloseTo(SAFETY * U32 * 2, 20);
     expect(pathError([])).toBe(0);
   });
   it("an amplifying stage after an error grows the tolerance; before it, it does not", () => {
-    const early = pathError([{ ops: 4, lip: 1 }, { ops: 4, lip: 10 }]);
-    const late = pathError([{ ops: 4, lip: 10 }, { ops: 4, lip: 1 }]);
+    const early = pathError([
+      { ops: 4, lip: 1 },
+      { ops: 4, lip: 10 },
+    ]);
+    const late = pathError([
+      { ops: 4, lip: 10 },
+      { ops: 4, lip: 1 },
+    ]);
     expect(early).toBeGreaterThan(late);
   });
 });

@@ -105,7 +105,14 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
  * Throws ExecuteError LIN0805 when the two cannot be mixed, GeneratedDeclarationsError when
  * the mixes do not check.
  */
-export async function interpolateMaps(spec: SpecText, f1: string, f2: string, alphas: readonly number[], input: (dim: number) => Promise<Float32Array>, options: InterpolationOptions = {}): Promise<InterpolationResult> {
+export async function interpolateMaps(
+  spec: SpecText,
+  f1: string,
+  f2: string,
+  alphas: readonly number[],
+  input: (dim: number) => Promise<Float32Array>,
+  options: InterpolationOptions = {},
+): Promise<InterpolationResult> {
   const { onCompiled, ...compileOptions } = options;
   const problem = mapsProblem(spec.program, f1, f2);
   if (problem !== undefined) throw new ExecuteError("LIN0805", problem);

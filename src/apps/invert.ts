@@ -39,7 +39,14 @@ export async function invertibleSampler(spec: SpecText, how: SamplerSelection, o
   if ("map" in how) {
     const sampler = samplerSpec(spec, how.map, [how.choice], options);
     const s = await sampler.compile(how.choice);
-    return { compiled: s.compiled, target: s.target, label: `sampler(${how.map}, method = ${how.choice.method}, steps = ${how.choice.steps})`, form: s.form, shapes: sampler.shapes, program: sampler.original };
+    return {
+      compiled: s.compiled,
+      target: s.target,
+      label: `sampler(${how.map}, method = ${how.choice.method}, steps = ${how.choice.steps})`,
+      form: s.form,
+      shapes: sampler.shapes,
+      program: sampler.original,
+    };
   }
   const compiled = await compile(spec.program, { ...options, targets: [how.sampler] });
   try {
@@ -125,7 +132,10 @@ export async function invertSampler(s: InvertibleSampler, dataset: Dataset, o: I
   const dataDim = codomain.dim;
   const rowSize = dataset.rows === 0 ? 0 : dataset.data.length / dataset.rows;
   if (rowSize !== dataDim) {
-    throw new TrainError("LIN0903", `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}] (${rowSize} values), but ${s.label} maps into a space of ${dataDim} values [${s.shapes.codomain.join(", ")}]`);
+    throw new TrainError(
+      "LIN0903",
+      `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}] (${rowSize} values), but ${s.label} maps into a space of ${dataDim} values [${s.shapes.codomain.join(", ")}]`,
+    );
   }
   const n = Math.min(o.rows, dataset.rows);
   if (2 * o.pairs > n) throw new TrainError("LIN0903", `data ${dataset.name} has ${dataset.rows} rows; ${o.pairs} pairs need ${2 * o.pairs}`);

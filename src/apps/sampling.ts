@@ -69,7 +69,10 @@ export function samplerSpec(spec: SpecText, map: string, choices: readonly Sampl
     throw new ExecuteError("LIN0801", `no map named ${map}; time-conditioned maps: ${mapNames(original, true).join(", ") || "none"}`);
   }
   if (!type.timeConditioned) {
-    throw new ExecuteError("LIN0803", `${map} is not time-conditioned: sampling needs \`map ${map} : Noise -> Data = A;\` with A = time_conditioned(…) (time-conditioned maps here: ${mapNames(original, true).join(", ") || "none"})`);
+    throw new ExecuteError(
+      "LIN0803",
+      `${map} is not time-conditioned: sampling needs \`map ${map} : Noise -> Data = A;\` with A = time_conditioned(…) (time-conditioned maps here: ${mapNames(original, true).join(", ") || "none"})`,
+    );
   }
   // `let __linea_… = sampler(map, method = …, steps = …);`, placed at the map's name for diagnostics.
   const at = symbol.nameRange;

@@ -82,16 +82,7 @@ export interface MissingExpr extends NodeBase {
   readonly kind: "MissingExpr";
 }
 
-export type Expr =
-  | NumberLit
-  | StringLit
-  | NameRef
-  | Member
-  | Call
-  | Index
-  | Binary
-  | Unary
-  | MissingExpr;
+export type Expr = NumberLit | StringLit | NameRef | Member | Call | Index | Binary | Unary | MissingExpr;
 
 // ---------------------------------------------------------------- spaces and types
 
@@ -244,16 +235,7 @@ export interface TrainDecl extends NodeBase {
   readonly fields: readonly TrainField[];
 }
 
-export type Item =
-  | ImportDecl
-  | SpaceDecl
-  | NetworkDecl
-  | OperatorDecl
-  | MapDecl
-  | LetDecl
-  | EntryDecl
-  | VerifyStmt
-  | TrainDecl;
+export type Item = ImportDecl | SpaceDecl | NetworkDecl | OperatorDecl | MapDecl | LetDecl | EntryDecl | VerifyStmt | TrainDecl;
 
 /** Items that introduce a name into the file's scope. */
 export type NamedItem = Exclude<Item, VerifyStmt>;
@@ -264,15 +246,4 @@ export interface Program extends NodeBase {
   readonly items: readonly Item[];
 }
 
-export type Node =
-  | Program
-  | Item
-  | Expr
-  | Arg
-  | Ident
-  | SpaceExpr
-  | MapType
-  | ScalarType
-  | BlockNode
-  | Param
-  | TrainField;
+export type Node = Program | Item | Expr | Arg | Ident | SpaceExpr | MapType | ScalarType | BlockNode | Param | TrainField;

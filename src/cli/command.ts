@@ -61,10 +61,7 @@ export function reportFailure(command: string, io: CommandIO, e: unknown): numbe
 type CommandLineConfig<O extends NonNullable<ParseArgsConfig["options"]>> = { args: string[]; options: O; allowPositionals: true; strict: true };
 
 /** Parses a command's arguments strictly (positionals allowed); a malformed line is a UsageError. */
-export function parseCommandLine<const O extends NonNullable<ParseArgsConfig["options"]>>(
-  args: readonly string[],
-  options: O,
-): ReturnType<typeof parseArgs<CommandLineConfig<O>>> {
+export function parseCommandLine<const O extends NonNullable<ParseArgsConfig["options"]>>(args: readonly string[], options: O): ReturnType<typeof parseArgs<CommandLineConfig<O>>> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (e) {

@@ -40,12 +40,7 @@ export const compileCommand: Command = {
       try {
         // The explain view names the backend itself; say it separately only where the text does not.
         if (emit !== "explain" || parsed.values.out !== undefined) io.stderr(`backend: ${compiled.backend.description}\n`);
-        const text =
-          emit === "dot"
-            ? compiled.dot()
-            : emit === "ir"
-              ? compiled.explainIr()
-              : compiled.explain();
+        const text = emit === "dot" ? compiled.dot() : emit === "ir" ? compiled.explainIr() : compiled.explain();
         if (parsed.values.out !== undefined) await writeFileAtomic(resolve(io.cwd, parsed.values.out), [new TextEncoder().encode(`${text}\n`)]);
         else io.stdout(`${text}\n`);
         if (parsed.values.png !== undefined) {

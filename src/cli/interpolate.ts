@@ -42,9 +42,7 @@ function valueRange(arrays: readonly Float32Array[]): [number, number] {
 export const interpolateCommand: Command = {
   name: "interpolate",
   summary: "modular interpolation: compile α·f1 + (1−α)·f2 as one map and compare it with the induced interpolation of the outputs",
-  usage:
-    "linea interpolate FILE --maps F1,F2 [--alphas 0,0.25,0.5,0.75,1] (--random N | --input x.npy) [--out DIR] " +
-    "[--weights W.safetensors] [--backend B] [--seed S]",
+  usage: "linea interpolate FILE --maps F1,F2 [--alphas 0,0.25,0.5,0.75,1] (--random N | --input x.npy) [--out DIR] " + "[--weights W.safetensors] [--backend B] [--seed S]",
   async run(args, io) {
     const parsed = parseCommandLine(args, { ...stringFlags("maps", "alphas", "random", "input", "out"), ...COMPILE_FLAGS });
     const file = specFileArgument(parsed.positionals, "interpolate");
@@ -94,7 +92,10 @@ export const interpolateCommand: Command = {
         }));
         await saveScatterPlot(picture, series, { radius: 2, title: `${f1.toUpperCase()} TO ${f2.toUpperCase()}` });
       } else {
-        await saveHeatmapRows(picture, mixed.flatMap((m) => [m.subarray(0, dim)]));
+        await saveHeatmapRows(
+          picture,
+          mixed.flatMap((m) => [m.subarray(0, dim)]),
+        );
       }
       io.stdout(formatFrames(f1, f2, frames, result.codomainSpace));
       io.stdout(`wrote ${relative(io.cwd, outDir) || "."}/{frames.npy, interpolation.json, interpolation.png}\n`);
@@ -104,9 +105,14 @@ export const interpolateCommand: Command = {
 };
 
 export function formatFrames(f1: string, f2: string, frames: readonly InterpolationFrame[], space: string): string {
-  const lines = [`α·${f1} + (1−α)·${f2}, compiled as one map each (outputs in ${space}):`, "    α  operator steps  max|compiled − induced interp.|  max|compiled − pixel interp.|  operator"];
+  const lines = [
+    `α·${f1} + (1−α)·${f2}, compiled as one map each (outputs in ${space}):`,
+    "    α  operator steps  max|compiled − induced interp.|  max|compiled − pixel interp.|  operator",
+  ];
   for (const f of frames) {
-    lines.push(`${f.alpha.toFixed(3).padStart(6)}  ${String(f.operatorSteps).padStart(14)}  ${f.inducedMaxDiff.toExponential(2).padStart(31)}  ${f.pixelMaxDiff.toExponential(2).padStart(29)}  ${f.operator}`);
+    lines.push(
+      `${f.alpha.toFixed(3).padStart(6)}  ${String(f.operatorSteps).padStart(14)}  ${f.inducedMaxDiff.toExponential(2).padStart(31)}  ${f.pixelMaxDiff.toExponential(2).padStart(29)}  ${f.operator}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -49,11 +49,16 @@ export const invertCommand: Command = {
     const parsed = parseCommandLine(args, { ...stringFlags("map", "sampler", "method", "steps", "data", "rows", "pairs", "frames", "out"), ...COMPILE_FLAGS });
     const file = specFileArgument(parsed.positionals, "invert");
     const { map, sampler } = parsed.values;
-    if ((map === undefined) === (sampler === undefined)) throw new UsageError("give either --map V (a time-conditioned map; with --method and --steps) or --sampler NAME (a map in the spec)");
-    if (sampler !== undefined && (parsed.values.method !== undefined || parsed.values.steps !== undefined)) throw new UsageError("--method and --steps go with --map; --sampler names a map that is already a sampler");
+    if ((map === undefined) === (sampler === undefined))
+      throw new UsageError("give either --map V (a time-conditioned map; with --method and --steps) or --sampler NAME (a map in the spec)");
+    if (sampler !== undefined && (parsed.values.method !== undefined || parsed.values.steps !== undefined))
+      throw new UsageError("--method and --steps go with --map; --sampler names a map that is already a sampler");
     if (parsed.values.data === undefined) throw new UsageError("invert needs --data SOURCE (e.g. mnist, moons(n = 512), x.npy, or train for the spec's train data)");
     const data = parseDataFlag(parsed.values.data);
-    const choice: SamplerChoice = { method: samplerMethod("method", parsed.values.method ?? DEFAULT_METHOD), steps: parsed.values.steps === undefined ? DEFAULT_STEPS : samplerSteps("steps", parsed.values.steps) };
+    const choice: SamplerChoice = {
+      method: samplerMethod("method", parsed.values.method ?? DEFAULT_METHOD),
+      steps: parsed.values.steps === undefined ? DEFAULT_STEPS : samplerSteps("steps", parsed.values.steps),
+    };
     const rowsWanted = integerFlag("rows", parsed.values.rows, 1) ?? DEFAULT_ROWS;
     const pairs = integerFlag("pairs", parsed.values.pairs, 0) ?? DEFAULT_PAIRS;
     const frames = integerFlag("frames", parsed.values.frames, 2) ?? DEFAULT_FRAMES;
@@ -81,7 +86,12 @@ export const invertCommand: Command = {
   },
 };
 
-async function invert(s: InvertibleSampler, dataset: Dataset, o: { rows: number; pairs: number; frames: number; outDir: string; compileMs: number }, io: CommandIO): Promise<number> {
+async function invert(
+  s: InvertibleSampler,
+  dataset: Dataset,
+  o: { rows: number; pairs: number; frames: number; outDir: string; compileMs: number },
+  io: CommandIO,
+): Promise<number> {
   const B = s.form.operator;
   const result = await invertSampler(s, dataset, {
     rows: o.rows,
@@ -106,12 +116,28 @@ async function invert(s: InvertibleSampler, dataset: Dataset, o: { rows: number;
   const shown = Math.min(n, 8);
   const codomainShape = s.shapes.codomain;
   if (codomainShape.reduce((a, b) => a * b, 1) === 2) {
-    await saveSamples(out("roundtrip.png"), [{ label: "data x1", values: x1Values }, { label: "round trip", values: roundTrip }], codomainShape, { title: "x1 and f(pinv f(x1))" });
+    await saveSamples(
+      out("roundtrip.png"),
+      [
+        { label: "data x1", values: x1Values },
+        { label: "round trip", values: roundTrip },
+      ],
+      codomainShape,
+      { title: "x1 and f(pinv f(x1))" },
+    );
     const paths = Array.from({ length: o.pairs }, (_, k) => ({ label: `pair ${k}`, values: decoded.subarray(k * o.frames * 2, (k + 1) * o.frames * 2) }));
     await saveSamples(out("interpolation.png"), paths, codomainShape, { title: "decoded pixel-space interpolations" });
   } else {
     // Top row: the data; bottom row: their round trips.
-    await saveSamples(out("roundtrip.png"), [{ label: "data", values: x1Values.subarray(0, shown * dataDim) }, { label: "round trip", values: roundTrip.subarray(0, shown * dataDim) }], codomainShape, { columns: shown });
+    await saveSamples(
+      out("roundtrip.png"),
+      [
+        { label: "data", values: x1Values.subarray(0, shown * dataDim) },
+        { label: "round trip", values: roundTrip.subarray(0, shown * dataDim) },
+      ],
+      codomainShape,
+      { columns: shown },
+    );
     if (o.pairs > 0) await saveSamples(out("interpolation.png"), [{ label: "interpolation", values: decoded }], codomainShape, { columns: o.frames });
   }
   const json = {
@@ -142,11 +168,17 @@ async function invert(s: InvertibleSampler, dataset: Dataset, o: { rows: number;
   };
   await writeFileAtomic(out("results.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
 
-  io.stdout(`invert ${s.label}: B is ${B.rows}×${B.cols}, rank ${summary.rank} of ${Math.min(B.rows, B.cols)} (cut-off σ_max·max(m,n)·ε = ${summary.cutoff.toExponential(2)}), cond(B) = ${fmt(summary.condition)}\n`);
+  io.stdout(
+    `invert ${s.label}: B is ${B.rows}×${B.cols}, rank ${summary.rank} of ${Math.min(B.rows, B.cols)} (cut-off σ_max·max(m,n)·ε = ${summary.cutoff.toExponential(2)}), cond(B) = ${fmt(summary.condition)}\n`,
+  );
   const warning = pinvWarning("B", summary);
   if (warning !== undefined) io.stdout(`${warning}\n`);
   io.stdout(`pinv(B): float64 (${inverse.method}, rank ${inverse.rank}), SVD and pinv in ${(decomposeMs / 1000).toFixed(1)} s\n`);
-  io.stdout(`round trip f(f†(x₁)) on ${n} rows of ${dataset.name}: PSNR ${formatDb(score.psnrMean)} dB (mean of per-row PSNR; worst ${formatDb(score.psnrMin)} dB; of the mean MSE ${formatDb(score.psnrOfMeanMse)} dB), max |Δ| ${score.maxAbsDiff.toExponential(2)}\n`);
-  io.stdout(`wrote ${shownDir(io.cwd, o.outDir)}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png, interpolation.npy, interpolation_noise.npy, interpolation.png} (${o.pairs} pairs × ${o.frames} frames)\n`);
+  io.stdout(
+    `round trip f(f†(x₁)) on ${n} rows of ${dataset.name}: PSNR ${formatDb(score.psnrMean)} dB (mean of per-row PSNR; worst ${formatDb(score.psnrMin)} dB; of the mean MSE ${formatDb(score.psnrOfMeanMse)} dB), max |Δ| ${score.maxAbsDiff.toExponential(2)}\n`,
+  );
+  io.stdout(
+    `wrote ${shownDir(io.cwd, o.outDir)}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png, interpolation.npy, interpolation_noise.npy, interpolation.png} (${o.pairs} pairs × ${o.frames} frames)\n`,
+  );
   return ExitCode.Ok;
 }

@@ -30,7 +30,11 @@ export function stringFlags<const K extends string>(...names: K[]): Record<K, { 
 export const COMPILE_FLAGS = stringFlags("weights", "seed", "backend");
 
 /** Compile options from --weights (relative to the working directory) and --backend, with the seed the command read. */
-export function compileFlagOptions(values: { readonly weights?: string | undefined; readonly backend?: string | undefined }, seed: number, cwd: string): { seed: number; backend?: string; weights?: string } {
+export function compileFlagOptions(
+  values: { readonly weights?: string | undefined; readonly backend?: string | undefined },
+  seed: number,
+  cwd: string,
+): { seed: number; backend?: string; weights?: string } {
   return { seed, ...(values.backend === undefined ? {} : { backend: values.backend }), ...(values.weights === undefined ? {} : { weights: resolve(cwd, values.weights) }) };
 }
 
@@ -57,8 +61,7 @@ export async function reportFailures(name: string, io: CommandIO, body: () => Pr
  */
 export async function readInput(file: string, cwd: string, dim: number, what: string): Promise<Float32Array> {
   const path = resolve(cwd, file);
-  const bad = (found: string): ExecuteError =>
-    new ExecuteError("LIN0802", `--input ${file}: ${what} needs samples of ${dim} value(s) each, but ${found}`);
+  const bad = (found: string): ExecuteError => new ExecuteError("LIN0802", `--input ${file}: ${what} needs samples of ${dim} value(s) each, but ${found}`);
   if (file.endsWith(".npy")) {
     const array = await loadNpy(path);
     const [rows, ...rest] = array.shape;
@@ -110,10 +113,13 @@ export interface RowSource {
 }
 
 /** Reads --input, --random and --seed; exactly one of --input and --random must be given (else `either`, a usage error). */
-export function rowSourceFlags(values: { readonly input?: string | readonly string[] | undefined; readonly random?: string | undefined; readonly seed?: string | undefined }, either: string): RowSource {
+export function rowSourceFlags(
+  values: { readonly input?: string | readonly string[] | undefined; readonly random?: string | undefined; readonly seed?: string | undefined },
+  either: string,
+): RowSource {
   const inputs = values.input === undefined ? [] : typeof values.input === "string" ? [values.input] : [...values.input];
   const random = integerFlag("random", values.random, 1);
-  if ((inputs.length > 0) === (random !== undefined)) throw new UsageError(either);
+  if (inputs.length > 0 === (random !== undefined)) throw new UsageError(either);
   return { inputs, random, seed: integerFlag("seed", values.seed, 0) ?? 0 };
 }
 

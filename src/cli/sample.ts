@@ -49,8 +49,7 @@ export const sampleCommand: Command = {
   name: "sample",
   summary: "one-step (collapsed) against multi-step sampling of a time-conditioned map: PSNR, max difference, timings, sample pictures",
   usage:
-    "linea sample FILE --map V [--methods euler,rk4] [--steps 6,100,1000] [--n 24] [--weights W.safetensors] [--seed S] [--out DIR] " +
-    "[--backend wasm|cpu|webgpu|tensorflow]",
+    "linea sample FILE --map V [--methods euler,rk4] [--steps 6,100,1000] [--n 24] [--weights W.safetensors] [--seed S] [--out DIR] " + "[--backend wasm|cpu|webgpu|tensorflow]",
   async run(args, io: CommandIO) {
     const parsed = parseCommandLine(args, { ...stringFlags("map", "methods", "steps", "n", "out"), ...COMPILE_FLAGS });
     const file = specFileArgument(parsed.positionals, "sample");
@@ -128,7 +127,15 @@ function progressLine(map: string, event: SampleProgress): string {
 /** Image spaces: one grid each (4 rows of 6, as the reference's figures); 2-D: one scatter with both. */
 async function writePictures(outDir: string, stem: string, what: string, one: Float32Array, multi: Float32Array, shape: readonly number[]): Promise<void> {
   if (shape.reduce((a, b) => a * b, 1) === 2) {
-    await saveSamples(join(outDir, `samples_${stem}.png`), [{ label: "one-step", values: one }, { label: "multi-step", values: multi }], shape, { title: `samples, ${what}` });
+    await saveSamples(
+      join(outDir, `samples_${stem}.png`),
+      [
+        { label: "one-step", values: one },
+        { label: "multi-step", values: multi },
+      ],
+      shape,
+      { title: `samples, ${what}` },
+    );
     return;
   }
   await saveSamples(join(outDir, `one_step_${stem}.png`), [{ label: "one-step", values: one }], shape, { columns: 6 });

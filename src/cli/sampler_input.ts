@@ -28,4 +28,3 @@ export async function samplerSpecForCli(file: string, io: CommandIO, map: string
   if (typeof spec === "number") return spec;
   return printingGenerated(io, async () => samplerSpec({ ...spec, cwd: io.cwd }, map, choices, options));
 }
-

@@ -70,11 +70,15 @@ export const svdCommand: Command = {
           singular_values: Array.from(values),
         };
         await writeFileAtomic(join(outDir, "singular_values.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
-        await saveLinePlot(
-          join(outDir, "spectrum.png"),
-          [{ x: Array.from(values, (_, i) => i + 1), y: values }],
-          { logY: true, width: 480, height: 320, title: `singular values of ${name}`, xLabel: "index i", yLabel: "σᵢ", integerX: true },
-        );
+        await saveLinePlot(join(outDir, "spectrum.png"), [{ x: Array.from(values, (_, i) => i + 1), y: values }], {
+          logY: true,
+          width: 480,
+          height: 320,
+          title: `singular values of ${name}`,
+          xLabel: "index i",
+          yLabel: "σᵢ",
+          integerX: true,
+        });
         await saveNpy(join(outDir, "right.npy"), { dtype: "F32", shape: [k, ...shapes.domain], data: right });
         await saveNpy(join(outDir, "left.npy"), { dtype: "F32", shape: [k, ...shapes.codomain], data: left });
         await savePicture(join(outDir, "right.png"), rowsOf(right, k), shapes.domain);
@@ -82,7 +86,9 @@ export const svdCommand: Command = {
 
         io.stderr(`backend: ${compiled.backend.description}\n`);
         for (const line of formatSummary(name, spectrum.operator, spectrum.method, values, summary, Math.min(top, 8))) io.stdout(`${line}\n`);
-        io.stdout(`wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)\n`);
+        io.stdout(
+          `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)\n`,
+        );
         return ExitCode.Ok;
       } finally {
         compiled.dispose();

@@ -59,7 +59,15 @@ async function writeSamples(session: TrainingSession, file: string, seed: number
   const label = `one step, ${sampler.method} T=${sampler.steps}`;
   if (session.data.dim === 2) {
     const rows = Math.min(count, session.dataset.rows);
-    await saveSamples(file, [{ label: "data", values: session.dataset.data.subarray(0, 2 * rows) }, { label: "one-step samples", values: samples }], [2], { title: "one-step samples vs data" });
+    await saveSamples(
+      file,
+      [
+        { label: "data", values: session.dataset.data.subarray(0, 2 * rows) },
+        { label: "one-step samples", values: samples },
+      ],
+      [2],
+      { title: "one-step samples vs data" },
+    );
     return `${label}; data and samples`;
   }
   if (image) {
@@ -123,8 +131,13 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
   });
   try {
     const backend = await selectBackend(parsed.values.backend);
-    session = plan.loss === "idempotent" ? await IdempotentSession.create(checked.right, plan, path.dirname(specPath)) : await TrainingSession.create(checked.right, plan, path.dirname(specPath));
-    io.stderr(`linea train: ${plan.name} (${plan.loss}, ${plan.optimizer} lr ${plan.lr}, batch ${plan.batch}, seed ${plan.seed}) on ${backend.description}; data ${session.dataset.name}: ${session.dataset.rows} rows\n`);
+    session =
+      plan.loss === "idempotent"
+        ? await IdempotentSession.create(checked.right, plan, path.dirname(specPath))
+        : await TrainingSession.create(checked.right, plan, path.dirname(specPath));
+    io.stderr(
+      `linea train: ${plan.name} (${plan.loss}, ${plan.optimizer} lr ${plan.lr}, batch ${plan.batch}, seed ${plan.seed}) on ${backend.description}; data ${session.dataset.name}: ${session.dataset.rows} rows\n`,
+    );
     const result = await train(session, {
       outDir,
       ...(steps === undefined ? {} : { steps }),

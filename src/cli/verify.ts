@@ -56,12 +56,21 @@ export const verifyCommand: Command = {
           if (target.problem !== undefined && !json) io.stdout(`  ✗ cannot check: ${target.problem}\n`);
           const results: CheckResult[] = [];
           for (const check of target.checks) {
-            const r = await check.run({ runs: runs ?? target.runs ?? DEFAULT_RUNS, seed: seed ?? target.seed ?? 0, ...(target.tolerance === undefined ? {} : { tolerance: target.tolerance }) });
+            const r = await check.run({
+              runs: runs ?? target.runs ?? DEFAULT_RUNS,
+              seed: seed ?? target.seed ?? 0,
+              ...(target.tolerance === undefined ? {} : { tolerance: target.tolerance }),
+            });
             results.push(r);
             // one line per law as it completes: the progress of a long run
             if (!json) io.stdout(`${formatResult(r, replay)}\n`);
           }
-          reports.push({ label: target.label, ...(target.location === undefined ? {} : { location: target.location }), ...(target.problem === undefined ? {} : { problem: target.problem }), results });
+          reports.push({
+            label: target.label,
+            ...(target.location === undefined ? {} : { location: target.location }),
+            ...(target.problem === undefined ? {} : { problem: target.problem }),
+            results,
+          });
         }
         if (json) io.stdout(`${toJson(shown, reports)}\n`);
         else io.stdout(`${formatSummary(reports)}\n`);

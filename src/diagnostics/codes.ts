@@ -19,17 +19,7 @@ export type Stage = "syntax" | "check" | "lower" | "run" | "train" | "runtime" |
 
 /** The error classes that carry post-check codes (all extend LineaError). */
 export type ErrorClassName =
-  | "LowerError"
-  | "ExecuteError"
-  | "IrError"
-  | "TrainError"
-  | "OperatorError"
-  | "SpaceError"
-  | "LinalgError"
-  | "NetworkError"
-  | "BackendError"
-  | "FormatError"
-  | "UsageError";
+  "LowerError" | "ExecuteError" | "IrError" | "TrainError" | "OperatorError" | "SpaceError" | "LinalgError" | "NetworkError" | "BackendError" | "FormatError" | "UsageError";
 
 export interface CodeInfo {
   readonly code: `LIN${number}`;
@@ -47,53 +37,118 @@ export const diagnosticCodes = [
   { code: "LIN0102", stage: "syntax", title: "unterminated string or comment", summary: "A string that the end of its line cuts off, or a `/*` comment with no closing `*/`." },
   { code: "LIN0103", stage: "syntax", title: "unexpected token", summary: "The parser expected one thing (an expression, a space, `=`, an item) and found another." },
   { code: "LIN0104", stage: "syntax", title: "missing `;` or closing bracket", summary: "A `;`, `)`, `]`, `}` or other token is missing; the parser inserted it and went on." },
-  { code: "LIN0105", stage: "syntax", title: "invalid dimension, count or tag", summary: "A dimension, repeat count or tag is not a whole number in range (e.g. `R^2.5`, `repeat 0`)." },
+  {
+    code: "LIN0105",
+    stage: "syntax",
+    title: "invalid dimension, count or tag",
+    summary: "A dimension, repeat count or tag is not a whole number in range (e.g. `R^2.5`, `repeat 0`).",
+  },
   { code: "LIN0106", stage: "syntax", title: "invalid escape in a string", summary: 'A backslash in a string is followed by something other than `"`, `\\`, `n` or `t`.' },
   { code: "LIN0107", stage: "syntax", title: "nested too deeply", summary: "Expressions or `repeat` blocks nested more than 150 levels deep; the nested part is skipped." },
 
   // Check: names, imports and scopes.
   { code: "LIN0201", stage: "check", title: "unknown name", summary: "A name is used that no declaration, import or parameter in scope introduces." },
   { code: "LIN0202", stage: "check", title: "duplicate name", summary: "Two declarations (or parameters, or import aliases) in one scope share a name." },
-  { code: "LIN0203", stage: "check", title: "used before definition", summary: "A name is used above the declaration that introduces it; declarations are visible only below themselves." },
+  {
+    code: "LIN0203",
+    stage: "check",
+    title: "used before definition",
+    summary: "A name is used above the declaration that introduces it; declarations are visible only below themselves.",
+  },
   { code: "LIN0204", stage: "check", title: "recursive definition", summary: "A declaration refers to itself; Linea has no recursion." },
   { code: "LIN0205", stage: "check", title: "import not found", summary: "The file an import names does not exist or cannot be read." },
   { code: "LIN0206", stage: "check", title: "import cycle", summary: "Files import each other in a cycle." },
-  { code: "LIN0207", stage: "check", title: "import outside the project", summary: "An import path leaves the project folder (the nearest folder with linea.json, package.json or .git)." },
+  {
+    code: "LIN0207",
+    stage: "check",
+    title: "import outside the project",
+    summary: "An import path leaves the project folder (the nearest folder with linea.json, package.json or .git).",
+  },
   { code: "LIN0208", stage: "check", title: "unknown module member", summary: "A qualified name `alias.name` names nothing the imported file declares." },
   { code: "LIN0209", stage: "check", title: "wrong kind of name", summary: "A name denotes the wrong kind of thing here, e.g. a map where a space or a network is needed." },
   // Check: spaces and map typing.
-  { code: "LIN0301", stage: "check", title: "composition through different spaces", summary: "`g * f` needs the codomain of f to be the very space g starts from; induced spaces are equal only when induced by the same network with the same tag." },
+  {
+    code: "LIN0301",
+    stage: "check",
+    title: "composition through different spaces",
+    summary: "`g * f` needs the codomain of f to be the very space g starts from; induced spaces are equal only when induced by the same network with the same tag.",
+  },
   { code: "LIN0303", stage: "check", title: "tag on an untagged network", summary: "`induced G[t]` needs a network declared `tagged`." },
   { code: "LIN0304", stage: "check", title: "missing tag", summary: "A `tagged` network induces one space per tag: write `induced G[0]` or `induced G[1]`." },
   { code: "LIN0306", stage: "check", title: "argument outside the domain", summary: "`f(x)` needs x to be a vector of the domain of f." },
   { code: "LIN0307", stage: "check", title: "endomorphism required", summary: "Powers, `idempotent` and `projector` need a map from a space to itself." },
   { code: "LIN0308", stage: "check", title: "linear combination of different map types", summary: "`a * f + b * h` needs f and h with the same domain and the same codomain." },
   { code: "LIN0309", stage: "check", title: "vector operation across spaces", summary: "Induced addition, subtraction and inner products need both vectors in one space." },
-  { code: "LIN0310", stage: "check", title: "operands do not fit the operation", summary: "An arithmetic operator is applied to kinds of values it has no meaning for (e.g. a map plus a vector)." },
+  {
+    code: "LIN0310",
+    stage: "check",
+    title: "operands do not fit the operation",
+    summary: "An arithmetic operator is applied to kinds of values it has no meaning for (e.g. a map plus a vector).",
+  },
   { code: "LIN0311", stage: "check", title: "annotation mismatch", summary: "A `let` annotation does not agree with the type of its value." },
-  { code: "LIN0312", stage: "check", title: "builtin argument of the wrong type", summary: "A builtin (pinv, adjoint, svd, project, id, zero, inner, norm, at, sampler) received a value of the wrong kind." },
+  {
+    code: "LIN0312",
+    stage: "check",
+    title: "builtin argument of the wrong type",
+    summary: "A builtin (pinv, adjoint, svd, project, id, zero, inner, norm, at, sampler) received a value of the wrong kind.",
+  },
   { code: "LIN0313", stage: "check", title: "wrong arguments", summary: "Too many or too few arguments, or an unknown or repeated keyword argument." },
   { code: "LIN0314", stage: "check", title: "unknown field", summary: "A `.field` that the value does not have (svd factors have U, S, Vt, left, right, values)." },
   { code: "LIN0315", stage: "check", title: "invalid index", summary: "Indexing needs singular vectors or values and an integer index within their count." },
-  { code: "LIN0316", stage: "check", title: "time conditioning", summary: "`sampler`, `at` and `one_step` need a time-conditioned map; a time-conditioned map must be fixed at a time before it is applied." },
+  {
+    code: "LIN0316",
+    stage: "check",
+    title: "time conditioning",
+    summary: "`sampler`, `at` and `one_step` need a time-conditioned map; a time-conditioned map must be fixed at a time before it is applied.",
+  },
   { code: "LIN0317", stage: "check", title: "invalid exponent", summary: "`f ^ k` needs k to be a non-negative integer literal." },
-  { code: "LIN0318", stage: "check", title: "map value is not an operator", summary: "A `map` declaration's value must be an operator expression on coordinates; bind other values with `let`." },
-  { code: "LIN0319", stage: "check", title: "invalid argument value", summary: "An argument has a value outside what the builtin accepts (e.g. `method = midpoint`, `steps = 1`)." },
+  {
+    code: "LIN0318",
+    stage: "check",
+    title: "map value is not an operator",
+    summary: "A `map` declaration's value must be an operator expression on coordinates; bind other values with `let`.",
+  },
+  {
+    code: "LIN0319",
+    stage: "check",
+    title: "invalid argument value",
+    summary: "An argument has a value outside what the builtin accepts (e.g. `method = midpoint`, `steps = 1`).",
+  },
   { code: "LIN0320", stage: "check", title: "not callable", summary: "Only maps (applied to vectors) and builtins can be called." },
   // Check: operator shapes.
-  { code: "LIN0401", stage: "check", title: "operator shape mismatch", summary: "An operator's shape disagrees with its use: a map X -> Y needs [dim Y, dim X], and a written shape must fit the value." },
+  {
+    code: "LIN0401",
+    stage: "check",
+    title: "operator shape mismatch",
+    summary: "An operator's shape disagrees with its use: a map X -> Y needs [dim Y, dim X], and a written shape must fit the value.",
+  },
   { code: "LIN0402", stage: "check", title: "operator product shape mismatch", summary: "`A * B` needs the columns of A to equal the rows of B." },
   { code: "LIN0403", stage: "check", title: "operator sum shape mismatch", summary: "`A + B` and `A - B` need operators of one shape." },
-  { code: "LIN0404", stage: "check", title: "square operator required", summary: "identity, scaled_identity, identity_plus_lowrank, orthogonal, projector, time_conditioned and powers are square." },
+  {
+    code: "LIN0404",
+    stage: "check",
+    title: "square operator required",
+    summary: "identity, scaled_identity, identity_plus_lowrank, orthogonal, projector, time_conditioned and powers are square.",
+  },
   { code: "LIN0405", stage: "check", title: "unknown operator", summary: "An operator expression names no builtin operator and no declared operator." },
   { code: "LIN0406", stage: "check", title: "invalid operator argument", summary: "An operator builtin received an unknown, missing, repeated or ill-typed argument." },
   { code: "LIN0407", stage: "check", title: "rank too large", summary: "The rank of a low-rank, SVD-factored or projector operator cannot exceed its smaller dimension." },
   { code: "LIN0408", stage: "check", title: "invalid operator shape", summary: "An operator shape is `[n]` or `[rows, cols]`: one or two dimensions." },
   { code: "LIN0409", stage: "check", title: "operator shape not inferred", summary: "Warning: an operator without a written shape is used by no map, so its shape is unknown." },
   // Check: networks.
-  { code: "LIN0501", stage: "check", title: "unknown network block", summary: "A network block that is not one of affine_coupling, additive_coupling, actnorm, permute, inv_dense, squeeze." },
+  {
+    code: "LIN0501",
+    stage: "check",
+    title: "unknown network block",
+    summary: "A network block that is not one of affine_coupling, additive_coupling, actnorm, permute, inv_dense, squeeze.",
+  },
   { code: "LIN0502", stage: "check", title: "unknown block argument", summary: "A block received an argument it does not take, or one twice." },
-  { code: "LIN0503", stage: "check", title: "invalid block argument value", summary: "hidden and depth are positive integers, scale_bound a positive number, seed a non-negative integer." },
+  {
+    code: "LIN0503",
+    stage: "check",
+    title: "invalid block argument value",
+    summary: "hidden and depth are positive integers, scale_bound a positive number, seed a non-negative integer.",
+  },
   { code: "LIN0504", stage: "check", title: "unknown activation", summary: "activation is one of relu, tanh, gelu, silu, leaky_relu." },
   { code: "LIN0505", stage: "check", title: "squeeze needs an image shape", summary: "A 2x2 squeeze needs a [C, H, W] shape with H and W even at that point of the network." },
   { code: "LIN0506", stage: "check", title: "network over a non-Euclidean space", summary: "An invertible network acts on a Euclidean space (the coordinates it maps)." },
@@ -101,7 +156,12 @@ export const diagnosticCodes = [
   { code: "LIN0508", stage: "check", title: "coupling on one feature", summary: "A coupling layer splits its input in two halves, so it needs at least 2 features." },
   // Check: statements (verify, entry, train).
   { code: "LIN0601", stage: "check", title: "unknown law", summary: "verify names a law Linea does not know." },
-  { code: "LIN0602", stage: "check", title: "invalid verify option", summary: "verify options are runs (positive integer), seed (non-negative integer) and tolerance (positive number)." },
+  {
+    code: "LIN0602",
+    stage: "check",
+    title: "invalid verify option",
+    summary: "verify options are runs (positive integer), seed (non-negative integer) and tolerance (positive number).",
+  },
   { code: "LIN0603", stage: "check", title: "law argument of the wrong type", summary: "A law got the wrong number or kind of arguments (e.g. roundtrip needs a network)." },
   { code: "LIN0604", stage: "check", title: "unknown train field", summary: "A train block has a field Linea does not know." },
   { code: "LIN0605", stage: "check", title: "invalid train field", summary: "A train field has a value of the wrong kind (e.g. steps must be a positive integer)." },
@@ -109,41 +169,149 @@ export const diagnosticCodes = [
   { code: "LIN0607", stage: "check", title: "duplicate train field", summary: "A train field is given twice." },
 
   // Lowering a checked program to the IR.
-  { code: "LIN0701", stage: "lower", raisedBy: "LowerError", title: "construct not lowered", summary: "A construct the compiler does not lower yet (e.g. svd factors, or inner and norm inside an entry)." }, // LOWER_UNSUPPORTED
-  { code: "LIN0702", stage: "lower", raisedBy: "LowerError", title: "operator shape unknown", summary: "An operator whose shape the checker could not infer, because no map uses it." }, // LOWER_UNKNOWN_SHAPE
-  { code: "LIN0703", stage: "lower", raisedBy: "LowerError", title: "program not checked", summary: "A node the checker gave no type: the program was not checked successfully before lowering." }, // LOWER_NOT_CHECKED
+  {
+    code: "LIN0701",
+    stage: "lower",
+    raisedBy: "LowerError",
+    title: "construct not lowered",
+    summary: "A construct the compiler does not lower yet (e.g. svd factors, or inner and norm inside an entry).",
+  }, // LOWER_UNSUPPORTED
+  {
+    code: "LIN0702",
+    stage: "lower",
+    raisedBy: "LowerError",
+    title: "operator shape unknown",
+    summary: "An operator whose shape the checker could not infer, because no map uses it.",
+  }, // LOWER_UNKNOWN_SHAPE
+  {
+    code: "LIN0703",
+    stage: "lower",
+    raisedBy: "LowerError",
+    title: "program not checked",
+    summary: "A node the checker gave no type: the program was not checked successfully before lowering.",
+  }, // LOWER_NOT_CHECKED
 
   // Compiling and running a checked program.
-  { code: "LIN0801", stage: "run", raisedBy: "ExecuteError", title: "unknown target", summary: "`run(name)` (or a command's --entry, --map, --sampler) names no entry or map of the program." }, // LIN-RUN-UNKNOWN-TARGET
-  { code: "LIN0802", stage: "run", raisedBy: "ExecuteError", title: "bad input", summary: "The wrong number of inputs, inputs of different batch sizes, or an input whose samples do not have the space's dimension." }, // LIN-RUN-BAD-INPUT
+  {
+    code: "LIN0801",
+    stage: "run",
+    raisedBy: "ExecuteError",
+    title: "unknown target",
+    summary: "`run(name)` (or a command's --entry, --map, --sampler) names no entry or map of the program.",
+  }, // LIN-RUN-UNKNOWN-TARGET
+  {
+    code: "LIN0802",
+    stage: "run",
+    raisedBy: "ExecuteError",
+    title: "bad input",
+    summary: "The wrong number of inputs, inputs of different batch sizes, or an input whose samples do not have the space's dimension.",
+  }, // LIN-RUN-BAD-INPUT
   { code: "LIN0803", stage: "run", raisedBy: "ExecuteError", title: "not runnable", summary: "A construct the compiler cannot lower or plan for running; the message says which." }, // LIN-RUN-UNSUPPORTED
-  { code: "LIN0804", stage: "run", raisedBy: "ExecuteError", title: "unusable weights", summary: "The weights file lacks a tensor, has one too many, or has one of the wrong shape." }, // LIN-RUN-WEIGHTS
-  { code: "LIN0805", stage: "run", raisedBy: "ExecuteError", title: "maps do not pair", summary: "`linea interpolate --maps F1,F2`: a name is not a map of the spec, or the two maps do not share their domain and codomain." }, // LIN-RUN-BAD-MAPS
-  { code: "LIN0821", stage: "run", raisedBy: "IrError", title: "IR shape mismatch", summary: "IR operand shapes disagree (product inner dimensions, sum terms, maps through spaces)." }, // IR_SHAPE_MISMATCH
+  {
+    code: "LIN0804",
+    stage: "run",
+    raisedBy: "ExecuteError",
+    title: "unusable weights",
+    summary: "The weights file lacks a tensor, has one too many, or has one of the wrong shape.",
+  }, // LIN-RUN-WEIGHTS
+  {
+    code: "LIN0805",
+    stage: "run",
+    raisedBy: "ExecuteError",
+    title: "maps do not pair",
+    summary: "`linea interpolate --maps F1,F2`: a name is not a map of the spec, or the two maps do not share their domain and codomain.",
+  }, // LIN-RUN-BAD-MAPS
+  {
+    code: "LIN0821",
+    stage: "run",
+    raisedBy: "IrError",
+    title: "IR shape mismatch",
+    summary: "IR operand shapes disagree (product inner dimensions, sum terms, maps through spaces).",
+  }, // IR_SHAPE_MISMATCH
   { code: "LIN0822", stage: "run", raisedBy: "IrError", title: "IR operator not square", summary: "An IR power, sampler or identity needs rows = cols." }, // IR_NOT_SQUARE
-  { code: "LIN0823", stage: "run", raisedBy: "IrError", title: "IR parameter out of range", summary: "A non-integer power, a non-positive step count, a non-finite scalar or time in the IR." }, // IR_BAD_PARAMETER
+  {
+    code: "LIN0823",
+    stage: "run",
+    raisedBy: "IrError",
+    title: "IR parameter out of range",
+    summary: "A non-integer power, a non-positive step count, a non-finite scalar or time in the IR.",
+  }, // IR_BAD_PARAMETER
   { code: "LIN0824", stage: "run", raisedBy: "IrError", title: "IR leaf unbound", summary: "An IR leaf has no runtime operator, so the IR cannot be evaluated." }, // IR_UNBOUND
   { code: "LIN0825", stage: "run", raisedBy: "IrError", title: "IR time required", summary: "A time-conditioned IR subtree evaluated outside `at(·, t)` or a sampler." }, // IR_TIME_REQUIRED
 
   // Training.
   { code: "LIN0901", stage: "train", raisedBy: "TrainError", title: "no train section", summary: "The spec has no train section, or not the one named." }, // LIN-TRAIN-NO-TRAIN
-  { code: "LIN0902", stage: "train", raisedBy: "TrainError", title: "not supported by the trainer", summary: "A model, loss, optimiser or data source this trainer does not handle yet." }, // LIN-TRAIN-UNSUPPORTED
+  {
+    code: "LIN0902",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "not supported by the trainer",
+    summary: "A model, loss, optimiser or data source this trainer does not handle yet.",
+  }, // LIN-TRAIN-UNSUPPORTED
   { code: "LIN0903", stage: "train", raisedBy: "TrainError", title: "unusable data", summary: "Data that cannot be read or does not fit the model's space." }, // LIN-TRAIN-DATA
-  { code: "LIN0904", stage: "train", raisedBy: "TrainError", title: "contradictory configuration", summary: "Hyperparameters that contradict each other, e.g. `steps` and `epochs` both given." }, // LIN-TRAIN-CONFIG
+  {
+    code: "LIN0904",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "contradictory configuration",
+    summary: "Hyperparameters that contradict each other, e.g. `steps` and `epochs` both given.",
+  }, // LIN-TRAIN-CONFIG
   { code: "LIN0905", stage: "train", raisedBy: "TrainError", title: "unusable checkpoint", summary: "A checkpoint that cannot be read or does not match the spec." }, // LIN-TRAIN-CHECKPOINT
   { code: "LIN0906", stage: "train", raisedBy: "TrainError", title: "training diverged", summary: "The loss became NaN or infinite." }, // LIN-TRAIN-DIVERGED
 
   // Runtime: the operator algebra.
-  { code: "LIN1001", stage: "runtime", raisedBy: "OperatorError", title: "operator shapes do not fit", summary: "Inner dimensions or operand shapes disagree (product inner sizes, sum shapes, batch width)." }, // LIN-RT-OP-SHAPE
-  { code: "LIN1002", stage: "runtime", raisedBy: "OperatorError", title: "operator not square", summary: "Identity-like kinds, powers, projectors and Cayley weights need rows = cols." }, // LIN-RT-OP-NOT-SQUARE
+  {
+    code: "LIN1001",
+    stage: "runtime",
+    raisedBy: "OperatorError",
+    title: "operator shapes do not fit",
+    summary: "Inner dimensions or operand shapes disagree (product inner sizes, sum shapes, batch width).",
+  }, // LIN-RT-OP-SHAPE
+  {
+    code: "LIN1002",
+    stage: "runtime",
+    raisedBy: "OperatorError",
+    title: "operator not square",
+    summary: "Identity-like kinds, powers, projectors and Cayley weights need rows = cols.",
+  }, // LIN-RT-OP-NOT-SQUARE
   { code: "LIN1003", stage: "runtime", raisedBy: "OperatorError", title: "bad operator power", summary: "A power that is not a non-negative integer." }, // LIN-RT-OP-BAD-POWER
-  { code: "LIN1004", stage: "runtime", raisedBy: "OperatorError", title: "bad operator parameter", summary: "A parameter with the wrong shape, a non-finite value, a zero reflector, or a missing or misshapen tensor on load." }, // LIN-RT-OP-BAD-PARAMETER
+  {
+    code: "LIN1004",
+    stage: "runtime",
+    raisedBy: "OperatorError",
+    title: "bad operator parameter",
+    summary: "A parameter with the wrong shape, a non-finite value, a zero reflector, or a missing or misshapen tensor on load.",
+  }, // LIN-RT-OP-BAD-PARAMETER
   { code: "LIN1005", stage: "runtime", raisedBy: "OperatorError", title: "factors not orthonormal", summary: "svd_factored factors whose columns are not orthonormal." }, // LIN-RT-OP-NOT-ORTHONORMAL
-  { code: "LIN1006", stage: "runtime", raisedBy: "OperatorError", title: "projector basis rank-deficient", summary: "A projector basis whose columns are linearly dependent, or with more columns than rows." }, // LIN-RT-OP-RANK-DEFICIENT
-  { code: "LIN1007", stage: "runtime", raisedBy: "OperatorError", title: "operator needs a time", summary: "A time-conditioned operator applied or decomposed without `at(op, t)`." }, // LIN-RT-OP-TIME-REQUIRED
+  {
+    code: "LIN1006",
+    stage: "runtime",
+    raisedBy: "OperatorError",
+    title: "projector basis rank-deficient",
+    summary: "A projector basis whose columns are linearly dependent, or with more columns than rows.",
+  }, // LIN-RT-OP-RANK-DEFICIENT
+  {
+    code: "LIN1007",
+    stage: "runtime",
+    raisedBy: "OperatorError",
+    title: "operator needs a time",
+    summary: "A time-conditioned operator applied or decomposed without `at(op, t)`.",
+  }, // LIN-RT-OP-TIME-REQUIRED
   // Runtime: induced spaces.
-  { code: "LIN1021", stage: "runtime", raisedBy: "SpaceError", title: "vectors of different spaces", summary: "An operation mixes vectors of different spaces, or a map gets a vector of another space." }, // LIN-RT-SPACE-MISMATCH
-  { code: "LIN1022", stage: "runtime", raisedBy: "SpaceError", title: "wrong dimension", summary: "Points whose width is not the space's dimension, or a chart of the wrong size." }, // LIN-RT-SPACE-DIM
+  {
+    code: "LIN1021",
+    stage: "runtime",
+    raisedBy: "SpaceError",
+    title: "vectors of different spaces",
+    summary: "An operation mixes vectors of different spaces, or a map gets a vector of another space.",
+  }, // LIN-RT-SPACE-MISMATCH
+  {
+    code: "LIN1022",
+    stage: "runtime",
+    raisedBy: "SpaceError",
+    title: "wrong dimension",
+    summary: "Points whose width is not the space's dimension, or a chart of the wrong size.",
+  }, // LIN-RT-SPACE-DIM
   { code: "LIN1023", stage: "runtime", raisedBy: "SpaceError", title: "batch sizes differ", summary: "Two batches of different sizes combined." }, // LIN-RT-SPACE-BATCH
   { code: "LIN1024", stage: "runtime", raisedBy: "SpaceError", title: "composition through different spaces", summary: "g ∘ f where f's codomain is not g's domain." }, // LIN-RT-SPACE-COMPOSE
   { code: "LIN1025", stage: "runtime", raisedBy: "SpaceError", title: "endomorphism required", summary: "A power, projection or identity that needs a map X → X." }, // LIN-RT-SPACE-NOT-ENDOMORPHISM
@@ -158,20 +326,56 @@ export const diagnosticCodes = [
   { code: "LIN1044", stage: "runtime", raisedBy: "LinalgError", title: "non-finite input", summary: "An input holds NaN or ±Infinity, on which LAPACK's behaviour is undefined." }, // LIN-RT-NONFINITE
   { code: "LIN1045", stage: "runtime", raisedBy: "LinalgError", title: "matrix not symmetric", summary: "eigh was given a matrix that is not symmetric." }, // LIN-RT-NOT-SYMMETRIC
   { code: "LIN1046", stage: "runtime", raisedBy: "LinalgError", title: "no convergence", summary: "An iteration (Jacobi sweeps, LAPACK's QR iteration) did not converge." }, // LIN-RT-NO-CONVERGENCE
-  { code: "LIN1047", stage: "runtime", raisedBy: "LinalgError", title: "native linear algebra unavailable", summary: "LINEA_LINALG=native was asked for but the addon is not built or does not load." }, // LIN-RT-NATIVE-UNAVAILABLE
+  {
+    code: "LIN1047",
+    stage: "runtime",
+    raisedBy: "LinalgError",
+    title: "native linear algebra unavailable",
+    summary: "LINEA_LINALG=native was asked for but the addon is not built or does not load.",
+  }, // LIN-RT-NATIVE-UNAVAILABLE
   { code: "LIN1048", stage: "runtime", raisedBy: "LinalgError", title: "unknown linear-algebra backend", summary: "LINEA_LINALG holds something other than js, native or auto." }, // LIN-RT-BAD-BACKEND
   // Runtime: invertible networks.
-  { code: "LIN1061", stage: "runtime", raisedBy: "NetworkError", title: "bad block description", summary: "A block description that cannot be built (unknown kind, bad hyper-parameter)." }, // bad_spec
-  { code: "LIN1062", stage: "runtime", raisedBy: "NetworkError", title: "input shape does not fit the block", summary: "An input shape that does not fit a block (odd H for squeeze, too few features to split)." }, // bad_shape
+  {
+    code: "LIN1061",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "bad block description",
+    summary: "A block description that cannot be built (unknown kind, bad hyper-parameter).",
+  }, // bad_spec
+  {
+    code: "LIN1062",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "input shape does not fit the block",
+    summary: "An input shape that does not fit a block (odd H for squeeze, too few features to split).",
+  }, // bad_shape
   { code: "LIN1063", stage: "runtime", raisedBy: "NetworkError", title: "tag missing", summary: "A tagged network called without tag 0 or 1." }, // missing_tag
   { code: "LIN1064", stage: "runtime", raisedBy: "NetworkError", title: "bad tag", summary: "A tag other than 0 or 1, or a tag given to an untagged network." }, // bad_tag
-  { code: "LIN1065", stage: "runtime", raisedBy: "NetworkError", title: "ActNorm not initialised", summary: "An ActNorm run forward or inverse before its initialisation from data." }, // not_initialized
+  {
+    code: "LIN1065",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "ActNorm not initialised",
+    summary: "An ActNorm run forward or inverse before its initialisation from data.",
+  }, // not_initialized
   // Runtime: tfjs backends.
   { code: "LIN1081", stage: "runtime", raisedBy: "BackendError", title: "unknown backend", summary: "A backend name that is not one of wasm, cpu, webgpu, tensorflow, auto." }, // unknown_backend
-  { code: "LIN1082", stage: "runtime", raisedBy: "BackendError", title: "backend not installed", summary: "The optional package (tfjs-node or tfjs-node-gpu) is absent; the message says what to install." }, // backend_not_installed
+  {
+    code: "LIN1082",
+    stage: "runtime",
+    raisedBy: "BackendError",
+    title: "backend not installed",
+    summary: "The optional package (tfjs-node or tfjs-node-gpu) is absent; the message says what to install.",
+  }, // backend_not_installed
   { code: "LIN1083", stage: "runtime", raisedBy: "BackendError", title: "no GPU adapter", summary: "webgpu: Dawn loaded but found no adapter (no GPU, no software Vulkan)." }, // no_adapter
   { code: "LIN1084", stage: "runtime", raisedBy: "BackendError", title: "backend failed to start", summary: "The backend's package is there but tfjs could not start it." }, // backend_init_failed
-  { code: "LIN1085", stage: "runtime", raisedBy: "BackendError", title: "backend not supported here", summary: "The backend works, but not for this command (no command raises it at present)." }, // backend_unsupported
+  {
+    code: "LIN1085",
+    stage: "runtime",
+    raisedBy: "BackendError",
+    title: "backend not supported here",
+    summary: "The backend works, but not for this command (no command raises it at present).",
+  }, // backend_unsupported
 
   // Weight and array files.
   { code: "LIN1101", stage: "io", raisedBy: "FormatError", title: "file truncated", summary: "The file ends before its header or data says it should." }, // truncated
@@ -183,11 +387,23 @@ export const diagnosticCodes = [
   { code: "LIN1107", stage: "io", raisedBy: "FormatError", title: "unexpected tensor", summary: "The file has a tensor the network does not (usually a renaming mistake)." }, // unexpected_tensor
   { code: "LIN1108", stage: "io", raisedBy: "FormatError", title: "tensor shape mismatch", summary: "A tensor's shape is not the one the network needs." }, // shape_mismatch
   { code: "LIN1109", stage: "io", raisedBy: "FormatError", title: "tensor dtype mismatch", summary: "A tensor's dtype is not the one the network needs." }, // dtype_mismatch
-  { code: "LIN1110", stage: "io", raisedBy: "FormatError", title: "impossible value", summary: "A state tensor with an impossible value (a non-permutation, a flag other than 0 or 1)." }, // bad_value
+  {
+    code: "LIN1110",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "impossible value",
+    summary: "A state tensor with an impossible value (a non-permutation, a flag other than 0 or 1).",
+  }, // bad_value
   { code: "LIN1111", stage: "io", raisedBy: "FormatError", title: "file system error", summary: "The file system refused (not found, permission, disk full)." }, // io_error
 
   // The command line.
-  { code: "LIN1201", stage: "usage", raisedBy: "UsageError", title: "bad command line", summary: "An unknown flag, a missing or extra argument, or a flag value out of range; the command prints its usage." },
+  {
+    code: "LIN1201",
+    stage: "usage",
+    raisedBy: "UsageError",
+    title: "bad command line",
+    summary: "An unknown flag, a missing or extra argument, or a flag value out of range; the command prints its usage.",
+  },
 ] as const satisfies readonly CodeInfo[];
 
 type Entry = (typeof diagnosticCodes)[number];

@@ -47,9 +47,7 @@ function parseText(text: string, uri: string): ParseResult {
 
 /** Sorts by position and keeps the first diagnostic at each start: recovery can report one spot twice. */
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const sorted = diagnostics
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => a.d.range.start.offset - b.d.range.start.offset || a.i - b.i);
+  const sorted = diagnostics.map((d, i) => ({ d, i })).sort((a, b) => a.d.range.start.offset - b.d.range.start.offset || a.i - b.i);
   const out: Diagnostic[] = [];
   let lastStart = -1;
   for (const { d } of sorted) {

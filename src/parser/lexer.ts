@@ -84,9 +84,7 @@ export const Star = createToken({ name: "Star", label: "'*'", pattern: /\*|∘/,
 export const Slash = createToken({ name: "Slash", label: "'/'", pattern: /\//, categories: [MulOp] });
 export const Caret = punct("Caret", "^", /\^/);
 
-const keywords = [
-  Import, As, Space, Network, Tagged, Operator, MapKw, Let, Entry, Verify, With, Train, Repeat, Induced, Scalar, Reals,
-];
+const keywords = [Import, As, Space, Network, Tagged, Operator, MapKw, Let, Entry, Verify, With, Train, Repeat, Induced, Scalar, Reals];
 
 /** Every token type the parser knows, in lexing priority order. */
 export const allTokens: TokenType[] = [
@@ -122,8 +120,22 @@ export const allTokens: TokenType[] = [
 
 /** The words the language reserves; an identifier may not be one of them. */
 export const keywordNames: readonly string[] = [
-  "import", "as", "space", "network", "tagged", "operator", "map", "let", "entry", "verify", "with", "train",
-  "repeat", "induced", "scalar", "R",
+  "import",
+  "as",
+  "space",
+  "network",
+  "tagged",
+  "operator",
+  "map",
+  "let",
+  "entry",
+  "verify",
+  "with",
+  "train",
+  "repeat",
+  "induced",
+  "scalar",
+  "R",
 ];
 
 // Offsets only: LineMap converts offsets to LSP positions, so the lexer's own line tracking is wasted work.

@@ -10,24 +10,7 @@ import type { IToken, TokenType } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../ast/diagnostic.js";
 import type { LineMap } from "../ast/source.js";
 import { SyntaxCode } from "../diagnostics/codes.js";
-import {
-  Caret,
-  Colon,
-  Comma,
-  Equals,
-  Ident,
-  LBrace,
-  LBracket,
-  LParen,
-  Minus,
-  NumberTok,
-  RBrace,
-  RBracket,
-  RParen,
-  Semi,
-  StringTok,
-  tokenEnd,
-} from "./lexer.js";
+import { Caret, Colon, Comma, Equals, Ident, LBrace, LBracket, LParen, Minus, NumberTok, RBrace, RBracket, RParen, Semi, StringTok, tokenEnd } from "./lexer.js";
 
 /** Far beyond any real spec; each level costs the parser two rule frames. */
 export const maxBracketDepth = 40;
@@ -55,11 +38,7 @@ function endOfOperand(tokens: readonly IToken[], from: number, stopAtSeparator: 
   return j;
 }
 
-export function limitNesting(
-  tokens: IToken[],
-  lines: LineMap,
-  uri: string,
-): { tokens: IToken[]; diagnostics: Diagnostic[] } {
+export function limitNesting(tokens: IToken[], lines: LineMap, uri: string): { tokens: IToken[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   let kept: IToken[] | undefined; // allocated only once something is dropped
   const chains: number[] = [0]; // per open bracket level
@@ -67,9 +46,7 @@ export function limitNesting(
     const first = tokens[from];
     const last = tokens[to - 1];
     if (first === undefined || last === undefined || to <= from) return;
-    diagnostics.push(
-      diagnostic({ uri, range: lines.range(first.startOffset, tokenEnd(last)), code: SyntaxCode.TooDeep, message }),
-    );
+    diagnostics.push(diagnostic({ uri, range: lines.range(first.startOffset, tokenEnd(last)), code: SyntaxCode.TooDeep, message }));
   };
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];

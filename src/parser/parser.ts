@@ -138,17 +138,14 @@ const braceLists: Readonly<Record<string, string>> = {
 
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected, actual, ruleName }) => {
-    const wanted =
-      expected === EOF ? itemDescription : expected === RBrace ? (braceLists[ruleName] ?? "'}'") : describeType(expected);
+    const wanted = expected === EOF ? itemDescription : expected === RBrace ? (braceLists[ruleName] ?? "'}'") : describeType(expected);
     return `expected ${wanted}, found ${describeToken(actual)}`;
   },
-  buildNotAllInputParsedMessage: ({ firstRedundant }) =>
-    `expected ${itemDescription}, found ${describeToken(firstRedundant)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `expected ${itemDescription}, found ${describeToken(firstRedundant)}`,
   buildNoViableAltMessage: ({ expectedPathsPerAlt, actual, ruleName }) =>
     `expected ${ruleDescriptions[ruleName] ?? describePaths(expectedPathsPerAlt.flat())}, found ${describeToken(actual[0] ?? EOF_TOKEN)}`,
   // A list that needs at least one element (`R[…]`, an operator shape, `with …`): name the element.
-  buildEarlyExitMessage: ({ expectedIterationPaths, actual }) =>
-    `expected ${describePaths(expectedIterationPaths)}, found ${describeToken(actual[0] ?? EOF_TOKEN)}`,
+  buildEarlyExitMessage: ({ expectedIterationPaths, actual }) => `expected ${describePaths(expectedIterationPaths)}, found ${describeToken(actual[0] ?? EOF_TOKEN)}`,
 };
 
 const EOF_TOKEN: IToken = createTokenInstance(EOF, "", NaN, NaN, NaN, NaN, NaN, NaN);
@@ -302,9 +299,7 @@ export class LineaParser extends EmbeddedActionsParser {
       return this.lines.range(at, at);
     }
     const lastSkipped = this.LA(0);
-    const end = !Number.isNaN(lastSkipped.startOffset) && lastSkipped.startOffset >= token.startOffset
-      ? tokenEnd(lastSkipped)
-      : token.startOffset;
+    const end = !Number.isNaN(lastSkipped.startOffset) && lastSkipped.startOffset >= token.startOffset ? tokenEnd(lastSkipped) : token.startOffset;
     return this.lines.range(token.startOffset, end);
   }
 
@@ -372,9 +367,7 @@ export class LineaParser extends EmbeddedActionsParser {
     if (this.depth <= maxNesting) return;
     const token = this.LA(1);
     const message = `nested more than ${maxNesting} levels deep`;
-    this.actionDiagnostics.push(
-      diagnostic({ uri: this.uri, range: this.tokenRange(token, []), code: SyntaxCode.TooDeep, message }),
-    );
+    this.actionDiagnostics.push(diagnostic({ uri: this.uri, range: this.tokenRange(token, []), code: SyntaxCode.TooDeep, message }));
     throw new NoViableAltException(message, token, this.LA(0));
   }
 
@@ -384,16 +377,16 @@ export class LineaParser extends EmbeddedActionsParser {
   // -------------------------------------------------------------- items
 
   private readonly itemAlts: IOrAlt<Item | undefined>[] = [
-          { ALT: () => this.SUBRULE(this.importDecl) },
-          { ALT: () => this.SUBRULE(this.spaceDecl) },
-          { ALT: () => this.SUBRULE(this.networkDecl) },
-          { ALT: () => this.SUBRULE(this.operatorDecl) },
-          { ALT: () => this.SUBRULE(this.mapDecl) },
-          { ALT: () => this.SUBRULE(this.letDecl) },
-          { ALT: () => this.SUBRULE(this.entryDecl) },
-          { ALT: () => this.SUBRULE(this.verifyStmt) },
-          { ALT: () => this.SUBRULE(this.trainDecl) },
-        ];
+    { ALT: () => this.SUBRULE(this.importDecl) },
+    { ALT: () => this.SUBRULE(this.spaceDecl) },
+    { ALT: () => this.SUBRULE(this.networkDecl) },
+    { ALT: () => this.SUBRULE(this.operatorDecl) },
+    { ALT: () => this.SUBRULE(this.mapDecl) },
+    { ALT: () => this.SUBRULE(this.letDecl) },
+    { ALT: () => this.SUBRULE(this.entryDecl) },
+    { ALT: () => this.SUBRULE(this.verifyStmt) },
+    { ALT: () => this.SUBRULE(this.trainDecl) },
+  ];
 
   public readonly program = this.RULE(
     "program",
@@ -423,9 +416,7 @@ export class LineaParser extends EmbeddedActionsParser {
       const path = this.CONSUME(StringTok);
       this.CONSUME(As);
       const alias = this.CONSUME(Ident);
-      const node = this.ACTION(() =>
-        this.keep<ImportDecl>({ kind: "Import", path: this.stringLit(path), alias: this.ident(alias), range: this.span(kw, alias) }),
-      );
+      const node = this.ACTION(() => this.keep<ImportDecl>({ kind: "Import", path: this.stringLit(path), alias: this.ident(alias), range: this.span(kw, alias) }));
       const semi = this.CONSUME(Semi);
       return this.ACTION(() => this.finish(node, semi));
     },
@@ -439,9 +430,7 @@ export class LineaParser extends EmbeddedActionsParser {
       const name = this.CONSUME(Ident);
       this.CONSUME(Equals);
       const value = this.SUBRULE(this.spaceExpr);
-      const node = this.ACTION(() =>
-        this.keep<SpaceDecl>({ kind: "SpaceDecl", name: this.ident(name), value, range: this.lines.range(kw.startOffset, value.range.end.offset) }),
-      );
+      const node = this.ACTION(() => this.keep<SpaceDecl>({ kind: "SpaceDecl", name: this.ident(name), value, range: this.lines.range(kw.startOffset, value.range.end.offset) }));
       const semi = this.CONSUME(Semi);
       return this.ACTION(() => this.finish(node, semi));
     },
@@ -462,9 +451,7 @@ export class LineaParser extends EmbeddedActionsParser {
       });
       const open = this.CONSUME(LBrace);
       const blocks: BlockNode[] = [];
-      const node = this.ACTION(() =>
-        this.keep<NetworkDecl>({ kind: "NetworkDecl", name: this.ident(name), over, tagged, blocks, range: this.span(kw, open) }),
-      );
+      const node = this.ACTION(() => this.keep<NetworkDecl>({ kind: "NetworkDecl", name: this.ident(name), over, tagged, blocks, range: this.span(kw, open) }));
       this.MANY(() => {
         const block = this.SUBRULE(this.block);
         this.ACTION(() => {
@@ -478,41 +465,41 @@ export class LineaParser extends EmbeddedActionsParser {
   );
 
   private readonly blockAlts: IOrAlt<BlockNode | undefined>[] = [
-        {
-          ALT: () => {
-            const kw = this.CONSUME(Repeat);
-            const count = this.CONSUME(NumberTok);
-            this.CONSUME(LBrace);
-            const body: BlockNode[] = [];
-            this.MANY(() => {
-              const block = this.SUBRULE(this.block);
-              this.ACTION(() => {
-                if (block !== undefined) body.push(block);
-              });
-            });
-            const close = this.CONSUME(RBrace);
-            return this.ACTION((): RepeatBlock => {
-              this.checkWhole(count, "a repeat count", 1);
-              return { kind: "Repeat", count: this.numberLit(count), body, range: this.span(kw, close) };
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const name = this.CONSUME(Ident);
-            let args: Arg[] | undefined;
-            this.OPTION(() => {
-              args = this.SUBRULE(this.argList);
-            });
-            const semi = this.CONSUME(Semi);
-            return this.ACTION((): LayerBlock =>
-              args === undefined
-                ? { kind: "Layer", name: this.ident(name), range: this.span(name, semi) }
-                : { kind: "Layer", name: this.ident(name), args, range: this.span(name, semi) },
-            );
-          },
-        },
-      ];
+    {
+      ALT: () => {
+        const kw = this.CONSUME(Repeat);
+        const count = this.CONSUME(NumberTok);
+        this.CONSUME(LBrace);
+        const body: BlockNode[] = [];
+        this.MANY(() => {
+          const block = this.SUBRULE(this.block);
+          this.ACTION(() => {
+            if (block !== undefined) body.push(block);
+          });
+        });
+        const close = this.CONSUME(RBrace);
+        return this.ACTION((): RepeatBlock => {
+          this.checkWhole(count, "a repeat count", 1);
+          return { kind: "Repeat", count: this.numberLit(count), body, range: this.span(kw, close) };
+        });
+      },
+    },
+    {
+      ALT: () => {
+        const name = this.CONSUME(Ident);
+        let args: Arg[] | undefined;
+        this.OPTION(() => {
+          args = this.SUBRULE(this.argList);
+        });
+        const semi = this.CONSUME(Semi);
+        return this.ACTION((): LayerBlock =>
+          args === undefined
+            ? { kind: "Layer", name: this.ident(name), range: this.span(name, semi) }
+            : { kind: "Layer", name: this.ident(name), args, range: this.span(name, semi) },
+        );
+      },
+    },
+  ];
 
   private readonly block = this.RULE(
     "block",
@@ -712,9 +699,7 @@ export class LineaParser extends EmbeddedActionsParser {
       const name = this.CONSUME(Ident);
       const open = this.CONSUME(LBrace);
       const fields: TrainField[] = [];
-      const node = this.ACTION(() =>
-        this.keep<TrainDecl>({ kind: "TrainDecl", name: this.ident(name), fields, range: this.span(kw, open) }),
-      );
+      const node = this.ACTION(() => this.keep<TrainDecl>({ kind: "TrainDecl", name: this.ident(name), fields, range: this.span(kw, open) }));
       this.MANY(() => {
         const field = this.SUBRULE(this.trainField);
         this.ACTION(() => {
@@ -745,79 +730,78 @@ export class LineaParser extends EmbeddedActionsParser {
   private reals: IToken = EOF_TOKEN;
 
   private readonly euclideanAlts: IOrAlt<EuclideanSpace>[] = [
-              {
-                ALT: () => {
-                  this.CONSUME(Caret);
-                  const dim = this.CONSUME(NumberTok);
-                  return this.ACTION((): EuclideanSpace => {
-                    this.checkWhole(dim, "a dimension", 1);
-                    return { kind: "EuclideanSpace", shape: [Number(dim.image)], form: "power", range: this.span(this.reals, dim) };
-                  });
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(LBracket);
-                  const shape: number[] = [];
-                  this.AT_LEAST_ONE_SEP({
-                    SEP: Comma,
-                    DEF: () => {
-                      const dim = this.CONSUME2(NumberTok);
-                      this.ACTION(() => {
-                        this.checkWhole(dim, "a dimension", 1);
-                        shape.push(Number(dim.image));
-                      });
-                    },
-                  });
-                  const close = this.CONSUME(RBracket);
-                  return this.ACTION((): EuclideanSpace => ({ kind: "EuclideanSpace", shape, form: "shape", range: this.span(this.reals, close) }));
-                },
-              },
-            ];
+    {
+      ALT: () => {
+        this.CONSUME(Caret);
+        const dim = this.CONSUME(NumberTok);
+        return this.ACTION((): EuclideanSpace => {
+          this.checkWhole(dim, "a dimension", 1);
+          return { kind: "EuclideanSpace", shape: [Number(dim.image)], form: "power", range: this.span(this.reals, dim) };
+        });
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(LBracket);
+        const shape: number[] = [];
+        this.AT_LEAST_ONE_SEP({
+          SEP: Comma,
+          DEF: () => {
+            const dim = this.CONSUME2(NumberTok);
+            this.ACTION(() => {
+              this.checkWhole(dim, "a dimension", 1);
+              shape.push(Number(dim.image));
+            });
+          },
+        });
+        const close = this.CONSUME(RBracket);
+        return this.ACTION((): EuclideanSpace => ({ kind: "EuclideanSpace", shape, form: "shape", range: this.span(this.reals, close) }));
+      },
+    },
+  ];
 
   private readonly spaceAlts: IOrAlt<SpaceExpr>[] = [
-        {
-          ALT: () => {
-            this.reals = this.CONSUME(Reals);
-            return this.OR2(this.euclideanAlts);
-          },
-        },
-        {
-          ALT: () => {
-            const kw = this.CONSUME(Induced);
-            const network = orRecovered(this.SUBRULE(this.qualifiedName));
-            let tag: IToken | undefined;
-            let close: IToken | undefined;
-            this.OPTION(() => {
-              this.CONSUME2(LBracket);
-              tag = this.CONSUME3(NumberTok);
-              close = this.CONSUME2(RBracket);
-            });
-            return this.ACTION((): InducedSpace | MissingSpace => {
-              // `induced [0]`: the name failed and recovery left nothing to induce from.
-              if (network === undefined) return { kind: "MissingSpace", range: this.span(kw, close ?? kw) };
-              if (tag === undefined || close === undefined) {
-                return { kind: "InducedSpace", network, range: this.lines.range(kw.startOffset, network.range.end.offset) };
-              }
-              this.checkWhole(tag, "a tag", 0);
-              return { kind: "InducedSpace", network, tag: this.numberLit(tag), range: this.span(kw, close) };
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const ref = orRecovered(this.SUBRULE2(this.qualifiedName));
-            return this.ACTION((): SpaceExpr => (ref === undefined ? { kind: "MissingSpace", range: this.lines.range(this.LA(1).startOffset, this.LA(1).startOffset) } : { kind: "SpaceRef", ref, range: ref.range }));
-          },
-        },
-      ];
+    {
+      ALT: () => {
+        this.reals = this.CONSUME(Reals);
+        return this.OR2(this.euclideanAlts);
+      },
+    },
+    {
+      ALT: () => {
+        const kw = this.CONSUME(Induced);
+        const network = orRecovered(this.SUBRULE(this.qualifiedName));
+        let tag: IToken | undefined;
+        let close: IToken | undefined;
+        this.OPTION(() => {
+          this.CONSUME2(LBracket);
+          tag = this.CONSUME3(NumberTok);
+          close = this.CONSUME2(RBracket);
+        });
+        return this.ACTION((): InducedSpace | MissingSpace => {
+          // `induced [0]`: the name failed and recovery left nothing to induce from.
+          if (network === undefined) return { kind: "MissingSpace", range: this.span(kw, close ?? kw) };
+          if (tag === undefined || close === undefined) {
+            return { kind: "InducedSpace", network, range: this.lines.range(kw.startOffset, network.range.end.offset) };
+          }
+          this.checkWhole(tag, "a tag", 0);
+          return { kind: "InducedSpace", network, tag: this.numberLit(tag), range: this.span(kw, close) };
+        });
+      },
+    },
+    {
+      ALT: () => {
+        const ref = orRecovered(this.SUBRULE2(this.qualifiedName));
+        return this.ACTION((): SpaceExpr =>
+          ref === undefined ? { kind: "MissingSpace", range: this.lines.range(this.LA(1).startOffset, this.LA(1).startOffset) } : { kind: "SpaceRef", ref, range: ref.range },
+        );
+      },
+    },
+  ];
 
-  private readonly spaceExpr = this.RULE(
-    "spaceExpr",
-    (): SpaceExpr =>
-      this.OR(this.spaceAlts),
-    { recoveryValueFunc: (e: IRecognitionException): SpaceExpr => this.missingSpace(e) },
-  );
+  private readonly spaceExpr = this.RULE("spaceExpr", (): SpaceExpr => this.OR(this.spaceAlts), {
+    recoveryValueFunc: (e: IRecognitionException): SpaceExpr => this.missingSpace(e),
+  });
 
   /** `name` or `alias.name` (a name through an import). */
   private readonly qualifiedName = this.RULE("qualifiedName", (): NameRef | Member => {
@@ -838,35 +822,26 @@ export class LineaParser extends EmbeddedActionsParser {
   });
 
   private readonly typeAlts: IOrAlt<TypeExpr>[] = [
-        {
-          ALT: () => {
-            const kw = this.CONSUME(Scalar);
-            return this.ACTION((): TypeExpr => ({ kind: "ScalarType", range: this.span(kw, kw) }));
-          },
-        },
-        {
-          ALT: () => {
-            const domain = this.SUBRULE(this.spaceExpr);
-            let codomain: SpaceExpr | undefined;
-            this.OPTION(() => {
-              this.CONSUME(Arrow);
-              codomain = this.SUBRULE2(this.spaceExpr);
-            });
-            return this.ACTION((): TypeExpr =>
-              codomain === undefined
-                ? domain
-                : { kind: "MapType", domain, codomain, range: this.join(domain.range, codomain.range) },
-            );
-          },
-        },
-      ];
+    {
+      ALT: () => {
+        const kw = this.CONSUME(Scalar);
+        return this.ACTION((): TypeExpr => ({ kind: "ScalarType", range: this.span(kw, kw) }));
+      },
+    },
+    {
+      ALT: () => {
+        const domain = this.SUBRULE(this.spaceExpr);
+        let codomain: SpaceExpr | undefined;
+        this.OPTION(() => {
+          this.CONSUME(Arrow);
+          codomain = this.SUBRULE2(this.spaceExpr);
+        });
+        return this.ACTION((): TypeExpr => (codomain === undefined ? domain : { kind: "MapType", domain, codomain, range: this.join(domain.range, codomain.range) }));
+      },
+    },
+  ];
 
-  private readonly typeExpr = this.RULE(
-    "typeExpr",
-    (): TypeExpr =>
-      this.OR(this.typeAlts),
-    { recoveryValueFunc: (e: IRecognitionException): TypeExpr => this.missingSpace(e) },
-  );
+  private readonly typeExpr = this.RULE("typeExpr", (): TypeExpr => this.OR(this.typeAlts), { recoveryValueFunc: (e: IRecognitionException): TypeExpr => this.missingSpace(e) });
 
   // -------------------------------------------------------------- expressions, loosest first
   //
@@ -1096,9 +1071,7 @@ export class LineaParser extends EmbeddedActionsParser {
   private recoverArg(e: IRecognitionException): Arg {
     const name = this.takeLabel();
     const value = this.missingExpr(e);
-    return name === undefined
-      ? { kind: "Arg", value, range: value.range }
-      : { kind: "Arg", name, value, range: this.join(name.range, value.range) };
+    return name === undefined ? { kind: "Arg", value, range: value.range } : { kind: "Arg", name, value, range: this.join(name.range, value.range) };
   }
 
   /** `name = value`. */

@@ -16,11 +16,7 @@ const enum Level {
 function levelOf(expr: Expr): Level {
   switch (expr.kind) {
     case "Binary":
-      return expr.op === "+" || expr.op === "-"
-        ? Level.Additive
-        : expr.op === "^"
-          ? Level.Power
-          : Level.Multiplicative;
+      return expr.op === "+" || expr.op === "-" ? Level.Additive : expr.op === "^" ? Level.Power : Level.Multiplicative;
     case "Unary":
       return Level.Unary;
     case "Call":
@@ -57,8 +53,7 @@ export function printExpr(expr: Expr): string {
       const level = levelOf(expr);
       // Left-associative levels: the right operand must bind tighter; `^` is right-associative and its
       // left operand is a postfix expression, its right one anything from unary minus up.
-      const [leftSlot, rightSlot] =
-        expr.op === "^" ? [Level.Postfix, Level.Unary] : [level, level + 1];
+      const [leftSlot, rightSlot] = expr.op === "^" ? [Level.Postfix, Level.Unary] : [level, level + 1];
       return `${printIn(expr.left, leftSlot)} ${expr.op} ${printIn(expr.right, rightSlot)}`;
     }
     case "MissingExpr":
@@ -82,9 +77,7 @@ function printArgs(args: readonly Arg[]): string {
 export function printSpace(space: SpaceExpr): string {
   switch (space.kind) {
     case "EuclideanSpace":
-      return space.form === "power" && space.shape.length === 1
-        ? `R^${space.shape[0]}`
-        : `R[${space.shape.join(", ")}]`;
+      return space.form === "power" && space.shape.length === 1 ? `R^${space.shape[0]}` : `R[${space.shape.join(", ")}]`;
     case "InducedSpace":
       return `induced ${printExpr(space.network)}${space.tag === undefined ? "" : `[${space.tag.text}]`}`;
     case "SpaceRef":

@@ -12,7 +12,11 @@ type Attrs = tf.NamedAttrMap;
 function reduceTo(dy: tf.Tensor, shape: readonly number[]): tf.Tensor {
   let g = dy;
   const lead = g.rank - shape.length;
-  if (lead > 0) g = tf.sum(g, Array.from({ length: lead }, (_, i) => i));
+  if (lead > 0)
+    g = tf.sum(
+      g,
+      Array.from({ length: lead }, (_, i) => i),
+    );
   const axes: number[] = [];
   shape.forEach((d, i) => {
     if (d === 1 && g.shape[i] !== 1) axes.push(i);
@@ -56,7 +60,10 @@ const configs: tf.GradConfig[] = [
   {
     kernelName: "Multiply",
     inputsToSave: ["a", "b"],
-    gradFunc: (dy, [a, b]) => ({ a: () => reduceTo(tf.mul(dy as tf.Tensor, tf.cast(b, "float32")), a.shape), b: () => reduceTo(tf.mul(dy as tf.Tensor, tf.cast(a, "float32")), b.shape) }),
+    gradFunc: (dy, [a, b]) => ({
+      a: () => reduceTo(tf.mul(dy as tf.Tensor, tf.cast(b, "float32")), a.shape),
+      b: () => reduceTo(tf.mul(dy as tf.Tensor, tf.cast(a, "float32")), b.shape),
+    }),
   },
   {
     kernelName: "RealDiv",
@@ -149,7 +156,11 @@ const configs: tf.GradConfig[] = [
       const axis = numAttr(attrs, "axis");
       const d = dy as tf.Tensor;
       const ax = axis < 0 ? axis + d.rank : axis;
-      const parts = tf.split(d, saved.map((t) => t.shape[ax]), ax);
+      const parts = tf.split(
+        d,
+        saved.map((t) => t.shape[ax]),
+        ax,
+      );
       return Object.fromEntries(parts.map((p, i) => [String(i), () => p]));
     },
   },
@@ -190,7 +201,13 @@ const configs: tf.GradConfig[] = [
     gradFunc: (dy, [x], attrs) => {
       const reps = numbers(attrs, "reps");
       const shape = x.shape.flatMap((d, i) => [reps[i], d]);
-      return { x: () => tf.sum(tf.reshape(dy as tf.Tensor, shape), x.shape.map((_, i) => 2 * i)) };
+      return {
+        x: () =>
+          tf.sum(
+            tf.reshape(dy as tf.Tensor, shape),
+            x.shape.map((_, i) => 2 * i),
+          ),
+      };
     },
   },
 ];

@@ -39,6 +39,14 @@ export async function saveProjections(file: string, session: IdempotentSession, 
     return "noise, data, p(noise), p(noisy data)";
   }
   const inputs = new Float32Array([...noise, ...data, ...corrupted]);
-  await saveSamples(file, [{ label: "inputs", values: inputs }, { label: "projections", values: await session.projectRows(inputs) }], shape, { columns: 3 * GRID_IMAGES });
+  await saveSamples(
+    file,
+    [
+      { label: "inputs", values: inputs },
+      { label: "projections", values: await session.projectRows(inputs) },
+    ],
+    shape,
+    { columns: 3 * GRID_IMAGES },
+  );
   return `top: ${GRID_IMAGES} noise, ${GRID_IMAGES} data, ${GRID_IMAGES} noisy data; below: their projections`;
 }

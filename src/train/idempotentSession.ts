@@ -77,11 +77,19 @@ export class IdempotentSession extends BoundSession<TrainableProjector> implemen
     const prober = new IdempotentSession({ ...this.parts(), plan: probe }, this.operator, this.data, this.variables);
     const used = new Set<string>();
     tf.tidy(() => {
-      const { grads } = tf.variableGrads(() => prober.lossTensors(0)[0], this.variables.map((v) => v.variable));
+      const { grads } = tf.variableGrads(
+        () => prober.lossTensors(0)[0],
+        this.variables.map((v) => v.variable),
+      );
       for (const name of Object.keys(grads)) used.add(name);
     });
     if (used.size === this.variables.length) return this;
-    return new IdempotentSession(this.parts(), this.operator, this.data, this.variables.filter((v) => used.has(v.variable.name)));
+    return new IdempotentSession(
+      this.parts(),
+      this.operator,
+      this.data,
+      this.variables.filter((v) => used.has(v.variable.name)),
+    );
   }
 
   /** The data rows of step `step` (with replacement), from a generator seeded by (seed, step). */

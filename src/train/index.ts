@@ -4,7 +4,18 @@ export { trainPlan, trainSections, withDataRows, TRAIN_DEFAULTS, type TrainPlan,
 export { TrainingSession, LOSS_COLUMNS, stepSeed } from "./session.js";
 export type { NamedVariable } from "./binding.js";
 export { train, writeLossFiles, checkpointDir, type TrainOptions, type TrainResult, type Progress } from "./trainer.js";
-export { latestCheckpoint, listCheckpoints, readCheckpoint, saveCheckpoint, modelTensors, checkpointName, CHECKPOINT_FORMAT, TRAIN_PREFIX, type Checkpoint, type FileWriter } from "./checkpoint.js";
+export {
+  latestCheckpoint,
+  listCheckpoints,
+  readCheckpoint,
+  saveCheckpoint,
+  modelTensors,
+  checkpointName,
+  CHECKPOINT_FORMAT,
+  TRAIN_PREFIX,
+  type Checkpoint,
+  type FileWriter,
+} from "./checkpoint.js";
 export { loadDataset, registerDataSource, dataSourceNames } from "./data.js";
 export type { Dataset, DataSource, DataArgs } from "./dataSource.js";
 export { mnist, MNIST_SIZES } from "./mnist.js";

@@ -107,7 +107,8 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   if (sections.length === 0) throw new TrainError("LIN0901", "the spec has no train section (add `train NAME { model = …; data = …; }`)");
   let decl: TrainDecl | undefined;
   if (name === undefined) {
-    if (sections.length > 1) throw new TrainError("LIN0901", `the spec has ${sections.length} train sections (${sections.map((s) => s.name.name).join(", ")}): pick one with --train NAME`);
+    if (sections.length > 1)
+      throw new TrainError("LIN0901", `the spec has ${sections.length} train sections (${sections.map((s) => s.name.name).join(", ")}): pick one with --train NAME`);
     decl = sections[0];
   } else {
     decl = sections.find((s) => s.name.name === name);
@@ -137,7 +138,10 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   const mapType = modelSym.type;
   const loss = word("loss") ?? (mapType.timeConditioned ? "flow_matching" : undefined);
   if (loss !== "flow_matching" && loss !== IDEMPOTENT_LOSS) {
-    throw new TrainError("LIN0902", `${where}: loss ${loss ?? "(none)"} is not implemented yet; the trainer runs flow_matching on a time-conditioned map and ${IDEMPOTENT_LOSS} on a projector map`);
+    throw new TrainError(
+      "LIN0902",
+      `${where}: loss ${loss ?? "(none)"} is not implemented yet; the trainer runs flow_matching on a time-conditioned map and ${IDEMPOTENT_LOSS} on a projector map`,
+    );
   }
   if (loss === IDEMPOTENT_LOSS) checkIdempotentMap(where, modelSym.name, mapType);
   else if (!mapType.timeConditioned) throw new TrainError("LIN0902", `${where}: flow_matching needs a time-conditioned map (its operator declared with time_conditioned(…))`);
@@ -152,7 +156,8 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   }
 
   const optimizer = word("optimizer") ?? "adam";
-  if (optimizer !== "adam" && optimizer !== "adamw" && optimizer !== "sgd") throw new TrainError("LIN0902", `${where}: optimizer ${optimizer} is not implemented yet (adam, adamw, sgd)`);
+  if (optimizer !== "adam" && optimizer !== "adamw" && optimizer !== "sgd")
+    throw new TrainError("LIN0902", `${where}: optimizer ${optimizer} is not implemented yet (adam, adamw, sgd)`);
   const weightDecay = num("weight_decay") ?? (optimizer === "adamw" ? TRAIN_DEFAULTS.adamwWeightDecay : 0);
   if (optimizer === "adam" && weightDecay !== 0) {
     // PyTorch's Adam(weight_decay) is an L2 term in the gradient, not decoupled decay: not the same model.

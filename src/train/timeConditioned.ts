@@ -46,7 +46,10 @@ export class TrainableTimeConditioned {
   /** Learnable tensors under the runtime's parameter names ("u.0.weight", …), file layout noted. */
   parameters(): Map<string, { variable: tf.Variable; transposedInFile: boolean }> {
     const out = new Map<string, { variable: tf.Variable; transposedInFile: boolean }>();
-    for (const [f, layers] of [["u", this.u], ["v", this.v]] as const) {
+    for (const [f, layers] of [
+      ["u", this.u],
+      ["v", this.v],
+    ] as const) {
       layers.forEach((l, i) => {
         out.set(`${f}.${i}.weight`, { variable: l.weight, transposedInFile: true });
         out.set(`${f}.${i}.bias`, { variable: l.bias, transposedInFile: false });

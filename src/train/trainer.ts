@@ -129,7 +129,10 @@ async function restore(session: TrainableSession, optimizer: tf.Optimizer, ckpt:
   const iterations = Number(ckpt.metadata.iterations ?? "0");
   if (session.plan.optimizer !== "sgd" && ckpt.metadata.optimizer_state === "complete" && iterations > 0) {
     const moments = (kind: "m" | "v"): { name: string; tensor: tf.Tensor }[] =>
-      session.variables.map((v) => ({ name: `${v.variable.name}/${kind}`, tensor: tf.tensor(f32(ckpt.tensors, `${TRAIN_PREFIX}adam/${kind}/${v.fileName}`, ckpt.file).data, v.variable.shape, "float32") }));
+      session.variables.map((v) => ({
+        name: `${v.variable.name}/${kind}`,
+        tensor: tf.tensor(f32(ckpt.tensors, `${TRAIN_PREFIX}adam/${kind}/${v.fileName}`, ckpt.file).data, v.variable.shape, "float32"),
+      }));
     const named = [{ name: "iter", tensor: tf.scalar(iterations, "int32") }, ...moments("m"), ...moments("v")];
     await optimizer.setWeights(named);
     for (const n of named) n.tensor.dispose();

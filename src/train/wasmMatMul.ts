@@ -31,7 +31,8 @@ export function installWasmMatMulTranspose(): void {
       const transposeA = args.attrs?.transposeA === true;
       const transposeB = args.attrs?.transposeB === true;
       if (!transposeA && !transposeB) return original.kernelFunc(args);
-      const swap = (x: tf.TensorInfo): tf.TensorInfo => transpose.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm: lastTwoSwapped(x.shape.length) } }) as tf.TensorInfo;
+      const swap = (x: tf.TensorInfo): tf.TensorInfo =>
+        transpose.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm: lastTwoSwapped(x.shape.length) } }) as tf.TensorInfo;
       const a2 = transposeA ? swap(a) : a;
       const b2 = transposeB ? swap(b) : b;
       try {

@@ -41,10 +41,12 @@ export interface NetworkCase {
 
 /** Networks on ℝ^dim with 1…maxBlocks blocks. */
 export function networkCaseArb(dim: number, maxBlocks = 3, tagged = false): fc.Arbitrary<NetworkCase> {
-  return fc.record({
-    blocks: fc.array(blockSpecArb, { minLength: 1, maxLength: maxBlocks }),
-    seed: fc.nat({ max: 10_000 }),
-  }).map(({ blocks, seed }) => ({ spec: { tagged, blocks }, shape: [dim], seed, gain: 0.3 }));
+  return fc
+    .record({
+      blocks: fc.array(blockSpecArb, { minLength: 1, maxLength: maxBlocks }),
+      seed: fc.nat({ max: 10_000 }),
+    })
+    .map(({ blocks, seed }) => ({ spec: { tagged, blocks }, shape: [dim], seed, gain: 0.3 }));
 }
 
 export function describeNetwork(c: NetworkCase): string {

@@ -42,7 +42,11 @@ export function networkOps(block: Block): number {
 /** Seeded points uniform in [−bound, bound], [rows, dim]. */
 export function samplePoints(rows: number, dim: number, bound: number, seed: number): tf.Tensor2D {
   const random = seededRandom(seed);
-  return tf.tensor2d(Float32Array.from({ length: rows * dim }, () => bound * (2 * random.uniform() - 1)), [rows, dim], "float32");
+  return tf.tensor2d(
+    Float32Array.from({ length: rows * dim }, () => bound * (2 * random.uniform() - 1)),
+    [rows, dim],
+    "float32",
+  );
 }
 
 /** Largest singular value of a dim×dim float64 matrix. */

@@ -8,18 +8,7 @@ import { needsTime, type LinearOperator, type OperatorKind } from "../runtime/op
 import { buildCase, describeNetwork, OPERATOR_FACTORIES, type NetworkCase } from "./arbitraries.js";
 import { networkSpace, type SpaceModel } from "./conditioning.js";
 import type { Check } from "./law.js";
-import {
-  adjointLaw,
-  axiomsLaw,
-  combinationLaw,
-  compositionLaw,
-  oneStepLaw,
-  pinvLaw,
-  projectorLaw,
-  roundtripLaw,
-  superpositionLaw,
-  svdLaw,
-} from "./laws/index.js";
+import { adjointLaw, axiomsLaw, combinationLaw, compositionLaw, oneStepLaw, pinvLaw, projectorLaw, roundtripLaw, superpositionLaw, svdLaw } from "./laws/index.js";
 import { linearizerSubject, type MapUnderTest } from "./subject.js";
 
 export type BlockKind = Exclude<BlockSpec["kind"], "repeat">;
@@ -57,10 +46,15 @@ export interface OperatorSpaces {
   readonly Y: SpaceModel;
 }
 
-const SPACE_BLOCKS: readonly BlockSpec[] = [{ kind: "affine_coupling", ...coupling, scale_bound: 1 }, { kind: "permute", mode: "reverse" }, { kind: "additive_coupling", ...coupling }];
+const SPACE_BLOCKS: readonly BlockSpec[] = [
+  { kind: "affine_coupling", ...coupling, scale_bound: 1 },
+  { kind: "permute", mode: "reverse" },
+  { kind: "additive_coupling", ...coupling },
+];
 
 export async function operatorSpaces(): Promise<OperatorSpaces> {
-  const build = (dim: number, seed: number, name: string): Promise<SpaceModel> => networkSpace(buildCase({ spec: { tagged: false, blocks: SPACE_BLOCKS }, shape: [dim], seed, gain: 0.5 }), name);
+  const build = (dim: number, seed: number, name: string): Promise<SpaceModel> =>
+    networkSpace(buildCase({ spec: { tagged: false, blocks: SPACE_BLOCKS }, shape: [dim], seed, gain: 0.5 }), name);
   return { X: await build(4, 11, "X"), Y: await build(3, 12, "Y") };
 }
 
@@ -77,14 +71,7 @@ export async function operatorLaws(f: MapUnderTest, second: MapUnderTest): Promi
   if (needsTime(lin.operator)) return [...superpositionLaw(f), ...oneStepLaw(f, "euler", 4)];
   const ft = linearizerSubject(`${f.name}ᵀ`, adjoint(lin), f.codomain, f.domain);
   const fp = linearizerSubject(`${f.name}⁺`, pinv(lin).map, f.codomain, f.domain);
-  const checks = [
-    ...superpositionLaw(f),
-    ...adjointLaw(f, ft),
-    ...pinvLaw(f, fp),
-    ...(await svdLaw(f)),
-    ...combinationLaw(f, second),
-    ...compositionLaw(ft, f),
-  ];
+  const checks = [...superpositionLaw(f), ...adjointLaw(f, ft), ...pinvLaw(f, fp), ...(await svdLaw(f)), ...combinationLaw(f, second), ...compositionLaw(ft, f)];
   if (lin.operator.kind === "projector") checks.push(...projectorLaw(f));
   return checks;
 }

@@ -23,18 +23,7 @@ import { materialise, type LinearOperator } from "../runtime/operator/index.js";
 import { adjoint, blockChart, Linearizer, pinv, Space } from "../runtime/space/index.js";
 import { euclideanModel, networkOps, profileChart, profileOperator, type SpaceModel } from "./conditioning.js";
 import type { Check } from "./law.js";
-import {
-  adjointLaw,
-  axiomsLaw,
-  equalLaw,
-  idempotentLaw,
-  oneStepLaw,
-  pinvLaw,
-  projectorLaw,
-  roundtripLaw,
-  superpositionLaw,
-  svdLaw,
-} from "./laws/index.js";
+import { adjointLaw, axiomsLaw, equalLaw, idempotentLaw, oneStepLaw, pinvLaw, projectorLaw, roundtripLaw, superpositionLaw, svdLaw } from "./laws/index.js";
 import { linearizerSubject, operatorStage, throughPoints, type MapUnderTest } from "./subject.js";
 
 /** One `verify` statement (or one declaration under --all) and its checks. */
@@ -266,11 +255,13 @@ function withSyntheticLets(program: CheckedProgram): CheckedProgram {
   const module = program.modules.get(program.entry);
   if (module === undefined) return program;
   const lets: LetDecl[] = [];
-  module.program.items.filter((x): x is VerifyStmt => x.kind === "Verify").forEach((st, i) => {
-    st.args.forEach((a, j) => {
-      if (a.name === undefined && a.value.kind !== "Name" && program.typeOf(a.value)?.kind === "Map") lets.push(letDecl(syntheticName(i, j), a.value, a.value.range));
+  module.program.items
+    .filter((x): x is VerifyStmt => x.kind === "Verify")
+    .forEach((st, i) => {
+      st.args.forEach((a, j) => {
+        if (a.name === undefined && a.value.kind !== "Name" && program.typeOf(a.value)?.kind === "Map") lets.push(letDecl(syntheticName(i, j), a.value, a.value.range));
+      });
     });
-  });
   if (lets.length === 0) return program;
   const augmented = extendModule(program, program.entry, lets);
   return isRight(augmented) ? augmented.right : program;

@@ -51,7 +51,11 @@ export function toJson(file: string, reports: readonly TargetReport[]): string {
         label: t.label,
         ...(t.location === undefined ? {} : { line: t.location.range.start.line + 1, column: t.location.range.start.character + 1 }),
         ...(t.problem === undefined ? {} : { problem: t.problem }),
-        results: t.results.map((r) => ({ ...r, worstError: Number.isFinite(r.worstError) ? r.worstError : String(r.worstError), tolerance: Number.isFinite(r.tolerance) ? r.tolerance : String(r.tolerance) })),
+        results: t.results.map((r) => ({
+          ...r,
+          worstError: Number.isFinite(r.worstError) ? r.worstError : String(r.worstError),
+          tolerance: Number.isFinite(r.tolerance) ? r.tolerance : String(r.tolerance),
+        })),
       })),
     },
     null,

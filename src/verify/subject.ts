@@ -36,7 +36,10 @@ export const fromPoints = (f: MapUnderTest): Stage[] => [encodeStage(f.domain), 
 /** A float32 linear combination Σ aᵢvᵢ (lip Σ|aᵢ|). */
 export const combineStage = (coefficients: readonly number[]): Stage => ({
   ops: coefficients.length + 1,
-  lip: Math.max(1, coefficients.reduce((s, a) => s + Math.abs(a), 0)),
+  lip: Math.max(
+    1,
+    coefficients.reduce((s, a) => s + Math.abs(a), 0),
+  ),
 });
 export const operatorStage = (m: OperatorModel): Stage => ({ ops: m.ops, lip: Math.max(1, m.norm) });
 

@@ -30,13 +30,12 @@ async function browserBundle(entry: string): Promise<{ code?: string; errors: st
 
 describe("the checker in a browser", () => {
   it("bundles for the browser and checks a spec in a context without Node", async () => {
-    const { code, errors } = await browserBundle(
-      'export { checkWith } from "./check.js"; export { extendModule } from "./extend.js"; export { memoryFileHost } from "./host.js";',
-    );
+    const { code, errors } = await browserBundle('export { checkWith } from "./check.js"; export { extendModule } from "./extend.js"; export { memoryFileHost } from "./host.js";');
     expect(errors).toEqual([]);
     expect(code).toBeDefined();
     expect(code).not.toContain("@tensorflow");
-    const spec = "space X = R^2;\nspace Y = R^3;\nnetwork G : X { additive_coupling(hidden = 4); }\nnetwork H : Y { actnorm; }\nmap f : induced G -> induced H = dense;\nmap g : induced H -> induced H = dense;\nlet bad = f * g;\n";
+    const spec =
+      "space X = R^2;\nspace Y = R^3;\nnetwork G : X { additive_coupling(hidden = 4); }\nnetwork H : Y { actnorm; }\nmap f : induced G -> induced H = dense;\nmap g : induced H -> induced H = dense;\nlet bad = f * g;\n";
     const sandbox: Record<string, unknown> = {};
     runInNewContext(
       `${code ?? ""}\nresult = linea.checkWith({ uri: "/p/spec.lin", text: spec }, { host: linea.memoryFileHost({}), root: "/p" }).diagnostics.map((d) => d.code);`,

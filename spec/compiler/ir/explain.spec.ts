@@ -11,7 +11,13 @@ import { constant } from "../passes/support.js";
 
 describe("cost model", () => {
   it("a rank-r factorisation is cheaper than dense exactly when r(m + n) < mn", () => {
-    for (const [m, n, r] of [[10, 10, 4], [10, 10, 5], [10, 10, 6], [8, 3, 2], [8, 3, 3]]) {
+    for (const [m, n, r] of [
+      [10, 10, 4],
+      [10, 10, 5],
+      [10, 10, 6],
+      [8, 3, 2],
+      [8, 3, 3],
+    ]) {
       const lowCheaper = cheaper(structureCost("lowrank", m, n, r), structureCost("dense", m, n));
       expect(lowCheaper).toBe(r * (m + n) < m * n);
     }

@@ -34,13 +34,22 @@ describe("IR construction", () => {
 
   it("rejects ill-formed trees with stable codes", () => {
     expect(codeOf(() => ir.product([symbolic("dense", 3, 4), symbolic("dense", 3, 4)]))).toBe("LIN0821");
-    expect(codeOf(() => ir.sum([{ coeff: 1, expr: symbolic("dense", 3, 4) }, { coeff: 1, expr: symbolic("dense", 4, 3) }]))).toBe("LIN0821");
+    expect(
+      codeOf(() =>
+        ir.sum([
+          { coeff: 1, expr: symbolic("dense", 3, 4) },
+          { coeff: 1, expr: symbolic("dense", 4, 3) },
+        ]),
+      ),
+    ).toBe("LIN0821");
     expect(codeOf(() => ir.power(symbolic("dense", 3, 4), 2))).toBe("LIN0822");
     expect(codeOf(() => ir.power(symbolic("dense", 3, 3), -1))).toBe("LIN0823");
     expect(codeOf(() => ir.sampler(symbolic("time_conditioned", 3, 3), "euler", 1))).toBe("LIN0823");
     expect(codeOf(() => ir.scale(Number.NaN, symbolic("dense", 3, 3)))).toBe("LIN0823");
     expect(codeOf(() => normalForm(euclideanSpace(3), euclideanSpace(4), symbolic("dense", 3, 3)))).toBe("LIN0821");
-    expect(codeOf(() => chain([normalForm(euclideanSpace(3), euclideanSpace(3), symbolic("dense", 3, 3)), normalForm(euclideanSpace(4), euclideanSpace(4), symbolic("dense", 4, 4))]))).toBe("LIN0821");
+    expect(
+      codeOf(() => chain([normalForm(euclideanSpace(3), euclideanSpace(3), symbolic("dense", 3, 3)), normalForm(euclideanSpace(4), euclideanSpace(4), symbolic("dense", 4, 4))])),
+    ).toBe("LIN0821");
     expect(codeOf(() => applyHost(symbolic("dense", 2, 2), identityMatrix(2)))).toBe("LIN0824");
     const tc = ir.boundLeaf("A", randomTimeConditioned({ n: 3, rank: 1, embedDim: 4, hidden: 4 }, 1));
     expect(codeOf(() => applyHost(tc, identityMatrix(3)))).toBe("LIN0825");
@@ -50,7 +59,14 @@ describe("IR construction", () => {
     const a = ir.leaf("A", "dense", 3, 3);
     const b = ir.leaf("B", "diagonal", 3, 3);
     expect(ir.formatExpr(ir.transpose(ir.product([a, ir.pinv(b)])))).toBe("(A·pinv(B))ᵀ");
-    expect(ir.formatExpr(ir.sum([{ coeff: 0.5, expr: a }, { coeff: 1, expr: ir.power(b, 3) }]))).toBe("0.5·A + B^3");
+    expect(
+      ir.formatExpr(
+        ir.sum([
+          { coeff: 0.5, expr: a },
+          { coeff: 1, expr: ir.power(b, 3) },
+        ]),
+      ),
+    ).toBe("0.5·A + B^3");
   });
 
   it("spaces are equal by network and tag, not by dimension", () => {

@@ -68,12 +68,15 @@ space Z = induced G[0];
 
 describe("lowering with bound weights", () => {
   it("a sampler lowers to a normal form whose operator collapses to one constant", () => {
-    const program = lower(checked(`${header}
+    const program = lower(
+      checked(`${header}
 operator A = time_conditioned(rank = 1, embed = 8, hidden = 8);
 map v : Noise -> Data = A;
 let B = sampler(v, method = rk4, steps = 6);
 entry sample(x : Noise) = B(x);
-`), { bind });
+`),
+      { bind },
+    );
     const b = program.maps.get("B");
     expect(b?.kind).toBe("normal");
     if (b === undefined) return;
@@ -87,12 +90,15 @@ entry sample(x : Noise) = B(x);
   });
 
   it("a k-fold composition through one network lowers to a chain that fuses to one operator", () => {
-    const program = lower(checked(`${header}
+    const program = lower(
+      checked(`${header}
 operator M = identity_plus_lowrank(rank = 1);
 map f : Z -> Z = M;
 let h4 = f * f * f * f;
 let p5 = f ^ 5;
-`), { bind });
+`),
+      { bind },
+    );
     for (const name of ["h4", "p5"]) {
       const m = program.maps.get(name);
       if (m === undefined) throw new Error(`${name} not lowered`);
@@ -105,14 +111,17 @@ let p5 = f ^ 5;
   });
 
   it("the svd factors recompose to the map (U·S·Vt folds to the operator of f)", () => {
-    const program = lower(checked(`${header}
+    const program = lower(
+      checked(`${header}
 operator N[8, 8] = dense;
 map f : Noise -> Data = N;
 let d = svd(f);
 let factors : Noise -> Data = d.U * d.S * d.Vt;
 let top : Data = d.left[0];
 entry probe(x : Noise) = inner(f(x), top);
-`), { bind });
+`),
+      { bind },
+    );
     const factors = program.maps.get("factors");
     if (factors === undefined) throw new Error("factors not lowered");
     const f = program.maps.get("f");
@@ -123,7 +132,6 @@ entry probe(x : Noise) = inner(f(x), top);
     expect(relativeError(materialiseExpr(o.after.op), materialiseExpr(f.op))).toBeLessThanOrEqual(TOLERANCE);
     expect(program.entries.get("probe")?.body.kind).toBe("scalar");
   });
-
 });
 
 describe("lowering reads what the checker resolved", () => {

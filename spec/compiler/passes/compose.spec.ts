@@ -15,8 +15,18 @@ import { TOLERANCE, constant, relativeError, symbolic } from "./support.js";
 /** Networks as elementwise asinh(a·x) with a gain per (network, tag): invertible and far from linear. */
 const gain = (space: IrSpace): number => 1 + ([...space.id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 997, 0) % 13);
 const codec: HostCodec = {
-  encode: (space, x) => matrix(x.rows, x.cols, x.data.map((v) => Math.asinh(gain(space) * v))),
-  decode: (space, z) => matrix(z.rows, z.cols, z.data.map((v) => Math.sinh(v) / gain(space))),
+  encode: (space, x) =>
+    matrix(
+      x.rows,
+      x.cols,
+      x.data.map((v) => Math.asinh(gain(space) * v)),
+    ),
+  decode: (space, z) =>
+    matrix(
+      z.rows,
+      z.cols,
+      z.data.map((v) => Math.sinh(v) / gain(space)),
+    ),
 };
 
 const batch = (rows: number, seed: number): Matrix => gaussianMatrix(rows, 3, seed);

@@ -23,7 +23,10 @@ function randomTree(r: Random, n: number, depth: number, seed: number): OpExpr {
     case 0:
       return ir.product([sub(), sub(), sub()]);
     case 1:
-      return ir.sum([{ coeff: 0.5, expr: sub() }, { coeff: -1.5, expr: sub() }]);
+      return ir.sum([
+        { coeff: 0.5, expr: sub() },
+        { coeff: -1.5, expr: sub() },
+      ]);
     case 2:
       return ir.scale(-2, sub());
     case 3:

@@ -34,11 +34,23 @@ const cases: RuleCase[] = [
   {
     rule: A.transposeOfProduct,
     applies: (s, n) => ir.transpose(ir.product([constant("dense", n, n + 1, s), constant("lowrank", n + 1, n, s + 1, 1)])),
-    control: (s, n) => ir.transpose(ir.sum([{ coeff: 1, expr: sq("dense", s, n) }, { coeff: 2, expr: sq("dense", s + 1, n) }])),
+    control: (s, n) =>
+      ir.transpose(
+        ir.sum([
+          { coeff: 1, expr: sq("dense", s, n) },
+          { coeff: 2, expr: sq("dense", s + 1, n) },
+        ]),
+      ),
   },
   {
     rule: A.transposeOfSum,
-    applies: (s, n) => ir.transpose(ir.sum([{ coeff: 2, expr: sq("dense", s, n) }, { coeff: -0.5, expr: sq("identity_plus_lowrank", s + 1, n, 1) }])),
+    applies: (s, n) =>
+      ir.transpose(
+        ir.sum([
+          { coeff: 2, expr: sq("dense", s, n) },
+          { coeff: -0.5, expr: sq("identity_plus_lowrank", s + 1, n, 1) },
+        ]),
+      ),
     control: (s, n) => ir.transpose(ir.product([sq("dense", s, n), sq("dense", s + 1, n)])),
   },
   { rule: A.transposeOfScale, applies: (s, n) => ir.transpose(ir.scale(1.5, constant("dense", n, n + 2, s))), control: (s, n) => ir.transpose(constant("dense", n, n + 2, s)) },
@@ -76,18 +88,48 @@ const cases: RuleCase[] = [
   { rule: A.scaleOne, applies: (s, n) => ir.scale(1, sq("dense", s, n)), control: (s, n) => ir.scale(1 + 2 ** -40, sq("dense", s, n)) },
   {
     rule: A.sumFlatten,
-    applies: (s, n) => ir.sum([{ coeff: 1, expr: sq("dense", s, n) }, { coeff: 2, expr: ir.sum([{ coeff: 1, expr: sq("diagonal", s + 1, n) }, { coeff: -1, expr: ir.scale(3, sq("lowrank", s + 2, n, 1)) }]) }]),
-    control: (s, n) => ir.sum([{ coeff: 1, expr: sq("dense", s, n) }, { coeff: 2, expr: sq("diagonal", s + 1, n) }]),
+    applies: (s, n) =>
+      ir.sum([
+        { coeff: 1, expr: sq("dense", s, n) },
+        {
+          coeff: 2,
+          expr: ir.sum([
+            { coeff: 1, expr: sq("diagonal", s + 1, n) },
+            { coeff: -1, expr: ir.scale(3, sq("lowrank", s + 2, n, 1)) },
+          ]),
+        },
+      ]),
+    control: (s, n) =>
+      ir.sum([
+        { coeff: 1, expr: sq("dense", s, n) },
+        { coeff: 2, expr: sq("diagonal", s + 1, n) },
+      ]),
   },
   {
     rule: A.sumCombineLikeTerms,
     applies: (s, n) => {
       const a = sq("dense", s, n);
-      return ir.sum([{ coeff: 0.5, expr: a }, { coeff: 1, expr: sq("diagonal", s + 1, n) }, { coeff: -1.5, expr: a }]);
+      return ir.sum([
+        { coeff: 0.5, expr: a },
+        { coeff: 1, expr: sq("diagonal", s + 1, n) },
+        { coeff: -1.5, expr: a },
+      ]);
     },
-    control: (s, n) => ir.sum([{ coeff: 0.5, expr: sq("dense", s, n) }, { coeff: -1.5, expr: sq("dense", s, n) }]), // equal shape, two declarations
+    control: (s, n) =>
+      ir.sum([
+        { coeff: 0.5, expr: sq("dense", s, n) },
+        { coeff: -1.5, expr: sq("dense", s, n) },
+      ]), // equal shape, two declarations
   },
-  { rule: A.sumSingle, applies: (s, n) => ir.sum([{ coeff: 3, expr: sq("dense", s, n) }]), control: (s, n) => ir.sum([{ coeff: 3, expr: sq("dense", s, n) }, { coeff: 1, expr: sq("dense", s + 1, n) }]) },
+  {
+    rule: A.sumSingle,
+    applies: (s, n) => ir.sum([{ coeff: 3, expr: sq("dense", s, n) }]),
+    control: (s, n) =>
+      ir.sum([
+        { coeff: 3, expr: sq("dense", s, n) },
+        { coeff: 1, expr: sq("dense", s + 1, n) },
+      ]),
+  },
   { rule: A.powerZero, applies: (s, n) => ir.power(sq("dense", s, n), 0), control: (s, n) => ir.power(sq("dense", s, n), 2) },
   { rule: A.powerOne, applies: (s, n) => ir.power(sq("dense", s, n), 1), control: (s, n) => ir.power(sq("dense", s, n), 2) },
   { rule: A.powerOfPower, applies: (s, n) => ir.power(ir.power(sq("conditioned", s, n), 2), 2), control: (s, n) => ir.power(sq("conditioned", s, n), 2) },
@@ -95,7 +137,11 @@ const cases: RuleCase[] = [
   { rule: A.powerOfIdentity, applies: (_s, n) => ir.power(ir.identity(n), 5), control: (s, n) => ir.power(sq("householder", s, n), 5) },
   { rule: A.pinvInvolution, applies: (s, n) => ir.pinv(ir.pinv(constant("conditioned", n + 1, n, s))), control: (s, n) => ir.pinv(constant("conditioned", n + 1, n, s)) },
   { rule: A.pinvOfTranspose, applies: (s, n) => ir.pinv(ir.transpose(constant("conditioned", n + 1, n, s))), control: (s, n) => ir.pinv(constant("conditioned", n + 1, n, s)) },
-  { rule: A.pinvOfScale, applies: (s, n) => ir.pinv(ir.scale(-2.5, constant("conditioned", n, n + 1, s))), control: (s, n) => ir.pinv(ir.scale(0, constant("conditioned", n, n + 1, s))) },
+  {
+    rule: A.pinvOfScale,
+    applies: (s, n) => ir.pinv(ir.scale(-2.5, constant("conditioned", n, n + 1, s))),
+    control: (s, n) => ir.pinv(ir.scale(0, constant("conditioned", n, n + 1, s))),
+  },
   { rule: A.pinvOrthogonal, applies: (s, n) => ir.pinv(sq(pick(s, ["householder", "cayley"] as const), s, n)), control: (s, n) => ir.pinv(sq("conditioned", s, n)) },
   { rule: A.pinvProjector, applies: (s, n) => ir.pinv(sq("projector", s, n, Math.max(1, n - 1))), control: (s, n) => ir.pinv(obliqueProjector(s, n)) },
   {
@@ -106,31 +152,85 @@ const cases: RuleCase[] = [
         : ir.pinv(ir.product([sq("householder", s, n + 1), constant("lowrank", n + 1, n, s + 1, 1)])), // orthonormal columns · anything
     control: (s, n) => ir.pinv(ir.product([constant("lowrank", n + 1, n, s, 1), constant("conditioned", n, n + 2, s + 1)])),
   },
-  { rule: F.foldProduct, applies: (s, n) => (s % 2 === 0 ? ir.product([sq("identity_plus_lowrank", s, n, 1), sq("identity_plus_lowrank", s + 1, n, 1)]) : ir.product([sq("dense", s, n), sq(pick(s >> 1, ["dense", "diagonal"] as const), s + 1, n)])), control: (s, n) => thinChain(s, n) },
+  {
+    rule: F.foldProduct,
+    applies: (s, n) =>
+      s % 2 === 0
+        ? ir.product([sq("identity_plus_lowrank", s, n, 1), sq("identity_plus_lowrank", s + 1, n, 1)])
+        : ir.product([sq("dense", s, n), sq(pick(s >> 1, ["dense", "diagonal"] as const), s + 1, n)]),
+    control: (s, n) => thinChain(s, n),
+  },
   {
     rule: F.foldSum,
-    applies: (s, n) => ir.sum([{ coeff: 2, expr: sq("identity_plus_lowrank", s, n, 1) }, { coeff: -1, expr: sq("lowrank", s + 1, n, 1) }]),
-    control: (s, n) => ir.sum([{ coeff: 2, expr: sq("identity_plus_lowrank", s, n, 1) }, { coeff: -1, expr: symbolic("lowrank", n, n, 1) }]),
+    applies: (s, n) =>
+      ir.sum([
+        { coeff: 2, expr: sq("identity_plus_lowrank", s, n, 1) },
+        { coeff: -1, expr: sq("lowrank", s + 1, n, 1) },
+      ]),
+    control: (s, n) =>
+      ir.sum([
+        { coeff: 2, expr: sq("identity_plus_lowrank", s, n, 1) },
+        { coeff: -1, expr: symbolic("lowrank", n, n, 1) },
+      ]),
   },
-  { rule: F.foldScale, applies: (s, n) => ir.scale(-3, sq(pick(s, ["dense", "lowrank", "diagonal", "identity_plus_lowrank"] as const), s, n, 1)), control: (_s, n) => ir.scale(-3, symbolic("dense", n, n)) },
-  { rule: F.foldTranspose, applies: (s, n) => ir.transpose(constant(pick(s, ["lowrank", "dense", "svd_factored"] as const), n, n + 1, s, 1)), control: (s, n) => ir.transpose(tc(s, n)) },
+  {
+    rule: F.foldScale,
+    applies: (s, n) => ir.scale(-3, sq(pick(s, ["dense", "lowrank", "diagonal", "identity_plus_lowrank"] as const), s, n, 1)),
+    control: (_s, n) => ir.scale(-3, symbolic("dense", n, n)),
+  },
+  {
+    rule: F.foldTranspose,
+    applies: (s, n) => ir.transpose(constant(pick(s, ["lowrank", "dense", "svd_factored"] as const), n, n + 1, s, 1)),
+    control: (s, n) => ir.transpose(tc(s, n)),
+  },
   {
     rule: F.pinvFromFactors,
-    applies: (s, n) => ir.pinv(pick(s, [sq("diagonal", s, n), constant("svd_factored", n, n + 1, s, 1), sq("identity_plus_lowrank", s, n, 1), constant("lowrank", n + 1, n, s, 1)])),
+    applies: (s, n) =>
+      ir.pinv(pick(s, [sq("diagonal", s, n), constant("svd_factored", n, n + 1, s, 1), sq("identity_plus_lowrank", s, n, 1), constant("lowrank", n + 1, n, s, 1)])),
     control: (s, n) => ir.pinv(constant("conditioned", n + 1, n, s)),
   },
   { rule: F.foldPinv, applies: (s, n) => ir.pinv(constant("conditioned", n + 1, n, s)), control: (_s, n) => ir.pinv(symbolic("dense", n, n)) },
-  { rule: F.foldPower, applies: (s, n) => ir.power(sq(pick(s, ["identity_plus_lowrank", "diagonal", "householder", "conditioned"] as const), s, n, 1), 2 + (s % 3)), control: (_s, n) => ir.power(symbolic("dense", n, n), 3) },
+  {
+    rule: F.foldPower,
+    applies: (s, n) => ir.power(sq(pick(s, ["identity_plus_lowrank", "diagonal", "householder", "conditioned"] as const), s, n, 1), 2 + (s % 3)),
+    control: (_s, n) => ir.power(symbolic("dense", n, n), 3),
+  },
   { rule: F.foldAt, applies: (s, n) => ir.at(tc(s, n), (s % 10) / 10), control: (_s, n) => ir.at(symbolic("time_conditioned", n, n, 1), 0.5) },
-  { rule: F.collapseSamplerRule, applies: (s, n) => ir.sampler(tc(s, n), pick(s, ["euler", "rk4"] as const), 2 + (s % 5)), control: (_s, n) => ir.sampler(symbolic("time_conditioned", n, n, 1), "euler", 4) },
+  {
+    rule: F.collapseSamplerRule,
+    applies: (s, n) => ir.sampler(tc(s, n), pick(s, ["euler", "rk4"] as const), 2 + (s % 5)),
+    control: (_s, n) => ir.sampler(symbolic("time_conditioned", n, n, 1), "euler", 4),
+  },
 ];
 
 /** E = u·vᵀ with vᵀu = 1: idempotent but not symmetric, held as a plain dense matrix. */
 function obliqueProjector(seed: number, n: number): OpExpr {
-  const u = matrix(n, 1, Array.from({ length: n }, (_, i) => 1 + ((seed + i) % 3)));
-  const v = matrix(n, 1, Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0.5)));
+  const u = matrix(
+    n,
+    1,
+    Array.from({ length: n }, (_, i) => 1 + ((seed + i) % 3)),
+  );
+  const v = matrix(
+    n,
+    1,
+    Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0.5)),
+  );
   const vu = v.data.reduce((acc, x, i) => acc + x * u.data[i], 0);
-  return ir.boundLeaf("E", dense(materialise(lowRank(u, matrix(n, 1, v.data.map((x) => x / vu))))));
+  return ir.boundLeaf(
+    "E",
+    dense(
+      materialise(
+        lowRank(
+          u,
+          matrix(
+            n,
+            1,
+            v.data.map((x) => x / vu),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /** A dense (m×1)·(1×m) chain: applying it costs 4m per row, its dense product 2m², so fold-product must keep it. */

@@ -22,7 +22,14 @@ const SPEC: NetworkSpec = {
     { kind: "squeeze" },
     { kind: "actnorm" },
     { kind: "inv_dense" },
-    { kind: "repeat", count: 2, body: [{ kind: "affine_coupling", hidden: 8, depth: 1 }, { kind: "permute", mode: "random" }] },
+    {
+      kind: "repeat",
+      count: 2,
+      body: [
+        { kind: "affine_coupling", hidden: 8, depth: 1 },
+        { kind: "permute", mode: "random" },
+      ],
+    },
     { kind: "additive_coupling", hidden: 4, depth: 1 },
   ],
 };

@@ -34,7 +34,10 @@ describe("matrix helpers", () => {
   });
 
   it("add and scale are elementwise; mismatched shapes are LIN1041", () => {
-    const a = fromRows([[1, 2], [3, 4]]);
+    const a = fromRows([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(Array.from(add(a, scale(a, -2)).data)).toEqual([-1, -2, -3, -4]);
     expect(() => add(a, matrix(2, 3))).toThrow(LinalgError);
     expect(() => add(a, matrix(2, 3))).toThrow(/LIN1041/);
@@ -51,7 +54,16 @@ describe("matrix helpers", () => {
 
 describeEachBackend("matmul", (linalg) => {
   it("small integer products are exact: [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]]", () => {
-    const c = linalg.matmul(fromRows([[1, 2], [3, 4]]), fromRows([[5, 6], [7, 8]]));
+    const c = linalg.matmul(
+      fromRows([
+        [1, 2],
+        [3, 4],
+      ]),
+      fromRows([
+        [5, 6],
+        [7, 8],
+      ]),
+    );
     expect(Array.from(c.data)).toEqual([19, 22, 43, 50]);
   });
 

@@ -1,12 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  LinalgError,
-  activeLinalg,
-  loadNativeKernelsFrom,
-  selectLinalg,
-  setLinalgLogger,
-  useLinalg,
-} from "../../../src/runtime/linalg/index.js";
+import { LinalgError, activeLinalg, loadNativeKernelsFrom, selectLinalg, setLinalgLogger, useLinalg } from "../../../src/runtime/linalg/index.js";
 
 describe("backend selection", () => {
   const saved = process.env.LINEA_LINALG;

@@ -47,9 +47,7 @@ describeEachBackend("eigh", (linalg) => {
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a.data[i * n + j] = 0.5 * (m.data[i * n + j] + m.data[j * n + i]);
     } else {
       exact =
-        kind === 1
-          ? Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : i < 5 ? 2 : Math.pow(10, -10 * (i / n))))
-          : Array.from({ length: n }, (_, i) => (i < 8 ? i + 1 : 0));
+        kind === 1 ? Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : i < 5 ? 2 : Math.pow(10, -10 * (i / n)))) : Array.from({ length: n }, (_, i) => (i < 8 ? i + 1 : 0));
       a = withEigenvalues(exact, n + kind);
     }
     const { values, vectors } = linalg.eigh(a);

@@ -54,7 +54,12 @@ describeEachBackend("lu, solve, inverse, triangularSolve", (linalg: Linalg) => {
   });
 
   it("sign and U give the determinant: det [[0, 3], [2, 0]] = −6 after one row swap", () => {
-    const { u, sign } = linalg.lu(fromRows([[0, 3], [2, 0]]));
+    const { u, sign } = linalg.lu(
+      fromRows([
+        [0, 3],
+        [2, 0],
+      ]),
+    );
     expect(sign * u.data[0] * u.data[3]).toBe(-6);
   });
 
@@ -117,14 +122,20 @@ describeEachBackend("lu, solve, inverse, triangularSolve", (linalg: Linalg) => {
   });
 
   it("singular input is LIN1043: exactly singular, rank-deficient in floating point, zero triangle diagonal", () => {
-    const exact = fromRows([[1, 2], [2, 4]]);
+    const exact = fromRows([
+      [1, 2],
+      [2, 4],
+    ]);
     expect(codeOf(() => linalg.solve(exact, identityMatrix(2)))).toBe("LIN1043");
     expect(codeOf(() => linalg.inverse(exact))).toBe("LIN1043");
     expect(codeOf(() => linalg.lu(exact))).toBe("LIN1043");
     // Rank 20 of 32: its trailing pivots are rounding noise, below the n·ε·max|U| rule.
     const deficient = withSingularValues(32, 32, geometricSpectrum(20, 10), 14);
     expect(codeOf(() => linalg.inverse(deficient))).toBe("LIN1043");
-    const tri = fromRows([[1, 0], [5, 0]]);
+    const tri = fromRows([
+      [1, 0],
+      [5, 0],
+    ]);
     expect(codeOf(() => linalg.triangularSolve(tri, identityMatrix(2), { lower: true }))).toBe("LIN1043");
     // Control on the other side of the rule: a unit-diagonal solve ignores the zero, and κ = 1e10 is not singular.
     expect(codeOf(() => linalg.triangularSolve(tri, identityMatrix(2), { lower: true, unitDiagonal: true }))).toBeUndefined();

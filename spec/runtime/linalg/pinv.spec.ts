@@ -83,7 +83,11 @@ describeEachBackend("pinv", (linalg) => {
     const bound = C * 24 * EPS * p.condition;
     const rng = new Rng(17);
     const scale = frobeniusNorm(p.pinv) / Math.sqrt(p.pinv.data.length);
-    const perturbed = matrix(p.pinv.rows, p.pinv.cols, p.pinv.data.map((x) => x + 1e-6 * scale * rng.normal()));
+    const perturbed = matrix(
+      p.pinv.rows,
+      p.pinv.cols,
+      p.pinv.data.map((x) => x + 1e-6 * scale * rng.normal()),
+    );
     expect(penroseViolations(a, perturbed).worst).toBeGreaterThan(bound);
     expect(penroseViolations(a, transpose(a)).axa).toBeGreaterThan(bound);
   });

@@ -134,7 +134,14 @@ describeOnBackends("invertible blocks", probed, () => {
     const st = net.blocks[0].state();
     const w = await downloadWeights(net.blocks[0]);
     const d = 7;
-    const wd = denseFromLu(w.get("lower")?.data ?? [], w.get("upper")?.data ?? [], w.get("log_scale")?.data ?? [], st.get("perm")?.values ?? new Int32Array(), st.get("sign")?.values ?? new Int32Array(), d);
+    const wd = denseFromLu(
+      w.get("lower")?.data ?? [],
+      w.get("upper")?.data ?? [],
+      w.get("log_scale")?.data ?? [],
+      st.get("perm")?.values ?? new Int32Array(),
+      st.get("sign")?.values ?? new Int32Array(),
+      d,
+    );
     const y = (await net.forward(x).data()) as Float32Array;
     const xs = (await x.data()) as Float32Array;
     const tol = await roundTripTolerance(net, x, undefined);
@@ -153,7 +160,10 @@ describeOnBackends("invertible blocks", probed, () => {
   it("squeeze puts x[c, 2h+i, 2w+j] at channel 4c + 2i + j (the reference's order, not spaceToDepth's)", async () => {
     const [C, H, W] = [2, 4, 6];
     const net = buildNetwork({ tagged: false, blocks: [{ kind: "squeeze" }] }, [C, H, W], 0);
-    const x = tf.tensor(Float32Array.from({ length: C * H * W }, (_, i) => i), [1, C, H, W]);
+    const x = tf.tensor(
+      Float32Array.from({ length: C * H * W }, (_, i) => i),
+      [1, C, H, W],
+    );
     const y = (await net.forward(x).data()) as Float32Array;
     for (let c = 0; c < C; c++)
       for (let h = 0; h < H / 2; h++)
@@ -224,7 +234,9 @@ describeOnBackends("invertible blocks", probed, () => {
       return "no error";
     };
     expect(codeOf(() => buildNetwork({ tagged: false, blocks: [{ kind: "squeeze" }] }, [1, 3, 4], 0))).toBe("LIN1062 @ blocks.0 (squeeze)");
-    expect(codeOf(() => buildNetwork({ tagged: false, blocks: [{ kind: "actnorm" }, { kind: "affine_coupling", hidden: 0 }] }, [4], 0))).toBe("LIN1061 @ blocks.1 (affine_coupling)");
+    expect(codeOf(() => buildNetwork({ tagged: false, blocks: [{ kind: "actnorm" }, { kind: "affine_coupling", hidden: 0 }] }, [4], 0))).toBe(
+      "LIN1061 @ blocks.1 (affine_coupling)",
+    );
     expect(codeOf(() => buildNetwork({ tagged: false, blocks: [{ kind: "affine_coupling", scale_bound: -1 }] }, [4], 0))).toBe("LIN1061 @ blocks.0 (affine_coupling)");
     expect(codeOf(() => buildNetwork({ tagged: false, blocks: [{ kind: "additive_coupling" }] }, [1], 0))).toBe("LIN1062 @ blocks.0 (additive_coupling)");
     expect(codeOf(() => buildNetwork({ tagged: false, blocks: [{ kind: "repeat", count: 0, body: [] }] }, [4], 0))).toBe("LIN1061 @ repeat");

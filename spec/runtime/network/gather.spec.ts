@@ -7,7 +7,11 @@ import { describeOnBackends, probeBackends } from "../backend/backends_under_tes
 const probed = await probeBackends();
 
 describeOnBackends("gatherAxis1", probed, () => {
-  for (const shape of [[3, 5], [2, 4, 3], [2, 3, 2, 2]]) {
+  for (const shape of [
+    [3, 5],
+    [2, 4, 3],
+    [2, 3, 2, 2],
+  ]) {
     it(`permutes axis 1 of [${shape.join(", ")}] exactly like an index loop`, async () => {
       const n = shape.reduce((a, b) => a * b, 1);
       const x = Float32Array.from({ length: n }, (_, i) => i);

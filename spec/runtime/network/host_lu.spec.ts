@@ -21,7 +21,11 @@ describe("host LU and orthogonal initialisation (float64)", () => {
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(Math.abs(qtq[i * n + j] - (i === j ? 1 : 0))).toBeLessThan(10 * n * EPS64);
       // A = Q·R with diag(R) > 0 (the sign fix that makes Q unique): R = QᵀA, its diagonal positive
       // and its strict lower part at rounding level ‖A‖·n·ε; a sign-flipped column is caught.
-      const r = matmul(Float64Array.from({ length: n * n }, (_, k) => q[(k % n) * n + Math.floor(k / n)]), a, n);
+      const r = matmul(
+        Float64Array.from({ length: n * n }, (_, k) => q[(k % n) * n + Math.floor(k / n)]),
+        a,
+        n,
+      );
       const aNorm = Math.sqrt(a.reduce((acc, x) => acc + x * x, 0));
       for (let i = 0; i < n; i++) {
         expect(r[i * n + i]).toBeGreaterThan(0);

@@ -26,7 +26,10 @@ const blockArb: fc.Arbitrary<BlockSpec> = fc.oneof(
 );
 const netArb = fc.record({
   blocks: fc.array(blockArb, { minLength: 1, maxLength: 5 }),
-  shape: fc.oneof(fc.integer({ min: 2, max: 8 }).map((d) => [d]), fc.constantFrom([2, 2, 2], [3, 2, 2], [1, 4, 4])),
+  shape: fc.oneof(
+    fc.integer({ min: 2, max: 8 }).map((d) => [d]),
+    fc.constantFrom([2, 2, 2], [3, 2, 2], [1, 4, 4]),
+  ),
   squeezeFirst: fc.boolean(),
   tagged: fc.boolean(),
   seed: fc.nat(1_000_000),
@@ -44,7 +47,11 @@ describeOnBackends("random stacks", probed, () => {
         const tag = p.tagged ? p.seed % 2 : undefined;
         const x = seededNormal([8, ...p.shape], p.seed + 1);
         try {
-          if (net.needsInitialization) net.initialize(tf.tidy(() => tf.add(tf.mul(seededNormal([8, ...p.shape], p.seed + 2), 2), 1)), tag);
+          if (net.needsInitialization)
+            net.initialize(
+              tf.tidy(() => tf.add(tf.mul(seededNormal([8, ...p.shape], p.seed + 2), 2), 1)),
+              tag,
+            );
           const tol = await roundTripTolerance(net, x, tag);
           expect(tol.tol).toBeLessThan(1e-2 * (1 + tol.maxAbs)); // discriminating
           const back = net.inverse(net.forward(x, tag), tag);
@@ -104,7 +111,17 @@ describeOnBackends("random stacks", probed, () => {
 
   it("no tensor leaks over 1000 network forward/inverse calls = 6000 block calls (and failing calls)", async () => {
     const net = buildNetwork(
-      { tagged: true, blocks: [{ kind: "squeeze" }, { kind: "actnorm" }, { kind: "inv_dense" }, { kind: "affine_coupling", hidden: 8 }, { kind: "permute", mode: "random" }, { kind: "additive_coupling", hidden: 8 }] },
+      {
+        tagged: true,
+        blocks: [
+          { kind: "squeeze" },
+          { kind: "actnorm" },
+          { kind: "inv_dense" },
+          { kind: "affine_coupling", hidden: 8 },
+          { kind: "permute", mode: "random" },
+          { kind: "additive_coupling", hidden: 8 },
+        ],
+      },
       [1, 4, 4],
       1,
     );

@@ -95,7 +95,7 @@ describe("pinv", () => {
 
   it("control: a perturbed pseudo-inverse, and Aᵀ in place of A⁺, violate the conditions", () => {
     fc.assert(
-      fc.property(fc.constantFrom("dense", "lowrank", "identity_plus_lowrank", "svd_factored") , dimArb, seedArb, (kind, n, seed) => {
+      fc.property(fc.constantFrom("dense", "lowrank", "identity_plus_lowrank", "svd_factored"), dimArb, seedArb, (kind, n, seed) => {
         const op = makeOperator(kind, n + 1, n + 1, 2, seed);
         const x = materialise(pinv(op).operator);
         const wrong = matrix(x.rows, x.cols, x.data);
@@ -262,5 +262,4 @@ describe("compress", () => {
     const full = compress(makeOperator("lowrank", 6, 6, 3, 1));
     if (full.kind === "lowrank") expect(full.u.cols).toBe(3);
   });
-
 });

@@ -44,7 +44,10 @@ describe("operator initialisation is independent of the linalg backend", () => {
   it("orthogonal init has orthonormal columns (rows ≥ cols) or rows (rows < cols)", () => {
     // Householder QR in float64: ‖QᵀQ − I‖_max ≤ c·m·n·ε; 10·m·n·ε leaves a wide margin and still
     // catches a sign fix that scaled instead of flipped a column.
-    for (const [rows, cols] of [[9, 4], [3, 8]] as const) {
+    for (const [rows, cols] of [
+      [9, 4],
+      [3, 8],
+    ] as const) {
       const w = operatorParameters(randomDense(rows, cols, 5, "orthogonal")).get("weight");
       expect(w).toBeDefined();
       if (w === undefined) return;

@@ -148,7 +148,14 @@ describe("structural laws of the special kinds", () => {
         expect(relativeDifference(matmul(m, m), m, frobeniusNorm(m))).toBeLessThanOrEqual(tol);
         expect(relativeDifference(transposeM(m), m, frobeniusNorm(m))).toBeLessThanOrEqual(tol);
         // Control: Q·Qᵀ with Q = 2·(orthonormal) is symmetric but not idempotent.
-        const fake: Projector = { ...p, q: matrix(p.q.rows, p.q.cols, p.q.data.map((x) => 2 * x)) };
+        const fake: Projector = {
+          ...p,
+          q: matrix(
+            p.q.rows,
+            p.q.cols,
+            p.q.data.map((x) => 2 * x),
+          ),
+        };
         const f = materialise(fake);
         expect(relativeDifference(matmul(f, f), f, frobeniusNorm(f))).toBeGreaterThan(tol);
       }),
@@ -237,7 +244,12 @@ describe("time_conditioned", () => {
 
 describe("tensor hygiene", () => {
   it("thousands of applies leave tf.memory() unchanged after the first upload of the parameters", () => {
-    const ops = [makeOperator("dense", 6, 6, 2, 1), makeOperator("identity_plus_lowrank", 6, 6, 2, 2), makeOperator("householder", 6, 6, 2, 3), makeOperator("svd_factored", 6, 6, 3, 4)];
+    const ops = [
+      makeOperator("dense", 6, 6, 2, 1),
+      makeOperator("identity_plus_lowrank", 6, 6, 2, 2),
+      makeOperator("householder", 6, 6, 2, 3),
+      makeOperator("svd_factored", 6, 6, 3, 4),
+    ];
     const composite: LinearOperator = { kind: "product", rows: 6, cols: 6, factors: ops };
     const x = tf.randomNormal([4, 6], 0, 1, "float32", 1) as tf.Tensor2D;
     const once = (): void => {
@@ -255,7 +267,6 @@ describe("tensor hygiene", () => {
     x.dispose();
   });
 });
-
 
 describe("releaseTensors", () => {
   it("frees the uploaded parameter copies (and they are re-uploaded on the next apply)", () => {

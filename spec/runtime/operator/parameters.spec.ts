@@ -35,9 +35,7 @@ describe("operator parameters", () => {
   it("have the documented names and shapes, and rebuild the same operator", () => {
     for (const [op, description, shapes] of cases) {
       const params = operatorParameters(op, "A.");
-      expect(Object.fromEntries([...params].map(([k, p]) => [k, [...p.shape]]))).toEqual(
-        Object.fromEntries(Object.entries(shapes).map(([k, s]) => [`A.${k}`, [...s]])),
-      );
+      expect(Object.fromEntries([...params].map(([k, p]) => [k, [...p.shape]]))).toEqual(Object.fromEntries(Object.entries(shapes).map(([k, s]) => [`A.${k}`, [...s]])));
       const rebuilt = operatorFromParameters(description, params, "A.");
       expect(rebuilt.kind).toBe(op.kind);
       // Exact: the rebuild uses the same float64 values (Householder rows are re-normalised: ≤ n·ε).

@@ -62,7 +62,13 @@ export const rectangularLeafArb = fc
 
 /** Lazy composites built directly (not through the algebra, which would simplify them). */
 export const compositeArb = fc
-  .record({ n: dimArb, kinds: fc.array(fc.constantFrom(...SQUARE_KINDS), { minLength: 2, maxLength: 3 }), seed: seedArb, c: fc.integer({ min: -16, max: 16 }).map((k) => k / 8), shape: fc.constantFrom("product", "sum", "scaled", "transposed") })
+  .record({
+    n: dimArb,
+    kinds: fc.array(fc.constantFrom(...SQUARE_KINDS), { minLength: 2, maxLength: 3 }),
+    seed: seedArb,
+    c: fc.integer({ min: -16, max: 16 }).map((k) => k / 8),
+    shape: fc.constantFrom("product", "sum", "scaled", "transposed"),
+  })
   .map(({ n, kinds, seed, c, shape }): LinearOperator => {
     const parts = kinds.map((k, i) => makeOperator(k, n, n, 2, seed + i));
     switch (shape) {

@@ -60,7 +60,15 @@ describe("renderImageGrid", () => {
 
 describe("renderHeatmapRows", () => {
   it("draws one row per vector, positive red, negative blue, zero white, scaled per row", () => {
-    const image = PNG.sync.read(renderHeatmapRows([[2, -2, 0], [0.01, 0, -0.005]], { cell: 2 }));
+    const image = PNG.sync.read(
+      renderHeatmapRows(
+        [
+          [2, -2, 0],
+          [0.01, 0, -0.005],
+        ],
+        { cell: 2 },
+      ),
+    );
     expect([image.width, image.height]).toEqual([6, 4]);
     expect(pixel(image, 0, 0)).toEqual([255, 0, 0]);
     expect(pixel(image, 2, 0)).toEqual([0, 0, 255]);

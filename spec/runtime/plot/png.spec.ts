@@ -116,7 +116,13 @@ describe("PNG plots", () => {
       }
       return false;
     };
-    const labelled = PNG.sync.read(renderPlot(two.map((s, i) => ({ ...s, label: i === 0 ? "down" : "up" })), "line", { width: 300, height: 200 }));
+    const labelled = PNG.sync.read(
+      renderPlot(
+        two.map((s, i) => ({ ...s, label: i === 0 ? "down" : "up" })),
+        "line",
+        { width: 300, height: 200 },
+      ),
+    );
     const unlabelled = PNG.sync.read(renderPlot(two, "line", { width: 300, height: 200 }));
     expect(bar(labelled)).toBe(true);
     expect(bar(unlabelled)).toBe(false);

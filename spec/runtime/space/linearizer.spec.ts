@@ -97,8 +97,22 @@ describe("superposition", () => {
         const f = new Linearizer(X, Y, op);
         await disposing([], async (keep) => {
           const [x, y] = [keep(vectorOf(X, seed)), keep(vectorOf(X, seed + 1))];
-          const left = keep(f.apply(keep(combine([[a, x], [b, y]]))));
-          const right = keep(combine([[a, keep(f.apply(x))], [b, keep(f.apply(y))]]));
+          const left = keep(
+            f.apply(
+              keep(
+                combine([
+                  [a, x],
+                  [b, y],
+                ]),
+              ),
+            ),
+          );
+          const right = keep(
+            combine([
+              [a, keep(f.apply(x))],
+              [b, keep(f.apply(y))],
+            ]),
+          );
           const tol = coordinateTolerance(op, Math.abs(a) + Math.abs(b));
           expect(await rowError(left.coordinates(), right.coordinates())).toBeLessThanOrEqual(tol);
           // Decoded: g_y⁻¹ amplifies coordinate errors by at most ‖M_y⁻¹‖_F.
@@ -243,7 +257,10 @@ describe("pinv, svd, projection", () => {
       const y = keep(vectorOf(Y, 1));
       const z = keep(vectorOf(Y, 2));
       const tol = 16 * EPS32 * (NY + 4) * gy.forwardGain(BOUND) * NY;
-      for (const [map, orthogonal] of [[p, true], [oblique, false]] as const) {
+      for (const [map, orthogonal] of [
+        [p, true],
+        [oblique, false],
+      ] as const) {
         const py = keep(map.apply(y));
         const ppy = keep(map.apply(py));
         expect(await rowError(ppy.coordinates(), py.coordinates())).toBeLessThanOrEqual(tol); // idempotent
@@ -275,17 +292,35 @@ describe("powers, combinations, time", () => {
   it("(a⊙f ⊕ b⊙h)(x) = a⊙f(x) ⊕ b⊙h(x); maps between other spaces are rejected", async () => {
     const f = new Linearizer(X, Y, randomDense(NY, NX, 1));
     const h = new Linearizer(X, Y, randomLowRank(NY, NX, 2, 2));
-    const combo = combineMaps([[0.5, f], [-2, h]]);
+    const combo = combineMaps([
+      [0.5, f],
+      [-2, h],
+    ]);
     await disposing([], async (keep) => {
       const x = keep(vectorOf(X, 4));
-      const pointwise = keep(combine([[0.5, keep(f.apply(x))], [-2, keep(h.apply(x))]]));
+      const pointwise = keep(
+        combine([
+          [0.5, keep(f.apply(x))],
+          [-2, keep(h.apply(x))],
+        ]),
+      );
       expect(await rowError(keep(combo.apply(x)).coordinates(), pointwise.coordinates())).toBeLessThanOrEqual(coordinateTolerance(combo.operator, 2.5) * 2);
       // Control: the wrong coefficient is caught.
-      const wrong = keep(combine([[0.5, keep(f.apply(x))], [2, keep(h.apply(x))]]));
+      const wrong = keep(
+        combine([
+          [0.5, keep(f.apply(x))],
+          [2, keep(h.apply(x))],
+        ]),
+      );
       expect(await rowError(keep(combo.apply(x)).coordinates(), wrong.coordinates())).toBeGreaterThan(coordinateTolerance(combo.operator, 2.5) * 2);
     });
     const other = new Linearizer(X, Ytwin, randomDense(NY, NX, 3));
-    expect(() => combineMaps([[1, f], [1, other]])).toThrow(expect.objectContaining({ code: "LIN1021" }));
+    expect(() =>
+      combineMaps([
+        [1, f],
+        [1, other],
+      ]),
+    ).toThrow(expect.objectContaining({ code: "LIN1021" }));
   });
 
   it("a time-conditioned map evaluated at t is identity-plus-low-rank", async () => {
@@ -318,4 +353,3 @@ describe("tensor hygiene", () => {
     x.dispose();
   });
 });
-

@@ -5,22 +5,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../../src/runtime/backend/select.js";
 import { buildNetwork } from "../../../src/runtime/network/index.js";
-import {
-  Space,
-  SpaceError,
-  Vector,
-  add,
-  blockChart,
-  combine,
-  distance,
-  identityChart,
-  inner,
-  negate,
-  norm,
-  scale,
-  subtract,
-  zero,
-} from "../../../src/runtime/space/index.js";
+import { Space, SpaceError, Vector, add, blockChart, combine, distance, identityChart, inner, negate, norm, scale, subtract, zero } from "../../../src/runtime/space/index.js";
 import { EPS32, countingChart, randomPoints, rowError, type CountingChart } from "./support.js";
 
 const DIM = 6;
@@ -80,7 +65,18 @@ describe("spaces", () => {
   });
 
   it("a network with a conditioning tag gives one space per tag, stably", async () => {
-    const net = buildNetwork({ tagged: true, blocks: [{ kind: "affine_coupling", hidden: 8 }, { kind: "permute", mode: "reverse" }, { kind: "affine_coupling", hidden: 8 }] }, [DIM], 3);
+    const net = buildNetwork(
+      {
+        tagged: true,
+        blocks: [
+          { kind: "affine_coupling", hidden: 8 },
+          { kind: "permute", mode: "reverse" },
+          { kind: "affine_coupling", hidden: 8 },
+        ],
+      },
+      [DIM],
+      3,
+    );
     const x0 = Space.induced(blockChart(net, 0), "X0");
     const x1 = Space.induced(blockChart(net, 1), "X1");
     expect(Space.induced(blockChart(net, 0), "again").equals(x0)).toBe(true);
@@ -235,7 +231,10 @@ describe("tensor hygiene", () => {
   it("hundreds of combinations, decoded and disposed, leave tf.memory() unchanged", async () => {
     const [x, y] = [vectorOf(X, 1), vectorOf(X, 2)];
     const once = async (): Promise<void> => {
-      const s = combine([[0.5, x], [2, y]]);
+      const s = combine([
+        [0.5, x],
+        [2, y],
+      ]);
       s.points();
       await inner(s, x);
       s.dispose();

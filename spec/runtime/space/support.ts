@@ -56,7 +56,11 @@ export function countingChart(dim: number, seed: number, inverseError = 0): Coun
 /** Points uniform in [−bound, bound], seeded, as a tensor [b, dim]. */
 export function randomPoints(b: number, dim: number, seed: number, bound = 1.5): tf.Tensor2D {
   const random = seededRandom(seed);
-  return tf.tensor2d(Float32Array.from({ length: b * dim }, () => bound * (2 * random.uniform() - 1)), [b, dim], "float32");
+  return tf.tensor2d(
+    Float32Array.from({ length: b * dim }, () => bound * (2 * random.uniform() - 1)),
+    [b, dim],
+    "float32",
+  );
 }
 
 /** max over rows of ‖a_i − b_i‖ / max(‖b_i‖, 1); read asynchronously (webgpu has no sync read in Node). */

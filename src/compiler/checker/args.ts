@@ -4,10 +4,7 @@ import type { Arg, Expr } from "../../ast/nodes.js";
 import type { Range } from "../../ast/source.js";
 import type { ArgKind, ParamSpec } from "./builtins.js";
 
-export type Literal =
-  | { readonly kind: "number"; readonly value: number }
-  | { readonly kind: "ident"; readonly name: string }
-  | { readonly kind: "string"; readonly value: string };
+export type Literal = { readonly kind: "number"; readonly value: number } | { readonly kind: "ident"; readonly name: string } | { readonly kind: "string"; readonly value: string };
 
 /** The literal an argument expression denotes: a number (with sign), a bare identifier or a string. */
 export function literalOf(e: Expr): Literal | undefined {
@@ -71,12 +68,7 @@ export interface ArgMatch {
  * Positional arguments take the parameters in order (when `positional`), keywords by name; each
  * parameter at most once; values must fit their kind; required parameters must be present.
  */
-export function matchArgs(
-  args: readonly Arg[],
-  params: readonly ParamSpec[],
-  positional: boolean,
-  ownerRange: Range,
-): ArgMatch {
+export function matchArgs(args: readonly Arg[], params: readonly ParamSpec[], positional: boolean, ownerRange: Range): ArgMatch {
   const values = new Map<string, { arg: Arg; literal: Literal | undefined }>();
   const problems: ArgProblem[] = [];
   let next = 0;

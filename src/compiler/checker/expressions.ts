@@ -139,7 +139,8 @@ export abstract class ExprChecker extends SpaceChecker {
       case "+":
       case "-":
         if (l.kind === "Map" && r.kind === "Map") return this.combine(e, l, r);
-        if (l.kind === "Vector" && r.kind === "Vector") return this.vectorPair(e.range, l.space, r.space, e.op === "+" ? "add" : "subtract", e.left, e.right, { kind: "Vector", space: l.space });
+        if (l.kind === "Vector" && r.kind === "Vector")
+          return this.vectorPair(e.range, l.space, r.space, e.op === "+" ? "add" : "subtract", e.left, e.right, { kind: "Vector", space: l.space });
         if (l.kind === "Operator" && r.kind === "Operator") return this.operatorSum(e, l, r);
         return this.operandMismatch(e, l, r);
       case "^":

@@ -80,9 +80,7 @@ export function extendModule(program: CheckedProgram, uri: string, lets: readonl
   const checker: ModuleChecker | undefined = state?.checkers.get(uri);
   if (state === undefined || checker === undefined) {
     const at = { line: 0, character: 0, offset: 0 };
-    return E.left([
-      diagnostic({ uri, range: { start: at, end: at }, ...messages.moduleNotInProgram(uri) }),
-    ]);
+    return E.left([diagnostic({ uri, range: { start: at, end: at }, ...messages.moduleNotInProgram(uri) })]);
   }
   const modules = new Map(state.modules);
   const facts = new CheckedFacts(state.facts);

@@ -3,17 +3,7 @@
 // Errors yield the poison type, which silences the checks that would only repeat them. This top
 // layer checks the items (imports, spaces, networks, operators, maps, lets); the layers below it
 // (scope → spaces → expressions → calls → statements) do the rest.
-import type {
-  Expr,
-  ImportDecl,
-  Item,
-  LetDecl,
-  MapDecl,
-  NetworkDecl,
-  OperatorDecl,
-  SpaceDecl,
-  TypeExpr,
-} from "../../ast/nodes.js";
+import type { Expr, ImportDecl, Item, LetDecl, MapDecl, NetworkDecl, OperatorDecl, SpaceDecl, TypeExpr } from "../../ast/nodes.js";
 import { spanRanges } from "../../ast/source.js";
 import { operatorBuiltins } from "./builtins.js";
 import type { CheckedModule } from "./checked.js";
@@ -23,16 +13,7 @@ import { isInside } from "./host.js";
 import * as messages from "./messages/index.js";
 import { itemName } from "./scope.js";
 import { StatementChecker } from "./statements.js";
-import {
-  errorType,
-  sameSpace,
-  spaceDim,
-  type MapT,
-  type NetworkT,
-  type OperatorT,
-  type SpaceType,
-  type Type,
-} from "./types.js";
+import { errorType, sameSpace, spaceDim, type MapT, type NetworkT, type OperatorT, type SpaceType, type Type } from "./types.js";
 
 export class ModuleChecker extends StatementChecker {
   /** Checks the module's items in order; call once. */

@@ -29,7 +29,6 @@ export abstract class ScopeChecker {
   protected readonly operators: CheckedModule["operators"][number][] = [];
   protected readonly maps: CheckedModule["maps"][number][] = [];
 
-
   constructor(
     protected readonly session: CheckerSession,
     protected readonly uri: string,
@@ -45,8 +44,7 @@ export abstract class ScopeChecker {
     // A message is one line whatever the user's text held (a newline in a path, say).
     const oneLine = message.replace(/\s*[\r\n]+\s*/g, " ");
     const related = (r.related ?? []).filter(
-      (x, i, all) =>
-        all.findIndex((y) => y.message === x.message && y.location.uri === x.location.uri && y.location.range.start.offset === x.location.range.start.offset) === i,
+      (x, i, all) => all.findIndex((y) => y.message === x.message && y.location.uri === x.location.uri && y.location.range.start.offset === x.location.range.start.offset) === i,
     );
     this.session.report({ uri: this.uri, range, code, message: oneLine, ...r, related });
   }
@@ -192,7 +190,6 @@ export abstract class ScopeChecker {
     this.report(range, messages.wrongKind(sym, wanted));
   }
 
-
   /** Records the literal values of arguments (keywords by name, positional as `#i`) for later stages. */
   protected recordArguments(node: Node, args: readonly Arg[]): LiteralArgs {
     const values = new Map<string, number | string>();
@@ -205,12 +202,7 @@ export abstract class ScopeChecker {
   }
 
   /** Reports an argument-matching problem under the caller's codes. */
-  protected argProblem(
-    p: ArgProblem,
-    owner: string,
-    codes: { unknown: CheckCode; value: CheckCode },
-    params: readonly ParamSpec[],
-  ): void {
+  protected argProblem(p: ArgProblem, owner: string, codes: { unknown: CheckCode; value: CheckCode }, params: readonly ParamSpec[]): void {
     const range = p.kind === "missing" ? p.range : p.kind === "value" ? p.arg.value.range : p.arg.range;
     this.report(range, messages.argumentProblem(p, owner, codes, params, this.uri));
   }

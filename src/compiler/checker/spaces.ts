@@ -127,7 +127,6 @@ export abstract class SpaceChecker extends ScopeChecker {
     }
     return shape;
   }
-
 }
 
 function countSqueezes(list: readonly BlockNode[]): number {

@@ -35,16 +35,7 @@ export interface InducedSpaceT {
 export type SpaceType = EuclideanSpaceT | InducedSpaceT;
 
 /** The structure an operator was built with, so a compiler can pick a parameterisation: a builtin's name, or how it was combined. */
-export type OperatorStructure =
-  | OperatorBuiltin
-  | "product"
-  | "sum"
-  | "scaled"
-  | "transpose"
-  | "pinv"
-  | "power"
-  | "at"
-  | "unknown";
+export type OperatorStructure = OperatorBuiltin | "product" | "sum" | "scaled" | "transpose" | "pinv" | "power" | "at" | "unknown";
 
 export type Type =
   /** A space named as a value: the argument of `id(X)`, `zero(X)`, `verify axioms(X)`. */

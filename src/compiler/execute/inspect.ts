@@ -45,7 +45,11 @@ export function mapNormalForm(compiled: CompiledProgram, name: string): MapNorma
     if (step.kind === "encode" && operator === undefined && domainChart === undefined && step.from === at) domainChart = step.chart;
     else if (step.kind === "operator" && operator === undefined && step.from === at) operator = { label: step.label, op: step.operator };
     else if (step.kind === "decode" && operator !== undefined && codomainChart === undefined && step.from === at) codomainChart = step.chart;
-    else throw new ExecuteError("LIN0803", `${name} does not optimise to a single operator between two charts (a chain through different networks); its SVD is not that of one operator`);
+    else
+      throw new ExecuteError(
+        "LIN0803",
+        `${name} does not optimise to a single operator between two charts (a chain through different networks); its SVD is not that of one operator`,
+      );
     at = step.to;
   }
   if (operator === undefined || at !== plan.output) throw new ExecuteError("LIN0803", `${name} has no single operator in its normal form`);

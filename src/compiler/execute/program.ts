@@ -210,7 +210,13 @@ export class CompiledProgram {
     const ends = mapEnds(map);
     const planner = new Planner(1, this.chartOf, this.optimised);
     const output = planner.decode(ends.codomain, planner.applyMap(map, planner.encode(ends.domain, 0)));
-    return { name, inputs: [{ name: "x", space: ends.domain.name, dim: ends.domain.dim, shape: spaceShape(ends.domain) }], steps: planner.steps, output, result: { kind: "vector", space: ends.codomain.name, dim: ends.codomain.dim, shape: spaceShape(ends.codomain) } };
+    return {
+      name,
+      inputs: [{ name: "x", space: ends.domain.name, dim: ends.domain.dim, shape: spaceShape(ends.domain) }],
+      steps: planner.steps,
+      output,
+      result: { kind: "vector", space: ends.codomain.name, dim: ends.codomain.dim, shape: spaceShape(ends.codomain) },
+    };
   }
 
   private entryPlan(entry: IrEntry): Plan {

@@ -7,7 +7,18 @@ import type { MapExpr } from "./map.js";
 const quote = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 
 function opLabel(e: OpExpr): string {
-  const head = e.kind === "leaf" ? `${e.name}\n${e.operator?.kind ?? e.structure}` : e.kind === "power" ? `power ${e.exponent}` : e.kind === "at" ? `at t=${e.time}` : e.kind === "sampler" ? `sampler ${e.method} T=${e.steps}` : e.kind === "scale" ? `scale ${e.scale}` : e.kind;
+  const head =
+    e.kind === "leaf"
+      ? `${e.name}\n${e.operator?.kind ?? e.structure}`
+      : e.kind === "power"
+        ? `power ${e.exponent}`
+        : e.kind === "at"
+          ? `at t=${e.time}`
+          : e.kind === "sampler"
+            ? `sampler ${e.method} T=${e.steps}`
+            : e.kind === "scale"
+              ? `scale ${e.scale}`
+              : e.kind;
   return `${head}\n[${e.rows}×${e.cols}]\n${formatCost(estimateCost(e))}`;
 }
 

@@ -98,7 +98,12 @@ export function applyHost(e: OpExpr, x: Matrix, time?: number): Matrix {
       return applyHost(e.inner, x, e.time);
     case "sampler": {
       const inner = e.inner;
-      return runSampler(matrixStepAlgebra((t, z) => applyHost(inner, z, t)), e.method, e.steps, x);
+      return runSampler(
+        matrixStepAlgebra((t, z) => applyHost(inner, z, t)),
+        e.method,
+        e.steps,
+        x,
+      );
     }
   }
 }

@@ -39,7 +39,10 @@ export function explainExpr(e: OpExpr, indent = 0): string[] {
 export function explainMap(name: string, m: MapExpr, indent = 0): string[] {
   const pad = "  ".repeat(indent);
   if (m.kind === "chain") {
-    return [`${pad}${name} : ${m.domain.name} -> ${m.codomain.name}  chain of ${m.maps.length} (network passes ${networkPasses(m)})`, ...m.maps.flatMap((x, i) => explainMap(`[${i}]`, x, indent + 1))];
+    return [
+      `${pad}${name} : ${m.domain.name} -> ${m.codomain.name}  chain of ${m.maps.length} (network passes ${networkPasses(m)})`,
+      ...m.maps.flatMap((x, i) => explainMap(`[${i}]`, x, indent + 1)),
+    ];
   }
   return [
     `${pad}${name} : ${m.domain.name} -> ${m.codomain.name}  𝕃{g_x = ${m.domain.name}, g_y = ${m.codomain.name}, A = ${formatExpr(m.op)}} (network passes ${networkPasses(m)})`,

@@ -82,7 +82,6 @@ export interface AtExpr extends Shaped {
   readonly inner: OpExpr;
 }
 
-
 /**
  * The T-step sampler of the x₁-prediction velocity L(t) = (A(t) − I)/(1 − t) of a time-conditioned
  * operator A (paper-notes §1.4): steps k = 0 … T−2 at t_k = k/T with Δt = 1/T, as the reference code.
@@ -94,17 +93,7 @@ export interface SamplerExpr extends Shaped {
   readonly inner: OpExpr;
 }
 
-export type OpExpr =
-  | LeafExpr
-  | IdentityExpr
-  | ProductExpr
-  | SumExpr
-  | ScaleExpr
-  | TransposeExpr
-  | PinvExpr
-  | PowerExpr
-  | AtExpr
-  | SamplerExpr;
+export type OpExpr = LeafExpr | IdentityExpr | ProductExpr | SumExpr | ScaleExpr | TransposeExpr | PinvExpr | PowerExpr | AtExpr | SamplerExpr;
 
 export type OpExprKind = OpExpr["kind"];
 
@@ -132,7 +121,17 @@ export function leaf(name: string, structure: OperatorKind, rows: number, cols: 
   }
   const timeConditioned = operator !== undefined ? needsTime(operator) : structure === "time_conditioned";
   // A bound value is the truth: structural rules read `structure`, so it must be the value's kind.
-  return { kind: "leaf", name, structure: operator?.kind ?? structure, rows, cols, timeConditioned, folded, ...(rank === undefined ? {} : { rank }), ...(operator === undefined ? {} : { operator }) };
+  return {
+    kind: "leaf",
+    name,
+    structure: operator?.kind ?? structure,
+    rows,
+    cols,
+    timeConditioned,
+    folded,
+    ...(rank === undefined ? {} : { rank }),
+    ...(operator === undefined ? {} : { operator }),
+  };
 }
 
 /** A leaf holding a runtime operator; structure and shape come from it. */

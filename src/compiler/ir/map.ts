@@ -57,4 +57,3 @@ export function formatMap(m: MapExpr): string {
   if (m.kind === "normal") return `𝕃{${m.domain.name}, ${m.codomain.name}, ${formatExpr(m.op)}}`;
   return m.maps.map(formatMap).join(" ∘ ");
 }
-

@@ -230,7 +230,11 @@ class Lowering {
         if (e.op === "*" && r !== undefined) return ir.scale(r, this.op(uri, e.left));
         if (e.op === "/" && r !== undefined) return ir.scale(1 / r, this.op(uri, e.left));
         if (e.op === "*") return ir.product([this.op(uri, e.left), this.op(uri, e.right)]);
-        if (e.op === "+" || e.op === "-") return ir.sum([{ coeff: 1, expr: this.op(uri, e.left) }, { coeff: e.op === "+" ? 1 : -1, expr: this.op(uri, e.right) }]);
+        if (e.op === "+" || e.op === "-")
+          return ir.sum([
+            { coeff: 1, expr: this.op(uri, e.left) },
+            { coeff: e.op === "+" ? 1 : -1, expr: this.op(uri, e.right) },
+          ]);
         if (e.op === "^" && r !== undefined) return ir.power(this.op(uri, e.left), r);
         break;
       }
@@ -297,7 +301,14 @@ class Lowering {
         if (e.op === "+" || e.op === "-") {
           const f = this.normal(uri, e.left);
           const h = this.normal(uri, e.right);
-          return normalForm(f.domain, f.codomain, ir.sum([{ coeff: 1, expr: f.op }, { coeff: e.op === "+" ? 1 : -1, expr: h.op }]));
+          return normalForm(
+            f.domain,
+            f.codomain,
+            ir.sum([
+              { coeff: 1, expr: f.op },
+              { coeff: e.op === "+" ? 1 : -1, expr: h.op },
+            ]),
+          );
         }
         if (e.op === "^" && r !== undefined) {
           const f = this.normal(uri, e.left);
@@ -441,7 +452,14 @@ class Lowering {
         if (e.op === "*" && r !== undefined) return { kind: "combine", terms: [{ coeff: r, vector: this.vector(uri, e.left, params) }], space };
         if (e.op === "/" && r !== undefined) return { kind: "combine", terms: [{ coeff: 1 / r, vector: this.vector(uri, e.left, params) }], space };
         if (e.op === "+" || e.op === "-") {
-          return { kind: "combine", terms: [{ coeff: 1, vector: this.vector(uri, e.left, params) }, { coeff: e.op === "+" ? 1 : -1, vector: this.vector(uri, e.right, params) }], space };
+          return {
+            kind: "combine",
+            terms: [
+              { coeff: 1, vector: this.vector(uri, e.left, params) },
+              { coeff: e.op === "+" ? 1 : -1, vector: this.vector(uri, e.right, params) },
+            ],
+            space,
+          };
         }
         const leftIsScalar = this.type(uri, e.left).kind === "Scalar";
         if (e.op === "*") {
@@ -510,7 +528,8 @@ export function lower(program: CheckedProgram, options: LowerOptions = {}): IrPr
     switch (item.kind) {
       case "OperatorDecl": {
         const t = module.symbols.get(item.name.name)?.type;
-        if (t?.kind === "Operator" && t.rows.value !== undefined && t.cols.value !== undefined) operators.set(item.name.name, lowering.op(uri, { kind: "Name", name: item.name, range: item.name.range }));
+        if (t?.kind === "Operator" && t.rows.value !== undefined && t.cols.value !== undefined)
+          operators.set(item.name.name, lowering.op(uri, { kind: "Name", name: item.name, range: item.name.range }));
         break;
       }
       case "MapDecl":
@@ -526,7 +545,9 @@ export function lower(program: CheckedProgram, options: LowerOptions = {}): IrPr
         const params = item.params.map((p, index) => ({ name: p.name.name, space: irSpace(spaces[index]) }));
         const byName = new Map(params.map((p, index) => [p.name, { index, space: p.space }]));
         const body: IrEntry["body"] =
-          sym.type.result.kind === "Vector" ? { kind: "vector", value: lowering.vector(uri, item.body, byName) } : { kind: "scalar", value: lowering.scalarExpr(uri, item.body, byName) };
+          sym.type.result.kind === "Vector"
+            ? { kind: "vector", value: lowering.vector(uri, item.body, byName) }
+            : { kind: "scalar", value: lowering.scalarExpr(uri, item.body, byName) };
         entries.set(item.name.name, { name: item.name.name, params, body });
         break;
       }

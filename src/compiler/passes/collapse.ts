@@ -113,8 +113,14 @@ class StepBasis implements StepAlgebra<BasisState> {
       this.blocks.set(times[i], { a: f.a, offset, width: f.u.cols });
       offset += f.u.cols;
     });
-    this.p = concatAllColumns(n, used.map((f) => f.u));
-    this.q = concatAllColumns(n, used.map((f) => f.v));
+    this.p = concatAllColumns(
+      n,
+      used.map((f) => f.u),
+    );
+    this.q = concatAllColumns(
+      n,
+      used.map((f) => f.v),
+    );
     this.gram = matmul(transposeMatrix(this.q), this.p);
   }
 

@@ -31,11 +31,7 @@ export function resolveBackendName(name?: string, env: NodeJS.ProcessEnv = proce
   const requested = name ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : "auto");
   if (!isBackendName(requested)) {
     const source = name !== undefined ? "backend" : BACKEND_ENV_VAR;
-    throw new BackendError(
-      "LIN1081",
-      requested,
-      `unknown ${source} "${requested}": expected one of ${BACKEND_NAMES.join(", ")}`,
-    );
+    throw new BackendError("LIN1081", requested, `unknown ${source} "${requested}": expected one of ${BACKEND_NAMES.join(", ")}`);
   }
   return requested === "auto" ? "wasm" : requested;
 }
@@ -83,9 +79,7 @@ async function startWebGpu(): Promise<string> {
   const adapter = await probeWebGpuAdapter();
   await import("@tensorflow/tfjs-backend-webgpu");
   await activate("webgpu");
-  const what = [adapter.vendor, adapter.architecture, adapter.device, adapter.description]
-    .filter((s) => s !== "")
-    .join(" / ");
+  const what = [adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter((s) => s !== "").join(" / ");
   return `webgpu (adapter: ${what || "unnamed"}${adapter.software ? "; SOFTWARE adapter, slower than wasm" : ""})`;
 }
 

@@ -29,11 +29,7 @@ async function installGlobals(): Promise<GpuLike> {
   try {
     mod = (await import("webgpu")) as unknown as { create: (flags: string[]) => GpuLike; globals: object };
   } catch (e) {
-    throw new BackendError(
-      "LIN1082",
-      "webgpu",
-      `the webgpu backend needs the npm package "webgpu" (Dawn for Node): ${(e as Error).message}`,
-    );
+    throw new BackendError("LIN1082", "webgpu", `the webgpu backend needs the npm package "webgpu" (Dawn for Node): ${(e as Error).message}`);
   }
   Object.assign(globalThis, mod.globals);
   const gpu = mod.create([]);
@@ -51,8 +47,7 @@ export async function probeWebGpuAdapter(): Promise<AdapterInfo> {
     throw new BackendError(
       "LIN1083",
       "webgpu",
-      "webgpu: no adapter found. Without a GPU, install Mesa's software Vulkan (mesa-vulkan-drivers, " +
-        "Mesa >= 25, e.g. from bookworm-backports) or use --backend wasm.",
+      "webgpu: no adapter found. Without a GPU, install Mesa's software Vulkan (mesa-vulkan-drivers, " + "Mesa >= 25, e.g. from bookworm-backports) or use --backend wasm.",
     );
   }
   const info = adapter.info ?? {};

@@ -80,7 +80,10 @@ export function assignNetworkTensors(net: Block, raw: ReadonlyMap<string, HostTe
   const state = net.state();
   const missing = [...params.keys(), ...state.keys()].filter((n) => !tensors.has(n));
   if (missing.length > 0) {
-    throw new FormatError("LIN1106", `the file lacks ${missing.length} tensor(s) the network needs: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ", …" : ""}`, { file, tensor: missing[0] });
+    throw new FormatError("LIN1106", `the file lacks ${missing.length} tensor(s) the network needs: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ", …" : ""}`, {
+      file,
+      tensor: missing[0],
+    });
   }
   const unexpected = [...tensors.keys()].filter((n) => !params.has(n) && !state.has(n));
   if (unexpected.length > 0) {

@@ -53,7 +53,10 @@ export function decodeNpy(bytes: Uint8Array, file?: string): NpyArray {
   }
   if (fortran === "True") throw new FormatError("LIN1105", "array is in Fortran order; save it with np.ascontiguousarray", at);
   if (!(descr in DESCR)) throw new FormatError("LIN1104", `dtype '${descr}' (supported: ${Object.keys(DESCR).join(", ")})`, at);
-  const parts = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const parts = shapeText
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (!parts.every((s) => /^\d+$/.test(s))) throw new FormatError("LIN1102", `bad shape (${shapeText})`, at);
   const shape = parts.map(Number);
   const dtype = DESCR[descr as Descr];

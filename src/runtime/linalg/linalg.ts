@@ -92,10 +92,7 @@ function checkedLuFactor(kernels: LinalgKernels, op: string, a: Matrix): PackedL
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) u.data[i * n + j] = f.packed.data[i * n + j];
   const bad = singularDiagonal(u);
   if (bad !== undefined) {
-    throw new LinalgError(
-      "LIN1043",
-      `${op}: [${n}, ${n}] matrix is singular to working precision (pivot ${bad} is ${f.packed.data[bad * n + bad]})`,
-    );
+    throw new LinalgError("LIN1043", `${op}: [${n}, ${n}] matrix is singular to working precision (pivot ${bad} is ${f.packed.data[bad * n + bad]})`);
   }
   return f;
 }

@@ -61,9 +61,7 @@ export function loadNativeKernelsFrom(path: string | undefined): NativeLoad {
   }
   try {
     const loaded: unknown = createRequire(import.meta.url)(path);
-    return isNativeAddon(loaded)
-      ? { ok: true, kernels: nativeKernels(loaded) }
-      : { ok: false, reason: `${path} does not export ${ADDON_FUNCTIONS.join(", ")}` };
+    return isNativeAddon(loaded) ? { ok: true, kernels: nativeKernels(loaded) } : { ok: false, reason: `${path} does not export ${ADDON_FUNCTIONS.join(", ")}` };
   } catch (err) {
     const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
     return { ok: false, reason: `${path} does not load: ${message}` };

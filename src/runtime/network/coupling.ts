@@ -86,8 +86,7 @@ export class Coupling implements Block {
     const [tG, sG] = this.condition(this.g, y1 as tf.Tensor2D, this.d2, tag);
     const y2 = sG === undefined ? tf.add(x2, tG) : tf.mul(tf.add(x2, tG), expBounded(sG));
     const y = tf.reshape(tf.concat([y1, y2], 1), x.shape);
-    const logDet =
-      sF === undefined || sG === undefined ? tf.zeros([batch]) : tf.add(tf.sum(sF, 1), tf.sum(sG, 1));
+    const logDet = sF === undefined || sG === undefined ? tf.zeros([batch]) : tf.add(tf.sum(sF, 1), tf.sum(sG, 1));
     return [y, logDet as tf.Tensor1D];
   }
 

@@ -32,7 +32,12 @@ function applyRows(op: LinearOperator, x: tf.Tensor2D, transposed: boolean): tf.
       const k = op.diag.length;
       const out = transposed ? op.cols : op.rows;
       const scaled: tf.Tensor2D = tf.mul(x.shape[1] === k ? x : tf.slice(x, [0, 0], [-1, k]), rowTensor(op.diag));
-      return out === k ? scaled : tf.pad(scaled, [[0, 0], [0, out - k]]);
+      return out === k
+        ? scaled
+        : tf.pad(scaled, [
+            [0, 0],
+            [0, out - k],
+          ]);
     }
     case "identity":
       return tf.clone(x);
@@ -80,10 +85,7 @@ function applyRows(op: LinearOperator, x: tf.Tensor2D, transposed: boolean): tf.
 
 function checkBatch(op: LinearOperator, x: tf.Tensor2D, width: number, what: string): void {
   if (x.rank !== 2 || x.shape[1] !== width) {
-    throw new OperatorError(
-      "LIN1001",
-      `${what} of ${shapeOf(op)} expects a batch [b, ${width}], got [${x.shape.join(", ")}]`,
-    );
+    throw new OperatorError("LIN1001", `${what} of ${shapeOf(op)} expects a batch [b, ${width}], got [${x.shape.join(", ")}]`);
   }
 }
 

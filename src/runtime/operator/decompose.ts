@@ -177,7 +177,11 @@ export function pinv(op: LinearOperator): PinvResult {
       return { operator: { ...op, scale: invertible ? 1 / op.scale : 0 }, rank: invertible ? rows : 0, cutoff, method: "structured" };
     }
     case "diagonal": {
-      const cutoff = relativeCutoff(op.diag.reduce((m, d) => Math.max(m, Math.abs(d)), 0), rows, cols);
+      const cutoff = relativeCutoff(
+        op.diag.reduce((m, d) => Math.max(m, Math.abs(d)), 0),
+        rows,
+        cols,
+      );
       const diag = op.diag.map((d) => (Math.abs(d) > cutoff ? 1 / d : 0));
       return { operator: { ...op, rows: cols, cols: rows, diag }, rank: rankAbove(op.diag.map(Math.abs), cutoff), cutoff, method: "structured" };
     }
@@ -212,8 +216,7 @@ export function pinv(op: LinearOperator): PinvResult {
     case "product": {
       // (Q₁⋯Q_m)⁺ = Q_m⁺⋯Q₁⁺ holds when every factor is orthogonal or a non-zero multiple of I
       // (unitarily invariant factors); in general it does not, and the dense path runs.
-      const invertible = (f: LinearOperator): boolean =>
-        f.kind === "orthogonal" || f.kind === "identity" || (f.kind === "scaled_identity" && f.scale !== 0);
+      const invertible = (f: LinearOperator): boolean => f.kind === "orthogonal" || f.kind === "identity" || (f.kind === "scaled_identity" && f.scale !== 0);
       if (!op.factors.every(invertible)) return densePinvResult(op);
       const factors = op.factors.map((f) => pinv(f).operator).reverse();
       return { operator: { kind: "product", rows: cols, cols: rows, factors }, rank: rows, cutoff: relativeCutoff(1, rows, cols), method: "structured" };
@@ -227,7 +230,6 @@ export function pinv(op: LinearOperator): PinvResult {
       return densePinvResult(op);
   }
 }
-
 
 /**
  * Re-factors the low-rank part of a lowrank / svd_factored / identity_plus_lowrank operator to its
@@ -246,4 +248,3 @@ export function compress(op: LinearOperator): LinearOperator {
   if (op.kind === "identity_plus_lowrank") return { ...op, u: left, v: right };
   return { kind: "lowrank", rows, cols, u: left, v: right };
 }
-

@@ -7,14 +7,7 @@ import * as linalg from "../linalg/index.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 
 export { identityMatrix, matrix, type Matrix } from "../linalg/matrix.js";
-export {
-  add as addMatrices,
-  FLOAT64_EPS,
-  frobeniusNorm as frobenius,
-  matmul,
-  solve,
-  transpose as transposeMatrix,
-} from "../linalg/index.js";
+export { add as addMatrices, FLOAT64_EPS, frobeniusNorm as frobenius, matmul, solve, transpose as transposeMatrix } from "../linalg/index.js";
 
 /** c·a (linalg's scale with the scalar first, as the algebra writes it). */
 export const scaleMatrix = (c: number, a: Matrix): Matrix => linalg.scale(a, c);

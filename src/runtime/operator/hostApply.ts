@@ -2,18 +2,7 @@
 // what the structured rules use to build new factors exactly (e.g. Bᵀ·V in (U·Vᵀ)·B = U·(Bᵀ·V)ᵀ), and
 // materialise() is A·I.
 import { OperatorError } from "./errors.js";
-import {
-  addMatrices,
-  identityMatrix,
-  matmul,
-  matrix,
-  scaleColumns,
-  scaleMatrix,
-  scaleRows,
-  transposeMatrix,
-  transposeTimes,
-  type Matrix,
-} from "./host.js";
+import { addMatrices, identityMatrix, matmul, matrix, scaleColumns, scaleMatrix, scaleRows, transposeMatrix, transposeTimes, type Matrix } from "./host.js";
 import { cachedWyFactor, wyMaterialise, wyTimes } from "./householder.js";
 import { shapeOf, type LinearOperator } from "./kinds.js";
 import { transpose } from "./transpose.js";

@@ -119,7 +119,11 @@ export function randomSvdFactored(rows: number, cols: number, rank: number, seed
   const random = seededRandom(seed);
   const u = orthonormalColumns(random, rows, rank);
   const v = orthonormalColumns(random, cols, rank);
-  return svdFactored(u, Array.from({ length: rank }, () => 1 + Math.abs(random.normal())), v);
+  return svdFactored(
+    u,
+    Array.from({ length: rank }, () => 1 + Math.abs(random.normal())),
+    v,
+  );
 }
 
 /** The projector onto the span of a Gaussian n×r basis. */

@@ -161,20 +161,7 @@ export interface Transposed {
 }
 
 export type LinearOperator =
-  | Dense
-  | Diagonal
-  | Identity
-  | ScaledIdentity
-  | LowRank
-  | IdentityPlusLowRank
-  | Orthogonal
-  | SvdFactored
-  | Projector
-  | TimeConditioned
-  | Product
-  | Sum
-  | Scaled
-  | Transposed;
+  Dense | Diagonal | Identity | ScaledIdentity | LowRank | IdentityPlusLowRank | Orthogonal | SvdFactored | Projector | TimeConditioned | Product | Sum | Scaled | Transposed;
 
 export type OperatorKind = LinearOperator["kind"];
 
@@ -225,10 +212,7 @@ export function lowRank(u: Matrix, v: Matrix): LowRank {
 
 export function identityPlusLowRank(u: Matrix, v: Matrix, alpha = 1): IdentityPlusLowRank {
   if (u.cols !== v.cols || u.rows !== v.rows) {
-    throw new OperatorError(
-      "LIN1001",
-      `identity_plus_lowrank: U is ${u.rows}×${u.cols} and V is ${v.rows}×${v.cols}; both must be n×r`,
-    );
+    throw new OperatorError("LIN1001", `identity_plus_lowrank: U is ${u.rows}×${u.cols} and V is ${v.rows}×${v.cols}; both must be n×r`);
   }
   checkFinite("identity_plus_lowrank U", u.data);
   checkFinite("identity_plus_lowrank V", v.data);
@@ -281,16 +265,16 @@ export function orthonormalityDefect(q: Matrix): number {
 
 export function svdFactored(u: Matrix, s: ArrayLike<number>, v: Matrix): SvdFactored {
   if (u.cols !== s.length || v.cols !== s.length) {
-    throw new OperatorError(
-      "LIN1001",
-      `svd_factored: U is ${u.rows}×${u.cols}, s has ${s.length} values, V is ${v.rows}×${v.cols}`,
-    );
+    throw new OperatorError("LIN1001", `svd_factored: U is ${u.rows}×${u.cols}, s has ${s.length} values, V is ${v.rows}×${v.cols}`);
   }
   checkFinite("svd_factored s", s);
   // Exact pinv/SVD from the factors needs orthonormal columns; 1e3·ε·max(n, r) allows float64
   // round-off from a QR but rejects any real departure.
   const tolerance = 1e3 * FLOAT64_EPS * Math.max(u.rows, v.rows, s.length, 1);
-  for (const [name, q] of [["U", u], ["V", v]] as const) {
+  for (const [name, q] of [
+    ["U", u],
+    ["V", v],
+  ] as const) {
     const defect = orthonormalityDefect(q);
     if (!(defect <= tolerance)) {
       throw new OperatorError("LIN1005", `svd_factored: columns of ${name} are not orthonormal (|QᵀQ − I| = ${defect.toExponential(2)})`);

@@ -137,7 +137,10 @@ export interface TimeConditionedShape {
 
 export function timeConditioned(shape: TimeConditionedShape, u: Hypernetwork, v: Hypernetwork): TimeConditioned {
   const { n, rank, embedDim, hidden } = shape;
-  for (const [name, net] of [["u", u], ["v", v]] as const) {
+  for (const [name, net] of [
+    ["u", u],
+    ["v", v],
+  ] as const) {
     checkLayer(`${name}.0`, net.layers[0], embedDim, hidden);
     checkLayer(`${name}.1`, net.layers[1], hidden, hidden);
     checkLayer(`${name}.2`, net.layers[2], hidden, n * rank);
@@ -158,11 +161,7 @@ function randomLayer(random: Random, inputs: number, outputs: number): DenseLaye
 export function randomTimeConditioned(shape: TimeConditionedShape, seed: number): TimeConditioned {
   const random = seededRandom(seed);
   const net = (): Hypernetwork => ({
-    layers: [
-      randomLayer(random, shape.embedDim, shape.hidden),
-      randomLayer(random, shape.hidden, shape.hidden),
-      randomLayer(random, shape.hidden, shape.n * shape.rank),
-    ],
+    layers: [randomLayer(random, shape.embedDim, shape.hidden), randomLayer(random, shape.hidden, shape.hidden), randomLayer(random, shape.hidden, shape.n * shape.rank)],
   });
   const u = net();
   const v = net();

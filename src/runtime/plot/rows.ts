@@ -16,9 +16,29 @@ export function rowsOf(flat: Float32Array, k: number): Float32Array[] {
 }
 
 /** A grid of images for an image space [C, H, W], else a heat map with one row per vector (cells sized to the dimension). */
-export async function savePicture(file: string, vectors: Float32Array[], shape: readonly number[], columns = Math.min(8, Math.max(1, Math.ceil(Math.sqrt(vectors.length))))): Promise<void> {
+export async function savePicture(
+  file: string,
+  vectors: Float32Array[],
+  shape: readonly number[],
+  columns = Math.min(8, Math.max(1, Math.ceil(Math.sqrt(vectors.length)))),
+): Promise<void> {
   if (imageShape(shape) !== undefined) await saveImageGrid(file, vectors, shape, { columns });
-  else await saveHeatmapRows(file, vectors, { cell: Math.max(2, Math.min(12, Math.floor(640 / Math.max(1, shape.reduce((a, b) => a * b, 1))))) });
+  else
+    await saveHeatmapRows(file, vectors, {
+      cell: Math.max(
+        2,
+        Math.min(
+          12,
+          Math.floor(
+            640 /
+              Math.max(
+                1,
+                shape.reduce((a, b) => a * b, 1),
+              ),
+          ),
+        ),
+      ),
+    });
 }
 
 export interface SampleBatch {
@@ -32,7 +52,12 @@ export interface SampleBatch {
  * anything else through savePicture, the batches one after another. `columns`: tiles per row of an
  * image grid (ignored by the scatter).
  */
-export async function saveSamples(file: string, batches: readonly SampleBatch[], shape: readonly number[], options: { readonly columns?: number; readonly title?: string } = {}): Promise<void> {
+export async function saveSamples(
+  file: string,
+  batches: readonly SampleBatch[],
+  shape: readonly number[],
+  options: { readonly columns?: number; readonly title?: string } = {},
+): Promise<void> {
   const dim = shape.reduce((a, b) => a * b, 1);
   if (dim === 2) {
     const series = batches.map((b) => {
@@ -42,7 +67,12 @@ export async function saveSamples(file: string, batches: readonly SampleBatch[],
     await saveScatterPlot(file, series, { width: 480, height: 480, radius: 2, ...(options.title === undefined ? {} : { title: options.title }) });
     return;
   }
-  await savePicture(file, batches.flatMap((b) => rowsOf(b.values, b.values.length / dim)), shape, options.columns);
+  await savePicture(
+    file,
+    batches.flatMap((b) => rowsOf(b.values, b.values.length / dim)),
+    shape,
+    options.columns,
+  );
 }
 
 /**

@@ -33,10 +33,7 @@ export function blockChart(block: Block, tag?: number): Chart {
   if (hit !== undefined) return hit;
   const dim = sizeOf(block.inputShape);
   if (sizeOf(block.outputShape) !== dim) {
-    throw new SpaceError(
-      "LIN1022",
-      `a chart must keep the dimension: ${block.kind} maps [${block.inputShape.join(", ")}] to [${block.outputShape.join(", ")}]`,
-    );
+    throw new SpaceError("LIN1022", `a chart must keep the dimension: ${block.kind} maps [${block.inputShape.join(", ")}] to [${block.outputShape.join(", ")}]`);
   }
   const through = (x: tf.Tensor2D, from: readonly number[], run: (t: tf.Tensor) => tf.Tensor): tf.Tensor2D =>
     tf.tidy(() => tf.reshape(run(tf.reshape(x, [x.shape[0], ...from])), [x.shape[0], dim]) as tf.Tensor2D);

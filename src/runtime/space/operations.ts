@@ -26,16 +26,25 @@ function checkScalar(what: string, a: number): void {
 
 /** ⊕ᵢ aᵢ ⊙ xᵢ. */
 export function combine(terms: ReadonlyArray<readonly [number, Vector]>): Vector {
-  const space = requireCompatible("linear combination", terms.map(([, v]) => v));
-  terms.forEach(([a]) => checkScalar("linear combination", a));
-  const coordinates = tf.tidy(() =>
-    terms.map(([a, v]) => tf.mul(v.coordinates(), a) as tf.Tensor2D).reduce((s, t) => tf.add(s, t) as tf.Tensor2D),
+  const space = requireCompatible(
+    "linear combination",
+    terms.map(([, v]) => v),
   );
+  terms.forEach(([a]) => checkScalar("linear combination", a));
+  const coordinates = tf.tidy(() => terms.map(([a, v]) => tf.mul(v.coordinates(), a) as tf.Tensor2D).reduce((s, t) => tf.add(s, t) as tf.Tensor2D));
   return Vector.adoptCoordinates(space, coordinates);
 }
 
-export const add = (x: Vector, y: Vector): Vector => combine([[1, x], [1, y]]);
-export const subtract = (x: Vector, y: Vector): Vector => combine([[1, x], [-1, y]]);
+export const add = (x: Vector, y: Vector): Vector =>
+  combine([
+    [1, x],
+    [1, y],
+  ]);
+export const subtract = (x: Vector, y: Vector): Vector =>
+  combine([
+    [1, x],
+    [-1, y],
+  ]);
 export const scale = (a: number, x: Vector): Vector => combine([[a, x]]);
 export const negate = (x: Vector): Vector => combine([[-1, x]]);
 

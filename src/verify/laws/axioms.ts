@@ -37,44 +37,121 @@ const AXIOMS: readonly Axiom[] = [
   {
     name: "associativity",
     equation: "(x ⊕ y) ⊕ z = x ⊕ (y ⊕ z)",
-    sides: (_, { x, y, z }, o) => [o.lin([[1, o.lin([[1, x], [1, y]])], [1, z]]), o.lin([[1, x], [1, o.lin([[1, y], [1, z]])]])],
-    paths: (_, E, D, C, R) => [[E, C([1, 1]), R, C([1, 1]), D], [E, C([1, 1]), R, C([1, 1]), D]],
+    sides: (_, { x, y, z }, o) => [
+      o.lin([
+        [
+          1,
+          o.lin([
+            [1, x],
+            [1, y],
+          ]),
+        ],
+        [1, z],
+      ]),
+      o.lin([
+        [1, x],
+        [
+          1,
+          o.lin([
+            [1, y],
+            [1, z],
+          ]),
+        ],
+      ]),
+    ],
+    paths: (_, E, D, C, R) => [
+      [E, C([1, 1]), R, C([1, 1]), D],
+      [E, C([1, 1]), R, C([1, 1]), D],
+    ],
   },
   {
     name: "commutativity",
     equation: "x ⊕ y = y ⊕ x",
-    sides: (_, { x, y }, o) => [o.lin([[1, x], [1, y]]), o.lin([[1, y], [1, x]])],
-    paths: (_, E, D, C) => [[E, C([1, 1]), D], [E, C([1, 1]), D]],
+    sides: (_, { x, y }, o) => [
+      o.lin([
+        [1, x],
+        [1, y],
+      ]),
+      o.lin([
+        [1, y],
+        [1, x],
+      ]),
+    ],
+    paths: (_, E, D, C) => [
+      [E, C([1, 1]), D],
+      [E, C([1, 1]), D],
+    ],
   },
   {
     name: "zero",
     equation: "x ⊕ 0 = x",
-    sides: (_, { x }, o) => [o.lin([[1, x], [1, o.zero()]]), x],
+    sides: (_, { x }, o) => [
+      o.lin([
+        [1, x],
+        [1, o.zero()],
+      ]),
+      x,
+    ],
     paths: (_, E, D, C) => [[E, C([1, 1]), D], []],
   },
   {
     name: "negation",
     equation: "x ⊕ (⊖x) = 0",
-    sides: (_, { x }, o) => [o.lin([[1, x], [1, o.lin([[-1, x]])]]), o.zero()],
+    sides: (_, { x }, o) => [
+      o.lin([
+        [1, x],
+        [1, o.lin([[-1, x]])],
+      ]),
+      o.zero(),
+    ],
     paths: (_, E, D, C, R) => [[E, C([1]), R, C([1, 1]), D], [D]],
   },
   {
     name: "distributivity (vectors)",
     equation: "a⊙(x ⊕ y) = a⊙x ⊕ a⊙y",
-    sides: ({ a }, { x, y }, o) => [o.lin([[a, o.lin([[1, x], [1, y]])]]), o.lin([[1, o.lin([[a, x]])], [1, o.lin([[a, y]])]])],
-    paths: ({ a }, E, D, C, R) => [[E, C([1, 1]), R, C([a]), D], [E, C([a]), R, C([1, 1]), D]],
+    sides: ({ a }, { x, y }, o) => [
+      o.lin([
+        [
+          a,
+          o.lin([
+            [1, x],
+            [1, y],
+          ]),
+        ],
+      ]),
+      o.lin([
+        [1, o.lin([[a, x]])],
+        [1, o.lin([[a, y]])],
+      ]),
+    ],
+    paths: ({ a }, E, D, C, R) => [
+      [E, C([1, 1]), R, C([a]), D],
+      [E, C([a]), R, C([1, 1]), D],
+    ],
   },
   {
     name: "distributivity (scalars)",
     equation: "(a + b)⊙x = a⊙x ⊕ b⊙x",
-    sides: ({ a, b }, { x }, o) => [o.lin([[a + b, x]]), o.lin([[1, o.lin([[a, x]])], [1, o.lin([[b, x]])]])],
-    paths: ({ a, b }, E, D, C, R) => [[E, C([a + b]), D], [E, C([Math.max(Math.abs(a), Math.abs(b))]), R, C([1, 1]), D]],
+    sides: ({ a, b }, { x }, o) => [
+      o.lin([[a + b, x]]),
+      o.lin([
+        [1, o.lin([[a, x]])],
+        [1, o.lin([[b, x]])],
+      ]),
+    ],
+    paths: ({ a, b }, E, D, C, R) => [
+      [E, C([a + b]), D],
+      [E, C([Math.max(Math.abs(a), Math.abs(b))]), R, C([1, 1]), D],
+    ],
   },
   {
     name: "compatibility",
     equation: "a⊙(b⊙x) = (ab)⊙x",
     sides: ({ a, b }, { x }, o) => [o.lin([[a, o.lin([[b, x]])]]), o.lin([[a * b, x]])],
-    paths: ({ a, b }, E, D, C, R) => [[E, C([b]), R, C([a]), D], [E, C([a * b]), D]],
+    paths: ({ a, b }, E, D, C, R) => [
+      [E, C([b]), R, C([a]), D],
+      [E, C([a * b]), D],
+    ],
   },
   {
     name: "identity",

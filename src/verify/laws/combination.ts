@@ -23,7 +23,10 @@ export function combinationLaw(f: MapUnderTest, h: MapUnderTest, combined?: (a: 
     combined ??
     ((a: number, b: number): Linearizer => {
       if (f.linearizer === undefined || h.linearizer === undefined) throw new Error(`combining ${f.name} and ${h.name} needs two Linearizers`);
-      return combineMaps([[a, f.linearizer], [b, h.linearizer]]);
+      return combineMaps([
+        [a, f.linearizer],
+        [b, h.linearizer],
+      ]);
     });
   return [
     makeCheck<Sample>({
@@ -38,7 +41,12 @@ export function combinationLaw(f: MapUnderTest, h: MapUnderTest, combined?: (a: 
         // ‖aA₁ + bA₂‖ ≤ |a|·‖A₁‖ + |b|·‖A₂‖: no SVD per sample
         const norm = Math.abs(a) * (f.operator?.norm ?? 1) + Math.abs(b) * (h.operator?.norm ?? 1);
         const stages = [encodeStage(X), { ops: X.space.dim + Y.space.dim + 2, lip: Math.max(1, norm) }];
-        const rhs = scope.keep(combine([[a, scope.keep(f.apply(vx))], [b, scope.keep(h.apply(vx))]]));
+        const rhs = scope.keep(
+          combine([
+            [a, scope.keep(f.apply(vx))],
+            [b, scope.keep(h.apply(vx))],
+          ]),
+        );
         const [lv, rv] = await Promise.all([pointsOf(lhs), pointsOf(rhs)]);
         return {
           error: rmsError(lv, rv, Y.space.dim, maxMagnitude(x)),

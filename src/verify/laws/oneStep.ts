@@ -37,10 +37,7 @@ export function multiStep(v: MapUnderTest, A: OpExpr, method: SamplerMethod, ste
   const dt = 1 / steps;
   const stepAlgebra = operatorStepAlgebra((t) => evaluateOperator(A, t));
   const stepStages: Stage[] = stepTimes(steps).map((t) => {
-    const lip =
-      n <= EXACT_STEP_NORMS
-        ? (operatorSvd(stepOperator(stepAlgebra, method, n, t, dt)).s[0] ?? 1)
-        : (1 + (dt / (1 - t)) * (norm + 1)) ** stagesOf(method);
+    const lip = n <= EXACT_STEP_NORMS ? (operatorSvd(stepOperator(stepAlgebra, method, n, t, dt)).s[0] ?? 1) : (1 + (dt / (1 - t)) * (norm + 1)) ** stagesOf(method);
     return { ops: stagesOf(method) * (n + 6), lip: Math.max(1, lip) };
   });
   return {

@@ -32,9 +32,22 @@ function check(f: MapUnderTest, where: Where): Check {
     async measure({ x, y, a, b, t }, scope) {
       const vx = pointsVector(X.space, [x], scope);
       const vy = pointsVector(X.space, [y], scope);
-      const mixed = decoded(scope.keep(combine([[a, vx], [b, vy]])), scope);
+      const mixed = decoded(
+        scope.keep(
+          combine([
+            [a, vx],
+            [b, vy],
+          ]),
+        ),
+        scope,
+      );
       const left = scope.keep(f.apply(mixed, t));
-      const right = scope.keep(combine([[a, scope.keep(f.apply(vx, t))], [b, scope.keep(f.apply(vy, t))]]));
+      const right = scope.keep(
+        combine([
+          [a, scope.keep(f.apply(vx, t))],
+          [b, scope.keep(f.apply(vy, t))],
+        ]),
+      );
       const read = where === "points" ? pointsOf : coordinatesOf;
       const ab = combineStage([a, b]);
       const [lv, rv] = await Promise.all([read(left), read(right)]);

@@ -41,7 +41,9 @@ export function mapShapeMismatch(
     because: [
       `a map X -> Y acts on coordinates by an operator of shape [dim Y, dim X] = ${wanted}`,
       ...(mismatch.leftWhy ? [mismatch.leftWhy.reason] : []),
-      ...(op.rows === op.cols && spaceDim(domain) !== spaceDim(codomain) ? [`${op.structure} operators are square, and dim ${spaceName(domain)} != dim ${spaceName(codomain)}`] : []),
+      ...(op.rows === op.cols && spaceDim(domain) !== spaceDim(codomain)
+        ? [`${op.structure} operators are square, and dim ${spaceName(domain)} != dim ${spaceName(codomain)}`]
+        : []),
     ],
     fix: { title: `use an operator of shape ${wanted}`, edits: [] },
   };

@@ -5,18 +5,7 @@ import type { Expr, Ident } from "../../../ast/nodes.js";
 import type { Location, Range } from "../../../ast/source.js";
 import type { SymbolInfo } from "../checked.js";
 import { closest } from "../suggest.js";
-import {
-  describeSpace,
-  describeType,
-  mapSignature,
-  spaceDim,
-  spaceLocations,
-  spaceName,
-  type MapT,
-  type NetworkT,
-  type SpaceType,
-  type Type,
-} from "../types.js";
+import { describeSpace, describeType, mapSignature, spaceDim, spaceLocations, spaceName, type MapT, type NetworkT, type SpaceType, type Type } from "../types.js";
 import { annotationBecause, composeFix, didYouMean, spaceProvenance, type Message } from "./common.js";
 
 function networkDeclared(net: NetworkT): { location: Location; message: string } {

@@ -61,14 +61,17 @@ export const transposeSymmetric: OpRule = {
   sideCondition: "A is an identity, scaled identity, square diagonal or projector (symmetric by structure)",
   // A rectangular diagonal is not symmetric (its transpose has the other shape): only square leaves.
   rewrite: (e) =>
-    e.kind === "transpose" && (e.inner.kind === "identity" || (e.inner.kind === "leaf" && e.inner.rows === e.inner.cols && SYMMETRIC_STRUCTURES.has(e.inner.structure))) ? e.inner : undefined,
+    e.kind === "transpose" && (e.inner.kind === "identity" || (e.inner.kind === "leaf" && e.inner.rows === e.inner.cols && SYMMETRIC_STRUCTURES.has(e.inner.structure)))
+      ? e.inner
+      : undefined,
 };
 
 export const productFlatten: OpRule = {
   name: "product-flatten",
   statement: "A(BC) = (AB)C = ABC (one product per chain)",
   sideCondition: "always",
-  rewrite: (e) => (e.kind === "product" && e.factors.some((f) => f.kind === "product") ? ir.product(e.factors.flatMap((f) => (f.kind === "product" ? f.factors : [f]))) : undefined),
+  rewrite: (e) =>
+    e.kind === "product" && e.factors.some((f) => f.kind === "product") ? ir.product(e.factors.flatMap((f) => (f.kind === "product" ? f.factors : [f]))) : undefined,
 };
 
 export const productDropIdentity: OpRule = {
