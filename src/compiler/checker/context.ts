@@ -1,7 +1,8 @@
 // What a module checker needs from the run it is part of: where to report, where to record what it
-// learns, and how to reach other modules. session.ts implements it for a whole check; extend.ts for
-// declarations added to a module already checked. The module checker depends on this interface only,
-// so the session can construct module checkers without an import cycle.
+// learns, and how to reach other modules. recording.ts implements what every session shares; session.ts
+// adds the rest for a whole check, extend.ts for declarations added to a module already checked. The
+// module checker depends on this interface only, so the session can construct module checkers without
+// an import cycle.
 import type { DiagnosticInit } from "../../ast/diagnostic.js";
 import type { Member, NameRef, Node } from "../../ast/nodes.js";
 import type { Range } from "../../ast/source.js";

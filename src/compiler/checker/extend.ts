@@ -4,49 +4,28 @@
 // the lets below every declaration. What the check learns goes to a layer over the original tables,
 // so the program extended stays as it was.
 import * as E from "fp-ts/lib/Either.js";
-import { diagnostic, hasErrors, type Diagnostic, type DiagnosticInit } from "../../ast/diagnostic.js";
-import type { LetDecl, Member, NameRef, Node } from "../../ast/nodes.js";
-import { dirname, resolve } from "pathe";
-import type { BuiltinRef, CheckedModule, CheckedProgram, LiteralArgs, SymbolInfo } from "./checked.js";
+import { diagnostic, hasErrors, type Diagnostic } from "../../ast/diagnostic.js";
+import type { LetDecl } from "../../ast/nodes.js";
+import type { CheckedModule, CheckedProgram } from "./checked.js";
 import { errorsFirst } from "./check.js";
-import type { CheckerSession, PendingRank, PendingShape } from "./context.js";
 import { CheckedFacts } from "./facts.js";
 import * as messages from "./messages/index.js";
 import type { ModuleChecker } from "./module.js";
-import { makeProgram, pendingDiagnostics, programState } from "./session.js";
-import type { Type } from "./types.js";
+import { RecordingSession } from "./recording.js";
+import { makeProgram, programState } from "./session.js";
 
-/** The session of an extension: it records into its own layer and loads no modules. */
-class ExtensionSession implements CheckerSession {
-  readonly diagnostics: Diagnostic[] = [];
+/** The session of an extension: it records into its own layer over the program's facts and loads no modules. */
+class ExtensionSession extends RecordingSession {
   readonly loading: readonly string[] = [];
-  readonly ranks: PendingRank[] = [];
-  readonly shapes: PendingShape[] = [];
 
   constructor(
     readonly root: string,
-    readonly facts: CheckedFacts,
+    facts: CheckedFacts,
     private readonly modules: ReadonlyMap<string, CheckedModule>,
-  ) {}
+  ) {
+    super(facts);
+  }
 
-  report(init: DiagnosticInit): void {
-    this.diagnostics.push(diagnostic(init));
-  }
-  recordType(uri: string, node: Node, type: Type): void {
-    this.facts.setType(uri, node, type);
-  }
-  recordSymbol(uri: string, ref: NameRef | Member, sym: SymbolInfo): void {
-    this.facts.setSymbol(uri, ref, sym);
-  }
-  recordDeclaration(sym: SymbolInfo): void {
-    this.facts.declare(sym);
-  }
-  recordBuiltin(node: Node, builtin: BuiltinRef): void {
-    this.facts.setBuiltin(node, builtin);
-  }
-  recordArguments(node: Node, args: LiteralArgs): void {
-    this.facts.setArguments(node, args);
-  }
   module(uri: string): CheckedModule | undefined {
     return this.modules.get(uri);
   }
@@ -56,15 +35,6 @@ class ExtensionSession implements CheckerSession {
   }
   load(uri: string): CheckedModule {
     throw new Error(`an extension cannot load module ${uri}`);
-  }
-  resolveImport(fromUri: string, path: string): string {
-    return resolve(dirname(fromUri), path);
-  }
-  requireRank(p: PendingRank): void {
-    this.ranks.push(p);
-  }
-  requireShape(p: PendingShape): void {
-    this.shapes.push(p);
   }
 }
 
@@ -87,7 +57,7 @@ export function extendModule(program: CheckedProgram, uri: string, lets: readonl
   const session = new ExtensionSession(state.root, facts, modules);
   const extended = checker.extendedWith(session, lets);
   modules.set(uri, extended.module);
-  pendingDiagnostics(session.ranks, session.shapes, (d) => session.report(d));
+  session.finish();
   if (hasErrors(session.diagnostics)) return E.left(errorsFirst(session.diagnostics));
   const checkers = new Map(state.checkers);
   checkers.set(uri, extended.checker);

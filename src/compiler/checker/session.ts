@@ -2,17 +2,14 @@
 // parses them, keeps the shared tables (what the checker learned of each node, diagnostics) and runs
 // the checks that need every module (operator shapes are inferred from uses in any importer). It keeps
 // each module's checker, whose final scope extend.ts checks added declarations in.
-import { dirname, resolve } from "pathe";
-import { diagnostic, type Diagnostic, type DiagnosticInit } from "../../ast/diagnostic.js";
-import type { Member, NameRef, Node } from "../../ast/nodes.js";
+import { resolve } from "pathe";
+import type { Diagnostic } from "../../ast/diagnostic.js";
 import { parse } from "../../parser/index.js";
-import type { BuiltinRef, CheckedModule, CheckedProgram, LiteralArgs, SymbolInfo } from "./checked.js";
-import type { CheckerSession, PendingRank, PendingShape } from "./context.js";
+import type { CheckedModule, CheckedProgram } from "./checked.js";
 import { CheckedFacts } from "./facts.js";
 import { findProjectRoot, type FileHost } from "./host.js";
-import * as messages from "./messages/index.js";
 import { ModuleChecker } from "./module.js";
-import type { Type } from "./types.js";
+import { RecordingSession } from "./recording.js";
 
 export interface SessionOptions {
   readonly host: FileHost;
@@ -55,60 +52,19 @@ export function makeProgram(entry: string, state: ProgramState, diagnostics: rea
   return program;
 }
 
-/** Checks that need every use of every operator: rank bounds and shapes that stayed unknown. */
-export function pendingDiagnostics(ranks: readonly PendingRank[], shapes: readonly PendingShape[], report: (d: DiagnosticInit) => void): void {
-  for (const p of ranks) {
-    const r = p.rows.value;
-    const c = p.cols.value;
-    if (r === undefined || c === undefined || p.rank <= Math.min(r, c)) continue;
-    report({ uri: p.uri, range: p.range, ...messages.rankTooLarge(p.builtin, p.rank, p.rows, p.cols, r, c) });
-  }
-  for (const p of shapes) {
-    if (p.type.rows.value !== undefined && p.type.cols.value !== undefined) continue;
-    report({ uri: p.uri, range: p.range, severity: 2, ...messages.shapeNeverInferred(p.name) });
-  }
-}
-
-export class Session implements CheckerSession {
-  readonly diagnostics: Diagnostic[] = [];
-  readonly facts = new CheckedFacts();
+export class Session extends RecordingSession {
   readonly modules = new Map<string, CheckedModule>();
   readonly checkers = new Map<string, ModuleChecker>();
   readonly loading: string[] = [];
   readonly texts = new Map<string, string>();
   readonly root: string;
-  private readonly pendingRanks: PendingRank[] = [];
-  private readonly pendingShapes: PendingShape[] = [];
 
   constructor(
     readonly options: SessionOptions,
     entryUri: string,
   ) {
+    super(new CheckedFacts());
     this.root = resolve(options.root ?? findProjectRoot(entryUri, options.host));
-  }
-
-  report(init: DiagnosticInit): void {
-    this.diagnostics.push(diagnostic(init));
-  }
-
-  recordType(uri: string, node: Node, type: Type): void {
-    this.facts.setType(uri, node, type);
-  }
-
-  recordSymbol(uri: string, ref: NameRef | Member, sym: SymbolInfo): void {
-    this.facts.setSymbol(uri, ref, sym);
-  }
-
-  recordDeclaration(sym: SymbolInfo): void {
-    this.facts.declare(sym);
-  }
-
-  recordBuiltin(node: Node, builtin: BuiltinRef): void {
-    this.facts.setBuiltin(node, builtin);
-  }
-
-  recordArguments(node: Node, args: LiteralArgs): void {
-    this.facts.setArguments(node, args);
   }
 
   module(uri: string): CheckedModule | undefined {
@@ -133,22 +89,6 @@ export class Session implements CheckerSession {
     this.modules.set(uri, checked);
     this.checkers.set(uri, checker);
     return checked;
-  }
-
-  resolveImport(fromUri: string, path: string): string {
-    return resolve(dirname(fromUri), path);
-  }
-
-  requireRank(p: PendingRank): void {
-    this.pendingRanks.push(p);
-  }
-
-  requireShape(p: PendingShape): void {
-    this.pendingShapes.push(p);
-  }
-
-  finish(): void {
-    pendingDiagnostics(this.pendingRanks, this.pendingShapes, (d) => this.report(d));
   }
 
   program(entry: string): CheckedProgram {
