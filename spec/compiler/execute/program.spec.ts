@@ -118,6 +118,24 @@ describe("running", () => {
     expect(c.dot().startsWith("digraph")).toBe(true);
   });
 
+  it("an entry that returns its parameter gives the caller a tensor of its own", async () => {
+    const c = await compiled("space X = R^3;\nentry e(x : X) = x;\nentry twice(x : X) = x + x;\n");
+    const values = Float32Array.of(1, -2, 3, 0.5, 0, -1);
+    // From a flat array: run() copies it into a tensor, disposes that copy, and the result outlives it.
+    const y = c.run("e", values);
+    expect(Array.from(await y.data())).toEqual(Array.from(values));
+    // From the caller's own tensor: disposing the input leaves the result readable, and vice versa.
+    const x = tf.tensor2d(values, [2, 3]);
+    const z = c.run("e", x);
+    expect(z).not.toBe(x);
+    x.dispose();
+    expect(Array.from(await z.data())).toEqual(Array.from(values));
+    // Control: an entry that computes something still returns its value (2x), not the input.
+    const w = c.run("twice", values);
+    expect(Array.from(await w.data())).toEqual(Array.from(values, (v) => 2 * v));
+    for (const t of [y, z, w]) t.dispose();
+  });
+
   it("a time-conditioned map alone cannot run, and says why; its at() and sampler can", async () => {
     const c = await compiled(`space X = R^4;
 network N : X tagged { additive_coupling(hidden = 4); }

@@ -94,6 +94,9 @@ export function runPlan(plan: Plan, inputs: readonly tf.Tensor2D[]): tf.Tensor {
     for (const step of plan.steps) regs[step.to] = execute(step, regs, batch);
     const out = regs[plan.output];
     if (out === undefined) throw new Error(`plan ${plan.name} has no output register`);
+    // An entry that returns a parameter unchanged (`entry e(x : X) = x;`) would hand the input itself
+    // back, which the caller (or run(), for the copies it made) then disposes: the result is a copy.
+    if (plan.result.kind === "vector" && inputs.includes(out)) return tf.clone(out);
     return plan.result.kind === "scalar" ? tf.reshape(out, [out.shape[0]]) : out;
   });
 }
