@@ -1,4 +1,5 @@
 // `linea --help` lists every command with its one-line summary; an unknown command exits 2 with the same list.
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { lineaIn } from "./support.js";
@@ -25,5 +26,17 @@ describe("linea --help", { timeout: 60_000 }, () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown command 'transmogrify'");
     expect(r.stderr).toContain("interpolate");
+  });
+
+  it("--version prints the package's version on stdout and exits 0", async () => {
+    const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const r = await linea(flag);
+      expect(r.code, flag).toBe(0);
+      expect(r.stdout, flag).toBe(`linea ${manifest.version}\n`);
+      expect(r.stderr, flag).toBe("");
+    }
+    // Control: the flag after a command is that command's, not the tool's version.
+    expect((await linea("check", "--version")).stdout).not.toContain(`linea ${manifest.version}`);
   });
 });

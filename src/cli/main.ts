@@ -2,8 +2,8 @@
 // The `linea` command line: dispatches to one module per subcommand. Bad input never shows a stack:
 // usage errors exit 2 with the usage, every other LineaError is one line with its code (command.ts),
 // and anything unexpected is reported in one line (exit 3).
-import { realpathSync } from "node:fs";
-import { pathToFileURL } from "node:url";
+import { readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { LineaError } from "../diagnostics/error.js";
 import { ExitCode, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
 
@@ -25,11 +25,22 @@ async function help(): Promise<string> {
   const names = Object.keys(commands);
   const width = Math.max(...names.map((n) => n.length));
   const lines = await Promise.all(names.map(async (n) => `  ${n.padEnd(width)}  ${(await commands[n]?.())?.summary ?? ""}`));
-  return ["usage: linea <command> [options]", "", "commands:", ...lines, "", "run `linea <command> --help` for a command's usage"].join("\n");
+  return ["usage: linea <command> [options]", "", "commands:", ...lines, "", "run `linea <command> --help` for a command's usage, `linea --version` for the version"].join("\n");
+}
+
+/** The package's version: package.json sits two folders above this module, in src/cli and in dist/cli alike. */
+function version(): string {
+  const manifest: unknown = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"));
+  const v = typeof manifest === "object" && manifest !== null && "version" in manifest ? manifest.version : undefined;
+  return typeof v === "string" ? v : "unknown";
 }
 
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V") {
+    io.stdout(`linea ${version()}\n`);
+    return ExitCode.Ok;
+  }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(`${await help()}\n`);
     return name === undefined ? ExitCode.Usage : ExitCode.Ok;
