@@ -246,3 +246,21 @@ describe("imports", () => {
     expect(E.isRight(widened)).toBe(true);
   });
 });
+
+describe("did-you-mean", () => {
+  const fixOf = (text: string): string | undefined => checkSource(text).diagnostics[0]?.data.fix?.title;
+  const spec = "space X = R^2;\nmap Zf : X -> X = dense;\noperator Zop[2, 2] = dense;\n";
+
+  it("suggests an operator where an operator is wanted, never a map of a closer name", () => {
+    // `Zo` is one edit from both Zf (a map) and Zop (an operator); only the operator fits here.
+    const title = fixOf(`${spec}map g : X -> X = Zo;\n`);
+    expect(title).toContain("Zop");
+    expect(title).not.toContain("Zf");
+    // Nothing of the right kind close by: no suggestion rather than a map.
+    expect(fixOf(`${spec}map g : X -> X = Z;\n`) ?? "").not.toContain("Zf");
+  });
+
+  it("control: where a map is wanted, the map of that name is suggested", () => {
+    expect(fixOf(`${spec}let h = Zg;\n`)).toContain("Zf");
+  });
+});

@@ -65,7 +65,7 @@ export abstract class ExprChecker extends SpaceChecker {
       this.report(e.range, messages.builtinNotCalled(n));
       return errorType;
     }
-    if (this.operatorContext) this.report(e.name.range, messages.unknownOperator(e.name, [...Object.keys(operatorBuiltins), ...this.scopeNames()], this.uri));
+    if (this.operatorContext) this.report(e.name.range, messages.unknownOperator(e.name, [...Object.keys(operatorBuiltins), ...this.scopeNames(["operator"])], this.uri));
     else this.unknownName(e.name, this.scopeNames());
     return errorType;
   }

@@ -138,8 +138,10 @@ export abstract class ScopeChecker {
     this.report(id.range, messages.unknownName(id, candidates, this.uri));
   }
 
-  protected scopeNames(): string[] {
-    return [...this.symbols.keys(), ...(this.locals?.keys() ?? [])];
+  /** The names in scope, or only those of the given kinds (so a did-you-mean names the right kind of thing). */
+  protected scopeNames(kinds?: readonly SymbolKind[]): string[] {
+    const all = [...this.symbols.values(), ...(this.locals?.values() ?? [])];
+    return all.filter((s) => kinds === undefined || kinds.includes(s.kind)).map((s) => s.name);
   }
 
   /** Resolves `name` or `alias.name` to a symbol, reporting unknown names; undefined when reported. */
