@@ -1,11 +1,12 @@
 // The checker as a whole: the examples check clean, spaces are compared by provenance (never by
 // dimension), errors accumulate, imports resolve relative to the importing file, and the API returns
 // Either with a typed program.
-import { readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { checkText, memoryFileHost, check } from "../../src/index.js";
+import { checkAll, checkText, memoryFileHost, check } from "../../src/index.js";
 import type { Expr, LetDecl } from "../../src/ast/nodes.js";
 import { checkSource, codesOf } from "./helpers.js";
 
@@ -262,5 +263,29 @@ describe("did-you-mean", () => {
 
   it("control: where a map is wanted, the map of that name is suggested", () => {
     expect(fixOf(`${spec}let h = Zg;\n`)).toContain("Zf");
+  });
+});
+
+describe("the import boundary on disk", () => {
+  it("follows symbolic links: a link inside the project to a file outside is LIN0207; control: a link to a file inside checks", () => {
+    const base = mkdtempSync(join(tmpdir(), "linea-links-"));
+    const project = join(base, "project");
+    mkdirSync(join(project, "sub"), { recursive: true });
+    writeFileSync(join(project, "linea.json"), "{}\n");
+    writeFileSync(join(base, "outside.lin"), "space Secret = R^2;\n");
+    writeFileSync(join(project, "inside.lin"), "space Shared = R^2;\n");
+    symlinkSync(join(base, "outside.lin"), join(project, "sub", "out.lin"));
+    symlinkSync(join(project, "inside.lin"), join(project, "sub", "in.lin"));
+    const main = (path: string, member: string): string => {
+      const file = join(project, `main-${member}.lin`);
+      writeFileSync(file, `import "${path}" as m;\nspace X = m.${member};\n`);
+      return file;
+    };
+    const escaped = checkAll(main("sub/out.lin", "Secret"));
+    expect(codesOf(escaped.diagnostics)).toEqual(["LIN0207"]);
+    // The outside file was never read, so no code frame can show its text.
+    expect(escaped.sources.has(join(base, "outside.lin"))).toBe(false);
+    expect(escaped.diagnostics[0]?.data.because.join(" ")).toContain(join(base, "outside.lin"));
+    expect(checkAll(main("sub/in.lin", "Shared")).diagnostics).toEqual([]);
   });
 });

@@ -62,7 +62,8 @@ export const diagnosticCodes = [
     code: "LIN0207",
     stage: "check",
     title: "import outside the project",
-    summary: "An import path leaves the project folder (the nearest folder with linea.json, package.json or .git).",
+    summary:
+      "An import path leaves the project folder (the nearest folder with linea.json, package.json or .git); symbolic links are followed, so a link inside the project to a file outside leaves it too.",
   },
   { code: "LIN0208", stage: "check", title: "unknown module member", summary: "A qualified name `alias.name` names nothing the imported file declares." },
   { code: "LIN0209", stage: "check", title: "wrong kind of name", summary: "A name denotes the wrong kind of thing here, e.g. a map where a space or a network is needed." },

@@ -43,6 +43,8 @@ export interface CheckerSession {
   module(uri: string): CheckedModule | undefined;
   /** The text of a file not yet checked; undefined when it cannot be read. */
   readFile(uri: string): string | undefined;
+  /** `uri` with its symbolic links resolved (itself where the host has none or the file is missing). */
+  realPath(uri: string): string;
   /** Parses and checks a module (once), its imports first. */
   load(uri: string, text: string): CheckedModule;
   resolveImport(fromUri: string, path: string): string;

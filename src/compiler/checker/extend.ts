@@ -33,6 +33,9 @@ class ExtensionSession extends RecordingSession {
   readFile(): string | undefined {
     return undefined;
   }
+  realPath(uri: string): string {
+    return uri;
+  }
   load(uri: string): CheckedModule {
     throw new Error(`an extension cannot load module ${uri}`);
   }

@@ -7,6 +7,11 @@ export interface FileHost {
   readFile(path: string): string | undefined;
   /** Whether a file or folder exists at `path` (used to find the project root). */
   exists(path: string): boolean;
+  /**
+   * The path with every symbolic link resolved, where the host has links (the disk): the import
+   * boundary is checked on it, so a link inside the project cannot reach a file outside.
+   */
+  realPath?(path: string): string | undefined;
 }
 
 /** A host with no files: what a check of a text without a host reads its imports from. */

@@ -92,8 +92,10 @@ export class ModuleChecker extends StatementChecker {
   protected importDecl(d: ImportDecl): void {
     const target = this.session.resolveImport(this.uri, d.path.value);
     const fail = (): void => this.define(d.alias, "import", d, errorType);
-    if (!isInside(this.session.root, target)) {
-      this.report(d.path.range, messages.importOutsideProject(d.path.value, this.session.root, target));
+    // On real paths: a symbolic link inside the project that points outside it leaves the project too.
+    const realTarget = this.session.realPath(target);
+    if (!isInside(this.session.realPath(this.session.root), realTarget)) {
+      this.report(d.path.range, messages.importOutsideProject(d.path.value, this.session.root, realTarget));
       return fail();
     }
     const cycleAt = this.session.loading.indexOf(target);

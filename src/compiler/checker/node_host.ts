@@ -1,5 +1,5 @@
 // The checker's disk access, and the only part of it that needs Node: files read from the file system.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import type { FileHost } from "./host.js";
 
 export const nodeFileHost: FileHost = {
@@ -13,5 +13,12 @@ export const nodeFileHost: FileHost = {
   },
   exists(path) {
     return existsSync(path);
+  },
+  realPath(path) {
+    try {
+      return realpathSync(path);
+    } catch {
+      return undefined;
+    }
   },
 };

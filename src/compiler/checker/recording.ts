@@ -22,6 +22,7 @@ export abstract class RecordingSession implements CheckerSession {
 
   abstract module(uri: string): CheckedModule | undefined;
   abstract readFile(uri: string): string | undefined;
+  abstract realPath(uri: string): string;
   abstract load(uri: string, text: string): CheckedModule;
 
   report(init: DiagnosticInit): void {

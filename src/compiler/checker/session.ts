@@ -75,6 +75,10 @@ export class Session extends RecordingSession {
     return this.options.host.readFile(uri);
   }
 
+  realPath(uri: string): string {
+    return this.options.host.realPath?.(uri) ?? uri;
+  }
+
   /** Parses and checks a module (once), its imports first as the items reach them. */
   load(uri: string, text: string): CheckedModule {
     const done = this.modules.get(uri);
