@@ -382,3 +382,14 @@ describe("recovery", () => {
     expect(parse(text).diagnostics).toEqual([]);
   });
 });
+
+describe("number literals beyond float64", () => {
+  it("are LIN0108 at the literal, wherever they stand; control: the largest finite ones parse clean", () => {
+    const text = "let c = 2 * 1e309;\nnetwork G : R^2 { additive_coupling(hidden = 4, scale_bound = 1.8e309); }\n";
+    const result = parse(text, "/n.lin");
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["LIN0108", "LIN0108"]);
+    const [first] = result.diagnostics;
+    expect(text.slice(first?.range.start.offset, first?.range.end.offset)).toBe("1e309");
+    expect(parse("let c = 2 * 1e308;\nlet d = 1.7976931348623157e308;\n", "/n.lin").diagnostics).toEqual([]);
+  });
+});

@@ -45,6 +45,7 @@ export const diagnosticCodes = [
   },
   { code: "LIN0106", stage: "syntax", title: "invalid escape in a string", summary: 'A backslash in a string is followed by something other than `"`, `\\`, `n` or `t`.' },
   { code: "LIN0107", stage: "syntax", title: "nested too deeply", summary: "Expressions or `repeat` blocks nested more than 150 levels deep; the nested part is skipped." },
+  { code: "LIN0108", stage: "syntax", title: "number out of range", summary: "A number literal too large for a 64-bit float (beyond about 1.8e308, e.g. `1e309`)." },
 
   // Check: names, imports and scopes.
   { code: "LIN0201", stage: "check", title: "unknown name", summary: "A name is used that no declaration, import or parameter in scope introduces." },
@@ -433,6 +434,7 @@ export const SyntaxCode = {
   InvalidNumber: "LIN0105",
   InvalidEscape: "LIN0106",
   TooDeep: "LIN0107",
+  NumberOutOfRange: "LIN0108",
 } as const satisfies Record<string, SyntaxCode>;
 
 function ofStage<S extends Stage>(stage: S): readonly Extract<Entry, { readonly stage: S }>[] {

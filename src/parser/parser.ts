@@ -281,7 +281,15 @@ export class LineaParser extends EmbeddedActionsParser {
   }
 
   private numberLit(token: IToken): NumberLit {
-    return { kind: "Number", value: token.image === "" ? 0 : Number(token.image), text: token.image, range: this.span(token, token) };
+    const value = token.image === "" ? 0 : Number(token.image);
+    const range = this.span(token, token);
+    // LIN0108: a literal beyond float64 (1e309) would become ±Infinity and fail only when compiled.
+    if (!Number.isFinite(value)) {
+      this.actionDiagnostics.push(
+        diagnostic({ uri: this.uri, range, code: SyntaxCode.NumberOutOfRange, message: `the number '${token.image}' is too large for a 64-bit float (at most about 1.8e308)` }),
+      );
+    }
+    return { kind: "Number", value, text: token.image, range };
   }
 
   private stringLit(token: IToken): StringLit {
