@@ -15,6 +15,7 @@ import { binary, letDecl, nameRef, numberLit } from "../ast/build.js";
 import type { LetDecl } from "../ast/nodes.js";
 import { spanRanges } from "../ast/source.js";
 import { extendSpec, type SpecText } from "./spec_text.js";
+import { takeValues } from "./read.js";
 
 /** One α: the compiled map's label and how far its output is from the two interpolations. */
 export interface InterpolationFrame {
@@ -130,24 +131,22 @@ export async function interpolateMaps(
     const dim = form.codomain.dim;
     const x = await input(form.domain.dim);
     const rows = x.length / form.domain.dim;
-    const read = async (t: tf.Tensor): Promise<Float32Array> => {
-      const v = Float32Array.from((await t.data()) as Float32Array);
-      t.dispose();
-      return v;
-    };
-    const y1 = await read(compiled.run(f1, x));
-    const y2 = await read(compiled.run(f2, x));
+    const y1 = await takeValues(compiled.run(f1, x));
+    const y2 = await takeValues(compiled.run(f2, x));
     const chart = form.codomain.chart;
     // Coordinates of the two outputs, once: the induced interpolation is a combination in them.
-    const [c1, c2] = chart === undefined ? [y1, y2] : [await read(chart.forward(tf.tensor2d(y1, [rows, dim]))), await read(chart.forward(tf.tensor2d(y2, [rows, dim])))];
+    const [c1, c2] =
+      chart === undefined
+        ? [y1, y2]
+        : [await takeValues(tf.tidy(() => chart.forward(tf.tensor2d(y1, [rows, dim])))), await takeValues(tf.tidy(() => chart.forward(tf.tensor2d(y2, [rows, dim]))))];
     const frames: InterpolationFrame[] = [];
     const mixed: Float32Array[] = [];
     for (const [k, alpha] of alphas.entries()) {
       const name = mixNames[k] ?? "";
-      const y = await read(compiled.run(name, x));
+      const y = await takeValues(compiled.run(name, x));
       mixed.push(y);
       const coords = c1.map((v, i) => alpha * v + (1 - alpha) * (c2[i] ?? NaN));
-      const induced = chart === undefined ? coords : await read(tf.tidy(() => chart.inverse(tf.tensor2d(coords, [rows, dim]))));
+      const induced = chart === undefined ? coords : await takeValues(tf.tidy(() => chart.inverse(tf.tensor2d(coords, [rows, dim]))));
       const pixel = y1.map((v, i) => alpha * v + (1 - alpha) * (y2[i] ?? NaN));
       const mixForm = mapNormalForm(compiled, name);
       frames.push({

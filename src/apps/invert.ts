@@ -16,6 +16,7 @@ import { agreement, type Agreement } from "./psnr.js";
 import { samplerSpec, type SamplerChoice } from "./sampling.js";
 import { allValues, summarise, type SpectrumSummary } from "./spectrum.js";
 import type { SpecText } from "./spec_text.js";
+import { takeValues } from "./read.js";
 
 /** The sampler under test, compiled: run `target` for x ↦ g_data⁻¹(B·g_noise(x)). */
 export interface InvertibleSampler {
@@ -65,14 +66,6 @@ function encode(end: MapNormalForm["domain"], x: tf.Tensor2D): tf.Tensor2D {
 
 function decode(end: MapNormalForm["domain"], z: tf.Tensor2D): tf.Tensor2D {
   return end.chart === undefined ? tf.clone(z) : end.chart.inverse(z);
-}
-
-async function take(y: tf.Tensor): Promise<Float32Array> {
-  try {
-    return Float32Array.from(await y.data());
-  } finally {
-    y.dispose();
-  }
 }
 
 /** Frames (1 − α)·a + α·b, α = i/(frames − 1), for pairs (row 2k, row 2k + 1): [pairs·frames, dim]. */
@@ -152,14 +145,14 @@ export async function invertSampler(s: InvertibleSampler, dataset: Dataset, o: I
   const x1 = tf.tensor2d(x1Values, [n, dataDim], "float32");
   let x0Values: Float32Array;
   try {
-    x0Values = await take(tf.tidy(() => decode(domain, applyOperator(inverse.operator, encode(codomain, x1)))));
+    x0Values = await takeValues(tf.tidy(() => decode(domain, applyOperator(inverse.operator, encode(codomain, x1)))));
   } finally {
     x1.dispose();
   }
-  const roundTrip = await take(s.compiled.run(s.target, x0Values));
+  const roundTrip = await takeValues(s.compiled.run(s.target, x0Values));
   const score = agreement(x1Values, roundTrip, n);
   const interpolated = pixelInterpolation(x0Values, domain.dim, o.pairs, o.frames);
-  const decoded = o.pairs === 0 ? new Float32Array(0) : await take(s.compiled.run(s.target, interpolated));
+  const decoded = o.pairs === 0 ? new Float32Array(0) : await takeValues(s.compiled.run(s.target, interpolated));
   return {
     rows: n,
     values,

@@ -9,6 +9,7 @@ import type { SamplerMethod } from "../compiler/checker/builtins.js";
 import type { LinearOperator } from "../runtime/operator/index.js";
 import { agreement, type Agreement } from "./psnr.js";
 import { multiStepSample, seededNoise, type SamplerChoice, type SamplerSpec } from "./sampling.js";
+import { takeValues } from "./read.js";
 
 /** One method and step count: the two samplers' outputs and how well they agree. */
 export interface SamplerComparison {
@@ -65,14 +66,6 @@ async function timed<T>(body: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: performance.now() - start };
 }
 
-async function readRows(y: tf.Tensor): Promise<Float32Array> {
-  try {
-    return Float32Array.from(await y.data());
-  } finally {
-    y.dispose();
-  }
-}
-
 /** Runs the one-step and the multi-step sampler of each choice on the same noises and compares them. */
 export async function compareSamplers(spec: SamplerSpec, choices: readonly SamplerChoice[], options: SampleOptions): Promise<SampleRun> {
   const n = options.samples;
@@ -92,10 +85,10 @@ export async function compareSamplers(spec: SamplerSpec, choices: readonly Sampl
       const operator = describeOperator(sampler.form.operator);
       progress({ kind: "collapsed", choice, ms: compiled.ms, operator });
       // One warm-up call (uploads of B, kernel set-up), then the timed one.
-      await readRows(sampler.compiled.run(sampler.target, x0));
-      const one = await timed(() => readRows(sampler.compiled.run(sampler.target, x0)));
+      await takeValues(sampler.compiled.run(sampler.target, x0));
+      const one = await timed(() => takeValues(sampler.compiled.run(sampler.target, x0)));
       progress({ kind: "multi-step", choice, samples: n });
-      const multi = await timed(() => readRows(multiStepSample(sampler, choice, x0)));
+      const multi = await timed(() => takeValues(multiStepSample(sampler, choice, x0)));
       const result: SamplerComparison = {
         ...choice,
         operator,
