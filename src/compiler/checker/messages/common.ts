@@ -11,7 +11,7 @@ import { describeKind, type ParamSpec } from "../builtins.js";
 import type { SymbolInfo } from "../checked.js";
 import type { Dim } from "../dims.js";
 import { closest } from "../suggest.js";
-import { describeSpace, formatShape, sameSpace, spaceDim, spaceName, type SpaceType, type Type } from "../types.js";
+import { describeSpace, describeType, formatShape, sameSpace, spaceDim, spaceName, type SpaceType, type Type } from "../types.js";
 
 /** The optional parts of a diagnostic besides code, range and message. */
 export interface Report {
@@ -29,6 +29,18 @@ export interface Message<C extends CheckCode = CheckCode> extends Report {
 /** The fix "did you mean `shown`?" that writes `guess` over `range` in `uri`. */
 export function didYouMean(guess: string, uri: string, range: Range, shown: string = guess): SuggestedFix {
   return { title: `did you mean \`${shown}\`?`, edits: [{ uri, range, newText: guess }] };
+}
+
+/**
+ * The text of "the value of `owner` is not an operator expression": LIN0318 for a map's value, LIN0405
+ * for an operator's (the caller picks the code).
+ */
+export function valueNotOperator(owner: string, t: Type): Omit<Message, "code"> {
+  return {
+    message: `the value of ${owner} is a ${describeType(t)}, not an operator on coordinates`,
+    because: [`${owner.split(" ")[0]} declarations take an operator expression such as dense, lowrank(rank = 4) or A * B`],
+    fix: { title: t.kind === "Map" ? "bind maps built from other maps with `let`" : "give an operator expression", edits: [] },
+  };
 }
 
 export function shapeText(shape: readonly number[]): string {

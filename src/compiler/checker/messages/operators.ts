@@ -3,8 +3,8 @@
 // reasons a dimension gets its value (which later messages cite in their "because" notes).
 import type { Ident } from "../../../ast/nodes.js";
 import type { Dim, UnifyResult } from "../dims.js";
-import { describeType, mapSignature, spaceDim, spaceLocations, spaceName, type OperatorT, type SpaceType, type Type } from "../types.js";
-import { dimLocations, unknownOf, whyDims, type Message } from "./common.js";
+import { mapSignature, spaceDim, spaceLocations, spaceName, type OperatorT, type SpaceType, type Type } from "../types.js";
+import { dimLocations, unknownOf, valueNotOperator, whyDims, type Message } from "./common.js";
 
 type Mismatch = Extract<UnifyResult, { ok: false }>;
 
@@ -105,9 +105,7 @@ export function powerOfNonSquare(base: string, mismatch: Mismatch, op: OperatorT
 export function operatorValueNotOperator(owner: string, t: Type): Message<"LIN0405"> {
   return {
     code: "LIN0405",
-    message: `the value of ${owner} is a ${describeType(t)}, not an operator on coordinates`,
-    because: [`${owner.split(" ")[0]} declarations take an operator expression such as dense, lowrank(rank = 4) or A * B`],
-    fix: { title: t.kind === "Map" ? "bind maps built from other maps with `let`" : "give an operator expression", edits: [] },
+    ...valueNotOperator(owner, t),
   };
 }
 

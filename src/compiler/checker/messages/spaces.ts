@@ -6,7 +6,7 @@ import type { Location, Range } from "../../../ast/source.js";
 import type { SymbolInfo } from "../checked.js";
 import { closest } from "../suggest.js";
 import { describeSpace, describeType, mapSignature, spaceDim, spaceLocations, spaceName, type MapT, type NetworkT, type SpaceType, type Type } from "../types.js";
-import { annotationBecause, composeFix, didYouMean, spaceProvenance, type Message } from "./common.js";
+import { annotationBecause, composeFix, didYouMean, spaceProvenance, valueNotOperator, type Message } from "./common.js";
 
 function networkDeclared(net: NetworkT): { location: Location; message: string } {
   return { location: net.id.location, message: `network ${net.id.name} declared here${net.tagged ? " (tagged)" : ""}` };
@@ -209,9 +209,7 @@ export function annotationMismatch(name: string, annotated: Type, value: Type): 
 export function mapValueNotOperator(owner: string, t: Type): Message<"LIN0318"> {
   return {
     code: "LIN0318",
-    message: `the value of ${owner} is a ${describeType(t)}, not an operator on coordinates`,
-    because: [`${owner.split(" ")[0]} declarations take an operator expression such as dense, lowrank(rank = 4) or A * B`],
-    fix: { title: t.kind === "Map" ? "bind maps built from other maps with `let`" : "give an operator expression", edits: [] },
+    ...valueNotOperator(owner, t),
   };
 }
 
