@@ -48,7 +48,8 @@ function failureLine(e: LineaError): string {
 }
 
 /**
- * The one error mapper of every command: prints a LineaError as `linea COMMAND: error[CODE]: …` (never a
+ * The one error mapper of every command, called where main catches what a command throws (and by
+ * `runTrain`, which also runs outside main): prints a LineaError as `linea COMMAND: error[CODE]: …` (never a
  * stack) and returns its exit code. A UsageError (main prints it with the usage) and anything that is not a
  * LineaError (a bug: main reports it as internal) are rethrown.
  */

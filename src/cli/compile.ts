@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { writeFileAtomic } from "../runtime/io/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
-import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag, reportFailures, stringFlags } from "./run.js";
+import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag, stringFlags } from "./run.js";
 import { specFileArgument } from "./spec_input.js";
 
 const EMITS = ["ir", "dot", "explain"] as const;
@@ -34,24 +34,22 @@ export const compileCommand: Command = {
     const emit = parsed.values.emit ?? "explain";
     if (!isEmit(emit)) throw new UsageError(`--emit must be one of ${EMITS.join(", ")}, got '${emit}'`);
     const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
-    return reportFailures("compile", io, async () => {
-      const compiled = await compileForCli(file, io, compileFlagOptions(parsed.values, seed, io.cwd));
-      if (typeof compiled === "number") return compiled;
-      try {
-        // The explain view names the backend itself; say it separately only where the text does not.
-        if (emit !== "explain" || parsed.values.out !== undefined) io.stderr(`backend: ${compiled.backend.description}\n`);
-        const text = emit === "dot" ? compiled.dot() : emit === "ir" ? compiled.explainIr() : compiled.explain();
-        if (parsed.values.out !== undefined) await writeFileAtomic(resolve(io.cwd, parsed.values.out), [new TextEncoder().encode(`${text}\n`)]);
-        else io.stdout(`${text}\n`);
-        if (parsed.values.png !== undefined) {
-          const rendered = renderPng(compiled.dot());
-          if ("png" in rendered) await writeFileAtomic(resolve(io.cwd, parsed.values.png), [rendered.png]);
-          else io.stderr(`note: ${parsed.values.png} not written: ${rendered.reason} (the DOT text renders with \`dot -Tpng\`)\n`);
-        }
-        return ExitCode.Ok;
-      } finally {
-        compiled.dispose();
+    const compiled = await compileForCli(file, io, compileFlagOptions(parsed.values, seed, io.cwd));
+    if (typeof compiled === "number") return compiled;
+    try {
+      // The explain view names the backend itself; say it separately only where the text does not.
+      if (emit !== "explain" || parsed.values.out !== undefined) io.stderr(`backend: ${compiled.backend.description}\n`);
+      const text = emit === "dot" ? compiled.dot() : emit === "ir" ? compiled.explainIr() : compiled.explain();
+      if (parsed.values.out !== undefined) await writeFileAtomic(resolve(io.cwd, parsed.values.out), [new TextEncoder().encode(`${text}\n`)]);
+      else io.stdout(`${text}\n`);
+      if (parsed.values.png !== undefined) {
+        const rendered = renderPng(compiled.dot());
+        if ("png" in rendered) await writeFileAtomic(resolve(io.cwd, parsed.values.png), [rendered.png]);
+        else io.stderr(`note: ${parsed.values.png} not written: ${rendered.reason} (the DOT text renders with \`dot -Tpng\`)\n`);
       }
-    });
+      return ExitCode.Ok;
+    } finally {
+      compiled.dispose();
+    }
   },
 };

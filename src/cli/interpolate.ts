@@ -7,7 +7,7 @@ import { join, relative, resolve } from "node:path";
 import { interpolateMaps, type InterpolationFrame } from "../apps/interpolate.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { imageShape, saveHeatmapRows, saveImageGrid, saveScatterPlot, PALETTE } from "../runtime/plot/index.js";
-import { COMPILE_FLAGS, compileFlagOptions, inputRows, reportFailures, rowSourceFlags, stringFlags } from "./run.js";
+import { COMPILE_FLAGS, compileFlagOptions, inputRows, rowSourceFlags, stringFlags } from "./run.js";
 import { ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
 import { printingGenerated } from "./generated.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
@@ -56,51 +56,49 @@ export const interpolateCommand: Command = {
     const seed = rowSource.seed;
     const spec = readCheckedSpec(file, io);
     if (typeof spec === "number") return spec;
-    return reportFailures("interpolate", io, async () => {
-      const result = await printingGenerated(io, () =>
-        interpolateMaps({ ...spec, cwd: io.cwd }, f1, f2, alphas, (dim) => inputRows(rowSource, 0, dim, `${f1}(x)`, io.cwd), {
-          ...compileFlagOptions(parsed.values, seed, io.cwd),
-          onCompiled: (backend) => io.stderr(`backend: ${backend}\n`),
-        }),
+    const result = await printingGenerated(io, () =>
+      interpolateMaps({ ...spec, cwd: io.cwd }, f1, f2, alphas, (dim) => inputRows(rowSource, 0, dim, `${f1}(x)`, io.cwd), {
+        ...compileFlagOptions(parsed.values, seed, io.cwd),
+        onCompiled: (backend) => io.stderr(`backend: ${backend}\n`),
+      }),
+    );
+    if (typeof result === "number") return result;
+    const { rows, dim, outShape, frames, outputs: mixed } = result;
+    const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `interpolate-${f1}-${f2}`));
+    await mkdir(outDir, { recursive: true });
+    const all = new Float32Array(alphas.length * rows * dim);
+    mixed.forEach((m, k) => all.set(m, k * rows * dim));
+    await saveNpy(join(outDir, "frames.npy"), { dtype: "F32", shape: [alphas.length, rows, ...outShape], data: all });
+    const summary = { maps: [f1, f2], alphas, rows, space: result.space, frames };
+    await writeFileAtomic(join(outDir, "interpolation.json"), [new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`)]);
+    const picture = join(outDir, "interpolation.png");
+    const shown = Math.min(rows, PICTURE_ROWS);
+    if (imageShape(outShape) !== undefined) {
+      // One row per sample, one column per α.
+      const tiles: Float32Array[] = [];
+      for (let r = 0; r < shown; r++) for (const m of mixed) tiles.push(m.subarray(r * dim, (r + 1) * dim));
+      // One grey scale for the whole picture, from the two maps' own outputs (α = 0 and 1), so that
+      // the frames between them are comparable (values beyond it are clipped).
+      await saveImageGrid(picture, tiles, outShape, { columns: alphas.length, range: valueRange([result.f1Output, result.f2Output]) });
+    } else if (dim === 2) {
+      // A few points per α, so that each point's path from f2(x) (α = 0) to f1(x) stays visible.
+      const points = Math.min(rows, SCATTER_ROWS);
+      const series = mixed.map((m, k) => ({
+        x: Float64Array.from({ length: points }, (_, r) => m[2 * r] ?? NaN),
+        y: Float64Array.from({ length: points }, (_, r) => m[2 * r + 1] ?? NaN),
+        color: PALETTE[k % PALETTE.length],
+        label: `A ${alphas[k]}`,
+      }));
+      await saveScatterPlot(picture, series, { radius: 2, title: `${f1.toUpperCase()} TO ${f2.toUpperCase()}` });
+    } else {
+      await saveHeatmapRows(
+        picture,
+        mixed.flatMap((m) => [m.subarray(0, dim)]),
       );
-      if (typeof result === "number") return result;
-      const { rows, dim, outShape, frames, outputs: mixed } = result;
-      const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `interpolate-${f1}-${f2}`));
-      await mkdir(outDir, { recursive: true });
-      const all = new Float32Array(alphas.length * rows * dim);
-      mixed.forEach((m, k) => all.set(m, k * rows * dim));
-      await saveNpy(join(outDir, "frames.npy"), { dtype: "F32", shape: [alphas.length, rows, ...outShape], data: all });
-      const summary = { maps: [f1, f2], alphas, rows, space: result.space, frames };
-      await writeFileAtomic(join(outDir, "interpolation.json"), [new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`)]);
-      const picture = join(outDir, "interpolation.png");
-      const shown = Math.min(rows, PICTURE_ROWS);
-      if (imageShape(outShape) !== undefined) {
-        // One row per sample, one column per α.
-        const tiles: Float32Array[] = [];
-        for (let r = 0; r < shown; r++) for (const m of mixed) tiles.push(m.subarray(r * dim, (r + 1) * dim));
-        // One grey scale for the whole picture, from the two maps' own outputs (α = 0 and 1), so that
-        // the frames between them are comparable (values beyond it are clipped).
-        await saveImageGrid(picture, tiles, outShape, { columns: alphas.length, range: valueRange([result.f1Output, result.f2Output]) });
-      } else if (dim === 2) {
-        // A few points per α, so that each point's path from f2(x) (α = 0) to f1(x) stays visible.
-        const points = Math.min(rows, SCATTER_ROWS);
-        const series = mixed.map((m, k) => ({
-          x: Float64Array.from({ length: points }, (_, r) => m[2 * r] ?? NaN),
-          y: Float64Array.from({ length: points }, (_, r) => m[2 * r + 1] ?? NaN),
-          color: PALETTE[k % PALETTE.length],
-          label: `A ${alphas[k]}`,
-        }));
-        await saveScatterPlot(picture, series, { radius: 2, title: `${f1.toUpperCase()} TO ${f2.toUpperCase()}` });
-      } else {
-        await saveHeatmapRows(
-          picture,
-          mixed.flatMap((m) => [m.subarray(0, dim)]),
-        );
-      }
-      io.stdout(formatFrames(f1, f2, frames, result.codomainSpace));
-      io.stdout(`wrote ${relative(io.cwd, outDir) || "."}/{frames.npy, interpolation.json, interpolation.png}\n`);
-      return ExitCode.Ok;
-    });
+    }
+    io.stdout(formatFrames(f1, f2, frames, result.codomainSpace));
+    io.stdout(`wrote ${relative(io.cwd, outDir) || "."}/{frames.npy, interpolation.json, interpolation.png}\n`);
+    return ExitCode.Ok;
   },
 };
 

@@ -12,12 +12,12 @@ import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { loadDataset } from "../train/data.js";
 import type { Dataset } from "../train/dataSource.js";
 import { trainPlan } from "../train/plan.js";
-import { ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
+import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { parseDataFlag, type DataFlag } from "./data_flag.js";
 import { saveSamples } from "../runtime/plot/index.js";
 import { finiteOrNull, formatDb, formatValue as fmt, shownDir } from "./format.js";
 import { printingGenerated } from "./generated.js";
-import { COMPILE_FLAGS, compileFlagOptions, integerFlag, reportFailures, stringFlags } from "./run.js";
+import { COMPILE_FLAGS, compileFlagOptions, integerFlag, stringFlags } from "./run.js";
 import { samplerMethod, samplerSteps } from "./sampler_input.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
 import { pinvWarning } from "./svd.js";
@@ -66,23 +66,17 @@ export const invertCommand: Command = {
     const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
     const name = map ?? sampler ?? "B";
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `invert-${name}`));
-    return reportFailures("invert", io, async () => {
-      try {
-        const options = compileFlagOptions(parsed.values, seed, io.cwd);
-        const started = performance.now();
-        const spec = readCheckedSpec(file, io);
-        if (typeof spec === "number") return spec;
-        const s = await printingGenerated(io, () => invertibleSampler({ ...spec, cwd: io.cwd }, map !== undefined ? { map, choice } : { sampler: sampler ?? "" }, options));
-        if (typeof s === "number") return s;
-        try {
-          return await invert(s, await loadRows(data, file, s.program, io, seed), { rows: rowsWanted, pairs, frames, outDir, compileMs: performance.now() - started }, io);
-        } finally {
-          s.compiled.dispose();
-        }
-      } catch (e) {
-        return reportFailure("invert", io, e);
-      }
-    });
+    const options = compileFlagOptions(parsed.values, seed, io.cwd);
+    const started = performance.now();
+    const spec = readCheckedSpec(file, io);
+    if (typeof spec === "number") return spec;
+    const s = await printingGenerated(io, () => invertibleSampler({ ...spec, cwd: io.cwd }, map !== undefined ? { map, choice } : { sampler: sampler ?? "" }, options));
+    if (typeof s === "number") return s;
+    try {
+      return await invert(s, await loadRows(data, file, s.program, io, seed), { rows: rowsWanted, pairs, frames, outDir, compileMs: performance.now() - started }, io);
+    } finally {
+      s.compiled.dispose();
+    }
   },
 };
 

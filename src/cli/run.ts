@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import { ExecuteError } from "../compiler/execute/errors.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
 import { FormatError } from "../runtime/io/index.js";
-import { ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
+import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
 
 /** Parses an integer flag, or throws a usage error naming it. */
@@ -46,14 +46,6 @@ export async function compileForCli(file: string, io: CommandIO, options: Compil
 }
 
 /** Runs a command body, reporting every LineaError on one line (command.ts); anything else goes to main's handler. */
-export async function reportFailures(name: string, io: CommandIO, body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (e) {
-    return reportFailure(name, io, e);
-  }
-}
-
 /**
  * Rows of one input: a .npy array [b, …] or a JSON array of samples (numbers or nested arrays), each
  * sample holding exactly `dim` values. The shape is checked here, while it is still known: flattened,
@@ -163,54 +155,52 @@ export const runCommand: Command = {
     if (output !== undefined && !output.endsWith(".npy") && !output.endsWith(".json")) throw new UsageError(`--output ${output}: expected a .npy or .json file`);
     const picture = parsed.values.picture;
     if (picture !== undefined && !picture.toLowerCase().endsWith(".png")) throw new UsageError(`--picture ${picture}: expected a .png file`);
-    return reportFailures("run", io, async () => {
-      const compiled = await compileForCli(file, io, { ...compileFlagOptions(parsed.values, seed, io.cwd), targets: [entry] });
-      if (typeof compiled === "number") return compiled;
-      try {
-        io.stderr(`backend: ${compiled.backend.description}\n`);
-        const plan = compiled.planOf(entry);
-        if (inputs.length > 0 && inputs.length !== plan.inputs.length) {
-          throw new UsageError(`${entry} takes ${plan.inputs.length} input(s) (${plan.inputs.map((p) => p.name).join(", ")}): give --input once for each`);
-        }
-        const data = await Promise.all(plan.inputs.map((p, i) => inputRows(rowSource, i, p.dim, `${entry}(${p.name})`, io.cwd)));
-        const started = performance.now();
-        const rows = plan.inputs.map((p, i) => (data[i]?.length ?? 0) / Math.max(p.dim, 1));
-        const total = rows[0] ?? 0;
-        // Checked before batching: with --batch the slices could agree while the files do not.
-        if (rows.some((r) => r !== total)) {
-          throw new ExecuteError("LIN0802", `${entry}: the inputs have different numbers of samples (${rows.join(", ")}); give each parameter the same number`);
-        }
-        const step = batch ?? Math.max(total, 1);
-        const pieces: Float32Array[] = [];
-        let shape: number[] = [];
-        for (let start = 0; start < Math.max(total, 1); start += step) {
-          const count = Math.min(step, total - start);
-          const slice = plan.inputs.map((p, i) => (data[i] ?? new Float32Array(0)).subarray(start * p.dim, (start + Math.max(count, 0)) * p.dim));
-          const y = compiled.run(entry, ...slice);
-          pieces.push((await y.data()) as Float32Array);
-          shape = y.shape;
-          y.dispose();
-        }
-        const ms = performance.now() - started;
-        const values = new Float32Array(pieces.reduce((n, p) => n + p.length, 0));
-        let offset = 0;
-        for (const p of pieces) {
-          values.set(p, offset);
-          offset += p.length;
-        }
-        const outShape = [total, ...shape.slice(1)];
-        if (output !== undefined) await writeOutput(output, io.cwd, values, outShape);
-        else io.stdout(`${toJson(values, outShape)}\n`);
-        if (picture !== undefined) {
-          const kind = await saveRowsPicture(resolve(io.cwd, picture), values, total, plan.result.kind === "vector" ? plan.result.shape : [], entry.toUpperCase());
-          io.stderr(`${entry}: ${kind} of ${total} row(s) written to ${picture}\n`);
-        }
-        const inShape = plan.inputs.map((p) => `[${total}, ${p.dim}]`).join(", ");
-        io.stderr(`${entry}: ${inShape} -> [${outShape.join(", ")}] in ${ms.toFixed(1)} ms${output === undefined ? "" : ` (written to ${output})`}\n`);
-        return ExitCode.Ok;
-      } finally {
-        compiled.dispose();
+    const compiled = await compileForCli(file, io, { ...compileFlagOptions(parsed.values, seed, io.cwd), targets: [entry] });
+    if (typeof compiled === "number") return compiled;
+    try {
+      io.stderr(`backend: ${compiled.backend.description}\n`);
+      const plan = compiled.planOf(entry);
+      if (inputs.length > 0 && inputs.length !== plan.inputs.length) {
+        throw new UsageError(`${entry} takes ${plan.inputs.length} input(s) (${plan.inputs.map((p) => p.name).join(", ")}): give --input once for each`);
       }
-    });
+      const data = await Promise.all(plan.inputs.map((p, i) => inputRows(rowSource, i, p.dim, `${entry}(${p.name})`, io.cwd)));
+      const started = performance.now();
+      const rows = plan.inputs.map((p, i) => (data[i]?.length ?? 0) / Math.max(p.dim, 1));
+      const total = rows[0] ?? 0;
+      // Checked before batching: with --batch the slices could agree while the files do not.
+      if (rows.some((r) => r !== total)) {
+        throw new ExecuteError("LIN0802", `${entry}: the inputs have different numbers of samples (${rows.join(", ")}); give each parameter the same number`);
+      }
+      const step = batch ?? Math.max(total, 1);
+      const pieces: Float32Array[] = [];
+      let shape: number[] = [];
+      for (let start = 0; start < Math.max(total, 1); start += step) {
+        const count = Math.min(step, total - start);
+        const slice = plan.inputs.map((p, i) => (data[i] ?? new Float32Array(0)).subarray(start * p.dim, (start + Math.max(count, 0)) * p.dim));
+        const y = compiled.run(entry, ...slice);
+        pieces.push((await y.data()) as Float32Array);
+        shape = y.shape;
+        y.dispose();
+      }
+      const ms = performance.now() - started;
+      const values = new Float32Array(pieces.reduce((n, p) => n + p.length, 0));
+      let offset = 0;
+      for (const p of pieces) {
+        values.set(p, offset);
+        offset += p.length;
+      }
+      const outShape = [total, ...shape.slice(1)];
+      if (output !== undefined) await writeOutput(output, io.cwd, values, outShape);
+      else io.stdout(`${toJson(values, outShape)}\n`);
+      if (picture !== undefined) {
+        const kind = await saveRowsPicture(resolve(io.cwd, picture), values, total, plan.result.kind === "vector" ? plan.result.shape : [], entry.toUpperCase());
+        io.stderr(`${entry}: ${kind} of ${total} row(s) written to ${picture}\n`);
+      }
+      const inShape = plan.inputs.map((p) => `[${total}, ${p.dim}]`).join(", ");
+      io.stderr(`${entry}: ${inShape} -> [${outShape.join(", ")}] in ${ms.toFixed(1)} ms${output === undefined ? "" : ` (written to ${output})`}\n`);
+      return ExitCode.Ok;
+    } finally {
+      compiled.dispose();
+    }
   },
 };

@@ -10,7 +10,7 @@ import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { saveSamples } from "../runtime/plot/index.js";
 import { finiteOrNull, formatDb, shownDir } from "./format.js";
-import { COMPILE_FLAGS, compileFlagOptions, integerFlag, reportFailures, stringFlags } from "./run.js";
+import { COMPILE_FLAGS, compileFlagOptions, integerFlag, stringFlags } from "./run.js";
 import { samplerMethod, samplerSpecForCli, samplerSteps } from "./sampler_input.js";
 import { specFileArgument } from "./spec_input.js";
 
@@ -61,50 +61,48 @@ export const sampleCommand: Command = {
     const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `sample-${map}`));
     const choices: SamplerChoice[] = methods.flatMap((method) => stepCounts.map((steps) => ({ method, steps })));
-    return reportFailures("sample", io, async () => {
-      const spec = await samplerSpecForCli(file, io, map, choices, compileFlagOptions(parsed.values, seed, io.cwd));
-      if (typeof spec === "number") return spec;
-      const run = await compareSamplers(spec, choices, { samples: n, onProgress: (event) => io.stderr(progressLine(map, event)) });
-      const { domain, codomain, results, backend } = run;
-      await mkdir(outDir, { recursive: true });
-      await saveNpy(join(outDir, "noise.npy"), { dtype: "F32", shape: [n, ...domain], data: run.noise });
-      for (const r of results) {
-        const stem = `${r.method}_T${r.steps}`;
-        await saveNpy(join(outDir, `one_step_${stem}.npy`), { dtype: "F32", shape: [n, ...codomain], data: r.oneStep });
-        await saveNpy(join(outDir, `multi_step_${stem}.npy`), { dtype: "F32", shape: [n, ...codomain], data: r.multiStep });
-        await writePictures(outDir, stem, `${r.method} T=${r.steps}`, r.oneStep, r.multiStep, codomain);
-      }
-      const json = {
-        map,
-        backend,
-        samples: n,
-        noise: "row i drawn from seed i (standard normal, host generator)",
-        psnr: "per-sample −10·log10(MSE), unclamped, averaged over the samples",
-        // The multi-step sampler takes T − 1 steps, k = 0 … T−2 (the reference's loop); B traces the same steps.
-        steps_taken: "T - 1",
-        domain: { shape: domain },
-        codomain: { shape: codomain },
-        results: results.map((r) => ({
-          method: r.method,
-          T: r.steps,
-          operator: r.operator,
-          psnr_db_mean: finiteOrNull(r.agreement.psnrMean),
-          psnr_db_min: finiteOrNull(r.agreement.psnrMin),
-          mse_mean: r.agreement.mseMean,
-          psnr_db_of_mean_mse: finiteOrNull(r.agreement.psnrOfMeanMse),
-          max_abs_diff: r.agreement.maxAbsDiff,
-          collapse_ms: r.collapseMs,
-          one_step_ms: r.oneStepMs,
-          multi_step_ms: r.multiStepMs,
-          psnr_db: r.agreement.psnr.map(finiteOrNull),
-        })),
-      };
-      await writeFileAtomic(join(outDir, "results.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
-      io.stderr(`backend: ${backend}\n`);
-      for (const line of formatTable(results, n)) io.stdout(`${line}\n`);
-      io.stdout(`wrote ${shownDir(io.cwd, outDir)}/{results.json, noise.npy, one_step_*.npy, multi_step_*.npy, *.png}\n`);
-      return ExitCode.Ok;
-    });
+    const spec = await samplerSpecForCli(file, io, map, choices, compileFlagOptions(parsed.values, seed, io.cwd));
+    if (typeof spec === "number") return spec;
+    const run = await compareSamplers(spec, choices, { samples: n, onProgress: (event) => io.stderr(progressLine(map, event)) });
+    const { domain, codomain, results, backend } = run;
+    await mkdir(outDir, { recursive: true });
+    await saveNpy(join(outDir, "noise.npy"), { dtype: "F32", shape: [n, ...domain], data: run.noise });
+    for (const r of results) {
+      const stem = `${r.method}_T${r.steps}`;
+      await saveNpy(join(outDir, `one_step_${stem}.npy`), { dtype: "F32", shape: [n, ...codomain], data: r.oneStep });
+      await saveNpy(join(outDir, `multi_step_${stem}.npy`), { dtype: "F32", shape: [n, ...codomain], data: r.multiStep });
+      await writePictures(outDir, stem, `${r.method} T=${r.steps}`, r.oneStep, r.multiStep, codomain);
+    }
+    const json = {
+      map,
+      backend,
+      samples: n,
+      noise: "row i drawn from seed i (standard normal, host generator)",
+      psnr: "per-sample −10·log10(MSE), unclamped, averaged over the samples",
+      // The multi-step sampler takes T − 1 steps, k = 0 … T−2 (the reference's loop); B traces the same steps.
+      steps_taken: "T - 1",
+      domain: { shape: domain },
+      codomain: { shape: codomain },
+      results: results.map((r) => ({
+        method: r.method,
+        T: r.steps,
+        operator: r.operator,
+        psnr_db_mean: finiteOrNull(r.agreement.psnrMean),
+        psnr_db_min: finiteOrNull(r.agreement.psnrMin),
+        mse_mean: r.agreement.mseMean,
+        psnr_db_of_mean_mse: finiteOrNull(r.agreement.psnrOfMeanMse),
+        max_abs_diff: r.agreement.maxAbsDiff,
+        collapse_ms: r.collapseMs,
+        one_step_ms: r.oneStepMs,
+        multi_step_ms: r.multiStepMs,
+        psnr_db: r.agreement.psnr.map(finiteOrNull),
+      })),
+    };
+    await writeFileAtomic(join(outDir, "results.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
+    io.stderr(`backend: ${backend}\n`);
+    for (const line of formatTable(results, n)) io.stdout(`${line}\n`);
+    io.stdout(`wrote ${shownDir(io.cwd, outDir)}/{results.json, noise.npy, one_step_*.npy, multi_step_*.npy, *.png}\n`);
+    return ExitCode.Ok;
   },
 };
 

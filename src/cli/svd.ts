@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { FLOAT32_PINV_CONDITION, spectrumOf, type SpectrumSummary } from "../apps/spectrum.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { rowsOf, saveLinePlot, savePicture } from "../runtime/plot/index.js";
-import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag, reportFailures, stringFlags } from "./run.js";
+import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag, stringFlags } from "./run.js";
 import { specFileArgument } from "./spec_input.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { formatValue as fmt, shownDir } from "./format.js";
@@ -45,54 +45,52 @@ export const svdCommand: Command = {
     const top = integerFlag("top", parsed.values.top, 1) ?? DEFAULT_TOP;
     const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `svd-${name}`));
-    return reportFailures("svd", io, async () => {
-      const compiled = await compileForCli(file, io, { ...compileFlagOptions(parsed.values, seed, io.cwd), targets: [name] });
-      if (typeof compiled === "number") return compiled;
-      try {
-        const spectrum = await spectrumOf(compiled, name, top);
-        const { rows, cols, values, summary, k, right, left } = spectrum;
-        const shapes = { domain: spectrum.domain.shape, codomain: spectrum.codomain.shape };
+    const compiled = await compileForCli(file, io, { ...compileFlagOptions(parsed.values, seed, io.cwd), targets: [name] });
+    if (typeof compiled === "number") return compiled;
+    try {
+      const spectrum = await spectrumOf(compiled, name, top);
+      const { rows, cols, values, summary, k, right, left } = spectrum;
+      const shapes = { domain: spectrum.domain.shape, codomain: spectrum.codomain.shape };
 
-        await mkdir(outDir, { recursive: true });
-        await saveNpy(join(outDir, "singular_values.npy"), { dtype: "F64", shape: [values.length], data: values });
-        const json = {
-          map: name,
-          operator: spectrum.operator,
-          method: spectrum.method,
-          shape: [rows, cols],
-          domain: { space: spectrum.domain.space, shape: shapes.domain },
-          codomain: { space: spectrum.codomain.space, shape: shapes.codomain },
-          rank: summary.rank,
-          cutoff: summary.cutoff,
-          // JSON has no ∞: null is an infinite condition number (a rank-deficient map).
-          condition: Number.isFinite(summary.condition) ? summary.condition : null,
-          range_condition: Number.isFinite(summary.rangeCondition) ? summary.rangeCondition : null,
-          singular_values: Array.from(values),
-        };
-        await writeFileAtomic(join(outDir, "singular_values.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
-        await saveLinePlot(join(outDir, "spectrum.png"), [{ x: Array.from(values, (_, i) => i + 1), y: values }], {
-          logY: true,
-          width: 480,
-          height: 320,
-          title: `singular values of ${name}`,
-          xLabel: "index i",
-          yLabel: "σᵢ",
-          integerX: true,
-        });
-        await saveNpy(join(outDir, "right.npy"), { dtype: "F32", shape: [k, ...shapes.domain], data: right });
-        await saveNpy(join(outDir, "left.npy"), { dtype: "F32", shape: [k, ...shapes.codomain], data: left });
-        await savePicture(join(outDir, "right.png"), rowsOf(right, k), shapes.domain);
-        await savePicture(join(outDir, "left.png"), rowsOf(left, k), shapes.codomain);
+      await mkdir(outDir, { recursive: true });
+      await saveNpy(join(outDir, "singular_values.npy"), { dtype: "F64", shape: [values.length], data: values });
+      const json = {
+        map: name,
+        operator: spectrum.operator,
+        method: spectrum.method,
+        shape: [rows, cols],
+        domain: { space: spectrum.domain.space, shape: shapes.domain },
+        codomain: { space: spectrum.codomain.space, shape: shapes.codomain },
+        rank: summary.rank,
+        cutoff: summary.cutoff,
+        // JSON has no ∞: null is an infinite condition number (a rank-deficient map).
+        condition: Number.isFinite(summary.condition) ? summary.condition : null,
+        range_condition: Number.isFinite(summary.rangeCondition) ? summary.rangeCondition : null,
+        singular_values: Array.from(values),
+      };
+      await writeFileAtomic(join(outDir, "singular_values.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
+      await saveLinePlot(join(outDir, "spectrum.png"), [{ x: Array.from(values, (_, i) => i + 1), y: values }], {
+        logY: true,
+        width: 480,
+        height: 320,
+        title: `singular values of ${name}`,
+        xLabel: "index i",
+        yLabel: "σᵢ",
+        integerX: true,
+      });
+      await saveNpy(join(outDir, "right.npy"), { dtype: "F32", shape: [k, ...shapes.domain], data: right });
+      await saveNpy(join(outDir, "left.npy"), { dtype: "F32", shape: [k, ...shapes.codomain], data: left });
+      await savePicture(join(outDir, "right.png"), rowsOf(right, k), shapes.domain);
+      await savePicture(join(outDir, "left.png"), rowsOf(left, k), shapes.codomain);
 
-        io.stderr(`backend: ${compiled.backend.description}\n`);
-        for (const line of formatSummary(name, spectrum.operator, spectrum.method, values, summary, Math.min(top, 8))) io.stdout(`${line}\n`);
-        io.stdout(
-          `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)\n`,
-        );
-        return ExitCode.Ok;
-      } finally {
-        compiled.dispose();
-      }
-    });
+      io.stderr(`backend: ${compiled.backend.description}\n`);
+      for (const line of formatSummary(name, spectrum.operator, spectrum.method, values, summary, Math.min(top, 8))) io.stdout(`${line}\n`);
+      io.stdout(
+        `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)\n`,
+      );
+      return ExitCode.Ok;
+    } finally {
+      compiled.dispose();
+    }
   },
 };

@@ -7,7 +7,7 @@ import type { CheckResult } from "../verify/law.js";
 import { verificationOf } from "../verify/program.js";
 import { failedCount, formatLocation, formatResult, formatSummary, toJson, type TargetReport } from "../verify/report.js";
 import { ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
-import { COMPILE_FLAGS, integerFlag, reportFailures } from "./run.js";
+import { COMPILE_FLAGS, integerFlag } from "./run.js";
 import { readCheckedSpec } from "./spec_input.js";
 
 /** Runs per law when neither the statement nor --runs says. */
@@ -33,51 +33,49 @@ export const verifyCommand: Command = {
     const spec = readCheckedSpec(file, io);
     if (typeof spec === "number") return spec;
     const { path, text, program } = spec;
-    return reportFailures("verify", io, async () => {
-      const verification = await verificationOf(
-        program,
-        {
-          all: parsed.values.all === true,
-          ...(parsed.values.weights === undefined ? {} : { weights: resolve(io.cwd, parsed.values.weights) }),
-          ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }),
-        },
-        text,
-      );
-      try {
-        // On stderr, so that --json output stays one parseable document.
-        io.stderr(`backend: ${verification.backend}\n`);
-        const shown = relative(io.cwd, path) || file;
-        const rel = (uri: string): string => relative(io.cwd, uri) || uri;
-        const reports: TargetReport[] = [];
-        const replay = `linea verify ${file}${parsed.values.all === true ? " --all" : ""}${runs === undefined ? "" : ` --runs ${runs}`}`;
-        if (verification.targets.length === 0 && !json) io.stdout(`${shown}: no verify statements (use --all to check every declaration)\n`);
-        for (const target of verification.targets) {
-          if (!json) io.stdout(`${target.label}${formatLocation(target.location, rel)}\n`);
-          if (target.problem !== undefined && !json) io.stdout(`  ✗ cannot check: ${target.problem}\n`);
-          const results: CheckResult[] = [];
-          for (const check of target.checks) {
-            const r = await check.run({
-              runs: runs ?? target.runs ?? DEFAULT_RUNS,
-              seed: seed ?? target.seed ?? 0,
-              ...(target.tolerance === undefined ? {} : { tolerance: target.tolerance }),
-            });
-            results.push(r);
-            // one line per law as it completes: the progress of a long run
-            if (!json) io.stdout(`${formatResult(r, replay)}\n`);
-          }
-          reports.push({
-            label: target.label,
-            ...(target.location === undefined ? {} : { location: target.location }),
-            ...(target.problem === undefined ? {} : { problem: target.problem }),
-            results,
+    const verification = await verificationOf(
+      program,
+      {
+        all: parsed.values.all === true,
+        ...(parsed.values.weights === undefined ? {} : { weights: resolve(io.cwd, parsed.values.weights) }),
+        ...(parsed.values.backend === undefined ? {} : { backend: parsed.values.backend }),
+      },
+      text,
+    );
+    try {
+      // On stderr, so that --json output stays one parseable document.
+      io.stderr(`backend: ${verification.backend}\n`);
+      const shown = relative(io.cwd, path) || file;
+      const rel = (uri: string): string => relative(io.cwd, uri) || uri;
+      const reports: TargetReport[] = [];
+      const replay = `linea verify ${file}${parsed.values.all === true ? " --all" : ""}${runs === undefined ? "" : ` --runs ${runs}`}`;
+      if (verification.targets.length === 0 && !json) io.stdout(`${shown}: no verify statements (use --all to check every declaration)\n`);
+      for (const target of verification.targets) {
+        if (!json) io.stdout(`${target.label}${formatLocation(target.location, rel)}\n`);
+        if (target.problem !== undefined && !json) io.stdout(`  ✗ cannot check: ${target.problem}\n`);
+        const results: CheckResult[] = [];
+        for (const check of target.checks) {
+          const r = await check.run({
+            runs: runs ?? target.runs ?? DEFAULT_RUNS,
+            seed: seed ?? target.seed ?? 0,
+            ...(target.tolerance === undefined ? {} : { tolerance: target.tolerance }),
           });
+          results.push(r);
+          // one line per law as it completes: the progress of a long run
+          if (!json) io.stdout(`${formatResult(r, replay)}\n`);
         }
-        if (json) io.stdout(`${toJson(shown, reports)}\n`);
-        else io.stdout(`${formatSummary(reports)}\n`);
-        return failedCount(reports) === 0 ? ExitCode.Ok : ExitCode.Errors;
-      } finally {
-        verification.dispose();
+        reports.push({
+          label: target.label,
+          ...(target.location === undefined ? {} : { location: target.location }),
+          ...(target.problem === undefined ? {} : { problem: target.problem }),
+          results,
+        });
       }
-    });
+      if (json) io.stdout(`${toJson(shown, reports)}\n`);
+      else io.stdout(`${formatSummary(reports)}\n`);
+      return failedCount(reports) === 0 ? ExitCode.Ok : ExitCode.Errors;
+    } finally {
+      verification.dispose();
+    }
   },
 };
