@@ -24,7 +24,3 @@ export function checkSource(text: string, files: Readonly<Record<string, string>
 export function codesOf(diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics.map((d) => d.code);
 }
-
-export function errorsOf(outcome: CheckOutcome): Diagnostic[] {
-  return outcome.diagnostics.filter((d) => d.severity === 1);
-}

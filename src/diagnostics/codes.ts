@@ -418,11 +418,6 @@ export type CodeRaisedBy<C extends ErrorClassName> = Extract<Entry, { readonly r
 
 export type SyntaxCode = CodeOf<"syntax">;
 export type CheckCode = CodeOf<"check">;
-export type LowerCode = CodeOf<"lower">;
-export type RunCode = CodeOf<"run">;
-export type TrainCode = CodeOf<"train">;
-export type RuntimeCode = CodeOf<"runtime">;
-export type IoCode = CodeOf<"io">;
 export type UsageCode = CodeOf<"usage">;
 
 /** The syntax codes by name, for the parser's call sites. */
