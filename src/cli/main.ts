@@ -39,6 +39,8 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
   const [name, ...rest] = argv;
   if (name === "--version" || name === "-V") {
     io.stdout(`linea ${version()}\n`);
+    // --verbose: what the library keeps to itself otherwise, e.g. why the LAPACK addon is not used.
+    if (rest.includes("--verbose")) io.stdout(`${(await import("../runtime/linalg/backend.js")).linalgStatus()}\n`);
     return ExitCode.Ok;
   }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {

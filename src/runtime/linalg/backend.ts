@@ -1,6 +1,8 @@
 // Which backend the top-level functions use. LINEA_LINALG=native|js|auto (default auto): auto takes the
-// LAPACK addon when it loads and otherwise falls back to TypeScript with a one-line notice through an
-// injectable logger; native demands the addon and fails clearly without it.
+// LAPACK addon when it loads and otherwise falls back to TypeScript silently (a library must not write
+// to stderr by itself): the notice goes to an injectable logger, which prints only under LINEA_DEBUG,
+// and linalgStatus() says on request which backend runs and why; native demands the addon and fails
+// clearly without it.
 import { LinalgError } from "./errors.js";
 import { jsKernels } from "./js/kernels.js";
 import { linalgOf, type Linalg } from "./linalg.js";
@@ -8,9 +10,20 @@ import { loadNativeKernels } from "./native.js";
 
 export type LinalgLogger = (line: string) => void;
 
-let logger: LinalgLogger = (line) => process.stderr.write(`${line}\n`);
+/** LINEA_DEBUG set to anything but "", "0" or "false" asks for the notices a library keeps to itself. */
+export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = (env.LINEA_DEBUG ?? "").trim().toLowerCase();
+  return v !== "" && v !== "0" && v !== "false";
+}
 
-/** Where notices about backend choice go (default: one line on stderr). */
+/** The default logger: one line on stderr under LINEA_DEBUG, else nothing. */
+export const debugLinalgLogger: LinalgLogger = (line) => {
+  if (debugRequested()) process.stderr.write(`${line}\n`);
+};
+
+let logger: LinalgLogger = debugLinalgLogger;
+
+/** Where notices about backend choice go (default: stderr under LINEA_DEBUG, else nowhere). */
 export function setLinalgLogger(next: LinalgLogger): void {
   logger = next;
 }
@@ -36,7 +49,7 @@ export function selectLinalg(choice: LinalgChoice, native: NativeAvailability = 
   if (choice === "js") return jsLinalg;
   if ("linalg" in native) return native.linalg;
   if (choice === "native") throw new LinalgError("LIN1047", `LINEA_LINALG=native but ${native.reason}`);
-  logger(`linea: dense linear algebra uses the TypeScript fallback (${native.reason})`);
+  logger(`linea: native linear algebra unavailable: ${native.reason}; using the TypeScript fallback`);
   return jsLinalg;
 }
 
@@ -59,4 +72,20 @@ export function activeLinalg(): Linalg {
 export function useLinalg(choice: LinalgChoice | undefined): Linalg | undefined {
   active = choice === undefined ? undefined : selectLinalg(choice);
   return active;
+}
+
+/**
+ * One line for `linea --version --verbose`: the backend the top-level functions use and, when the
+ * LAPACK addon is not the one, why. Reads LINEA_LINALG like activeLinalg, without choosing for good.
+ */
+export function linalgStatus(native: NativeAvailability = nativeLinalg()): string {
+  let choice: LinalgChoice;
+  try {
+    choice = choiceFromEnvironment();
+  } catch (e) {
+    return `linear algebra: ${(e as Error).message}`;
+  }
+  if (choice === "js") return "linear algebra: TypeScript (LINEA_LINALG=js)";
+  if ("linalg" in native) return "linear algebra: native LAPACK addon";
+  return `linear algebra: TypeScript; native linear algebra unavailable: ${native.reason} (build it with npx linea-build-native)`;
 }

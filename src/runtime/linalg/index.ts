@@ -11,7 +11,20 @@ export { transpose, add, subtract, scale, frobeniusNorm, maxAbs } from "./arithm
 export { LinalgError, type LinalgErrorCode } from "./errors.js";
 export type { EighResult, QrResult, SvdResult, LinalgBackendName } from "./kernels.js";
 export { FLOAT64_EPS, singularDiagonal, type Linalg, type LuResult, type PinvResult, type TriangularSolveOptions } from "./linalg.js";
-export { jsLinalg, nativeLinalg, selectLinalg, activeLinalg, useLinalg, setLinalgLogger, type LinalgChoice, type LinalgLogger, type NativeAvailability } from "./backend.js";
+export {
+  jsLinalg,
+  nativeLinalg,
+  selectLinalg,
+  activeLinalg,
+  useLinalg,
+  setLinalgLogger,
+  debugLinalgLogger,
+  linalgStatus,
+  debugRequested,
+  type LinalgChoice,
+  type LinalgLogger,
+  type NativeAvailability,
+} from "./backend.js";
 export { loadNativeKernelsFrom, findAddonPath, type NativeLoad } from "./native.js";
 export { reconstructionError, orthogonalityError, productResidual, penroseViolations, type PenroseViolations } from "./checks.js";
 
