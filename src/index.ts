@@ -24,7 +24,8 @@ export { sameSpace, spaceDim, describeType } from "./compiler/checker/types.js";
 export { checkCodes, diagnosticCodes, syntaxCodes } from "./diagnostics/codes.js";
 export type { CodeInfo, DiagnosticCode } from "./diagnostics/codes.js";
 export { LineaError } from "./diagnostics/error.js";
-export { renderDiagnostic, renderDiagnostics } from "./diagnostics/render.js";
+export { renderDiagnostic, type RenderOptions, type SourceLookup } from "./diagnostics/render.js";
+export { renderDiagnostics, type Sources } from "./compiler/checker/render_outcome.js";
 
 /** The options with the disk as the file host unless another is given. */
 function onDisk(options: CheckOptions): CheckOptions {
@@ -54,6 +55,52 @@ export { compile, compileBound, compileFile, CompiledProgram, type CompileOption
 export { bindProgram, BoundProgram, type BindOptions } from "./compiler/binding/program.js";
 export { ExecuteError, type ExecuteErrorCode } from "./compiler/execute/errors.js";
 export { formatPlan, type Plan, type Step } from "./compiler/execute/plan.js";
+
+// Backends (docs/runtime.md). compile, bindProgram, verificationOf and training start the default
+// (LINEA_BACKEND, else wasm) themselves when none is set; selectBackend chooses one explicitly.
+export {
+  selectBackend,
+  ensureBackend,
+  resolveBackendName,
+  BACKEND_NAMES,
+  BACKEND_ENV_VAR,
+  BackendError,
+  type BackendName,
+  type BackendErrorCode,
+  type ConcreteBackend,
+  type SelectedBackend,
+} from "./runtime/backend/index.js";
+
+// Files (docs/runtime.md): .npy arrays, safetensors weights, and networks saved or loaded by name, with
+// a rename map for a PyTorch state_dict. Also the subpath `linea/io`.
+export {
+  encodeNpy,
+  decodeNpy,
+  saveNpy,
+  loadNpy,
+  encodeSafetensors,
+  decodeSafetensors,
+  saveSafetensors,
+  loadSafetensors,
+  saveNetwork,
+  loadNetwork,
+  networkTensors,
+  assignNetworkTensors,
+  FormatError,
+  type FormatErrorCode,
+  type NpyArray,
+  type SafetensorsFile,
+  type HostTensor,
+  type Dtype,
+  type LoadOptions as NetworkLoadOptions,
+} from "./runtime/io/index.js";
+
+// Invertible networks built from a block list, as a spec's `network` declares them. Also `linea/network`.
+export { buildNetwork, Stack, NetworkError, type BuildOptions, type BlockSpec, type NetworkSpec, type Block, type NetworkErrorCode } from "./runtime/network/index.js";
+
+// Dense float64 linear algebra (svd, pinv, qr, lu, eigh, solve, …; LAPACK when its addon is built):
+// `linalg.svd(m)` here, or `import { svd } from "linea/linalg"`.
+export * as linalg from "./runtime/linalg/index.js";
 
 // Verification (issue 5): the laws of the induced spaces as fast-check properties, and `verify` statements.
 export { verificationOf, type VerifyTarget, type VerifyOptions, type ProgramVerification } from "./verify/program.js";

@@ -2,6 +2,7 @@
 // weights file read and decoded once, every network built, the operator leaves bound, and the program
 // lowered once. With targets, only the operators they reach get values (initialising an unused
 // 3072×3072 Cayley operator would cost seconds, and a weights file need not hold it).
+import { ensureBackend } from "../../runtime/backend/index.js";
 import type { HostTensor } from "../../runtime/io/index.js";
 import type { LinearOperator } from "../../runtime/operator/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
@@ -42,6 +43,7 @@ export class BoundProgram {
   ) {}
 
   static async create(checked: CheckedProgram, options: BindOptions = {}): Promise<BoundProgram> {
+    await ensureBackend();
     const seed = options.seed ?? 0;
     const weights = options.weights === undefined ? undefined : await readWeightsFile(options.weights, options.readWeights);
     const networks = bindNetworks(checked, seed, weights);

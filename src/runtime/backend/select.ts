@@ -146,3 +146,16 @@ export async function selectBackend(name?: BackendName | string): Promise<Select
   }
   return { name: chosen, description };
 }
+
+/**
+ * Starts the default backend (as `selectBackend()` does: LINEA_BACKEND, else wasm) unless tfjs already
+ * has one, chosen by Linea or by the caller with `selectBackend` or `tf.setBackend`. Library entry
+ * points that run tensors call it, so a program that never chose a backend works instead of failing
+ * with tfjs's "No backend found in registry"; a choice made before is never overridden.
+ */
+export async function ensureBackend(): Promise<void> {
+  // tfjs's engine leaves backendName unset until a backend is set, whatever its declared type says.
+  const current: unknown = tf.engine().backendName;
+  if (typeof current === "string" && current !== "") return;
+  await selectBackend();
+}
