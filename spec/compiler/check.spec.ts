@@ -150,6 +150,20 @@ describe("typing rules", () => {
     expect(codesOf(checkSource("space X = R^3;\nspace Y = R^2;\noperator A = time_conditioned(rank = 1);\nmap v : X -> Y = A;").diagnostics)).toEqual(["LIN0401"]);
   });
 
+  it("verify equal, idempotent and projector need a time-conditioned map at a fixed time (LIN0316; control: linear and at(v, t) pass)", () => {
+    const tc = "space X = R^3;\noperator A = time_conditioned(rank = 1);\nmap v : X -> X = A;\nmap w : X -> X = dense;\n";
+    for (const law of ["equal(v, w)", "equal(w, v)", "idempotent(v)", "projector(v)"]) {
+      const out = checkSource(`${tc}verify ${law};`);
+      expect(codesOf(out.diagnostics), law).toEqual(["LIN0316"]);
+      expect(out.diagnostics[0].message).toContain("needs a map at a fixed time");
+      // On the time-conditioned argument, line 5 of the spec.
+      expect(out.diagnostics[0].range.start.line).toBe(4);
+    }
+    for (const law of ["linear(v)", "equal(at(v, 0.5), w)", "idempotent(at(v, 0.5))", "projector(at(v, 0.5))"]) {
+      expect(checkSource(`${tc}verify ${law};`).diagnostics, law).toEqual([]);
+    }
+  });
+
   it("a sampler takes steps ≥ 2 (T − 1 steps are run; control: steps = 1 is LIN0319)", () => {
     const tc = "space X = R^3;\noperator A = time_conditioned(rank = 1);\nmap v : X -> X = A;\n";
     expect(checkSource(`${tc}let b = sampler(v, steps = 2);`).diagnostics).toEqual([]);
