@@ -164,6 +164,19 @@ describe("typing rules", () => {
     }
   });
 
+  it("the exponent of f ^ k is a constant whole number: literals and folded constant expressions (control: 0.5, −1, 2⁶⁶, norm(x) are LIN0317)", () => {
+    const xf = "space X = R^3;\nmap f : X -> X = dense;\n";
+    for (const k of ["2", "(1 + 1)", "(6 / 3)", "(2 ^ 2)"]) expect(checkSource(`${xf}let g = f ^ ${k};`).diagnostics, k).toEqual([]);
+    expect(checkSource(`${xf}let k = 2;\nlet g = f ^ k;`).diagnostics).toEqual([]);
+    const bad = (src: string): string[] => checkSource(src).diagnostics.map((d) => `${d.code} ${d.message}`);
+    expect(bad(`${xf}let k = 0.5;\nlet g = f ^ k;`)).toEqual(["LIN0317 the exponent `k` (= 0.5) is not a non-negative whole number"]);
+    expect(bad(`${xf}let g = f ^ (1 - 2);`)).toEqual(["LIN0317 the exponent `(1 - 2)` (= -1) is not a non-negative whole number"]);
+    expect(bad(`${xf}let g = f ^ 0.5;`)).toEqual(["LIN0317 the exponent `0.5` is not a non-negative whole number"]);
+    // 2⁶⁶ is an integer in float64 but not an exact count: refused (it was accepted).
+    expect(bad(`${xf}let g = f ^ (2 ^ 66);`)).toEqual(["LIN0317 the exponent `(2 ^ 66)` (= 73786976294838210000) exceeds 2⁵³ − 1"]);
+    expect(bad(`${xf}entry e(x : X) = (f ^ norm(x))(x);`)).toEqual(["LIN0317 the exponent `norm(x)` is not a constant"]);
+  });
+
   it("a sampler takes steps ≥ 2 (T − 1 steps are run; control: steps = 1 is LIN0319)", () => {
     const tc = "space X = R^3;\noperator A = time_conditioned(rank = 1);\nmap v : X -> X = A;\n";
     expect(checkSource(`${tc}let b = sampler(v, steps = 2);`).diagnostics).toEqual([]);

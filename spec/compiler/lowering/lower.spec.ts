@@ -66,6 +66,17 @@ space Data = induced G[1];
 space Z = induced G[0];
 `;
 
+describe("constant exponents", () => {
+  it("f ^ k with k a scalar let or a constant expression lowers to the power f ^ 2 lowers to", () => {
+    const program = lower(checked("space X = R^3;\nmap f : X -> X = dense;\nlet k = 2;\nlet a = f ^ 2;\nlet b = f ^ k;\nlet c = f ^ (1 + 1);"));
+    const exponent = (name: string): number | undefined => {
+      const m = program.maps.get(name);
+      return m?.kind === "normal" && m.op.kind === "power" ? m.op.exponent : undefined;
+    };
+    expect(["a", "b", "c"].map(exponent)).toEqual([2, 2, 2]);
+  });
+});
+
 describe("lowering with bound weights", () => {
   it("a sampler lowers to a normal form whose operator collapses to one constant", () => {
     const program = lower(
