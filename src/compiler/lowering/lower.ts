@@ -48,6 +48,8 @@ export interface OperatorLeafInfo {
 export interface LowerOptions {
   /** Runtime operators for the leaves; undefined leaves stay symbolic (only structural rules apply). */
   readonly bind?: (leaf: OperatorLeafInfo) => LinearOperator | undefined;
+  /** Told of each svd(f) factor leaf left symbolic (f not bound): its name and f's operator, whose leaves it needs. */
+  readonly symbolicFactor?: (name: string, source: OpExpr) => void;
 }
 
 /** Entry bodies: vectors (maps applied to parameters, combined with induced ⊕ and ⊙) and scalars. */
@@ -390,8 +392,11 @@ class Lowering {
     const rk: IrSpace = { id: `euclidean:${k}`, name: `R^${k}`, dim: k };
     const label = `svd(${ir.formatExpr(f.op)})`;
     const factors = ir.isBound(f.op) && !f.op.timeConditioned ? completeSvd(evaluateOperator(f.op)) : undefined;
-    const bound = (name: string, op: LinearOperator | undefined, structure: OperatorKind, rows: number, cols: number): OpExpr =>
-      op === undefined ? ir.leaf(`${label}.${name}`, structure, rows, cols) : ir.boundLeaf(`${label}.${name}`, op, true);
+    const bound = (name: string, op: LinearOperator | undefined, structure: OperatorKind, rows: number, cols: number): OpExpr => {
+      if (op !== undefined) return ir.boundLeaf(`${label}.${name}`, op, true);
+      this.options.symbolicFactor?.(`${label}.${name}`, f.op);
+      return ir.leaf(`${label}.${name}`, structure, rows, cols);
+    };
     switch (e.name.name) {
       case "U":
         return normalForm(rk, f.codomain, bound("U", factors && denseOperator(columns(factors.u, 0, k)), "dense", f.codomain.dim, k));
