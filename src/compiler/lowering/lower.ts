@@ -10,7 +10,7 @@ import { LineaError } from "../../diagnostics/error.js";
 import { transpose as transposeMatrix } from "../../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../../runtime/operator/host.js";
-import { dense as denseOperator, diagonal as diagonalOperator, completeSvd, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
+import { dense as denseOperator, diagonal as diagonalOperator, completeSvd, rangeProjector, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
 import { isOperatorBuiltin, samplerSettings, type OperatorBuiltin } from "../checker/builtins.js";
 import { declKey, type BuiltinRef, type DeclKey, type CheckedModule, type CheckedProgram, type SymbolInfo } from "../checker/checked.js";
 import { evaluateOperator } from "../ir/evaluate.js";
@@ -48,7 +48,7 @@ export interface OperatorLeafInfo {
 export interface LowerOptions {
   /** Runtime operators for the leaves; undefined leaves stay symbolic (only structural rules apply). */
   readonly bind?: (leaf: OperatorLeafInfo) => LinearOperator | undefined;
-  /** Told of each svd(f) factor leaf left symbolic (f not bound): its name and f's operator, whose leaves it needs. */
+  /** Told of each leaf computed from f left symbolic (an svd(f) factor, project(f); f not bound): its name and f's operator, whose leaves it needs. */
   readonly symbolicFactor?: (name: string, source: OpExpr) => void;
 }
 
@@ -338,7 +338,8 @@ class Lowering {
           }
           case "project": {
             const f = this.normal(uri, first);
-            return normalForm(f.codomain, f.codomain, ir.product([f.op, ir.pinv(f.op)]));
+            if (f.op.timeConditioned) return normalForm(f.codomain, f.codomain, ir.product([f.op, ir.pinv(f.op)]));
+            return normalForm(f.codomain, f.codomain, this.rangeProjector(f.op));
           }
           case "id": {
             const t = this.type(uri, e);
@@ -407,6 +408,17 @@ class Lowering {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * project(f)'s operator: Q·Qᵀ from the SVD of f's operator (runtime rangeProjector) when it is bound,
+   * else a symbolic projector leaf whose value, like an svd(f) factor's, comes from f's leaves.
+   */
+  private rangeProjector(op: OpExpr): OpExpr {
+    const name = `project(${ir.formatExpr(op)})`;
+    if (ir.isBound(op)) return ir.boundLeaf(name, rangeProjector(evaluateOperator(op)), true);
+    this.options.symbolicFactor?.(name, op);
+    return ir.leaf(name, "projector", op.rows, op.rows);
   }
 
   /** A value-level name: an entry parameter or a let bound to a vector or a scalar. */
