@@ -84,6 +84,17 @@ export interface IrProgram {
   readonly entries: ReadonlyMap<string, IrEntry>;
 }
 
+/**
+ * f applied to x. A nested application f(g(x)) with cod g = dom f (the same space, so the same
+ * network) is the composition (f ∘ g)(x), as docs/language.md says: lowered as one chain, the
+ * optimiser fuses it and folds its operators in float64, instead of decoding g's result to float32
+ * points and encoding them again (pinv(f)(f(x)) lost float32 × cond(f) that way).
+ */
+function applied(map: MapExpr, arg: IrVector, space: IrSpace): IrVector {
+  if (arg.kind === "apply" && arg.map.codomain.id === map.domain.id) return { kind: "apply", map: chain([map, arg.map]), arg: arg.arg, space };
+  return { kind: "apply", map, arg, space };
+}
+
 /** A checker space as the IR sees it: the id is (module, network, tag), so equal dimensions never collide. */
 export function irSpace(space: SpaceType): IrSpace {
   const dim = spaceDim(space);
@@ -457,7 +468,7 @@ class Lowering {
       case "Call": {
         if (this.builtin(e, "value") === "zero") return { kind: "zero", space };
         const arg = e.args[0]?.value;
-        if (arg !== undefined && e.args.length === 1) return { kind: "apply", map: this.map(uri, e.callee), arg: this.vector(uri, arg, params), space };
+        if (arg !== undefined && e.args.length === 1) return applied(this.map(uri, e.callee), this.vector(uri, arg, params), space);
         break;
       }
       case "Unary":
