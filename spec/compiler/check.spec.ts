@@ -150,6 +150,33 @@ describe("typing rules", () => {
     expect(codesOf(checkSource("space X = R^3;\nspace Y = R^2;\noperator A = time_conditioned(rank = 1);\nmap v : X -> Y = A;").diagnostics)).toEqual(["LIN0401"]);
   });
 
+  it("verify equal, idempotent and projector need a time-conditioned map at a fixed time (LIN0316; control: linear and at(v, t) pass)", () => {
+    const tc = "space X = R^3;\noperator A = time_conditioned(rank = 1);\nmap v : X -> X = A;\nmap w : X -> X = dense;\n";
+    for (const law of ["equal(v, w)", "equal(w, v)", "idempotent(v)", "projector(v)"]) {
+      const out = checkSource(`${tc}verify ${law};`);
+      expect(codesOf(out.diagnostics), law).toEqual(["LIN0316"]);
+      expect(out.diagnostics[0].message).toContain("needs a map at a fixed time");
+      // On the time-conditioned argument, line 5 of the spec.
+      expect(out.diagnostics[0].range.start.line).toBe(4);
+    }
+    for (const law of ["linear(v)", "equal(at(v, 0.5), w)", "idempotent(at(v, 0.5))", "projector(at(v, 0.5))"]) {
+      expect(checkSource(`${tc}verify ${law};`).diagnostics, law).toEqual([]);
+    }
+  });
+
+  it("the exponent of f ^ k is a constant whole number: literals and folded constant expressions (control: 0.5, −1, 2⁶⁶, norm(x) are LIN0317)", () => {
+    const xf = "space X = R^3;\nmap f : X -> X = dense;\n";
+    for (const k of ["2", "(1 + 1)", "(6 / 3)", "(2 ^ 2)"]) expect(checkSource(`${xf}let g = f ^ ${k};`).diagnostics, k).toEqual([]);
+    expect(checkSource(`${xf}let k = 2;\nlet g = f ^ k;`).diagnostics).toEqual([]);
+    const bad = (src: string): string[] => checkSource(src).diagnostics.map((d) => `${d.code} ${d.message}`);
+    expect(bad(`${xf}let k = 0.5;\nlet g = f ^ k;`)).toEqual(["LIN0317 the exponent `k` (= 0.5) is not a non-negative whole number"]);
+    expect(bad(`${xf}let g = f ^ (1 - 2);`)).toEqual(["LIN0317 the exponent `(1 - 2)` (= -1) is not a non-negative whole number"]);
+    expect(bad(`${xf}let g = f ^ 0.5;`)).toEqual(["LIN0317 the exponent `0.5` is not a non-negative whole number"]);
+    // 2⁶⁶ is an integer in float64 but not an exact count: refused (it was accepted).
+    expect(bad(`${xf}let g = f ^ (2 ^ 66);`)).toEqual(["LIN0317 the exponent `(2 ^ 66)` (= 73786976294838210000) exceeds 2⁵³ − 1"]);
+    expect(bad(`${xf}entry e(x : X) = (f ^ norm(x))(x);`)).toEqual(["LIN0317 the exponent `norm(x)` is not a constant"]);
+  });
+
   it("a sampler takes steps ≥ 2 (T − 1 steps are run; control: steps = 1 is LIN0319)", () => {
     const tc = "space X = R^3;\noperator A = time_conditioned(rank = 1);\nmap v : X -> X = A;\n";
     expect(checkSource(`${tc}let b = sampler(v, steps = 2);`).diagnostics).toEqual([]);

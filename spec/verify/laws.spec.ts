@@ -8,8 +8,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/runtime/backend/select.js";
 import { dense, materialise, randomDense, randomTimeConditioned, scale } from "../../src/runtime/operator/index.js";
-import { adjoint, Linearizer, pinv, project } from "../../src/runtime/space/index.js";
-import type { SpaceModel } from "../../src/verify/conditioning.js";
+import { adjoint, Linearizer, pinv, project, Space } from "../../src/runtime/space/index.js";
+import { euclideanModel, type SpaceModel } from "../../src/verify/conditioning.js";
 import type { Check, CheckResult } from "../../src/verify/law.js";
 import {
   adjointLaw,
@@ -119,6 +119,25 @@ describe("SVD", () => {
     const checks = await svdLaw(f, { ...d, values: d.values.map((s) => 1.01 * s) });
     expectReportedFailure(await run(checks[2]));
     expectReportedFailure(await run(checks[3]));
+  });
+  // Issue 10: with a plain R^n end there is no round trip, and the orthonormality tolerance was 0.
+  it("holds with plain R^n ends (orthonormality held to float32 storage and dot-product rounding)", async () => {
+    const Xe = euclideanModel(Space.euclidean(6, "R^6"));
+    const Ye = euclideanModel(Space.euclidean(4, "R^4"));
+    const g = linearizerSubject("g", new Linearizer(Xe.space, Ye.space, randomDense(4, 6, 3)), Xe, Ye);
+    const checks = await svdLaw(g);
+    for (const c of checks.slice(0, 2)) expect((await run(c)).tolerance).toBeGreaterThan(0);
+    await expectPass(checks);
+  });
+  it("control: with plain R^n ends, singular vectors scaled by 1 + 10⁻⁴ fail orthonormality", async () => {
+    const Xe = euclideanModel(Space.euclidean(6, "R^6"));
+    const Ye = euclideanModel(Space.euclidean(4, "R^4"));
+    const g = linearizerSubject("g", new Linearizer(Xe.space, Ye.space, randomDense(4, 6, 3)), Xe, Ye);
+    const d = await svdOf(g);
+    const stretch = (rows: readonly (readonly number[])[]): number[][] => rows.map((r) => r.map((x) => (1 + 1e-4) * x));
+    const checks = await svdLaw(g, { ...d, left: stretch(d.left), right: stretch(d.right) });
+    expectReportedFailure(await run(checks[0]));
+    expectReportedFailure(await run(checks[1]));
   });
 });
 

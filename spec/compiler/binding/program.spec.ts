@@ -10,11 +10,11 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkText } from "../../../src/index.js";
 import { OperatorBinder } from "../../../src/compiler/binding/operators.js";
-import { usedLeaves } from "../../../src/compiler/binding/leaves.js";
+import { usedLeaves, withFactorSources } from "../../../src/compiler/binding/leaves.js";
 import { bindProgram, type BoundProgram } from "../../../src/compiler/binding/program.js";
 import type { WeightsReader } from "../../../src/compiler/binding/weightsFile.js";
 import { compile, type CompiledProgram } from "../../../src/compiler/execute/program.js";
-import { explainExpr, explainMap } from "../../../src/compiler/ir/index.js";
+import { explainExpr, explainMap, type OpExpr } from "../../../src/compiler/ir/index.js";
 import { lower, type IrProgram } from "../../../src/compiler/lowering/lower.js";
 import { loadSafetensors } from "../../../src/runtime/io/index.js";
 
@@ -157,7 +157,9 @@ describe("lowering", () => {
       const program = checked(text);
       for (const targets of targetSets) {
         const binder = new OperatorBinder(program, 2);
-        const used = usedLeaves(lower(program), targets);
+        // svd(f) factors need f's leaves bound: the used set is closed under the factors' sources.
+        const sources = new Map<string, OpExpr>();
+        const used = withFactorSources(usedLeaves(lower(program, { symbolicFactor: (name, source) => sources.set(name, source) }), targets), sources);
         const reference = lower(program, { bind: (leaf) => (used.has(leaf.name) ? binder.bind(leaf) : undefined) });
         const bound = keep(await bindProgram(program, { seed: 2, targets }));
         expect(irText(bound.ir), targets.join(",")).toBe(irText(reference));
@@ -183,6 +185,25 @@ let both : lib.X -> lib.X = g * lib.m;
     const reference = lower(program, { bind: (leaf) => (leaf.name === "A" ? binder.bind(leaf) : undefined) });
     expect(irText(both.ir)).toBe(irText(reference));
     expect(irText(both.ir)).toContain("leaf A : diagonal");
+  });
+
+  it("binds f's operators for a target that uses only svd(f).U, .S and .Vt, so it runs and equals f (issue 10)", async () => {
+    const text = `${SVD_SPEC}let u_only : R^4 -> V = d.U;\n`;
+    const factors = keep(await compile(checked(text), { backend: "cpu", seed: 3, targets: ["factors"] }));
+    // The factors are constants computed from A + B: both bound, nothing else.
+    expect([...factors.bound.operators.values()].map((o) => o.prefix).sort()).toEqual(["A.", "B."]);
+    const f = keep(await compile(checked(text), { backend: "cpu", seed: 3, targets: ["f"] }));
+    const x = tf.randomNormal([3, 6], 0, 1, "float32", 4) as tf.Tensor2D;
+    const [got, want] = [factors.run("factors", x), f.run("f", x)];
+    const scale = Math.max(1, ...Array.from(want.dataSync(), Math.abs));
+    // Both float32 through the same networks; the operators differ only by float64 rounding of the SVD
+    // (U·S·Vᵀ = A + B to ~1e-15) and the float32 products: a few ε₃₂·√6 per stage, 1e-5 with margin.
+    expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] / scale).toBeLessThan(1e-5);
+    [x, got, want].forEach((t) => t.dispose());
+    const u = keep(await compile(checked(text), { backend: "cpu", targets: ["u_only"] }));
+    const r = u.run("u_only", tf.eye(4) as tf.Tensor2D);
+    expect(r.shape).toEqual([4, 4]);
+    r.dispose();
   });
 
   it("runs a second time, with targets, only for a program with svd(f) factors, which are constants when f is bound", async () => {

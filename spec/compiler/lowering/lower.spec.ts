@@ -11,6 +11,9 @@ import { TOLERANCE, relativeError } from "../passes/support.js";
 import { optimiseMap, explainOptimisation, mapApplications } from "../../../src/compiler/passes/optimise.js";
 import { randomTimeConditioned } from "../../../src/runtime/operator/timeConditioned.js";
 import { randomDense, randomDiagonal, randomIdentityPlusLowRank } from "../../../src/runtime/operator/init.js";
+import { dense, materialise, pinv, product, svd } from "../../../src/runtime/operator/index.js";
+import { matmul } from "../../../src/runtime/linalg/index.js";
+import { evaluateOperator } from "../../../src/compiler/ir/evaluate.js";
 import type { LinearOperator } from "../../../src/runtime/operator/kinds.js";
 import type { CheckedProgram } from "../../../src/compiler/checker/checked.js";
 
@@ -65,6 +68,47 @@ space Noise = induced G[0];
 space Data = induced G[1];
 space Z = induced G[0];
 `;
+
+describe("project(f)", () => {
+  /** A dense 20×20 of rank 7 whose range is ill-conditioned (σ₁/σ₇ ≈ 10³), built in float64. */
+  function illConditionedRank7(): LinearOperator {
+    const [n, r] = [20, 7];
+    const a = materialise(randomDense(n, r, 1));
+    const b = materialise(randomDense(r, n, 2));
+    for (let j = 0; j < r; j++) for (let i = 0; i < n; i++) a.data[i * r + j] *= 1e3 ** (-j / (r - 1));
+    return dense(matmul(a, b));
+  }
+
+  it("is Q·Qᵀ from the SVD with the rank cut-off: rank 7 for a rank-7 map, singular values exactly 1 and 0 (A·A⁺ gave rank 9)", () => {
+    const A = illConditionedRank7();
+    const program = lower(checked("space X = R^20;\noperator A[20, 20] = dense;\nmap f : X -> X = A;\nlet p : X -> X = project(f);"), {
+      bind: (leaf) => (leaf.name === "A" ? A : undefined),
+    });
+    const p = program.maps.get("p");
+    if (p === undefined) throw new Error("no map p");
+    const after = optimiseMap(p).after;
+    if (after.kind !== "normal") throw new Error("p is not a normal form");
+    const op = evaluateOperator(after.op);
+    expect(op.kind).toBe("projector");
+    const d = svd(op);
+    expect(d.rank).toBe(7);
+    // An orthonormal Q: the spectrum is 1 (seven times, to float64 rounding of QᵀQ) and exactly 0.
+    expect(Math.max(...Array.from(d.s.slice(0, 7), (s) => Math.abs(s - 1)))).toBeLessThan(1e-13);
+    // Control, the old lowering A·A⁺: its rounding lifts two more singular values over the cut-off.
+    expect(svd(dense(materialise(product(A, pinv(A).operator)))).rank).toBeGreaterThan(7);
+  });
+});
+
+describe("constant exponents", () => {
+  it("f ^ k with k a scalar let or a constant expression lowers to the power f ^ 2 lowers to", () => {
+    const program = lower(checked("space X = R^3;\nmap f : X -> X = dense;\nlet k = 2;\nlet a = f ^ 2;\nlet b = f ^ k;\nlet c = f ^ (1 + 1);"));
+    const exponent = (name: string): number | undefined => {
+      const m = program.maps.get(name);
+      return m?.kind === "normal" && m.op.kind === "power" ? m.op.exponent : undefined;
+    };
+    expect(["a", "b", "c"].map(exponent)).toEqual([2, 2, 2]);
+  });
+});
 
 describe("lowering with bound weights", () => {
   it("a sampler lowers to a normal form whose operator collapses to one constant", () => {

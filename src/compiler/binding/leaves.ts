@@ -5,13 +5,33 @@ import type { LinearOperator } from "../../runtime/operator/index.js";
 import { chain, childrenOf, leaf, normalForm, withChildren, type LeafExpr, type MapExpr, type NormalForm, type OpExpr } from "../ir/index.js";
 import type { IrEntry, IrProgram, IrScalar, IrVector } from "../lowering/lower.js";
 
+/** The names of the leaves of an operator expression, added to `names`. */
+function addLeaves(e: OpExpr, names: Set<string>): void {
+  if (e.kind === "leaf") names.add(e.name);
+  childrenOf(e).forEach((c) => addLeaves(c, names));
+}
+
+/**
+ * `used` closed under svd(f) factors: a used factor leaf (a key of `sources`) adds the leaves of f's
+ * operator, which may hold factors of another svd in turn.
+ */
+export function withFactorSources(used: ReadonlySet<string>, sources: ReadonlyMap<string, OpExpr>): Set<string> {
+  const out = new Set(used);
+  const pending = [...used];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    const source = sources.get(name);
+    if (source === undefined) continue;
+    const more = new Set<string>();
+    addLeaves(source, more);
+    for (const m of more) if (!out.has(m)) (out.add(m), pending.push(m));
+  }
+  return out;
+}
+
 /** The names of the operator leaves that the named entries and maps reach. */
 export function usedLeaves(ir: IrProgram, targets: readonly string[]): Set<string> {
   const names = new Set<string>();
-  const op = (e: OpExpr): void => {
-    if (e.kind === "leaf") names.add(e.name);
-    childrenOf(e).forEach(op);
-  };
+  const op = (e: OpExpr): void => addLeaves(e, names);
   const map = (m: MapExpr): void => (m.kind === "normal" ? op(m.op) : m.maps.forEach(map));
   const vector = (v: IrVector): void => {
     switch (v.kind) {

@@ -5,10 +5,11 @@
 import { ensureBackend } from "../../runtime/backend/index.js";
 import type { HostTensor } from "../../runtime/io/index.js";
 import type { LinearOperator } from "../../runtime/operator/index.js";
+import type { OpExpr } from "../ir/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
 import { lower, type IrProgram, type OperatorLeafInfo } from "../lowering/lower.js";
 import { operatorPrefixes } from "./declarations.js";
-import { bindLeaves, usedLeaves } from "./leaves.js";
+import { bindLeaves, usedLeaves, withFactorSources } from "./leaves.js";
 import { bindNetworks, type BoundNetwork } from "./networks.js";
 import { OperatorBinder, type BoundOperator } from "./operators.js";
 import { checkNoUnexpectedTensors, programTensors } from "./tensors.js";
@@ -92,13 +93,16 @@ export function bindProgram(checked: CheckedProgram, options: BindOptions = {}):
 function lowerFor(checked: CheckedProgram, binder: OperatorBinder, targets: readonly string[] | undefined): { ir: IrProgram; lowerings: number } {
   if (targets === undefined) return { ir: lower(checked, { bind: binder.bind }), lowerings: 1 };
   const leaves: OperatorLeafInfo[] = [];
+  const factorSources = new Map<string, OpExpr>();
   const symbolic = lower(checked, {
     bind: (leaf) => {
       leaves.push(leaf);
       return undefined;
     },
+    symbolicFactor: (name, source) => factorSources.set(name, source),
   });
-  const used = usedLeaves(symbolic, targets);
+  // An svd(f) factor is computed from f's operator: a target that uses one uses every leaf of f.
+  const used = withFactorSources(usedLeaves(symbolic, targets), factorSources);
   const byName = new Map<string, OperatorLeafInfo>();
   let ambiguous = false;
   for (const leaf of leaves) {

@@ -200,8 +200,9 @@ export abstract class ExprChecker extends SpaceChecker {
       this.report(e.range, messages.cannotRaise(base));
       return errorType;
     }
-    if (k.kind !== "Scalar" || k.value === undefined || !Number.isInteger(k.value) || k.value < 0) {
-      this.report(e.right.range, messages.badExponent(this.show(e.right.range)));
+    // A constant expression folded by the checker (docs/language.md); a safe integer, so it is exact.
+    if (k.kind !== "Scalar" || k.value === undefined || !Number.isSafeInteger(k.value) || k.value < 0) {
+      this.report(e.right.range, messages.badExponent(this.show(e.right.range), k.kind === "Scalar" ? k.value : undefined));
       return errorType;
     }
     if (base.kind === "Map") {

@@ -80,6 +80,8 @@ export abstract class StatementChecker extends CallChecker {
       case "projector":
         if (t0.kind !== "Map") return bad("a map");
         if (!sameSpace(t0.domain, t0.codomain)) this.notEndomorphism(a0, t0, `verify ${law}`);
+        // Only linear and one_step hold for every time (docs/verification.md); the others need at(f, t).
+        else if (t0.timeConditioned) this.needsTimeConditionedFixed(a0, law);
         return;
       case "equal":
         if (t0.kind !== "Map" || t1.kind !== "Map") {
@@ -88,7 +90,9 @@ export abstract class StatementChecker extends CallChecker {
         }
         if (!sameSpace(t0.domain, t1.domain) || !sameSpace(t0.codomain, t1.codomain)) {
           this.report(s.range, messages.equalOfDifferentMaps(t0, t1));
+          return;
         }
+        pos.forEach((a, i) => (types[i]?.kind === "Map" && types[i].timeConditioned ? this.needsTimeConditionedFixed(a.value, law) : undefined));
         return;
       default:
         if (t0.kind !== "Map") bad("a map");

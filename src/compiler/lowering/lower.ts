@@ -10,7 +10,7 @@ import { LineaError } from "../../diagnostics/error.js";
 import { transpose as transposeMatrix } from "../../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../../runtime/operator/host.js";
-import { dense as denseOperator, diagonal as diagonalOperator, completeSvd, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
+import { dense as denseOperator, diagonal as diagonalOperator, completeSvd, rangeProjector, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
 import { isOperatorBuiltin, samplerSettings, type OperatorBuiltin } from "../checker/builtins.js";
 import { declKey, type BuiltinRef, type DeclKey, type CheckedModule, type CheckedProgram, type SymbolInfo } from "../checker/checked.js";
 import { evaluateOperator } from "../ir/evaluate.js";
@@ -48,6 +48,8 @@ export interface OperatorLeafInfo {
 export interface LowerOptions {
   /** Runtime operators for the leaves; undefined leaves stay symbolic (only structural rules apply). */
   readonly bind?: (leaf: OperatorLeafInfo) => LinearOperator | undefined;
+  /** Told of each leaf computed from f left symbolic (an svd(f) factor, project(f); f not bound): its name and f's operator, whose leaves it needs. */
+  readonly symbolicFactor?: (name: string, source: OpExpr) => void;
 }
 
 /** Entry bodies: vectors (maps applied to parameters, combined with induced ⊕ and ⊙) and scalars. */
@@ -80,6 +82,17 @@ export interface IrProgram {
   /** Map declarations and map-valued lets of the entry module, by name. */
   readonly maps: ReadonlyMap<string, MapExpr>;
   readonly entries: ReadonlyMap<string, IrEntry>;
+}
+
+/**
+ * f applied to x. A nested application f(g(x)) with cod g = dom f (the same space, so the same
+ * network) is the composition (f ∘ g)(x), as docs/language.md says: lowered as one chain, the
+ * optimiser fuses it and folds its operators in float64, instead of decoding g's result to float32
+ * points and encoding them again (pinv(f)(f(x)) lost float32 × cond(f) that way).
+ */
+function applied(map: MapExpr, arg: IrVector, space: IrSpace): IrVector {
+  if (arg.kind === "apply" && arg.map.codomain.id === map.domain.id) return { kind: "apply", map: chain([map, arg.map]), arg: arg.arg, space };
+  return { kind: "apply", map, arg, space };
 }
 
 /** A checker space as the IR sees it: the id is (module, network, tag), so equal dimensions never collide. */
@@ -336,7 +349,8 @@ class Lowering {
           }
           case "project": {
             const f = this.normal(uri, first);
-            return normalForm(f.codomain, f.codomain, ir.product([f.op, ir.pinv(f.op)]));
+            if (f.op.timeConditioned) return normalForm(f.codomain, f.codomain, ir.product([f.op, ir.pinv(f.op)]));
+            return normalForm(f.codomain, f.codomain, this.rangeProjector(f.op));
           }
           case "id": {
             const t = this.type(uri, e);
@@ -390,8 +404,11 @@ class Lowering {
     const rk: IrSpace = { id: `euclidean:${k}`, name: `R^${k}`, dim: k };
     const label = `svd(${ir.formatExpr(f.op)})`;
     const factors = ir.isBound(f.op) && !f.op.timeConditioned ? completeSvd(evaluateOperator(f.op)) : undefined;
-    const bound = (name: string, op: LinearOperator | undefined, structure: OperatorKind, rows: number, cols: number): OpExpr =>
-      op === undefined ? ir.leaf(`${label}.${name}`, structure, rows, cols) : ir.boundLeaf(`${label}.${name}`, op, true);
+    const bound = (name: string, op: LinearOperator | undefined, structure: OperatorKind, rows: number, cols: number): OpExpr => {
+      if (op !== undefined) return ir.boundLeaf(`${label}.${name}`, op, true);
+      this.options.symbolicFactor?.(`${label}.${name}`, f.op);
+      return ir.leaf(`${label}.${name}`, structure, rows, cols);
+    };
     switch (e.name.name) {
       case "U":
         return normalForm(rk, f.codomain, bound("U", factors && denseOperator(columns(factors.u, 0, k)), "dense", f.codomain.dim, k));
@@ -402,6 +419,17 @@ class Lowering {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * project(f)'s operator: Q·Qᵀ from the SVD of f's operator (runtime rangeProjector) when it is bound,
+   * else a symbolic projector leaf whose value, like an svd(f) factor's, comes from f's leaves.
+   */
+  private rangeProjector(op: OpExpr): OpExpr {
+    const name = `project(${ir.formatExpr(op)})`;
+    if (ir.isBound(op)) return ir.boundLeaf(name, rangeProjector(evaluateOperator(op)), true);
+    this.options.symbolicFactor?.(name, op);
+    return ir.leaf(name, "projector", op.rows, op.rows);
   }
 
   /** A value-level name: an entry parameter or a let bound to a vector or a scalar. */
@@ -440,7 +468,7 @@ class Lowering {
       case "Call": {
         if (this.builtin(e, "value") === "zero") return { kind: "zero", space };
         const arg = e.args[0]?.value;
-        if (arg !== undefined && e.args.length === 1) return { kind: "apply", map: this.map(uri, e.callee), arg: this.vector(uri, arg, params), space };
+        if (arg !== undefined && e.args.length === 1) return applied(this.map(uri, e.callee), this.vector(uri, arg, params), space);
         break;
       }
       case "Unary":

@@ -20,7 +20,7 @@ import {
   type Matrix,
 } from "./host.js";
 import { materialise } from "./hostApply.js";
-import { needsTime, shapeOf, type LinearOperator, type SvdFactored } from "./kinds.js";
+import { needsTime, projectorFromOrthonormal, shapeOf, type LinearOperator, type Projector, type ScaledIdentity, type SvdFactored } from "./kinds.js";
 import { transpose } from "./transpose.js";
 
 export type DecompositionMethod = "structured" | "dense";
@@ -112,6 +112,16 @@ export function svd(op: LinearOperator): SvdResult {
     default:
       return denseSvdResult(op);
   }
+}
+
+/**
+ * The orthogonal projector onto range(A), Q·Qᵀ with Q the left singular vectors above the rank
+ * cut-off (the zero map for rank 0). Not A·A⁺: that product is a projector only up to rounding, and
+ * the rounding shows as extra singular values just above the cut-off (a rank-7 projector read as rank 9).
+ */
+export function rangeProjector(op: LinearOperator): Projector | ScaledIdentity {
+  const { u, rank } = svd(op);
+  return rank === 0 ? { kind: "scaled_identity", rows: op.rows, cols: op.rows, scale: 0 } : projectorFromOrthonormal(columns(u, 0, rank));
 }
 
 /** Fixed seed of the completion directions: the completed SVD is deterministic. */

@@ -5,7 +5,7 @@ export * from "./kinds.js";
 export { apply, applyTranspose, toTensor } from "./apply.js";
 export { materialise, multiplyHost } from "./hostApply.js";
 export { transpose, scale, sum, difference, product, power } from "./algebra.js";
-export { pinv, svd, completeSvd, compress, type PinvResult, type SvdResult, type DecompositionMethod } from "./decompose.js";
+export { pinv, svd, completeSvd, compress, rangeProjector, type PinvResult, type SvdResult, type DecompositionMethod } from "./decompose.js";
 export { at } from "./at.js";
 export { timeConditioned, randomTimeConditioned, sinusoidalEmbedding, gelu, erf, type TimeConditionedShape } from "./timeConditioned.js";
 export * from "./init.js";

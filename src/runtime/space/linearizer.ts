@@ -12,7 +12,7 @@ import {
   pinv as operatorPinv,
   power as operatorPower,
   product,
-  projectorFromOrthonormal,
+  rangeProjector,
   scale as scaleOperator,
   scaledIdentity,
   sum,
@@ -111,10 +111,7 @@ export function combineMaps(terms: ReadonlyArray<readonly [number, Linearizer]>)
 
 /** The orthogonal projector onto range f, Y → Y: 𝕃_{g_y, g_y, U_r U_rᵀ} from the SVD of A. */
 export function project(f: Linearizer): Linearizer {
-  const { u, rank } = operatorSvd(f.operator);
-  const n = f.codomain.dim;
-  const operator = rank === 0 ? scaledIdentity(n, 0) : projectorFromOrthonormal(columns(u, 0, rank));
-  return new Linearizer(f.codomain, f.codomain, operator);
+  return new Linearizer(f.codomain, f.codomain, rangeProjector(f.operator));
 }
 
 /** A time-conditioned map at time t. */

@@ -169,10 +169,17 @@ export function vectorSpaceMismatch(verb: string, left: string, a: SpaceType, ri
   };
 }
 
-export function badExponent(exponent: string): Message<"LIN0317"> {
+/**
+ * The exponent of `f ^ k` (its text), whose constant value (undefined when it has none at check time)
+ * is not a whole number in [0, 2⁵³).
+ */
+export function badExponent(exponent: string, value: number | undefined): Message<"LIN0317"> {
+  const shown = value === undefined || String(value) === exponent ? "" : ` (= ${value})`;
+  const what = value === undefined ? "is not a constant" : Number.isInteger(value) && value > 0 ? "exceeds 2⁵³ − 1" : "is not a non-negative whole number";
   return {
     code: "LIN0317",
-    message: `the exponent \`${exponent}\` is not a non-negative integer literal`,
+    message: `the exponent \`${exponent}\`${shown} ${what}`,
+    because: ["k in `f ^ k` is a literal or a constant expression (numbers, scalar lets, + - * / ^) with a whole-number value ≥ 0"],
     fix: { title: "write a whole number such as 2; for an inverse use pinv", edits: [] },
   };
 }
