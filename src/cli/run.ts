@@ -10,6 +10,7 @@ import { ExecuteError } from "../compiler/execute/errors.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
 import { FormatError } from "../runtime/io/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
+import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
 import { DTYPE_FLAG, outputArray, outputDtypeFlag, type OutputDtype } from "./output_dtype.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
 
@@ -146,12 +147,13 @@ export const runCommand: Command = {
   summary: "compile a spec and run one of its entries (or maps) on .npy / .json inputs",
   usage:
     "linea run FILE --entry NAME (--input x.npy|x.json ... | --random N) [--output y.npy|y.json] [--picture y.png] " +
-    "[--dtype float32|float64] [--backend wasm|cpu|webgpu|tensorflow] [--seed S] [--weights W.safetensors] [--batch N]",
+    "[--dtype float32|float64] [--operator A=a.npy ...] [--backend wasm|cpu|webgpu|tensorflow] [--seed S] [--weights W.safetensors] [--batch N]",
   async run(args, io) {
     const parsed = parseCommandLine(args, {
       ...stringFlags("entry", "output", "picture", "random", "batch"),
       input: { type: "string", multiple: true },
       ...DTYPE_FLAG,
+      ...OPERATOR_FLAG,
       ...COMPILE_FLAGS,
     });
     const file = specFileArgument(parsed.positionals, "run");
@@ -165,7 +167,11 @@ export const runCommand: Command = {
     if (output !== undefined && !output.endsWith(".npy") && !output.endsWith(".json")) throw new UsageError(`--output ${output}: expected a .npy or .json file`);
     const picture = parsed.values.picture;
     if (picture !== undefined && !picture.toLowerCase().endsWith(".png")) throw new UsageError(`--picture ${picture}: expected a .png file`);
-    const compiled = await compileForCli(file, io, { ...compileFlagOptions(parsed.values, seed, io.cwd), targets: [entry] });
+    const compiled = await compileForCli(file, io, {
+      ...compileFlagOptions(parsed.values, seed, io.cwd),
+      ...(await operatorFlagOptions(parsed.values.operator, io.cwd)),
+      targets: [entry],
+    });
     if (typeof compiled === "number") return compiled;
     try {
       io.stderr(`backend: ${compiled.backend.description}\n`);

@@ -25,6 +25,7 @@ import { ExecuteError } from "../execute/errors.js";
 import type { DeclKey } from "../checker/checked.js";
 import type { OperatorLeafInfo } from "../lowering/lower.js";
 import { declarationSeed, modulePrefixes } from "./declarations.js";
+import { operatorFromMatrix, type OperatorMatrix } from "./operator_matrix.js";
 import { weightsError, type WeightsFile } from "./weightsFile.js";
 
 /** The defaults of docs/language.md for `time_conditioned(rank, embed, hidden)`. */
@@ -148,6 +149,8 @@ export class OperatorBinder {
     program: CheckedProgram,
     private readonly seed: number,
     private readonly weights?: WeightsFile,
+    /** Matrices that set operators by weights-file name (`--operator A=a.npy`), over the weights file's values. */
+    private readonly matrices: ReadonlyMap<string, OperatorMatrix> = new Map(),
   ) {
     this.prefixes = modulePrefixes(program);
   }
@@ -160,7 +163,9 @@ export class OperatorBinder {
     const weightsName = `${this.prefixes.get(leaf.uri) ?? ""}${leaf.name}`;
     const prefix = `${weightsName}.`;
     let operator: LinearOperator;
-    if (this.weights === undefined) operator = initialOperator(leaf, declarationSeed(this.seed, weightsName));
+    const given = this.matrices.get(weightsName);
+    if (given !== undefined) operator = operatorFromMatrix(weightsName, leafDescription(leaf), given);
+    else if (this.weights === undefined) operator = initialOperator(leaf, declarationSeed(this.seed, weightsName));
     else {
       const params = namedParameters(this.weights, prefix);
       try {
