@@ -70,6 +70,7 @@ function isIndexArray(v: unknown, length?: number): v is number[] {
 /**
  * LIN1116 when the first bytes are those of a PyTorch file: torch.save's zip archive (PK\x03\x04) or a
  * pickle (protocol 2–5 opcode \x80 then the protocol number: the legacy torch.save and pickled state dicts).
+ * Asked only once the bytes fail as a header length: a valid safetensors length can start \x80\x02 (640).
  */
 function refusePyTorch(first: Uint8Array, file: string | undefined): void {
   const zip = first[0] === 0x50 && first[1] === 0x4b && first[2] === 0x03 && first[3] === 0x04;
@@ -95,12 +96,20 @@ interface Layout {
 /** The header length from the first 8 bytes, checked against the bound and the file's size. */
 function headerLengthOf(first: Uint8Array, size: number, file: string | undefined): number {
   const at = { file };
-  refusePyTorch(first, file);
-  if (size < 8) throw new FormatError("LIN1101", `${size} bytes, shorter than the 8-byte header length`, at);
+  if (size < 8) {
+    refusePyTorch(first, file);
+    throw new FormatError("LIN1101", `${size} bytes, shorter than the 8-byte header length`, at);
+  }
   const n = new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new FormatError("LIN1102", `header length ${n} is more than safetensors allows (${MAX_HEADER_BYTES} bytes)`, at);
+  if (n > BigInt(MAX_HEADER_BYTES)) {
+    refusePyTorch(first, file);
+    throw new FormatError("LIN1102", `header length ${n} is more than safetensors allows (${MAX_HEADER_BYTES} bytes)`, at);
+  }
   const headerLength = Number(n);
-  if (8 + headerLength > size) throw new FormatError("LIN1101", `header says ${headerLength} bytes, file has ${size - 8} after the length`, at);
+  if (8 + headerLength > size) {
+    refusePyTorch(first, file);
+    throw new FormatError("LIN1101", `header says ${headerLength} bytes, file has ${size - 8} after the length`, at);
+  }
   return headerLength;
 }
 
