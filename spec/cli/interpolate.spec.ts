@@ -13,7 +13,7 @@ import { mixLets, type InterpolationFrame } from "../../src/apps/interpolate.js"
 import { checkText, extendModule } from "../../src/index.js";
 import { compile } from "../../src/compiler/execute/program.js";
 import { mapNormalForm } from "../../src/compiler/execute/inspect.js";
-import { loadNpy } from "../../src/runtime/io/index.js";
+import { loadNpy, numbersOf } from "../../src/runtime/io/index.js";
 import { materialise } from "../../src/runtime/operator/index.js";
 import { FLOAT64_EPS } from "../../src/runtime/linalg/index.js";
 
@@ -71,7 +71,7 @@ describe("linea interpolate", { timeout: 60_000 }, () => {
     expect(summary.alphas).toEqual([0, 0.25, 0.5, 0.75, 1]);
     const frames = await loadNpy(join(dir, "out", "frames.npy"));
     expect(frames.shape).toEqual([5, 6, 1, 8, 8]);
-    const scale = Math.max(1, ...Array.from(frames.data, (v) => Math.abs(Number(v))));
+    const scale = Math.max(1, ...Array.from(numbersOf(frames), (v) => Math.abs(v)));
     // Both sides are float32: the compiled map runs g (2 couplings + squeeze), one 64-term operator and
     // g⁻¹; the induced side runs f1 and f2 the same way, then g on each output and g⁻¹ on the mix. Each
     // coupling rounds its shift (≈ ε₃₂·scale), each 64-term dot product ≈ 64·ε₃₂·scale, and the

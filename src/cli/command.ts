@@ -33,10 +33,11 @@ export class UsageError extends LineaError<UsageCode> {
 
 /**
  * Failures of the environment, not of the input: a backend that cannot be chosen or started, a file the
- * system will not read (LIN1111). They exit 2, like bad usage.
+ * system will not read (LIN1111), one that is not a regular file (LIN1112) or beyond a reader's bound
+ * (LIN1113). They exit 2, like bad usage.
  */
 function isEnvironmentFailure(e: LineaError): boolean {
-  return e instanceof BackendError || e.code === "LIN1111";
+  return e instanceof BackendError || e.code === "LIN1111" || e.code === "LIN1112" || e.code === "LIN1113";
 }
 
 /** A LineaError as the one line the CLI prints: `error[CODE]: message`, with the spec location when it has one. */

@@ -8,6 +8,7 @@ import { interpolateMaps, type InterpolationFrame } from "../apps/interpolate.js
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { imageShape, saveHeatmapRows, saveImageGrid, saveScatterPlot, PALETTE } from "../runtime/plot/index.js";
 import { COMPILE_FLAGS, compileFlagOptions, inputRows, rowSourceFlags, stringFlags } from "./run.js";
+import { DTYPE_FLAG, outputArray, outputDtypeFlag } from "./output_dtype.js";
 import { ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
 import { printingGenerated } from "./generated.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
@@ -42,9 +43,12 @@ function valueRange(arrays: readonly Float32Array[]): [number, number] {
 export const interpolateCommand: Command = {
   name: "interpolate",
   summary: "modular interpolation: compile α·f1 + (1−α)·f2 as one map and compare it with the induced interpolation of the outputs",
-  usage: "linea interpolate FILE --maps F1,F2 [--alphas 0,0.25,0.5,0.75,1] (--random N | --input x.npy) [--out DIR] " + "[--weights W.safetensors] [--backend B] [--seed S]",
+  usage:
+    "linea interpolate FILE --maps F1,F2 [--alphas 0,0.25,0.5,0.75,1] (--random N | --input x.npy) [--out DIR] " +
+    "[--weights W.safetensors] [--dtype float32|float64] [--backend B] [--seed S]",
   async run(args, io) {
-    const parsed = parseCommandLine(args, { ...stringFlags("maps", "alphas", "random", "input", "out"), ...COMPILE_FLAGS });
+    const parsed = parseCommandLine(args, { ...stringFlags("maps", "alphas", "random", "input", "out"), ...DTYPE_FLAG, ...COMPILE_FLAGS });
+    const dtype = outputDtypeFlag(parsed.values.dtype);
     const file = specFileArgument(parsed.positionals, "interpolate");
     const names = (parsed.values.maps ?? "").split(",").map((s) => s.trim());
     const [f1, f2] = names;
@@ -68,7 +72,7 @@ export const interpolateCommand: Command = {
     await mkdir(outDir, { recursive: true });
     const all = new Float32Array(alphas.length * rows * dim);
     mixed.forEach((m, k) => all.set(m, k * rows * dim));
-    await saveNpy(join(outDir, "frames.npy"), { dtype: "F32", shape: [alphas.length, rows, ...outShape], data: all });
+    await saveNpy(join(outDir, "frames.npy"), outputArray(dtype, [alphas.length, rows, ...outShape], all));
     const summary = { maps: [f1, f2], alphas, rows, space: result.space, frames };
     await writeFileAtomic(join(outDir, "interpolation.json"), [new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`)]);
     const picture = join(outDir, "interpolation.png");

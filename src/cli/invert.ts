@@ -18,6 +18,8 @@ import { saveSamples } from "../runtime/plot/index.js";
 import { finiteOrNull, formatDb, formatValue as fmt, shownDir } from "./format.js";
 import { printingGenerated } from "./generated.js";
 import { COMPILE_FLAGS, compileFlagOptions, integerFlag, stringFlags } from "./run.js";
+import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
+import { DTYPE_FLAG, outputArray, outputDtypeFlag, type OutputDtype } from "./output_dtype.js";
 import { samplerMethod, samplerSteps } from "./sampler_input.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
 import { pinvWarning } from "./svd.js";
@@ -44,9 +46,15 @@ export const invertCommand: Command = {
   summary: "invert a one-step sampler with its pseudo-inverse: round-trip PSNR on real data, and pixel-space interpolation between their noises",
   usage:
     "linea invert FILE (--map V [--method euler|rk4] [--steps T] | --sampler NAME) --data SOURCE [--rows N] [--pairs P] [--frames F] " +
-    "[--weights W.safetensors] [--seed S] [--out DIR] [--backend wasm|cpu|webgpu|tensorflow]",
+    "[--weights W.safetensors] [--operator A=a.npy ...] [--seed S] [--out DIR] [--dtype float32|float64] [--backend wasm|cpu|webgpu|tensorflow]",
   async run(args, io: CommandIO) {
-    const parsed = parseCommandLine(args, { ...stringFlags("map", "sampler", "method", "steps", "data", "rows", "pairs", "frames", "out"), ...COMPILE_FLAGS });
+    const parsed = parseCommandLine(args, {
+      ...stringFlags("map", "sampler", "method", "steps", "data", "rows", "pairs", "frames", "out"),
+      ...DTYPE_FLAG,
+      ...OPERATOR_FLAG,
+      ...COMPILE_FLAGS,
+    });
+    const dtype = outputDtypeFlag(parsed.values.dtype);
     const file = specFileArgument(parsed.positionals, "invert");
     const { map, sampler } = parsed.values;
     if ((map === undefined) === (sampler === undefined))
@@ -66,14 +74,14 @@ export const invertCommand: Command = {
     const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
     const name = map ?? sampler ?? "B";
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `invert-${name}`));
-    const options = compileFlagOptions(parsed.values, seed, io.cwd);
+    const options = { ...compileFlagOptions(parsed.values, seed, io.cwd), ...(await operatorFlagOptions(parsed.values.operator, io.cwd)) };
     const started = performance.now();
     const spec = readCheckedSpec(file, io);
     if (typeof spec === "number") return spec;
     const s = await printingGenerated(io, () => invertibleSampler({ ...spec, cwd: io.cwd }, map !== undefined ? { map, choice } : { sampler: sampler ?? "" }, options));
     if (typeof s === "number") return s;
     try {
-      return await invert(s, await loadRows(data, file, s.program, io, seed), { rows: rowsWanted, pairs, frames, outDir, compileMs: performance.now() - started }, io);
+      return await invert(s, await loadRows(data, file, s.program, io, seed), { rows: rowsWanted, pairs, frames, outDir, dtype, compileMs: performance.now() - started }, io);
     } finally {
       s.compiled.dispose();
     }
@@ -83,7 +91,7 @@ export const invertCommand: Command = {
 async function invert(
   s: InvertibleSampler,
   dataset: Dataset,
-  o: { rows: number; pairs: number; frames: number; outDir: string; compileMs: number },
+  o: { rows: number; pairs: number; frames: number; outDir: string; dtype: OutputDtype; compileMs: number },
   io: CommandIO,
 ): Promise<number> {
   const B = s.form.operator;
@@ -102,11 +110,11 @@ async function invert(
 
   await mkdir(o.outDir, { recursive: true });
   const out = (f: string): string => join(o.outDir, f);
-  await saveNpy(out("data.npy"), { dtype: "F32", shape: [n, ...s.shapes.codomain], data: x1Values });
-  await saveNpy(out("noise.npy"), { dtype: "F32", shape: [n, ...s.shapes.domain], data: x0Values });
-  await saveNpy(out("roundtrip.npy"), { dtype: "F32", shape: [n, ...s.shapes.codomain], data: roundTrip });
-  await saveNpy(out("interpolation.npy"), { dtype: "F32", shape: [o.pairs, o.frames, ...s.shapes.codomain], data: decoded });
-  await saveNpy(out("interpolation_noise.npy"), { dtype: "F32", shape: [o.pairs, o.frames, ...s.shapes.domain], data: interpolated });
+  await saveNpy(out("data.npy"), outputArray(o.dtype, [n, ...s.shapes.codomain], x1Values));
+  await saveNpy(out("noise.npy"), outputArray(o.dtype, [n, ...s.shapes.domain], x0Values));
+  await saveNpy(out("roundtrip.npy"), outputArray(o.dtype, [n, ...s.shapes.codomain], roundTrip));
+  await saveNpy(out("interpolation.npy"), outputArray(o.dtype, [o.pairs, o.frames, ...s.shapes.codomain], decoded));
+  await saveNpy(out("interpolation_noise.npy"), outputArray(o.dtype, [o.pairs, o.frames, ...s.shapes.domain], interpolated));
   const shown = Math.min(n, 8);
   const codomainShape = s.shapes.codomain;
   if (codomainShape.reduce((a, b) => a * b, 1) === 2) {

@@ -2,8 +2,7 @@
 // the spec and runs one entry (or map) on row batches. The helpers above the command are shared with
 // `linea compile`: compiling with the CLI's flags and turning every failure a user can cause into one
 // line with its code (never a stack trace).
-import { loadNpy, saveNpy, writeFileAtomic } from "../runtime/io/index.js";
-import { readFileOrThrow } from "../runtime/io/atomic.js";
+import { loadNpy, readWholeFile, requireFinite, saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { seededRandom } from "../runtime/operator/index.js";
 import { saveRowsPicture } from "../runtime/plot/index.js";
 import { resolve } from "node:path";
@@ -11,7 +10,12 @@ import { ExecuteError } from "../compiler/execute/errors.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
 import { FormatError } from "../runtime/io/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
+import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
+import { DTYPE_FLAG, outputArray, outputDtypeFlag, type OutputDtype } from "./output_dtype.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
+
+/** The largest JSON input read (JSON has no header to bound it): 256 MiB of text, some 20 M numbers; use .npy beyond. */
+const MAX_JSON_INPUT_BYTES = 256 * 1024 * 1024;
 
 /** Parses an integer flag, or throws a usage error naming it. */
 export function integerFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -61,10 +65,11 @@ export async function readInput(file: string, cwd: string, dim: number, what: st
     // [b, …] with dim values per row; a 1-D array is one sample of dim values (or b scalars when dim is 1).
     const fits = rows !== undefined && rows > 0 && (rest.length > 0 ? perRow === dim : rows === dim || dim === 1);
     if (!fits) throw bad(`the array has shape [${array.shape.join(", ")}]`);
+    requireFinite(array.data, array.shape, { file });
     return Float32Array.from(array.data, Number);
   }
   if (!file.endsWith(".json")) throw new UsageError(`--input ${file}: expected a .npy or .json file`);
-  const text = new TextDecoder().decode(await readFileOrThrow(path));
+  const text = new TextDecoder().decode(await readWholeFile(path, MAX_JSON_INPUT_BYTES, "a JSON input"));
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -121,9 +126,9 @@ export async function inputRows(source: RowSource, index: number, dim: number, w
   return file === undefined ? randomRows(source.random ?? 1, dim, source.seed + 1 + index) : readInput(file, cwd, dim, what);
 }
 
-async function writeOutput(file: string, cwd: string, y: Float32Array, shape: readonly number[]): Promise<void> {
+async function writeOutput(file: string, cwd: string, y: Float32Array, shape: readonly number[], dtype: OutputDtype): Promise<void> {
   const path = resolve(cwd, file);
-  if (file.endsWith(".npy")) return saveNpy(path, { dtype: "F32", shape: [...shape], data: y });
+  if (file.endsWith(".npy")) return saveNpy(path, outputArray(dtype, shape, y));
   if (!file.endsWith(".json")) throw new UsageError(`--output ${file}: expected a .npy or .json file`);
   await writeFileAtomic(path, [new TextEncoder().encode(`${toJson(y, shape)}\n`)]);
 }
@@ -142,9 +147,15 @@ export const runCommand: Command = {
   summary: "compile a spec and run one of its entries (or maps) on .npy / .json inputs",
   usage:
     "linea run FILE --entry NAME (--input x.npy|x.json ... | --random N) [--output y.npy|y.json] [--picture y.png] " +
-    "[--backend wasm|cpu|webgpu|tensorflow] [--seed S] [--weights W.safetensors] [--batch N]",
+    "[--dtype float32|float64] [--operator A=a.npy ...] [--backend wasm|cpu|webgpu|tensorflow] [--seed S] [--weights W.safetensors] [--batch N]",
   async run(args, io) {
-    const parsed = parseCommandLine(args, { ...stringFlags("entry", "output", "picture", "random", "batch"), input: { type: "string", multiple: true }, ...COMPILE_FLAGS });
+    const parsed = parseCommandLine(args, {
+      ...stringFlags("entry", "output", "picture", "random", "batch"),
+      input: { type: "string", multiple: true },
+      ...DTYPE_FLAG,
+      ...OPERATOR_FLAG,
+      ...COMPILE_FLAGS,
+    });
     const file = specFileArgument(parsed.positionals, "run");
     const entry = parsed.values.entry;
     if (entry === undefined) throw new UsageError("run needs --entry NAME");
@@ -152,10 +163,15 @@ export const runCommand: Command = {
     const { inputs, seed } = rowSource;
     const batch = integerFlag("batch", parsed.values.batch, 1);
     const output = parsed.values.output;
+    const dtype = outputDtypeFlag(parsed.values.dtype);
     if (output !== undefined && !output.endsWith(".npy") && !output.endsWith(".json")) throw new UsageError(`--output ${output}: expected a .npy or .json file`);
     const picture = parsed.values.picture;
     if (picture !== undefined && !picture.toLowerCase().endsWith(".png")) throw new UsageError(`--picture ${picture}: expected a .png file`);
-    const compiled = await compileForCli(file, io, { ...compileFlagOptions(parsed.values, seed, io.cwd), targets: [entry] });
+    const compiled = await compileForCli(file, io, {
+      ...compileFlagOptions(parsed.values, seed, io.cwd),
+      ...(await operatorFlagOptions(parsed.values.operator, io.cwd)),
+      targets: [entry],
+    });
     if (typeof compiled === "number") return compiled;
     try {
       io.stderr(`backend: ${compiled.backend.description}\n`);
@@ -189,8 +205,9 @@ export const runCommand: Command = {
         values.set(p, offset);
         offset += p.length;
       }
-      const outShape = [total, ...shape.slice(1)];
-      if (output !== undefined) await writeOutput(output, io.cwd, values, outShape);
+      // The result space's own shape (R[1, 4, 4] rows come back as [b, 1, 4, 4], not flattened to [b, 16]).
+      const outShape = [total, ...(plan.result.kind === "vector" ? plan.result.shape : shape.slice(1))];
+      if (output !== undefined) await writeOutput(output, io.cwd, values, outShape, dtype);
       else io.stdout(`${toJson(values, outShape)}\n`);
       if (picture !== undefined) {
         const kind = await saveRowsPicture(resolve(io.cwd, picture), values, total, plan.result.kind === "vector" ? plan.result.shape : [], entry.toUpperCase());

@@ -11,6 +11,8 @@ import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } 
 import { saveSamples } from "../runtime/plot/index.js";
 import { finiteOrNull, formatDb, shownDir } from "./format.js";
 import { COMPILE_FLAGS, compileFlagOptions, integerFlag, stringFlags } from "./run.js";
+import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
+import { DTYPE_FLAG, outputArray, outputDtypeFlag } from "./output_dtype.js";
 import { samplerMethod, samplerSpecForCli, samplerSteps } from "./sampler_input.js";
 import { specFileArgument } from "./spec_input.js";
 
@@ -49,9 +51,11 @@ export const sampleCommand: Command = {
   name: "sample",
   summary: "one-step (collapsed) against multi-step sampling of a time-conditioned map: PSNR, max difference, timings, sample pictures",
   usage:
-    "linea sample FILE --map V [--methods euler,rk4] [--steps 6,100,1000] [--n 24] [--weights W.safetensors] [--seed S] [--out DIR] " + "[--backend wasm|cpu|webgpu|tensorflow]",
+    "linea sample FILE --map V [--methods euler,rk4] [--steps 6,100,1000] [--n 24] [--weights W.safetensors] [--operator A=a.npy ...] [--seed S] [--out DIR] " +
+    "[--dtype float32|float64] [--backend wasm|cpu|webgpu|tensorflow]",
   async run(args, io: CommandIO) {
-    const parsed = parseCommandLine(args, { ...stringFlags("map", "methods", "steps", "n", "out"), ...COMPILE_FLAGS });
+    const parsed = parseCommandLine(args, { ...stringFlags("map", "methods", "steps", "n", "out"), ...DTYPE_FLAG, ...OPERATOR_FLAG, ...COMPILE_FLAGS });
+    const dtype = outputDtypeFlag(parsed.values.dtype);
     const file = specFileArgument(parsed.positionals, "sample");
     const map = parsed.values.map;
     if (map === undefined) throw new UsageError("sample needs --map V (a time-conditioned map Noise -> Data)");
@@ -61,16 +65,17 @@ export const sampleCommand: Command = {
     const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `sample-${map}`));
     const choices: SamplerChoice[] = methods.flatMap((method) => stepCounts.map((steps) => ({ method, steps })));
-    const spec = await samplerSpecForCli(file, io, map, choices, compileFlagOptions(parsed.values, seed, io.cwd));
+    const options = { ...compileFlagOptions(parsed.values, seed, io.cwd), ...(await operatorFlagOptions(parsed.values.operator, io.cwd)) };
+    const spec = await samplerSpecForCli(file, io, map, choices, options);
     if (typeof spec === "number") return spec;
     const run = await compareSamplers(spec, choices, { samples: n, onProgress: (event) => io.stderr(progressLine(map, event)) });
     const { domain, codomain, results, backend } = run;
     await mkdir(outDir, { recursive: true });
-    await saveNpy(join(outDir, "noise.npy"), { dtype: "F32", shape: [n, ...domain], data: run.noise });
+    await saveNpy(join(outDir, "noise.npy"), outputArray(dtype, [n, ...domain], run.noise));
     for (const r of results) {
       const stem = `${r.method}_T${r.steps}`;
-      await saveNpy(join(outDir, `one_step_${stem}.npy`), { dtype: "F32", shape: [n, ...codomain], data: r.oneStep });
-      await saveNpy(join(outDir, `multi_step_${stem}.npy`), { dtype: "F32", shape: [n, ...codomain], data: r.multiStep });
+      await saveNpy(join(outDir, `one_step_${stem}.npy`), outputArray(dtype, [n, ...codomain], r.oneStep));
+      await saveNpy(join(outDir, `multi_step_${stem}.npy`), outputArray(dtype, [n, ...codomain], r.multiStep));
       await writePictures(outDir, stem, `${r.method} T=${r.steps}`, r.oneStep, r.multiStep, codomain);
     }
     const json = {

@@ -4,7 +4,10 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { FLOAT32_PINV_CONDITION, spectrumOf, type SpectrumSummary } from "../apps/spectrum.js";
+import { mapNormalForm } from "../compiler/execute/inspect.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
+import { materialise } from "../runtime/operator/index.js";
+import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
 import { rowsOf, saveLinePlot, savePicture } from "../runtime/plot/index.js";
 import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag, stringFlags } from "./run.js";
 import { specFileArgument } from "./spec_input.js";
@@ -36,18 +39,31 @@ export function pinvWarning(name: string, s: SpectrumSummary): string | undefine
 export const svdCommand: Command = {
   name: "svd",
   summary: "the singular values of a map's operator, and its decoded singular vectors as pictures",
-  usage: "linea svd FILE --map NAME [--out DIR] [--top K] [--weights W.safetensors] [--backend wasm|cpu|webgpu|tensorflow] [--seed S]",
+  usage:
+    "linea svd FILE --map NAME [--out DIR] [--top K] [--matrix-out A.npy] [--operator A=a.npy ...] [--weights W.safetensors] " +
+    "[--backend wasm|cpu|webgpu|tensorflow] [--seed S]",
   async run(args, io: CommandIO) {
-    const parsed = parseCommandLine(args, { ...stringFlags("map", "out", "top"), ...COMPILE_FLAGS });
+    const parsed = parseCommandLine(args, { ...stringFlags("map", "out", "top", "matrix-out"), ...OPERATOR_FLAG, ...COMPILE_FLAGS });
+    const matrixOut = parsed.values["matrix-out"];
+    if (matrixOut !== undefined && !matrixOut.endsWith(".npy")) throw new UsageError(`--matrix-out ${matrixOut}: expected a .npy file`);
     const file = specFileArgument(parsed.positionals, "svd");
     const name = parsed.values.map;
     if (name === undefined) throw new UsageError("svd needs --map NAME");
     const top = integerFlag("top", parsed.values.top, 1) ?? DEFAULT_TOP;
     const seed = integerFlag("seed", parsed.values.seed, 0) ?? 0;
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `svd-${name}`));
-    const compiled = await compileForCli(file, io, { ...compileFlagOptions(parsed.values, seed, io.cwd), targets: [name] });
+    const compiled = await compileForCli(file, io, {
+      ...compileFlagOptions(parsed.values, seed, io.cwd),
+      ...(await operatorFlagOptions(parsed.values.operator, io.cwd)),
+      targets: [name],
+    });
     if (typeof compiled === "number") return compiled;
     try {
+      if (matrixOut !== undefined) {
+        // The optimised operator A of f = g_y⁻¹ ∘ A ∘ g_x as a float64 [rows, cols] matrix (y = A·x), the one the SVD factors.
+        const a = materialise(mapNormalForm(compiled, name).operator);
+        await saveNpy(resolve(io.cwd, matrixOut), { dtype: "F64", shape: [a.rows, a.cols], data: a.data });
+      }
       const spectrum = await spectrumOf(compiled, name, top);
       const { rows, cols, values, summary, k, right, left } = spectrum;
       const shapes = { domain: spectrum.domain.shape, codomain: spectrum.codomain.shape };
@@ -88,6 +104,7 @@ export const svdCommand: Command = {
       io.stdout(
         `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)\n`,
       );
+      if (matrixOut !== undefined) io.stdout(`wrote ${matrixOut} (the ${rows}×${cols} operator matrix of ${name}, float64)\n`);
       return ExitCode.Ok;
     } finally {
       compiled.dispose();

@@ -391,7 +391,13 @@ export const diagnosticCodes = [
   { code: "LIN1102", stage: "io", raisedBy: "FormatError", title: "corrupt header", summary: "Header length, JSON, magic bytes or fields are malformed." }, // corrupt_header
   { code: "LIN1103", stage: "io", raisedBy: "FormatError", title: "bad data offsets", summary: "safetensors data offsets overlap, leave gaps or disagree with shape × dtype." }, // bad_offsets
   { code: "LIN1104", stage: "io", raisedBy: "FormatError", title: "unsupported dtype", summary: "A dtype this reader does not handle." }, // unsupported_dtype
-  { code: "LIN1105", stage: "io", raisedBy: "FormatError", title: "Fortran order", summary: "A .npy array in Fortran (column-major) order." }, // fortran_order
+  {
+    code: "LIN1105",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "Fortran order",
+    summary: "No longer raised: a .npy array in Fortran (column-major) order is transposed on read.",
+  }, // fortran_order
   { code: "LIN1106", stage: "io", raisedBy: "FormatError", title: "missing tensor", summary: "The network needs a tensor the file does not have." }, // missing_tensor
   { code: "LIN1107", stage: "io", raisedBy: "FormatError", title: "unexpected tensor", summary: "The file has a tensor the network does not (usually a renaming mistake)." }, // unexpected_tensor
   { code: "LIN1108", stage: "io", raisedBy: "FormatError", title: "tensor shape mismatch", summary: "A tensor's shape is not the one the network needs." }, // shape_mismatch
@@ -404,6 +410,43 @@ export const diagnosticCodes = [
     summary: "A state tensor with an impossible value (a non-permutation, a flag other than 0 or 1).",
   }, // bad_value
   { code: "LIN1111", stage: "io", raisedBy: "FormatError", title: "file system error", summary: "The file system refused (not found, permission, disk full)." }, // io_error
+  // Files and inputs (issue 10, block LIN1112–LIN1139).
+  {
+    code: "LIN1112",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "not a regular file",
+    summary: "A file to read is a device, FIFO, socket or directory (e.g. `/dev/zero`); Linea reads only regular files.",
+  },
+  { code: "LIN1113", stage: "io", raisedBy: "FormatError", title: "file too large", summary: "A file is larger than its reader's bound (a JSON input, a spec, a data file)." },
+  {
+    code: "LIN1114",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "non-finite value",
+    summary: "A loaded array or weight holds NaN or an infinity; the message names the tensor and the first bad index.",
+  },
+  {
+    code: "LIN1115",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "duplicate key",
+    summary: "A .npy header names a key twice, or a safetensors header names a tensor twice.",
+  },
+  {
+    code: "LIN1116",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "PyTorch file",
+    summary: "A weights file is a PyTorch pickle or zip archive (`.pt`, `.pth`, `.bin`), not safetensors.",
+  },
+  {
+    code: "LIN1117",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "operator matrix does not fit",
+    summary: "An `--operator NAME=FILE.npy` matrix names no operator, or its shape or kind does not fit the declared operator.",
+  },
 
   // The command line.
   {

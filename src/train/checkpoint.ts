@@ -8,7 +8,7 @@
 // and metadata: format, step, seed, train name, optimiser, iterations.
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { decodeSafetensors, encodeSafetensors, FormatError, writeFileAtomic, type HostTensor } from "../runtime/io/index.js";
+import { encodeSafetensors, FormatError, loadSafetensors, writeFileAtomic, type HostTensor } from "../runtime/io/index.js";
 import { TRAINING_STATE_PREFIX } from "../compiler/binding/weightsFile.js";
 import { TrainError } from "./errors.js";
 
@@ -62,15 +62,10 @@ export async function listCheckpoints(dir: string): Promise<{ step: number; file
 }
 
 export async function readCheckpoint(file: string): Promise<Checkpoint> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await fs.readFile(file));
-  } catch (e) {
-    throw new TrainError("LIN0905", `${file}: cannot read: ${(e as Error).message}`);
-  }
   let decoded;
   try {
-    decoded = decodeSafetensors(bytes, file);
+    // Bounded by the header and the file's size; a device or FIFO in the folder is refused, not read.
+    decoded = await loadSafetensors(file);
   } catch (e) {
     if (e instanceof FormatError) throw new TrainError("LIN0905", `${file}: ${e.code}: ${e.message}`);
     throw e;

@@ -5,7 +5,7 @@
 // what a source is (its arguments, context and Dataset) is dataSource.ts.
 import path from "node:path";
 import type { DataSourceName } from "../compiler/checker/builtins.js";
-import { FormatError, loadNpy } from "../runtime/io/index.js";
+import { FormatError, loadNpy, requireFinite } from "../runtime/io/index.js";
 import { seededRandom, type Random } from "../runtime/operator/index.js";
 import { numberArg, type DataArgs, type DataContext, type Dataset, type DataSource } from "./dataSource.js";
 import { TrainError } from "./errors.js";
@@ -82,23 +82,23 @@ export const circles = sampled2d("circles", { noise: 0.03 }, (random) => {
   return [r * Math.cos(angle), r * Math.sin(angle)];
 });
 
-/** An .npy file of shape [rows, ...] (f4, f8 or i4); the path is the first argument. */
+/** An .npy file of shape [rows, ...] (any dtype the reader takes: runtime/io/npy.ts); the path is the first argument. */
 export const npyFile: DataSource = async (args, context) => {
   const file = args.get("0") ?? args.get("path");
   if (typeof file !== "string") throw new TrainError("LIN0903", "npy(…) needs a path string as its first argument");
   const resolved = path.resolve(context.baseDir, file);
   let array;
+  let data: Float32Array;
   try {
     array = await loadNpy(resolved);
+    // Checked in float32, what training computes in: a float64 beyond float32's range is an infinity too.
+    data = Float32Array.from(array.data, Number);
+    requireFinite(data, array.shape, { file });
   } catch (e) {
     if (e instanceof FormatError) throw new TrainError("LIN0903", `${file}: ${e.code}: ${e.message}`);
     throw e;
   }
   if (array.shape.length < 2 || array.shape[0] < 1) throw new TrainError("LIN0903", `${file}: expected an array of shape [rows, …], got [${array.shape.join(", ")}]`);
-  const data = Float32Array.from(array.data);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new TrainError("LIN0903", `${file}: non-finite value at flat index ${i}`);
-  }
   return { name: path.basename(file), data, rows: array.shape[0], shape: array.shape.slice(1) };
 };
 

@@ -3,9 +3,9 @@
 // `{ "data": [flat pixels] }`): the package's own API builds one object per digit, which is slower and
 // not needed. Nothing is downloaded. Rows are [1, size, size]; a seeded subset of `n` rows, optionally
 // of some digits only, resized by average pooling (14, 7) or zero padding (32, as the reference's 32×32).
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { readWholeFile } from "../runtime/io/index.js";
 import { Rng } from "../runtime/random.js";
 import { numberArg, type DataArgs, type DataContext, type Dataset } from "./dataSource.js";
 import { TrainError } from "./errors.js";
@@ -16,6 +16,8 @@ const PIXELS = MNIST_SIDE * MNIST_SIDE;
 export const MNIST_SIZES = [7, 14, 28, 32] as const;
 
 const parsed = new Map<number, Float32Array>();
+/** Bound on one digit's JSON file (the package's are about 4 MB each). */
+const MAX_DIGIT_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Where the optional peer `mnist` keeps its digits; LIN0920 naming the package to install when it is
@@ -38,7 +40,8 @@ async function digitImages(digit: number): Promise<Float32Array> {
   const file = path.join(mnistDigitsDir(), `${digit}.json`);
   let values: unknown;
   try {
-    values = (JSON.parse(await readFile(file, "utf8")) as { data?: unknown }).data;
+    const text = new TextDecoder().decode(await readWholeFile(file, MAX_DIGIT_FILE_BYTES, "an MNIST digit file"));
+    values = (JSON.parse(text) as { data?: unknown }).data;
   } catch (e) {
     throw new TrainError("LIN0903", `mnist(): cannot read ${file}: ${(e as Error).message}`);
   }

@@ -1,7 +1,7 @@
 // Operator leaves as runtime operators: one per declaration (or inline builtin), seeded per declaration
 // or read from the program's (already decoded) weights file under its prefix (`A.u.0.bias`). The binder
 // remembers what it bound, for the unexpected-tensor check and for saving.
-import type { HostTensor } from "../../runtime/io/index.js";
+import { FormatError, requireFinite } from "../../runtime/io/index.js";
 import {
   diagonal,
   operatorFromParameters,
@@ -25,7 +25,8 @@ import { ExecuteError } from "../execute/errors.js";
 import type { DeclKey } from "../checker/checked.js";
 import type { OperatorLeafInfo } from "../lowering/lower.js";
 import { declarationSeed, modulePrefixes } from "./declarations.js";
-import type { WeightsFile } from "./weightsFile.js";
+import { operatorFromMatrix, type OperatorMatrix } from "./operator_matrix.js";
+import { weightsError, type WeightsFile } from "./weightsFile.js";
 
 /** The defaults of docs/language.md for `time_conditioned(rank, embed, hidden)`. */
 const TIME_CONDITIONED_DEFAULTS = { embed: 64, hidden: 256 } as const;
@@ -111,10 +112,27 @@ function initialOperator(leaf: OperatorLeafInfo, seed: number): LinearOperator {
   }
 }
 
-function namedParameters(tensors: ReadonlyMap<string, HostTensor>): Map<string, NamedParameter> {
+/**
+ * The file's tensors under an operator's prefix as float64 parameters: F32 and F64 (F16 and BF16 were
+ * widened to F32 on decoding) are kept at their precision; an integer tensor is the wrong dtype and a
+ * non-finite value is refused (runtime/io/finite.ts), both naming the tensor.
+ */
+function namedParameters(weights: WeightsFile, prefix: string): Map<string, NamedParameter> {
   const out = new Map<string, NamedParameter>();
-  for (const [name, t] of tensors) {
-    if (t.dtype === "F32" || t.dtype === "F64") out.set(name, { shape: t.shape, data: Float64Array.from(t.data) });
+  try {
+    for (const [name, t] of weights.tensors) {
+      if (!name.startsWith(prefix)) continue;
+      if (t.dtype !== "F32" && t.dtype !== "F64") {
+        throw new FormatError("LIN1109", `wrong dtype: operator parameters are F32 or F64 (F16 and BF16 are cast on load), the file's tensor is ${t.dtype}`, {
+          file: weights.path,
+          tensor: name,
+        });
+      }
+      requireFinite(t.data, t.shape, { file: weights.path, tensor: name });
+      out.set(name, { shape: t.shape, data: Float64Array.from(t.data) });
+    }
+  } catch (e) {
+    throw weightsError(e, "") ?? e;
   }
   return out;
 }
@@ -125,16 +143,16 @@ function namedParameters(tensors: ReadonlyMap<string, HostTensor>): Map<string, 
  */
 export class OperatorBinder {
   private readonly prefixes: Map<string, string>;
-  private readonly params: Map<string, NamedParameter> | undefined;
   readonly bound = new Map<string, BoundOperator>();
 
   constructor(
     program: CheckedProgram,
     private readonly seed: number,
-    weights?: WeightsFile,
+    private readonly weights?: WeightsFile,
+    /** Matrices that set operators by weights-file name (`--operator A=a.npy`), over the weights file's values. */
+    private readonly matrices: ReadonlyMap<string, OperatorMatrix> = new Map(),
   ) {
     this.prefixes = modulePrefixes(program);
-    this.params = weights === undefined ? undefined : namedParameters(weights.tensors);
   }
 
   /** The runtime operator of a leaf (the `bind` callback of lower()). */
@@ -145,10 +163,13 @@ export class OperatorBinder {
     const weightsName = `${this.prefixes.get(leaf.uri) ?? ""}${leaf.name}`;
     const prefix = `${weightsName}.`;
     let operator: LinearOperator;
-    if (this.params === undefined) operator = initialOperator(leaf, declarationSeed(this.seed, weightsName));
+    const given = this.matrices.get(weightsName);
+    if (given !== undefined) operator = operatorFromMatrix(weightsName, leafDescription(leaf), given);
+    else if (this.weights === undefined) operator = initialOperator(leaf, declarationSeed(this.seed, weightsName));
     else {
+      const params = namedParameters(this.weights, prefix);
       try {
-        operator = operatorFromParameters(leafDescription(leaf), this.params, prefix);
+        operator = operatorFromParameters(leafDescription(leaf), params, prefix);
       } catch (e) {
         if (e instanceof OperatorError) {
           const tensor = /'([^']+)'/.exec(e.message)?.[1];

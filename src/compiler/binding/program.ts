@@ -3,7 +3,7 @@
 // lowered once. With targets, only the operators they reach get values (initialising an unused
 // 3072×3072 Cayley operator would cost seconds, and a weights file need not hold it).
 import { ensureBackend } from "../../runtime/backend/index.js";
-import type { HostTensor } from "../../runtime/io/index.js";
+import { FormatError, type HostTensor } from "../../runtime/io/index.js";
 import type { LinearOperator } from "../../runtime/operator/index.js";
 import type { OpExpr } from "../ir/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
@@ -13,6 +13,7 @@ import { bindLeaves, usedLeaves, withFactorSources } from "./leaves.js";
 import { bindNetworks, type BoundNetwork } from "./networks.js";
 import { OperatorBinder, type BoundOperator } from "./operators.js";
 import { checkNoUnexpectedTensors, programTensors } from "./tensors.js";
+import type { OperatorMatrix } from "./operator_matrix.js";
 import { readWeightsFile, type WeightsReader } from "./weightsFile.js";
 
 export interface BindOptions {
@@ -24,6 +25,8 @@ export interface BindOptions {
   readonly targets?: readonly string[];
   /** How the weights file is read and decoded (default: loadSafetensors); tests count the reads. */
   readonly readWeights?: WeightsReader;
+  /** Operators set from a matrix, by weights-file name (`A`, `alias.A`), over the weights file (`--operator A=a.npy`). */
+  readonly operatorMatrices?: ReadonlyMap<string, OperatorMatrix>;
 }
 
 export class BoundProgram {
@@ -46,10 +49,12 @@ export class BoundProgram {
   static async create(checked: CheckedProgram, options: BindOptions = {}): Promise<BoundProgram> {
     await ensureBackend();
     const seed = options.seed ?? 0;
+    const matrices = options.operatorMatrices ?? new Map<string, OperatorMatrix>();
+    checkMatrixNames(checked, matrices);
     const weights = options.weights === undefined ? undefined : await readWeightsFile(options.weights, options.readWeights);
     const networks = bindNetworks(checked, seed, weights);
     try {
-      const binder = new OperatorBinder(checked, seed, weights);
+      const binder = new OperatorBinder(checked, seed, weights, matrices);
       const { ir, lowerings } = lowerFor(checked, binder, options.targets);
       return new BoundProgram(checked, seed, ir, networks, binder.bound, new Set(weights?.tensors.keys() ?? []), options.targets, lowerings);
     } catch (e) {
@@ -75,6 +80,16 @@ export class BoundProgram {
   /** Frees the networks' variables. */
   dispose(): void {
     for (const n of this.networks.values()) n.network.dispose();
+  }
+}
+
+/** LIN1117 for a matrix that names no operator declaration of the program. */
+function checkMatrixNames(checked: CheckedProgram, matrices: ReadonlyMap<string, OperatorMatrix>): void {
+  const declared = operatorPrefixes(checked).map((p) => p.slice(0, -1));
+  for (const [name, m] of matrices) {
+    if (!declared.includes(name)) {
+      throw new FormatError("LIN1117", `--operator ${name}: the program declares no operator ${name} (operators: ${declared.join(", ") || "none"})`, { file: m.file });
+    }
   }
 }
 

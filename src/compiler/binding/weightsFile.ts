@@ -15,6 +15,9 @@ export interface WeightsFile {
 /** Prefix of the tensors a training checkpoint adds beside the model's (see src/train/checkpoint.ts). */
 export const TRAINING_STATE_PREFIX = "train/";
 
+/** The codes of a file that could not be read at all: the system refused, not a regular file, too large. */
+const UNREADABLE: ReadonlySet<string> = new Set(["LIN1111", "LIN1112", "LIN1113"]);
+
 /** Reads the file once; an unreadable or malformed file fails as compile reports it. */
 export async function readWeightsFile(path: string, read: WeightsReader = loadSafetensors): Promise<WeightsFile> {
   try {
@@ -26,11 +29,11 @@ export async function readWeightsFile(path: string, read: WeightsReader = loadSa
 
 /**
  * A FormatError restated with the tensor's full name in the file (`prefix` + the runtime's own name);
- * undefined for anything else. An unreadable file stays a FormatError LIN1111 (the CLI's
+ * undefined for anything else. An unreadable file stays a FormatError LIN1111, LIN1112 or LIN1113 (the CLI's
  * "unreadable file", exit 2).
  */
 export function weightsError(e: unknown, prefix: string): ExecuteError | undefined {
-  if (e instanceof FormatError && e.code !== "LIN1111") {
+  if (e instanceof FormatError && !UNREADABLE.has(e.code)) {
     const tensor = e.tensor === undefined ? undefined : `${prefix}${e.tensor}`;
     // FormatError's message starts with "file: tensor \"local name\": "; restate it with the file's full name.
     const where = [e.file, e.tensor === undefined ? undefined : `tensor "${e.tensor}"`].filter((w) => w !== undefined).join(": ");

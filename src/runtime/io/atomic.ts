@@ -31,11 +31,3 @@ export async function writeFileAtomic(file: string, chunks: readonly Uint8Array[
     /* best effort */
   }
 }
-
-export async function readFileOrThrow(file: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await fs.readFile(file));
-  } catch (e) {
-    throw new FormatError("LIN1111", `cannot read: ${(e as Error).message}`, { file });
-  }
-}

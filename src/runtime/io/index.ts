@@ -5,3 +5,6 @@ export { encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors,
 export { encodeNpy, decodeNpy, saveNpy, loadNpy, type NpyArray } from "./npy.js";
 export { saveNetwork, loadNetwork, assignNetworkTensors, networkTensors, type LoadOptions } from "./network_io.js";
 export { writeFileAtomic } from "./atomic.js";
+export { requireFinite } from "./finite.js";
+export { openForReading, readWholeFile, type ReadableFile } from "./read_file.js";
+export { numbersOf } from "./host_tensor.js";

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Block } from "../network/block.js";
 import { FormatError } from "./errors.js";
+import { requireFinite } from "./finite.js";
 import type { HostTensor } from "./host_tensor.js";
 import { loadSafetensors, saveSafetensors } from "./safetensors.js";
 
@@ -57,7 +58,17 @@ function int32State(t: HostTensor, name: string, file: string): Int32Array {
     });
     return out;
   }
-  throw new FormatError("LIN1109", `expected I32 (or I64), got ${t.dtype}`, { file, tensor: name });
+  throw new FormatError("LIN1109", `wrong dtype: the state tensor is I32 (I64 is cast on load), the file's tensor is ${t.dtype}`, { file, tensor: name });
+}
+
+/**
+ * A parameter's values as float32: F32 as it is (F16 and BF16 were widened to F32 exactly on decoding),
+ * F64 rounded to the nearest float32 (what the network computes in); an integer tensor is the wrong dtype.
+ */
+function float32Parameter(t: HostTensor, name: string, file: string): Float32Array {
+  if (t.dtype === "F32") return t.data;
+  if (t.dtype === "F64") return Float32Array.from(t.data);
+  throw new FormatError("LIN1109", `wrong dtype: the parameter is F32 (F64, F16 and BF16 are cast on load), the file's tensor is ${t.dtype}`, { file, tensor: name });
 }
 
 export async function loadNetwork(net: Block, file: string, options: LoadOptions = {}): Promise<Readonly<Record<string, string>>> {
@@ -98,11 +109,12 @@ export function assignNetworkTensors(net: Block, raw: ReadonlyMap<string, HostTe
   for (const [name, p] of params) {
     const t = fileTensor(name);
     const want = fileShape(p.variable.shape, p.transposedInFile);
-    if (t.dtype !== "F32") throw new FormatError("LIN1109", `expected F32, got ${t.dtype}`, { file, tensor: name });
     if (t.shape.join(",") !== want.join(",")) {
       throw new FormatError("LIN1108", `expected [${want.join(", ")}], got [${t.shape.join(", ")}]`, { file, tensor: name });
     }
-    const data = p.transposedInFile ? transpose2d(t.data, want[0], want[1]) : t.data;
+    const values = float32Parameter(t, name, file);
+    requireFinite(values, t.shape, { file, tensor: name });
+    const data = p.transposedInFile ? transpose2d(values, want[0], want[1]) : values;
     assignments.push([p.variable, data, p.variable.shape]);
   }
   const states: [string, Int32Array][] = [];
