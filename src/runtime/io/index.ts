@@ -4,4 +4,5 @@ export type { HostTensor, Dtype } from "./host_tensor.js";
 export { encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, type SafetensorsFile } from "./safetensors.js";
 export { encodeNpy, decodeNpy, saveNpy, loadNpy, type NpyArray } from "./npy.js";
 export { saveNetwork, loadNetwork, assignNetworkTensors, networkTensors, type LoadOptions } from "./network_io.js";
-export { writeFileAtomic } from "./atomic.js";
+export { writeFileAtomic, removeOrphanedTempFiles } from "./atomic.js";
+export { fileSystemError, errnoOf } from "./fs_failure.js";
