@@ -26,7 +26,6 @@ import { cannotRead, ExitCode, parseCommandLine, reportFailure, UsageError, type
 
 /** 128 + the signal's number, as a shell reports a process a signal ended. */
 export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-export const SIGINT_EXIT = SIGNAL_EXIT.SIGINT;
 export type StopSignal = keyof typeof SIGNAL_EXIT;
 const SAMPLE_COUNT = 2000;
 const IMAGE_SAMPLE_COUNT = 64;
