@@ -1,13 +1,14 @@
-// `linea train`: exit codes (0 trained, 1 the spec cannot be trained, 2 bad usage, 130 interrupted),
+// `linea train`: exit codes (0 trained, 1 the spec cannot be trained, 2 bad usage, 130/143 stopped by a signal),
 // the progress lines on stderr, and the files of a run. Run in-process through runTrain (a child
 // process would start tfjs again for each case).
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { runTrain, SIGINT_EXIT } from "../../src/cli/train.js";
+import { runTrain, type StopSignal } from "../../src/cli/train.js";
+import { LOCK_FILE } from "../../src/train/lock.js";
 import type { CommandIO } from "../../src/cli/command.js";
 import { tinyImageSpec, tinySpec } from "../train/helpers.js";
 
@@ -77,19 +78,71 @@ describe("linea train", () => {
     expect(wrong.err.join("")).toMatch(/LIN0903\]: data mnist.* \[1, 28, 28\] \(784 values\); the model's data space has shape \[2\]/);
   });
 
-  it("stops at Ctrl-C with a checkpoint and exit code 130", async () => {
+  it("stops at SIGINT after the step in progress with a checkpoint, exit 130; SIGTERM likewise with 143", async () => {
+    for (const [signal, code] of [
+      ["SIGINT", 130],
+      ["SIGTERM", 143],
+    ] as const) {
+      let send: ((s: StopSignal) => void) | undefined;
+      const r = io();
+      const out = `stopped-${signal}`;
+      // The signal arrives as step 1's progress line is printed, i.e. inside the loop, as a real one would.
+      const stderr = (t: string): void => {
+        r.err.push(t);
+        if (t.includes("step 1/6")) send?.(signal);
+      };
+      const result = await runTrain(
+        ["tiny.lin", "--out", out, "--backend", "cpu"],
+        { ...r, stderr },
+        {
+          tty: false,
+          onSignal: (handler) => {
+            send = handler;
+            return () => undefined;
+          },
+          exit: () => expect.unreachable("one signal must not exit at once"),
+        },
+      );
+      expect(result).toBe(code);
+      expect(r.err.join("")).toContain(`${signal} after step 1; saving`);
+      expect(r.out.join("")).toMatch(/stopped fit: step 1\/6/);
+      expect(readdirSync(path.join(dir, out, "checkpoints")).filter((n) => n.endsWith(".safetensors"))).toEqual(["step-00000001.safetensors"]);
+      expect(existsSync(path.join(dir, out, "weights.safetensors"))).toBe(true);
+      expect(existsSync(path.join(dir, out, LOCK_FILE))).toBe(false);
+      // Control: the run did not go on to its end (its last step is 6).
+      expect(existsSync(path.join(dir, out, "checkpoints", "step-00000006.safetensors"))).toBe(false);
+    }
+  });
+
+  it("exits at once at a second signal, saving nothing and releasing the lock", async () => {
+    let send: ((s: StopSignal) => void) | undefined;
     const r = io();
-    const code = await runTrain(["tiny.lin", "--out", "stopped", "--backend", "cpu"], r, {
-      tty: false,
-      onInterrupt: (handler) => {
-        handler(); // as if Ctrl-C came before the first step finished
-        return () => undefined;
+    const exits: { code: number; checkpoints: string[]; locked: boolean }[] = [];
+    const stderr = (t: string): void => {
+      r.err.push(t);
+      if (t.includes("step 1/6")) {
+        send?.("SIGINT");
+        send?.("SIGTERM");
+      }
+    };
+    const code = await runTrain(
+      ["tiny.lin", "--out", "twice", "--backend", "cpu"],
+      { ...r, stderr },
+      {
+        tty: false,
+        onSignal: (handler) => {
+          send = handler;
+          return () => undefined;
+        },
+        // What the process would look like at process.exit: the files on disk then.
+        exit: (c) => exits.push({ code: c, checkpoints: readdirSync(path.join(dir, "twice", "checkpoints")), locked: existsSync(path.join(dir, "twice", LOCK_FILE)) }),
       },
-    });
-    expect(code).toBe(SIGINT_EXIT);
-    expect(r.err.join("")).toContain("interrupted");
-    expect(r.out.join("")).toMatch(/stopped fit/);
-    expect(existsSync(path.join(dir, "stopped", "checkpoints", "step-00000000.safetensors"))).toBe(true);
+    );
+    expect(exits).toEqual([{ code: 143, checkpoints: [], locked: false }]);
+    expect(r.err.join("")).toContain("SIGTERM: quitting without saving");
+    // Control: the same run without the second signal saved at step 1 (the hook here returns, so the run goes on to that save).
+    expect(code).toBe(130);
+    expect(readdirSync(path.join(dir, "twice", "checkpoints"))).toEqual(["step-00000001.safetensors"]);
   });
 
   it("exits 1 with a coded message when the spec has no train section or an unsupported loss", async () => {

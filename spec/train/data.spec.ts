@@ -1,6 +1,6 @@
 // The data registry: seeded built-in 2-D distributions whose points lie where the distribution
 // says (with a control that fails when a point is moved), .npy files, and clear errors.
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { dataSources } from "../../src/compiler/checker/builtins.js";
 import { checkText } from "../../src/index.js";
 import { saveNpy } from "../../src/runtime/io/index.js";
-import { dataSourceNames, loadDataset, registerDataSource, TrainError, type Dataset } from "../../src/train/index.js";
+import { dataSourceNames, loadDataset, projectRootOf, registerDataSource, TrainError, type Dataset } from "../../src/train/index.js";
 
 const context = { seed: 3, baseDir: tmpdir() };
 const args = (o: Record<string, number | string> = {}): Map<string, number | string> => new Map(Object.entries(o));
@@ -81,6 +81,36 @@ describe("built-in 2-D data", () => {
     await expect(loadDataset("npy", args({ 0: "missing.npy" }), { seed: 0, baseDir: dir })).rejects.toThrow(TrainError);
     await expect(loadDataset("moons", args({ n: -3 }), context)).rejects.toThrow(/positive integer/);
     await expect(loadDataset("cifar10", args(), context)).rejects.toThrow(/not available/);
+  });
+
+  it("keeps a spec's .npy path inside the project folder on real paths (LIN0910); a command-line path has no root", async () => {
+    const project = mkdtempSync(path.join(tmpdir(), "linea-data-project-"));
+    const outside = mkdtempSync(path.join(tmpdir(), "linea-data-outside-"));
+    writeFileSync(path.join(project, "linea.json"), "{}");
+    mkdirSync(path.join(project, "specs"));
+    const pts = { dtype: "F32", shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) } as const;
+    await saveNpy(path.join(outside, "pts.npy"), pts);
+    await saveNpy(path.join(project, "pts.npy"), pts);
+    symlinkSync(path.join(outside, "pts.npy"), path.join(project, "specs", "link.npy"));
+    // A spec in specs/ belongs to the project above it (the folder with linea.json), as for imports.
+    const baseDir = path.join(project, "specs");
+    expect(projectRootOf(baseDir)).toBe(project);
+    const spec = { seed: 0, baseDir, root: projectRootOf(baseDir) };
+    const refused = async (file: string): Promise<string> => {
+      const e: unknown = await loadDataset("npy", args({ 0: file }), spec).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(TrainError);
+      expect((e as TrainError).code).toBe("LIN0910");
+      return (e as TrainError).message;
+    };
+    expect(await refused("link.npy")).toMatch(/link\.npy \(a symbolic link to .*linea-data-outside-.*pts\.npy\) is outside the project folder/);
+    expect(await refused(`../../${path.basename(outside)}/pts.npy`)).toMatch(/is outside the project folder/);
+    // Controls: the same file inside the project (a parent folder of the spec's, inside the root), and
+    // the link read as a command-line path (no root).
+    expect((await loadDataset("npy", args({ 0: "../pts.npy" }), spec)).rows).toBe(2);
+    expect((await loadDataset("npy", args({ 0: "link.npy" }), { seed: 0, baseDir })).rows).toBe(2);
   });
 
   it("has a loader for every source the checker accepts, and the checker accepts no other", async () => {

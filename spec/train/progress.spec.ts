@@ -1,4 +1,4 @@
-// The progress display: plain lines every 10% off a terminal (starting after a resumed step), one
+// The progress display: plain lines after the first step and every 10% off a terminal (counted from a resumed step), one
 // redrawn line on a terminal, and readable durations.
 import { describe, expect, it } from "vitest";
 import { formatDuration, progressLine, progressReporter } from "../../src/train/index.js";
@@ -11,9 +11,11 @@ describe("progress", () => {
     const r = progressReporter((t) => lines.push(t), false);
     for (let s = 1; s <= 100; s++) r.update(at(s));
     r.finish();
-    expect(lines).toHaveLength(10);
-    expect(lines[0]).toContain("step 10/100");
-    expect(lines[9]).toContain("step 100/100");
+    // The first step (training has started), then every 10%.
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toContain("step 1/100");
+    expect(lines[1]).toContain("step 10/100");
+    expect(lines[10]).toContain("step 100/100");
     expect(lines.every((l) => l.endsWith("\n") && !l.includes("\r"))).toBe(true);
   });
 
@@ -21,8 +23,9 @@ describe("progress", () => {
     const lines: string[] = [];
     const r = progressReporter((t) => lines.push(t), false);
     for (let s = 45; s <= 100; s++) r.update(at(s, 100, 44));
-    expect(lines[0]).toContain("step 50/100");
-    expect(lines).toHaveLength(6);
+    expect(lines[0]).toContain("step 45/100");
+    expect(lines[1]).toContain("step 50/100");
+    expect(lines).toHaveLength(7);
   });
 
   it("redraws one line on a terminal and ends it", () => {

@@ -9,7 +9,7 @@ import { invertibleSampler, invertSampler, type InvertibleSampler } from "../app
 import type { SamplerChoice } from "../apps/sampling.js";
 import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
-import { loadDataset } from "../train/data.js";
+import { loadDataset, projectRootOf } from "../train/data.js";
 import type { Dataset } from "../train/dataSource.js";
 import { trainPlan } from "../train/plan.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
@@ -35,7 +35,9 @@ const DEFAULT_FRAMES = 10;
 async function loadRows(flag: DataFlag, file: string, program: CheckedProgram, io: CommandIO, seed: number): Promise<Dataset> {
   if (flag.kind === "train") {
     const plan = trainPlan(program);
-    return loadDataset(plan.dataSource.name, plan.dataSource.args, { seed: plan.seed, baseDir: dirname(resolve(io.cwd, file)) });
+    const baseDir = dirname(resolve(io.cwd, file));
+    // The spec's data path stays inside the project folder (LIN0910), as for linea train.
+    return loadDataset(plan.dataSource.name, plan.dataSource.args, { seed: plan.seed, baseDir, root: projectRootOf(baseDir), location: plan.dataSource.location });
   }
   // A path on the command line is the user's, relative to the working directory.
   return loadDataset(flag.name, flag.args, { seed, baseDir: io.cwd });

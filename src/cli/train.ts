@@ -1,8 +1,9 @@
-// `linea train FILE [--train NAME] [--steps N] [--out DIR] [--resume] [--backend B]`: checks the
-// spec, runs its train section (docs/training.md) with a progress bar on stderr, checkpoints in
-// DIR/checkpoints, weights in DIR/weights.safetensors, loss.{csv,json,png} and samples.png in DIR.
-// Ctrl-C finishes the current step, saves a checkpoint and exits 130; a second Ctrl-C exits at once
-// (every file is written atomically, so nothing is left half-written).
+// `linea train FILE [--train NAME] [--steps N] [--checkpoint-every N] [--out DIR] [--resume
+// [--resume-fallback]] [--backend B]`: checks the spec, runs its train section (docs/training.md) with
+// a progress bar on stderr, checkpoints in DIR/checkpoints, weights in DIR/weights.safetensors,
+// loss.{csv,json,png} and samples.png in DIR, holding DIR/.lock for the whole command.
+// SIGINT (Ctrl-C) or SIGTERM finishes the current step, saves a checkpoint and exits 130 or 143; a
+// second signal exits at once (every file is written atomically, so nothing is left half-written).
 import path from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { check, nodeFileHost } from "../index.js";
@@ -15,27 +16,42 @@ import { TrainingSession } from "../train/session.js";
 import { IdempotentSession } from "../train/idempotentSession.js";
 import { saveProjections } from "../train/idempotentPictures.js";
 import { train } from "../train/trainer.js";
+import { acquireOutputLock, type OutputLock } from "../train/lock.js";
 import { progressReporter } from "../train/progress.js";
 import { samplerDefaults } from "../compiler/checker/builtins.js";
 import { oneStepSamples } from "../train/samples.js";
 import { saveSamples } from "../runtime/plot/index.js";
+import { LineaError } from "../diagnostics/error.js";
 import { cannotRead, ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
 
-export const SIGINT_EXIT = 130;
+/** 128 + the signal's number, as a shell reports a process a signal ended. */
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT;
 const SAMPLE_COUNT = 2000;
 const IMAGE_SAMPLE_COUNT = 64;
 
 export interface TrainCommandHooks {
   /** Whether stderr is a terminal (default: process.stderr.isTTY). */
   readonly tty?: boolean;
-  /** Installs the Ctrl-C handler; returns its removal. Tests pass their own. */
-  readonly onInterrupt?: (handler: () => void) => () => void;
+  /** Installs the SIGINT and SIGTERM handler; returns its removal. Tests pass their own. */
+  readonly onSignal?: (handler: (signal: StopSignal) => void) => () => void;
+  /** Ends the process at a second signal (default process.exit). */
+  readonly exit?: (code: number) => void;
 }
 
-function processInterrupt(handler: () => void): () => void {
-  process.on("SIGINT", handler);
-  return () => process.off("SIGINT", handler);
+function processSignals(handler: (signal: StopSignal) => void): () => void {
+  const onInt = (): void => handler("SIGINT");
+  const onTerm = (): void => handler("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  return () => {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+  };
 }
+
+/** The train codes that are the environment's state, not the input's: exit 2, like an unreadable file. */
+const ENVIRONMENT_CODES: ReadonlySet<string> = new Set(["LIN0907"]);
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -88,14 +104,18 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
   const parsed = parseCommandLine(args, {
     train: { type: "string" },
     steps: { type: "string" },
+    "checkpoint-every": { type: "string" },
     out: { type: "string" },
     resume: { type: "boolean" },
+    "resume-fallback": { type: "boolean" },
     backend: { type: "string" },
   });
   const [file, ...extra] = parsed.positionals;
   if (file === undefined) throw new UsageError("train needs a spec file");
   if (extra.length > 0) throw new UsageError(`train takes one spec file, got ${parsed.positionals.length}`);
   const steps = positiveInt(parsed.values.steps, "--steps");
+  const checkpointEvery = positiveInt(parsed.values["checkpoint-every"], "--checkpoint-every");
+  if (parsed.values["resume-fallback"] === true && parsed.values.resume !== true) throw new UsageError("--resume-fallback goes with --resume");
   const specPath = path.resolve(io.cwd, file);
   if (nodeFileHost.readFile(specPath) === undefined) {
     io.stderr(cannotRead(file, specPath));
@@ -107,7 +127,10 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
     io.stderr(`${renderDiagnostics(diags, (u) => nodeFileHost.readFile(u), { cwd: io.cwd })}\n`);
     return hasErrors(diags) ? ExitCode.Errors : ExitCode.Ok;
   }
-  const fail = (e: unknown): number => reportFailure("train", io, e);
+  const fail = (e: unknown): number => {
+    const code = reportFailure("train", io, e);
+    return e instanceof LineaError && ENVIRONMENT_CODES.has(e.code) ? ExitCode.Usage : code;
+  };
   let plan;
   try {
     plan = trainPlan(checked.right, parsed.values.train);
@@ -118,18 +141,28 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
   let session: TrainingSession | IdempotentSession | undefined;
   const tty = hooks.tty ?? process.stderr.isTTY === true;
   const progress = progressReporter(io.stderr, tty);
-  let interrupts = 0;
-  const removeHandler = (hooks.onInterrupt ?? processInterrupt)(() => {
-    interrupts++;
-    if (interrupts === 1) {
-      progress.finish();
-      io.stderr("linea train: interrupted; saving a checkpoint at the end of this step (Ctrl-C again to quit now)\n");
-    } else {
-      io.stderr("linea train: quitting without saving; the last checkpoint is intact\n");
-      process.exit(SIGINT_EXIT);
+  const stop = new AbortController();
+  let stoppedBy: StopSignal | undefined;
+  let lastStep: number | undefined;
+  // Training: a first signal stops after the step in progress. Setting up or drawing: nothing to save, so it exits at once.
+  let phase: "setup" | "training" | "pictures" = "setup";
+  let lock: OutputLock | undefined;
+  const exit = hooks.exit ?? ((code: number) => process.exit(code));
+  const removeHandler = (hooks.onSignal ?? processSignals)((signal) => {
+    progress.finish();
+    if (stoppedBy === undefined && phase === "training") {
+      stoppedBy = signal;
+      stop.abort();
+      const at = lastStep === undefined ? "before the first step" : `after step ${lastStep}`;
+      io.stderr(`linea train: ${signal} ${at}; saving a checkpoint at the end of this step (again to quit now)\n`);
+      return;
     }
+    io.stderr(`linea train: ${signal}: quitting without saving; the last checkpoint is intact\n`);
+    lock?.release();
+    exit(SIGNAL_EXIT[signal]);
   });
   try {
+    lock = await acquireOutputLock(outDir);
     const backend = await selectBackend(parsed.values.backend);
     session =
       plan.loss === "idempotent"
@@ -138,26 +171,36 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
     io.stderr(
       `linea train: ${plan.name} (${plan.loss}, ${plan.optimizer} lr ${plan.lr}, batch ${plan.batch}, seed ${plan.seed}) on ${backend.description}; data ${session.dataset.name}: ${session.dataset.rows} rows\n`,
     );
+    phase = "training";
     const result = await train(session, {
       outDir,
+      lock,
       ...(steps === undefined ? {} : { steps }),
+      ...(checkpointEvery === undefined ? {} : { checkpointEvery }),
       resume: parsed.values.resume === true,
-      onProgress: (p) => progress.update(p),
-      shouldStop: () => interrupts > 0,
+      resumeFallback: parsed.values["resume-fallback"] === true,
+      signal: stop.signal,
+      onProgress: (p) => {
+        lastStep = p.step;
+        progress.update(p);
+      },
       warn: (m) => {
         progress.finish();
         io.stderr(`linea train: warning: ${m}\n`);
       },
     });
+    phase = "pictures";
     progress.finish();
     if (result.start > 0) io.stderr(`linea train: resumed from step ${result.start}\n`);
-    const samples = session instanceof TrainingSession ? await writeSamples(session, path.join(outDir, "samples.png"), plan.seed + 1) : undefined;
-    const projections = session instanceof IdempotentSession ? await saveProjections(path.join(outDir, "projections.png"), session, plan.seed + 1) : undefined;
+    // An interrupted run exits within the step: the pictures wait for the run that finishes (--resume).
+    const draw = !result.stopped;
+    const samples = draw && session instanceof TrainingSession ? await writeSamples(session, path.join(outDir, "samples.png"), plan.seed + 1) : undefined;
+    const projections = draw && session instanceof IdempotentSession ? await saveProjections(path.join(outDir, "projections.png"), session, plan.seed + 1) : undefined;
     const last = result.history[result.history.length - 1];
     io.stdout(
       [
         `${result.stopped ? "stopped" : "trained"} ${plan.name}: step ${result.step}/${steps ?? session.plan.steps}, loss ${last === undefined ? "n/a" : last[0].toPrecision(4)}, ${result.seconds.toFixed(1)} s`,
-        `  weights     ${path.relative(io.cwd, result.weightsFile)}`,
+        `  weights     ${result.stopped && result.checkpoint === undefined ? "none (stopped before the first step)" : path.relative(io.cwd, result.weightsFile)}`,
         `  checkpoint  ${result.checkpoint === undefined ? "none" : path.relative(io.cwd, result.checkpoint)}`,
         `  loss        ${path.relative(io.cwd, path.join(outDir, "loss.png"))} (.csv, .json)`,
         ...(samples === undefined ? [] : [`  samples     ${path.relative(io.cwd, path.join(outDir, "samples.png"))} (${samples})`]),
@@ -165,19 +208,20 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
         "",
       ].join("\n"),
     );
-    return result.stopped ? SIGINT_EXIT : ExitCode.Ok;
+    return stoppedBy === undefined || !result.stopped ? ExitCode.Ok : SIGNAL_EXIT[stoppedBy];
   } catch (e) {
     progress.finish();
     return fail(e);
   } finally {
     removeHandler();
     session?.dispose();
+    lock?.release();
   }
 }
 
 export const trainCommand: Command = {
   name: "train",
   summary: "train a spec's train section (flow matching or an idempotent projector), with checkpoints and a loss curve",
-  usage: "linea train FILE [--train NAME] [--steps N] [--out DIR] [--resume] [--backend wasm|cpu|webgpu|tensorflow|auto]",
+  usage: "linea train FILE [--train NAME] [--steps N] [--checkpoint-every N] [--out DIR] [--resume [--resume-fallback]] [--backend wasm|cpu|webgpu|tensorflow|auto]",
   run: (args, io) => runTrain(args, io),
 };

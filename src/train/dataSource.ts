@@ -1,6 +1,7 @@
 // What a training data source is (the `data = …` of a train section): a function of the call's literal
 // arguments and a context that makes a Dataset. Its own module so that sources defined elsewhere
 // (mnist.ts) and the registry (data.ts) share it without importing each other.
+import type { Location } from "../ast/source.js";
 import { TrainError } from "./errors.js";
 
 export interface Dataset {
@@ -19,6 +20,13 @@ export interface DataContext {
   readonly seed: number;
   /** Directory that relative paths are resolved against (the spec's). */
   readonly baseDir: string;
+  /**
+   * The project folder a spec's data paths may not leave, checked on real paths (LIN0910); absent for
+   * a path the user typed on the command line.
+   */
+  readonly root?: string;
+  /** Where the spec names the data, for the errors about it. */
+  readonly location?: Location;
 }
 
 export type DataSource = (args: DataArgs, context: DataContext) => Promise<Dataset>;

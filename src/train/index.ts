@@ -16,7 +16,10 @@ export {
   type Checkpoint,
   type FileWriter,
 } from "./checkpoint.js";
-export { loadDataset, registerDataSource, dataSourceNames } from "./data.js";
+export { acquireOutputLock, processAlive, LOCK_FILE, type OutputLock } from "./lock.js";
+export { prepareOutput, OUTPUT_FILES } from "./output.js";
+export { checkCheckpoint, type CheckpointExpectation, type CheckpointState } from "./checkpointFields.js";
+export { loadDataset, registerDataSource, dataSourceNames, projectRootOf } from "./data.js";
 export type { Dataset, DataSource, DataArgs } from "./dataSource.js";
 export { mnist, MNIST_SIZES } from "./mnist.js";
 export { oneStepSamples, oneStepOperator, ONE_STEP_MAX_DIM } from "./samples.js";

@@ -2,6 +2,7 @@
 // (for flow matching: the time-conditioned operator and the two charts of its map), the data source
 // and the hyperparameters with their defaults (docs/training.md).
 import type { Expr, Item, MapDecl, TrainDecl } from "../ast/nodes.js";
+import type { Location } from "../ast/source.js";
 import { literalValue } from "../compiler/checker/args.js";
 import { samplerSettings, type SamplerSettings } from "../compiler/checker/builtins.js";
 import { declKey, type CheckedProgram, type DeclKey } from "../compiler/checker/checked.js";
@@ -26,7 +27,8 @@ export interface TrainPlan {
   readonly operatorName: string;
   readonly noise: ChartRef;
   readonly data: ChartRef;
-  readonly dataSource: { readonly name: string; readonly args: DataArgs };
+  /** The data source call (or path) and where the section writes it. */
+  readonly dataSource: { readonly name: string; readonly args: DataArgs; readonly location: Location };
   readonly loss: "flow_matching" | typeof IDEMPOTENT_LOSS;
   /** adamw: Adam with decoupled weight decay (PyTorch's AdamW); sgd decays the same way. */
   readonly optimizer: "adam" | "adamw" | "sgd";
@@ -88,17 +90,18 @@ function chartOf(space: SpaceType, name: string): ChartRef {
   return { network: declKey(space.network.uri, space.network.name), ...(space.tag === undefined ? {} : { tag: space.tag }), shape: space.shape, name };
 }
 
-function dataSource(program: CheckedProgram, e: Expr): { name: string; args: DataArgs } {
+function dataSource(program: CheckedProgram, e: Expr): TrainPlan["dataSource"] {
+  const location = { uri: program.entry, range: e.range };
   if (e.kind === "String") {
     if (!e.value.toLowerCase().endsWith(".npy")) throw new TrainError("LIN0902", `data path ${e.value}: only .npy files are read so far`);
-    return { name: "npy", args: new Map([["0", e.value]]) };
+    return { name: "npy", args: new Map([["0", e.value]]), location };
   }
   const source = program.builtinOf(e);
   if (source?.kind !== "data") throw new TrainError("LIN0903", "train data must be a data source call or a path string");
   // DataArgs keys positional arguments "0", "1", … where the checker writes "#0", "#1", …
   const args = new Map<string, number | string>();
   for (const [key, value] of program.argumentsOf(e)) args.set(key.startsWith("#") ? key.slice(1) : key, value);
-  return { name: source.name, args };
+  return { name: source.name, args, location };
 }
 
 /** Reads train section `name` (default: the only one) into a plan; errors say what is missing. */

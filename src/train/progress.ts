@@ -1,6 +1,7 @@
 // The progress display on stderr: on a terminal one line redrawn in place (at most 10 times a
 // second) with a bar, the step, the loss, steps/s and the ETA; elsewhere (logs, CI) a plain line
-// every `percent` % of the run.
+// after the run's first step (so a log shows at once that training started, and its rate) and every
+// `percent` % of the run.
 import type { Progress } from "./trainer.js";
 
 export function formatDuration(seconds: number): string {
@@ -40,7 +41,7 @@ export function progressReporter(write: (text: string) => void, tty: boolean, pe
       }
       const every = Math.max(1, Math.round((p.total * percent) / 100));
       if (nextMark < 0) nextMark = (Math.floor(p.start / every) + 1) * every;
-      if (p.step >= nextMark || p.step === p.total) {
+      if (p.step === p.start + 1 || p.step >= nextMark || p.step === p.total) {
         write(`${progressLine(p)}\n`);
         while (nextMark <= p.step) nextMark += every;
       }

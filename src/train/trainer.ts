@@ -1,15 +1,20 @@
 // The training loop: Adam (or SGD) from tfjs on the session's variables, one seeded batch per step,
-// checkpoints every `checkpoint_every` steps (atomic), resume from the newest readable checkpoint, a
-// cooperative stop (Ctrl-C) that finishes the current step and saves, and the loss history as CSV,
-// JSON and PNG next to the checkpoints.
-import { promises as fs } from "node:fs";
+// checkpoints every `checkpoint_every` steps (atomic), resume from the newest checkpoint whose every
+// field checks out (checkpointFields.ts), a stop through an AbortSignal that finishes the current step
+// and saves, one run per output folder (lock.ts), and the loss history as CSV, JSON and PNG next to the
+// checkpoints.
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { encodeSafetensors, loadNetwork, writeFileAtomic, type HostTensor } from "../runtime/io/index.js";
+import { assignNetworkTensors, encodeSafetensors, writeFileAtomic, type HostTensor } from "../runtime/io/index.js";
 import { saveLinePlot } from "../runtime/plot/index.js";
-import { latestCheckpoint, modelTensors, pruneCheckpoints, saveCheckpoint, TRAIN_PREFIX, type Checkpoint, type FileWriter } from "./checkpoint.js";
+import { listCheckpoints, modelTensors, pruneCheckpoints, readCheckpoint, saveCheckpoint, TRAIN_PREFIX, type FileWriter } from "./checkpoint.js";
+import { checkCheckpoint, type CheckpointState } from "./checkpointFields.js";
 import { TrainError } from "./errors.js";
+import { acquireOutputLock, type OutputLock } from "./lock.js";
+import { checkpointDir, prepareOutput } from "./output.js";
 import { LOSS_COLUMNS, type TrainableSession } from "./session.js";
+
+export { checkpointDir } from "./output.js";
 
 export interface Progress {
   /** Steps completed so far (the next step to run). */
@@ -27,13 +32,23 @@ export interface TrainOptions {
   readonly outDir: string;
   /** Total steps (overrides the spec's `steps`). */
   readonly steps?: number;
+  /** Continue from the newest checkpoint; refused (LIN0908) when there is none to continue from. */
   readonly resume?: boolean;
+  /** With resume: a checkpoint that fails its checks is skipped for the previous one (with a warning) instead of refused. */
+  readonly resumeFallback?: boolean;
+  /** Steps between checkpoints (overrides the spec's `checkpoint_every`). */
+  readonly checkpointEvery?: number;
   /** How checkpoint and weight files are written (default: atomic). */
   readonly writer?: FileWriter;
   readonly onProgress?: (p: Progress) => void;
   readonly onCheckpoint?: (file: string, step: number) => void;
-  /** Polled before each step; true finishes the run early (with a checkpoint). */
-  readonly shouldStop?: () => boolean;
+  /**
+   * Aborting it finishes the step in progress, saves a checkpoint (and the weights and loss files, as
+   * every checkpoint does) and returns with `stopped`; before the first step it returns at once, saving nothing.
+   */
+  readonly signal?: AbortSignal;
+  /** The lock of `outDir`, when the caller already holds it (the CLI, for the whole command); else train takes one. */
+  readonly lock?: OutputLock;
   readonly warn?: (message: string) => void;
   /** Checkpoints kept on disk (default 3). */
   readonly keep?: number;
@@ -53,8 +68,9 @@ export interface TrainResult {
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
-export function checkpointDir(outDir: string): string {
-  return path.join(outDir, "checkpoints");
+/** Lets the event loop run (signal handlers, timers, I/O) between steps: a step is otherwise one synchronous run of kernels. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function hostF32(t: tf.Tensor, data: Float32Array): HostTensor {
@@ -86,34 +102,23 @@ function historyTensor(history: readonly (readonly number[])[], cols: number): H
   return { dtype: "F32", shape: [history.length, cols], data };
 }
 
-function f32(tensors: ReadonlyMap<string, HostTensor>, name: string, file: string): HostTensor & { dtype: "F32" } {
-  const t = tensors.get(name);
-  if (t === undefined || t.dtype !== "F32") throw new TrainError("LIN0905", `${file}: missing F32 tensor ${name}`);
-  return t;
-}
-
-/** Puts a checkpoint's values back: networks (parameters and state), the operator, the optimiser. */
-async function restore(session: TrainableSession, optimizer: tf.Optimizer, ckpt: Checkpoint): Promise<number[][]> {
-  if (ckpt.metadata.train !== undefined && ckpt.metadata.train !== session.plan.name) {
-    throw new TrainError("LIN0905", `${ckpt.file}: written by train ${ckpt.metadata.train}, not ${session.plan.name}`);
-  }
-  if (ckpt.metadata.seed !== undefined && Number(ckpt.metadata.seed) !== session.plan.seed) {
-    throw new TrainError("LIN0905", `${ckpt.file}: written with seed ${ckpt.metadata.seed}, the spec now says ${session.plan.seed}`);
-  }
+/** Puts a checked checkpoint's values back: networks (parameters and state), the operator, the optimiser. */
+async function restore(session: TrainableSession, optimizer: tf.Optimizer, file: string, tensors: ReadonlyMap<string, HostTensor>, state: CheckpointState): Promise<void> {
   for (const n of session.networks.values()) {
     try {
-      await loadNetwork(n.network, ckpt.file, { rename: (name) => (name.startsWith(n.prefix) ? name.slice(n.prefix.length) : undefined) });
+      assignNetworkTensors(n.network, tensors, file, { rename: (name) => (name.startsWith(n.prefix) ? name.slice(n.prefix.length) : undefined) });
     } catch (e) {
-      throw new TrainError("LIN0905", `${ckpt.file}: network ${n.key}: ${(e as Error).message} (did the spec change since this checkpoint?)`);
+      throw new TrainError("LIN0905", `${file}: network ${n.key}: ${(e as Error).message} (did the spec change since this checkpoint?)`);
     }
   }
   const prefix = session.operators.get(session.plan.operatorKey)?.prefix ?? "";
   const assignments: [tf.Variable, Float32Array][] = [];
   for (const [name, p] of session.operator.parameters()) {
-    const t = f32(ckpt.tensors, prefix + name, ckpt.file);
+    const t = tensors.get(prefix + name);
+    if (t === undefined || t.dtype !== "F32") throw new TrainError("LIN0905", `${file}: missing F32 tensor ${prefix + name}`);
     const want = p.transposedInFile ? [p.variable.shape[1], p.variable.shape[0]] : [...p.variable.shape];
     if (t.shape.join(",") !== want.join(",")) {
-      throw new TrainError("LIN0905", `${ckpt.file}: tensor ${prefix + name} has shape [${t.shape.join(", ")}], the spec needs [${want.join(", ")}]`);
+      throw new TrainError("LIN0905", `${file}: tensor ${prefix + name} has shape [${t.shape.join(", ")}], the spec needs [${want.join(", ")}]`);
     }
     let data = t.data;
     if (p.transposedInFile) {
@@ -126,24 +131,59 @@ async function restore(session: TrainableSession, optimizer: tf.Optimizer, ckpt:
   }
   for (const [v, data] of assignments) tf.tidy(() => v.assign(tf.tensor(data, v.shape, "float32")));
 
-  const iterations = Number(ckpt.metadata.iterations ?? "0");
-  if (session.plan.optimizer !== "sgd" && ckpt.metadata.optimizer_state === "complete" && iterations > 0) {
+  if (state.moments.size > 0) {
     const moments = (kind: "m" | "v"): { name: string; tensor: tf.Tensor }[] =>
       session.variables.map((v) => ({
         name: `${v.variable.name}/${kind}`,
-        tensor: tf.tensor(f32(ckpt.tensors, `${TRAIN_PREFIX}adam/${kind}/${v.fileName}`, ckpt.file).data, v.variable.shape, "float32"),
+        tensor: tf.tensor(state.moments.get(`${TRAIN_PREFIX}adam/${kind}/${v.fileName}`) ?? new Float32Array(0), v.variable.shape, "float32"),
       }));
-    const named = [{ name: "iter", tensor: tf.scalar(iterations, "int32") }, ...moments("m"), ...moments("v")];
+    const named = [{ name: "iter", tensor: tf.scalar(state.iterations, "int32") }, ...moments("m"), ...moments("v")];
     await optimizer.setWeights(named);
     for (const n of named) n.tensor.dispose();
   }
-  const loss = ckpt.tensors.get(`${TRAIN_PREFIX}loss`);
-  const history: number[][] = [];
-  if (loss !== undefined && loss.dtype === "F32" && loss.shape.length === 2) {
-    const [rows, cols] = loss.shape;
-    for (let i = 0; i < Math.min(rows, ckpt.step); i++) history.push(Array.from(loss.data.subarray(i * cols, (i + 1) * cols)));
+}
+
+/**
+ * Restores the newest checkpoint that passes every check and returns its step and loss history. A
+ * checkpoint that fails is refused, or skipped for the previous one with `fallback`; none left to
+ * resume from is LIN0908 (starting again from step 0 would overwrite the trained weights).
+ */
+async function resumeFrom(
+  dir: string,
+  session: TrainableSession,
+  optimizer: tf.Optimizer,
+  total: number,
+  fallback: boolean,
+  warn: (m: string) => void,
+): Promise<{ step: number; file: string; history: number[][] }> {
+  const files = await listCheckpoints(dir);
+  if (files.length === 0) throw new TrainError("LIN0908", `--resume: no checkpoint in ${dir}; run without --resume to start from step 0`);
+  const skipped: string[] = [];
+  for (const [i, { step: fileStep, file }] of files.entries()) {
+    try {
+      const ckpt = await readCheckpoint(file);
+      const state = checkCheckpoint(
+        ckpt,
+        {
+          plan: session.plan,
+          fileStep,
+          total,
+          lossColumns: session.lossColumns.length,
+          moments: session.variables.map((v) => ({ fileName: v.fileName, shape: v.variable.shape })),
+        },
+        TRAIN_PREFIX,
+      );
+      await restore(session, optimizer, file, ckpt.tensors, state);
+      return { step: state.step, file, history: state.history };
+    } catch (e) {
+      if (!(e instanceof TrainError)) throw e;
+      const older = files.length - i - 1;
+      if (!fallback) throw new TrainError(e.code, older > 0 ? `${e.message} (--resume-fallback resumes from the previous checkpoint instead)` : e.message);
+      warn(`skipping checkpoint: ${e.code}: ${e.message}`);
+      skipped.push(path.basename(file));
+    }
   }
-  return history;
+  throw new TrainError("LIN0908", `--resume: no usable checkpoint in ${dir} (skipped ${skipped.join(", ")}); run without --resume to start from step 0`);
 }
 
 /** loss.csv, loss.json and loss.png in `outDir`, each written atomically. */
@@ -194,7 +234,28 @@ export async function train(session: TrainableSession, options: TrainOptions): P
   const writer = options.writer ?? writeFileAtomic;
   const dir = checkpointDir(options.outDir);
   const weightsFile = path.join(options.outDir, "weights.safetensors");
-  await fs.mkdir(options.outDir, { recursive: true });
+  const checkpointEvery = options.checkpointEvery ?? plan.checkpointEvery;
+  const lock = options.lock ?? (await acquireOutputLock(options.outDir));
+  if (lock.dir !== path.resolve(options.outDir)) throw new TrainError("LIN0907", `the lock given is for ${lock.dir}, not ${path.resolve(options.outDir)}`);
+  try {
+    const orphans = await prepareOutput(options.outDir);
+    if (orphans.length > 0) options.warn?.(`removed ${orphans.length} temporary file(s) left by an interrupted write: ${orphans.join(", ")}`);
+    return await trainLocked(session, options, { total, writer, dir, weightsFile, checkpointEvery });
+  } finally {
+    if (options.lock === undefined) lock.release();
+  }
+}
+
+interface RunSettings {
+  readonly total: number;
+  readonly writer: FileWriter;
+  readonly dir: string;
+  readonly weightsFile: string;
+  readonly checkpointEvery: number;
+}
+
+async function trainLocked(session: TrainableSession, options: TrainOptions, { total, writer, dir, weightsFile, checkpointEvery }: RunSettings): Promise<TrainResult> {
+  const plan = session.plan;
   // AdamW is Adam plus the decoupled decay applied before each update (decayWeights); tfjs has no AdamW.
   const optimizer = plan.optimizer === "sgd" ? tf.train.sgd(plan.lr) : tf.train.adam(plan.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   let history: number[][] = [];
@@ -202,13 +263,10 @@ export async function train(session: TrainableSession, options: TrainOptions): P
   let checkpoint: string | undefined;
   try {
     if (options.resume) {
-      const ckpt = await latestCheckpoint(dir, options.warn);
-      if (ckpt === undefined) options.warn?.(`no checkpoint in ${dir}: starting from step 0`);
-      else {
-        history = await restore(session, optimizer, ckpt);
-        start = ckpt.step;
-        checkpoint = ckpt.file;
-      }
+      const resumed = await resumeFrom(dir, session, optimizer, total, options.resumeFallback === true, options.warn ?? (() => undefined));
+      history = resumed.history;
+      start = resumed.step;
+      checkpoint = resumed.file;
     }
     const save = async (step: number): Promise<void> => {
       const model = await session.weights();
@@ -240,7 +298,7 @@ export async function train(session: TrainableSession, options: TrainOptions): P
     let step = start;
     let lastSaved = start;
     while (step < total) {
-      if (options.shouldStop?.()) {
+      if (options.signal?.aborted === true) {
         stopped = true;
         break;
       }
@@ -268,12 +326,14 @@ export async function train(session: TrainableSession, options: TrainOptions): P
       const elapsed = (performance.now() - began) / 1000;
       const rate = (step - start) / Math.max(elapsed, 1e-9);
       options.onProgress?.({ step, total, start, loss: values[0], stepsPerSecond: rate, etaSeconds: (total - step) / rate });
-      if (step % plan.checkpointEvery === 0 || step === total) {
+      if (step % checkpointEvery === 0 || step === total) {
         await save(step);
         lastSaved = step;
       }
+      await yieldToEventLoop();
     }
-    if (step !== lastSaved || checkpoint === undefined) await save(step);
+    // A run stopped before its first step has nothing new to save (and must not replace a previous run's weights).
+    if (step !== lastSaved || (checkpoint === undefined && !(stopped && step === start))) await save(step);
     return { step, start, stopped, history, ...(checkpoint === undefined ? {} : { checkpoint }), weightsFile, seconds: (performance.now() - began) / 1000 };
   } finally {
     optimizer.dispose();
