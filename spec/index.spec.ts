@@ -79,7 +79,7 @@ describe("the public entry", () => {
     await saveNpy(npy, { dtype: "F64", shape: [2, 2], data: Float64Array.from([1, 2, 3, 4.5]) });
     const back = await loadNpy(npy);
     expect(back.shape).toEqual([2, 2]);
-    expect(Array.from(back.data)).toEqual([1, 2, 3, 4.5]);
+    expect(Array.from(back.data, Number)).toEqual([1, 2, 3, 4.5]);
     const st = join(scratch, "a.safetensors");
     await saveSafetensors(st, new Map([["w", { dtype: "F32" as const, shape: [3], data: Float32Array.from([1, -2, 3]) }]]), { note: "x" });
     const file = await loadSafetensors(st);

