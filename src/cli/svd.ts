@@ -6,7 +6,9 @@ import { join, resolve } from "node:path";
 import { FLOAT32_PINV_CONDITION, spectrumOf, type SpectrumSummary } from "../apps/spectrum.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { rowsOf, saveLinePlot, savePicture } from "../runtime/plot/index.js";
-import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag, stringFlags } from "./run.js";
+import type { FlagTable } from "./flags.js";
+import { jsonUri, printResult } from "./output.js";
+import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag } from "./run.js";
 import { specFileArgument } from "./spec_input.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { formatValue as fmt, shownDir } from "./format.js";
@@ -33,12 +35,21 @@ export function pinvWarning(name: string, s: SpectrumSummary): string | undefine
   return `WARNING: ${name} is ill-conditioned (σ_1/σ_${s.rank} = ${fmt(c)} > 1/√ε_float32 ≈ ${FLOAT32_PINV_CONDITION.toFixed(0)}): a float32 pinv(${name}) is unreliable (about ${Math.min(7, Math.log10(c)).toFixed(1)} of float32's ~7 digits are lost)`;
 }
 
+const SVD_FLAGS = {
+  map: { type: "string", value: "NAME", help: "the map whose operator to decompose (required)" },
+  out: { type: "string", value: "DIR", defaultText: "out/svd-NAME", help: "folder for the values, vectors and pictures" },
+  top: { type: "string", value: "K", defaultText: String(DEFAULT_TOP), help: "singular vectors decoded and drawn" },
+  ...COMPILE_FLAGS,
+} as const satisfies FlagTable;
+
 export const svdCommand: Command = {
   name: "svd",
   summary: "the singular values of a map's operator, and its decoded singular vectors as pictures",
   usage: "linea svd FILE --map NAME [--out DIR] [--top K] [--weights W.safetensors] [--backend wasm|cpu|webgpu|tensorflow] [--seed S]",
+  flags: SVD_FLAGS,
+  examples: ["linea svd examples/spectrum.lin --map f", "linea svd examples/mnist_train.lin --map B --weights runs/mnist/weights.safetensors --top 8"],
   async run(args, io: CommandIO) {
-    const parsed = parseCommandLine(args, { ...stringFlags("map", "out", "top"), ...COMPILE_FLAGS });
+    const parsed = parseCommandLine(args, SVD_FLAGS);
     const file = specFileArgument(parsed.positionals, "svd");
     const name = parsed.values.map;
     if (name === undefined) throw new UsageError("svd needs --map NAME");
@@ -84,9 +95,12 @@ export const svdCommand: Command = {
       await savePicture(join(outDir, "left.png"), rowsOf(left, k), shapes.codomain);
 
       io.stderr(`backend: ${compiled.backend.description}\n`);
-      for (const line of formatSummary(name, spectrum.operator, spectrum.method, values, summary, Math.min(top, 8))) io.stdout(`${line}\n`);
-      io.stdout(
-        `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)\n`,
+      printResult(io, { ...json, backend: compiled.backend.description, out: jsonUri(io, outDir) }, () =>
+        [
+          ...formatSummary(name, spectrum.operator, spectrum.method, values, summary, Math.min(top, 8)),
+          `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)`,
+          "",
+        ].join("\n"),
       );
       return ExitCode.Ok;
     } finally {
