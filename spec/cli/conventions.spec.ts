@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
 import { lineaIn } from "./support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "linea-conventions-"));
@@ -69,6 +70,16 @@ describe("every command: spec errors on stderr, stdout empty; --json one documen
     const json = await linea("run", "good.lin", "--entry", "nope", "--random", "1", "--backend", "cpu", "--json");
     expect(json.code).toBe(1);
     expect((JSON.parse(json.stdout) as JsonDoc).error?.code).toBe("LIN0801");
+  });
+
+  it("a bug (anything not a LineaError) is LIN1202, exit 3, one line without a stack", async () => {
+    let err = "";
+    const failingStdout = (): void => {
+      throw new TypeError("stdout went away");
+    };
+    const code = await main(["check", "good.lin"], { stdout: failingStdout, stderr: (t) => (err += t), cwd: dir });
+    expect(code).toBe(3);
+    expect(err).toBe("linea check: error[LIN1202]: internal error: stdout went away\n");
   });
 
   it("a spec file that cannot be read is LIN1111, exit 2, in text and JSON", async () => {

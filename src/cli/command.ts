@@ -1,6 +1,7 @@
 // The shape of a `linea` subcommand: each lives in its own module and is loaded only when named,
 // so adding `run`, `compile`, `verify`, `train` or `svd` means adding a module and one table entry.
 import { readFileSync, statSync } from "node:fs";
+import { isAbsolute, relative } from "node:path";
 import { parseArgs } from "node:util";
 import type { CodeRaisedBy } from "../diagnostics/codes.js";
 import { LineaError } from "../diagnostics/error.js";
@@ -80,9 +81,13 @@ function oneLineMessage(e: LineaError): string {
   return message.replace(/\n/g, " ");
 }
 
-/** A LineaError as the one line the CLI prints: `error[CODE]: message`, with the spec location (1-based) when it has one. */
-function failureLine(e: LineaError): string {
-  const at = e.location === undefined ? "" : ` (${e.location.uri}:${e.location.range.start.line + 1}:${e.location.range.start.character + 1})`;
+/** A LineaError as the one line the CLI prints: `error[CODE]: message`, with the spec location (1-based, relative to cwd) when it has one. */
+function failureLine(e: LineaError, cwd: string): string {
+  const shown = (uri: string): string => {
+    const rel = relative(cwd, uri);
+    return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? uri : rel;
+  };
+  const at = e.location === undefined ? "" : ` (${shown(e.location.uri)}:${e.location.range.start.line + 1}:${e.location.range.start.character + 1})`;
   return `error[${e.code}]: ${oneLineMessage(e)}${at}`;
 }
 
@@ -95,7 +100,7 @@ export function printFailure(command: string, io: CommandIO, e: LineaError, usag
     io.stdout(`${JSON.stringify(errorJson(e, oneLineMessage(e), new JsonUris(io.cwd)), null, 2)}\n`);
     return;
   }
-  io.stderr(`linea${command === "" ? "" : ` ${command}`}: ${failureLine(e)}\n${usage === undefined ? "" : `usage: ${usage}\n`}`);
+  io.stderr(`linea${command === "" ? "" : ` ${command}`}: ${failureLine(e, io.cwd)}\n${usage === undefined ? "" : `usage: ${usage}\n`}`);
 }
 
 /**
