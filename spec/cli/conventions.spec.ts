@@ -109,5 +109,10 @@ describe("every command: spec errors on stderr, stdout empty; --json one documen
     expect(compile.ok).toBe(true);
     expect(compile.emit).toBe("ir");
     expect(compile.text).toContain("f");
+    const svd = await linea("svd", "good.lin", "--map", "f", "--out", "svd", "--backend", "cpu", "--json");
+    const doc = JSON.parse(svd.stdout) as { ok: boolean; map: string; shape: number[]; singular_values: number[]; out: string };
+    expect(doc).toMatchObject({ ok: true, map: "f", shape: [2, 2], out: pathToFileURL(join(dir, "svd")).href });
+    expect(doc.singular_values).toHaveLength(2);
+    expect(svd.stderr).toMatch(/^backend: cpu/); // progress stays on stderr, outside the document
   });
 });
