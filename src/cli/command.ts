@@ -20,7 +20,7 @@ export interface OutputMode {
   readonly maxDiagnostics: number;
 }
 
-export const defaultOutput: OutputMode = { json: false, color: false, maxDiagnostics: DEFAULT_MAX_DIAGNOSTICS };
+const defaultOutput: OutputMode = { json: false, color: false, maxDiagnostics: DEFAULT_MAX_DIAGNOSTICS };
 
 export interface CommandIO {
   readonly stdout: (text: string) => void;

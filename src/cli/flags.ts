@@ -49,7 +49,7 @@ function flagLines(table: FlagTable): string[] {
   });
 }
 
-export interface HelpSubject {
+interface HelpSubject {
   readonly usage: string;
   readonly summary: string;
   readonly flags: FlagTable;

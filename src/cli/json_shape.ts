@@ -11,19 +11,19 @@ import { cappedDiagnostics } from "../diagnostics/render.js";
 import type { LineaError } from "../diagnostics/error.js";
 
 /** How a spec read from standard input is named in diagnostics and JSON. */
-export const STDIN_NAME = "<stdin>";
+const STDIN_NAME = "<stdin>";
 
 /** The path a spec read from standard input is checked under: in the working directory, so its imports resolve from there. */
 export function stdinPath(cwd: string): string {
   return resolve(cwd, STDIN_NAME);
 }
 
-export interface JsonRange {
+interface JsonRange {
   readonly start: { readonly line: number; readonly character: number };
   readonly end: { readonly line: number; readonly character: number };
 }
 
-export interface JsonLocation {
+interface JsonLocation {
   readonly uri: string;
   readonly range: JsonRange;
 }

@@ -6,7 +6,7 @@ import { outputOf, type CommandIO } from "./command.js";
 import { diagnosticsJson, JsonUris } from "./json_shape.js";
 
 /** Human diagnostics as the command line draws them: colour and the cap from main, paths relative to cwd. */
-export function renderForCli(io: CommandIO, diagnostics: readonly Diagnostic[], sources: SourceLookup): string {
+function renderForCli(io: CommandIO, diagnostics: readonly Diagnostic[], sources: SourceLookup): string {
   const { color, maxDiagnostics } = outputOf(io);
   return `${renderDiagnostics(diagnostics, sources, { cwd: io.cwd, color, maxPerFile: maxDiagnostics })}\n`;
 }
@@ -29,11 +29,6 @@ export function printDiagnostics(io: CommandIO, diagnostics: readonly Diagnostic
 export function printResult(io: CommandIO, json: Record<string, unknown>, human: () => string): void {
   if (outputOf(io).json) io.stdout(`${JSON.stringify({ ok: true, ...json }, null, 2)}\n`);
   else io.stdout(human());
-}
-
-/** Text printed as the command goes (verify's line per law): on stdout without --json, nowhere with it (the document has it all). */
-export function printProgressResult(io: CommandIO, text: string): void {
-  if (!outputOf(io).json) io.stdout(text);
 }
 
 /** A path as JSON shows it: a file:// URI. */

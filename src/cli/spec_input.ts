@@ -15,7 +15,7 @@ import { stdinPath } from "./json_shape.js";
 import { printDiagnostics } from "./output.js";
 
 /** The spec file argument that means standard input. */
-export const STDIN_ARGUMENT = "-";
+const STDIN_ARGUMENT = "-";
 /** A spec on standard input longer than this is refused (LIN1206): far beyond any real spec, and bounded. */
 export const STDIN_LIMIT_BYTES = 16 * 1024 * 1024;
 

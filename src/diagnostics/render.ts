@@ -89,7 +89,7 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceLookup, options: 
 }
 
 /** The identity of a diagnostic for "print each once": its file, range, code and message. */
-export function diagnosticKey(d: Diagnostic): string {
+function diagnosticKey(d: Diagnostic): string {
   return `${d.uri}\u0000${d.range.start.offset}\u0000${d.range.end.offset}\u0000${d.code}\u0000${d.message}`;
 }
 
