@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 
@@ -40,24 +40,30 @@ describe("linea check", { timeout: 120_000 }, () => {
     expect(r.stdout).toContain("no problems");
   });
 
-  it("exits 1 with rendered diagnostics when a file has errors", async () => {
+  it("exits 1 with rendered diagnostics on stderr (stdout stays empty) when a file has errors", async () => {
     const r = await runs.both;
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("error[LIN0301]");
-    expect(r.stdout).toContain("error[LIN0201]");
-    expect(r.stdout).toContain("bad.lin:4:9");
-    expect(r.stdout).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stderr).toContain("error[LIN0301]");
+    expect(r.stderr).toContain("error[LIN0201]");
+    expect(r.stderr).toContain("bad.lin:4:9");
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stdout).toBe("");
   });
 
-  it("prints LSP-shaped diagnostics with --json", async () => {
+  it("prints LSP-shaped diagnostics with --json: 0-based positions, file:// URIs", async () => {
     const r = await runs.json;
     expect(r.code).toBe(1);
-    const parsed: unknown = JSON.parse(r.stdout);
-    expect(Array.isArray(parsed)).toBe(true);
-    const list = parsed as { code: string; severity: number; source: string; range: { start: { line: number } } }[];
+    const doc = JSON.parse(r.stdout) as {
+      ok: boolean;
+      diagnostics: { code: string; severity: number; source: string; uri: string; range: { start: { line: number; character: number } } }[];
+    };
+    expect(doc.ok).toBe(false);
+    const list = doc.diagnostics;
     expect(list.map((d) => d.code)).toEqual(["LIN0301", "LIN0201"]);
     expect(list.every((d) => d.severity === 1 && d.source === "linea")).toBe(true);
-    expect(list[0].range.start.line).toBe(3);
+    // `let g = f * f;` is line 4, column 9 in the text (1-based): 3 and 8 in LSP's convention.
+    expect(list[0].range.start).toEqual({ line: 3, character: 8 });
+    expect(list[0].uri).toBe(pathToFileURL(join(dir, "bad.lin")).href);
   });
 
   it("exits 2 for a file that cannot be read, without a stack trace", async () => {

@@ -64,6 +64,21 @@ describe("the CLI error mapper", { timeout: 120_000 }, () => {
     }
   });
 
+  it("shows a location in the working directory relative (1-based), and with --json as a file:// URI and a 0-based range", () => {
+    const location = { uri: "/p/spec.lin", range: { start: { line: 2, character: 4, offset: 20 }, end: { line: 2, character: 7, offset: 23 } } };
+    const e = new LowerError("LIN0701", "svd factors are not lowered", location);
+    let err = "";
+    reportFailure("run", { stdout: () => undefined, stderr: (t) => (err += t), cwd: "/p" }, e);
+    expect(err).toBe("linea run: error[LIN0701]: svd factors are not lowered (spec.lin:3:5)\n");
+    let out = "";
+    const json = { json: true, color: false, maxDiagnostics: 100 };
+    expect(reportFailure("run", { stdout: (t) => (out += t), stderr: () => undefined, cwd: "/p", output: json }, e)).toBe(ExitCode.Errors);
+    expect(JSON.parse(out)).toEqual({
+      ok: false,
+      error: { code: "LIN0701", message: "svd factors are not lowered", uri: "file:///p/spec.lin", range: { start: { line: 2, character: 4 }, end: { line: 2, character: 7 } } },
+    });
+  });
+
   it("control: a usage error and a genuine bug are passed on, not printed as a code", () => {
     const c = captured();
     const usage = new UsageError("--rows needs an integer");

@@ -236,7 +236,7 @@ describe("linea sample", { timeout: 120_000 }, () => {
       [["sample", "flat.lin", "--map", "v", "--steps", "1"], /--steps needs integers ≥ 2, got '1'/],
       [["sample", "flat.lin", "--map", "v", "--steps", "6,x"], /--steps needs integers ≥ 2, got 'x'/],
       [["sample", "flat.lin", "--map", "v", "--n", "0"], /--n needs an integer ≥ 1/],
-      [["sample", "flat.lin", "--map", "v", "--frobnicate"], /Unknown option '--frobnicate'/],
+      [["sample", "flat.lin", "--map", "v", "--frobnicate"], /error\[LIN1204\]: unknown flag '--frobnicate'/],
     ];
     for (const [args, message] of bad) {
       const r = await linea(...args);

@@ -4,6 +4,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 
@@ -97,10 +98,30 @@ describe("linea verify", () => {
     expect(r.out).toMatch(/✓ adjoint: ⟨q\(x\), y⟩/);
   });
 
-  it("an ill-typed spec prints its diagnostics and exits 1", async () => {
+  it("an ill-typed spec prints its diagnostics on stderr and exits 1, stdout empty", async () => {
     const r = await linea("verify", "illtyped.lin");
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/error\[LIN/);
+    expect(r.err).toMatch(/error\[LIN0201\]/);
+    expect(r.out).toBe("");
+  });
+
+  it("--json prints one JSON document on a spec error too, and locations 0-based with file:// URIs", async () => {
+    const bad = await linea("verify", "illtyped.lin", "--json");
+    expect(bad.code).toBe(1);
+    const doc = JSON.parse(bad.out) as { ok: boolean; diagnostics: { code: string; uri: string; range: { start: { line: number; character: number } } }[] };
+    expect(doc.ok).toBe(false);
+    // `map f : X -> Y` — Y at line 2, column 14 (1-based)
+    expect(doc.diagnostics[0]).toMatchObject({ code: "LIN0201", uri: pathToFileURL(join(dir, "illtyped.lin")).href, range: { start: { line: 1, character: 13 } } });
+    const good = await linea("verify", "bad.lin", "--runs", "5", "--json");
+    const report = JSON.parse(good.out) as {
+      ok: boolean;
+      file: string;
+      targets: { label: string; location: { uri: string; range: { start: { line: number; character: number } } } }[];
+    };
+    expect(report.ok).toBe(false);
+    const idem = report.targets.find((t) => t.label.startsWith("verify idempotent"));
+    // `verify idempotent(q) …` is the 7th line of BAD (its first line is empty): line 6, character 0.
+    expect(idem?.location).toEqual({ uri: pathToFileURL(join(dir, "bad.lin")).href, range: expect.objectContaining({ start: { line: 6, character: 0 } }) as unknown });
   });
 
   it("bad usage exits 2 with the usage, never a stack trace", async () => {

@@ -3,6 +3,7 @@
 // built as syntax and checked in the scope of the checked module (compiler/checker/extend.ts); when they
 // do not check, the application throws their rendered diagnostics and the command prints them.
 import { isLeft } from "fp-ts/lib/Either.js";
+import type { Diagnostic } from "../ast/diagnostic.js";
 import type { LetDecl } from "../ast/nodes.js";
 import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { extendModule } from "../compiler/checker/extend.js";
@@ -22,7 +23,11 @@ export interface SpecText {
 
 /** The generated declarations do not check: their diagnostics, rendered as `linea` prints them on stdout. */
 export class GeneratedDeclarationsError extends Error {
-  constructor(readonly rendered: string) {
+  constructor(
+    readonly rendered: string,
+    /** The diagnostics `rendered` shows, for a caller that prints them its own way (the CLI's --json). */
+    readonly diagnostics: readonly Diagnostic[] = [],
+  ) {
     super("the generated declarations do not check");
   }
 }
@@ -30,6 +35,6 @@ export class GeneratedDeclarationsError extends Error {
 /** The spec's program with `lets` checked below its declarations; a GeneratedDeclarationsError when they do not check. */
 export function extendSpec(spec: SpecText, lets: readonly LetDecl[]): CheckedProgram {
   const checked = extendModule(spec.program, spec.path, lets);
-  if (isLeft(checked)) throw new GeneratedDeclarationsError(`${renderDiagnostics(checked.left, spec.sources, { cwd: spec.cwd })}\n`);
+  if (isLeft(checked)) throw new GeneratedDeclarationsError(`${renderDiagnostics(checked.left, spec.sources, { cwd: spec.cwd })}\n`, checked.left);
   return checked.right;
 }

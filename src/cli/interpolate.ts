@@ -7,7 +7,9 @@ import { join, relative, resolve } from "node:path";
 import { interpolateMaps, type InterpolationFrame } from "../apps/interpolate.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { imageShape, saveHeatmapRows, saveImageGrid, saveScatterPlot, PALETTE } from "../runtime/plot/index.js";
-import { COMPILE_FLAGS, compileFlagOptions, inputRows, rowSourceFlags, stringFlags } from "./run.js";
+import type { FlagTable } from "./flags.js";
+import { jsonUri, printResult } from "./output.js";
+import { COMPILE_FLAGS, compileFlagOptions, inputRows, rowSourceFlags } from "./run.js";
 import { DTYPE_FLAG, outputArray, outputDtypeFlag } from "./output_dtype.js";
 import { ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
 import { printingGenerated } from "./generated.js";
@@ -40,14 +42,24 @@ function valueRange(arrays: readonly Float32Array[]): [number, number] {
   return Number.isFinite(lo) ? [lo, hi] : [0, 0];
 }
 
+const INTERPOLATE_FLAGS = {
+  maps: { type: "string", value: "F1,F2", help: "the two maps to mix, sharing domain and codomain (required)" },
+  alphas: { type: "string", value: "A,…", defaultText: DEFAULT_ALPHAS.join(","), help: "the weights α of α·F1 + (1−α)·F2" },
+  random: { type: "string", value: "N", help: "N seeded standard-normal input rows" },
+  input: { type: "string", value: "x.npy", help: "the input rows, instead of --random" },
+  out: { type: "string", value: "DIR", defaultText: "out/interpolate-F1-F2", help: "folder for the frames, interpolation.json and the picture" },
+  ...DTYPE_FLAG,
+  ...COMPILE_FLAGS,
+} as const satisfies FlagTable;
+
 export const interpolateCommand: Command = {
   name: "interpolate",
   summary: "modular interpolation: compile α·f1 + (1−α)·f2 as one map and compare it with the induced interpolation of the outputs",
-  usage:
-    "linea interpolate FILE --maps F1,F2 [--alphas 0,0.25,0.5,0.75,1] (--random N | --input x.npy) [--out DIR] " +
-    "[--weights W.safetensors] [--dtype float32|float64] [--backend B] [--seed S]",
+  usage: "linea interpolate FILE --maps F1,F2 [--alphas 0,0.25,0.5,0.75,1] (--random N | --input x.npy) [--out DIR] " + "[--weights W.safetensors] [--dtype float32|float64] [--backend B] [--seed S]",
+  flags: INTERPOLATE_FLAGS,
+  examples: ["linea interpolate examples/toy2d_train.lin --maps B,coarse --random 1000", "linea interpolate examples/style_mix.lin --maps f1,f2 --alphas 0,0.5,1 --input x.npy"],
   async run(args, io) {
-    const parsed = parseCommandLine(args, { ...stringFlags("maps", "alphas", "random", "input", "out"), ...DTYPE_FLAG, ...COMPILE_FLAGS });
+    const parsed = parseCommandLine(args, INTERPOLATE_FLAGS);
     const dtype = outputDtypeFlag(parsed.values.dtype);
     const file = specFileArgument(parsed.positionals, "interpolate");
     const names = (parsed.values.maps ?? "").split(",").map((s) => s.trim());
@@ -58,9 +70,9 @@ export const interpolateCommand: Command = {
     const alphas = parseAlphas(parsed.values.alphas);
     const rowSource = rowSourceFlags(parsed.values, "give either --input x.npy or --random N");
     const seed = rowSource.seed;
-    const spec = readCheckedSpec(file, io);
+    const spec = await readCheckedSpec(file, io);
     if (typeof spec === "number") return spec;
-    const result = await printingGenerated(io, () =>
+    const result = await printingGenerated(io, spec.sources, () =>
       interpolateMaps({ ...spec, cwd: io.cwd }, f1, f2, alphas, (dim) => inputRows(rowSource, 0, dim, `${f1}(x)`, io.cwd), {
         ...compileFlagOptions(parsed.values, seed, io.cwd),
         onCompiled: (backend) => io.stderr(`backend: ${backend}\n`),
@@ -100,8 +112,11 @@ export const interpolateCommand: Command = {
         mixed.flatMap((m) => [m.subarray(0, dim)]),
       );
     }
-    io.stdout(formatFrames(f1, f2, frames, result.codomainSpace));
-    io.stdout(`wrote ${relative(io.cwd, outDir) || "."}/{frames.npy, interpolation.json, interpolation.png}\n`);
+    printResult(
+      io,
+      { ...summary, out: jsonUri(io, outDir) },
+      () => `${formatFrames(f1, f2, frames, result.codomainSpace)}wrote ${relative(io.cwd, outDir) || "."}/{frames.npy, interpolation.json, interpolation.png}\n`,
+    );
     return ExitCode.Ok;
   },
 };

@@ -17,7 +17,9 @@ import { parseDataFlag, type DataFlag } from "./data_flag.js";
 import { saveSamples } from "../runtime/plot/index.js";
 import { finiteOrNull, formatDb, formatValue as fmt, shownDir } from "./format.js";
 import { printingGenerated } from "./generated.js";
-import { COMPILE_FLAGS, compileFlagOptions, integerFlag, stringFlags } from "./run.js";
+import type { FlagTable } from "./flags.js";
+import { jsonUri, printResult } from "./output.js";
+import { COMPILE_FLAGS, compileFlagOptions, integerFlag } from "./run.js";
 import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
 import { DTYPE_FLAG, outputArray, outputDtypeFlag, type OutputDtype } from "./output_dtype.js";
 import { samplerMethod, samplerSteps } from "./sampler_input.js";
@@ -43,19 +45,34 @@ async function loadRows(flag: DataFlag, file: string, program: CheckedProgram, i
   return loadDataset(flag.name, flag.args, { seed, baseDir: io.cwd });
 }
 
+const INVERT_FLAGS = {
+  map: { type: "string", value: "V", help: "a time-conditioned map to build the sampler from (or --sampler)" },
+  sampler: { type: "string", value: "NAME", help: "a map of the spec that already is a sampler (or --map)" },
+  method: { type: "string", value: "euler|rk4", defaultText: DEFAULT_METHOD, help: "the sampler's method, with --map" },
+  steps: { type: "string", value: "T", defaultText: String(DEFAULT_STEPS), help: "the sampler's step count T ≥ 2, with --map" },
+  data: { type: "string", value: "SOURCE", help: "data rows: mnist, moons(n = 512), x.npy, or train for the spec's train data (required)" },
+  rows: { type: "string", value: "N", defaultText: String(DEFAULT_ROWS), help: "data rows scored" },
+  pairs: { type: "string", value: "P", defaultText: String(DEFAULT_PAIRS), help: "pairs of noises interpolated" },
+  frames: { type: "string", value: "F", defaultText: String(DEFAULT_FRAMES), help: "frames per interpolation" },
+  out: { type: "string", value: "DIR", defaultText: "out/invert-NAME", help: "folder for the arrays, pictures and results.json" },
+  ...DTYPE_FLAG,
+  ...OPERATOR_FLAG,
+  ...COMPILE_FLAGS,
+} as const satisfies FlagTable;
+
 export const invertCommand: Command = {
   name: "invert",
   summary: "invert a one-step sampler with its pseudo-inverse: round-trip PSNR on real data, and pixel-space interpolation between their noises",
   usage:
     "linea invert FILE (--map V [--method euler|rk4] [--steps T] | --sampler NAME) --data SOURCE [--rows N] [--pairs P] [--frames F] " +
     "[--weights W.safetensors] [--operator A=a.npy ...] [--seed S] [--out DIR] [--dtype float32|float64] [--backend wasm|cpu|webgpu|tensorflow]",
+  flags: INVERT_FLAGS,
+  examples: [
+    "linea invert examples/mnist_train.lin --map v --data mnist --weights runs/mnist/weights.safetensors",
+    "linea invert examples/toy2d_train.lin --map v --data train --rows 16 --pairs 2",
+  ],
   async run(args, io: CommandIO) {
-    const parsed = parseCommandLine(args, {
-      ...stringFlags("map", "sampler", "method", "steps", "data", "rows", "pairs", "frames", "out"),
-      ...DTYPE_FLAG,
-      ...OPERATOR_FLAG,
-      ...COMPILE_FLAGS,
-    });
+    const parsed = parseCommandLine(args, INVERT_FLAGS);
     const dtype = outputDtypeFlag(parsed.values.dtype);
     const file = specFileArgument(parsed.positionals, "invert");
     const { map, sampler } = parsed.values;
@@ -78,9 +95,11 @@ export const invertCommand: Command = {
     const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `invert-${name}`));
     const options = { ...compileFlagOptions(parsed.values, seed, io.cwd), ...(await operatorFlagOptions(parsed.values.operator, io.cwd)) };
     const started = performance.now();
-    const spec = readCheckedSpec(file, io);
+    const spec = await readCheckedSpec(file, io);
     if (typeof spec === "number") return spec;
-    const s = await printingGenerated(io, () => invertibleSampler({ ...spec, cwd: io.cwd }, map !== undefined ? { map, choice } : { sampler: sampler ?? "" }, options));
+    const s = await printingGenerated(io, spec.sources, () =>
+      invertibleSampler({ ...spec, cwd: io.cwd }, map !== undefined ? { map, choice } : { sampler: sampler ?? "" }, options),
+    );
     if (typeof s === "number") return s;
     try {
       return await invert(s, await loadRows(data, file, s.program, io, seed), { rows: rowsWanted, pairs, frames, outDir, dtype, compileMs: performance.now() - started }, io);
@@ -172,17 +191,16 @@ async function invert(
   };
   await writeFileAtomic(out("results.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
 
-  io.stdout(
-    `invert ${s.label}: B is ${B.rows}×${B.cols}, rank ${summary.rank} of ${Math.min(B.rows, B.cols)} (cut-off σ_max·max(m,n)·ε = ${summary.cutoff.toExponential(2)}), cond(B) = ${fmt(summary.condition)}\n`,
-  );
   const warning = pinvWarning("B", summary);
-  if (warning !== undefined) io.stdout(`${warning}\n`);
-  io.stdout(`pinv(B): float64 (${inverse.method}, rank ${inverse.rank}), SVD and pinv in ${(decomposeMs / 1000).toFixed(1)} s\n`);
-  io.stdout(
-    `round trip f(f†(x₁)) on ${n} rows of ${dataset.name}: PSNR ${formatDb(score.psnrMean)} dB (mean of per-row PSNR; worst ${formatDb(score.psnrMin)} dB; of the mean MSE ${formatDb(score.psnrOfMeanMse)} dB), max |Δ| ${score.maxAbsDiff.toExponential(2)}\n`,
-  );
-  io.stdout(
-    `wrote ${shownDir(io.cwd, o.outDir)}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png, interpolation.npy, interpolation_noise.npy, interpolation.png} (${o.pairs} pairs × ${o.frames} frames)\n`,
+  printResult(io, { ...json, out: jsonUri(io, o.outDir) }, () =>
+    [
+      `invert ${s.label}: B is ${B.rows}×${B.cols}, rank ${summary.rank} of ${Math.min(B.rows, B.cols)} (cut-off σ_max·max(m,n)·ε = ${summary.cutoff.toExponential(2)}), cond(B) = ${fmt(summary.condition)}`,
+      ...(warning === undefined ? [] : [warning]),
+      `pinv(B): float64 (${inverse.method}, rank ${inverse.rank}), SVD and pinv in ${(decomposeMs / 1000).toFixed(1)} s`,
+      `round trip f(f†(x₁)) on ${n} rows of ${dataset.name}: PSNR ${formatDb(score.psnrMean)} dB (mean of per-row PSNR; worst ${formatDb(score.psnrMin)} dB; of the mean MSE ${formatDb(score.psnrOfMeanMse)} dB), max |Δ| ${score.maxAbsDiff.toExponential(2)}`,
+      `wrote ${shownDir(io.cwd, o.outDir)}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png, interpolation.npy, interpolation_noise.npy, interpolation.png} (${o.pairs} pairs × ${o.frames} frames)`,
+      "",
+    ].join("\n"),
   );
   return ExitCode.Ok;
 }

@@ -4,9 +4,12 @@ import { resolve } from "node:path";
 import type { OperatorMatrix } from "../compiler/binding/operator_matrix.js";
 import { loadNpy, numbersOf, requireFinite } from "../runtime/io/index.js";
 import { UsageError } from "./command.js";
+import type { FlagTable } from "./flags.js";
 
 /** The flag for parseCommandLine. */
-export const OPERATOR_FLAG = { operator: { type: "string", multiple: true } } as const;
+export const OPERATOR_FLAG = {
+  operator: { type: "string", multiple: true, value: "NAME=FILE.npy", help: "set a dense (or diagonal) operator from a float64 .npy matrix of its declared shape" },
+} as const satisfies FlagTable;
 
 /** The matrices the --operator flags name, read and checked, by operator name; {} without the flag. */
 export async function operatorFlagOptions(values: readonly string[] | undefined, cwd: string): Promise<{ operatorMatrices?: ReadonlyMap<string, OperatorMatrix> }> {

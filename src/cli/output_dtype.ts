@@ -3,11 +3,14 @@
 // numpy user read float64 without a cast (the values of a float32 result are widened exactly).
 import type { NpyArray } from "../runtime/io/index.js";
 import { UsageError } from "./command.js";
+import type { FlagTable } from "./flags.js";
 
 export type OutputDtype = "F32" | "F64";
 
 /** The flag for parseCommandLine. */
-export const DTYPE_FLAG = { dtype: { type: "string" } } as const;
+export const DTYPE_FLAG = {
+  dtype: { type: "string", value: "float32|float64", defaultText: "float32", help: "element type of the .npy arrays written" },
+} as const satisfies FlagTable;
 
 /** --dtype's value (default float32), or a usage error. */
 export function outputDtypeFlag(value: string | undefined): OutputDtype {

@@ -10,7 +10,9 @@ import { ExecuteError } from "../compiler/execute/errors.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
 import { FormatError } from "../runtime/io/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
+import type { FlagTable } from "./flags.js";
 import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
+import { jsonUri, printResult } from "./output.js";
 import { DTYPE_FLAG, outputArray, outputDtypeFlag, type OutputDtype } from "./output_dtype.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
 
@@ -25,13 +27,24 @@ export function integerFlag(name: string, value: string | undefined, min: number
   return n;
 }
 
-/** parseCommandLine options for flags that each take one string (most flags: numbers are parsed after). */
-export function stringFlags<const K extends string>(...names: K[]): Record<K, { readonly type: "string" }> {
-  return Object.fromEntries(names.map((n) => [n, { type: "string" }])) as Record<K, { readonly type: "string" }>;
-}
-
 /** The flags of every command that compiles a spec, for parseCommandLine. */
-export const COMPILE_FLAGS = stringFlags("weights", "seed", "backend");
+export const COMPILE_FLAGS = {
+  weights: { type: "string", value: "W.safetensors", defaultText: "seeded initial weights", help: "trained weights to bind" },
+  seed: { type: "string", value: "S", defaultText: "0", help: "seed of the initial weights and of random inputs" },
+  backend: { type: "string", value: "NAME", defaultText: "LINEA_BACKEND, else wasm", help: "tfjs backend: wasm, cpu, webgpu or tensorflow" },
+} as const satisfies FlagTable;
+
+const RUN_FLAGS = {
+  entry: { type: "string", value: "NAME", help: "the entry (or map) to run (required)" },
+  input: { type: "string", multiple: true, value: "x.npy|x.json", help: "the rows of one parameter, once per parameter" },
+  random: { type: "string", value: "N", help: "N seeded standard-normal rows per parameter instead of --input" },
+  output: { type: "string", value: "y.npy|y.json", defaultText: "JSON rows on stdout", help: "write the outputs to a file" },
+  picture: { type: "string", value: "y.png", help: "draw the outputs: image grid, scatter or heat map" },
+  batch: { type: "string", value: "N", defaultText: "all rows at once", help: "rows per run" },
+  ...DTYPE_FLAG,
+  ...OPERATOR_FLAG,
+  ...COMPILE_FLAGS,
+} as const satisfies FlagTable;
 
 /** Compile options from --weights (relative to the working directory) and --backend, with the seed the command read. */
 export function compileFlagOptions(
@@ -44,12 +57,11 @@ export function compileFlagOptions(
 
 /** Checks and compiles FILE; on spec errors prints the rendered diagnostics and returns the exit code. */
 export async function compileForCli(file: string, io: CommandIO, options: CompileOptions): Promise<CompiledProgram | number> {
-  const spec = readCheckedSpec(file, io);
+  const spec = await readCheckedSpec(file, io);
   if (typeof spec === "number") return spec;
   return compile(spec.program, options);
 }
 
-/** Runs a command body, reporting every LineaError on one line (command.ts); anything else goes to main's handler. */
 /**
  * Rows of one input: a .npy array [b, …] or a JSON array of samples (numbers or nested arrays), each
  * sample holding exactly `dim` values. The shape is checked here, while it is still known: flattened,
@@ -148,14 +160,10 @@ export const runCommand: Command = {
   usage:
     "linea run FILE --entry NAME (--input x.npy|x.json ... | --random N) [--output y.npy|y.json] [--picture y.png] " +
     "[--dtype float32|float64] [--operator A=a.npy ...] [--backend wasm|cpu|webgpu|tensorflow] [--seed S] [--weights W.safetensors] [--batch N]",
+  flags: RUN_FLAGS,
+  examples: ["linea run examples/toy2d_train.lin --entry sample --random 4", "linea run spec.lin --entry f --input x.npy --output y.npy --backend cpu"],
   async run(args, io) {
-    const parsed = parseCommandLine(args, {
-      ...stringFlags("entry", "output", "picture", "random", "batch"),
-      input: { type: "string", multiple: true },
-      ...DTYPE_FLAG,
-      ...OPERATOR_FLAG,
-      ...COMPILE_FLAGS,
-    });
+    const parsed = parseCommandLine(args, RUN_FLAGS);
     const file = specFileArgument(parsed.positionals, "run");
     const entry = parsed.values.entry;
     if (entry === undefined) throw new UsageError("run needs --entry NAME");
@@ -208,13 +216,25 @@ export const runCommand: Command = {
       // The result space's own shape (R[1, 4, 4] rows come back as [b, 1, 4, 4], not flattened to [b, 16]).
       const outShape = [total, ...(plan.result.kind === "vector" ? plan.result.shape : shape.slice(1))];
       if (output !== undefined) await writeOutput(output, io.cwd, values, outShape, dtype);
-      else io.stdout(`${toJson(values, outShape)}\n`);
       if (picture !== undefined) {
         const kind = await saveRowsPicture(resolve(io.cwd, picture), values, total, plan.result.kind === "vector" ? plan.result.shape : [], entry.toUpperCase());
         io.stderr(`${entry}: ${kind} of ${total} row(s) written to ${picture}\n`);
       }
       const inShape = plan.inputs.map((p) => `[${total}, ${p.dim}]`).join(", ");
       io.stderr(`${entry}: ${inShape} -> [${outShape.join(", ")}] in ${ms.toFixed(1)} ms${output === undefined ? "" : ` (written to ${output})`}\n`);
+      const rowsJson = toJson(values, outShape);
+      printResult(
+        io,
+        {
+          entry,
+          backend: compiled.backend.description,
+          shape: outShape,
+          ms,
+          ...(output === undefined ? { values: JSON.parse(rowsJson) as unknown } : { output: jsonUri(io, resolve(io.cwd, output)) }),
+          ...(picture === undefined ? {} : { picture: jsonUri(io, resolve(io.cwd, picture)) }),
+        },
+        () => (output === undefined ? `${rowsJson}\n` : ""),
+      );
       return ExitCode.Ok;
     } finally {
       compiled.dispose();

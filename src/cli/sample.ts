@@ -10,7 +10,9 @@ import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { saveSamples } from "../runtime/plot/index.js";
 import { finiteOrNull, formatDb, shownDir } from "./format.js";
-import { COMPILE_FLAGS, compileFlagOptions, integerFlag, stringFlags } from "./run.js";
+import type { FlagTable } from "./flags.js";
+import { jsonUri, printResult } from "./output.js";
+import { COMPILE_FLAGS, compileFlagOptions, integerFlag } from "./run.js";
 import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
 import { DTYPE_FLAG, outputArray, outputDtypeFlag } from "./output_dtype.js";
 import { samplerMethod, samplerSpecForCli, samplerSteps } from "./sampler_input.js";
@@ -47,14 +49,29 @@ export function formatTable(results: readonly SamplerComparison[], n: number): s
   return [`one-step vs multi-step on ${n} samples (PSNR = −10·log₁₀ MSE per sample, averaged; unclamped):`, line(head), ...rows.map(line)];
 }
 
+const SAMPLE_FLAGS = {
+  map: { type: "string", value: "V", help: "the time-conditioned map Noise -> Data (required)" },
+  methods: { type: "string", value: "M,…", defaultText: DEFAULT_METHODS, help: "sampler methods, euler and/or rk4" },
+  steps: { type: "string", value: "T,…", defaultText: DEFAULT_STEPS, help: "step counts T ≥ 2 (a T-step sampler takes T − 1 steps)" },
+  n: { type: "string", value: "N", defaultText: String(DEFAULT_SAMPLES), help: "samples compared" },
+  out: { type: "string", value: "DIR", defaultText: "out/sample-V", help: "folder for the samples, pictures and results.json" },
+  ...DTYPE_FLAG,
+  ...OPERATOR_FLAG,
+  ...COMPILE_FLAGS,
+} as const satisfies FlagTable;
+
 export const sampleCommand: Command = {
   name: "sample",
   summary: "one-step (collapsed) against multi-step sampling of a time-conditioned map: PSNR, max difference, timings, sample pictures",
   usage:
-    "linea sample FILE --map V [--methods euler,rk4] [--steps 6,100,1000] [--n 24] [--weights W.safetensors] [--operator A=a.npy ...] [--seed S] [--out DIR] " +
-    "[--dtype float32|float64] [--backend wasm|cpu|webgpu|tensorflow]",
+    "linea sample FILE --map V [--methods euler,rk4] [--steps 6,100,1000] [--n 24] [--weights W.safetensors] [--operator A=a.npy ...] [--seed S] [--out DIR] " + "[--dtype float32|float64] [--backend wasm|cpu|webgpu|tensorflow]",
+  flags: SAMPLE_FLAGS,
+  examples: [
+    "linea sample examples/toy2d_train.lin --map v --weights runs/toy2d/weights.safetensors",
+    "linea sample examples/toy2d_train.lin --map v --methods rk4 --steps 6,100 --n 8",
+  ],
   async run(args, io: CommandIO) {
-    const parsed = parseCommandLine(args, { ...stringFlags("map", "methods", "steps", "n", "out"), ...DTYPE_FLAG, ...OPERATOR_FLAG, ...COMPILE_FLAGS });
+    const parsed = parseCommandLine(args, SAMPLE_FLAGS);
     const dtype = outputDtypeFlag(parsed.values.dtype);
     const file = specFileArgument(parsed.positionals, "sample");
     const map = parsed.values.map;
@@ -105,8 +122,9 @@ export const sampleCommand: Command = {
     };
     await writeFileAtomic(join(outDir, "results.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
     io.stderr(`backend: ${backend}\n`);
-    for (const line of formatTable(results, n)) io.stdout(`${line}\n`);
-    io.stdout(`wrote ${shownDir(io.cwd, outDir)}/{results.json, noise.npy, one_step_*.npy, multi_step_*.npy, *.png}\n`);
+    printResult(io, { ...json, out: jsonUri(io, outDir) }, () =>
+      [...formatTable(results, n), `wrote ${shownDir(io.cwd, outDir)}/{results.json, noise.npy, one_step_*.npy, multi_step_*.npy, *.png}`, ""].join("\n"),
+    );
     return ExitCode.Ok;
   },
 };

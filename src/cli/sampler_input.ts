@@ -24,7 +24,7 @@ export function samplerSteps(flag: string, value: string): number {
 
 /** Reads and checks FILE with the sampler lets of `choices`; on diagnostics prints them and returns the exit code. */
 export async function samplerSpecForCli(file: string, io: CommandIO, map: string, choices: readonly SamplerChoice[], options: CompileOptions): Promise<SamplerSpec | number> {
-  const spec = readCheckedSpec(file, io);
+  const spec = await readCheckedSpec(file, io);
   if (typeof spec === "number") return spec;
-  return printingGenerated(io, async () => samplerSpec({ ...spec, cwd: io.cwd }, map, choices, options));
+  return printingGenerated(io, spec.sources, async () => samplerSpec({ ...spec, cwd: io.cwd }, map, choices, options));
 }

@@ -9,7 +9,9 @@ import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { materialise } from "../runtime/operator/index.js";
 import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
 import { rowsOf, saveLinePlot, savePicture } from "../runtime/plot/index.js";
-import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag, stringFlags } from "./run.js";
+import type { FlagTable } from "./flags.js";
+import { jsonUri, printResult } from "./output.js";
+import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag } from "./run.js";
 import { specFileArgument } from "./spec_input.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { formatValue as fmt, shownDir } from "./format.js";
@@ -36,14 +38,23 @@ export function pinvWarning(name: string, s: SpectrumSummary): string | undefine
   return `WARNING: ${name} is ill-conditioned (σ_1/σ_${s.rank} = ${fmt(c)} > 1/√ε_float32 ≈ ${FLOAT32_PINV_CONDITION.toFixed(0)}): a float32 pinv(${name}) is unreliable (about ${Math.min(7, Math.log10(c)).toFixed(1)} of float32's ~7 digits are lost)`;
 }
 
+const SVD_FLAGS = {
+  map: { type: "string", value: "NAME", help: "the map whose operator to decompose (required)" },
+  out: { type: "string", value: "DIR", defaultText: "out/svd-NAME", help: "folder for the values, vectors and pictures" },
+  top: { type: "string", value: "K", defaultText: String(DEFAULT_TOP), help: "singular vectors decoded and drawn" },
+  "matrix-out": { type: "string", value: "A.npy", help: "also write the map's operator A as a float64 [rows, cols] matrix (y = A·x)" },
+  ...OPERATOR_FLAG,
+  ...COMPILE_FLAGS,
+} as const satisfies FlagTable;
+
 export const svdCommand: Command = {
   name: "svd",
   summary: "the singular values of a map's operator, and its decoded singular vectors as pictures",
-  usage:
-    "linea svd FILE --map NAME [--out DIR] [--top K] [--matrix-out A.npy] [--operator A=a.npy ...] [--weights W.safetensors] " +
-    "[--backend wasm|cpu|webgpu|tensorflow] [--seed S]",
+  usage: "linea svd FILE --map NAME [--out DIR] [--top K] [--matrix-out A.npy] [--operator A=a.npy ...] [--weights W.safetensors] [--backend wasm|cpu|webgpu|tensorflow] [--seed S]",
+  flags: SVD_FLAGS,
+  examples: ["linea svd examples/spectrum.lin --map f", "linea svd examples/mnist_train.lin --map B --weights runs/mnist/weights.safetensors --top 8"],
   async run(args, io: CommandIO) {
-    const parsed = parseCommandLine(args, { ...stringFlags("map", "out", "top", "matrix-out"), ...OPERATOR_FLAG, ...COMPILE_FLAGS });
+    const parsed = parseCommandLine(args, SVD_FLAGS);
     const matrixOut = parsed.values["matrix-out"];
     if (matrixOut !== undefined && !matrixOut.endsWith(".npy")) throw new UsageError(`--matrix-out ${matrixOut}: expected a .npy file`);
     const file = specFileArgument(parsed.positionals, "svd");
@@ -100,11 +111,15 @@ export const svdCommand: Command = {
       await savePicture(join(outDir, "left.png"), rowsOf(left, k), shapes.codomain);
 
       io.stderr(`backend: ${compiled.backend.description}\n`);
-      for (const line of formatSummary(name, spectrum.operator, spectrum.method, values, summary, Math.min(top, 8))) io.stdout(`${line}\n`);
-      io.stdout(
-        `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)\n`,
+      const matrixFile = matrixOut === undefined ? {} : { matrix: jsonUri(io, resolve(io.cwd, matrixOut)) };
+      printResult(io, { ...json, backend: compiled.backend.description, out: jsonUri(io, outDir), ...matrixFile }, () =>
+        [
+          ...formatSummary(name, spectrum.operator, spectrum.method, values, summary, Math.min(top, 8)),
+          `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)`,
+          ...(matrixOut === undefined ? [] : [`wrote ${matrixOut} (the ${rows}×${cols} operator matrix of ${name}, float64)`]),
+          "",
+        ].join("\n"),
       );
-      if (matrixOut !== undefined) io.stdout(`wrote ${matrixOut} (the ${rows}×${cols} operator matrix of ${name}, float64)\n`);
       return ExitCode.Ok;
     } finally {
       compiled.dispose();

@@ -7,7 +7,6 @@
 import path from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { check, nodeFileHost } from "../index.js";
-import { renderDiagnostics } from "../diagnostics/render.js";
 import { hasErrors } from "../ast/diagnostic.js";
 import { selectBackend } from "../runtime/backend/index.js";
 import { imageShape } from "../runtime/plot/index.js";
@@ -22,7 +21,10 @@ import { samplerDefaults } from "../compiler/checker/builtins.js";
 import { oneStepSamples } from "../train/samples.js";
 import { saveSamples } from "../runtime/plot/index.js";
 import { LineaError } from "../diagnostics/error.js";
-import { cannotRead, ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
+import { ExitCode, parseCommandLine, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
+import type { FlagTable } from "./flags.js";
+import { jsonUri, printDiagnostics, printResult } from "./output.js";
+import { readSpecText } from "./spec_input.js";
 
 /** 128 + the signal's number, as a shell reports a process a signal ended. */
 export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -100,31 +102,31 @@ async function writeSamples(session: TrainingSession, file: string, seed: number
   return `${label}; ${count} samples${image ? " clamped to the data's range" : ""}`;
 }
 
+const TRAIN_FLAGS = {
+  train: { type: "string", value: "NAME", defaultText: "the spec's only train section", help: "the train section to run" },
+  steps: { type: "string", value: "N", defaultText: "the section's steps", help: "optimiser steps" },
+  "checkpoint-every": { type: "string", value: "N", defaultText: "the section's checkpoint_every", help: "write a checkpoint every N steps" },
+  out: { type: "string", value: "DIR", defaultText: "runs/FILE-NAME", help: "folder for checkpoints, weights, loss and samples" },
+  resume: { type: "boolean", help: "continue from the last checkpoint in DIR/checkpoints (refused when there is none)" },
+  "resume-fallback": { type: "boolean", help: "with --resume: skip a checkpoint that fails its checks and use the previous one" },
+  backend: { type: "string", value: "NAME", defaultText: "LINEA_BACKEND, else wasm", help: "tfjs backend: wasm, cpu, webgpu, tensorflow or auto" },
+} as const satisfies FlagTable;
+
 export async function runTrain(args: readonly string[], io: CommandIO, hooks: TrainCommandHooks = {}): Promise<number> {
-  const parsed = parseCommandLine(args, {
-    train: { type: "string" },
-    steps: { type: "string" },
-    "checkpoint-every": { type: "string" },
-    out: { type: "string" },
-    resume: { type: "boolean" },
-    "resume-fallback": { type: "boolean" },
-    backend: { type: "string" },
-  });
+  const parsed = parseCommandLine(args, TRAIN_FLAGS);
   const [file, ...extra] = parsed.positionals;
   if (file === undefined) throw new UsageError("train needs a spec file");
   if (extra.length > 0) throw new UsageError(`train takes one spec file, got ${parsed.positionals.length}`);
   const steps = positiveInt(parsed.values.steps, "--steps");
   const checkpointEvery = positiveInt(parsed.values["checkpoint-every"], "--checkpoint-every");
   if (parsed.values["resume-fallback"] === true && parsed.values.resume !== true) throw new UsageError("--resume-fallback goes with --resume");
-  const specPath = path.resolve(io.cwd, file);
-  if (nodeFileHost.readFile(specPath) === undefined) {
-    io.stderr(cannotRead(file, specPath));
-    return ExitCode.Usage;
-  }
-  const checked = await check(specPath);
+  const read = await readSpecText(file, io);
+  if (typeof read === "number") return read;
+  const specPath = read.path;
+  const checked = await check({ uri: specPath, text: read.text });
   if (isLeft(checked)) {
     const diags = checked.left;
-    io.stderr(`${renderDiagnostics(diags, (u) => nodeFileHost.readFile(u), { cwd: io.cwd })}\n`);
+    printDiagnostics(io, diags, (u) => (u === specPath ? read.text : nodeFileHost.readFile(u)));
     return hasErrors(diags) ? ExitCode.Errors : ExitCode.Ok;
   }
   const fail = (e: unknown): number => {
@@ -197,9 +199,22 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
     const samples = draw && session instanceof TrainingSession ? await writeSamples(session, path.join(outDir, "samples.png"), plan.seed + 1) : undefined;
     const projections = draw && session instanceof IdempotentSession ? await saveProjections(path.join(outDir, "projections.png"), session, plan.seed + 1) : undefined;
     const last = result.history[result.history.length - 1];
-    io.stdout(
+    const shown = (p: string): string => jsonUri(io, p);
+    const totalSteps = steps ?? session.plan.steps;
+    const summary = {
+      train: plan.name,
+      stopped: result.stopped,
+      step: result.step,
+      steps: totalSteps,
+      loss: last === undefined ? null : last[0],
+      seconds: result.seconds,
+      weights: shown(result.weightsFile),
+      checkpoint: result.checkpoint === undefined ? null : shown(result.checkpoint),
+      out: shown(outDir),
+    };
+    printResult(io, summary, () =>
       [
-        `${result.stopped ? "stopped" : "trained"} ${plan.name}: step ${result.step}/${steps ?? session.plan.steps}, loss ${last === undefined ? "n/a" : last[0].toPrecision(4)}, ${result.seconds.toFixed(1)} s`,
+        `${result.stopped ? "stopped" : "trained"} ${plan.name}: step ${result.step}/${summary.steps}, loss ${last === undefined ? "n/a" : last[0].toPrecision(4)}, ${result.seconds.toFixed(1)} s`,
         `  weights     ${result.stopped && result.checkpoint === undefined ? "none (stopped before the first step)" : path.relative(io.cwd, result.weightsFile)}`,
         `  checkpoint  ${result.checkpoint === undefined ? "none" : path.relative(io.cwd, result.checkpoint)}`,
         `  loss        ${path.relative(io.cwd, path.join(outDir, "loss.png"))} (.csv, .json)`,
@@ -223,5 +238,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "train a spec's train section (flow matching or an idempotent projector), with checkpoints and a loss curve",
   usage: "linea train FILE [--train NAME] [--steps N] [--checkpoint-every N] [--out DIR] [--resume [--resume-fallback]] [--backend wasm|cpu|webgpu|tensorflow|auto]",
+  flags: TRAIN_FLAGS,
+  examples: ["linea train examples/toy2d_train.lin --out runs/toy2d", "linea train examples/toy2d_train.lin --out runs/toy2d --resume --steps 2000"],
   run: (args, io) => runTrain(args, io),
 };

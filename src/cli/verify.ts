@@ -6,31 +6,41 @@ import { relative, resolve } from "node:path";
 import type { CheckResult } from "../verify/law.js";
 import { verificationOf } from "../verify/program.js";
 import { failedCount, formatLocation, formatResult, formatSummary, toJson, type TargetReport } from "../verify/report.js";
-import { ExitCode, parseCommandLine, UsageError, type Command } from "./command.js";
+import { ExitCode, outputOf, parseCommandLine, UsageError, type Command } from "./command.js";
+import type { FlagTable } from "./flags.js";
+import { JsonUris } from "./json_shape.js";
 import { COMPILE_FLAGS, integerFlag } from "./run.js";
 import { readCheckedSpec } from "./spec_input.js";
 
 /** Runs per law when neither the statement nor --runs says. */
 export const DEFAULT_RUNS = 100;
 
+const VERIFY_FLAGS = {
+  runs: { type: "string", value: "N", defaultText: `the statement's runs, else ${DEFAULT_RUNS}`, help: "property-test runs per law" },
+  all: { type: "boolean", help: "check every applicable law of every declaration, not only the verify statements" },
+  ...COMPILE_FLAGS,
+  seed: { type: "string", value: "S", defaultText: "the statement's seed, else 0", help: "seed of the property tests (a failure prints the one that replays it)" },
+} as const satisfies FlagTable;
+
 export const verifyCommand: Command = {
   name: "verify",
   summary: "check the laws a spec claims (linear, pinv, idempotent, …) on its bound values",
   usage: "linea verify FILE [--runs N] [--seed S] [--json] [--all] [--weights FILE] [--backend NAME]",
+  flags: VERIFY_FLAGS,
+  examples: [
+    "linea verify examples/idempotent_mnist.lin --runs 50",
+    "linea verify spec.lin --all --json",
+    "linea verify examples/idempotent_mnist.lin --weights runs/idem/weights.safetensors",
+  ],
   async run(args, io) {
-    const parsed = parseCommandLine(args, {
-      runs: { type: "string" },
-      json: { type: "boolean" },
-      all: { type: "boolean" },
-      ...COMPILE_FLAGS,
-    });
+    const parsed = parseCommandLine(args, VERIFY_FLAGS);
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw new UsageError("verify needs a file");
     if (extra.length > 0) throw new UsageError(`verify takes one file, got ${parsed.positionals.length}`);
     const runs = integerFlag("runs", parsed.values.runs, 1);
     const seed = integerFlag("seed", parsed.values.seed, 0);
-    const json = parsed.values.json === true;
-    const spec = readCheckedSpec(file, io);
+    const json = outputOf(io).json;
+    const spec = await readCheckedSpec(file, io);
     if (typeof spec === "number") return spec;
     const { path, text, program } = spec;
     const verification = await verificationOf(
@@ -71,7 +81,11 @@ export const verifyCommand: Command = {
           results,
         });
       }
-      if (json) io.stdout(`${toJson(shown, reports)}\n`);
+      const uris = new JsonUris(io.cwd);
+      if (json)
+        io.stdout(
+          `${JSON.stringify({ ok: failedCount(reports) === 0, backend: verification.backend, ...toJson(uris.uri(path), reports, (l) => uris.location(l.uri, l.range)) }, null, 2)}\n`,
+        );
       else io.stdout(`${formatSummary(reports)}\n`);
       return failedCount(reports) === 0 ? ExitCode.Ok : ExitCode.Errors;
     } finally {

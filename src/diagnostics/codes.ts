@@ -19,7 +19,18 @@ export type Stage = "syntax" | "check" | "lower" | "run" | "train" | "runtime" |
 
 /** The error classes that carry post-check codes (all extend LineaError). */
 export type ErrorClassName =
-  "LowerError" | "ExecuteError" | "IrError" | "TrainError" | "OperatorError" | "SpaceError" | "LinalgError" | "NetworkError" | "BackendError" | "FormatError" | "UsageError";
+  | "LowerError"
+  | "ExecuteError"
+  | "IrError"
+  | "TrainError"
+  | "OperatorError"
+  | "SpaceError"
+  | "LinalgError"
+  | "NetworkError"
+  | "BackendError"
+  | "FormatError"
+  | "UsageError"
+  | "InternalError";
 
 export interface CodeInfo {
   readonly code: `LIN${number}`;
@@ -483,6 +494,23 @@ export const diagnosticCodes = [
     raisedBy: "UsageError",
     title: "bad command line",
     summary: "An unknown flag, a missing or extra argument, or a flag value out of range; the command prints its usage.",
+  },
+  { code: "LIN1202", stage: "usage", raisedBy: "InternalError", title: "internal error", summary: "Linea itself failed (a bug, not the input); the message says what failed." },
+  { code: "LIN1203", stage: "usage", raisedBy: "UsageError", title: "unknown command", summary: "The first word is not a `linea` command; the nearest command name is suggested." },
+  { code: "LIN1204", stage: "usage", raisedBy: "UsageError", title: "unknown flag", summary: "A flag the command does not take; the nearest flag name is suggested." },
+  {
+    code: "LIN1205",
+    stage: "usage",
+    raisedBy: "UsageError",
+    title: "unknown diagnostic code",
+    summary: "`linea explain` was given a code the registry does not have; the nearest code is suggested.",
+  },
+  {
+    code: "LIN1206",
+    stage: "usage",
+    raisedBy: "UsageError",
+    title: "standard input too large",
+    summary: "A spec read from standard input (`-`) is longer than the limit for a spec.",
   },
 ] as const satisfies readonly CodeInfo[];
 

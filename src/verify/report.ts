@@ -42,23 +42,20 @@ export function formatSummary(reports: readonly TargetReport[]): string {
   return `${total} law check${total === 1 ? "" : "s"}: ${total - (failed - unchecked)} passed, ${failed - unchecked} failed${unchecked > 0 ? `; ${unchecked} statement${unchecked === 1 ? "" : "s"} could not be checked` : ""}`;
 }
 
-export function toJson(file: string, reports: readonly TargetReport[]): string {
-  return JSON.stringify(
-    {
-      file,
-      passed: failedCount(reports) === 0,
-      targets: reports.map((t) => ({
-        label: t.label,
-        ...(t.location === undefined ? {} : { line: t.location.range.start.line + 1, column: t.location.range.start.character + 1 }),
-        ...(t.problem === undefined ? {} : { problem: t.problem }),
-        results: t.results.map((r) => ({
-          ...r,
-          worstError: Number.isFinite(r.worstError) ? r.worstError : String(r.worstError),
-          tolerance: Number.isFinite(r.tolerance) ? r.tolerance : String(r.tolerance),
-        })),
+/** The report as one JSON value; `locate` writes a statement's location (the CLI's one convention: a URI and LSP's 0-based range). */
+export function toJson(file: string, reports: readonly TargetReport[], locate: (l: Location) => unknown): Record<string, unknown> {
+  return {
+    file,
+    passed: failedCount(reports) === 0,
+    targets: reports.map((t) => ({
+      label: t.label,
+      ...(t.location === undefined ? {} : { location: locate(t.location) }),
+      ...(t.problem === undefined ? {} : { problem: t.problem }),
+      results: t.results.map((r) => ({
+        ...r,
+        worstError: Number.isFinite(r.worstError) ? r.worstError : String(r.worstError),
+        tolerance: Number.isFinite(r.tolerance) ? r.tolerance : String(r.tolerance),
       })),
-    },
-    null,
-    2,
-  );
+    })),
+  };
 }
