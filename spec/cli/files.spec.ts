@@ -3,7 +3,7 @@
 // with the first bad index, weights in F64/F16 cast and I32 called the wrong dtype, PyTorch files
 // named, and a user's own float64 matrix in (`--operator A=a.npy`) and out (`svd --matrix-out`).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -66,6 +66,7 @@ describe.skipIf(numpyMissing !== undefined)(`linea and numpy files${numpyMissing
     python(dir, `np.save(f"{d}/img.npy", (np.arange(80).reshape(5, 1, 4, 4) / 8).astype("<f4")); print("null")`);
     const r = await linea("run", "spec.lin", "--entry", "picture", "--input", "img.npy", "--output", "y32.npy", "--backend", "cpu");
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/picture: \[5, 1, 4, 4\] -> \[5, 1, 4, 4\] in/);
     const r64 = await linea("run", "spec.lin", "--entry", "picture", "--input", "img.npy", "--output", "y64.npy", "--dtype", "float64", "--backend", "cpu");
     expect(r64.code, r64.stderr).toBe(0);
     const read = python<{ shape: number[]; dtype: string; shape64: number[]; dtype64: string; same: boolean }>(
@@ -137,6 +138,36 @@ describe("linea and weights files", { timeout: 120_000 }, () => {
     expect(r64.stdout).toBe(r32.stdout); // float32 → float64 → float32 is exact
   });
 
+  it("F16 weights load (widened exactly), under the tensor's own name", async () => {
+    const tensors = await seededTensors();
+    // 0.75 and 0.5 are exact in float16, so the F16 file holds the same values as the F32 one.
+    const alpha = { dtype: "F32", shape: [], data: Float32Array.of(0.75) } as const;
+    writeWeights("a32.safetensors", new Map([...tensors, ["A.alpha", alpha]]));
+    const half = new Uint8Array(Uint16Array.of(0x3a00).buffer); // 0.75 as IEEE binary16
+    const f16 = encodeSafetensors(new Map([...tensors, ["A.alpha", alpha]]));
+    // Rewrite A.alpha's entry as F16 by hand: the writer has no F16 (Linea never writes half precision).
+    const header = JSON.parse(Buffer.from(f16[1] ?? new Uint8Array()).toString("utf8")) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+    const names = Object.keys(header).filter((n) => n !== "__metadata__");
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    const rewritten: Record<string, unknown> = {};
+    names.forEach((n, i) => {
+      const bytes = n === "A.alpha" ? half : (f16[2 + i] ?? new Uint8Array());
+      rewritten[n] = { dtype: n === "A.alpha" ? "F16" : header[n]?.dtype, shape: header[n]?.shape, data_offsets: [offset, offset + bytes.length] };
+      offset += bytes.length;
+      chunks.push(bytes);
+    });
+    const json = Buffer.from(JSON.stringify(rewritten));
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(json.length));
+    writeFileSync(join(dir, "a16.safetensors"), Buffer.concat([len, json, ...chunks]));
+    const r32 = await linea("run", "spec.lin", "--entry", "go", "--input", "x4.json", "--weights", "a32.safetensors", "--backend", "cpu");
+    const r16 = await linea("run", "spec.lin", "--entry", "go", "--input", "x4.json", "--weights", "a16.safetensors", "--backend", "cpu");
+    expect(r32.code, r32.stderr).toBe(0);
+    expect(r16.code, r16.stderr).toBe(0); // before: LIN1104 dtype F16
+    expect(r16.stdout).toBe(r32.stdout);
+  });
+
   it("an integer tensor for a float parameter is the wrong dtype, naming both; NaN weights are refused", async () => {
     const tensors = await seededTensors();
     const u = tensors.get("A.u");
@@ -178,6 +209,15 @@ describe("non-regular files", { timeout: 60_000 }, () => {
       expect(r.stderr).toContain("error[LIN1112]");
       expect(r.stderr).toContain("a character device, not a regular file");
     }
+  });
+
+  it("a spec beyond the 16 MiB bound is refused with its size, not read (control: a small one checks)", async () => {
+    writeFileSync(join(dir, "big.lin"), "space X = R^2;\n");
+    expect((await linea("check", "big.lin")).code).toBe(0);
+    truncateSync(join(dir, "big.lin"), 17 * 1024 * 1024); // sparse: no disk used
+    const r = await linea("check", "big.lin");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("it is larger than a spec may be (17825792 bytes, at most 16777216)");
   });
 
   it("a FIFO as --input or as the spec does not hang: refused, exit 2", async (context) => {

@@ -1,9 +1,10 @@
 // The shape of a `linea` subcommand: each lives in its own module and is loaded only when named,
 // so adding `run`, `compile`, `verify`, `train` or `svd` means adding a module and one table entry.
-import { readFileSync, statSync } from "node:fs";
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { parseArgs } from "node:util";
 import type { CodeRaisedBy } from "../diagnostics/codes.js";
+import { MAX_SPEC_BYTES } from "../compiler/checker/node_host.js";
 import { LineaError } from "../diagnostics/error.js";
 import { DEFAULT_MAX_DIAGNOSTICS } from "../diagnostics/render.js";
 import { BackendError } from "../runtime/backend/errors.js";
@@ -147,8 +148,10 @@ export function cannotRead(shown: string, path: string): string {
     const stats = statSync(path);
     if (stats.isDirectory()) why = "it is a directory";
     else if (!stats.isFile()) why = "it is not a regular file";
+    else if (stats.size > MAX_SPEC_BYTES) why = `it is larger than a spec may be (${stats.size} bytes, at most ${MAX_SPEC_BYTES})`;
     else {
-      readFileSync(path);
+      // Permission only: the content is not read again (the file host already refused it).
+      accessSync(path, constants.R_OK);
       why = "it could not be read";
     }
   } catch (e) {

@@ -220,7 +220,7 @@ export const runCommand: Command = {
         const kind = await saveRowsPicture(resolve(io.cwd, picture), values, total, plan.result.kind === "vector" ? plan.result.shape : [], entry.toUpperCase());
         io.stderr(`${entry}: ${kind} of ${total} row(s) written to ${picture}\n`);
       }
-      const inShape = plan.inputs.map((p) => `[${total}, ${p.dim}]`).join(", ");
+      const inShape = plan.inputs.map((p) => `[${[total, ...p.shape].join(", ")}]`).join(", ");
       io.stderr(`${entry}: ${inShape} -> [${outShape.join(", ")}] in ${ms.toFixed(1)} ms${output === undefined ? "" : ` (written to ${output})`}\n`);
       const rowsJson = toJson(values, outShape);
       printResult(

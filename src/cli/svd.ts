@@ -1,6 +1,8 @@
 // `linea svd FILE --map NAME [--out DIR] [--top K] [--weights W] [--backend B] [--seed S]`: the spectrum
 // of a map f = g_y⁻¹ ∘ A ∘ g_x (paper §2.3, apps/spectrum.ts). Writes the singular values, the decoded
-// singular vectors and their pictures to DIR atomically, and prints rank and conditioning.
+// singular vectors and their pictures to DIR atomically, and prints rank and conditioning. With
+// --matrix-out A.npy it also writes the operator A itself, float64 [rows, cols] (the way to read any
+// map's matrix back without running an identity batch in float32).
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { FLOAT32_PINV_CONDITION, spectrumOf, type SpectrumSummary } from "../apps/spectrum.js";

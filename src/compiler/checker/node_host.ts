@@ -4,7 +4,7 @@ import { readWholeFileSync } from "../../runtime/io/read_file.js";
 import type { FileHost } from "./host.js";
 
 /** The largest spec file read: far beyond any hand-written spec, far below what would exhaust memory. */
-const MAX_SPEC_BYTES = 16 * 1024 * 1024;
+export const MAX_SPEC_BYTES = 16 * 1024 * 1024;
 
 export const nodeFileHost: FileHost = {
   readFile(path) {
