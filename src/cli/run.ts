@@ -12,6 +12,8 @@ import { compile, type CompiledProgram, type CompileOptions } from "../compiler/
 import { FormatError } from "../runtime/io/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
+import { pinvSummaries } from "../apps/spectrum.js";
+import { pinvWarning } from "./pinv_warning.js";
 
 /** Parses an integer flag, or throws a usage error naming it. */
 export function integerFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -160,6 +162,14 @@ export const runCommand: Command = {
     try {
       io.stderr(`backend: ${compiled.backend.description}\n`);
       const plan = compiled.planOf(entry);
+      // The rank each pseudo-inverse keeps, and svd's warning when a float32 pinv is unreliable.
+      for (const { label, summary: s } of pinvSummaries(compiled, entry)) {
+        io.stderr(
+          `${entry}: pinv(${label}) keeps rank ${s.rank} of ${Math.min(s.rows, s.cols)} (cut-off σ_max·max(m,n)·ε_${s.precision} = ${s.cutoff.toExponential(2)}; weights stored in ${s.precision})\n`,
+        );
+        const warning = pinvWarning(label, s);
+        if (warning !== undefined) io.stderr(`${warning}\n`);
+      }
       if (inputs.length > 0 && inputs.length !== plan.inputs.length) {
         throw new UsageError(`${entry} takes ${plan.inputs.length} input(s) (${plan.inputs.map((p) => p.name).join(", ")}): give --input once for each`);
       }

@@ -15,10 +15,12 @@ import {
   randomProjector,
   randomSvdFactored,
   randomTimeConditioned,
+  storedIn,
   type DenseInit,
   type LeafDescription,
   type LinearOperator,
   type NamedParameter,
+  type Precision,
 } from "../../runtime/operator/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
 import { ExecuteError } from "../execute/errors.js";
@@ -126,6 +128,8 @@ function namedParameters(tensors: ReadonlyMap<string, HostTensor>): Map<string, 
 export class OperatorBinder {
   private readonly prefixes: Map<string, string>;
   private readonly params: Map<string, NamedParameter> | undefined;
+  /** The weights file's tensors' dtypes, by name. */
+  private readonly dtypes = new Map<string, string>();
   readonly bound = new Map<string, BoundOperator>();
 
   constructor(
@@ -135,6 +139,13 @@ export class OperatorBinder {
   ) {
     this.prefixes = modulePrefixes(program);
     this.params = weights === undefined ? undefined : namedParameters(weights.tensors);
+    for (const [name, t] of weights?.tensors ?? []) this.dtypes.set(name, t.dtype);
+  }
+
+  /** float32 when any of the file's tensors under `prefix` is F32 (its rank cut-offs then use ε₃₂), else float64. */
+  private precisionUnder(prefix: string): Precision {
+    for (const [name, dtype] of this.dtypes) if (name.startsWith(prefix) && dtype !== "F64") return "float32";
+    return "float64";
   }
 
   /** The runtime operator of a leaf (the `bind` callback of lower()). */
@@ -148,7 +159,7 @@ export class OperatorBinder {
     if (this.params === undefined) operator = initialOperator(leaf, declarationSeed(this.seed, weightsName));
     else {
       try {
-        operator = operatorFromParameters(leafDescription(leaf), this.params, prefix);
+        operator = storedIn(operatorFromParameters(leafDescription(leaf), this.params, prefix), this.precisionUnder(prefix));
       } catch (e) {
         if (e instanceof OperatorError) {
           const tensor = /'([^']+)'/.exec(e.message)?.[1];
