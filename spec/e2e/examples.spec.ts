@@ -9,9 +9,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkAll, hasErrors } from "../../src/index.js";
 import { compile, type CompiledProgram } from "../../src/compiler/execute/program.js";
-import { lower, type IrProgram, type IrScalar, type IrVector } from "../../src/compiler/lowering/lower.js";
+import { lower, type IrProgram } from "../../src/compiler/lowering/lower.js";
 import { bindProgram } from "../../src/compiler/binding/program.js";
-import { childrenOf, type MapExpr, type OpExpr } from "../../src/compiler/ir/index.js";
+import { forEachOperator } from "../../src/compiler/binding/leaves.js";
 import { directProgram, type Direct } from "./direct.js";
 
 const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
@@ -55,29 +55,9 @@ function blocks(direct: Direct): number {
 /** The names of the leaves without a value that entry or map `name` of a bound IR reaches. */
 function unboundLeaves(ir: IrProgram, name: string): string[] {
   const out: string[] = [];
-  const op = (e: OpExpr): void => {
+  forEachOperator(ir, [name], (e) => {
     if (e.kind === "leaf" && e.operator === undefined) out.push(e.name);
-    childrenOf(e).forEach(op);
-  };
-  const map = (m: MapExpr): void => (m.kind === "normal" ? op(m.op) : m.maps.forEach(map));
-  const vector = (v: IrVector): void => {
-    if (v.kind === "apply") (map(v.map), vector(v.arg));
-    else if (v.kind === "combine") v.terms.forEach((t) => vector(t.vector));
-    else if (v.kind === "scaled") (scalar(v.by), vector(v.vector));
-    else if (v.kind === "singular_vector") map(v.map);
-  };
-  const scalar = (s: IrScalar): void => {
-    if (s.kind === "inner") (vector(s.left), vector(s.right));
-    else if (s.kind === "norm") vector(s.vector);
-    else if (s.kind === "arith") (scalar(s.left), scalar(s.right));
-    else if (s.kind === "negate") scalar(s.operand);
-    else if (s.kind === "singular_value") map(s.map);
-  };
-  const entry = ir.entries.get(name);
-  if (entry?.body.kind === "vector") vector(entry.body.value);
-  else if (entry?.body.kind === "scalar") scalar(entry.body.value);
-  const m = ir.maps.get(name);
-  if (m !== undefined) map(m);
+  });
   return out;
 }
 

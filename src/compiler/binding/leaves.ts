@@ -23,7 +23,11 @@ export function withFactorSources(used: ReadonlySet<string>, sources: ReadonlyMa
     if (source === undefined) continue;
     const more = new Set<string>();
     addLeaves(source, more);
-    for (const m of more) if (!out.has(m)) (out.add(m), pending.push(m));
+    for (const m of more) {
+      if (out.has(m)) continue;
+      out.add(m);
+      pending.push(m);
+    }
   }
   return out;
 }
