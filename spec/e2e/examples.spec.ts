@@ -1,6 +1,7 @@
 // End to end: every example with entries compiles and runs on the wasm backend, and every entry (and,
 // for the small examples, every map) agrees with the direct runtime evaluation of the unoptimised IR
-// (spec/e2e/direct.ts) built from the same seed.
+// (spec/e2e/direct.ts) built from the same seed. Every entry is also bound alone, as `linea run`
+// binds it, and the small examples' targets compile and run alone with the same result.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,7 +9,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkAll, hasErrors } from "../../src/index.js";
 import { compile, type CompiledProgram } from "../../src/compiler/execute/program.js";
-import { lower } from "../../src/compiler/lowering/lower.js";
+import { lower, type IrProgram } from "../../src/compiler/lowering/lower.js";
+import { bindProgram } from "../../src/compiler/binding/program.js";
+import { forEachOperator } from "../../src/compiler/binding/leaves.js";
 import { directProgram, type Direct } from "./direct.js";
 
 const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
@@ -49,6 +52,20 @@ function blocks(direct: Direct): number {
   return n;
 }
 
+/** The names of the leaves without a value that entry or map `name` of a bound IR reaches. */
+function unboundLeaves(ir: IrProgram, name: string): string[] {
+  const out: string[] = [];
+  forEachOperator(ir, [name], (e) => {
+    if (e.kind === "leaf" && e.operator === undefined) out.push(e.name);
+  });
+  return out;
+}
+
+/** ROWS seeded Gaussian rows for each input of a plan (the same for a target compiled alone). */
+function inputsOf(plan: ReturnType<CompiledProgram["planOf"]>): tf.Tensor2D[] {
+  return plan.inputs.map((p, i) => tf.randomNormal([ROWS, p.dim], 0, 1, "float32", SEED + i) as tf.Tensor2D);
+}
+
 const opened: { compiled: CompiledProgram; direct: Direct }[] = [];
 afterAll(() => opened.forEach(({ compiled, direct }) => (compiled.dispose(), direct.dispose())));
 
@@ -77,9 +94,10 @@ describe("examples compile and run like the direct runtime evaluation", { timeou
         expect(symbolic.entries.size).toBe(0);
       }
       const depth = 2 * blocks(direct) + 4;
+      const outputs = new Map<string, Float64Array>();
       for (const name of compiled.targets) {
         const plan = compiled.planOf(name);
-        const inputs = plan.inputs.map((p, i) => tf.randomNormal([ROWS, p.dim], 0, 1, "float32", SEED + i) as tf.Tensor2D);
+        const inputs = inputsOf(plan);
         const before = tf.memory().numTensors;
         const y = compiled.run(name, ...inputs);
         const got = Float64Array.from(y.dataSync());
@@ -93,6 +111,7 @@ describe("examples compile and run like the direct runtime evaluation", { timeou
         expect(before).toBeLessThanOrEqual(after);
         const want = await direct.run(name, inputs);
         inputs.forEach((t) => t.dispose());
+        outputs.set(name, got);
         expect(got.length, `${file}:${name}`).toBe(want.length);
         const scale = Math.max(1, ...want.map(Math.abs));
         const err = Math.max(...got.map((g, i) => Math.abs(g - (want[i] ?? Number.NaN))));
@@ -101,6 +120,45 @@ describe("examples compile and run like the direct runtime evaluation", { timeou
         expect(err / scale, `${file}:${name} (err ${err}, scale ${scale})`).toBeLessThanOrEqual(tolerance(depth, width));
       }
       expect(compiled.targets.length).toBe(targets.length);
+      // Small examples: each target alone, as `linea run --entry NAME` compiles it, binding only what
+      // that target reaches, with the same result as the program compiled for every target.
+      if (!SMALL.has(file)) return;
+      for (const name of targets) {
+        const alone = await compile(checked, { backend: "wasm", seed: SEED, targets: [name] });
+        try {
+          const plan = alone.planOf(name);
+          const inputs = inputsOf(plan);
+          const y = alone.run(name, ...inputs);
+          const got = Float64Array.from(y.dataSync());
+          [y, ...inputs].forEach((t) => t.dispose());
+          const want = outputs.get(name) ?? new Float64Array(0);
+          expect(got.length, `${file}:${name} alone`).toBe(want.length);
+          const scale = Math.max(1, ...want.map(Math.abs));
+          const err = Math.max(0, ...got.map((g, i) => Math.abs(g - (want[i] ?? Number.NaN))));
+          const width = Math.max(...plan.inputs.map((p) => p.dim), plan.result.kind === "vector" ? plan.result.dim : 1);
+          expect(err / scale, `${file}:${name} alone`).toBeLessThanOrEqual(tolerance(depth, width));
+        } finally {
+          alone.dispose();
+        }
+      }
+    });
+  }
+
+  // Every entry of every example, bound as `linea run --entry NAME` binds it (only the operators the
+  // entry reaches): every leaf it reaches has a value, so it can run (issue 10: an entry using only
+  // svd(f) factors had none). Binding without compiling keeps this cheap for the large examples.
+  for (const file of files) {
+    it(`${file}: every entry, bound alone, has a value for every operator it reaches`, async () => {
+      const checked = checkAll(join(examples, file)).program;
+      if (checked === undefined) throw new Error(`${file} did not check`);
+      for (const name of lower(checked).entries.keys()) {
+        const bound = await bindProgram(checked, { seed: SEED, targets: [name] });
+        try {
+          expect(unboundLeaves(bound.ir, name), `${file}:${name}`).toEqual([]);
+        } finally {
+          bound.dispose();
+        }
+      }
     });
   }
 

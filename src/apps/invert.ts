@@ -136,7 +136,7 @@ export async function invertSampler(s: InvertibleSampler, dataset: Dataset, o: I
   const t0 = performance.now();
   const spectrum = operatorSvd(B);
   const values = allValues(spectrum, B.rows, B.cols);
-  const summary = summarise(values, B.rows, B.cols);
+  const summary = summarise(values, B.rows, B.cols, spectrum.precision);
   const inverse = operatorPinv(B);
   const decomposeMs = performance.now() - t0;
 

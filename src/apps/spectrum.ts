@@ -5,8 +5,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { mapNormalForm, type MapEnd } from "../compiler/execute/inspect.js";
 import type { CompiledProgram } from "../compiler/execute/program.js";
-import { svd as operatorSvd, type DecompositionMethod, type SvdResult } from "../runtime/operator/index.js";
-import { FLOAT64_EPS, type Matrix } from "../runtime/linalg/index.js";
+import { forEachOperator } from "../compiler/binding/leaves.js";
+import { evaluateOperator, formatExpr, isBound, type OpExpr } from "../compiler/ir/index.js";
+import { MACHINE_EPSILON, svd as operatorSvd, type DecompositionMethod, type Precision, type SvdResult } from "../runtime/operator/index.js";
+import type { Matrix } from "../runtime/linalg/index.js";
 
 /** float32 machine epsilon, 2⁻²³. */
 const FLOAT32_EPS = 2 ** -23;
@@ -21,17 +23,19 @@ export interface SpectrumSummary {
   readonly rows: number;
   readonly cols: number;
   readonly rank: number;
-  /** σ_max·max(m, n)·ε₆₄. */
+  /** σ_max·max(m, n)·ε, ε of `precision`. */
   readonly cutoff: number;
+  /** The precision the operator's weights were stored in, whose ε the cut-off uses (float32 for a weights file's F32 tensors). */
+  readonly precision: Precision;
   /** σ_max / σ_min over all min(m, n) values: ∞ when rank-deficient. */
   readonly condition: number;
   /** σ_max / σ_rank: the conditioning of the pseudo-inverse on the kept subspace. */
   readonly rangeCondition: number;
 }
 
-export function summarise(values: Float64Array, rows: number, cols: number): SpectrumSummary {
+export function summarise(values: Float64Array, rows: number, cols: number, precision: Precision = "float64"): SpectrumSummary {
   const max = values[0] ?? 0;
-  const cutoff = max * Math.max(rows, cols) * FLOAT64_EPS;
+  const cutoff = max * Math.max(rows, cols) * MACHINE_EPSILON[precision];
   let rank = 0;
   for (const s of values) if (s > cutoff) rank++;
   const min = values[Math.min(rows, cols) - 1] ?? 0;
@@ -40,6 +44,7 @@ export function summarise(values: Float64Array, rows: number, cols: number): Spe
     cols,
     rank,
     cutoff,
+    precision,
     condition: rank < Math.min(rows, cols) || min <= 0 ? Infinity : max / min,
     rangeCondition: rank === 0 ? Infinity : max / (values[rank - 1] ?? max),
   };
@@ -113,9 +118,31 @@ export async function spectrumOf(compiled: CompiledProgram, map: string, top: nu
     domain: { space: form.domain.space, shape: form.domain.shape },
     codomain: { space: form.codomain.space, shape: form.codomain.shape },
     values,
-    summary: summarise(values, rows, cols),
+    summary: summarise(values, rows, cols, result.precision),
     k,
     right: await decode(form.domain, columnsAsRows(result.v, k), k),
     left: await decode(form.codomain, columnsAsRows(result.u, k), k),
   };
+}
+
+/** A pseudo-inverse a target applies: pinv(A)'s A, with A's rank, cut-off and conditioning. */
+export interface PinvSummary {
+  /** A as written (formatExpr). */
+  readonly label: string;
+  readonly summary: SpectrumSummary;
+}
+
+/**
+ * Every pinv(A) with a time-free bound A that `target` reaches in the program as bound (before
+ * optimisation folds it away), once per A: what `linea run` reports, as `linea svd` does for a map.
+ */
+export function pinvSummaries(compiled: CompiledProgram, target: string): PinvSummary[] {
+  const found = new Map<string, OpExpr>();
+  forEachOperator(compiled.bound.ir, [target], (e) => {
+    if (e.kind === "pinv" && isBound(e.inner) && !e.inner.timeConditioned) found.set(formatExpr(e.inner), e.inner);
+  });
+  return [...found].map(([label, inner]) => {
+    const result = operatorSvd(evaluateOperator(inner));
+    return { label, summary: summarise(allValues(result, inner.rows, inner.cols), inner.rows, inner.cols, result.precision) };
+  });
 }

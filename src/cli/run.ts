@@ -15,6 +15,8 @@ import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
 import { jsonUri, printResult } from "./output.js";
 import { DTYPE_FLAG, outputArray, outputDtypeFlag, type OutputDtype } from "./output_dtype.js";
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
+import { pinvSummaries } from "../apps/spectrum.js";
+import { pinvWarning } from "./pinv_warning.js";
 
 /** The largest JSON input read (JSON has no header to bound it): 256 MiB of text, some 20 M numbers; use .npy beyond. */
 const MAX_JSON_INPUT_BYTES = 256 * 1024 * 1024;
@@ -184,6 +186,14 @@ export const runCommand: Command = {
     try {
       io.stderr(`backend: ${compiled.backend.description}\n`);
       const plan = compiled.planOf(entry);
+      // The rank each pseudo-inverse keeps, and svd's warning when a float32 pinv is unreliable.
+      for (const { label, summary: s } of pinvSummaries(compiled, entry)) {
+        io.stderr(
+          `${entry}: pinv(${label}) keeps rank ${s.rank} of ${Math.min(s.rows, s.cols)} (cut-off σ_max·max(m,n)·ε_${s.precision} = ${s.cutoff.toExponential(2)}; weights stored in ${s.precision})\n`,
+        );
+        const warning = pinvWarning(label, s);
+        if (warning !== undefined) io.stderr(`${warning}\n`);
+      }
       if (inputs.length > 0 && inputs.length !== plan.inputs.length) {
         throw new UsageError(`${entry} takes ${plan.inputs.length} input(s) (${plan.inputs.map((p) => p.name).join(", ")}): give --input once for each`);
       }

@@ -5,8 +5,11 @@
 // map's matrix back without running an identity batch in float32).
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { FLOAT32_PINV_CONDITION, spectrumOf, type SpectrumSummary } from "../apps/spectrum.js";
+import { spectrumOf, type SpectrumSummary } from "../apps/spectrum.js";
 import { mapNormalForm } from "../compiler/execute/inspect.js";
+import { pinvWarning } from "./pinv_warning.js";
+
+export { pinvWarning };
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { materialise } from "../runtime/operator/index.js";
 import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
@@ -24,20 +27,13 @@ export function formatSummary(name: string, label: string, method: string, value
   const shown = Array.from(values.subarray(0, Math.min(top, values.length)), fmt);
   const lines = [
     `svd ${name}: A = ${label} (${s.rows}×${s.cols}, ${method} SVD, float64)`,
-    `rank: ${s.rank} of ${Math.min(s.rows, s.cols)} (cut-off σ_max·max(m,n)·ε = ${s.cutoff.toExponential(2)})`,
+    `rank: ${s.rank} of ${Math.min(s.rows, s.cols)} (cut-off σ_max·max(m,n)·ε_${s.precision} = ${s.cutoff.toExponential(2)}; weights stored in ${s.precision})`,
     `condition number: ${fmt(s.condition)}${s.rank < Math.min(s.rows, s.cols) ? ` (rank-deficient; on its rank-${s.rank} range σ_1/σ_${s.rank} = ${fmt(s.rangeCondition)})` : ""}`,
     `top singular values: ${shown.join(", ")}`,
   ];
   const warning = pinvWarning(name, s);
   if (warning !== undefined) lines.push(warning);
   return lines;
-}
-
-/** The WARNING line when a float32 pinv of the operator is unreliable (also `linea invert`'s); else undefined. */
-export function pinvWarning(name: string, s: SpectrumSummary): string | undefined {
-  const c = s.rangeCondition;
-  if (c <= FLOAT32_PINV_CONDITION) return undefined;
-  return `WARNING: ${name} is ill-conditioned (σ_1/σ_${s.rank} = ${fmt(c)} > 1/√ε_float32 ≈ ${FLOAT32_PINV_CONDITION.toFixed(0)}): a float32 pinv(${name}) is unreliable (about ${Math.min(7, Math.log10(c)).toFixed(1)} of float32's ~7 digits are lost)`;
 }
 
 const SVD_FLAGS = {
@@ -92,6 +88,7 @@ export const svdCommand: Command = {
         codomain: { space: spectrum.codomain.space, shape: shapes.codomain },
         rank: summary.rank,
         cutoff: summary.cutoff,
+        precision: summary.precision,
         // JSON has no ∞: null is an infinite condition number (a rank-deficient map).
         condition: Number.isFinite(summary.condition) ? summary.condition : null,
         range_condition: Number.isFinite(summary.rangeCondition) ? summary.rangeCondition : null,

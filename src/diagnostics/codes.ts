@@ -112,9 +112,15 @@ export const diagnosticCodes = [
     code: "LIN0316",
     stage: "check",
     title: "time conditioning",
-    summary: "`sampler`, `at` and `one_step` need a time-conditioned map; a time-conditioned map must be fixed at a time before it is applied or verified by a law other than `linear` and `one_step`.",
+    summary:
+      "`sampler`, `at` and `one_step` need a time-conditioned map; a time-conditioned map must be fixed at a time before it is applied or verified by a law other than `linear` and `one_step`.",
   },
-  { code: "LIN0317", stage: "check", title: "invalid exponent", summary: "`f ^ k` needs k to be a constant whole number ≥ 0 (a literal, or a constant expression of numbers and scalar lets)." },
+  {
+    code: "LIN0317",
+    stage: "check",
+    title: "invalid exponent",
+    summary: "`f ^ k` needs k to be a constant whole number ≥ 0 (a literal, or a constant expression of numbers and scalar lets).",
+  },
   {
     code: "LIN0318",
     stage: "check",

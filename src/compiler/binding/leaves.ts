@@ -23,7 +23,11 @@ export function withFactorSources(used: ReadonlySet<string>, sources: ReadonlyMa
     if (source === undefined) continue;
     const more = new Set<string>();
     addLeaves(source, more);
-    for (const m of more) if (!out.has(m)) (out.add(m), pending.push(m));
+    for (const m of more) {
+      if (out.has(m)) continue;
+      out.add(m);
+      pending.push(m);
+    }
   }
   return out;
 }
@@ -31,7 +35,16 @@ export function withFactorSources(used: ReadonlySet<string>, sources: ReadonlyMa
 /** The names of the operator leaves that the named entries and maps reach. */
 export function usedLeaves(ir: IrProgram, targets: readonly string[]): Set<string> {
   const names = new Set<string>();
-  const op = (e: OpExpr): void => addLeaves(e, names);
+  forEachOperator(ir, targets, (e) => (e.kind === "leaf" ? names.add(e.name) : undefined));
+  return names;
+}
+
+/** Calls `visit` on every operator node (leaves and inner nodes) that the named entries and maps reach. */
+export function forEachOperator(ir: IrProgram, targets: readonly string[], visit: (e: OpExpr) => void): void {
+  const op = (e: OpExpr): void => {
+    visit(e);
+    childrenOf(e).forEach(op);
+  };
   const map = (m: MapExpr): void => (m.kind === "normal" ? op(m.op) : m.maps.forEach(map));
   const vector = (v: IrVector): void => {
     switch (v.kind) {
@@ -74,7 +87,6 @@ export function usedLeaves(ir: IrProgram, targets: readonly string[]): Set<strin
     const m = ir.maps.get(t);
     if (m !== undefined) map(m);
   }
-  return names;
 }
 
 /**

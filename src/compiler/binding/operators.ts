@@ -15,10 +15,12 @@ import {
   randomProjector,
   randomSvdFactored,
   randomTimeConditioned,
+  storedIn,
   type DenseInit,
   type LeafDescription,
   type LinearOperator,
   type NamedParameter,
+  type Precision,
 } from "../../runtime/operator/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
 import { ExecuteError } from "../execute/errors.js";
@@ -143,6 +145,8 @@ function namedParameters(weights: WeightsFile, prefix: string): Map<string, Name
  */
 export class OperatorBinder {
   private readonly prefixes: Map<string, string>;
+  /** The weights file's tensors' dtypes, by name. */
+  private readonly dtypes = new Map<string, string>();
   readonly bound = new Map<string, BoundOperator>();
 
   constructor(
@@ -153,6 +157,13 @@ export class OperatorBinder {
     private readonly matrices: ReadonlyMap<string, OperatorMatrix> = new Map(),
   ) {
     this.prefixes = modulePrefixes(program);
+    for (const [name, t] of weights?.tensors ?? []) this.dtypes.set(name, t.dtype);
+  }
+
+  /** float32 when any of the file's tensors under `prefix` is F32 (its rank cut-offs then use ε₃₂), else float64. */
+  private precisionUnder(prefix: string): Precision {
+    for (const [name, dtype] of this.dtypes) if (name.startsWith(prefix) && dtype !== "F64") return "float32";
+    return "float64";
   }
 
   /** The runtime operator of a leaf (the `bind` callback of lower()). */
@@ -169,7 +180,7 @@ export class OperatorBinder {
     else {
       const params = namedParameters(this.weights, prefix);
       try {
-        operator = operatorFromParameters(leafDescription(leaf), params, prefix);
+        operator = storedIn(operatorFromParameters(leafDescription(leaf), params, prefix), this.precisionUnder(prefix));
       } catch (e) {
         if (e instanceof OperatorError) {
           const tensor = /'([^']+)'/.exec(e.message)?.[1];

@@ -11,12 +11,13 @@ import {
   power as operatorPower,
   product as operatorProduct,
   scale as operatorScale,
+  storedIn,
   sum as operatorSum,
   transpose as operatorTranspose,
   type LinearOperator,
 } from "../../runtime/operator/index.js";
 import { IrError } from "./errors.js";
-import type { OpExpr } from "./expr.js";
+import { exprPrecision, type OpExpr } from "./expr.js";
 import type { MapExpr } from "./map.js";
 import { runSampler, type StepAlgebra } from "./sampler.js";
 import type { IrSpace } from "./space.js";
@@ -34,8 +35,15 @@ function requireTime(e: OpExpr, time: number | undefined): void {
   }
 }
 
-/** The runtime operator of e (at time `time` for time-conditioned parts), built with the structured algebra. */
+/**
+ * The runtime operator of e (at time `time` for time-conditioned parts), built with the structured
+ * algebra, marked with the precision its leaves' values were stored in (for later rank cut-offs).
+ */
 export function evaluateOperator(e: OpExpr, time?: number): LinearOperator {
+  return storedIn(evaluated(e, time), exprPrecision(e));
+}
+
+function evaluated(e: OpExpr, time?: number): LinearOperator {
   requireTime(e, time);
   switch (e.kind) {
     case "leaf": {
@@ -53,7 +61,7 @@ export function evaluateOperator(e: OpExpr, time?: number): LinearOperator {
     case "transpose":
       return operatorTranspose(evaluateOperator(e.inner, time));
     case "pinv":
-      return operatorPinv(evaluateOperator(e.inner, time)).operator;
+      return operatorPinv(evaluateOperator(e.inner, time), exprPrecision(e.inner)).operator;
     case "power":
       return operatorPower(evaluateOperator(e.inner, time), e.exponent);
     case "at":

@@ -5,7 +5,7 @@
 // Convention: column vectors. Product{factors: [F₀, F₁, …, F_{m−1}]} is F₀·F₁·…·F_{m−1}, applied right
 // to left (F_{m−1} first), exactly like the runtime's `product` kind and its `apply`, which takes row
 // batches X [b, cols] and returns X·Aᵀ. Nothing in the IR is stored transposed.
-import { needsTime, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
+import { coarsest, needsTime, precisionOf, type LinearOperator, type OperatorKind, type Precision } from "../../runtime/operator/index.js";
 import type { SamplerMethod } from "../checker/builtins.js";
 import { IrError } from "./errors.js";
 
@@ -271,6 +271,12 @@ export function isBound(e: OpExpr): boolean {
 }
 
 /** A bound, time-free leaf: a compile-time constant. */
+/** The coarsest precision its bound leaves' values were stored in: the ε a rank cut-off on e's value must use. */
+export function exprPrecision(e: OpExpr): Precision {
+  if (e.kind === "leaf") return e.operator === undefined ? "float64" : precisionOf(e.operator);
+  return childrenOf(e).map(exprPrecision).reduce(coarsest, "float64");
+}
+
 export function constantOperator(e: OpExpr): LinearOperator | undefined {
   return e.kind === "leaf" && !e.timeConditioned ? e.operator : undefined;
 }

@@ -1,6 +1,7 @@
 // Structure-aware sums, scalings, products and powers. Each rule returns the most structured kind
 // it can prove exactly (in float64); anything else becomes a lazy Sum / Product / Scaled node, which
 // apply() evaluates factor by factor. The full table is in docs/operators.md.
+import { coarsest, precisionOf, storedIn } from "./precision.js";
 import { OperatorError } from "./errors.js";
 import {
   addMatrices,
@@ -73,6 +74,10 @@ const isScalarKind = (op: LinearOperator): boolean => op.kind === "identity" || 
 const scalarOf = (op: LinearOperator): number => (op.kind === "scaled_identity" ? op.scale : 1);
 
 export function scale(c: number, op: LinearOperator): LinearOperator {
+  return storedIn(scaleUnmarked(c, op), precisionOf(op));
+}
+
+function scaleUnmarked(c: number, op: LinearOperator): LinearOperator {
   if (!Number.isFinite(c)) throw new OperatorError("LIN1004", `scale: non-finite scalar ${c}`);
   if (c === 1) return op;
   switch (op.kind) {
@@ -107,6 +112,10 @@ function checkSameShape(what: string, a: LinearOperator, b: LinearOperator): voi
 const densifiable = (op: LinearOperator): boolean => op.kind !== "time_conditioned" && !needsTime(op);
 
 export function sum(a: LinearOperator, b: LinearOperator): LinearOperator {
+  return storedIn(sumUnmarked(a, b), coarsest(precisionOf(a), precisionOf(b)));
+}
+
+function sumUnmarked(a: LinearOperator, b: LinearOperator): LinearOperator {
   checkSameShape("sum", a, b);
   const { rows, cols } = a;
   if (isScalarKind(a) && isScalarKind(b)) return { kind: "scaled_identity", rows, cols, scale: scalarOf(a) + scalarOf(b) };
@@ -156,6 +165,10 @@ function flattenFactors(ops: readonly LinearOperator[]): LinearOperator[] {
 
 /** a·b (a applied after b). */
 export function product(a: LinearOperator, b: LinearOperator): LinearOperator {
+  return storedIn(productUnmarked(a, b), coarsest(precisionOf(a), precisionOf(b)));
+}
+
+function productUnmarked(a: LinearOperator, b: LinearOperator): LinearOperator {
   if (a.cols !== b.rows) {
     throw new OperatorError("LIN1001", `product: ${shapeOf(a)}·${shapeOf(b)} needs ${a.cols} = ${b.rows}`);
   }
@@ -215,6 +228,10 @@ function matrixPower(k: Matrix, p: number): Matrix {
 
 /** a^k for a square a and an integer k ≥ 0 (negative powers go through pinv). */
 export function power(a: LinearOperator, k: number): LinearOperator {
+  return storedIn(powerUnmarked(a, k), precisionOf(a));
+}
+
+function powerUnmarked(a: LinearOperator, k: number): LinearOperator {
   if (a.rows !== a.cols) throw new OperatorError("LIN1002", `power: ${shapeOf(a)} is not square`);
   if (!Number.isInteger(k) || k < 0) throw new OperatorError("LIN1003", `power: exponent must be an integer ≥ 0, got ${k}`);
   const n = a.rows;

@@ -22,6 +22,7 @@ import {
 import { materialise } from "./hostApply.js";
 import { needsTime, projectorFromOrthonormal, shapeOf, type LinearOperator, type Projector, type ScaledIdentity, type SvdFactored } from "./kinds.js";
 import { transpose } from "./transpose.js";
+import { MACHINE_EPSILON, precisionOf, type Precision } from "./precision.js";
 
 export type DecompositionMethod = "structured" | "dense";
 
@@ -34,9 +35,11 @@ export interface SvdResult {
   readonly v: Matrix;
   /** Number of singular values above the cut-off. */
   readonly rank: number;
-  /** σ_max·max(m, n)·ε. */
+  /** σ_max·max(m, n)·ε, ε of `precision`. */
   readonly cutoff: number;
   readonly method: DecompositionMethod;
+  /** The precision whose ε the cut-off uses: that the operator's values were stored in (precision.ts). */
+  readonly precision: Precision;
 }
 
 export interface PinvResult {
@@ -44,10 +47,12 @@ export interface PinvResult {
   readonly rank: number;
   readonly cutoff: number;
   readonly method: DecompositionMethod;
+  /** As SvdResult's. */
+  readonly precision: Precision;
 }
 
-function relativeCutoff(sigmaMax: number, rows: number, cols: number): number {
-  return sigmaMax * Math.max(rows, cols) * FLOAT64_EPS;
+function relativeCutoff(sigmaMax: number, rows: number, cols: number, precision: Precision = "float64"): number {
+  return sigmaMax * Math.max(rows, cols) * MACHINE_EPSILON[precision];
 }
 
 function rankAbove(s: Float64Array, cutoff: number): number {
@@ -61,7 +66,7 @@ function requireTimeFree(what: string, op: LinearOperator): void {
 }
 
 /** Orders the triplets of U·diag(s)·Vᵀ by |s| descending and moves signs into U. */
-function normalised(u: Matrix, s: ArrayLike<number>, v: Matrix, method: DecompositionMethod, rows: number, cols: number): SvdResult {
+function normalised(u: Matrix, s: ArrayLike<number>, v: Matrix, method: DecompositionMethod, rows: number, cols: number, precision: Precision = "float64"): SvdResult {
   const order = Array.from({ length: s.length }, (_, i) => i).sort((i, j) => Math.abs(s[j]) - Math.abs(s[i]));
   const k = order.length;
   const uOut = matrix(u.rows, k);
@@ -73,44 +78,45 @@ function normalised(u: Matrix, s: ArrayLike<number>, v: Matrix, method: Decompos
     for (let i = 0; i < u.rows; i++) uOut.data[i * k + dst] = sign * u.data[i * u.cols + src];
     for (let i = 0; i < v.rows; i++) vOut.data[i * k + dst] = v.data[i * v.cols + src];
   });
-  const cutoff = relativeCutoff(sOut[0] ?? 0, rows, cols);
-  return { u: uOut, s: sOut, v: vOut, rank: rankAbove(sOut, cutoff), cutoff, method };
+  const cutoff = relativeCutoff(sOut[0] ?? 0, rows, cols, precision);
+  return { u: uOut, s: sOut, v: vOut, rank: rankAbove(sOut, cutoff), cutoff, method, precision };
 }
 
 /** U·Vᵀ = (Q_u R_u)(Q_v R_v)ᵀ = Q_u·(R_u R_vᵀ)·Q_vᵀ; an SVD W·Σ·Zᵀ of the small core gives (Q_u W)·Σ·(Q_v Z)ᵀ. */
-function lowRankSvd(u: Matrix, v: Matrix, rows: number, cols: number): SvdResult {
-  if (u.cols === 0) return { u: matrix(rows, 0), s: new Float64Array(0), v: matrix(cols, 0), rank: 0, cutoff: 0, method: "structured" };
+function lowRankSvd(u: Matrix, v: Matrix, rows: number, cols: number, precision: Precision = "float64"): SvdResult {
+  if (u.cols === 0) return { u: matrix(rows, 0), s: new Float64Array(0), v: matrix(cols, 0), rank: 0, cutoff: 0, method: "structured", precision };
   const qu = thinQr(u);
   const qv = thinQr(v);
   const core = denseSvd(matmul(qu.r, transposeMatrix(qv.r)));
-  return normalised(matmul(qu.q, core.u), core.s, matmul(qv.q, core.v), "structured", rows, cols);
+  return normalised(matmul(qu.q, core.u), core.s, matmul(qv.q, core.v), "structured", rows, cols, precision);
 }
 
-function denseSvdResult(op: LinearOperator): SvdResult {
+function denseSvdResult(op: LinearOperator, precision: Precision): SvdResult {
   const { u, s, v } = denseSvd(materialise(op));
-  return normalised(u, s, v, "dense", op.rows, op.cols);
+  return normalised(u, s, v, "dense", op.rows, op.cols, precision);
 }
 
-export function svd(op: LinearOperator): SvdResult {
+/** The SVD of op, its rank cut off at σ_max·max(m, n)·ε with ε of `precision` (default: what op was stored in). */
+export function svd(op: LinearOperator, precision: Precision = precisionOf(op)): SvdResult {
   requireTimeFree("svd", op);
   const { rows, cols } = op;
   switch (op.kind) {
     case "identity":
-      return normalised(identityMatrix(rows), new Float64Array(rows).fill(1), identityMatrix(cols), "structured", rows, cols);
+      return normalised(identityMatrix(rows), new Float64Array(rows).fill(1), identityMatrix(cols), "structured", rows, cols, precision);
     case "scaled_identity":
-      return normalised(identityMatrix(rows), new Float64Array(rows).fill(op.scale), identityMatrix(cols), "structured", rows, cols);
+      return normalised(identityMatrix(rows), new Float64Array(rows).fill(op.scale), identityMatrix(cols), "structured", rows, cols, precision);
     case "diagonal":
-      return normalised(identityMatrix(rows), op.diag, identityMatrix(cols), "structured", rows, cols);
+      return normalised(identityMatrix(rows), op.diag, identityMatrix(cols), "structured", rows, cols, precision);
     case "orthogonal":
-      return normalised(materialise(op), new Float64Array(rows).fill(1), identityMatrix(cols), "structured", rows, cols);
+      return normalised(materialise(op), new Float64Array(rows).fill(1), identityMatrix(cols), "structured", rows, cols, precision);
     case "projector":
-      return normalised(op.q, new Float64Array(op.q.cols).fill(1), op.q, "structured", rows, cols);
+      return normalised(op.q, new Float64Array(op.q.cols).fill(1), op.q, "structured", rows, cols, precision);
     case "svd_factored":
-      return normalised(op.u, op.s, op.v, "structured", rows, cols);
+      return normalised(op.u, op.s, op.v, "structured", rows, cols, precision);
     case "lowrank":
-      return lowRankSvd(op.u, op.v, rows, cols);
+      return lowRankSvd(op.u, op.v, rows, cols, precision);
     default:
-      return denseSvdResult(op);
+      return denseSvdResult(op, precision);
   }
 }
 
@@ -119,8 +125,8 @@ export function svd(op: LinearOperator): SvdResult {
  * cut-off (the zero map for rank 0). Not A·A⁺: that product is a projector only up to rounding, and
  * the rounding shows as extra singular values just above the cut-off (a rank-7 projector read as rank 9).
  */
-export function rangeProjector(op: LinearOperator): Projector | ScaledIdentity {
-  const { u, rank } = svd(op);
+export function rangeProjector(op: LinearOperator, precision: Precision = precisionOf(op)): Projector | ScaledIdentity {
+  const { u, rank } = svd(op, precision);
   return rank === 0 ? { kind: "scaled_identity", rows: op.rows, cols: op.rows, scale: 0 } : projectorFromOrthonormal(columns(u, 0, rank));
 }
 
@@ -144,8 +150,8 @@ function completeBasis(q: Matrix, k: number): Matrix {
  * `.left[i]` for i < k): the structured thin SVD of a low-rank kind has only r triplets, so its U and
  * V are completed to orthonormal k-column bases with singular values 0 (A = u·diag(s)·vᵀ still holds).
  */
-export function completeSvd(op: LinearOperator): SvdResult {
-  const thin = svd(op);
+export function completeSvd(op: LinearOperator, precision: Precision = precisionOf(op)): SvdResult {
+  const thin = svd(op, precision);
   const k = Math.min(op.rows, op.cols);
   if (thin.s.length >= k) return thin;
   const s = new Float64Array(k);
@@ -164,46 +170,48 @@ function pinvFromSvd(result: SvdResult, rows: number, cols: number): PinvResult 
     s: result.s.slice(0, keep).map((x) => 1 / x),
     v: columns(result.u, 0, keep),
   };
-  return { operator, rank: keep, cutoff: result.cutoff, method: result.method };
+  return { operator, rank: keep, cutoff: result.cutoff, method: result.method, precision: result.precision };
 }
 
-function densePinvResult(op: LinearOperator): PinvResult {
-  const { pinv, rank, cutoff } = densePinv(materialise(op));
-  return { operator: { kind: "dense", rows: pinv.rows, cols: pinv.cols, matrix: pinv }, rank, cutoff, method: "dense" };
+function densePinvResult(op: LinearOperator, precision: Precision): PinvResult {
+  const { pinv, rank, cutoff } = densePinv(materialise(op), Math.max(op.rows, op.cols) * MACHINE_EPSILON[precision]);
+  return { operator: { kind: "dense", rows: pinv.rows, cols: pinv.cols, matrix: pinv }, rank, cutoff, method: "dense", precision };
 }
 
 /** Woodbury applies while the r×r core is this well conditioned: it then loses at most half the digits. */
 const WOODBURY_CONDITION_LIMIT = 1 / Math.sqrt(FLOAT64_EPS);
 
-export function pinv(op: LinearOperator): PinvResult {
+/** op⁺, the rank cut off as svd() does (ε of `precision`, by default what op was stored in). */
+export function pinv(op: LinearOperator, precision: Precision = precisionOf(op)): PinvResult {
   requireTimeFree("pinv", op);
   const { rows, cols } = op;
   switch (op.kind) {
     case "identity":
-      return { operator: op, rank: rows, cutoff: relativeCutoff(1, rows, cols), method: "structured" };
+      return { operator: op, rank: rows, cutoff: relativeCutoff(1, rows, cols, precision), method: "structured", precision };
     case "scaled_identity": {
-      const cutoff = relativeCutoff(Math.abs(op.scale), rows, cols);
+      const cutoff = relativeCutoff(Math.abs(op.scale), rows, cols, precision);
       const invertible = op.scale !== 0;
-      return { operator: { ...op, scale: invertible ? 1 / op.scale : 0 }, rank: invertible ? rows : 0, cutoff, method: "structured" };
+      return { operator: { ...op, scale: invertible ? 1 / op.scale : 0 }, rank: invertible ? rows : 0, cutoff, method: "structured", precision };
     }
     case "diagonal": {
       const cutoff = relativeCutoff(
         op.diag.reduce((m, d) => Math.max(m, Math.abs(d)), 0),
         rows,
         cols,
+        precision,
       );
       const diag = op.diag.map((d) => (Math.abs(d) > cutoff ? 1 / d : 0));
-      return { operator: { ...op, rows: cols, cols: rows, diag }, rank: rankAbove(op.diag.map(Math.abs), cutoff), cutoff, method: "structured" };
+      return { operator: { ...op, rows: cols, cols: rows, diag }, rank: rankAbove(op.diag.map(Math.abs), cutoff), cutoff, method: "structured", precision };
     }
     case "orthogonal":
-      return { operator: transpose(op), rank: rows, cutoff: relativeCutoff(1, rows, cols), method: "structured" };
+      return { operator: transpose(op), rank: rows, cutoff: relativeCutoff(1, rows, cols, precision), method: "structured", precision };
     case "projector":
-      return { operator: op, rank: op.q.cols, cutoff: relativeCutoff(1, rows, cols), method: "structured" };
+      return { operator: op, rank: op.q.cols, cutoff: relativeCutoff(1, rows, cols, precision), method: "structured", precision };
     case "svd_factored":
     case "lowrank":
-      return pinvFromSvd(svd(op), rows, cols);
+      return pinvFromSvd(svd(op, precision), rows, cols);
     case "identity_plus_lowrank": {
-      if (op.alpha === 0) return pinvFromSvd(lowRankSvd(op.u, op.v, rows, cols), rows, cols);
+      if (op.alpha === 0) return pinvFromSvd(lowRankSvd(op.u, op.v, rows, cols, precision), rows, cols);
       // Woodbury: (αI + UVᵀ)⁻¹ = (1/α)·(I − U·S⁻¹·Vᵀ) with S = αI_r + VᵀU, since
       // (αI + UVᵀ)(I − US⁻¹Vᵀ)/α = I + U·[I − (αI + VᵀU)S⁻¹]·Vᵀ/α = I.
       const r = op.u.cols;
@@ -213,31 +221,32 @@ export function pinv(op: LinearOperator): PinvResult {
       if (inverse === undefined || (inverse.rank === r && inverse.condition <= WOODBURY_CONDITION_LIMIT)) {
         const u = inverse === undefined ? op.u : scaleMatrix(-1 / op.alpha, matmul(op.u, inverse.pinv));
         const operator: LinearOperator = { kind: "identity_plus_lowrank", rows, cols, alpha: 1 / op.alpha, u, v: op.v };
-        return { operator, rank: rows, cutoff: 0, method: "structured" };
+        return { operator, rank: rows, cutoff: 0, method: "structured", precision };
       }
-      return densePinvResult(op);
+      return densePinvResult(op, precision);
     }
     case "scaled": {
-      if (op.scale === 0) return { operator: { kind: "scaled", rows: cols, cols: rows, scale: 0, inner: transpose(op.inner) }, rank: 0, cutoff: 0, method: "structured" };
+      if (op.scale === 0)
+        return { operator: { kind: "scaled", rows: cols, cols: rows, scale: 0, inner: transpose(op.inner) }, rank: 0, cutoff: 0, method: "structured", precision };
       // (cA)⁺ = A⁺/c
-      const inner = pinv(op.inner);
+      const inner = pinv(op.inner, precision);
       return { ...inner, operator: { kind: "scaled", rows: cols, cols: rows, scale: 1 / op.scale, inner: inner.operator } };
     }
     case "product": {
       // (Q₁⋯Q_m)⁺ = Q_m⁺⋯Q₁⁺ holds when every factor is orthogonal or a non-zero multiple of I
       // (unitarily invariant factors); in general it does not, and the dense path runs.
       const invertible = (f: LinearOperator): boolean => f.kind === "orthogonal" || f.kind === "identity" || (f.kind === "scaled_identity" && f.scale !== 0);
-      if (!op.factors.every(invertible)) return densePinvResult(op);
-      const factors = op.factors.map((f) => pinv(f).operator).reverse();
-      return { operator: { kind: "product", rows: cols, cols: rows, factors }, rank: rows, cutoff: relativeCutoff(1, rows, cols), method: "structured" };
+      if (!op.factors.every(invertible)) return densePinvResult(op, precision);
+      const factors = op.factors.map((f) => pinv(f, precision).operator).reverse();
+      return { operator: { kind: "product", rows: cols, cols: rows, factors }, rank: rows, cutoff: relativeCutoff(1, rows, cols, precision), method: "structured", precision };
     }
     case "transposed": {
       // (Aᵀ)⁺ = (A⁺)ᵀ
-      const inner = pinv(op.inner);
+      const inner = pinv(op.inner, precision);
       return { ...inner, operator: transpose(inner.operator) };
     }
     default:
-      return densePinvResult(op);
+      return densePinvResult(op, precision);
   }
 }
 

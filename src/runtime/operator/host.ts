@@ -94,8 +94,8 @@ export function denseSvd(a: Matrix): { u: Matrix; s: Float64Array; v: Matrix } {
   return { u, s, v };
 }
 
-/** Dense Moore–Penrose pseudo-inverse with linalg's relative cut-off σ_max·max(m, n)·ε. */
-export function densePinv(a: Matrix): { pinv: Matrix; rank: number; cutoff: number; condition: number } {
-  const { pinv, rank, cutoff, condition } = linalg.pinv(a);
+/** Dense Moore–Penrose pseudo-inverse with the relative cut-off rcond·σ_max (linalg's default rcond: max(m, n)·ε₆₄). */
+export function densePinv(a: Matrix, rcond?: number): { pinv: Matrix; rank: number; cutoff: number; condition: number } {
+  const { pinv, rank, cutoff, condition } = linalg.pinv(a, rcond);
   return { pinv, rank, cutoff, condition };
 }

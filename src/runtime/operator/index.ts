@@ -2,6 +2,7 @@
 // float64. See docs/operators.md.
 export { OperatorError, type OperatorErrorCode } from "./errors.js";
 export * from "./kinds.js";
+export { MACHINE_EPSILON, coarsest, precisionOf, storedIn, type Precision } from "./precision.js";
 export { apply, applyTranspose, toTensor } from "./apply.js";
 export { materialise, multiplyHost } from "./hostApply.js";
 export { transpose, scale, sum, difference, product, power } from "./algebra.js";

@@ -1,5 +1,6 @@
 // Aᵀ for every kind, structurally: no kind is materialised to transpose it.
 import { transposeMatrix } from "./host.js";
+import { precisionOf, storedIn } from "./precision.js";
 import type { LinearOperator, Orthogonal } from "./kinds.js";
 
 function reversedRows(vectors: Orthogonal["form"] & { type: "householder" }): Orthogonal["form"] {
@@ -9,7 +10,12 @@ function reversedRows(vectors: Orthogonal["form"] & { type: "householder" }): Or
   return { type: "householder", vectors: { rows, cols, data: out } };
 }
 
+/** Aᵀ, stored in A's precision. */
 export function transpose(op: LinearOperator): LinearOperator {
+  return storedIn(transposeUnmarked(op), precisionOf(op));
+}
+
+function transposeUnmarked(op: LinearOperator): LinearOperator {
   switch (op.kind) {
     case "dense":
       return { kind: "dense", rows: op.cols, cols: op.rows, matrix: transposeMatrix(op.matrix) };

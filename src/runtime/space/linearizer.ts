@@ -14,13 +14,12 @@ import {
   product,
   rangeProjector,
   scale as scaleOperator,
-  scaledIdentity,
   sum,
   svd as operatorSvd,
   transpose,
   type LinearOperator,
 } from "../operator/index.js";
-import { transposeMatrix, columns } from "../operator/host.js";
+import { transposeMatrix } from "../operator/host.js";
 import { SpaceError } from "./errors.js";
 import { requireSameSpace, Space } from "./space.js";
 import { Vector } from "./vector.js";

@@ -9,13 +9,14 @@ import {
   product as operatorProduct,
   scale as operatorScale,
   sum as operatorSum,
+  storedIn,
   transpose as operatorTranspose,
   type LinearOperator,
 } from "../../../runtime/operator/index.js";
 import { cheaper, estimateCost, operatorCost } from "../../ir/cost.js";
 import { evaluateOperator } from "../../ir/evaluate.js";
 import * as ir from "../../ir/expr.js";
-import { constantOperator, formatExpr, isBound, type OpExpr } from "../../ir/expr.js";
+import { constantOperator, exprPrecision, formatExpr, isBound, type OpExpr } from "../../ir/expr.js";
 import { collapseSampler } from "../collapse.js";
 import { cheapestForm, isLazyKind } from "../representation.js";
 import type { Rule } from "../rule.js";
@@ -28,12 +29,15 @@ function foldedName(e: OpExpr): string {
   return text.length <= 40 ? `[${text}]` : `[folded ${e.rows}×${e.cols}]`;
 }
 
+/** The constant `op` that `e` folds to, marked with the precision e's leaves were stored in. */
+function folded(e: OpExpr, op: LinearOperator): OpExpr {
+  return ir.boundLeaf(foldedName(e), storedIn(op, exprPrecision(e)), true);
+}
+
 /** Folds `e` to `op` when that is no costlier than `e` as written. */
 function foldIfCheaper(e: OpExpr, op: LinearOperator): OpExpr | undefined {
-  const folded = cheapestForm(op);
-  const before = estimateCost(e);
-  const after = operatorCost(folded);
-  return cheaper(before, after) ? undefined : ir.boundLeaf(foldedName(e), folded, true);
+  const form = cheapestForm(op);
+  return cheaper(estimateCost(e), operatorCost(form)) ? undefined : folded(e, form);
 }
 
 export const foldProduct: OpRule = {
@@ -82,7 +86,7 @@ export const foldScale: OpRule = {
     const op = constantOperator(e.inner);
     if (op === undefined) return undefined;
     const scaled = operatorScale(e.scale, op);
-    return isLazyKind(scaled) ? undefined : ir.boundLeaf(foldedName(e), scaled, true);
+    return isLazyKind(scaled) ? undefined : folded(e, scaled);
   },
 };
 
@@ -93,7 +97,7 @@ export const foldTranspose: OpRule = {
   rewrite: (e) => {
     if (e.kind !== "transpose") return undefined;
     const op = constantOperator(e.inner);
-    return op === undefined ? undefined : ir.boundLeaf(foldedName(e), operatorTranspose(op), true);
+    return op === undefined ? undefined : folded(e, operatorTranspose(op));
   },
 };
 
@@ -105,19 +109,19 @@ export const pinvFromFactors: OpRule = {
     if (e.kind !== "pinv") return undefined;
     const op = constantOperator(e.inner);
     if (op === undefined) return undefined;
-    const result = operatorPinv(op);
-    return result.method === "structured" ? ir.boundLeaf(foldedName(e), result.operator, true) : undefined;
+    const result = operatorPinv(op, exprPrecision(e.inner));
+    return result.method === "structured" ? folded(e, result.operator) : undefined;
   },
 };
 
 export const foldPinv: OpRule = {
   name: "fold-pinv",
-  statement: "A† ↦ the dense constant pinv(A) (float64 SVD, cut-off σ_max·max(m, n)·ε)",
+  statement: "A† ↦ the dense constant pinv(A) (float64 SVD, cut-off σ_max·max(m, n)·ε, ε of the precision A's weights were stored in)",
   sideCondition: "A a bound time-free constant (a pseudo-inverse is materialised anyway)",
   rewrite: (e) => {
     if (e.kind !== "pinv") return undefined;
     const op = constantOperator(e.inner);
-    return op === undefined ? undefined : ir.boundLeaf(foldedName(e), cheapestForm(operatorPinv(op).operator), true);
+    return op === undefined ? undefined : folded(e, cheapestForm(operatorPinv(op, exprPrecision(e.inner)).operator));
   },
 };
 
@@ -136,7 +140,7 @@ export const foldAt: OpRule = {
   name: "fold-at",
   statement: "at(A, t) ↦ the constant A(t) = αI + U(t)V(t)ᵀ (hypernetworks evaluated once)",
   sideCondition: "every leaf of A bound",
-  rewrite: (e) => (e.kind === "at" && isBound(e.inner) ? ir.boundLeaf(foldedName(e), cheapestForm(evaluateOperator(e.inner, e.time)), true) : undefined),
+  rewrite: (e) => (e.kind === "at" && isBound(e.inner) ? folded(e, cheapestForm(evaluateOperator(e.inner, e.time))) : undefined),
 };
 
 export const collapseSamplerRule: OpRule = {
