@@ -3,6 +3,7 @@
 // (mnist.ts) and the registry (data.ts) share it without importing each other.
 import { TrainError } from "./errors.js";
 
+/** Training data: rows of one shape, float32, row-major. */
 export interface Dataset {
   readonly name: string;
   /** Row-major [rows, ...shape]. */
@@ -21,6 +22,7 @@ export interface DataContext {
   readonly baseDir: string;
 }
 
+/** A `data = name(…)` source: makes a Dataset from the call's literal arguments. */
 export type DataSource = (args: DataArgs, context: DataContext) => Promise<Dataset>;
 
 export function numberArg(args: DataArgs, name: string, fallback: number, check: (v: number) => boolean, what: string): number {

@@ -6,6 +6,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { FormatError } from "./errors.js";
 
+/** Writes a file atomically: a temporary file beside it, fsync, rename, fsync of the directory. */
 export async function writeFileAtomic(file: string, chunks: readonly Uint8Array[]): Promise<void> {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);

@@ -14,10 +14,12 @@ export interface DtypeArrays {
   U8: Uint8Array;
   BOOL: Uint8Array;
 }
+/** A safetensors dtype name (`F32`, `F64`, `I64`, …). */
 export type Dtype = keyof DtypeArrays;
 
 export const DTYPE_BYTES: Readonly<Record<Dtype, number>> = { F64: 8, F32: 4, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
+/** A tensor in host memory: dtype, shape and row-major data of the matching typed array. */
 export type HostTensor = { [D in Dtype]: { readonly dtype: D; readonly shape: readonly number[]; readonly data: DtypeArrays[D] } }[Dtype];
 
 export function isDtype(s: string): s is Dtype {

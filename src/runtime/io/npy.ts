@@ -8,12 +8,14 @@ import { type HostTensor, elementCount, typedFromBytes, bytesOf } from "./host_t
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const DESCR = { "<f4": "F32", "<f8": "F64", "<i4": "I32" } as const;
 type Descr = keyof typeof DESCR;
+/** An array as `.npy` holds it here: float32, float64 or int32, row-major. */
 export type NpyArray = Extract<HostTensor, { dtype: "F32" | "F64" | "I32" }>;
 
 function descrOf(dtype: NpyArray["dtype"]): Descr {
   return dtype === "F32" ? "<f4" : dtype === "F64" ? "<f8" : "<i4";
 }
 
+/** Encodes an array as `.npy` bytes (version 1.0 when the header fits), in chunks to write in order. */
 export function encodeNpy(array: NpyArray): Uint8Array[] {
   if (array.data.length !== elementCount(array.shape)) {
     throw new FormatError("LIN1108", `${array.data.length} values for shape [${array.shape.join(", ")}]`);
@@ -33,6 +35,7 @@ export function encodeNpy(array: NpyArray): Uint8Array[] {
   return [head, new TextEncoder().encode(dict), bytesOf(array)];
 }
 
+/** Decodes `.npy` bytes; `FormatError` for what numpy would refuse or this reader does not handle. */
 export function decodeNpy(bytes: Uint8Array, file?: string): NpyArray {
   const at = { file };
   if (bytes.length < 10) throw new FormatError("LIN1101", "shorter than a .npy header", at);
@@ -67,10 +70,12 @@ export function decodeNpy(bytes: Uint8Array, file?: string): NpyArray {
   return { dtype, shape, data: typedFromBytes(dtype, data) } as NpyArray;
 }
 
+/** Writes an array as a `.npy` file, atomically. */
 export async function saveNpy(file: string, array: NpyArray): Promise<void> {
   await writeFileAtomic(file, encodeNpy(array));
 }
 
+/** Reads a `.npy` file. */
 export async function loadNpy(file: string): Promise<NpyArray> {
   return decodeNpy(await readFileOrThrow(file), file);
 }

@@ -7,6 +7,7 @@ import { writeFileAtomic, readFileOrThrow } from "./atomic.js";
 import { FormatError } from "./errors.js";
 import { DTYPE_BYTES, type HostTensor, bytesOf, elementCount, isDtype, typedFromBytes } from "./host_tensor.js";
 
+/** A decoded safetensors file: its tensors by name and its string metadata. */
 export interface SafetensorsFile {
   readonly tensors: ReadonlyMap<string, HostTensor>;
   readonly metadata: Readonly<Record<string, string>>;
@@ -14,6 +15,7 @@ export interface SafetensorsFile {
 
 const MAX_HEADER_BYTES = 100_000_000; // the reference implementation's own limit
 
+/** Encodes tensors (and string metadata) as safetensors bytes, in chunks to write in order. */
 export function encodeSafetensors(tensors: ReadonlyMap<string, HostTensor>, metadata: Record<string, string> = {}): Uint8Array[] {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
@@ -45,6 +47,7 @@ function isIndexArray(v: unknown, length?: number): v is number[] {
   return Array.isArray(v) && (length === undefined || v.length === length) && v.every((d) => Number.isSafeInteger(d) && d >= 0);
 }
 
+/** Decodes safetensors bytes; `FormatError` for a malformed header, offsets or dtype (`file` names it). */
 export function decodeSafetensors(bytes: Uint8Array, file?: string): SafetensorsFile {
   const at = { file };
   if (bytes.length < 8) throw new FormatError("LIN1101", `${bytes.length} bytes, shorter than the 8-byte header length`, at);
@@ -93,10 +96,12 @@ export function decodeSafetensors(bytes: Uint8Array, file?: string): Safetensors
   return { tensors, metadata };
 }
 
+/** Writes tensors as a safetensors file, atomically. */
 export async function saveSafetensors(file: string, tensors: ReadonlyMap<string, HostTensor>, metadata: Record<string, string> = {}): Promise<void> {
   await writeFileAtomic(file, encodeSafetensors(tensors, metadata));
 }
 
+/** Reads a safetensors file. */
 export async function loadSafetensors(file: string): Promise<SafetensorsFile> {
   return decodeSafetensors(await readFileOrThrow(file), file);
 }
