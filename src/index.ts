@@ -114,6 +114,7 @@ export { U32, SAFETY, pathError, tolerance, type Stage } from "./verify/measure.
 // Training (`linea train`, docs/training.md). Loaded on demand: it pulls in tfjs and the runtime,
 // which checking alone does not need.
 export type { TrainPlan, TrainOptions, TrainResult, Progress, Dataset, DataSource } from "./train/index.js";
+/** Loads the training module (also `linea/train`): plans, sessions, `train`, checkpoints, data sources. */
 export async function loadTraining(): Promise<typeof import("./train/index.js")> {
   return import("./train/index.js");
 }

@@ -20,6 +20,7 @@ export function registerDataSource(name: string, source: DataSource): void {
   registry.set(name, source);
 }
 
+/** The names `data = …` accepts, built-in and registered. */
 export function dataSourceNames(): string[] {
   return [...registry.keys()].sort();
 }

@@ -4,6 +4,7 @@
 import type { Location } from "../ast/source.js";
 import { TrainError } from "./errors.js";
 
+/** Training data: rows of one shape, float32, row-major. */
 export interface Dataset {
   readonly name: string;
   /** Row-major [rows, ...shape]. */
@@ -29,6 +30,7 @@ export interface DataContext {
   readonly location?: Location;
 }
 
+/** A `data = name(…)` source: makes a Dataset from the call's literal arguments. */
 export type DataSource = (args: DataArgs, context: DataContext) => Promise<Dataset>;
 
 export function numberArg(args: DataArgs, name: string, fallback: number, check: (v: number) => boolean, what: string): number {

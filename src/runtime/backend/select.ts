@@ -9,16 +9,21 @@ import * as tf from "@tensorflow/tfjs-core";
 import { BackendError } from "./errors.js";
 import { importWebGpuBackend, probeWebGpuAdapter } from "./webgpu.js";
 
+/** The backend names `selectBackend` and `--backend` accept; `auto` is wasm in Node. */
 export const BACKEND_NAMES = ["wasm", "cpu", "webgpu", "tensorflow", "auto"] as const;
+/** A backend name, `auto` included. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
+/** A backend that actually runs: `auto` resolved. */
 export type ConcreteBackend = Exclude<BackendName, "auto">;
 
+/** The backend that runs, as `selectBackend` started it. */
 export interface SelectedBackend {
   readonly name: ConcreteBackend;
   /** One line for the user: backend, and for webgpu the adapter (so a software adapter is visible). */
   readonly description: string;
 }
 
+/** The environment variable read when no backend is passed: `LINEA_BACKEND`. */
 export const BACKEND_ENV_VAR = "LINEA_BACKEND";
 
 function isBackendName(s: string): s is BackendName {

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { BackendError } from "./errors.js";
 
+/** The WebGPU adapter Dawn found, as its driver describes it. */
 export interface AdapterInfo {
   readonly vendor: string;
   readonly architecture: string;

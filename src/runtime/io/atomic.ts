@@ -15,6 +15,7 @@ function tempName(file: string): string {
 
 const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
+/** Writes a file atomically: a temporary file beside it, fsync, rename, fsync of the directory. */
 export async function writeFileAtomic(file: string, chunks: readonly Uint8Array[]): Promise<void> {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, tempName(file));

@@ -3,8 +3,10 @@
 import type { CodeRaisedBy } from "../../diagnostics/codes.js";
 import { LineaError } from "../../diagnostics/error.js";
 
+/** The codes a `FormatError` carries (LIN11xx). */
 export type FormatErrorCode = CodeRaisedBy<"FormatError">;
 
+/** A weight or array file that cannot be read or written; names the file and, where known, the tensor. */
 export class FormatError extends LineaError<FormatErrorCode> {
   override readonly name = "FormatError";
   readonly file: string | undefined;

@@ -11,6 +11,7 @@ export interface DtypeArrays {
   U8: Uint8Array;
   BOOL: Uint8Array;
 }
+/** A safetensors dtype name (`F32`, `F64`, `I64`, …). */
 export type Dtype = keyof DtypeArrays;
 
 export type HostTensor = { [D in Dtype]: { readonly dtype: D; readonly shape: readonly number[]; readonly data: DtypeArrays[D] } }[Dtype];

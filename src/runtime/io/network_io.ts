@@ -37,11 +37,13 @@ export async function networkTensors(net: Block): Promise<Map<string, HostTensor
   return out;
 }
 
+/** Writes a network's parameters (F32, Linear weights `[out, in]`) and state (I32) as safetensors. */
 export async function saveNetwork(net: Block, file: string, metadata: Record<string, string> = {}): Promise<void> {
   const tensors = await networkTensors(net);
   await saveSafetensors(file, tensors, { ...metadata, format: NETWORK_FORMAT, format_version: NETWORK_FORMAT_VERSION });
 }
 
+/** How `loadNetwork` reads a file written by another program. */
 export interface LoadOptions {
   /** Maps a name in the file to the network's name (e.g. from a PyTorch state_dict); undefined drops it. */
   readonly rename?: (fileName: string) => string | undefined;
@@ -71,6 +73,7 @@ function float32Parameter(t: HostTensor, name: string, file: string): Float32Arr
   throw new FormatError("LIN1109", `wrong dtype: the parameter is F32 (F64, F16 and BF16 are cast on load), the file's tensor is ${t.dtype}`, { file, tensor: name });
 }
 
+/** Loads a network's tensors from safetensors, renamed by `options.rename`; checks all before assigning any. Returns the file's metadata. */
 export async function loadNetwork(net: Block, file: string, options: LoadOptions = {}): Promise<Readonly<Record<string, string>>> {
   const decoded = await loadSafetensors(file);
   assignNetworkTensors(net, decoded.tensors, file, options);

@@ -167,6 +167,7 @@ export function decodeNpy(bytes: Uint8Array, file?: string): NpyArray {
   return arrayOf(layout, bytes.subarray(dataStart, dataStart + layout.dataBytes));
 }
 
+/** Writes an array as a `.npy` file, atomically. */
 export async function saveNpy(file: string, array: NpyArray): Promise<void> {
   await writeFileAtomic(file, encodeNpy(array));
 }

@@ -13,6 +13,7 @@ import { type HostTensor, bytesOf, elementCount } from "./host_tensor.js";
 import { firstDuplicateKey } from "./json_keys.js";
 import { openForReading } from "./read_file.js";
 
+/** A decoded safetensors file: its tensors by name and its string metadata. */
 export interface SafetensorsFile {
   readonly tensors: ReadonlyMap<string, HostTensor>;
   readonly metadata: Readonly<Record<string, string>>;
@@ -20,6 +21,7 @@ export interface SafetensorsFile {
 
 const MAX_HEADER_BYTES = 100_000_000; // the reference implementation's own limit
 
+/** Encodes tensors (and string metadata) as safetensors bytes, in chunks to write in order. */
 export function encodeSafetensors(tensors: ReadonlyMap<string, HostTensor>, metadata: Record<string, string> = {}): Uint8Array[] {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
@@ -176,6 +178,7 @@ export function decodeSafetensors(bytes: Uint8Array, file?: string): Safetensors
   return tensorsOf(layout, bytes.subarray(layout.dataStart));
 }
 
+/** Writes tensors as a safetensors file, atomically. */
 export async function saveSafetensors(file: string, tensors: ReadonlyMap<string, HostTensor>, metadata: Record<string, string> = {}): Promise<void> {
   await writeFileAtomic(file, encodeSafetensors(tensors, metadata));
 }

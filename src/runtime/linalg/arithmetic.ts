@@ -3,6 +3,7 @@
 import { LinalgError } from "./errors.js";
 import { matrix, type Matrix } from "./matrix.js";
 
+/** Aᵀ. */
 export function transpose(a: Matrix): Matrix {
   const { rows, cols, data } = a;
   const out = matrix(cols, rows);
@@ -27,6 +28,7 @@ function requireSameShape(op: string, a: Matrix, b: Matrix): void {
   }
 }
 
+/** A + B, same shapes. */
 export function add(a: Matrix, b: Matrix): Matrix {
   requireSameShape("add", a, b);
   const out = matrix(a.rows, a.cols);
@@ -34,6 +36,7 @@ export function add(a: Matrix, b: Matrix): Matrix {
   return out;
 }
 
+/** A − B, same shapes. */
 export function subtract(a: Matrix, b: Matrix): Matrix {
   requireSameShape("subtract", a, b);
   const out = matrix(a.rows, a.cols);
@@ -41,6 +44,7 @@ export function subtract(a: Matrix, b: Matrix): Matrix {
   return out;
 }
 
+/** factor·A. */
 export function scale(a: Matrix, factor: number): Matrix {
   const out = matrix(a.rows, a.cols);
   for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i] * factor;

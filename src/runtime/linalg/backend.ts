@@ -8,6 +8,7 @@ import { jsKernels } from "./js/kernels.js";
 import { linalgOf, type Linalg } from "./linalg.js";
 import { loadNativeKernels } from "./native.js";
 
+/** Receives the one-line notices of backend choice. */
 export type LinalgLogger = (line: string) => void;
 
 /** LINEA_DEBUG set to anything but "", "0" or "false" asks for the notices a library keeps to itself. */
@@ -28,6 +29,7 @@ export function setLinalgLogger(next: LinalgLogger): void {
   logger = next;
 }
 
+/** The TypeScript backend, always available. */
 export const jsLinalg: Linalg = linalgOf(jsKernels);
 
 let nativeLinalgCache: Linalg | undefined;
@@ -40,8 +42,10 @@ export function nativeLinalg(): { readonly linalg: Linalg } | { readonly reason:
   return { linalg: nativeLinalgCache };
 }
 
+/** `LINEA_LINALG`'s values: `auto` (native when it loads), `js` or `native` (required). */
 export type LinalgChoice = "auto" | "js" | "native";
 
+/** The LAPACK backend, or why it is unavailable. */
 export type NativeAvailability = ReturnType<typeof nativeLinalg>;
 
 /** Resolves a choice to a backend; `auto` reports a fallback through the logger. */

@@ -29,6 +29,7 @@ export function productResidual(a: Matrix, b: Matrix, c: Matrix): number {
   return scale === 0 ? diff : diff / scale;
 }
 
+/** How far X is from A's pseudo-inverse in each of the four Penrose conditions. */
 export interface PenroseViolations {
   /** ‖A·X·A − A‖ / ‖A‖ */
   readonly axa: number;

@@ -28,6 +28,7 @@ export {
 export { loadNativeKernelsFrom, findAddonPath, type NativeLoad } from "./native.js";
 export { reconstructionError, orthogonalityError, productResidual, penroseViolations, type PenroseViolations } from "./checks.js";
 
+/** A·B on the active backend. */
 export function matmul(a: Matrix, b: Matrix): Matrix {
   return activeLinalg().matmul(a, b);
 }
@@ -52,10 +53,12 @@ export function solve(a: Matrix, b: Matrix): Matrix {
   return activeLinalg().solve(a, b);
 }
 
+/** A⁻¹ (A square, nonsingular) on the active backend. */
 export function inverse(a: Matrix): Matrix {
   return activeLinalg().inverse(a);
 }
 
+/** X with T·X = B, T triangular, on the active backend. */
 export function triangularSolve(t: Matrix, b: Matrix, options: TriangularSolveOptions): Matrix {
   return activeLinalg().triangularSolve(t, b, options);
 }

@@ -4,8 +4,10 @@
 // paths share one policy and differ only in arithmetic.
 import type { Matrix } from "./matrix.js";
 
+/** Which implementation computes: TypeScript (`js`) or the LAPACK addon (`native`). */
 export type LinalgBackendName = "js" | "native";
 
+/** A QR factorisation A = Q·R. */
 export interface QrResult {
   /** m×k with orthonormal columns, k = min(m, n). */
   readonly q: Matrix;
@@ -13,6 +15,7 @@ export interface QrResult {
   readonly r: Matrix;
 }
 
+/** A symmetric eigendecomposition A = V·diag(w)·Vᵀ. */
 export interface EighResult {
   /** Eigenvalues in ascending order. */
   readonly values: Float64Array;
@@ -20,6 +23,7 @@ export interface EighResult {
   readonly vectors: Matrix;
 }
 
+/** A thin singular value decomposition A = U·diag(s)·Vᵀ. */
 export interface SvdResult {
   /** m×k, orthonormal columns, k = min(m, n). */
   readonly u: Matrix;

@@ -6,8 +6,10 @@ import { maxAbs, requireProductShapes } from "./arithmetic.js";
 import { identityMatrix, matrix, type Matrix } from "./matrix.js";
 import type { EighResult, LinalgBackendName, LinalgKernels, PackedLu, QrResult, SvdResult } from "./kernels.js";
 
+/** The float64 machine epsilon, 2⁻⁵². */
 export const FLOAT64_EPS = 2.220446049250313e-16;
 
+/** An LU factorisation with partial pivoting, P·A = L·U. */
 export interface LuResult {
   /** n×n unit lower triangular. */
   readonly l: Matrix;
@@ -21,12 +23,14 @@ export interface LuResult {
   readonly packed: Matrix;
 }
 
+/** Which triangle of T holds the system, and whether its diagonal is ones. */
 export interface TriangularSolveOptions {
   readonly lower: boolean;
   /** Treat the diagonal as ones (it is not read). */
   readonly unitDiagonal?: boolean;
 }
 
+/** A pseudo-inverse with its numerical rank and the cut-off used. */
 export interface PinvResult {
   /** n×m Moore–Penrose pseudo-inverse. */
   readonly pinv: Matrix;
@@ -38,17 +42,26 @@ export interface PinvResult {
   readonly condition: number;
 }
 
+/** Dense float64 linear algebra on one backend (js or native); the top-level functions use the active one. */
 export interface Linalg {
   readonly backend: LinalgBackendName;
+  /** A·B. */
   matmul(a: Matrix, b: Matrix): Matrix;
+  /** Householder QR, economy size. */
   qr(a: Matrix): QrResult;
+  /** P·A = L·U with partial pivoting. */
   lu(a: Matrix): LuResult;
   /** X with A·X = B from lu(A)'s factors: for many solves against one matrix. */
   luSolve(factors: LuResult, b: Matrix): Matrix;
+  /** X with A·X = B, A square and nonsingular. */
   solve(a: Matrix, b: Matrix): Matrix;
+  /** A⁻¹, A square and nonsingular. */
   inverse(a: Matrix): Matrix;
+  /** X with T·X = B, T triangular. */
   triangularSolve(t: Matrix, b: Matrix, options: TriangularSolveOptions): Matrix;
+  /** Symmetric eigendecomposition, values ascending. */
   eigh(a: Matrix): EighResult;
+  /** Thin SVD, singular values descending. */
   svd(a: Matrix): SvdResult;
   /** rcond is relative to σ_max; default max(m, n)·ε as numpy and LAPACK use. */
   pinv(a: Matrix, rcond?: number): PinvResult;

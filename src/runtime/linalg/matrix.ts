@@ -1,6 +1,7 @@
 // A dense float64 matrix on the host, row-major. tfjs has no float64, so everything that needs
 // precision (SVD, pinv, solves, oracles in tests) runs on this type and converts at the boundary.
 
+/** A dense float64 matrix, row-major. */
 export interface Matrix {
   readonly rows: number;
   readonly cols: number;
@@ -8,6 +9,7 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
+/** A rows×cols matrix of zeros, or of `data` (row-major, copied). */
 export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Matrix {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
     throw new RangeError(`matrix: bad shape [${rows}, ${cols}]`);
@@ -22,6 +24,7 @@ export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Ma
   return { rows, cols, data: out };
 }
 
+/** The n×n identity. */
 export function identityMatrix(n: number): Matrix {
   const m = matrix(n, n);
   for (let i = 0; i < n; i++) m.data[i * n + i] = 1;

@@ -44,6 +44,7 @@ export function findAddonPath(): string | undefined {
   }
 }
 
+/** The addon's kernels, or why it did not load. */
 export type NativeLoad = { readonly ok: true; readonly kernels: LinalgKernels } | { readonly ok: false; readonly reason: string };
 
 let cached: NativeLoad | undefined;

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { type Block, type ForwardWithLogDet, type Parameter, type StateTensor, featureLayout } from "./block.js";
 import { NetworkError } from "./errors.js";
 
+/** Per-channel affine normalisation, initialised once from data (Glow's ActNorm). */
 export class ActNorm implements Block {
   readonly kind = "actnorm";
   readonly inputShape: readonly number[];

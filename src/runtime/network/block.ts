@@ -3,6 +3,7 @@
 
 import type * as tf from "@tensorflow/tfjs-core";
 
+/** A block's output with the log-determinant of its Jacobian. */
 export interface ForwardWithLogDet {
   readonly y: tf.Tensor;
   /** log|det ∂y/∂x| per sample, shape [batch]. */
@@ -25,22 +26,28 @@ export interface StateTensor {
   readonly values: Int32Array;
 }
 
+/** An invertible block (or a stack of them) on batched float32 tensors [batch, ...inputShape]. */
 export interface Block {
   readonly kind: string;
   /** Per-sample shapes (without the batch axis). */
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
+  /** y = g(x), for the tag's conditioning in a tagged network. */
   forward(x: tf.Tensor, tag?: number): tf.Tensor;
+  /** x = g⁻¹(y), exact up to float32 rounding. */
   inverse(y: tf.Tensor, tag?: number): tf.Tensor;
   /** Present where the log-determinant is cheap (all blocks here). */
   forwardWithLogDet?(x: tf.Tensor, tag?: number): ForwardWithLogDet;
+  /** The learnable tensors under their local names. */
   parameters(): ReadonlyMap<string, Parameter>;
+  /** The non-learned state saved with the weights. */
   state(): ReadonlyMap<string, StateTensor>;
   /** Restores one state tensor read from a file; throws on a value that cannot be valid. */
   setState(name: string, values: Int32Array): void;
   /** Data-dependent initialisation (ActNorm); blocks without one leave it out. */
   initialize?(x: tf.Tensor, tag?: number): void;
   readonly needsInitialization: boolean;
+  /** Frees the block's tensors. */
   dispose(): void;
 }
 

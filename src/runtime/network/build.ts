@@ -13,6 +13,7 @@ import { type BlockSpec, COUPLING_DEFAULTS, type NetworkSpec } from "./spec.js";
 import { Squeeze } from "./squeeze.js";
 import { Stack } from "./stack.js";
 
+/** How `buildNetwork` initialises the weights. */
 export interface BuildOptions {
   /**
    * Scale of the couplings' last-layer initial weights relative to Glorot. Small, so a new network is
@@ -22,6 +23,7 @@ export interface BuildOptions {
   readonly outputGain?: number;
 }
 
+/** The scale of a coupling's last Linear at initialisation, so that a new block starts near the identity. */
 export const DEFAULT_OUTPUT_GAIN = 0.01;
 
 function unroll(blocks: readonly BlockSpec[]): BlockSpec[] {
@@ -69,6 +71,7 @@ function buildBlock(spec: BlockSpec, shape: readonly number[], seed: number, tag
   }
 }
 
+/** Builds the invertible network a spec declares on per-sample `inputShape`, its weights seeded by `seed`. */
 export function buildNetwork(spec: NetworkSpec, inputShape: readonly number[], seed: number, options: BuildOptions = {}): Stack {
   if (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new NetworkError("LIN1062", "", `bad input shape [${inputShape.join(", ")}]`);

@@ -30,6 +30,7 @@ export interface CouplingConfig {
   readonly outputGain: number;
 }
 
+/** An affine or additive coupling: half the features shift (and scale) by functions of the other half. */
 export class Coupling implements Block {
   readonly kind: "affine_coupling" | "additive_coupling";
   readonly inputShape: readonly number[];

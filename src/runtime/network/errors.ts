@@ -3,8 +3,10 @@
 import type { CodeRaisedBy } from "../../diagnostics/codes.js";
 import { LineaError } from "../../diagnostics/error.js";
 
+/** The codes a `NetworkError` carries (LIN106x). */
 export type NetworkErrorCode = CodeRaisedBy<"NetworkError">;
 
+/** A network that cannot be built, run or restored; names the block where known. */
 export class NetworkError extends LineaError<NetworkErrorCode> {
   override readonly name = "NetworkError";
   /** Where in the network: "blocks.3 (affine_coupling)". */

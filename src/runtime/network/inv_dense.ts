@@ -14,6 +14,7 @@ import { isPermutation } from "./permutation.js";
 import { Rng } from "../random.js";
 import { solveLowerRows, solveUpperRows } from "./triangular.js";
 
+/** An invertible dense layer over the channels, held as P·L·U (Glow's invertible 1×1 convolution). */
 export class InvertibleDense implements Block {
   readonly kind = "inv_dense";
   readonly inputShape: readonly number[];

@@ -8,7 +8,9 @@ import type { Parameter } from "./block.js";
 import { NetworkError } from "./errors.js";
 import { Rng } from "../random.js";
 
+/** The activations a coupling's conditioner takes. */
 export const ACTIVATIONS = ["relu", "tanh", "gelu", "silu", "leaky_relu"] as const;
+/** One of `ACTIVATIONS`. */
 export type Activation = (typeof ACTIVATIONS)[number];
 
 export interface MlpConfig {

@@ -8,6 +8,7 @@ import { NetworkError } from "./errors.js";
 import { gatherAxis1 } from "./gather.js";
 import { Rng } from "../random.js";
 
+/** A fixed permutation of the channels (reverse or seeded random). */
 export class Permutation implements Block {
   readonly kind = "permute";
   readonly inputShape: readonly number[];

@@ -3,6 +3,7 @@
 
 import type { Activation } from "./mlp.js";
 
+/** One block of a network declaration, with the arguments of docs/language.md ("Network blocks"). */
 export type BlockSpec =
   | {
       readonly kind: "affine_coupling";
@@ -18,6 +19,7 @@ export type BlockSpec =
   | { readonly kind: "squeeze" }
   | { readonly kind: "repeat"; readonly count: number; readonly body: readonly BlockSpec[] };
 
+/** A network declaration's blocks, and whether it takes a tag. */
 export interface NetworkSpec {
   /** Takes a conditioning tag 0/1 (`network G : X tagged { … }`). */
   readonly tagged: boolean;

@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Block, ForwardWithLogDet, Parameter, StateTensor } from "./block.js";
 import { NetworkError } from "./errors.js";
 
+/** Space-to-depth: [C, H, W] to [4C, H/2, W/2], no parameters. */
 export class Squeeze implements Block {
   readonly kind = "squeeze";
   readonly inputShape: readonly number[];

@@ -7,6 +7,7 @@ import type { Block, ForwardWithLogDet, Parameter, StateTensor } from "./block.j
 import { NetworkError } from "./errors.js";
 import { checkTag } from "./tag.js";
 
+/** Blocks applied in order (and inverted in reverse): the network a declaration builds. */
 export class Stack implements Block {
   readonly kind = "stack";
   readonly inputShape: readonly number[];
