@@ -117,7 +117,7 @@ async function invert(
         { label: "round trip", values: roundTrip },
       ],
       codomainShape,
-      { title: "x1 and f(pinv f(x1))" },
+      { title: "data x₁ and round trips f(f†(x₁))" },
     );
     const paths = Array.from({ length: o.pairs }, (_, k) => ({ label: `pair ${k}`, values: decoded.subarray(k * o.frames * 2, (k + 1) * o.frames * 2) }));
     await saveSamples(out("interpolation.png"), paths, codomainShape, { title: "decoded pixel-space interpolations" });
@@ -130,9 +130,17 @@ async function invert(
         { label: "round trip", values: roundTrip.subarray(0, shown * dataDim) },
       ],
       codomainShape,
-      { columns: shown },
+      { columns: shown, title: "data x₁ and round trips f(f†(x₁))" },
     );
-    if (o.pairs > 0) await saveSamples(out("interpolation.png"), [{ label: "interpolation", values: decoded }], codomainShape, { columns: o.frames });
+    if (o.pairs > 0) {
+      const alphas = Array.from({ length: o.pairs * o.frames }, (_, i) => `α = ${Number(((i % o.frames) / (o.frames - 1)).toPrecision(3))}`);
+      await saveSamples(out("interpolation.png"), [{ label: "interpolation", values: decoded }], codomainShape, {
+        columns: o.frames,
+        title: "decoded interpolations between pairs of noises",
+        captions: alphas,
+        rowLabels: Array.from({ length: o.pairs }, (_, k) => `pair ${k}`),
+      });
+    }
   }
   const json = {
     sampler: s.label,

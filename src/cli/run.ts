@@ -193,7 +193,7 @@ export const runCommand: Command = {
       if (output !== undefined) await writeOutput(output, io.cwd, values, outShape);
       else io.stdout(`${toJson(values, outShape)}\n`);
       if (picture !== undefined) {
-        const kind = await saveRowsPicture(resolve(io.cwd, picture), values, total, plan.result.kind === "vector" ? plan.result.shape : [], entry.toUpperCase());
+        const kind = await saveRowsPicture(resolve(io.cwd, picture), values, total, plan.result.kind === "vector" ? plan.result.shape : [], entry);
         io.stderr(`${entry}: ${kind} of ${total} row(s) written to ${picture}\n`);
       }
       const inShape = plan.inputs.map((p) => `[${total}, ${p.dim}]`).join(", ");

@@ -136,6 +136,6 @@ async function writePictures(outDir: string, stem: string, what: string, one: Fl
     );
     return;
   }
-  await saveSamples(join(outDir, `one_step_${stem}.png`), [{ label: "one-step", values: one }], shape, { columns: 6 });
-  await saveSamples(join(outDir, `multi_step_${stem}.png`), [{ label: "multi-step", values: multi }], shape, { columns: 6 });
+  await saveSamples(join(outDir, `one_step_${stem}.png`), [{ label: "one-step", values: one }], shape, { columns: 6, title: `one-step samples, ${what}` });
+  await saveSamples(join(outDir, `multi_step_${stem}.png`), [{ label: "multi-step", values: multi }], shape, { columns: 6, title: `multi-step samples, ${what}` });
 }

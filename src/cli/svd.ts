@@ -5,7 +5,7 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { FLOAT32_PINV_CONDITION, spectrumOf, type SpectrumSummary } from "../apps/spectrum.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
-import { rowsOf, saveLinePlot, savePicture } from "../runtime/plot/index.js";
+import { rowsOf, saveLinePlot, saveVectorPicture, subscript } from "../runtime/plot/index.js";
 import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag, stringFlags } from "./run.js";
 import { specFileArgument } from "./spec_input.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
@@ -69,24 +69,35 @@ export const svdCommand: Command = {
         singular_values: Array.from(values),
       };
       await writeFileAtomic(join(outDir, "singular_values.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
-      await saveLinePlot(join(outDir, "spectrum.png"), [{ x: Array.from(values, (_, i) => i + 1), y: values }], {
+      await saveLinePlot(join(outDir, "spectrum.png"), [{ x: Array.from(values, (_, i) => i + 1), y: values, marker: values.length <= 64 ? "circle" : undefined }], {
         logY: true,
         width: 480,
         height: 320,
         title: `singular values of ${name}`,
         xLabel: "index i",
-        yLabel: "σᵢ",
+        yLabel: "singular value σᵢ",
         integerX: true,
       });
       await saveNpy(join(outDir, "right.npy"), { dtype: "F32", shape: [k, ...shapes.domain], data: right });
       await saveNpy(join(outDir, "left.npy"), { dtype: "F32", shape: [k, ...shapes.codomain], data: left });
-      await savePicture(join(outDir, "right.png"), rowsOf(right, k), shapes.domain);
-      await savePicture(join(outDir, "left.png"), rowsOf(left, k), shapes.codomain);
+      // Each vector labelled with its index and σ, so a picture can be read without the .json.
+      const captions = (letter: string): string[] => Array.from({ length: k }, (_, i) => `${letter}${subscript(i + 1)}  σ${subscript(i + 1)} = ${fmt(values[i])}`);
+      const pictures = { colors: "diverging", valueLabel: "component" } as const;
+      await saveVectorPicture(join(outDir, "right.png"), rowsOf(right, k), shapes.domain, {
+        ...pictures,
+        captions: captions("v"),
+        title: `right singular vectors vᵢ of ${name} (in ${spectrum.domain.space})`,
+      });
+      await saveVectorPicture(join(outDir, "left.png"), rowsOf(left, k), shapes.codomain, {
+        ...pictures,
+        captions: captions("u"),
+        title: `left singular vectors uᵢ of ${name} (in ${spectrum.codomain.space})`,
+      });
 
       io.stderr(`backend: ${compiled.backend.description}\n`);
       for (const line of formatSummary(name, spectrum.operator, spectrum.method, values, summary, Math.min(top, 8))) io.stdout(`${line}\n`);
       io.stdout(
-        `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)\n`,
+        `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png/.svg, right.npy, right.png/.svg, left.npy, left.png/.svg} (top ${k} singular vectors, decoded)\n`,
       );
       return ExitCode.Ok;
     } finally {
