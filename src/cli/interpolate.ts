@@ -93,7 +93,7 @@ export const interpolateCommand: Command = {
       );
     }
     io.stdout(formatFrames(f1, f2, frames, result.codomainSpace));
-    io.stdout(`wrote ${relative(io.cwd, outDir) || "."}/{frames.npy, interpolation.json, interpolation.png}\n`);
+    io.stdout(`wrote ${relative(io.cwd, outDir) || "."}/{frames.npy, interpolation.json, interpolation.png/.svg}\n`);
     return ExitCode.Ok;
   },
 };

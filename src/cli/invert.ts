@@ -180,7 +180,7 @@ async function invert(
     `round trip f(f†(x₁)) on ${n} rows of ${dataset.name}: PSNR ${formatDb(score.psnrMean)} dB (mean of per-row PSNR; worst ${formatDb(score.psnrMin)} dB; of the mean MSE ${formatDb(score.psnrOfMeanMse)} dB), max |Δ| ${score.maxAbsDiff.toExponential(2)}\n`,
   );
   io.stdout(
-    `wrote ${shownDir(io.cwd, o.outDir)}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png, interpolation.npy, interpolation_noise.npy, interpolation.png} (${o.pairs} pairs × ${o.frames} frames)\n`,
+    `wrote ${shownDir(io.cwd, o.outDir)}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png/.svg, interpolation.npy, interpolation_noise.npy, interpolation.png/.svg} (${o.pairs} pairs × ${o.frames} frames)\n`,
   );
   return ExitCode.Ok;
 }

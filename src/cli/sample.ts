@@ -101,7 +101,7 @@ export const sampleCommand: Command = {
     await writeFileAtomic(join(outDir, "results.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
     io.stderr(`backend: ${backend}\n`);
     for (const line of formatTable(results, n)) io.stdout(`${line}\n`);
-    io.stdout(`wrote ${shownDir(io.cwd, outDir)}/{results.json, noise.npy, one_step_*.npy, multi_step_*.npy, *.png}\n`);
+    io.stdout(`wrote ${shownDir(io.cwd, outDir)}/{results.json, noise.npy, one_step_*.npy, multi_step_*.npy, *.png, *.svg}\n`);
     return ExitCode.Ok;
   },
 };

@@ -123,6 +123,19 @@ describe("image grids", () => {
     expect(PNG.sync.read(readFileSync(file)).width).toBeGreaterThan(2 * 64);
   });
 
+  it("is wide enough for its title, however small the grid or heat map", () => {
+    const title = "decoded interpolations between pairs of noises";
+    const width = (svg: string): number => Number(elementsOf(svg, "svg")[0].width);
+    const titled = width(imageGridSvg([[0, 1, 1, 0]], [1, 2, 2], { title }));
+    const heat = width(heatmapSvg([[1, -1]], { title }));
+    // Control: without the title both are narrower than the title's estimated width, ~0.6 em a letter at 15 px.
+    const minimum = 0.55 * 15 * title.length;
+    expect(width(imageGridSvg([[0, 1, 1, 0]], [1, 2, 2]))).toBeLessThan(minimum);
+    expect(width(heatmapSvg([[1, -1]]))).toBeLessThan(minimum);
+    expect(titled).toBeGreaterThanOrEqual(minimum);
+    expect(heat).toBeGreaterThanOrEqual(minimum);
+  });
+
   it("refuses shapes that are not [1|3, H, W] and images of the wrong size", () => {
     expect(imageShape([1, 28, 28])).toEqual({ channels: 1, height: 28, width: 28 });
     expect(imageShape([64])).toBeUndefined();

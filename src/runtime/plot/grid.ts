@@ -4,7 +4,7 @@
 // min–max of all tiles), so that the colour bar holds for all of them and tiles can be compared.
 import { colorBar, colorBarSpace } from "./colorbar.js";
 import { scaleColor, type ColorScale, type Rgb } from "./colors.js";
-import { FONT_SIZE, label, textWidth } from "./labels.js";
+import { FONT_SIZE, label, textWidth, titleWidth } from "./labels.js";
 import { pixelImage } from "./pixels.js";
 import { FONT_FAMILY, saveSvgAndPng } from "./raster.js";
 import { group, svgDocument, type Markup } from "./svg.js";
@@ -96,7 +96,8 @@ export function imageGridSvg(images: readonly ArrayLike<number>[], shape: readon
   const bar = channels === 1 && range[1] > range[0];
   const gridW = rowLabelW + gap + columns * (cellW + gap);
   const gridH = rows * (tileH + captionH + gap) + gap;
-  const totalW = Math.ceil(gridW + (bar ? colorBarSpace(range, options.valueLabel) : 0));
+  // Wide enough for the title too.
+  const totalW = Math.ceil(Math.max(gridW + (bar ? colorBarSpace(range, options.valueLabel) : 0), titleWidth(options.title)));
   const totalH = titleH + gridH;
   const level = (v: number): number => Math.round(255 * position(v, range));
   const parts: Markup[] = [];

@@ -5,7 +5,7 @@
 import { colorBar, colorBarSpace } from "./colorbar.js";
 import { scaleColor } from "./colors.js";
 import { position, symmetricRange, valueRange } from "./grid.js";
-import { FONT_SIZE, label, textWidth } from "./labels.js";
+import { FONT_SIZE, label, textWidth, titleWidth } from "./labels.js";
 import { pixelImage } from "./pixels.js";
 import { FONT_FAMILY, saveSvgAndPng } from "./raster.js";
 import { element, group, svgDocument, type Markup } from "./svg.js";
@@ -44,7 +44,8 @@ export function heatmapSvg(vectors: readonly ArrayLike<number>[], options: Heatm
   const mapH = rows * rowH;
   const xLabel = options.xLabel ?? "coordinate j";
   const height = top + mapH + TICK + 4 + FONT_SIZE.tick + 6 + FONT_SIZE.axis + 8;
-  const width = Math.ceil(left + mapW + 8 + colorBarSpace(range, options.valueLabel));
+  // Wide enough for the title too.
+  const width = Math.ceil(Math.max(left + mapW + 8 + colorBarSpace(range, options.valueLabel), titleWidth(options.title)));
   const color = (x: number, y: number) => scaleColor("diverging", position(vectors[y]?.[x] ?? NaN, range));
   const parts: Markup[] = [];
   if (options.title !== undefined) parts.push(label(options.title, width / 2, 8 + FONT_SIZE.title, { size: FONT_SIZE.title, anchor: "middle", bold: true }));

@@ -15,6 +15,11 @@ export function textWidth(s: string, size: number): number {
   return em * size;
 }
 
+/** The width a picture needs for `title` (0 without one): the title's width and a margin each side. */
+export function titleWidth(title: string | undefined): number {
+  return title === undefined ? 0 : textWidth(title, FONT_SIZE.title) + 24;
+}
+
 export interface LabelStyle {
   readonly size: number;
   readonly anchor?: "start" | "middle" | "end";

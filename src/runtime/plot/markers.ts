@@ -33,11 +33,15 @@ function subpath(shape: MarkerShape, x: number, y: number, r: number): string {
   }
 }
 
-/** The markers of one series at the given points (pixel coordinates), `r` their half size. */
+/**
+ * The markers of one series at the given points (pixel coordinates), `r` their half size. Strokes are
+ * drawn at 0.7·r, so that a cross on a circle at the same point leaves the circle's rim visible.
+ */
 export function markerPath(shape: MarkerShape, points: readonly (readonly [number, number])[], r: number, color: Rgb): Markup {
-  const d = points.map(([x, y]) => subpath(shape, x, y, r)).join("");
+  const size = filled(shape) ? r : 0.7 * r;
+  const d = points.map(([x, y]) => subpath(shape, x, y, size)).join("");
   const paint = cssColor(color);
   return filled(shape)
     ? element("path", { d, fill: paint, "fill-opacity": 0.7, stroke: "none", "data-marker": shape })
-    : element("path", { d, fill: "none", stroke: paint, "stroke-width": 1.3, "data-marker": shape });
+    : element("path", { d, fill: "none", stroke: paint, "stroke-width": 1.2, "data-marker": shape });
 }

@@ -65,7 +65,7 @@ export async function saveSamples(
       const rows = rowsOf(b.values, b.values.length / 2);
       return { label: b.label, x: rows.map((r) => r[0] ?? 0), y: rows.map((r) => r[1] ?? 0) };
     });
-    await saveScatterPlot(file, series, { width: 480, height: 480, radius: 2.5, title: options.title, xLabel: "x₁", yLabel: "x₂" });
+    await saveScatterPlot(file, series, { width: 480, height: 480, radius: 3.5, title: options.title, xLabel: "x₁", yLabel: "x₂" });
     return;
   }
   const vectors = batches.flatMap((b) => rowsOf(b.values, b.values.length / dim));
