@@ -33,10 +33,10 @@ export class UsageError extends LineaError<UsageCode> {
 
 /**
  * Failures of the environment, not of the input: a backend that cannot be chosen or started, a file the
- * system will not read (LIN1111). They exit 2, like bad usage.
+ * system will not read (LIN1111), a picture that cannot be drawn (LIN1140, LIN1141). They exit 2, like bad usage.
  */
 function isEnvironmentFailure(e: LineaError): boolean {
-  return e instanceof BackendError || e.code === "LIN1111";
+  return e instanceof BackendError || e.code === "LIN1111" || e.code === "LIN1140" || e.code === "LIN1141";
 }
 
 /** A LineaError as the one line the CLI prints: `error[CODE]: message`, with the spec location when it has one. */

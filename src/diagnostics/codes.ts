@@ -397,6 +397,21 @@ export const diagnosticCodes = [
     summary: "A state tensor with an impossible value (a non-permutation, a flag other than 0 or 1).",
   }, // bad_value
   { code: "LIN1111", stage: "io", raisedBy: "FormatError", title: "file system error", summary: "The file system refused (not found, permission, disk full)." }, // io_error
+  // Pictures (src/runtime/plot).
+  {
+    code: "LIN1140",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "picture font missing",
+    summary: "The font the pictures are drawn with (package dejavu-fonts-ttf) is not installed.",
+  },
+  {
+    code: "LIN1141",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "picture too large",
+    summary: "A picture would be wider or taller than the pixel limit (too many tiles or coordinates to draw).",
+  },
 
   // The command line.
   {

@@ -5,6 +5,7 @@
 // distinguishable. Saved as PNG + SVG (raster.ts).
 import { cssColor, paletteColor, type Rgb } from "./colors.js";
 import { FONT_SIZE, label, textWidth } from "./labels.js";
+import { ensurePictureFits } from "./limits.js";
 import { markerFor, markerPath, type MarkerShape } from "./markers.js";
 import { FONT_FAMILY, saveSvgAndPng } from "./raster.js";
 import { element, group, svgDocument, svgNumber, type Markup } from "./svg.js";
@@ -162,6 +163,7 @@ export function plotSvg(series: readonly Series[], kind: "line" | "scatter", opt
   const height = options.height ?? 420;
   const logY = options.logY ?? false;
   const radius = options.radius ?? 2.5;
+  ensurePictureFits(width, height, "a chart");
   const layout = plotLayout(series, options);
   const { left, right, top, bottom } = layout;
   const [x0, x1] = layout.x;

@@ -5,6 +5,7 @@
 import { colorBar, colorBarSpace } from "./colorbar.js";
 import { scaleColor, type ColorScale, type Rgb } from "./colors.js";
 import { FONT_SIZE, label, textWidth, titleWidth } from "./labels.js";
+import { ensurePictureFits, MAX_PICTURE_SIDE } from "./limits.js";
 import { pixelImage } from "./pixels.js";
 import { FONT_FAMILY, saveSvgAndPng } from "./raster.js";
 import { group, svgDocument, type Markup } from "./svg.js";
@@ -79,26 +80,32 @@ export function imageGridSvg(images: readonly ArrayLike<number>[], shape: readon
   const n = Math.max(images.length, 1);
   const columns = Math.max(1, Math.min(options.columns ?? Math.ceil(Math.sqrt(n)), n));
   const rows = Math.ceil(n / columns);
-  const scale = options.scale ?? Math.max(1, Math.min(MAX_SCALE, Math.ceil(TILE_TARGET / Math.max(height, width))));
   const gap = options.gap ?? 4;
   const colors = options.colors ?? "grey";
   const full = options.range ?? valueRange(images);
   const range = colors === "diverging" ? symmetricRange(full) : full;
-  const tileW = width * scale;
-  const tileH = height * scale;
   const captionH = options.captions === undefined ? 0 : FONT_SIZE.caption + 5;
   // Room above the tiles for the title, or for the colour bar's top tick label.
   const titleH = options.title === undefined ? 8 : FONT_SIZE.title + 20;
   const rowLabelW = Math.ceil(Math.max(0, ...(options.rowLabels ?? []).map((s) => textWidth(s, FONT_SIZE.caption) + 8)));
   const captionW = Math.max(0, ...(options.captions ?? []).map((s) => textWidth(s, FONT_SIZE.caption)));
-  // A column is as wide as its tile or its caption, whichever is wider.
-  const cellW = Math.ceil(Math.max(tileW, captionW + 4));
   const bar = channels === 1 && range[1] > range[0];
-  const gridW = rowLabelW + gap + columns * (cellW + gap);
-  const gridH = rows * (tileH + captionH + gap) + gap;
-  // Wide enough for the title too.
-  const totalW = Math.ceil(Math.max(gridW + (bar ? colorBarSpace(range, options.valueLabel) : 0), titleWidth(options.title)));
-  const totalH = titleH + gridH;
+  const layout = (scale: number) => {
+    // A column is as wide as its tile or its caption, whichever is wider.
+    const cellW = Math.ceil(Math.max(width * scale, captionW + 4));
+    const gridW = rowLabelW + gap + columns * (cellW + gap);
+    const gridH = rows * (height * scale + captionH + gap) + gap;
+    // Wide enough for the title too.
+    const totalW = Math.ceil(Math.max(gridW + (bar ? colorBarSpace(range, options.valueLabel) : 0), titleWidth(options.title)));
+    return { cellW, gridW, gridH, totalW, totalH: titleH + gridH };
+  };
+  // Tiles of about TILE_TARGET pixels, smaller (down to 1 pixel a data pixel) where the grid would not fit the limit.
+  let scale = options.scale ?? Math.max(1, Math.min(MAX_SCALE, Math.ceil(TILE_TARGET / Math.max(height, width))));
+  while (options.scale === undefined && scale > 1 && (layout(scale).totalW > MAX_PICTURE_SIDE || layout(scale).totalH > MAX_PICTURE_SIDE)) scale--;
+  const { cellW, gridW, gridH, totalW, totalH } = layout(scale);
+  ensurePictureFits(totalW, totalH, `a grid of ${images.length} ${height}×${width} images`);
+  const tileW = width * scale;
+  const tileH = height * scale;
   const level = (v: number): number => Math.round(255 * position(v, range));
   const parts: Markup[] = [];
   if (options.title !== undefined) parts.push(label(options.title, totalW / 2, 8 + FONT_SIZE.title, { size: FONT_SIZE.title, anchor: "middle", bold: true }));

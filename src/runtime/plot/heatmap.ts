@@ -6,13 +6,14 @@ import { colorBar, colorBarSpace } from "./colorbar.js";
 import { scaleColor } from "./colors.js";
 import { position, symmetricRange, valueRange } from "./grid.js";
 import { FONT_SIZE, label, textWidth, titleWidth } from "./labels.js";
+import { ensurePictureFits } from "./limits.js";
 import { pixelImage } from "./pixels.js";
 import { FONT_FAMILY, saveSvgAndPng } from "./raster.js";
 import { element, group, svgDocument, type Markup } from "./svg.js";
 import { linearTicks } from "./ticks.js";
 
 export interface HeatmapOptions {
-  /** Cell width in pixels (default: the map about 480 px wide, cells 2–48 px). */
+  /** Cell width in pixels (default: the map about 480 px wide, cells 1–48 px). */
   readonly cell?: number;
   /** A label left of each row (default: the row's index). */
   readonly rowLabels?: readonly string[];
@@ -30,7 +31,7 @@ const TICK = 4;
 export function heatmapSvg(vectors: readonly ArrayLike<number>[], options: HeatmapOptions = {}): Markup {
   const dim = vectors.reduce((m, v) => Math.max(m, v.length), 1);
   const rows = Math.max(vectors.length, 1);
-  const cellW = options.cell ?? Math.max(2, Math.min(48, Math.floor(480 / dim)));
+  const cellW = options.cell ?? Math.max(1, Math.min(48, Math.floor(480 / dim)));
   // Rows as tall as cells are wide, up to 28 px; thinner when there are many, 2 px at least.
   const rowH = Math.max(2, Math.min(Math.max(cellW, 16), 28, Math.floor(400 / rows)));
   const range = options.range ?? symmetricRange(valueRange(vectors));
@@ -46,6 +47,7 @@ export function heatmapSvg(vectors: readonly ArrayLike<number>[], options: Heatm
   const height = top + mapH + TICK + 4 + FONT_SIZE.tick + 6 + FONT_SIZE.axis + 8;
   // Wide enough for the title too.
   const width = Math.ceil(Math.max(left + mapW + 8 + colorBarSpace(range, options.valueLabel), titleWidth(options.title)));
+  ensurePictureFits(width, height, `a heat map of ${vectors.length} row${vectors.length === 1 ? "" : "s"} of ${dim} coordinates`);
   const color = (x: number, y: number) => scaleColor("diverging", position(vectors[y]?.[x] ?? NaN, range));
   const parts: Markup[] = [];
   if (options.title !== undefined) parts.push(label(options.title, width / 2, 8 + FONT_SIZE.title, { size: FONT_SIZE.title, anchor: "middle", bold: true }));

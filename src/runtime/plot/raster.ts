@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
-import { writeFileAtomic } from "../io/index.js";
+import { FormatError, writeFileAtomic } from "../io/index.js";
 import type { Markup } from "./svg.js";
 
 export const FONT_FAMILY = "DejaVu Sans";
@@ -14,8 +14,19 @@ export const FONT_FAMILY = "DejaVu Sans";
 const require = createRequire(import.meta.url);
 let fontFile: string | undefined;
 
+const FONT_PATH = "dejavu-fonts-ttf/ttf/DejaVuSans.ttf";
+
+/** The font file as `resolve` finds it; LIN1140 when it cannot (the package is not installed). */
+export function fontFileFrom(resolve: (id: string) => string): string {
+  try {
+    return resolve(FONT_PATH);
+  } catch {
+    throw new FormatError("LIN1140", `cannot draw pictures: the font ${FONT_PATH} is not installed (npm install dejavu-fonts-ttf)`);
+  }
+}
+
 function dejaVuSans(): string {
-  fontFile ??= require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
+  fontFile ??= fontFileFrom(require.resolve);
   return fontFile;
 }
 

@@ -6,8 +6,8 @@ import { saveLinePlot, saveScatterPlot, type PlotOptions } from "./chart.js";
 import { imageShape, saveImageGrid } from "./grid.js";
 import { saveHeatmapRows } from "./heatmap.js";
 
-/** Rows drawn in a heat map at most by saveRowsPicture: beyond this the picture stops being readable. */
-export const MAX_HEATMAP_ROWS = 256;
+/** Rows drawn at most by saveRowsPicture, as heat-map rows or grid tiles: beyond this the picture stops being readable. */
+export const MAX_PICTURE_ROWS = 256;
 
 export type RowsPicture = "image grid" | "scatter" | "heat map" | "line";
 
@@ -114,6 +114,11 @@ export async function saveRowsPicture(file: string, values: Float32Array, rows: 
     return "scatter";
   }
   const image = imageShape(shape) !== undefined;
-  await saveVectorPicture(file, image ? all : all.slice(0, MAX_HEATMAP_ROWS), shape, { columns: image ? Math.max(1, Math.ceil(Math.sqrt(rows))) : undefined, title });
+  const drawn = all.slice(0, MAX_PICTURE_ROWS);
+  const shown = drawn.length < rows ? `first ${drawn.length} of ${rows} rows` : undefined;
+  await saveVectorPicture(file, drawn, shape, {
+    columns: image ? Math.max(1, Math.ceil(Math.sqrt(drawn.length))) : undefined,
+    title: [title, shown].filter((s) => s !== undefined).join(", ") || undefined,
+  });
   return image ? "image grid" : "heat map";
 }
