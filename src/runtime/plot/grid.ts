@@ -8,7 +8,7 @@ import { FONT_SIZE, label, textWidth, titleWidth } from "./labels.js";
 import { ensurePictureFits, MAX_PICTURE_SIDE } from "./limits.js";
 import { pixelImage } from "./pixels.js";
 import { FONT_FAMILY, saveSvgAndPng } from "./raster.js";
-import { group, svgDocument, type Markup } from "./svg.js";
+import { element, group, svgDocument, type Markup } from "./svg.js";
 
 export interface GridOptions {
   /** Tiles per row (default: ⌈√n⌉). */
@@ -118,7 +118,10 @@ export function imageGridSvg(images: readonly ArrayLike<number>[], shape: readon
     };
     const cx = rowLabelW + gap + (k % columns) * (cellW + gap);
     const cy = titleH + gap + Math.floor(k / columns) * (tileH + captionH + gap);
-    tiles.push(pixelImage({ width, height, color }, cx + Math.floor((cellW - tileW) / 2), cy, scale, scale, { "data-tile": String(k) }));
+    const tx = cx + Math.floor((cellW - tileW) / 2);
+    tiles.push(pixelImage({ width, height, color }, tx, cy, scale, scale, { "data-tile": String(k) }));
+    // A 1-pixel frame just outside the tile (the stroke covers [x − 1, x]), so white pixels do not merge into the background.
+    tiles.push(element("rect", { x: tx - 0.5, y: cy - 0.5, width: tileW + 1, height: tileH + 1, fill: "none", stroke: "#a0a0a0", "stroke-width": 1 }));
     const caption = options.captions?.[k];
     if (caption !== undefined) tiles.push(label(caption, cx + cellW / 2, cy + tileH + FONT_SIZE.caption + 1, { size: FONT_SIZE.caption, anchor: "middle" }));
   });
