@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { plotLayout, plotSvg, rasterise, saveLinePlot, saveScatterPlot } from "../../../src/runtime/plot/index.js";
+import { plotLayout, plotSvg, rasterise, saveLinePlot, saveScatterPlot, svgPathBeside } from "../../../src/runtime/plot/index.js";
 import { element, svgDocument, text } from "../../../src/runtime/plot/svg.js";
 import { elementsOf, groupOf, textsOf, xmlError } from "../../support/xml.js";
 
@@ -128,6 +128,8 @@ describe("charts", () => {
     await saveLinePlot(path.join(dir, "l.png"), [{ x: [1, 2, 3], y: [3, 1, 2] }]);
     await saveScatterPlot(path.join(dir, "s.png"), [{ x: [1, 2, 3], y: [3, 1, 2] }]);
     expect(readdirSync(dir).sort()).toEqual(["l.png", "l.svg", "s.png", "s.svg"]);
+    expect(svgPathBeside("out/a.b/y.png")).toBe("out/a.b/y.svg");
+    expect(svgPathBeside("out/y")).toBe("out/y.svg");
     for (const f of ["l", "s"]) {
       const png = PNG.sync.read(readFileSync(path.join(dir, `${f}.png`)));
       expect([png.width, png.height]).toEqual([640, 420]);
