@@ -1,9 +1,10 @@
 // `linea run` through main(): exit codes (0 ok, 1 spec or runtime errors, 2 usage / unreadable files),
 // .npy and .json inputs and outputs that round trip, --random, --batch, one-line coded errors.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
+import { textsOf, tileLayout } from "../support/xml.js";
 import { describe, expect, it } from "vitest";
 import { lineaIn } from "./support.js";
 import { loadNpy, numbersOf, saveNpy } from "../../src/runtime/io/index.js";
@@ -124,19 +125,36 @@ describe("linea run", { timeout: 60_000 }, () => {
   });
 
   it("--picture draws image rows as a grid, plane points as a scatter, vectors as a heat map", async () => {
-    // An identity map on a [1, 3, 4] image space: 5 rows give a 3×2 grid of 3×4 tiles (scale 2, a gap of 2
-    // between and around the tiles).
+    // An identity map on a [1, 3, 4] image space: 5 rows give a 3×2 grid of 3×4 tiles, enlarged, with an SVG beside it.
     const grid = await linea("run", "spec.lin", "--entry", "img", "--random", "5", "--picture", "img.png", "--output", "img.npy");
     expect(grid.code).toBe(0);
     expect(grid.stderr).toContain("image grid of 5 row(s)");
     const g = PNG.sync.read(readFileSync(join(dir, "img.png")));
-    expect([g.width, g.height]).toEqual([3 * (4 * 2) + 4 * 2, 2 * (3 * 2) + 3 * 2]);
+    expect(g.width).toBeGreaterThan(3 * 64);
+    const svg = readFileSync(join(dir, "img.svg"), "utf8");
+    expect(tileLayout(svg)).toEqual({ tiles: 5, columns: 3, rows: 2 });
+    expect(textsOf(svg)).toContain("img");
     const scatter = await linea("run", "spec.lin", "--entry", "plane", "--random", "50", "--picture", "plane.png");
     expect(scatter.code).toBe(0);
     expect(scatter.stderr).toContain("scatter of 50 row(s)");
     const heat = await linea("run", "spec.lin", "--entry", "apply", "--random", "4", "--picture", "apply.png");
     expect(heat.code).toBe(0);
     expect(heat.stderr).toContain("heat map of 4 row(s)");
+    // More rows than a picture holds: the first 256 are drawn, and the title says so.
+    const many = await linea("run", "spec.lin", "--entry", "img", "--random", "300", "--picture", "many.png", "--output", "many.npy");
+    expect(many.code).toBe(0);
+    const manySvg = readFileSync(join(dir, "many.svg"), "utf8");
+    expect(tileLayout(manySvg).tiles).toBe(256);
+    expect(textsOf(manySvg)).toContain("img, first 256 of 300 rows");
+    // A heat map wider than the pixel limit (one pixel a coordinate, 9000 > 8192): one coded line, exit 2, no picture.
+    writeFileSync(join(dir, "wide.lin"), "space W = R^9000;\noperator D[9000] = diagonal;\nmap wide : W -> W = D;\n");
+    const wide = await linea("run", "wide.lin", "--entry", "wide", "--random", "1", "--picture", "wide.png", "--output", "wide.npy");
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toMatch(/^linea run: error\[LIN1141\]: picture too large: a heat map of 1 row of 9000 coordinates/m);
+    // One error line and no stack trace (the other stderr line is the backend's).
+    expect(wide.stderr.split("\n").filter((l) => l.includes("error"))).toHaveLength(1);
+    expect(wide.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(dir, "wide.png"))).toBe(false);
     // Control: anything but a .png is refused before any work, as a usage error.
     const bad = await linea("run", "spec.lin", "--entry", "img", "--random", "5", "--picture", "img.jpg");
     expect(bad.code).toBe(2);

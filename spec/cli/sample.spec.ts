@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import * as tf from "@tensorflow/tfjs-core";
 import { PNG } from "pngjs";
+import { elementsOf, groupOf, textsOf, tileLayout, xmlError } from "../support/xml.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lineaIn } from "./support.js";
 import { multiStepSample, seededNoise, tensorStepAlgebra } from "../../src/apps/sampling.js";
@@ -191,15 +192,25 @@ describe("linea sample", { timeout: 120_000 }, () => {
     expect(plane.code).toBe(0);
     const scatter = PNG.sync.read(readFileSync(join(dir, "plane", "samples_rk4_T6.png")));
     expect([scatter.width, scatter.height]).toEqual([480, 480]);
+    // One-step and multi-step points are told apart: a filled circle and a cross, both in the legend
+    // (the old scatter drew both as the same dot, with colour alone).
+    const svg = readFileSync(join(dir, "plane", "samples_rk4_T6.svg"), "utf8");
+    expect(xmlError(svg)).toBeUndefined();
+    const legend = groupOf(svg, "legend") ?? "";
+    expect(textsOf(legend)).toEqual(["one-step", "multi-step"]);
+    expect(elementsOf(legend, "path").map((p) => p["data-marker"])).toEqual(["circle", "cross"]);
+    expect(textsOf(svg)).toContain("samples, rk4 T=6");
     expect((await rows(join(dir, "plane", "one_step_rk4_T6.npy"))).shape).toEqual([5, 2]);
     const image = await linea("sample", "image.lin", "--map", "v", "--steps", "6", "--methods", "euler", "--n", "12", "--backend", "cpu", "--out", "image");
     expect(image.code).toBe(0);
     expect((await rows(join(dir, "image", "multi_step_euler_T6.npy"))).shape).toEqual([12, 1, 4, 4]);
     for (const kind of ["one_step", "multi_step"]) {
       const grid = PNG.sync.read(readFileSync(join(dir, "image", `${kind}_euler_T6.png`)));
-      // 12 tiles in rows of 6: twice as wide as high (square tiles, equal gaps).
       expect(grid.width).toBeGreaterThan(grid.height);
-      expect(Math.abs(grid.width / grid.height - 3)).toBeLessThan(0.5);
+      // 12 tiles in rows of 6, under a title that says which sampler drew them.
+      const svg = readFileSync(join(dir, "image", `${kind}_euler_T6.svg`), "utf8");
+      expect(tileLayout(svg)).toEqual({ tiles: 12, columns: 6, rows: 2 });
+      expect(textsOf(svg)).toContain(`${kind === "one_step" ? "one-step" : "multi-step"} samples, euler T=6`);
     }
     // Through the networks too, one-step and multi-step are the same sampler (no magic number: the
     // written PSNR must be far above that of the one-step samples against the noises they came from).

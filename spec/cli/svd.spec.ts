@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lineaIn } from "./support.js";
 import { FLOAT32_PINV_CONDITION, summarise } from "../../src/apps/spectrum.js";
 import { formatSummary } from "../../src/cli/svd.js";
+import { formatValue } from "../../src/cli/format.js";
+import { elementsOf, textsOf, xmlError } from "../support/xml.js";
 import { compileFile, type CompiledProgram } from "../../src/compiler/execute/program.js";
 import { mapNormalForm, type MapNormalForm } from "../../src/compiler/execute/inspect.js";
 import { loadNpy } from "../../src/runtime/io/index.js";
@@ -125,21 +127,36 @@ describe("linea svd", { timeout: 60_000 }, () => {
     expect(moved).toBeGreaterThan(1000 * 4 * FLOAT32_EPS);
   });
 
-  it("draws the spectrum and the singular vectors as PNGs of the expected size", async () => {
+  it("draws the spectrum on a marked log axis and the singular vectors labelled with index and σ, as PNG + SVG", async () => {
     const out = join(dir, "out", "svd-f");
     const spectrum = png(join(out, "spectrum.png"));
     expect([spectrum.width, spectrum.height]).toEqual([480, 320]);
-    // Flat spaces: a heat map with one row per vector (3 rows) and one column per coordinate.
-    const r = png(join(out, "right.png"));
-    const l = png(join(out, "left.png"));
-    expect(r.height / 3).toBe(r.width / 6);
-    expect(l.height / 3).toBe(l.width / 4);
-    // An image space [1, 4, 4]: a grid of 4 tiles, 2 per row, 4×4 pixels drawn 2× with 2-pixel gaps.
+    const spectrumSvg = readFileSync(join(out, "spectrum.svg"), "utf8");
+    expect(xmlError(spectrumSvg)).toBeUndefined();
+    expect(textsOf(spectrumSvg)).toEqual(expect.arrayContaining(["singular values of f", "index i", "singular value σᵢ (log scale)"]));
+    const sigma = (JSON.parse(readFileSync(join(out, "singular_values.json"), "utf8")) as { singular_values: number[] }).singular_values;
+    // Flat spaces: a heat map with one labelled row per vector (3 rows), vᵢ for the right, uᵢ for the left.
+    for (const [side, letter] of [
+      ["right", "v"],
+      ["left", "u"],
+    ] as const) {
+      const svg = readFileSync(join(out, `${side}.svg`), "utf8");
+      expect(xmlError(svg)).toBeUndefined();
+      const texts = textsOf(svg);
+      ["₁", "₂", "₃"].forEach((i, k) => expect(texts).toContain(`${letter}${i}  σ${i} = ${formatValue(sigma[k])}`));
+      expect(png(join(out, `${side}.png`)).width).toBeGreaterThan(100);
+    }
+    // An image space [1, 4, 4]: a grid of 4 tiles enlarged to a readable size (the old grid drew each
+    // tile 8 px wide, the whole picture 22 px), each captioned.
     const grid = await linea("svd", "spec.lin", "--map", "h", "--top", "4", "--out", "h", "--backend", "cpu");
     expect(grid.code).toBe(0);
     for (const side of ["right", "left"]) {
-      const image = png(join(dir, "h", `${side}.png`));
-      expect([image.width, image.height]).toEqual([2 * 8 + 3 * 2, 2 * 8 + 3 * 2]);
+      const svg = readFileSync(join(dir, "h", `${side}.svg`), "utf8");
+      const tiles = elementsOf(svg, "image");
+      expect(tiles).toHaveLength(4);
+      for (const t of tiles) expect(Number(t.width)).toBeGreaterThanOrEqual(64);
+      expect(textsOf(svg).filter((t) => /^[uv][₁-₄] {2}σ[₁-₄] = /.test(t))).toHaveLength(4);
+      expect(png(join(dir, "h", `${side}.png`)).width).toBeGreaterThan(2 * 64);
     }
     expect((await loadNpy(join(dir, "h", "right.npy"))).shape).toEqual([4, 1, 4, 4]);
   });

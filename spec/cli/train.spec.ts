@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PNG } from "pngjs";
+import { textsOf, tileLayout } from "../support/xml.js";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { runTrain, type StopSignal } from "../../src/cli/train.js";
@@ -64,9 +65,12 @@ describe("linea train", () => {
     expect(await runTrain(["digits.lin", "--out", "digits", "--backend", "cpu"], r, { tty: false })).toBe(0);
     expect(r.err.join("")).toMatch(/data mnist\(64 of digits 0123456789, 14×14\): 64 rows/);
     expect(r.out.join("")).toMatch(/samples .*samples\.png \(one step, rk4 T=6; 64 samples/);
-    // 64 tiles of 14×14 at scale 2 with 2-pixel gaps, 8 per row: 8·28 + 9·2 = 242 pixels square.
+    // 64 tiles of 14×14, 8 per row, each enlarged to a readable size (the old grid drew them 28 px wide).
     const png = PNG.sync.read(readFileSync(path.join(dir, "digits", "samples.png")));
-    expect([png.width, png.height]).toEqual([242, 242]);
+    expect(png.width).toBeGreaterThan(8 * 64);
+    const svg = readFileSync(path.join(dir, "digits", "samples.svg"), "utf8");
+    expect(tileLayout(svg)).toEqual({ tiles: 64, columns: 8, rows: 8 });
+    expect(textsOf(svg)).toContain("one-step samples (rk4 T=6)");
   });
 
   it("exits 1 with LIN0904 for steps and epochs together, LIN0903 for a wrong data shape", async () => {

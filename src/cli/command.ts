@@ -71,10 +71,10 @@ export class InternalError extends LineaError<CodeRaisedBy<"InternalError">> {
 /**
  * Failures of the environment, not of the input: a backend that cannot be chosen or started, a file the
  * system will not read (LIN1111), one that is not a regular file (LIN1112) or beyond a reader's bound
- * (LIN1113). They exit 2, like bad usage.
+ * (LIN1113), a picture that cannot be drawn (LIN1140, LIN1141). They exit 2, like bad usage.
  */
 function isEnvironmentFailure(e: LineaError): boolean {
-  return e instanceof BackendError || e.code === "LIN1111" || e.code === "LIN1112" || e.code === "LIN1113";
+  return e instanceof BackendError || ["LIN1111", "LIN1112", "LIN1113", "LIN1140", "LIN1141"].includes(e.code);
 }
 
 /** A LineaError's message on one line, its code shown once (some runtime errors start their message with it). */

@@ -6,7 +6,7 @@ import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { interpolateMaps, type InterpolationFrame } from "../apps/interpolate.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
-import { imageShape, saveHeatmapRows, saveImageGrid, saveScatterPlot, PALETTE } from "../runtime/plot/index.js";
+import { imageShape, saveHeatmapRows, saveImageGrid, saveScatterPlot, valueRange } from "../runtime/plot/index.js";
 import type { FlagTable } from "./flags.js";
 import { jsonUri, printResult } from "./output.js";
 import { COMPILE_FLAGS, compileFlagOptions, inputRows, rowSourceFlags } from "./run.js";
@@ -27,19 +27,6 @@ function parseAlphas(text: string | undefined): number[] {
   const values = parts.map(Number);
   if (parts.some((p) => p === "") || values.some((v) => !Number.isFinite(v))) throw new UsageError(`--alphas needs comma-separated numbers, got '${text}'`);
   return values;
-}
-
-function valueRange(arrays: readonly Float32Array[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const a of arrays) {
-    for (const v of a) {
-      if (!Number.isFinite(v)) continue;
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-  }
-  return Number.isFinite(lo) ? [lo, hi] : [0, 0];
 }
 
 const INTERPOLATE_FLAGS = {
@@ -89,33 +76,42 @@ export const interpolateCommand: Command = {
     await writeFileAtomic(join(outDir, "interpolation.json"), [new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`)]);
     const picture = join(outDir, "interpolation.png");
     const shown = Math.min(rows, PICTURE_ROWS);
+    const title = `α·${f1} + (1−α)·${f2}`;
+    const alphaLabels = alphas.map((a) => `α = ${a}`);
     if (imageShape(outShape) !== undefined) {
       // One row per sample, one column per α.
       const tiles: Float32Array[] = [];
       for (let r = 0; r < shown; r++) for (const m of mixed) tiles.push(m.subarray(r * dim, (r + 1) * dim));
       // One grey scale for the whole picture, from the two maps' own outputs (α = 0 and 1), so that
       // the frames between them are comparable (values beyond it are clipped).
-      await saveImageGrid(picture, tiles, outShape, { columns: alphas.length, range: valueRange([result.f1Output, result.f2Output]) });
+      await saveImageGrid(picture, tiles, outShape, {
+        columns: alphas.length,
+        range: valueRange([result.f1Output, result.f2Output]),
+        title,
+        captions: tiles.map((_, i) => alphaLabels[i % alphas.length]),
+        rowLabels: Array.from({ length: shown }, (_, r) => `row ${r}`),
+        valueLabel: "value",
+      });
     } else if (dim === 2) {
       // A few points per α, so that each point's path from f2(x) (α = 0) to f1(x) stays visible.
       const points = Math.min(rows, SCATTER_ROWS);
       const series = mixed.map((m, k) => ({
         x: Float64Array.from({ length: points }, (_, r) => m[2 * r] ?? NaN),
         y: Float64Array.from({ length: points }, (_, r) => m[2 * r + 1] ?? NaN),
-        color: PALETTE[k % PALETTE.length],
-        label: `A ${alphas[k]}`,
+        label: alphaLabels[k],
       }));
-      await saveScatterPlot(picture, series, { radius: 2, title: `${f1.toUpperCase()} TO ${f2.toUpperCase()}` });
+      await saveScatterPlot(picture, series, { radius: 2.5, title, xLabel: "y₁", yLabel: "y₂" });
     } else {
       await saveHeatmapRows(
         picture,
-        mixed.flatMap((m) => [m.subarray(0, dim)]),
+        mixed.map((m) => m.subarray(0, dim)),
+        { title: `${title}, row 0`, rowLabels: alphaLabels, valueLabel: "value" },
       );
     }
     printResult(
       io,
       { ...summary, out: jsonUri(io, outDir) },
-      () => `${formatFrames(f1, f2, frames, result.codomainSpace)}wrote ${relative(io.cwd, outDir) || "."}/{frames.npy, interpolation.json, interpolation.png}\n`,
+      () => `${formatFrames(f1, f2, frames, result.codomainSpace)}wrote ${relative(io.cwd, outDir) || "."}/{frames.npy, interpolation.json, interpolation.png/.svg}\n`,
     );
     return ExitCode.Ok;
   },

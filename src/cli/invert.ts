@@ -146,7 +146,7 @@ async function invert(
         { label: "round trip", values: roundTrip },
       ],
       codomainShape,
-      { title: "x1 and f(pinv f(x1))" },
+      { title: "data x₁ and round trips f(f†(x₁))" },
     );
     const paths = Array.from({ length: o.pairs }, (_, k) => ({ label: `pair ${k}`, values: decoded.subarray(k * o.frames * 2, (k + 1) * o.frames * 2) }));
     await saveSamples(out("interpolation.png"), paths, codomainShape, { title: "decoded pixel-space interpolations" });
@@ -159,9 +159,17 @@ async function invert(
         { label: "round trip", values: roundTrip.subarray(0, shown * dataDim) },
       ],
       codomainShape,
-      { columns: shown },
+      { columns: shown, title: "data x₁ and round trips f(f†(x₁))" },
     );
-    if (o.pairs > 0) await saveSamples(out("interpolation.png"), [{ label: "interpolation", values: decoded }], codomainShape, { columns: o.frames });
+    if (o.pairs > 0) {
+      const alphas = Array.from({ length: o.pairs * o.frames }, (_, i) => `α = ${Number(((i % o.frames) / (o.frames - 1)).toPrecision(3))}`);
+      await saveSamples(out("interpolation.png"), [{ label: "interpolation", values: decoded }], codomainShape, {
+        columns: o.frames,
+        title: "decoded interpolations between pairs of noises",
+        captions: alphas,
+        rowLabels: Array.from({ length: o.pairs }, (_, k) => `pair ${k}`),
+      });
+    }
   }
   const json = {
     sampler: s.label,
@@ -198,7 +206,7 @@ async function invert(
       ...(warning === undefined ? [] : [warning]),
       `pinv(B): float64 (${inverse.method}, rank ${inverse.rank}), SVD and pinv in ${(decomposeMs / 1000).toFixed(1)} s`,
       `round trip f(f†(x₁)) on ${n} rows of ${dataset.name}: PSNR ${formatDb(score.psnrMean)} dB (mean of per-row PSNR; worst ${formatDb(score.psnrMin)} dB; of the mean MSE ${formatDb(score.psnrOfMeanMse)} dB), max |Δ| ${score.maxAbsDiff.toExponential(2)}`,
-      `wrote ${shownDir(io.cwd, o.outDir)}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png, interpolation.npy, interpolation_noise.npy, interpolation.png} (${o.pairs} pairs × ${o.frames} frames)`,
+      `wrote ${shownDir(io.cwd, o.outDir)}/{results.json, data.npy, noise.npy, roundtrip.npy, roundtrip.png/.svg, interpolation.npy, interpolation_noise.npy, interpolation.png/.svg} (${o.pairs} pairs × ${o.frames} frames)`,
       "",
     ].join("\n"),
   );

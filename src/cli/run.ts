@@ -227,7 +227,7 @@ export const runCommand: Command = {
       const outShape = [total, ...(plan.result.kind === "vector" ? plan.result.shape : shape.slice(1))];
       if (output !== undefined) await writeOutput(output, io.cwd, values, outShape, dtype);
       if (picture !== undefined) {
-        const kind = await saveRowsPicture(resolve(io.cwd, picture), values, total, plan.result.kind === "vector" ? plan.result.shape : [], entry.toUpperCase());
+        const kind = await saveRowsPicture(resolve(io.cwd, picture), values, total, plan.result.kind === "vector" ? plan.result.shape : [], entry);
         io.stderr(`${entry}: ${kind} of ${total} row(s) written to ${picture}\n`);
       }
       const inShape = plan.inputs.map((p) => `[${[total, ...p.shape].join(", ")}]`).join(", ");

@@ -123,7 +123,7 @@ export const sampleCommand: Command = {
     await writeFileAtomic(join(outDir, "results.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
     io.stderr(`backend: ${backend}\n`);
     printResult(io, { ...json, out: jsonUri(io, outDir) }, () =>
-      [...formatTable(results, n), `wrote ${shownDir(io.cwd, outDir)}/{results.json, noise.npy, one_step_*.npy, multi_step_*.npy, *.png}`, ""].join("\n"),
+      [...formatTable(results, n), `wrote ${shownDir(io.cwd, outDir)}/{results.json, noise.npy, one_step_*.npy, multi_step_*.npy, *.png, *.svg}`, ""].join("\n"),
     );
     return ExitCode.Ok;
   },
@@ -159,6 +159,6 @@ async function writePictures(outDir: string, stem: string, what: string, one: Fl
     );
     return;
   }
-  await saveSamples(join(outDir, `one_step_${stem}.png`), [{ label: "one-step", values: one }], shape, { columns: 6 });
-  await saveSamples(join(outDir, `multi_step_${stem}.png`), [{ label: "multi-step", values: multi }], shape, { columns: 6 });
+  await saveSamples(join(outDir, `one_step_${stem}.png`), [{ label: "one-step", values: one }], shape, { columns: 6, title: `one-step samples, ${what}` });
+  await saveSamples(join(outDir, `multi_step_${stem}.png`), [{ label: "multi-step", values: multi }], shape, { columns: 6, title: `multi-step samples, ${what}` });
 }

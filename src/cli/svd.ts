@@ -13,7 +13,7 @@ export { pinvWarning };
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { materialise } from "../runtime/operator/index.js";
 import { OPERATOR_FLAG, operatorFlagOptions } from "./operator_flag.js";
-import { rowsOf, saveLinePlot, savePicture } from "../runtime/plot/index.js";
+import { rowsOf, saveLinePlot, saveVectorPicture, subscript } from "../runtime/plot/index.js";
 import type { FlagTable } from "./flags.js";
 import { jsonUri, printResult } from "./output.js";
 import { COMPILE_FLAGS, compileFlagOptions, compileForCli, integerFlag } from "./run.js";
@@ -95,26 +95,37 @@ export const svdCommand: Command = {
         singular_values: Array.from(values),
       };
       await writeFileAtomic(join(outDir, "singular_values.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
-      await saveLinePlot(join(outDir, "spectrum.png"), [{ x: Array.from(values, (_, i) => i + 1), y: values }], {
+      await saveLinePlot(join(outDir, "spectrum.png"), [{ x: Array.from(values, (_, i) => i + 1), y: values, marker: values.length <= 64 ? "circle" : undefined }], {
         logY: true,
         width: 480,
         height: 320,
         title: `singular values of ${name}`,
         xLabel: "index i",
-        yLabel: "σᵢ",
+        yLabel: "singular value σᵢ",
         integerX: true,
       });
       await saveNpy(join(outDir, "right.npy"), { dtype: "F32", shape: [k, ...shapes.domain], data: right });
       await saveNpy(join(outDir, "left.npy"), { dtype: "F32", shape: [k, ...shapes.codomain], data: left });
-      await savePicture(join(outDir, "right.png"), rowsOf(right, k), shapes.domain);
-      await savePicture(join(outDir, "left.png"), rowsOf(left, k), shapes.codomain);
+      // Each vector labelled with its index and σ, so a picture can be read without the .json.
+      const captions = (letter: string): string[] => Array.from({ length: k }, (_, i) => `${letter}${subscript(i + 1)}  σ${subscript(i + 1)} = ${fmt(values[i])}`);
+      const pictures = { colors: "diverging", valueLabel: "component" } as const;
+      await saveVectorPicture(join(outDir, "right.png"), rowsOf(right, k), shapes.domain, {
+        ...pictures,
+        captions: captions("v"),
+        title: `right singular vectors vᵢ of ${name} (in ${spectrum.domain.space})`,
+      });
+      await saveVectorPicture(join(outDir, "left.png"), rowsOf(left, k), shapes.codomain, {
+        ...pictures,
+        captions: captions("u"),
+        title: `left singular vectors uᵢ of ${name} (in ${spectrum.codomain.space})`,
+      });
 
       io.stderr(`backend: ${compiled.backend.description}\n`);
       const matrixFile = matrixOut === undefined ? {} : { matrix: jsonUri(io, resolve(io.cwd, matrixOut)) };
       printResult(io, { ...json, backend: compiled.backend.description, out: jsonUri(io, outDir), ...matrixFile }, () =>
         [
           ...formatSummary(name, spectrum.operator, spectrum.method, values, summary, Math.min(top, 8)),
-          `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png, right.npy, right.png, left.npy, left.png} (top ${k} singular vectors, decoded)`,
+          `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png/.svg, right.npy, right.png/.svg, left.npy, left.png/.svg} (top ${k} singular vectors, decoded)`,
           ...(matrixOut === undefined ? [] : [`wrote ${matrixOut} (the ${rows}×${cols} operator matrix of ${name}, float64)`]),
           "",
         ].join("\n"),

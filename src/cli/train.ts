@@ -98,7 +98,10 @@ async function writeSamples(session: TrainingSession, file: string, seed: number
     }
     for (let i = 0; i < samples.length; i++) samples[i] = Math.min(hi, Math.max(lo, samples[i]));
   }
-  await saveSamples(file, [{ label: "one-step samples", values: samples }], session.plan.data.shape, { columns: 8 });
+  await saveSamples(file, [{ label: "one-step samples", values: samples }], session.plan.data.shape, {
+    columns: 8,
+    title: `one-step samples (${sampler.method} T=${sampler.steps})`,
+  });
   return `${label}; ${count} samples${image ? " clamped to the data's range" : ""}`;
 }
 

@@ -492,6 +492,21 @@ export const diagnosticCodes = [
     title: "operator matrix does not fit",
     summary: "An `--operator NAME=FILE.npy` matrix names no operator, or its shape or kind does not fit the declared operator.",
   },
+  // Pictures (src/runtime/plot).
+  {
+    code: "LIN1140",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "picture font missing",
+    summary: "The font the pictures are drawn with (package dejavu-fonts-ttf) is not installed.",
+  },
+  {
+    code: "LIN1141",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "picture too large",
+    summary: "A picture would be wider or taller than the pixel limit (too many tiles or coordinates to draw).",
+  },
 
   // The command line.
   {

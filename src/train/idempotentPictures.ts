@@ -1,6 +1,6 @@
 // projections.png after an idempotent run: three kinds of input (Gaussian noise, data rows, data rows
 // plus noise_level·𝒩(0, I)) and their projections p(x), drawn by the sample pictures' code
-// (src/cli/pictures.ts). For 2-D data a scatter, as samples.png is for flow matching: the noise, the
+// (src/runtime/plot/rows.ts). For 2-D data a scatter, as samples.png is for flow matching: the noise, the
 // data, and where p sends the noise and the noisy data. Otherwise `linea svd`'s picture: for an image
 // space [C, H, W] a grid with the inputs in the top row and their projections right below them
 // (heat-map rows in the same order for other shapes).
@@ -46,7 +46,7 @@ export async function saveProjections(file: string, session: IdempotentSession, 
       { label: "projections", values: await session.projectRows(inputs) },
     ],
     shape,
-    { columns: 3 * GRID_IMAGES },
+    { columns: 3 * GRID_IMAGES, title: "inputs (noise, data, noisy data) and their projections p(x)" },
   );
   return `top: ${GRID_IMAGES} noise, ${GRID_IMAGES} data, ${GRID_IMAGES} noisy data; below: their projections`;
 }

@@ -1,20 +1,38 @@
-// Pictures of vectors as PNG files: a grid of images [C, H, W] (grey for C = 1, RGB for C = 3), and a
-// heat map with one row per flat vector. Each tile or row is normalised on its own, since singular
-// vectors (and most things one looks at this way) differ in scale. Encoded with pngjs, saved atomically.
-import { PNG } from "pngjs";
-import { writeFileAtomic } from "../io/index.js";
-import type { Rgb } from "./png.js";
+// A grid of images [C, H, W] (grey for C = 1, RGB for C = 3) as SVG: each tile enlarged with crisp
+// pixels to a readable size, an optional caption under each tile and label left of each row, a title,
+// and for one-channel images a colour bar. Every tile is drawn on one value scale (by default the
+// min–max of all tiles), so that the colour bar holds for all of them and tiles can be compared.
+import { colorBar, colorBarSpace } from "./colorbar.js";
+import { scaleColor, type ColorScale, type Rgb } from "./colors.js";
+import { FONT_SIZE, label, textWidth, titleWidth } from "./labels.js";
+import { ensurePictureFits, MAX_PICTURE_SIDE } from "./limits.js";
+import { pixelImage } from "./pixels.js";
+import { FONT_FAMILY, saveSvgAndPng } from "./raster.js";
+import { element, group, svgDocument, type Markup } from "./svg.js";
 
 export interface GridOptions {
   /** Tiles per row (default: ⌈√n⌉). */
   readonly columns?: number;
-  /** Each data pixel is drawn as scale×scale screen pixels (default 2). */
+  /** Each data pixel is drawn as scale×scale screen pixels (default: tiles about 72 px, at most 24). */
   readonly scale?: number;
-  /** Pixels between tiles (default 2, white). */
+  /** Pixels between tiles (default 4). */
   readonly gap?: number;
-  /** One value range [lo, hi] for every tile, values outside clipped (default: each tile its own min–max). */
+  /** One value range [lo, hi] for every tile, values outside clipped (default: the min–max of all tiles). */
   readonly range?: readonly [number, number];
+  /** grey (default) or diverging (blue–white–red, for signed vectors: the range is then made symmetric about 0). */
+  readonly colors?: ColorScale;
+  /** A caption under each tile, in order (e.g. "v₁  σ = 3.2"). */
+  readonly captions?: readonly string[];
+  /** A label left of each row of tiles. */
+  readonly rowLabels?: readonly string[];
+  readonly title?: string;
+  /** The colour bar's title (the quantity the colours show). */
+  readonly valueLabel?: string;
 }
+
+/** Tiles of about this many pixels are readable at a glance. */
+const TILE_TARGET = 72;
+const MAX_SCALE = 24;
 
 /** An image shape [C, H, W] with C = 1 or 3, or undefined for any other shape. */
 export function imageShape(shape: readonly number[]): { channels: 1 | 3; height: number; width: number } | undefined {
@@ -24,98 +42,97 @@ export function imageShape(shape: readonly number[]): { channels: 1 | 3; height:
   return { channels: c, height: h, width: w };
 }
 
-function minMax(values: ArrayLike<number>): [number, number] {
+/** The finite min–max of `arrays` ([0, 0] when none is finite). */
+export function valueRange(arrays: readonly ArrayLike<number>[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  for (const values of arrays) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
   return Number.isFinite(lo) ? [lo, hi] : [0, 0];
 }
 
-function blank(width: number, height: number): PNG {
-  const png = new PNG({ width, height });
-  png.data.fill(255);
-  return png;
+/** The range a diverging scale shows: symmetric about 0, so that white is 0. */
+export function symmetricRange([lo, hi]: readonly [number, number]): [number, number] {
+  const m = Math.max(Math.abs(lo), Math.abs(hi));
+  return m > 0 ? [-m, m] : [-1, 1];
 }
 
-function fillBlock(png: PNG, x0: number, y0: number, scale: number, [r, g, b]: Rgb): void {
-  for (let dy = 0; dy < scale; dy++) {
-    for (let dx = 0; dx < scale; dx++) {
-      const i = ((y0 + dy) * png.width + x0 + dx) * 4;
-      png.data[i] = r;
-      png.data[i + 1] = g;
-      png.data[i + 2] = b;
-      png.data[i + 3] = 255;
-    }
-  }
+/** Where `v` lies in [lo, hi], as t ∈ [0, 1] (a constant picture is the middle). */
+export function position(v: number, [lo, hi]: readonly [number, number]): number {
+  return hi > lo && Number.isFinite(v) ? (Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo) : 0.5;
 }
 
-/**
- * Images (each C·H·W values, channel-major as in [C, H, W]) as a grid PNG; each tile is min–max
- * normalised to [0, 255] (a constant tile is mid grey).
- */
-export function renderImageGrid(images: readonly ArrayLike<number>[], shape: readonly number[], options: GridOptions = {}): Buffer {
+/** Images (each C·H·W values, channel-major as in [C, H, W]) as a grid, an SVG document. */
+export function imageGridSvg(images: readonly ArrayLike<number>[], shape: readonly number[], options: GridOptions = {}): Markup {
   const image = imageShape(shape);
-  if (image === undefined) throw new RangeError(`renderImageGrid: shape [${shape.join(", ")}] is not [1|3, H, W]`);
+  if (image === undefined) throw new RangeError(`imageGridSvg: shape [${shape.join(", ")}] is not [1|3, H, W]`);
   const { channels, height, width } = image;
+  const plane = height * width;
+  images.forEach((values, k) => {
+    if (values.length !== channels * plane) throw new RangeError(`imageGridSvg: image ${k} has ${values.length} values, expected ${channels * plane}`);
+  });
   const n = Math.max(images.length, 1);
   const columns = Math.max(1, Math.min(options.columns ?? Math.ceil(Math.sqrt(n)), n));
   const rows = Math.ceil(n / columns);
-  const scale = options.scale ?? 2;
-  const gap = options.gap ?? 2;
+  const gap = options.gap ?? 4;
+  const colors = options.colors ?? "grey";
+  const full = options.range ?? valueRange(images);
+  const range = colors === "diverging" ? symmetricRange(full) : full;
+  const captionH = options.captions === undefined ? 0 : FONT_SIZE.caption + 5;
+  // Room above the tiles for the title, or for the colour bar's top tick label.
+  const titleH = options.title === undefined ? 8 : FONT_SIZE.title + 20;
+  const rowLabelW = Math.ceil(Math.max(0, ...(options.rowLabels ?? []).map((s) => textWidth(s, FONT_SIZE.caption) + 8)));
+  const captionW = Math.max(0, ...(options.captions ?? []).map((s) => textWidth(s, FONT_SIZE.caption)));
+  const bar = channels === 1 && range[1] > range[0];
+  const layout = (scale: number) => {
+    // A column is as wide as its tile or its caption, whichever is wider.
+    const cellW = Math.ceil(Math.max(width * scale, captionW + 4));
+    const gridW = rowLabelW + gap + columns * (cellW + gap);
+    const gridH = rows * (height * scale + captionH + gap) + gap;
+    // Wide enough for the title too.
+    const totalW = Math.ceil(Math.max(gridW + (bar ? colorBarSpace(range, options.valueLabel) : 0), titleWidth(options.title)));
+    return { cellW, gridW, gridH, totalW, totalH: titleH + gridH };
+  };
+  // Tiles of about TILE_TARGET pixels, smaller (down to 1 pixel a data pixel) where the grid would not fit the limit.
+  let scale = options.scale ?? Math.max(1, Math.min(MAX_SCALE, Math.ceil(TILE_TARGET / Math.max(height, width))));
+  while (options.scale === undefined && scale > 1 && (layout(scale).totalW > MAX_PICTURE_SIDE || layout(scale).totalH > MAX_PICTURE_SIDE)) scale--;
+  const { cellW, gridW, gridH, totalW, totalH } = layout(scale);
+  ensurePictureFits(totalW, totalH, `a grid of ${images.length} ${height}×${width} images`);
   const tileW = width * scale;
   const tileH = height * scale;
-  const png = blank(columns * tileW + (columns + 1) * gap, rows * tileH + (rows + 1) * gap);
-  const plane = height * width;
+  const level = (v: number): number => Math.round(255 * position(v, range));
+  const parts: Markup[] = [];
+  if (options.title !== undefined) parts.push(label(options.title, totalW / 2, 8 + FONT_SIZE.title, { size: FONT_SIZE.title, anchor: "middle", bold: true }));
+  const tiles: Markup[] = [];
   images.forEach((values, k) => {
-    if (values.length !== channels * plane) throw new RangeError(`renderImageGrid: image ${k} has ${values.length} values, expected ${channels * plane}`);
-    const [lo, hi] = options.range ?? minMax(values);
-    const level = (v: number): number => (hi > lo && Number.isFinite(v) ? Math.round((255 * (Math.min(hi, Math.max(lo, v)) - lo)) / (hi - lo)) : 128);
-    const x0 = gap + (k % columns) * (tileW + gap);
-    const y0 = gap + Math.floor(k / columns) * (tileH + gap);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const p = y * width + x;
-        const grey = level(values[p]);
-        const color: Rgb = channels === 1 ? [grey, grey, grey] : [grey, level(values[plane + p]), level(values[2 * plane + p])];
-        fillBlock(png, x0 + x * scale, y0 + y * scale, scale, color);
-      }
-    }
+    const color = (x: number, y: number): Rgb => {
+      const p = y * width + x;
+      if (channels === 3) return [level(values[p]), level(values[plane + p]), level(values[2 * plane + p])];
+      return scaleColor(colors, position(values[p], range));
+    };
+    const cx = rowLabelW + gap + (k % columns) * (cellW + gap);
+    const cy = titleH + gap + Math.floor(k / columns) * (tileH + captionH + gap);
+    const tx = cx + Math.floor((cellW - tileW) / 2);
+    tiles.push(pixelImage({ width, height, color }, tx, cy, scale, scale, { "data-tile": String(k) }));
+    // A 1-pixel frame just outside the tile (the stroke covers [x − 1, x]), so white pixels do not merge into the background.
+    tiles.push(element("rect", { x: tx - 0.5, y: cy - 0.5, width: tileW + 1, height: tileH + 1, fill: "none", stroke: "#a0a0a0", "stroke-width": 1 }));
+    const caption = options.captions?.[k];
+    if (caption !== undefined) tiles.push(label(caption, cx + cellW / 2, cy + tileH + FONT_SIZE.caption + 1, { size: FONT_SIZE.caption, anchor: "middle" }));
   });
-  return PNG.sync.write(png);
-}
-
-/** Blue (negative) – white (0) – red (positive), t in [−1, 1]. */
-function diverging(t: number): Rgb {
-  const c = Math.max(-1, Math.min(1, Number.isFinite(t) ? t : 0));
-  const fade = Math.round(255 * (1 - Math.abs(c)));
-  return c >= 0 ? [255, fade, fade] : [fade, fade, 255];
-}
-
-/**
- * Flat vectors as a heat map, one row per vector and one column per coordinate, each row scaled by its
- * own max |value| on a diverging blue–white–red scale (so the sign pattern is visible).
- */
-export function renderHeatmapRows(vectors: readonly ArrayLike<number>[], options: { readonly cell?: number } = {}): Buffer {
-  const cell = options.cell ?? 6;
-  const dim = vectors.reduce((m, v) => Math.max(m, v.length), 1);
-  const png = blank(dim * cell, Math.max(vectors.length, 1) * cell);
-  vectors.forEach((v, row) => {
-    const [lo, hi] = minMax(v);
-    const peak = Math.max(Math.abs(lo), Math.abs(hi));
-    for (let j = 0; j < v.length; j++) fillBlock(png, j * cell, row * cell, cell, diverging(peak > 0 ? v[j] / peak : 0));
+  parts.push(group({ class: "tiles" }, tiles));
+  (options.rowLabels ?? []).slice(0, rows).forEach((s, r) => {
+    parts.push(label(s, rowLabelW, titleH + gap + r * (tileH + captionH + gap) + tileH / 2, { size: FONT_SIZE.caption, anchor: "end", middle: true }));
   });
-  return PNG.sync.write(png);
+  if (bar) parts.push(colorBar("grid-scale", gridW + 6, titleH + gap, Math.max(40, gridH - 2 * gap), colors, range, options.valueLabel));
+  return svgDocument(totalW, totalH, FONT_FAMILY, parts);
 }
 
 export async function saveImageGrid(file: string, images: readonly ArrayLike<number>[], shape: readonly number[], options: GridOptions = {}): Promise<void> {
-  await writeFileAtomic(file, [renderImageGrid(images, shape, options)]);
-}
-
-export async function saveHeatmapRows(file: string, vectors: readonly ArrayLike<number>[], options: { readonly cell?: number } = {}): Promise<void> {
-  await writeFileAtomic(file, [renderHeatmapRows(vectors, options)]);
+  await saveSvgAndPng(file, imageGridSvg(images, shape, options));
 }
