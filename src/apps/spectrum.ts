@@ -29,6 +29,7 @@ export interface SpectrumSummary {
   readonly rangeCondition: number;
 }
 
+/** Rank (cut-off max(m, n)·ε·σ_max), condition number and extremes of singular values, descending. */
 export function summarise(values: Float64Array, rows: number, cols: number): SpectrumSummary {
   const max = values[0] ?? 0;
   const cutoff = max * Math.max(rows, cols) * FLOAT64_EPS;
@@ -77,6 +78,7 @@ export interface SpectrumEnd {
   readonly shape: readonly number[];
 }
 
+/** What `spectrumOf` computed: a map's singular values and vectors, and their summary. */
 export interface Spectrum {
   readonly map: string;
   /** The optimised operator's label. */

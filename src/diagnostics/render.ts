@@ -7,6 +7,7 @@ import { LineMap, type Position } from "../ast/source.js";
 /** The text of a file by URI, where it is known. */
 export type SourceLookup = (uri: string) => string | undefined;
 
+/** How diagnostics are rendered. */
 export interface RenderOptions {
   /** Paths are shown relative to this folder (default: the working directory). */
   readonly cwd?: string;
@@ -43,6 +44,7 @@ function codeFrame(text: string, d: Diagnostic): string[] {
   return out;
 }
 
+/** One diagnostic as text: the headline, the place, the code frame, the reasons and the help. */
 export function renderDiagnostic(d: Diagnostic, sources: SourceLookup, options: RenderOptions = {}): string {
   const cwd = options.cwd ?? process.cwd();
   const out = [`${severityName[d.severity] ?? "error"}[${d.code}]: ${d.message}`, ` --> ${where(d.uri, d.range.start, cwd)}`];

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import type { FileHost } from "./host.js";
 
+/** The disk as a `FileHost`: regular files only, real paths resolved. */
 export const nodeFileHost: FileHost = {
   readFile(path) {
     try {
