@@ -23,8 +23,10 @@ import { materialise } from "./hostApply.js";
 import { needsTime, shapeOf, type LinearOperator, type SvdFactored } from "./kinds.js";
 import { transpose } from "./transpose.js";
 
+/** How a decomposition was computed: from the structure (exact) or from the dense matrix. */
 export type DecompositionMethod = "structured" | "dense";
 
+/** An operator's thin SVD with its numerical rank and cut-off. */
 export interface SvdResult {
   /** rows×k, orthonormal columns. */
   readonly u: Matrix;
@@ -39,6 +41,7 @@ export interface SvdResult {
   readonly method: DecompositionMethod;
 }
 
+/** An operator's pseudo-inverse, as an operator, with its numerical rank and cut-off. */
 export interface PinvResult {
   readonly operator: LinearOperator;
   readonly rank: number;
@@ -91,6 +94,7 @@ function denseSvdResult(op: LinearOperator): SvdResult {
   return normalised(u, s, v, "dense", op.rows, op.cols);
 }
 
+/** The thin SVD of an operator, from its structure where it allows (orthogonal, diagonal, low rank, …), else dense LAPACK/TypeScript. */
 export function svd(op: LinearOperator): SvdResult {
   requireTimeFree("svd", op);
   const { rows, cols } = op;
@@ -165,6 +169,7 @@ function densePinvResult(op: LinearOperator): PinvResult {
 /** Woodbury applies while the r×r core is this well conditioned: it then loses at most half the digits. */
 const WOODBURY_CONDITION_LIMIT = 1 / Math.sqrt(FLOAT64_EPS);
 
+/** The Moore–Penrose pseudo-inverse, structured where exact (Woodbury while well conditioned), else through the SVD. */
 export function pinv(op: LinearOperator): PinvResult {
   requireTimeFree("pinv", op);
   const { rows, cols } = op;

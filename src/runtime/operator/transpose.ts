@@ -9,6 +9,7 @@ function reversedRows(vectors: Orthogonal["form"] & { type: "householder" }): Or
   return { type: "householder", vectors: { rows, cols, data: out } };
 }
 
+/** Aᵀ, structured where the kind has one (orthogonal, low rank, …). */
 export function transpose(op: LinearOperator): LinearOperator {
   switch (op.kind) {
     case "dense":
