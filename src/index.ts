@@ -14,6 +14,7 @@ export type { Position, Range, Location, SourceFile } from "./ast/source.js";
 export type { CheckedProgram, CheckedModule, SymbolInfo, SymbolKind, BuiltinRef, LiteralArgs, TypedNode, DeclKey } from "./compiler/checker/checked.js";
 export { declKey } from "./compiler/checker/checked.js";
 export { extendModule } from "./compiler/checker/extend.js";
+/** Builders of syntax nodes, for declarations made in code and checked with `extendModule`. */
 export * as build from "./ast/build.js";
 export type { CheckInput, CheckOptions, CheckOutcome } from "./compiler/checker/check.js";
 export type { FileHost } from "./compiler/checker/host.js";
@@ -106,6 +107,7 @@ export * as linalg from "./runtime/linalg/index.js";
 export { verificationOf, type VerifyTarget, type VerifyOptions, type ProgramVerification } from "./verify/program.js";
 export { makeCheck, runChecks } from "./verify/run.js";
 export type { Check, CheckResult, CheckSpec, Measurement, RunOptions } from "./verify/law.js";
+/** The laws as checks on maps and spaces under test (superposition, roundtrip, pinv, projector, …). */
 export * as laws from "./verify/laws/index.js";
 export { linearizerSubject, functionSubject, throughPoints, type MapUnderTest } from "./verify/subject.js";
 export { networkSpace, modelOf, profileOperator, type SpaceModel, type OperatorModel } from "./verify/conditioning.js";

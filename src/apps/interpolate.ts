@@ -35,6 +35,7 @@ export interface InterpolationOptions extends CompileOptions {
   readonly onCompiled?: (backend: string) => void;
 }
 
+/** What `interpolateMaps` computed: per α, the compiled α·f1 + (1−α)·f2 against the induced interpolation of the outputs. */
 export interface InterpolationResult {
   readonly maps: readonly [string, string];
   readonly alphas: readonly number[];

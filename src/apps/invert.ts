@@ -84,6 +84,7 @@ export function pixelInterpolation(x0: Float32Array, dim: number, pairs: number,
   return out;
 }
 
+/** How much `invertSampler` inverts and interpolates. */
 export interface InversionOptions {
   /** Rows of the data to invert at most. */
   readonly rows: number;
@@ -95,6 +96,7 @@ export interface InversionOptions {
   readonly onDecompose?: () => void;
 }
 
+/** What `invertSampler` computed: the round trip data → noise → data, B's spectrum and the interpolation frames. */
 export interface Inversion {
   /** The rows inverted: min(rows, the data's rows). */
   readonly rows: number;

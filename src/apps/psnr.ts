@@ -2,6 +2,7 @@
 // per-sample PSNR = −10·log₁₀(MSE) on unclamped values (no peak term: peak 1), averaged over the
 // samples (the PSNRs are averaged, not the MSEs), plus the largest absolute difference.
 
+/** How closely two batches of samples agree: PSNR per sample (mean and worst) and the largest difference. */
 export interface Agreement {
   /** Mean over the samples of −10·log₁₀(MSEᵢ); ∞ when every sample agrees exactly. */
   readonly psnrMean: number;

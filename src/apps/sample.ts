@@ -37,12 +37,15 @@ export type SampleProgress =
   | { readonly kind: "multi-step"; readonly choice: SamplerChoice; readonly samples: number }
   | { readonly kind: "compared"; readonly choice: SamplerChoice; readonly result: SamplerComparison };
 
+/** How many samples `compareSamplers` draws, and where its progress goes. */
 export interface SampleOptions {
   /** How many noises (noise i from seed i). */
   readonly samples: number;
+  /** Called as each sampler is collapsed and run (for a progress line). */
   readonly onProgress?: (event: SampleProgress) => void;
 }
 
+/** What `compareSamplers` computed: one comparison per sampler choice, on one backend. */
 export interface SampleRun {
   readonly map: string;
   /** The backend the samplers ran on (empty when no choice was given). */

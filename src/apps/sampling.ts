@@ -17,6 +17,7 @@ import { apply as applyOperator, releaseTensors, seededRandom, type LinearOperat
 import { call, letDecl, nameRef } from "../ast/build.js";
 import { extendSpec, type SpecText } from "./spec_text.js";
 
+/** A sampler's method (euler, rk4) and step count T. */
 export interface SamplerChoice {
   readonly method: SamplerMethod;
   readonly steps: number;
@@ -39,6 +40,7 @@ export interface SamplerSpec {
   compile(choice: SamplerChoice): Promise<CompiledSampler>;
 }
 
+/** A sampler compiled against its spec: the one-step target and the velocity it collapses. */
 export interface CompiledSampler {
   readonly compiled: CompiledProgram;
   /** The target that runs the one-step sampler x ↦ g_data⁻¹(B·g_noise(x)). */

@@ -33,6 +33,7 @@ export interface SpectrumSummary {
   readonly rangeCondition: number;
 }
 
+/** Rank (cut-off max(m, n)·ε·σ_max, ε of `precision`), condition number and extremes of singular values, descending. */
 export function summarise(values: Float64Array, rows: number, cols: number, precision: Precision = "float64"): SpectrumSummary {
   const max = values[0] ?? 0;
   const cutoff = max * Math.max(rows, cols) * MACHINE_EPSILON[precision];
@@ -82,6 +83,7 @@ export interface SpectrumEnd {
   readonly shape: readonly number[];
 }
 
+/** What `spectrumOf` computed: a map's singular values and vectors, and their summary. */
 export interface Spectrum {
   readonly map: string;
   /** The optimised operator's label. */

@@ -4,14 +4,17 @@
 import type { Arg, Binary, BinaryOp, Call, Expr, Ident, LetDecl, NameRef, NumberLit } from "./nodes.js";
 import type { Range } from "./source.js";
 
+/** An identifier node. */
 export function ident(name: string, range: Range): Ident {
   return { kind: "Ident", name, range };
 }
 
+/** A reference to a name, as an expression. */
 export function nameRef(name: string, range: Range): NameRef {
   return { kind: "Name", name: ident(name, range), range };
 }
 
+/** A number literal node. */
 export function numberLit(value: number, range: Range): NumberLit {
   return { kind: "Number", value, text: String(value), range };
 }
@@ -26,6 +29,7 @@ export function call(callee: string, positional: readonly Expr[], keywords: Read
   return { kind: "Call", callee: nameRef(callee, range), args, range };
 }
 
+/** A binary expression node `left op right`. */
 export function binary(op: BinaryOp, left: Expr, right: Expr, range: Range): Binary {
   return { kind: "Binary", op, left, right, range };
 }

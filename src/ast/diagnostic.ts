@@ -7,6 +7,7 @@ import type { Location, Range } from "./source.js";
 export const Severity = { Error: 1, Warning: 2, Information: 3, Hint: 4 } as const;
 export type Severity = (typeof Severity)[keyof typeof Severity];
 
+/** Another place a diagnostic refers to, e.g. the earlier declaration of a duplicate name. */
 export interface RelatedInformation {
   readonly location: Location;
   readonly message: string;
@@ -19,6 +20,7 @@ export interface FixEdit {
   readonly newText: string;
 }
 
+/** A fix a diagnostic suggests, with its edits where it is mechanical. */
 export interface SuggestedFix {
   /** What the fix does, in one line. */
   readonly title: string;
@@ -26,6 +28,7 @@ export interface SuggestedFix {
   readonly edits: readonly FixEdit[];
 }
 
+/** A problem found in a spec: code, message, place, and why and how to fix it (LSP-shaped). */
 export interface Diagnostic {
   /** The file the primary range is in. */
   readonly uri: string;
@@ -69,6 +72,7 @@ export function diagnostic(init: DiagnosticInit): Diagnostic {
   };
 }
 
+/** True when any diagnostic is an error (warnings do not count). */
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === Severity.Error);
 }

@@ -1,6 +1,7 @@
 // Source positions in the shape the Language Server Protocol uses (0-based line and character),
 // plus the absolute offset, which code frames and the pretty-printer tests need.
 
+/** A place in a text: 0-based line and UTF-16 column (LSP's), and the offset. */
 export interface Position {
   /** 0-based line. */
   readonly line: number;
@@ -10,6 +11,7 @@ export interface Position {
   readonly offset: number;
 }
 
+/** A span of a text, start inclusive, end exclusive. */
 export interface Range {
   readonly start: Position;
   /** Exclusive end. */
@@ -22,6 +24,7 @@ export interface SourceFile {
   readonly text: string;
 }
 
+/** A range in a file. */
 export interface Location {
   readonly uri: string;
   readonly range: Range;

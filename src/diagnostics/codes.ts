@@ -32,6 +32,7 @@ export type ErrorClassName =
   | "UsageError"
   | "InternalError";
 
+/** One registered code: its stage, title, one-line summary and the class that raises it. */
 export interface CodeInfo {
   readonly code: `LIN${number}`;
   readonly stage: Stage;
@@ -42,6 +43,7 @@ export interface CodeInfo {
   readonly raisedBy?: ErrorClassName;
 }
 
+/** The registry of every code of every stage; docs/errors.md has a section for each. */
 export const diagnosticCodes = [
   // Syntax (the parser).
   { code: "LIN0101", stage: "syntax", title: "unexpected character", summary: "A character that starts no token of the language, such as `@` or `$`." },
@@ -537,6 +539,7 @@ export const diagnosticCodes = [
 
 type Entry = (typeof diagnosticCodes)[number];
 
+/** Every code Linea reports, as a string literal type. */
 export type DiagnosticCode = Entry["code"];
 /** The codes of one stage. */
 export type CodeOf<S extends Stage> = Extract<Entry, { readonly stage: S }>["code"];
@@ -563,5 +566,7 @@ function ofStage<S extends Stage>(stage: S): readonly Extract<Entry, { readonly 
   return diagnosticCodes.filter((c): c is Extract<Entry, { readonly stage: S }> => c.stage === stage);
 }
 
+/** The parser's codes (LIN01xx). */
 export const syntaxCodes = ofStage("syntax");
+/** The checker's codes (LIN02xx–LIN06xx). */
 export const checkCodes = ofStage("check");

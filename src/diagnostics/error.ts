@@ -10,6 +10,7 @@ export interface LineaErrorOptions {
   readonly cause?: unknown;
 }
 
+/** The base of every error after checking: a stable code, a message, and a location where one is known. */
 export class LineaError<C extends DiagnosticCode = DiagnosticCode> extends Error {
   override readonly name: string = "LineaError";
   readonly code: C;

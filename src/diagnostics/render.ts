@@ -10,6 +10,7 @@ import { LineMap, type Position } from "../ast/source.js";
 /** The text of a file by URI, where it is known. */
 export type SourceLookup = (uri: string) => string | undefined;
 
+/** How diagnostics are rendered. */
 export interface RenderOptions {
   /** Paths are shown relative to this folder (default: the working directory). */
   readonly cwd?: string;
@@ -83,6 +84,7 @@ function renderOne(d: Diagnostic, lines: LineMap | undefined, cwd: string, paint
   return out.join("\n");
 }
 
+/** One diagnostic as text: the headline, the place, the code frame, the reasons and the help. */
 export function renderDiagnostic(d: Diagnostic, sources: SourceLookup, options: RenderOptions = {}): string {
   const text = sources(d.uri);
   return renderOne(d, text === undefined ? undefined : new LineMap(text), options.cwd ?? process.cwd(), options.color === true ? ansi : plain);

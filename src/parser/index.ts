@@ -8,6 +8,7 @@ import { LineaParser } from "./parser.js";
 
 export { print } from "./printer.js";
 
+/** A parsed text: the syntax tree (with recovery) and the syntax errors. */
 export interface ParseResult {
   readonly program: Program;
   /** Lexing and syntax errors, sorted by position, at most one per position. */

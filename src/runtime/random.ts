@@ -4,6 +4,7 @@
 // generator: fast, seedable, deterministic in every JS engine, adequate for initialisation (not for
 // cryptography). Normals come from Box–Muller, both halves of each pair used.
 
+/** A seeded source of uniform and normal numbers. */
 export interface Random {
   /** Uniform in [0, 1). */
   uniform(): number;

@@ -144,6 +144,7 @@ export interface OperatorModel {
 /** Times at which a time-conditioned operator is profiled. */
 const PROBE_TIMES = [0, 0.5, 0.9];
 
+/** The float32 error model of an operator: its operation count and conditioning, for the laws' tolerances. */
 export function profileOperator(op: LinearOperator): OperatorModel {
   const ops = op.rows + op.cols + 2;
   const evaluated = needsTime(op) ? PROBE_TIMES.map((t) => operatorAt(op, t)) : [op];

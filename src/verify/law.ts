@@ -4,6 +4,7 @@
 import type fc from "fast-check";
 import type { Vector } from "../runtime/space/index.js";
 
+/** An error measured on one sample and the tolerance it must stay within. */
 export interface Measurement {
   readonly error: number;
   readonly tolerance: number;
@@ -24,6 +25,7 @@ export class Scope {
   }
 }
 
+/** What `makeCheck` turns into a Check: how to draw a sample and measure the law on it. */
 export interface CheckSpec<T> {
   /** The law's name, as `verify` spells it where it has one (linear, roundtrip, pinv, …). */
   readonly law: string;
@@ -38,6 +40,7 @@ export interface CheckSpec<T> {
   show(sample: T): string;
 }
 
+/** How many samples a check draws, and from which seed. */
 export interface RunOptions {
   readonly runs: number;
   readonly seed: number;
@@ -47,6 +50,7 @@ export interface RunOptions {
   readonly tolerance?: number;
 }
 
+/** The outcome of a check: passed or not, the worst measurement and its counterexample. */
 export interface CheckResult {
   readonly law: string;
   readonly property: string;
@@ -66,9 +70,11 @@ export interface CheckResult {
   readonly failure?: string;
 }
 
+/** One property test of a law, run with `run`. */
 export interface Check {
   readonly law: string;
   readonly property: string;
   readonly subject: string;
+  /** Runs the property on `options.runs` seeded samples. */
   run(options: RunOptions): Promise<CheckResult>;
 }

@@ -20,6 +20,7 @@ export const U32 = 2 ** -24;
 /** Safety factor S on the a-priori float32 error (see the header and docs/verification.md). */
 export const SAFETY = 16;
 
+/** One stage of a computation in the float32 error model. */
 export interface Stage {
   /** Float32 operations per output value (summed fan-ins plus elementwise ops). */
   readonly ops: number;

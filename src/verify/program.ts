@@ -39,6 +39,7 @@ export interface VerifyTarget {
   readonly problem?: string;
 }
 
+/** How `verificationOf` binds and which laws it checks. */
 export interface VerifyOptions {
   /** Seed of the networks' and operators' initialisation (as `linea run --seed`); default 0. */
   readonly modelSeed?: number;
@@ -48,10 +49,12 @@ export interface VerifyOptions {
   readonly all?: boolean;
 }
 
+/** A program's checks by target, and the backend they run on. */
 export interface ProgramVerification {
   readonly targets: readonly VerifyTarget[];
   /** The backend the checks run on, in words (the CLI reports it, as run and compile do). */
   readonly backend: string;
+  /** Frees the bound program's tensors. */
   dispose(): void;
 }
 
@@ -267,6 +270,7 @@ function withSyntheticLets(program: CheckedProgram): CheckedProgram {
   return isRight(augmented) ? augmented.right : program;
 }
 
+/** The checks of a program's `verify` statements (or of every applicable law with `all`), bound once; dispose when done. */
 export async function verificationOf(original: CheckedProgram, opts: VerifyOptions = {}, sourceText?: string): Promise<ProgramVerification> {
   const program = withSyntheticLets(original);
   // The laws read results with tensor.data() (async), so every backend works, webgpu included.

@@ -24,6 +24,7 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 /** A measurement passes when its error is at most its tolerance (NaN never passes). */
 export const within = (m: Measurement): boolean => m.error <= m.tolerance;
 
+/** A Check from a spec: seeded samples, the worst measurement kept as the counterexample. */
 export function makeCheck<T>(spec: CheckSpec<T>): Check {
   return {
     law: spec.law,

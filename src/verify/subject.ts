@@ -8,6 +8,7 @@ import { Linearizer, Vector } from "../runtime/space/index.js";
 import { profileOperator, type OperatorModel, type SpaceModel } from "./conditioning.js";
 import type { Stage } from "./measure.js";
 
+/** A map as the laws see it: its spaces, how to apply it, and its error model. */
 export interface MapUnderTest {
   readonly name: string;
   readonly domain: SpaceModel;
@@ -47,6 +48,7 @@ export function signature(f: MapUnderTest): string {
   return `${f.name} : ${f.domain.space.name} -> ${f.codomain.space.name}`;
 }
 
+/** A Linearizer as a map under test between two profiled spaces. */
 export function linearizerSubject(name: string, f: Linearizer, domain: SpaceModel, codomain: SpaceModel): MapUnderTest {
   const operator = profileOperator(f.operator);
   const timeConditioned = needsTime(f.operator);

@@ -16,6 +16,7 @@ import { checkNoUnexpectedTensors, programTensors } from "./tensors.js";
 import type { OperatorMatrix } from "./operator_matrix.js";
 import { readWeightsFile, type WeightsReader } from "./weightsFile.js";
 
+/** How `bindProgram` binds: the seed, a weights file and the targets to bind. */
 export interface BindOptions {
   /** Seed of every network and operator initialisation (default 0). */
   readonly seed?: number;
@@ -29,6 +30,7 @@ export interface BindOptions {
   readonly operatorMatrices?: ReadonlyMap<string, OperatorMatrix>;
 }
 
+/** A checked program bound to runtime values (networks, operators, weights), shared by compile, verify and train. */
 export class BoundProgram {
   private constructor(
     readonly checked: CheckedProgram,
@@ -46,6 +48,7 @@ export class BoundProgram {
     readonly lowerings: number,
   ) {}
 
+  /** Binds a checked program; starts the default backend when none is set. */
   static async create(checked: CheckedProgram, options: BindOptions = {}): Promise<BoundProgram> {
     await ensureBackend();
     const seed = options.seed ?? 0;

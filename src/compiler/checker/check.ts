@@ -10,6 +10,7 @@ import { noFileHost, type FileHost } from "./host.js";
 import * as messages from "./messages/index.js";
 import { Session } from "./session.js";
 
+/** Where a check reads files and how far imports may reach. */
 export interface CheckOptions {
   /** Where files are read from; none by default (src/index.ts gives the disk, nodeFileHost). */
   readonly host?: FileHost;
@@ -18,8 +19,10 @@ export interface CheckOptions {
   readonly root?: string;
 }
 
+/** An entry file's path, or a text with its URI. */
 export type CheckInput = string | { readonly uri: string; readonly text: string };
 
+/** Everything one check found: the diagnostics, the program where the entry was read, and the sources. */
 export interface CheckOutcome {
   /** Every diagnostic, errors and warnings, in the order found. */
   readonly diagnostics: readonly Diagnostic[];

@@ -15,8 +15,10 @@ export function declKey(uri: string, name: string): DeclKey {
   return `${uri}#${name}` as DeclKey;
 }
 
+/** What a name declares. */
 export type SymbolKind = "space" | "network" | "operator" | "map" | "let" | "entry" | "import" | "train" | "param";
 
+/** A declared name: its kind, module and declaration. */
 export interface SymbolInfo {
   readonly name: string;
   readonly kind: SymbolKind;
@@ -48,6 +50,7 @@ export interface TypedNode {
   readonly type: Type;
 }
 
+/** One checked file: its syntax tree and its top-level names. */
 export interface CheckedModule {
   readonly uri: string;
   readonly program: Program;
@@ -60,6 +63,7 @@ export interface CheckedModule {
   readonly maps: readonly { readonly name: string; readonly type: MapT; readonly decl: MapDecl }[];
 }
 
+/** A type-checked program: the entry and its imports, with what the checker learnt of each node. */
 export interface CheckedProgram {
   /** The URI of the file that was checked; the others are its imports. */
   readonly entry: string;

@@ -2,6 +2,7 @@
 // editors and browsers. Paths are absolute; URIs of files on disk are their absolute paths.
 import { dirname, join, resolve } from "pathe";
 
+/** How the checker reads files: the disk (`nodeFileHost`), memory (`memoryFileHost`) or an editor's buffers. */
 export interface FileHost {
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readFile(path: string): string | undefined;

@@ -32,11 +32,13 @@ export interface InducedSpaceT {
   readonly label?: SpaceLabel;
 }
 
+/** A space: Euclidean `R[…]` or induced by a network. */
 export type SpaceType = EuclideanSpaceT | InducedSpaceT;
 
 /** The structure an operator was built with, so a compiler can pick a parameterisation: a builtin's name, or how it was combined. */
 export type OperatorStructure = OperatorBuiltin | "product" | "sum" | "scaled" | "transpose" | "pinv" | "power" | "at" | "unknown";
 
+/** The type of an expression: a space, a map between spaces, an operator, a scalar, …. */
 export type Type =
   /** A space named as a value: the argument of `id(X)`, `zero(X)`, `verify axioms(X)`. */
   | { readonly kind: "Space"; readonly space: SpaceType }
@@ -82,6 +84,7 @@ export function dimension(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** The number of values in a space (the product of its shape). */
 export function spaceDim(space: SpaceType): number {
   return dimension(space.shape);
 }

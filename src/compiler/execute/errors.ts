@@ -3,8 +3,10 @@
 import type { CodeRaisedBy } from "../../diagnostics/codes.js";
 import { LineaError } from "../../diagnostics/error.js";
 
+/** The codes an `ExecuteError` carries (LIN080x). */
 export type ExecuteErrorCode = CodeRaisedBy<"ExecuteError">;
 
+/** A compiled program that cannot run an entry (missing value, wrong input shape, …), with its location where known. */
 export class ExecuteError extends LineaError<ExecuteErrorCode> {
   override readonly name = "ExecuteError";
   constructor(

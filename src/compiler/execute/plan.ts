@@ -9,6 +9,7 @@ import type { Chart } from "../../runtime/space/index.js";
 
 export type ArithOp = "+" | "-" | "*" | "/";
 
+/** One step of a plan: encode, decode, apply an operator, or arithmetic on registers. */
 export type Step =
   /** Coordinates g(x) of data points (a network forward with its tag). */
   | { readonly kind: "encode"; readonly space: string; readonly chart: Chart; readonly from: number; readonly to: number }
@@ -39,6 +40,7 @@ export interface PlanInput {
   readonly shape: readonly number[];
 }
 
+/** The kernel plan of one entry or map: registers, steps and the output. */
 export interface Plan {
   readonly name: string;
   /** Inputs are registers 0 … inputs.length − 1, data points [b, dim]. */

@@ -154,6 +154,7 @@ class Planner {
   }
 }
 
+/** A program compiled for one backend: run its entries and maps, explain its plans, draw its graph. */
 export class CompiledProgram {
   private readonly optimisations = new Map<MapExpr, MapOptimisation>();
   private readonly plans = new Map<string, Plan | ExecuteError>();

@@ -73,6 +73,7 @@ function asDiagonal(op: LinearOperator): Float64Array | undefined {
 const isScalarKind = (op: LinearOperator): boolean => op.kind === "identity" || op.kind === "scaled_identity";
 const scalarOf = (op: LinearOperator): number => (op.kind === "scaled_identity" ? op.scale : 1);
 
+/** c·A, folded into the operand's structure where it can be. */
 export function scale(c: number, op: LinearOperator): LinearOperator {
   return storedIn(scaleUnmarked(c, op), precisionOf(op));
 }
@@ -111,6 +112,7 @@ function checkSameShape(what: string, a: LinearOperator, b: LinearOperator): voi
 /** Kinds that a dense matrix absorbs in a sum: materialising them costs no more than the dense term. */
 const densifiable = (op: LinearOperator): boolean => op.kind !== "time_conditioned" && !needsTime(op);
 
+/** A + B, same shapes, folded where the structures allow. */
 export function sum(a: LinearOperator, b: LinearOperator): LinearOperator {
   return storedIn(sumUnmarked(a, b), coarsest(precisionOf(a), precisionOf(b)));
 }

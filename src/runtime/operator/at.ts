@@ -6,6 +6,7 @@ import type { LinearOperator } from "./kinds.js";
 import { needsTime } from "./kinds.js";
 import { timeConditionedAt } from "./timeConditioned.js";
 
+/** A time-conditioned operator at time t (other operators unchanged). */
 export function at(op: LinearOperator, t: number): LinearOperator {
   if (!needsTime(op)) return op;
   switch (op.kind) {

@@ -24,8 +24,10 @@ import { needsTime, projectorFromOrthonormal, shapeOf, type LinearOperator, type
 import { transpose } from "./transpose.js";
 import { MACHINE_EPSILON, precisionOf, type Precision } from "./precision.js";
 
+/** How a decomposition was computed: from the structure (exact) or from the dense matrix. */
 export type DecompositionMethod = "structured" | "dense";
 
+/** An operator's thin SVD with its numerical rank and cut-off. */
 export interface SvdResult {
   /** rows×k, orthonormal columns. */
   readonly u: Matrix;
@@ -42,6 +44,7 @@ export interface SvdResult {
   readonly precision: Precision;
 }
 
+/** An operator's pseudo-inverse, as an operator, with its numerical rank and cut-off. */
 export interface PinvResult {
   readonly operator: LinearOperator;
   readonly rank: number;

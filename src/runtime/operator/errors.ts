@@ -3,6 +3,7 @@
 import type { CodeRaisedBy } from "../../diagnostics/codes.js";
 import { LineaError } from "../../diagnostics/error.js";
 
+/** The codes an `OperatorError` carries (LIN100x). */
 export type OperatorErrorCode = CodeRaisedBy<"OperatorError">;
 
 export class OperatorError extends LineaError<OperatorErrorCode> {

@@ -25,6 +25,7 @@ import {
 import { jsLinalg } from "../linalg/index.js";
 import { seededRandom, type Random } from "../random.js";
 
+/** How `randomDense` initialises: gaussian, orthogonal, identity or zeros. */
 export type DenseInit = "gaussian" | "orthogonal" | "identity" | "zeros";
 
 function gaussian(random: Random, rows: number, cols: number, std: number): Matrix {
@@ -55,6 +56,7 @@ function orthonormalColumns(random: Random, rows: number, cols: number): Matrix 
   return out;
 }
 
+/** A seeded rows×cols dense operator. */
 export function randomDense(rows: number, cols: number, seed: number, init: DenseInit = "gaussian"): Dense {
   const random = seededRandom(seed);
   switch (init) {

@@ -26,6 +26,7 @@ export interface Diagonal {
   readonly diag: Float64Array;
 }
 
+/** The identity I, n×n. */
 export interface Identity {
   readonly kind: "identity";
   readonly rows: number;
@@ -78,6 +79,7 @@ export interface CayleyForm {
   readonly q: Matrix;
 }
 
+/** Q with orthonormal columns, held as Householder reflectors or a Cayley transform. */
 export interface Orthogonal {
   readonly kind: "orthogonal";
   readonly rows: number;
@@ -138,6 +140,7 @@ export interface Product {
   readonly factors: readonly LinearOperator[];
 }
 
+/** A sum of operators of one shape. */
 export interface Sum {
   readonly kind: "sum";
   readonly rows: number;
@@ -145,6 +148,7 @@ export interface Sum {
   readonly terms: readonly LinearOperator[];
 }
 
+/** c·A. */
 export interface Scaled {
   readonly kind: "scaled";
   readonly rows: number;
@@ -153,6 +157,7 @@ export interface Scaled {
   readonly inner: LinearOperator;
 }
 
+/** Aᵀ, unevaluated. */
 export interface Transposed {
   readonly kind: "transposed";
   readonly rows: number;
@@ -160,9 +165,11 @@ export interface Transposed {
   readonly inner: LinearOperator;
 }
 
+/** Every operator kind, each with the structure its algebra (products, pinv, svd) keeps exact. */
 export type LinearOperator =
   Dense | Diagonal | Identity | ScaledIdentity | LowRank | IdentityPlusLowRank | Orthogonal | SvdFactored | Projector | TimeConditioned | Product | Sum | Scaled | Transposed;
 
+/** The `kind` tag of an operator. */
 export type OperatorKind = LinearOperator["kind"];
 
 function checkSize(what: string, n: number): void {
@@ -177,11 +184,13 @@ function checkFinite(what: string, values: ArrayLike<number>): void {
   }
 }
 
+/** A dense operator of a float64 matrix (finite values). */
 export function dense(m: Matrix): Dense {
   checkFinite("dense weight", m.data);
   return { kind: "dense", rows: m.rows, cols: m.cols, matrix: m };
 }
 
+/** A rows×cols diagonal operator of `d` (min(rows, cols) entries). */
 export function diagonal(d: ArrayLike<number>, rows: number = d.length, cols: number = rows): Diagonal {
   checkFinite("diagonal", d);
   if (d.length !== Math.min(rows, cols)) {
@@ -190,17 +199,20 @@ export function diagonal(d: ArrayLike<number>, rows: number = d.length, cols: nu
   return { kind: "diagonal", rows, cols, diag: Float64Array.from(d) };
 }
 
+/** The n×n identity. */
 export function identity(n: number): Identity {
   checkSize("identity", n);
   return { kind: "identity", rows: n, cols: n };
 }
 
+/** scale·I, n×n. */
 export function scaledIdentity(n: number, scale: number): ScaledIdentity {
   checkSize("scaled_identity", n);
   checkFinite("scaled_identity scale", [scale]);
   return { kind: "scaled_identity", rows: n, cols: n, scale };
 }
 
+/** U·Vᵀ, U rows×r, V cols×r. */
 export function lowRank(u: Matrix, v: Matrix): LowRank {
   if (u.cols !== v.cols) {
     throw new OperatorError("LIN1001", `lowrank: U is ${u.rows}×${u.cols} but V is ${v.rows}×${v.cols}; ranks differ`);
@@ -210,6 +222,7 @@ export function lowRank(u: Matrix, v: Matrix): LowRank {
   return { kind: "lowrank", rows: u.rows, cols: v.rows, u, v };
 }
 
+/** α·I + U·Vᵀ, U and V n×r. */
 export function identityPlusLowRank(u: Matrix, v: Matrix, alpha = 1): IdentityPlusLowRank {
   if (u.cols !== v.cols || u.rows !== v.rows) {
     throw new OperatorError("LIN1001", `identity_plus_lowrank: U is ${u.rows}×${u.cols} and V is ${v.rows}×${v.cols}; both must be n×r`);
@@ -263,6 +276,7 @@ export function orthonormalityDefect(q: Matrix): number {
   return worst;
 }
 
+/** U·diag(s)·Vᵀ, U and V with orthonormal columns. */
 export function svdFactored(u: Matrix, s: ArrayLike<number>, v: Matrix): SvdFactored {
   if (u.cols !== s.length || v.cols !== s.length) {
     throw new OperatorError("LIN1001", `svd_factored: U is ${u.rows}×${u.cols}, s has ${s.length} values, V is ${v.rows}×${v.cols}`);
@@ -305,10 +319,12 @@ export function projectorFromOrthonormal(q: Matrix): Projector {
   return { kind: "projector", rows: q.rows, cols: q.rows, basis: q, q };
 }
 
+/** Whether rows = cols. */
 export function isSquare(op: LinearOperator): boolean {
   return op.rows === op.cols;
 }
 
+/** The shape as `rows×cols`, for messages. */
 export function shapeOf(op: LinearOperator): string {
   return `${op.kind}[${op.rows}×${op.cols}]`;
 }

@@ -20,6 +20,7 @@ import {
 } from "./kinds.js";
 import { timeConditioned } from "./timeConditioned.js";
 
+/** One tensor of an operator as files store it: shape and row-major float64 values. */
 export interface NamedParameter {
   readonly shape: readonly number[];
   readonly data: Float64Array;

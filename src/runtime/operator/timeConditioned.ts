@@ -126,6 +126,7 @@ function checkLayer(name: string, layer: DenseLayer, inputs: number, outputs: nu
   }
 }
 
+/** A time-conditioned operator's size: n, rank, embedding width and hidden width. */
 export interface TimeConditionedShape {
   readonly n: number;
   readonly rank: number;
@@ -135,6 +136,7 @@ export interface TimeConditionedShape {
   readonly alpha?: number;
 }
 
+/** A(t) = α·I + U(t)·V(t)ᵀ with U, V from two hypernetworks of t's embedding. */
 export function timeConditioned(shape: TimeConditionedShape, u: Hypernetwork, v: Hypernetwork): TimeConditioned {
   const { n, rank, embedDim, hidden } = shape;
   for (const [name, net] of [
@@ -158,6 +160,7 @@ function randomLayer(random: Random, inputs: number, outputs: number): DenseLaye
   return { weight, bias };
 }
 
+/** A seeded time-conditioned operator. */
 export function randomTimeConditioned(shape: TimeConditionedShape, seed: number): TimeConditioned {
   const random = seededRandom(seed);
   const net = (): Hypernetwork => ({

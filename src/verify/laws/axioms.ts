@@ -161,8 +161,10 @@ const AXIOMS: readonly Axiom[] = [
   },
 ];
 
+/** The vector-space axioms `verify axioms(X)` checks, by name. */
 export const AXIOM_NAMES: readonly string[] = AXIOMS.map((a) => a.name);
 
+/** The vector-space axioms of a space's induced operations, as checks. */
 export function axiomsLaw(X: SpaceModel, subject = X.space.name): Check[] {
   const n = X.space.dim;
   const ops = (scope: Scope): Ops => ({

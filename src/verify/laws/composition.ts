@@ -17,6 +17,7 @@ export function collapsed(outer: MapUnderTest, inner: MapUnderTest): MapUnderTes
   return linearizerSubject(`𝕃{A(${outer.name})·A(${inner.name})}`, f, inner.domain, outer.codomain);
 }
 
+/** outer(inner(x)) equals the collapsed composition. */
 export function compositionLaw(outer: MapUnderTest, inner: MapUnderTest): Check[] {
   return equalLaw(throughPoints(outer, inner), collapsed(outer, inner), "composition", `${outer.name}(${inner.name}(x)) = collapsed(x)`);
 }

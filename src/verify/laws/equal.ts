@@ -8,6 +8,7 @@ import { makeCheck } from "../run.js";
 import { decodeStage, fromPoints, signature, type MapUnderTest } from "../subject.js";
 import { coordinatesOf, pointsOf, pointsVector, showRow } from "../vectors.js";
 
+/** Where two maps are compared: in the codomain's coordinates or at its points. */
 export type Where = "coordinates" | "points";
 
 interface EqualSample {

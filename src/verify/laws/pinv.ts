@@ -6,6 +6,7 @@ import { throughPoints, type MapUnderTest } from "../subject.js";
 import { innerIdentityCheck } from "./adjoint.js";
 import { equalCheck } from "./equal.js";
 
+/** The Penrose conditions of f and its pseudo-inverse fp, through the induced spaces. */
 export function pinvLaw(f: MapUnderTest, fp: MapUnderTest): Check[] {
   const ffp = throughPoints(f, fp);
   const fpf = throughPoints(fp, f);

@@ -10,6 +10,7 @@ import { combineStage, fromPoints, roundtripStage, throughPoints, type MapUnderT
 import { coordinatesOf, decoded, pointsVector, showRow } from "../vectors.js";
 import { equalLaw } from "./equal.js";
 
+/** p∘p = p. */
 export function idempotentLaw(p: MapUnderTest): Check[] {
   return equalLaw(throughPoints(p, p), p, "idempotent", `${p.name}∘${p.name} = ${p.name}`);
 }
@@ -46,6 +47,7 @@ export function orthogonalityCheck(p: MapUnderTest): Check {
   });
 }
 
+/** p∘p = p, and p is orthogonal in its space's inner product. */
 export function projectorLaw(p: MapUnderTest): Check[] {
   return [...idempotentLaw(p), orthogonalityCheck(p)];
 }

@@ -9,6 +9,7 @@ import { makeCheck } from "../run.js";
 import { decodeStage, encodeStage, roundtripStage } from "../subject.js";
 import { coordinatesOf, coordinatesVector, decoded, pointsOf, pointsVector, showRow } from "../vectors.js";
 
+/** g⁻¹(g(x)) = x and g(g⁻¹(z)) = z for the network that induces a space. */
 export function roundtripLaw(X: SpaceModel, subject = X.space.name): Check[] {
   const n = X.space.dim;
   const onPoints = makeCheck<number[]>({

@@ -60,6 +60,7 @@ function check(f: MapUnderTest, where: Where): Check {
   });
 }
 
+/** f(a⊙x ⊕ b⊙y) = a⊙f(x) ⊕ b⊙f(y), in coordinates and at points. */
 export function superpositionLaw(f: MapUnderTest): Check[] {
   return [check(f, "coordinates"), check(f, "points")];
 }
