@@ -1,6 +1,6 @@
 // The shape of a `linea` subcommand: each lives in its own module and is loaded only when named,
 // so adding `run`, `compile`, `verify`, `train` or `svd` means adding a module and one table entry.
-import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { parseArgs } from "node:util";
 import type { CodeRaisedBy } from "../diagnostics/codes.js";

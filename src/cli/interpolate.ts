@@ -42,7 +42,9 @@ const INTERPOLATE_FLAGS = {
 export const interpolateCommand: Command = {
   name: "interpolate",
   summary: "modular interpolation: compile α·f1 + (1−α)·f2 as one map and compare it with the induced interpolation of the outputs",
-  usage: "linea interpolate FILE --maps F1,F2 [--alphas 0,0.25,0.5,0.75,1] (--random N | --input x.npy) [--out DIR] " + "[--weights W.safetensors] [--dtype float32|float64] [--backend B] [--seed S]",
+  usage:
+    "linea interpolate FILE --maps F1,F2 [--alphas 0,0.25,0.5,0.75,1] (--random N | --input x.npy) [--out DIR] " +
+    "[--weights W.safetensors] [--dtype float32|float64] [--backend B] [--seed S]",
   flags: INTERPOLATE_FLAGS,
   examples: ["linea interpolate examples/toy2d_train.lin --maps B,coarse --random 1000", "linea interpolate examples/style_mix.lin --maps f1,f2 --alphas 0,0.5,1 --input x.npy"],
   async run(args, io) {

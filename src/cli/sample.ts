@@ -64,7 +64,8 @@ export const sampleCommand: Command = {
   name: "sample",
   summary: "one-step (collapsed) against multi-step sampling of a time-conditioned map: PSNR, max difference, timings, sample pictures",
   usage:
-    "linea sample FILE --map V [--methods euler,rk4] [--steps 6,100,1000] [--n 24] [--weights W.safetensors] [--operator A=a.npy ...] [--seed S] [--out DIR] " + "[--dtype float32|float64] [--backend wasm|cpu|webgpu|tensorflow]",
+    "linea sample FILE --map V [--methods euler,rk4] [--steps 6,100,1000] [--n 24] [--weights W.safetensors] [--operator A=a.npy ...] [--seed S] [--out DIR] " +
+    "[--dtype float32|float64] [--backend wasm|cpu|webgpu|tensorflow]",
   flags: SAMPLE_FLAGS,
   examples: [
     "linea sample examples/toy2d_train.lin --map v --weights runs/toy2d/weights.safetensors",

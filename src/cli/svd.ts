@@ -48,7 +48,8 @@ const SVD_FLAGS = {
 export const svdCommand: Command = {
   name: "svd",
   summary: "the singular values of a map's operator, and its decoded singular vectors as pictures",
-  usage: "linea svd FILE --map NAME [--out DIR] [--top K] [--matrix-out A.npy] [--operator A=a.npy ...] [--weights W.safetensors] [--backend wasm|cpu|webgpu|tensorflow] [--seed S]",
+  usage:
+    "linea svd FILE --map NAME [--out DIR] [--top K] [--matrix-out A.npy] [--operator A=a.npy ...] [--weights W.safetensors] [--backend wasm|cpu|webgpu|tensorflow] [--seed S]",
   flags: SVD_FLAGS,
   examples: ["linea svd examples/spectrum.lin --map f", "linea svd examples/mnist_train.lin --map B --weights runs/mnist/weights.safetensors --top 8"],
   async run(args, io: CommandIO) {

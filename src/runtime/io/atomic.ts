@@ -5,7 +5,6 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { FormatError } from "./errors.js";
 import { fileSystemError } from "./fs_failure.js";
 
 /** The temp file's name for `file`: hidden, the writer's pid (to tell orphans from live writes), random. */
@@ -41,7 +40,6 @@ export async function writeFileAtomic(file: string, chunks: readonly Uint8Array[
     /* best effort */
   }
 }
-
 
 /**
  * Deletes the temp files of atomic writes in `dir` whose writer is gone (`alive(pid)` false): what a
