@@ -12,7 +12,10 @@ import { matmul } from "../../src/runtime/linalg/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "linea-precision-"));
 writeFileSync(join(dir, "linea.json"), "{}");
-writeFileSync(join(dir, "r7.lin"), "space X = R^20;\noperator A[20, 20] = dense;\nmap f : X -> X = A;\nlet b : X -> X = pinv(f);\nentry back(x : X) = b(x);\n");
+writeFileSync(
+  join(dir, "r7.lin"),
+  "space X = R^20;\noperator A[20, 20] = dense;\nmap f : X -> X = A;\nlet b : X -> X = pinv(f);\nlet p : X -> X = project(f);\nentry back(x : X) = b(x);\n",
+);
 // Seeded (float64) and ill-conditioned: σ₁/σ₂₀ ≈ 1.4·10⁷ (D's spread to the 8th power).
 writeFileSync(
   join(dir, "ill.lin"),
@@ -31,6 +34,14 @@ describe("rank in the weights' precision", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("rank: 7 of 20 (cut-off σ_max·max(m,n)·ε_float32");
     expect(r.stdout).toContain("weights stored in float32");
+  });
+
+  it("linea svd: project(f) of that matrix is a rank-7 projector (Q·Qᵀ), its values derived from the float32 weights", async () => {
+    const r = await linea("svd", "r7.lin", "--map", "p", "--weights", "w.safetensors", "--out", "svd-p");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("rank: 7 of 20 (cut-off σ_max·max(m,n)·ε_float32");
+    expect(r.stdout).toContain("top singular values: 1.000, 1.000, 1.000, 1.000, 1.000, 1.000, 1.000, 0.000");
+    expect(r.stdout).not.toContain("WARNING");
   });
 
   it("linea run: reports on stderr the rank pinv(f) keeps (7, float32), and keeps stdout to the result", async () => {

@@ -10,7 +10,15 @@ import { LineaError } from "../../diagnostics/error.js";
 import { transpose as transposeMatrix } from "../../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../../runtime/operator/host.js";
-import { dense as denseOperator, diagonal as diagonalOperator, completeSvd, rangeProjector, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
+import {
+  dense as denseOperator,
+  diagonal as diagonalOperator,
+  completeSvd,
+  rangeProjector,
+  storedIn,
+  type LinearOperator,
+  type OperatorKind,
+} from "../../runtime/operator/index.js";
 import { isOperatorBuiltin, samplerSettings, type OperatorBuiltin } from "../checker/builtins.js";
 import { declKey, type BuiltinRef, type DeclKey, type CheckedModule, type CheckedProgram, type SymbolInfo } from "../checker/checked.js";
 import { evaluateOperator } from "../ir/evaluate.js";
@@ -405,7 +413,8 @@ class Lowering {
     const label = `svd(${ir.formatExpr(f.op)})`;
     const factors = ir.isBound(f.op) && !f.op.timeConditioned ? completeSvd(evaluateOperator(f.op)) : undefined;
     const bound = (name: string, op: LinearOperator | undefined, structure: OperatorKind, rows: number, cols: number): OpExpr => {
-      if (op !== undefined) return ir.boundLeaf(`${label}.${name}`, op, true);
+      // Computed from f's weights: as precise as they were stored.
+      if (op !== undefined) return ir.boundLeaf(`${label}.${name}`, storedIn(op, ir.exprPrecision(f.op)), true);
       this.options.symbolicFactor?.(`${label}.${name}`, f.op);
       return ir.leaf(`${label}.${name}`, structure, rows, cols);
     };
@@ -427,7 +436,7 @@ class Lowering {
    */
   private rangeProjector(op: OpExpr): OpExpr {
     const name = `project(${ir.formatExpr(op)})`;
-    if (ir.isBound(op)) return ir.boundLeaf(name, rangeProjector(evaluateOperator(op)), true);
+    if (ir.isBound(op)) return ir.boundLeaf(name, storedIn(rangeProjector(evaluateOperator(op)), ir.exprPrecision(op)), true);
     this.options.symbolicFactor?.(name, op);
     return ir.leaf(name, "projector", op.rows, op.rows);
   }
