@@ -3,7 +3,7 @@
 // lowered once. With targets, only the operators they reach get values (initialising an unused
 // 3072×3072 Cayley operator would cost seconds, and a weights file need not hold it).
 import type { HostTensor } from "../../runtime/io/index.js";
-import type { LinearOperator } from "../../runtime/operator/index.js";
+import { releaseTensors, type LinearOperator } from "../../runtime/operator/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
 import { lower, type IrProgram, type OperatorLeafInfo } from "../lowering/lower.js";
 import { operatorPrefixes } from "./declarations.js";
@@ -69,9 +69,10 @@ export class BoundProgram {
     return programTensors(this.networks.values(), operators);
   }
 
-  /** Frees the networks' variables. */
+  /** Frees the networks' variables and the backend copies of the operators' parameters. */
   dispose(): void {
     for (const n of this.networks.values()) n.network.dispose();
+    for (const o of this.operators.values()) releaseTensors(o.operator);
   }
 }
 

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type Block, type ForwardWithLogDet, type Parameter, type StateTensor, featureLayout } from "./block.js";
 import { NetworkError } from "./errors.js";
+import { ownedVariable } from "./variable.js";
 
 export class ActNorm implements Block {
   readonly kind = "actnorm";
@@ -21,8 +22,8 @@ export class ActNorm implements Block {
     this.inputShape = [...shape];
     this.outputShape = [...shape];
     [this.channels, this.positions] = featureLayout(shape);
-    this.bias = tf.variable(tf.zeros([this.channels]));
-    this.logScale = tf.variable(tf.zeros([this.channels]));
+    this.bias = ownedVariable(() => tf.zeros([this.channels]));
+    this.logScale = ownedVariable(() => tf.zeros([this.channels]));
   }
 
   get needsInitialization(): boolean {
