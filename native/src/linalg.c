@@ -2,7 +2,9 @@
 // libopenblas-dev). Deliberately thin: each export copies its inputs, calls one LAPACK driver in
 // row-major layout and returns fresh Float64Arrays plus LAPACK's `info`. Shape checks, error codes and
 // the meaning of `info` live in TypeScript (src/runtime/linalg/native.ts), so this file has no policy.
+// Every LAPACK/BLAS call runs on the addon's own thread (on_lapack_thread below), never the caller's.
 #include <node_api.h>
+#include <pthread.h>
 #include <lapacke.h>
 #include <cblas.h>
 #include <stdbool.h>
@@ -17,6 +19,66 @@
       return NULL;                                                                                     \
     }                                                                                                  \
   } while (0)
+
+// OpenBLAS's threaded drivers keep large buffers on the calling thread's stack: a worker_thread's 4 MB
+// stack overflows (a segfault of the whole process) at n >= 512, and the caller may choose a smaller
+// one. So each call runs on one long-lived thread of the addon's own with a stack sized for OpenBLAS,
+// whichever JS thread (main or worker) asks; calls from several threads queue on call_lock. One thread
+// for the process, not one per call: OpenBLAS keeps per-thread buffers.
+#define LAPACK_STACK_BYTES ((size_t)64 << 20)
+
+typedef void (*lapack_job)(void *);
+static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_posted = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t job_finished = PTHREAD_COND_INITIALIZER;
+static lapack_job pending_fn;
+static void *pending_arg;
+static bool posted, finished, started, start_failed;
+
+static void *lapack_thread(void *unused) {
+  (void)unused;
+  pthread_mutex_lock(&state_lock);
+  for (;;) {
+    while (!posted) pthread_cond_wait(&job_posted, &state_lock);
+    lapack_job fn = pending_fn;
+    void *arg = pending_arg;
+    pthread_mutex_unlock(&state_lock);
+    fn(arg);
+    pthread_mutex_lock(&state_lock);
+    posted = false;
+    finished = true;
+    pthread_cond_signal(&job_finished);
+  }
+  return NULL;
+}
+
+// Runs fn(arg) on the LAPACK thread and waits for it; on the caller's thread if that thread cannot start.
+static void on_lapack_thread(lapack_job fn, void *arg) {
+  pthread_mutex_lock(&call_lock);
+  pthread_mutex_lock(&state_lock);
+  if (!started && !start_failed) {
+    pthread_attr_t attr;
+    pthread_t thread;
+    bool ok = pthread_attr_init(&attr) == 0;
+    ok = ok && pthread_attr_setstacksize(&attr, LAPACK_STACK_BYTES) == 0 && pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+         pthread_create(&thread, &attr, lapack_thread, NULL) == 0;
+    pthread_attr_destroy(&attr);
+    started = ok;
+    start_failed = !ok;
+  }
+  if (started) {
+    pending_fn = fn;
+    pending_arg = arg;
+    finished = false;
+    posted = true;
+    pthread_cond_signal(&job_posted);
+    while (!finished) pthread_cond_wait(&job_finished, &state_lock);
+  }
+  pthread_mutex_unlock(&state_lock);
+  if (!started) fn(arg);
+  pthread_mutex_unlock(&call_lock);
+}
 
 // Reads argv[i] as a non-negative integer dimension.
 static bool get_dim(napi_env env, napi_value v, int64_t *out) {
@@ -80,6 +142,15 @@ static napi_value new_int(napi_env env, int64_t v) {
   return out;
 }
 
+struct gesdd_job {
+  lapack_int m, n, k, status;
+  double *a, *s, *u, *vt;
+};
+static void gesdd_run(void *p) {
+  struct gesdd_job *j = p;
+  j->status = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', j->m, j->n, j->a, j->n, j->s, j->u, j->k, j->vt, j->n);
+}
+
 // gesdd(m, n, a) -> { u: m×k, s: k, vt: k×n, info }, k = min(m, n); divide-and-conquer SVD.
 static napi_value gesdd(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -99,8 +170,9 @@ static napi_value gesdd(napi_env env, napi_callback_info info) {
   napi_value ju = new_f64(env, m * k, &u), js = new_f64(env, k, &s), jvt = new_f64(env, k * n, &vt);
   lapack_int status = 0;
   if (k > 0 && ju != NULL && js != NULL && jvt != NULL) {
-    status = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (lapack_int)m, (lapack_int)n, a, (lapack_int)n, s, u,
-                            (lapack_int)k, vt, (lapack_int)n);
+    struct gesdd_job job = {(lapack_int)m, (lapack_int)n, (lapack_int)k, 0, a, s, u, vt};
+    on_lapack_thread(gesdd_run, &job);
+    status = job.status;
   }
   free(a);
   if (!set_prop(env, result, "u", ju) || !set_prop(env, result, "s", js) || !set_prop(env, result, "vt", jvt) ||
@@ -109,6 +181,24 @@ static napi_value gesdd(napi_env env, napi_callback_info info) {
     return NULL;
   }
   return result;
+}
+
+struct qr_job {
+  int64_t m, n, k;
+  double *a, *tau, *q, *r;
+  lapack_int status;
+};
+static void qr_run(void *p) {
+  struct qr_job *j = p;
+  int64_t m = j->m, n = j->n, k = j->k;
+  j->status = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, j->a, (lapack_int)n, j->tau);
+  if (j->status != 0) return;
+  // R is the upper triangle of the first k rows; Q is built in place from the reflectors.
+  for (int64_t i = 0; i < k; i++)
+    for (int64_t c = i; c < n; c++) j->r[i * n + c] = j->a[i * n + c];
+  for (int64_t i = 0; i < m; i++)
+    for (int64_t c = 0; c < k; c++) j->q[i * k + c] = j->a[i * n + c];
+  j->status = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)k, (lapack_int)k, j->q, (lapack_int)k, j->tau);
 }
 
 // qr(m, n, a) -> { q: m×k, r: k×n, info }: dgeqrf then dorgqr for the economy Q.
@@ -132,14 +222,10 @@ static napi_value qr(napi_env env, napi_callback_info info) {
   CHECK(napi_create_object(env, &result));
   napi_value jq = new_f64(env, m * k, &q), jr = new_f64(env, k * n, &r);
   lapack_int status = 0;
-  if (k > 0) status = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, a, (lapack_int)n, tau);
-  if (status == 0 && jq != NULL && jr != NULL) {
-    // R is the upper triangle of the first k rows; Q is built in place from the reflectors.
-    for (int64_t i = 0; i < k; i++)
-      for (int64_t j = i; j < n; j++) r[i * n + j] = a[i * n + j];
-    for (int64_t i = 0; i < m; i++)
-      for (int64_t j = 0; j < k; j++) q[i * k + j] = a[i * n + j];
-    if (k > 0) status = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)k, (lapack_int)k, q, (lapack_int)k, tau);
+  if (k > 0 && jq != NULL && jr != NULL) {
+    struct qr_job job = {m, n, k, a, tau, q, r, 0};
+    on_lapack_thread(qr_run, &job);
+    status = job.status;
   }
   free(a);
   free(tau);
@@ -148,6 +234,16 @@ static napi_value qr(napi_env env, napi_callback_info info) {
     return NULL;
   }
   return result;
+}
+
+struct getrf_job {
+  lapack_int n, status;
+  double *lu;
+  lapack_int *ipiv;
+};
+static void getrf_run(void *p) {
+  struct getrf_job *j = p;
+  j->status = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, j->n, j->n, j->lu, j->n, j->ipiv);
 }
 
 // getrf(n, a) -> { lu: n×n packed L\U, ipiv: n (1-based rows, LAPACK's convention), info }.
@@ -164,13 +260,26 @@ static napi_value getrf(napi_env env, napi_callback_info info) {
   lapack_int status = 0;
   if (jlu != NULL && jpiv != NULL && n > 0) {
     memcpy(lu, a_in, (size_t)(n * n) * sizeof(double));
-    status = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, (lapack_int)n, (lapack_int)n, lu, (lapack_int)n, (lapack_int *)ipiv);
+    struct getrf_job job = {(lapack_int)n, 0, lu, (lapack_int *)ipiv};
+    on_lapack_thread(getrf_run, &job);
+    status = job.status;
   }
   if (!set_prop(env, result, "lu", jlu) || !set_prop(env, result, "ipiv", jpiv) || !set_prop(env, result, "info", new_int(env, status))) {
     napi_throw_error(env, "LIN-RT-NATIVE", "linea_linalg: could not build the result");
     return NULL;
   }
   return result;
+}
+
+struct trsm_job {
+  bool lower, unit;
+  blasint n, nrhs;
+  double *t, *x;
+};
+static void trsm_run(void *p) {
+  struct trsm_job *j = p;
+  cblas_dtrsm(CblasRowMajor, CblasLeft, j->lower ? CblasLower : CblasUpper, CblasNoTrans, j->unit ? CblasUnit : CblasNonUnit, j->n, j->nrhs,
+              1.0, j->t, j->n, j->x, j->nrhs);
 }
 
 // trsm(lower, unitDiagonal, n, nrhs, t, b) -> x (n×nrhs) with T·x = b; T is n×n triangular.
@@ -194,10 +303,20 @@ static napi_value trsm(napi_env env, napi_callback_info info) {
     return NULL;
   }
   memcpy(x, b, (size_t)(n * nrhs) * sizeof(double));
-  if (n > 0 && nrhs > 0)
-    cblas_dtrsm(CblasRowMajor, CblasLeft, lower ? CblasLower : CblasUpper, CblasNoTrans, unit ? CblasUnit : CblasNonUnit,
-                (blasint)n, (blasint)nrhs, 1.0, t, (blasint)n, x, (blasint)nrhs);
+  if (n > 0 && nrhs > 0) {
+    struct trsm_job job = {lower, unit, (blasint)n, (blasint)nrhs, t, x};
+    on_lapack_thread(trsm_run, &job);
+  }
   return jx;
+}
+
+struct syevd_job {
+  lapack_int n, status;
+  double *z, *w;
+};
+static void syevd_run(void *p) {
+  struct syevd_job *j = p;
+  j->status = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'L', j->n, j->z, j->n, j->w);
 }
 
 // syevd(n, a) -> { w: n ascending, z: n×n eigenvectors in columns, info }; reads the lower triangle.
@@ -213,13 +332,24 @@ static napi_value syevd(napi_env env, napi_callback_info info) {
   lapack_int status = 0;
   if (jz != NULL && jw != NULL && n > 0) {
     memcpy(z, a_in, (size_t)(n * n) * sizeof(double));
-    status = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'L', (lapack_int)n, z, (lapack_int)n, w);
+    struct syevd_job job = {(lapack_int)n, 0, z, w};
+    on_lapack_thread(syevd_run, &job);
+    status = job.status;
   }
   if (!set_prop(env, result, "w", jw) || !set_prop(env, result, "z", jz) || !set_prop(env, result, "info", new_int(env, status))) {
     napi_throw_error(env, "LIN-RT-NATIVE", "linea_linalg: could not build the result");
     return NULL;
   }
   return result;
+}
+
+struct gemm_job {
+  blasint m, k, n;
+  double *a, *b, *c;
+};
+static void gemm_run(void *p) {
+  struct gemm_job *j = p;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, j->m, j->n, j->k, 1.0, j->a, j->k, j->b, j->n, 0.0, j->c, j->n);
 }
 
 // gemm(m, k, n, a, b) -> c = a·b (m×n).
@@ -236,9 +366,10 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "LIN-RT-NATIVE", "linea_linalg: out of memory");
     return NULL;
   }
-  if (m > 0 && n > 0 && k > 0)
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)m, (blasint)n, (blasint)k, 1.0, a, (blasint)k, b,
-                (blasint)n, 0.0, c, (blasint)n);
+  if (m > 0 && n > 0 && k > 0) {
+    struct gemm_job job = {(blasint)m, (blasint)k, (blasint)n, a, b, c};
+    on_lapack_thread(gemm_run, &job);
+  }
   return jc;
 }
 
@@ -252,6 +383,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"gemm", NULL, gemm, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;
+  // Tells native.ts that calls never run on the caller's stack, so workers may use this addon.
+  napi_value own_thread;
+  if (napi_get_boolean(env, true, &own_thread) != napi_ok || napi_set_named_property(env, exports, "ownLapackThread", own_thread) != napi_ok) return NULL;
   return exports;
 }
 

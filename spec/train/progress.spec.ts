@@ -1,6 +1,6 @@
 // The progress display: plain lines after the first step and every 10% off a terminal (counted from a resumed step), one
 // redrawn line on a terminal, and readable durations.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { formatDuration, progressLine, progressReporter } from "../../src/train/index.js";
 
 const at = (step: number, total = 100, start = 0) => ({ step, total, start, loss: 0.5, stepsPerSecond: 2, etaSeconds: (total - step) / 2 });
@@ -29,16 +29,27 @@ describe("progress", () => {
   });
 
   it("redraws one line on a terminal and ends it", () => {
-    const out: string[] = [];
-    const r = progressReporter((t) => out.push(t), true);
-    r.update(at(1));
-    r.update(at(2)); // within 100 ms of the first: skipped
-    r.update(at(100)); // the last step is always drawn
-    r.finish();
-    expect(out).toHaveLength(3);
-    expect(out[0].startsWith("\r")).toBe(true);
-    expect(out[1]).toContain("step 100/100");
-    expect(out[2]).toBe("\n");
+    // A fake clock: with the real one a descheduled process (a busy CI machine) let 100 ms pass between
+    // the first two updates, drew the second, and failed the length check once in a thousand runs.
+    vi.useFakeTimers({ toFake: ["Date"], now: 1_000_000 });
+    try {
+      const out: string[] = [];
+      const r = progressReporter((t) => out.push(t), true);
+      r.update(at(1));
+      vi.advanceTimersByTime(99);
+      r.update(at(2)); // within 100 ms of the first: skipped
+      vi.advanceTimersByTime(1);
+      r.update(at(3)); // 100 ms after the first: drawn
+      r.update(at(100)); // the last step is always drawn
+      r.finish();
+      expect(out).toHaveLength(4);
+      expect(out[0].startsWith("\r")).toBe(true);
+      expect(out[1]).toContain("step 3/100");
+      expect(out[2]).toContain("step 100/100");
+      expect(out[3]).toBe("\n");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("shows the loss, rate and ETA", () => {

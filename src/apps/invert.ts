@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { mapNormalForm, type MapNormalForm } from "../compiler/execute/inspect.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
-import { apply as applyOperator, pinv as operatorPinv, svd as operatorSvd, type DecompositionMethod, type LinearOperator } from "../runtime/operator/index.js";
+import { apply as applyOperator, pinv as operatorPinv, releaseTensors, svd as operatorSvd, type DecompositionMethod, type LinearOperator } from "../runtime/operator/index.js";
 import type { Dataset } from "../train/dataSource.js";
 import { TrainError } from "../train/errors.js";
 import { agreement, type Agreement } from "./psnr.js";
@@ -150,6 +150,8 @@ export async function invertSampler(s: InvertibleSampler, dataset: Dataset, o: I
     x0Values = await takeValues(tf.tidy(() => decode(domain, applyOperator(inverse.operator, encode(codomain, x1)))));
   } finally {
     x1.dispose();
+    // B† is applied once: its upload is not worth keeping until the garbage collector finds it.
+    releaseTensors(inverse.operator);
   }
   const roundTrip = await takeValues(s.compiled.run(s.target, x0Values));
   const score = agreement(x1Values, roundTrip, n);

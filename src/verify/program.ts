@@ -19,12 +19,12 @@ import { optimiseMap } from "../compiler/passes/index.js";
 import type { NetworkT } from "../compiler/checker/types.js";
 import { selectBackend } from "../runtime/backend/index.js";
 import { frobeniusNorm, matmul, subtract as subtractMatrices, transpose as transposeMatrix } from "../runtime/linalg/index.js";
-import { materialise, type LinearOperator } from "../runtime/operator/index.js";
+import { materialise, releaseTensors, type LinearOperator } from "../runtime/operator/index.js";
 import { adjoint, blockChart, Linearizer, pinv, Space } from "../runtime/space/index.js";
 import { euclideanModel, networkOps, profileChart, profileOperator, type SpaceModel } from "./conditioning.js";
 import type { Check } from "./law.js";
 import { adjointLaw, axiomsLaw, equalLaw, idempotentLaw, oneStepLaw, pinvLaw, projectorLaw, roundtripLaw, superpositionLaw, svdLaw } from "./laws/index.js";
-import { linearizerSubject, operatorStage, throughPoints, type MapUnderTest } from "./subject.js";
+import { applyOnce, linearizerSubject, operatorStage, throughPoints, type MapUnderTest } from "./subject.js";
 
 /** One `verify` statement (or one declaration under --all) and its checks. */
 export interface VerifyTarget {
@@ -60,6 +60,8 @@ export interface ProgramVerification {
 
 class Binding {
   private readonly spaceModels = new Map<string, SpaceModel>();
+  /** Operators made here for subjects (folded maps, adjoints, pseudo-inverses); the bound leaves are the BoundProgram's. */
+  private readonly made: LinearOperator[] = [];
 
   constructor(
     readonly ir: IrProgram,
@@ -87,6 +89,17 @@ class Binding {
     return model;
   }
 
+  /** A Linearizer over an operator made for the checks: its backend copies are freed by release(). */
+  owned(name: string, f: Linearizer, X: SpaceModel, Y: SpaceModel): MapUnderTest {
+    this.made.push(f.operator);
+    return linearizerSubject(name, f, X, Y);
+  }
+
+  /** Frees the backend copies of the operators made for subjects. */
+  release(): void {
+    this.made.splice(0).forEach(releaseTensors);
+  }
+
   /** A map of the IR as a subject: normal forms are Linearizers, chains run through data space. */
   async subject(name: string, m: MapExpr): Promise<MapUnderTest> {
     if (m.kind === "chain") {
@@ -96,7 +109,7 @@ class Binding {
     }
     const X = await this.space(m.domain);
     const Y = await this.space(m.codomain);
-    if (!m.op.timeConditioned) return linearizerSubject(name, new Linearizer(X.space, Y.space, evaluateOperator(m.op)), X, Y);
+    if (!m.op.timeConditioned) return this.owned(name, new Linearizer(X.space, Y.space, evaluateOperator(m.op)), X, Y);
     if (m.op.kind === "leaf" && m.op.operator !== undefined) return linearizerSubject(name, new Linearizer(X.space, Y.space, m.op.operator), X, Y);
     // A time-conditioned expression: evaluated at the time each sample asks for.
     const op = m.op;
@@ -107,7 +120,7 @@ class Binding {
       codomain: Y,
       timeConditioned: true,
       stages: [operatorStage(model)],
-      apply: (x, t) => new Linearizer(X.space, Y.space, evaluateOperator(op, t ?? 0)).apply(x),
+      apply: (x, t) => applyOnce(X.space, Y.space, evaluateOperator(op, t ?? 0), x),
     };
   }
 }
@@ -151,8 +164,8 @@ async function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStm
       const lin = f.linearizer;
       if (lin === undefined) throw new UnsupportedArgument(`${law} needs a map Linea can put in the form 𝕃{g_x, g_y, A}`);
       if (law === "svd") return svdLaw(f);
-      if (law === "adjoint") return adjointLaw(f, linearizerSubject(`adjoint(${f.name})`, adjoint(lin), f.codomain, f.domain));
-      return pinvLaw(f, linearizerSubject(`pinv(${f.name})`, pinv(lin).map, f.codomain, f.domain));
+      if (law === "adjoint") return adjointLaw(f, b.owned(`adjoint(${f.name})`, adjoint(lin), f.codomain, f.domain));
+      return pinvLaw(f, b.owned(`pinv(${f.name})`, pinv(lin).map, f.codomain, f.domain));
     }
     case "idempotent":
       return idempotentLaw(await optimised(pos[0]));
@@ -229,8 +242,8 @@ async function declarationTargets(program: CheckedProgram, b: Binding): Promise<
     const checks: Check[] = [...superpositionLaw(f)];
     const lin = f.linearizer;
     if (lin !== undefined && !f.timeConditioned) {
-      checks.push(...adjointLaw(f, linearizerSubject(`adjoint(${name})`, adjoint(lin), f.codomain, f.domain)));
-      checks.push(...pinvLaw(f, linearizerSubject(`pinv(${name})`, pinv(lin).map, f.codomain, f.domain)));
+      checks.push(...adjointLaw(f, b.owned(`adjoint(${name})`, adjoint(lin), f.codomain, f.domain)));
+      checks.push(...pinvLaw(f, b.owned(`pinv(${name})`, pinv(lin).map, f.codomain, f.domain)));
       const shape = lin.domain.equals(lin.codomain) ? projectionShape(lin.operator) : "none";
       if (shape === "orthogonal") checks.push(...projectorLaw(f));
       else if (shape === "oblique") checks.push(...idempotentLaw(f));
@@ -306,6 +319,9 @@ export async function verificationOf(original: CheckedProgram, opts: VerifyOptio
   return {
     targets,
     backend: backend.description,
-    dispose: () => bound.dispose(),
+    dispose: () => {
+      b.release();
+      bound.dispose();
+    },
   };
 }

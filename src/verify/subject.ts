@@ -3,8 +3,8 @@
 // A Linearizer is one subject; so is any function between spaces (a plain MLP "declared as a map",
 // a composition forced through data space), which is how the controls get past the type system.
 import type * as tf from "@tensorflow/tfjs-core";
-import { at as operatorAt, needsTime } from "../runtime/operator/index.js";
-import { Linearizer, Vector } from "../runtime/space/index.js";
+import { at as operatorAt, needsTime, releaseTensors, type LinearOperator } from "../runtime/operator/index.js";
+import { Linearizer, Vector, type Space } from "../runtime/space/index.js";
 import { profileOperator, type OperatorModel, type SpaceModel } from "./conditioning.js";
 import type { Stage } from "./measure.js";
 
@@ -62,9 +62,21 @@ export function linearizerSubject(name: string, f: Linearizer, domain: SpaceMode
     stages: [operatorStage(operator)],
     apply(x, t) {
       if (!timeConditioned) return f.apply(x);
-      return new Linearizer(f.domain, f.codomain, operatorAt(f.operator, t ?? 0)).apply(x);
+      return applyOnce(f.domain, f.codomain, operatorAt(f.operator, t ?? 0), x);
     },
   };
+}
+
+/**
+ * x through an operator made for this one call (a time-conditioned map at the sample's time): its
+ * backend copies are freed at once instead of waiting for the garbage collector.
+ */
+export function applyOnce(domain: Space, codomain: Space, op: LinearOperator, x: Vector): Vector {
+  try {
+    return new Linearizer(domain, codomain, op).apply(x);
+  } finally {
+    releaseTensors(op);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
 // 3072×3072 Cayley operator would cost seconds, and a weights file need not hold it).
 import { ensureBackend } from "../../runtime/backend/index.js";
 import { FormatError, type HostTensor } from "../../runtime/io/index.js";
-import type { LinearOperator } from "../../runtime/operator/index.js";
+import { releaseTensors, type LinearOperator } from "../../runtime/operator/index.js";
 import type { OpExpr } from "../ir/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
 import { lower, type IrProgram, type OperatorLeafInfo } from "../lowering/lower.js";
@@ -80,9 +80,10 @@ export class BoundProgram {
     return programTensors(this.networks.values(), operators);
   }
 
-  /** Frees the networks' variables. */
+  /** Frees the networks' variables and the backend copies of the operators' parameters. */
   dispose(): void {
     for (const n of this.networks.values()) n.network.dispose();
+    for (const o of this.operators.values()) releaseTensors(o.operator);
   }
 }
 

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Diagnostic } from "../../ast/diagnostic.js";
 import { selectBackend, type SelectedBackend } from "../../runtime/backend/index.js";
 import { saveSafetensors } from "../../runtime/io/index.js";
-import { completeSvd, type LinearOperator } from "../../runtime/operator/index.js";
+import { completeSvd, releaseTensors, type LinearOperator } from "../../runtime/operator/index.js";
 import { blockChart, type Chart } from "../../runtime/space/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
 import { checkEither, type CheckOptions } from "../checker/check.js";
@@ -306,8 +306,10 @@ export class CompiledProgram {
     await saveSafetensors(file, await this.bound.tensors(), { format: "linea-program", format_version: "1" });
   }
 
-  /** Frees the networks' variables. */
+  /** Frees the networks' variables and the backend copies of every operator the plans apply. */
   dispose(): void {
+    // Folded operators (products, sums, collapsed samplers) own uploads the bound leaves do not.
+    for (const p of this.plans.values()) if (!(p instanceof ExecuteError)) for (const s of p.steps) if (s.kind === "operator") releaseTensors(s.operator);
     this.bound.dispose();
   }
 }

@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isMainThread } from "node:worker_threads";
 import { LinalgError } from "./errors.js";
 import { transpose } from "./arithmetic.js";
 import type { Matrix } from "./matrix.js";
@@ -18,6 +19,8 @@ interface NativeAddon {
   trsm(lower: boolean, unit: boolean, n: number, nrhs: number, t: Float64Array, b: Float64Array): Float64Array;
   syevd(n: number, a: Float64Array): { w: Float64Array; z: Float64Array; info: number };
   gemm(m: number, k: number, n: number, a: Float64Array, b: Float64Array): Float64Array;
+  /** True when every call runs on the addon's own large-stack thread (builds before it lack the flag). */
+  readonly ownLapackThread?: boolean;
 }
 
 const ADDON_FUNCTIONS = ["gesdd", "qr", "getrf", "trsm", "syevd", "gemm"] as const;
@@ -62,11 +65,23 @@ export function loadNativeKernelsFrom(path: string | undefined): NativeLoad {
   }
   try {
     const loaded: unknown = createRequire(import.meta.url)(path);
-    return isNativeAddon(loaded) ? { ok: true, kernels: nativeKernels(loaded) } : { ok: false, reason: `${path} does not export ${ADDON_FUNCTIONS.join(", ")}` };
+    if (!isNativeAddon(loaded)) return { ok: false, reason: `${path} does not export ${ADDON_FUNCTIONS.join(", ")}` };
+    const unsafe = workerUnsafety(loaded, path, isMainThread);
+    return unsafe === undefined ? { ok: true, kernels: nativeKernels(loaded) } : { ok: false, reason: unsafe };
   } catch (err) {
     const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
     return { ok: false, reason: `${path} does not load: ${message}` };
   }
+}
+
+/**
+ * Why an addon must not be used on this thread, if so. An addon built before it ran LAPACK on a thread
+ * of its own runs OpenBLAS on the caller's stack, which a worker_thread's 4 MB stack cannot hold at
+ * n ≥ 512 (a segfault of the whole process): in a worker, such a build gives way to TypeScript.
+ */
+export function workerUnsafety(addon: Pick<NativeAddon, "ownLapackThread">, path: string, mainThread: boolean): string | undefined {
+  if (mainThread || addon.ownLapackThread === true) return undefined;
+  return `${path} runs LAPACK on the caller's stack, which a worker thread's cannot hold (rebuild it: npm run build:native)`;
 }
 
 function lapackFailure(op: string, info: number): never {

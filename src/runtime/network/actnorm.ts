@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type Block, type ForwardWithLogDet, type Parameter, type StateTensor, featureLayout } from "./block.js";
 import { NetworkError } from "./errors.js";
+import { ownedVariable } from "./variable.js";
 
 /** Per-channel affine normalisation, initialised once from data (Glow's ActNorm). */
 export class ActNorm implements Block {
@@ -22,8 +23,8 @@ export class ActNorm implements Block {
     this.inputShape = [...shape];
     this.outputShape = [...shape];
     [this.channels, this.positions] = featureLayout(shape);
-    this.bias = tf.variable(tf.zeros([this.channels]));
-    this.logScale = tf.variable(tf.zeros([this.channels]));
+    this.bias = ownedVariable(() => tf.zeros([this.channels]));
+    this.logScale = ownedVariable(() => tf.zeros([this.channels]));
   }
 
   get needsInitialization(): boolean {

@@ -13,6 +13,7 @@ import { luDecompose, orthogonalFromGaussian } from "./host_lu.js";
 import { isPermutation } from "./permutation.js";
 import { Rng } from "../random.js";
 import { solveLowerRows, solveUpperRows } from "./triangular.js";
+import { ownedVariable } from "./variable.js";
 
 /** An invertible dense layer over the channels, held as P·L·U (Glow's invertible 1×1 convolution). */
 export class InvertibleDense implements Block {
@@ -48,9 +49,9 @@ export class InvertibleDense implements Block {
       logs[i] = Math.log(Math.abs(d));
       upper[i * c + i] = 0;
     }
-    this.lower = tf.variable(tf.tensor2d(Float32Array.from(lower), [c, c]));
-    this.upper = tf.variable(tf.tensor2d(Float32Array.from(upper), [c, c]));
-    this.logScale = tf.variable(tf.tensor1d(logs));
+    this.lower = ownedVariable(() => tf.tensor2d(Float32Array.from(lower), [c, c]));
+    this.upper = ownedVariable(() => tf.tensor2d(Float32Array.from(upper), [c, c]));
+    this.logScale = ownedVariable(() => tf.tensor1d(logs));
     this.lowerMask = tf.tidy(() => tf.sub(tf.linalg.bandPart(tf.ones([c, c]), -1, 0), tf.eye(c))) as tf.Tensor2D;
     this.upperMask = tf.tidy(() => tf.sub(tf.linalg.bandPart(tf.ones([c, c]), 0, -1), tf.eye(c))) as tf.Tensor2D;
   }

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Parameter } from "./block.js";
 import { NetworkError } from "./errors.js";
 import { Rng } from "../random.js";
+import { ownedVariable } from "./variable.js";
 
 /** The activations a coupling's conditioner takes. */
 export const ACTIVATIONS = ["relu", "tanh", "gelu", "silu", "leaky_relu"] as const;
@@ -72,10 +73,10 @@ export class Mlp {
       const fanOut = widths[k + 1];
       const last = k + 2 === widths.length;
       const limit = Math.sqrt(6 / (fanIn + fanOut)) * (last ? config.outputGain : 1); // Glorot uniform
-      this.weights.push(tf.variable(tf.tensor2d(rng.uniformArray(widths[k] * fanOut, -limit, limit), [widths[k], fanOut])));
-      this.biases.push(tf.variable(tf.zeros([fanOut])));
+      this.weights.push(ownedVariable(() => tf.tensor2d(rng.uniformArray(widths[k] * fanOut, -limit, limit), [widths[k], fanOut])));
+      this.biases.push(ownedVariable(() => tf.zeros([fanOut])));
       if (k === 0 && config.tagged) {
-        this.tagWeight = tf.variable(tf.tensor2d(rng.uniformArray(fanOut, -limit, limit), [1, fanOut]));
+        this.tagWeight = ownedVariable(() => tf.tensor2d(rng.uniformArray(fanOut, -limit, limit), [1, fanOut]));
       }
     }
   }
