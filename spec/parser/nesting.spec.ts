@@ -40,3 +40,23 @@ describe("limitNesting", () => {
     expect(limit(text).result.diagnostics).toEqual([]);
   });
 });
+
+describe("limitNesting: postfix chains", () => {
+  it("drops the rest of an operand past the chain limit of calls, fields and indexes", () => {
+    for (const suffix of ["(x)", ".U", "[0]"]) {
+      const text = `let y = f${suffix.repeat(maxChain + 1)}, z;`;
+      const { result, kept } = limit(text);
+      expect(result.diagnostics.map((d) => d.code)).toEqual(["LIN0107"]);
+      expect(kept.endsWith(", z ;")).toBe(true);
+    }
+  });
+
+  it("counts per operand: as many calls as the limit, and any number of short chains, pass", () => {
+    const atLimit = `let y = f${"(x)".repeat(maxChain)};`;
+    expect(limit(atLimit).result.diagnostics).toEqual([]);
+    const many = `let y = ${Array.from({ length: 3 * maxChain }, () => "svd(f).U(x)").join(" + ")};`;
+    expect(limit(many).result.diagnostics).toEqual([]);
+    // The first bracket groups; each later one calls what came before: maxChain − 1 postfix forms.
+    expect(limit(`let y = ${"(a)".repeat(maxChain)};`).result.diagnostics.map((d) => d.code)).toEqual([]);
+  });
+});

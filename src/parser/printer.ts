@@ -1,7 +1,7 @@
 // The canonical pretty-printer: one item per line, 2-space indent inside braces, single spaces around
 // binary operators, and only the parentheses that precedence needs. parse(print(p)) gives back p
 // (ranges aside); numbers keep the text they were written with.
-import type { Arg, BlockNode, Expr, Item, Program, SpaceExpr, TypeExpr } from "../ast/nodes.js";
+import type { Arg, Binary, BlockNode, Expr, Item, Program, SpaceExpr, TypeExpr } from "../ast/nodes.js";
 
 /** Binding strength of each expression form; a child weaker than its slot needs parentheses. */
 const enum Level {
@@ -49,17 +49,33 @@ export function printExpr(expr: Expr): string {
       return `${printIn(expr.object, Level.Postfix)}[${printExpr(expr.index)}]`;
     case "Unary":
       return `-${printIn(expr.operand, Level.Unary)}`;
-    case "Binary": {
-      const level = levelOf(expr);
-      // Left-associative levels: the right operand must bind tighter; `^` is right-associative and its
-      // left operand is a postfix expression, its right one anything from unary minus up.
-      const [leftSlot, rightSlot] = expr.op === "^" ? [Level.Postfix, Level.Unary] : [level, level + 1];
-      return `${printIn(expr.left, leftSlot)} ${expr.op} ${printIn(expr.right, rightSlot)}`;
-    }
+    case "Binary":
+      return printBinary(expr);
     case "MissingExpr":
       // Only an erroneous tree has one; print something that reads as the gap it is.
       return "?";
   }
+}
+
+/** The slots of a binary node's operands. */
+function operandSlots(expr: Binary): [Level, Level] {
+  // Left-associative levels: the right operand must bind tighter; `^` is right-associative and its
+  // left operand is a postfix expression, its right one anything from unary minus up.
+  const level = levelOf(expr);
+  return expr.op === "^" ? [Level.Postfix, Level.Unary] : [level, level + 1];
+}
+
+/**
+ * A binary node and the unbracketed binary nodes down its left operands, in a loop: a flat chain
+ * (`1 + 1 + … + 1`) is a left-deep tree as deep as it is long, too deep to recurse into.
+ */
+function printBinary(expr: Binary): string {
+  const spine: Binary[] = [expr];
+  for (let node = expr; node.left.kind === "Binary" && levelOf(node.left) >= operandSlots(node)[0]; node = node.left) spine.push(node.left);
+  const lowest = spine[spine.length - 1];
+  const parts = [printIn(lowest.left, operandSlots(lowest)[0])];
+  for (let i = spine.length - 1; i >= 0; i--) parts.push(` ${spine[i].op} `, printIn(spine[i].right, operandSlots(spine[i])[1]));
+  return parts.join("");
 }
 
 function printString(value: string): string {

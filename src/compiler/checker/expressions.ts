@@ -1,7 +1,8 @@
 // Module checker layer 3: expressions — names and qualified names, svd fields, indexing, and the
 // arithmetic of maps (composition, linear combination), operators (product, sum, power), vectors and
 // scalars. Calls are the next layer's.
-import type { Call, Expr, Member, NameRef } from "../../ast/nodes.js";
+import type { Binary, Call, Expr, Member, NameRef } from "../../ast/nodes.js";
+import { leftSpine } from "../../ast/walk.js";
 import type { Range } from "../../ast/source.js";
 import { isOperatorBuiltin, operatorBuiltins, valueBuiltins, type OperatorBuiltin } from "./builtins.js";
 import { Dim } from "./dims.js";
@@ -120,9 +121,24 @@ export abstract class ExprChecker extends SpaceChecker {
 
   // ------------------------------------------------------------------ arithmetic
 
-  protected binary(e: Extract<Expr, { kind: "Binary" }>): Type {
-    const l = this.expr(e.left);
-    const r = this.expr(e.right);
+  /**
+   * A binary node and the binary nodes down its left operands, bottom-up in a loop: a flat chain
+   * (`f * f * … * f`) is a left-deep tree as deep as it is long, too deep to recurse into.
+   */
+  protected binary(e: Binary): Type {
+    const { spine, bottom } = leftSpine(e);
+    let left = this.expr(bottom);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const node = spine[i];
+      const t = this.binaryOf(node, left, this.expr(node.right));
+      // expr() records the top node itself.
+      left = i === 0 ? t : this.record(node, t);
+    }
+    return left;
+  }
+
+  /** The type of `e` given its operands' types. */
+  protected binaryOf(e: Binary, l: Type, r: Type): Type {
     if (l.kind === "Error" || r.kind === "Error") return errorType;
     if (l.kind === "Scalar" && r.kind === "Scalar") return scalarArith(e.op, l.value, r.value);
     switch (e.op) {

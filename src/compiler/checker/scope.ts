@@ -4,6 +4,7 @@
 // (spaces and network blocks) → expressions → calls (builtins) → statements → module (items).
 import type { Arg, Expr, Ident, Item, Member, NameRef, Node, Program, SpaceExpr } from "../../ast/nodes.js";
 import type { Location, Range } from "../../ast/source.js";
+import { allSubexpressions } from "../../ast/walk.js";
 import { literalValue, type ArgProblem } from "./args.js";
 import type { ParamSpec } from "./builtins.js";
 import { declKey, type CheckedModule, type LiteralArgs, type SymbolInfo, type SymbolKind } from "./checked.js";
@@ -229,26 +230,7 @@ export function rootName(e: NameRef | Member): string | undefined {
 function referencedNames(item: Item): Set<string> {
   const out = new Set<string>();
   const expr = (e: Expr): void => {
-    switch (e.kind) {
-      case "Name":
-        out.add(e.name.name);
-        return;
-      case "Member":
-        return expr(e.object);
-      case "Call":
-        expr(e.callee);
-        return e.args.forEach((a) => expr(a.value));
-      case "Index":
-        expr(e.object);
-        return expr(e.index);
-      case "Binary":
-        expr(e.left);
-        return expr(e.right);
-      case "Unary":
-        return expr(e.operand);
-      default:
-        return;
-    }
+    for (const sub of allSubexpressions(e)) if (sub.kind === "Name") out.add(sub.name.name);
   };
   const space = (s: SpaceExpr): void => {
     if (s.kind === "SpaceRef") expr(s.ref);

@@ -3,7 +3,8 @@
 // compositions become chains (the optimiser fuses them: passes/rules/compose.ts), and entries become
 // vector expressions over maps applied to their parameters. The checker has already rejected every
 // ill-typed program, so what remains unsupported here is reported with LowerError (code + location).
-import type { Expr, MapDecl, Node, OperatorDecl } from "../../ast/nodes.js";
+import type { Binary, BinaryOp, Expr, MapDecl, Node, OperatorDecl } from "../../ast/nodes.js";
+import { chainOperands, leftSpine } from "../../ast/walk.js";
 import type { Location } from "../../ast/source.js";
 import type { CodeRaisedBy } from "../../diagnostics/codes.js";
 import { LineaError } from "../../diagnostics/error.js";
@@ -128,6 +129,11 @@ const STRUCTURES: Readonly<Record<Exclude<OperatorBuiltin, "identity" | "scaled_
   time_conditioned: "time_conditioned",
 };
 
+/** The two left-associative operator families; a chain of either is lowered in a loop, not by recursion. */
+const additive: ReadonlySet<BinaryOp> = new Set(["+", "-"]);
+const multiplicative: ReadonlySet<BinaryOp> = new Set(["*", "/"]);
+const arithmetic: ReadonlySet<BinaryOp> = new Set([...additive, ...multiplicative]);
+
 class Lowering {
   private readonly leaves = new Map<string, OpExpr>();
   private readonly mapCache = new Map<Node, MapExpr>();
@@ -245,17 +251,9 @@ class Lowering {
       case "Unary":
         return ir.scale(-1, this.op(uri, e.operand));
       case "Binary": {
-        const l = this.scalar(uri, e.left);
+        if (additive.has(e.op)) return ir.sum(chainOperands(e, additive).map((t) => ({ coeff: t.op === "-" ? -1 : 1, expr: this.op(uri, t.operand) })));
+        if (multiplicative.has(e.op)) return this.opProduct(uri, e);
         const r = this.scalar(uri, e.right);
-        if (e.op === "*" && l !== undefined) return ir.scale(l, this.op(uri, e.right));
-        if (e.op === "*" && r !== undefined) return ir.scale(r, this.op(uri, e.left));
-        if (e.op === "/" && r !== undefined) return ir.scale(1 / r, this.op(uri, e.left));
-        if (e.op === "*") return ir.product([this.op(uri, e.left), this.op(uri, e.right)]);
-        if (e.op === "+" || e.op === "-")
-          return ir.sum([
-            { coeff: 1, expr: this.op(uri, e.left) },
-            { coeff: e.op === "+" ? 1 : -1, expr: this.op(uri, e.right) },
-          ]);
         if (e.op === "^" && r !== undefined) return ir.power(this.op(uri, e.left), r);
         break;
       }
@@ -263,6 +261,31 @@ class Lowering {
         break;
     }
     throw new LowerError("LIN0701", `this operator expression (${e.kind}) is not lowered`, this.location(uri, e));
+  }
+
+  /**
+   * A chain of `*` and `/` (`2 * A * B / 3`), left to right in a loop, into one flat product: each node
+   * scales by a constant operand or multiplies by an operator one, as the node alone would.
+   */
+  private opProduct(uri: string, e: Binary): OpExpr {
+    const [first, ...rest] = chainOperands(e, multiplicative);
+    let left: Expr = first.node;
+    // The product so far; empty while it is still `left` unlowered (a scalar is never lowered).
+    let factors: OpExpr[] = [];
+    const soFar = (): OpExpr => (factors.length === 0 ? this.op(uri, left) : factors.length === 1 ? factors[0] : ir.product(factors));
+    for (const { op, operand, node } of rest) {
+      const l = this.scalar(uri, left);
+      const r = this.scalar(uri, operand);
+      if (op === "*" && l !== undefined) factors = [ir.scale(l, this.op(uri, operand))];
+      else if (op === "*" && r !== undefined) factors = [ir.scale(r, soFar())];
+      else if (op === "/" && r !== undefined) factors = [ir.scale(1 / r, soFar())];
+      else if (op === "*") {
+        if (factors.length === 0) factors = [this.op(uri, left)];
+        factors.push(this.op(uri, operand));
+      } else throw new LowerError("LIN0701", `this operator expression (Binary) is not lowered`, this.location(uri, node));
+      left = node;
+    }
+    return soFar();
   }
 
   private mapType(uri: string, e: Node): { domain: IrSpace; codomain: IrSpace } {
@@ -273,9 +296,43 @@ class Lowering {
 
   /** The single normal form of a map (chains through shared spaces are fused first). */
   private normal(uri: string, e: Expr): NormalForm {
-    const m = rewriteToFixpoint(this.map(uri, e), mapRules, mapShape).result;
+    return this.normalOf(this.map(uri, e), uri, e);
+  }
+
+  /** `m`, the map of `e`, fused to its single normal form. */
+  private normalOf(map: MapExpr, uri: string, e: Expr): NormalForm {
+    const m = rewriteToFixpoint(map, mapRules, mapShape).result;
     if (m.kind !== "normal") throw new LowerError("LIN0701", "this map is a composition through different networks; it has no single normal form", this.location(uri, e));
     return m;
+  }
+
+  /**
+   * A chain of `*` and `/` over maps (`2 * g * f`), left to right in a loop: compositions into one flat
+   * chain, a constant operand scaling the map so far, as each node alone would.
+   */
+  private mapProduct(uri: string, e: Binary): MapExpr {
+    const [first, ...rest] = chainOperands(e, multiplicative);
+    let left: Expr = first.node;
+    // The composition so far, outermost first; empty while it is still `left` unlowered.
+    let maps: MapExpr[] = [];
+    const soFar = (): MapExpr => (maps.length === 0 ? this.map(uri, left) : chain(maps));
+    const scaled = (c: number, f: NormalForm): MapExpr[] => [normalForm(f.domain, f.codomain, ir.scale(c, f.op))];
+    for (const { op, operand, node } of rest) {
+      const l = this.scalar(uri, left);
+      const r = this.scalar(uri, operand);
+      if (op === "*" && l !== undefined) maps = scaled(l, this.normal(uri, operand));
+      else if (op === "*" && r !== undefined) maps = scaled(r, this.normalOf(soFar(), uri, left));
+      else if (op === "/" && r !== undefined) maps = scaled(1 / r, this.normalOf(soFar(), uri, left));
+      else if (op === "*") {
+        if (maps.length === 0) maps = [this.map(uri, left)];
+        maps.push(this.map(uri, operand));
+      } else {
+        const { domain, codomain } = this.mapType(uri, node);
+        throw new LowerError("LIN0701", `this map expression (${domain.name} -> ${codomain.name}) is not lowered yet`, this.location(uri, node));
+      }
+      left = node;
+    }
+    return soFar();
   }
 
   private mapDecl(uri: string, decl: MapDecl): MapExpr {
@@ -308,29 +365,13 @@ class Lowering {
         break;
       }
       case "Binary": {
-        const l = this.scalar(uri, e.left);
+        if (additive.has(e.op)) {
+          const terms = chainOperands(e, additive).map((t) => ({ op: t.op, f: this.normal(uri, t.operand) }));
+          const [{ f }] = terms;
+          return normalForm(f.domain, f.codomain, ir.sum(terms.map((t) => ({ coeff: t.op === "-" ? -1 : 1, expr: t.f.op }))));
+        }
+        if (multiplicative.has(e.op)) return this.mapProduct(uri, e);
         const r = this.scalar(uri, e.right);
-        if (e.op === "*" && (l !== undefined || r !== undefined)) {
-          const f = this.normal(uri, l !== undefined ? e.right : e.left);
-          return normalForm(f.domain, f.codomain, ir.scale(l ?? r ?? 1, f.op));
-        }
-        if (e.op === "/" && r !== undefined) {
-          const f = this.normal(uri, e.left);
-          return normalForm(f.domain, f.codomain, ir.scale(1 / r, f.op));
-        }
-        if (e.op === "*") return chain([this.map(uri, e.left), this.map(uri, e.right)]);
-        if (e.op === "+" || e.op === "-") {
-          const f = this.normal(uri, e.left);
-          const h = this.normal(uri, e.right);
-          return normalForm(
-            f.domain,
-            f.codomain,
-            ir.sum([
-              { coeff: 1, expr: f.op },
-              { coeff: e.op === "+" ? 1 : -1, expr: h.op },
-            ]),
-          );
-        }
         if (e.op === "^" && r !== undefined) {
           const f = this.normal(uri, e.left);
           return normalForm(f.domain, f.codomain, ir.power(f.op, r));
@@ -482,37 +523,55 @@ class Lowering {
       }
       case "Unary":
         return { kind: "combine", terms: [{ coeff: -1, vector: this.vector(uri, e.operand, params) }], space };
-      case "Binary": {
-        const l = constant(e.left);
-        const r = constant(e.right);
-        if (e.op === "*" && l !== undefined) return { kind: "combine", terms: [{ coeff: l, vector: this.vector(uri, e.right, params) }], space };
-        if (e.op === "*" && r !== undefined) return { kind: "combine", terms: [{ coeff: r, vector: this.vector(uri, e.left, params) }], space };
-        if (e.op === "/" && r !== undefined) return { kind: "combine", terms: [{ coeff: 1 / r, vector: this.vector(uri, e.left, params) }], space };
-        if (e.op === "+" || e.op === "-") {
-          return {
-            kind: "combine",
-            terms: [
-              { coeff: 1, vector: this.vector(uri, e.left, params) },
-              { coeff: e.op === "+" ? 1 : -1, vector: this.vector(uri, e.right, params) },
-            ],
-            space,
-          };
+      case "Binary":
+        if (additive.has(e.op)) {
+          const terms = chainOperands(e, additive).map((t) => ({ coeff: t.op === "-" ? -1 : 1, vector: this.vector(uri, t.operand, params) }));
+          return { kind: "combine", terms, space };
         }
-        const leftIsScalar = this.type(uri, e.left).kind === "Scalar";
-        if (e.op === "*") {
-          const [s, v] = leftIsScalar ? [e.left, e.right] : [e.right, e.left];
-          return { kind: "scaled", by: this.scalarExpr(uri, s, params), vector: this.vector(uri, v, params), space };
-        }
-        if (e.op === "/") {
-          const by: IrScalar = { kind: "arith", op: "/", left: { kind: "constant", value: 1 }, right: this.scalarExpr(uri, e.right, params) };
-          return { kind: "scaled", by, vector: this.vector(uri, e.left, params), space };
-        }
+        if (multiplicative.has(e.op)) return this.vectorProduct(uri, e, params);
         break;
-      }
       default:
         break;
     }
     throw new LowerError("LIN0701", `this vector expression (${e.kind}) is not lowered yet`, this.location(uri, e));
+  }
+
+  /**
+   * A chain of `*` and `/` with one vector operand (`2 * A(x) * s / 3`), left to right in a loop; a
+   * constant scaling of a constant scaling is one coefficient, so the IR stays as flat as the chain.
+   */
+  private vectorProduct(uri: string, e: Binary, params: ReadonlyMap<string, { index: number; space: IrSpace }>): IrVector {
+    const [first, ...rest] = chainOperands(e, multiplicative);
+    let left: Expr = first.node;
+    let so: IrVector | undefined; // the vector so far; undefined while it is still `left` unlowered
+    const soFar = (): IrVector => so ?? this.vector(uri, left, params);
+    const times = (coeff: number, v: IrVector, space: IrSpace): IrVector =>
+      v.kind === "combine" && v.terms.length === 1
+        ? { kind: "combine", terms: [{ coeff: coeff * v.terms[0].coeff, vector: v.terms[0].vector }], space }
+        : { kind: "combine", terms: [{ coeff, vector: v }], space };
+    for (const { op, operand, node } of rest) {
+      const t = this.type(uri, node);
+      // A scalar prefix (`norm(x) * 2 * x`) is one scalar operand of the first vector node.
+      if (t.kind !== "Vector") {
+        left = node;
+        continue;
+      }
+      const space = irSpace(t.space);
+      const l = this.scalar(uri, left);
+      const r = this.scalar(uri, operand);
+      if (op === "*" && l !== undefined) so = times(l, this.vector(uri, operand, params), space);
+      else if (op === "*" && r !== undefined) so = times(r, soFar(), space);
+      else if (op === "/" && r !== undefined) so = times(1 / r, soFar(), space);
+      else if (op === "*" && this.type(uri, left).kind === "Scalar")
+        so = { kind: "scaled", by: this.scalarExpr(uri, left, params), vector: this.vector(uri, operand, params), space };
+      else if (op === "*") so = { kind: "scaled", by: this.scalarExpr(uri, operand, params), vector: soFar(), space };
+      else {
+        const by: IrScalar = { kind: "arith", op: "/", left: { kind: "constant", value: 1 }, right: this.scalarExpr(uri, operand, params) };
+        so = { kind: "scaled", by, vector: soFar(), space };
+      }
+      left = node;
+    }
+    return soFar();
   }
 
   /** A scalar expression of an entry body. */
@@ -542,9 +601,20 @@ class Lowering {
       }
       case "Unary":
         return { kind: "negate", operand: this.scalarExpr(uri, e.operand, params) };
-      case "Binary":
-        if (e.op !== "^") return { kind: "arith", op: e.op, left: this.scalarExpr(uri, e.left, params), right: this.scalarExpr(uri, e.right, params) };
-        break;
+      case "Binary": {
+        if (e.op === "^") break;
+        // Down the left operands in a loop (a flat chain is as deep as it is long). A node with a known
+        // value has known operands all the way down, so its constant replaces what was built below.
+        const { spine, bottom } = leftSpine(e, arithmetic);
+        let value = this.scalarExpr(uri, bottom, params);
+        for (let i = spine.length - 1; i >= 0; i--) {
+          const node = spine[i];
+          const known = this.scalar(uri, node);
+          if (known !== undefined) value = { kind: "constant", value: known };
+          else if (node.op !== "^") value = { kind: "arith", op: node.op, left: value, right: this.scalarExpr(uri, node.right, params) };
+        }
+        return value;
+      }
       default:
         break;
     }

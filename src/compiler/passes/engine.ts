@@ -23,17 +23,26 @@ export class RewriteBudgetExceeded extends Error {
 export function rewriteToFixpoint<T>(root: T, rules: readonly Rule<T>[], shape: TreeShape<T>, budget = 100_000): RewriteResult<T> {
   const fired: FiredRule[] = [];
   let steps = 0;
-  const normalise = (node: T): T => {
-    const children = shape.children(node);
-    const current = children.length === 0 ? node : shape.withChildren(node, children.map(normalise));
+  /** The first rule's rewrite of `node`, logged; undefined at a fixpoint. */
+  const rewriteOnce = (node: T): T | undefined => {
     for (const rule of rules) {
-      const next = rule.rewrite(current);
-      if (next === undefined || next === current) continue;
+      const next = rule.rewrite(node);
+      if (next === undefined || next === node) continue;
       if (++steps > budget) throw new RewriteBudgetExceeded(`rewriting did not reach a fixpoint within ${budget} steps (last rule ${rule.name})`);
-      fired.push({ rule: rule.name, before: shape.describe(current), after: shape.describe(next) });
-      return normalise(next);
+      fired.push({ rule: rule.name, before: shape.describe(node), after: shape.describe(next) });
+      return next;
     }
-    return current;
+    return undefined;
+  };
+  // Successive rewrites of one node loop here rather than recurse, so their number costs no stack.
+  const normalise = (node: T): T => {
+    for (let current = node; ;) {
+      const children = shape.children(current);
+      const normal = children.length === 0 ? current : shape.withChildren(current, children.map(normalise));
+      const next = rewriteOnce(normal);
+      if (next === undefined) return normal;
+      current = next;
+    }
   };
   return { result: normalise(root), fired };
 }

@@ -17,6 +17,22 @@ function sameExpr(a: OpExpr, b: OpExpr): boolean {
   return a.kind === "identity" && b.kind === "identity" && a.rows === b.rows;
 }
 
+/** Ids of runtime operators, so a leaf's key can name its value's identity. */
+const operatorIds = new WeakMap<object, number>();
+let nextOperatorId = 1;
+
+/** Equal keys exactly when sameExpr holds: a leaf by declaration and value, an identity by size, any other node by itself. */
+function likeTermKey(e: OpExpr): unknown {
+  if (e.kind === "identity") return `identity ${e.rows}`;
+  if (e.kind !== "leaf") return e;
+  let id = 0;
+  if (e.operator !== undefined) {
+    id = operatorIds.get(e.operator) ?? nextOperatorId++;
+    operatorIds.set(e.operator, id);
+  }
+  return `leaf ${e.name.length}:${e.name} ${e.structure} ${e.rows}x${e.cols} ${e.operator === undefined ? "-" : id}`;
+}
+
 /** Leaves whose structure is symmetric whatever their parameters. */
 const SYMMETRIC_STRUCTURES = new Set(["identity", "scaled_identity", "diagonal", "projector"]);
 
@@ -96,17 +112,20 @@ export const productCollectPowers: OpRule = {
   name: "product-collect-powers",
   statement: "A·A⋯A (k adjacent equal factors) = A^k",
   sideCondition: "the k ≥ 2 adjacent factors are the same expression (so a k-fold composition folds by repeated squaring, not k − 1 products)",
+  // One firing collects every run, so a product of many runs costs one rewrite.
   rewrite: (e) => {
     if (e.kind !== "product") return undefined;
-    for (let i = 0; i < e.factors.length; i++) {
+    const factors: OpExpr[] = [];
+    let collectedAny = false;
+    for (let i = 0; i < e.factors.length;) {
       let j = i + 1;
       while (j < e.factors.length && sameExpr(e.factors[j], e.factors[i])) j++;
-      if (j - i < 2) continue;
-      const collected = ir.power(e.factors[i], j - i);
-      const factors = [...e.factors.slice(0, i), collected, ...e.factors.slice(j)];
-      return factors.length === 1 ? collected : ir.product(factors);
+      factors.push(j - i < 2 ? e.factors[i] : ir.power(e.factors[i], j - i));
+      collectedAny ||= j - i >= 2;
+      i = j;
     }
-    return undefined;
+    if (!collectedAny) return undefined;
+    return factors.length === 1 ? factors[0] : ir.product(factors);
   },
 };
 
@@ -114,12 +133,16 @@ export const productHoistScale: OpRule = {
   name: "product-hoist-scale",
   statement: "A(cB)C = c·(ABC)",
   sideCondition: "always",
+  // Every scaled factor at once, so a product with many costs one rewrite.
   rewrite: (e) => {
-    if (e.kind !== "product") return undefined;
-    const i = e.factors.findIndex((f) => f.kind === "scale");
-    const scaled = e.factors[i];
-    if (scaled === undefined || scaled.kind !== "scale") return undefined;
-    return ir.scale(scaled.scale, ir.product(e.factors.map((f, j) => (j === i ? scaled.inner : f))));
+    if (e.kind !== "product" || !e.factors.some((f) => f.kind === "scale")) return undefined;
+    let c = 1;
+    const factors = e.factors.map((f) => {
+      if (f.kind !== "scale") return f;
+      c *= f.scale;
+      return f.inner;
+    });
+    return ir.scale(c, ir.product(factors));
   },
 };
 
@@ -157,15 +180,22 @@ export const sumCombineLikeTerms: OpRule = {
   name: "sum-combine-like-terms",
   statement: "a·X + b·X = (a + b)·X",
   sideCondition: "the two terms are the same expression (one node, or leaves of one declaration with the same value)",
+  // One firing merges every group of like terms (at the first one's place, coefficients added left to
+  // right), found through a key per term rather than by comparing all pairs: a sum of n terms costs one
+  // rewrite and O(n), not n − 1 rewrites of O(n²).
   rewrite: (e) => {
     if (e.kind !== "sum") return undefined;
-    for (let i = 0; i < e.terms.length; i++) {
-      const j = e.terms.findIndex((t, k) => k > i && sameExpr(t.expr, e.terms[i].expr));
-      if (j < 0) continue;
-      const merged = { coeff: e.terms[i].coeff + e.terms[j].coeff, expr: e.terms[i].expr };
-      return ir.sum(e.terms.flatMap((t, k) => (k === i ? [merged] : k === j ? [] : [t])));
+    const merged: { coeff: number; expr: OpExpr }[] = [];
+    const at = new Map<unknown, number>();
+    for (const t of e.terms) {
+      const key = likeTermKey(t.expr);
+      const i = at.get(key);
+      if (i === undefined) {
+        at.set(key, merged.length);
+        merged.push({ coeff: t.coeff, expr: t.expr });
+      } else merged[i].coeff += t.coeff;
     }
-    return undefined;
+    return merged.length === e.terms.length ? undefined : ir.sum(merged);
   },
 };
 

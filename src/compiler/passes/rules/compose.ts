@@ -25,20 +25,26 @@ export const composeSharedNetwork: MapRule = {
   // normal form), so a k-fold chain costs one rewrite, not k − 1.
   rewrite: (m) => {
     if (m.kind !== "chain") return undefined;
-    const out: MapExpr[] = [];
-    let fusedAny = false;
+    // Runs of maps that meet in shared spaces, outermost first; each becomes one normal form whose
+    // operator is one flat product (associativity), so k equal factors are seen together by
+    // product-collect-powers. The factors are gathered per run and the product built once: rebuilding
+    // it per fused map would copy the run k times.
+    const runs: MapExpr[][] = [];
     for (const next of m.maps) {
-      const outer = out[out.length - 1];
-      if (outer !== undefined && outer.kind === "normal" && next.kind === "normal" && sameIrSpace(next.codomain, outer.domain)) {
-        // One flat product per chain (associativity), so k equal factors are seen together by product-collect-powers.
-        const factors = [outer.op, next.op].flatMap((op) => (op.kind === "product" ? op.factors : [op]));
-        out[out.length - 1] = normalForm(next.domain, outer.codomain, ir.product(factors));
-        fusedAny = true;
-      } else {
-        out.push(next);
-      }
+      const run = runs[runs.length - 1];
+      const outer = run?.[run.length - 1];
+      if (run !== undefined && outer !== undefined && outer.kind === "normal" && next.kind === "normal" && sameIrSpace(next.codomain, outer.domain)) run.push(next);
+      else runs.push([next]);
     }
-    return fusedAny ? chain(out) : undefined;
+    if (runs.length === m.maps.length) return undefined;
+    const fused = runs.map((run) => {
+      const [outer] = run;
+      const inner = run[run.length - 1];
+      if (run.length === 1 || outer.kind !== "normal" || inner.kind !== "normal") return outer;
+      const factors = run.flatMap((x) => (x.kind !== "normal" ? [] : x.op.kind === "product" ? x.op.factors : [x.op]));
+      return normalForm(inner.domain, outer.codomain, ir.product(factors));
+    });
+    return chain(fused);
   },
 };
 

@@ -44,19 +44,25 @@ export const foldProduct: OpRule = {
   name: "fold-product",
   statement: "A·B ↦ the constant C = AB (structured: I+low-rank·I+low-rank stays I+low-rank of rank r₁+r₂; low-rank absorbs its neighbour; else dense)",
   sideCondition: "A and B adjacent bound time-free constants, and cost(C) ≤ cost(A) + cost(B) per row (otherwise the matrix-free chain is kept)",
+  // One firing folds the whole product left to right (each factor into the constant before it when
+  // that pays), so a chain of k constants costs one rewrite, not k − 1.
   rewrite: (e) => {
     if (e.kind !== "product") return undefined;
-    for (let i = 0; i + 1 < e.factors.length; i++) {
-      const a = constantOperator(e.factors[i]);
-      const b = constantOperator(e.factors[i + 1]);
-      if (a === undefined || b === undefined) continue;
-      const pair = ir.product([e.factors[i], e.factors[i + 1]]);
-      const folded = foldIfCheaper(pair, operatorProduct(a, b));
-      if (folded === undefined) continue;
-      const factors = [...e.factors.slice(0, i), folded, ...e.factors.slice(i + 2)];
-      return factors.length === 1 ? folded : ir.product(factors);
+    const out: OpExpr[] = [];
+    let foldedAny = false;
+    for (const next of e.factors) {
+      const last = out[out.length - 1];
+      const a = last === undefined ? undefined : constantOperator(last);
+      const b = constantOperator(next);
+      const folded = last !== undefined && a !== undefined && b !== undefined ? foldIfCheaper(ir.product([last, next]), operatorProduct(a, b)) : undefined;
+      if (folded === undefined) out.push(next);
+      else {
+        out[out.length - 1] = folded;
+        foldedAny = true;
+      }
     }
-    return undefined;
+    if (!foldedAny) return undefined;
+    return out.length === 1 ? out[0] : ir.product(out);
   },
 };
 
