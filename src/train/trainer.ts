@@ -11,6 +11,7 @@ import { latestCheckpoint, modelTensors, pruneCheckpoints, saveCheckpoint, TRAIN
 import { TrainError } from "./errors.js";
 import { LOSS_COLUMNS, type TrainableSession } from "./session.js";
 
+/** Where a training run is, for a progress line. */
 export interface Progress {
   /** Steps completed so far (the next step to run). */
   readonly step: number;
@@ -22,6 +23,7 @@ export interface Progress {
   readonly etaSeconds: number;
 }
 
+/** Where `train` writes, how far it goes, and its callbacks. */
 export interface TrainOptions {
   /** Directory for checkpoints/, weights.safetensors and the loss files. */
   readonly outDir: string;
@@ -30,15 +32,19 @@ export interface TrainOptions {
   readonly resume?: boolean;
   /** How checkpoint and weight files are written (default: atomic). */
   readonly writer?: FileWriter;
+  /** Called after each step. */
   readonly onProgress?: (p: Progress) => void;
+  /** Called after each checkpoint is written. */
   readonly onCheckpoint?: (file: string, step: number) => void;
   /** Polled before each step; true finishes the run early (with a checkpoint). */
   readonly shouldStop?: () => boolean;
+  /** Receives warnings (none are printed by the library). */
   readonly warn?: (message: string) => void;
   /** Checkpoints kept on disk (default 3). */
   readonly keep?: number;
 }
 
+/** What a run did: steps, the loss history, the last checkpoint and the weights file. */
 export interface TrainResult {
   /** Steps completed (the last checkpoint's step). */
   readonly step: number;
@@ -53,6 +59,7 @@ export interface TrainResult {
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
+/** The checkpoints folder of a run's output folder. */
 export function checkpointDir(outDir: string): string {
   return path.join(outDir, "checkpoints");
 }
@@ -188,6 +195,7 @@ function decayWeights(session: TrainableSession, grads: tf.NamedTensorMap): void
   }
 }
 
+/** Runs a training session to its step count (resuming when asked), writing checkpoints, the weights and the loss files. */
 export async function train(session: TrainableSession, options: TrainOptions): Promise<TrainResult> {
   const plan = session.plan;
   const total = options.steps ?? plan.steps;
