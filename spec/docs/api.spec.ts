@@ -1,8 +1,9 @@
 // The API reference builds from the public entry points (typedoc.json: linea and its subpaths) without
-// a warning: every {@link} resolves, every entry point exists. `npm run docs:api` writes it to docs/api/.
+// a warning: every exported symbol has a doc comment (typedoc's notDocumented, for
+// functions, classes, interfaces, types, variables and namespaces), every {@link} resolves. `npm run docs:api` writes it to docs/api/.
 // Control: the same flags on a scratch project with a broken {@link} fail, so warnings do fail the run.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -18,12 +19,25 @@ describe("the API reference", { timeout: 180_000 }, () => {
     expect(r.status).toBe(0);
   });
 
-  it("control: a broken {@link} is a failure under the same flags", () => {
+  // Controls: typedoc.json's own checks (its validation and what must be documented) fail a scratch file.
+  const scratch = (source: string) => {
     const dir = mkdtempSync(join(tmpdir(), "linea-typedoc-"));
-    writeFileSync(join(dir, "a.ts"), "/** See {@link NoSuchThing}. */\nexport const x = 1;\n");
+    writeFileSync(join(dir, "a.ts"), source);
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022" }, files: ["a.ts"] }));
-    const r = run(dir, "--entryPoints", "a.ts", "--tsconfig", "tsconfig.json", "--disableSources", "--readme", "none", "--name", "scratch");
+    const config = JSON.parse(readFileSync(join(root, "typedoc.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(dir, "typedoc.json"), JSON.stringify({ ...config, name: "scratch", entryPoints: ["a.ts"], tsconfig: "tsconfig.json" }));
+    return run(dir);
+  };
+
+  it("control: a broken {@link} fails", () => {
+    const r = scratch("/** See {@link NoSuchThing}. */\nexport const x = 1;\n");
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/NoSuchThing/);
+  });
+
+  it("control: an exported function without a doc comment fails", () => {
+    const r = scratch("/** Documented. */\nexport const x = 1;\nexport function undocumented(): number {\n  return x;\n}\n");
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/undocumented.*does not have any documentation/);
   });
 });

@@ -10,6 +10,7 @@ interface NodeBase {
   readonly range: Range;
 }
 
+/** An identifier with its range. */
 export interface Ident extends NodeBase {
   readonly kind: "Ident";
   readonly name: string;
@@ -17,6 +18,7 @@ export interface Ident extends NodeBase {
 
 // ---------------------------------------------------------------- expressions
 
+/** A number literal, with its text as written. */
 export interface NumberLit extends NodeBase {
   readonly kind: "Number";
   readonly value: number;
@@ -24,11 +26,13 @@ export interface NumberLit extends NodeBase {
   readonly text: string;
 }
 
+/** A string literal. */
 export interface StringLit extends NodeBase {
   readonly kind: "String";
   readonly value: string;
 }
 
+/** A name used as an expression. */
 export interface NameRef extends NodeBase {
   readonly kind: "Name";
   readonly name: Ident;
@@ -62,8 +66,10 @@ export interface Index extends NodeBase {
   readonly index: Expr;
 }
 
+/** The binary operators: sum, difference, product or composition, quotient, power. */
 export type BinaryOp = "+" | "-" | "*" | "/" | "^";
 
+/** `left op right`. */
 export interface Binary extends NodeBase {
   readonly kind: "Binary";
   readonly op: BinaryOp;
@@ -71,6 +77,7 @@ export interface Binary extends NodeBase {
   readonly right: Expr;
 }
 
+/** `-operand`. */
 export interface Unary extends NodeBase {
   readonly kind: "Unary";
   readonly op: "-";
@@ -82,6 +89,7 @@ export interface MissingExpr extends NodeBase {
   readonly kind: "MissingExpr";
 }
 
+/** An expression. */
 export type Expr = NumberLit | StringLit | NameRef | Member | Call | Index | Binary | Unary | MissingExpr;
 
 // ---------------------------------------------------------------- spaces and types
@@ -106,10 +114,12 @@ export interface SpaceRef extends NodeBase {
   readonly ref: NameRef | Member;
 }
 
+/** A space the parser expected and did not find (recovery). */
 export interface MissingSpace extends NodeBase {
   readonly kind: "MissingSpace";
 }
 
+/** A space as written: `R[…]`, `induced G[tag]` or a name. */
 export type SpaceExpr = EuclideanSpace | InducedSpace | SpaceRef | MissingSpace;
 
 /** `X -> Y` in an annotation: the type of a map. */
@@ -144,6 +154,7 @@ export interface RepeatBlock extends NodeBase {
   readonly body: readonly BlockNode[];
 }
 
+/** A network block: a layer or a `repeat`. */
 export type BlockNode = LayerBlock | RepeatBlock;
 
 // ---------------------------------------------------------------- items
@@ -199,6 +210,7 @@ export interface LetDecl extends NodeBase {
   readonly value: Expr;
 }
 
+/** A parameter of an entry, with its space. */
 export interface Param extends NodeBase {
   readonly kind: "Param";
   readonly name: Ident;
@@ -222,6 +234,7 @@ export interface VerifyStmt extends NodeBase {
   readonly options: readonly Arg[];
 }
 
+/** One `key = value;` of a train section. */
 export interface TrainField extends NodeBase {
   readonly kind: "TrainField";
   readonly key: Ident;
@@ -235,15 +248,18 @@ export interface TrainDecl extends NodeBase {
   readonly fields: readonly TrainField[];
 }
 
+/** A top-level item of a file. */
 export type Item = ImportDecl | SpaceDecl | NetworkDecl | OperatorDecl | MapDecl | LetDecl | EntryDecl | VerifyStmt | TrainDecl;
 
 /** Items that introduce a name into the file's scope. */
 export type NamedItem = Exclude<Item, VerifyStmt>;
 
+/** A parsed file: its items in order. */
 export interface Program extends NodeBase {
   readonly kind: "Program";
   readonly uri: string;
   readonly items: readonly Item[];
 }
 
+/** Any syntax node. */
 export type Node = Program | Item | Expr | Arg | Ident | SpaceExpr | MapType | ScalarType | BlockNode | Param | TrainField;

@@ -137,6 +137,7 @@ export abstract class BoundSession<O extends TrainedOperator> {
     return this.program.tensors(new Map([[this.plan.operatorKey, await this.operator.toOperator()]]));
   }
 
+  /** Frees the session's program and operator tensors. */
   dispose(): void {
     this.program.dispose();
     this.operator.dispose();

@@ -12,6 +12,7 @@ import { encodeSafetensors, fileSystemError, FormatError, loadSafetensors, write
 import { TRAINING_STATE_PREFIX } from "../compiler/binding/weightsFile.js";
 import { TrainError } from "./errors.js";
 
+/** The `format` metadata of a checkpoint file. */
 export const CHECKPOINT_FORMAT = "linea-checkpoint";
 /** The run's own tensors; `compile` skips them when a checkpoint is loaded as weights. */
 export const TRAIN_PREFIX = TRAINING_STATE_PREFIX;
@@ -19,6 +20,7 @@ export const TRAIN_PREFIX = TRAINING_STATE_PREFIX;
 /** Writes bytes to a file; the default is atomic. Tests inject writers that fail midway. */
 export type FileWriter = (file: string, chunks: readonly Uint8Array[]) => Promise<void>;
 
+/** A checkpoint read back: its step, file, tensors and metadata. */
 export interface Checkpoint {
   readonly step: number;
   readonly file: string;
@@ -26,12 +28,14 @@ export interface Checkpoint {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
+/** The file name of step `step`'s checkpoint. */
 export function checkpointName(step: number): string {
   return `step-${String(step).padStart(8, "0")}.safetensors`;
 }
 
 const NAME = /^step-(\d{8,})\.safetensors$/;
 
+/** Writes step `step`'s checkpoint into `dir`, atomically. */
 export async function saveCheckpoint(
   dir: string,
   step: number,
@@ -65,6 +69,7 @@ export async function listCheckpoints(dir: string): Promise<{ step: number; file
     .sort((a, b) => b.step - a.step);
 }
 
+/** Reads and validates a checkpoint file; TrainError LIN0905 when it cannot be used. */
 export async function readCheckpoint(file: string): Promise<Checkpoint> {
   let decoded;
   try {

@@ -16,6 +16,7 @@ import { mnist } from "./mnist.js";
 
 const registry = new Map<string, DataSource>();
 
+/** Adds a data source under `name` (replacing one of that name). */
 export function registerDataSource(name: string, source: DataSource): void {
   registry.set(name, source);
 }
@@ -25,6 +26,7 @@ export function dataSourceNames(): string[] {
   return [...registry.keys()].sort();
 }
 
+/** Makes the dataset a `data = name(…)` call names; LIN0903 for an unknown source or bad arguments. */
 export async function loadDataset(name: string, args: DataArgs, context: DataContext): Promise<Dataset> {
   const source = registry.get(name);
   if (source === undefined) {

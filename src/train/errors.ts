@@ -3,6 +3,7 @@
 import type { CodeRaisedBy } from "../diagnostics/codes.js";
 import { LineaError, type LineaErrorOptions } from "../diagnostics/error.js";
 
+/** The codes a `TrainError` carries (LIN09xx). */
 export type TrainErrorCode = CodeRaisedBy<"TrainError">;
 
 export class TrainError extends LineaError<TrainErrorCode> {

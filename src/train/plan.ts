@@ -19,6 +19,7 @@ export interface ChartRef {
   readonly name: string;
 }
 
+/** A train section resolved: model, spaces, data source, loss, optimiser and schedule. */
 export interface TrainPlan {
   readonly name: string;
   readonly mapName: string;
@@ -49,6 +50,7 @@ export interface TrainPlan {
   readonly checkpointEvery: number;
 }
 
+/** The defaults of a train section's fields. */
 export const TRAIN_DEFAULTS = { batch: 256, lr: 1e-3, seed: 0, noiseLevel: 0.3, steps: 1000, checkpoints: 10, adamwWeightDecay: 0.01 } as const;
 
 function defaultCheckpointEvery(steps: number): number {

@@ -4,6 +4,7 @@
 // `percent` % of the run.
 import type { Progress } from "./trainer.js";
 
+/** Seconds as `1h02m`, `3m05s` or `42s`. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return "?";
   const s = Math.max(0, Math.round(seconds));
@@ -13,6 +14,7 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${String(sec).padStart(2, "0")}s` : `${sec}s`;
 }
 
+/** One progress line: a bar, the step, the loss, the rate and the time left. */
 export function progressLine(p: Progress, width = 24): string {
   const filled = Math.round((width * p.step) / Math.max(1, p.total));
   const bar = `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
@@ -25,6 +27,7 @@ export interface ProgressReporter {
   finish(): void;
 }
 
+/** Writes progress lines: redrawn in place on a TTY, every `percent` % otherwise. */
 export function progressReporter(write: (text: string) => void, tty: boolean, percent = 10): ProgressReporter {
   let last = 0;
   let drawn = false;

@@ -10,6 +10,7 @@ import { collapseSampler } from "../compiler/passes/collapse.js";
 import { apply as applyOperator, seededRandom, type LinearOperator } from "../runtime/operator/index.js";
 import type { TrainingSession } from "./session.js";
 
+/** The largest dimension for which the one-step operator is materialised for sample pictures. */
 export const ONE_STEP_MAX_DIM = 1024;
 
 /** B for the session's trained A(t), with the spec's sampler (or the default). */

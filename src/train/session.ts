@@ -14,6 +14,7 @@ import { TrainError } from "./errors.js";
 import type { ChartRef, TrainPlan } from "./plan.js";
 import { TrainableTimeConditioned } from "./timeConditioned.js";
 
+/** The loss terms a flow-matching step records, total first. */
 export const LOSS_COLUMNS = ["total", "latent", "noise_rec", "data_rec", "prediction"] as const;
 
 /**
@@ -86,6 +87,7 @@ const FLOW_MATCHING_OPERATOR: TrainingExpectation<"time_conditioned"> = {
     `data ${dataset.name} has rows of shape [${dataset.shape.join(", ")}] (${valueCount(dataset.shape)} values); the model's data space has shape [${plan.data.shape.join(", ")}] (${valueCount(plan.data.shape)})`,
 };
 
+/** A flow-matching run bound to its program, data and optimiser; one `step` at a time. */
 export class TrainingSession extends BoundSession<TrainableTimeConditioned> implements TrainableSession {
   readonly lossColumns: readonly string[] = LOSS_COLUMNS;
 
@@ -99,6 +101,7 @@ export class TrainingSession extends BoundSession<TrainableTimeConditioned> impl
     super(parts, operator, variables);
   }
 
+  /** Binds a checked program's train section (starting the default backend when none is set) and loads its data. */
   static async create(program: CheckedProgram, spec: TrainPlan, baseDir: string): Promise<TrainingSession> {
     return bindForTraining(program, spec, baseDir, FLOW_MATCHING_OPERATOR, ({ trained, ...parts }) => {
       const { plan } = parts;

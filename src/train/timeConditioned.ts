@@ -15,6 +15,7 @@ export interface TrainableLayer {
   readonly bias: tf.Variable;
 }
 
+/** A time-conditioned operator's hypernetworks as trainable tfjs variables. */
 export class TrainableTimeConditioned {
   readonly n: number;
   readonly rank: number;
@@ -107,6 +108,7 @@ export class TrainableTimeConditioned {
     return timeConditioned({ n: this.n, rank: this.rank, embedDim: this.embedDim, hidden: this.hidden, alpha: this.alpha }, await net(this.u), await net(this.v));
   }
 
+  /** Frees the variables. */
   dispose(): void {
     for (const l of [...this.u, ...this.v]) {
       l.weight.dispose();

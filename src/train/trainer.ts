@@ -27,6 +27,7 @@ export interface Progress {
   readonly etaSeconds: number;
 }
 
+/** Where `train` writes, how far it goes, and its callbacks. */
 export interface TrainOptions {
   /** Directory for checkpoints/, weights.safetensors and the loss files. */
   readonly outDir: string;
@@ -40,7 +41,9 @@ export interface TrainOptions {
   readonly checkpointEvery?: number;
   /** How checkpoint and weight files are written (default: atomic). */
   readonly writer?: FileWriter;
+  /** Called after each step. */
   readonly onProgress?: (p: Progress) => void;
+  /** Called after each checkpoint is written. */
   readonly onCheckpoint?: (file: string, step: number) => void;
   /**
    * Aborting it finishes the step in progress, saves a checkpoint (and the weights and loss files, as
@@ -49,11 +52,13 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** The lock of `outDir`, when the caller already holds it (the CLI, for the whole command); else train takes one. */
   readonly lock?: OutputLock;
+  /** Receives warnings (none are printed by the library). */
   readonly warn?: (message: string) => void;
   /** Checkpoints kept on disk (default 3). */
   readonly keep?: number;
 }
 
+/** What a run did: steps, the loss history, the last checkpoint and the weights file. */
 export interface TrainResult {
   /** Steps completed (the last checkpoint's step). */
   readonly step: number;
@@ -228,6 +233,7 @@ function decayWeights(session: TrainableSession, grads: tf.NamedTensorMap): void
   }
 }
 
+/** Runs a training session to its step count (resuming when asked), writing checkpoints, the weights and the loss files. */
 export async function train(session: TrainableSession, options: TrainOptions): Promise<TrainResult> {
   const plan = session.plan;
   const total = options.steps ?? plan.steps;
