@@ -62,6 +62,7 @@ function finiteF32(file: string, field: string, t: HostTensor | undefined, shape
   return t.data;
 }
 
+/** Checks every restored field of a checkpoint against what this run expects; LIN0909 naming the file and field. */
 export function checkCheckpoint(ckpt: Checkpoint, want: CheckpointExpectation, trainPrefix: string): CheckpointState {
   const { file, metadata } = ckpt;
   const step = wholeNumber(file, metadata, "step");

@@ -11,8 +11,10 @@ import path from "node:path";
 import { errnoOf, fileSystemError } from "../runtime/io/index.js";
 import { TrainError } from "./errors.js";
 
+/** The lock file's name inside an output folder. */
 export const LOCK_FILE = ".lock";
 
+/** A held output-folder lock; `release` removes it (also on process exit). */
 export interface OutputLock {
   /** The folder locked (absolute). */
   readonly dir: string;

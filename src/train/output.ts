@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileSystemError, removeOrphanedTempFiles } from "../runtime/io/index.js";
 import { processAlive } from "./lock.js";
 
+/** The checkpoints folder of a run's output folder. */
 export function checkpointDir(outDir: string): string {
   return path.join(outDir, "checkpoints");
 }

@@ -16,6 +16,7 @@ import { LOSS_COLUMNS, type TrainableSession } from "./session.js";
 
 export { checkpointDir } from "./output.js";
 
+/** Where a training run is, for a progress line. */
 export interface Progress {
   /** Steps completed so far (the next step to run). */
   readonly step: number;

@@ -6,6 +6,7 @@ import type { FileHost } from "./host.js";
 /** The largest spec file read: far beyond any hand-written spec, far below what would exhaust memory. */
 export const MAX_SPEC_BYTES = 16 * 1024 * 1024;
 
+/** The disk as a `FileHost`: regular files only, bounded reads, real paths resolved. */
 export const nodeFileHost: FileHost = {
   readFile(path) {
     try {

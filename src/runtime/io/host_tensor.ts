@@ -14,6 +14,7 @@ export interface DtypeArrays {
 /** A safetensors dtype name (`F32`, `F64`, `I64`, …). */
 export type Dtype = keyof DtypeArrays;
 
+/** A tensor in host memory: dtype, shape and row-major data of the matching typed array. */
 export type HostTensor = { [D in Dtype]: { readonly dtype: D; readonly shape: readonly number[]; readonly data: DtypeArrays[D] } }[Dtype];
 
 export function elementCount(shape: readonly number[]): number {

@@ -18,6 +18,7 @@ export const MAX_NPY_HEADER_BYTES = 10_000;
 /** Enough bytes for the magic, the version and the longest length field. */
 const PREAMBLE_BYTES = 12;
 
+/** An array as a `.npy` file holds it: any dtype the reader takes, row-major (C order) after reading. */
 export type NpyArray = HostTensor;
 
 const WRITTEN_DESCR: Readonly<Record<Dtype, string>> = { F64: "<f8", F32: "<f4", I64: "<i8", I32: "<i4", I16: "<i2", I8: "|i1", U8: "|u1", BOOL: "|b1" };
@@ -46,6 +47,7 @@ function elementOf(descr: string): { element: FileElement; littleEndian: boolean
 
 const SUPPORTED = "f2, f4, f8, i1, i2, i4, i8, u1, u2, u4, b1 in either byte order";
 
+/** Encodes an array as `.npy` bytes (version 1.0 when the header fits, little-endian, C order), in chunks to write in order. */
 export function encodeNpy(array: NpyArray): Uint8Array[] {
   if (array.data.length !== elementCount(array.shape)) {
     throw new FormatError("LIN1108", `${array.data.length} values for shape [${array.shape.join(", ")}]`);

@@ -15,7 +15,9 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 export interface ReadableFile {
   readonly path: string;
   readonly size: number;
+  /** Exactly `length` bytes from `offset`, or LIN1101 when the file has fewer. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** Closes the file descriptor. */
   close(): Promise<void>;
 }
 

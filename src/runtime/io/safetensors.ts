@@ -172,6 +172,7 @@ function tensorsOf(layout: Layout, data: Uint8Array): SafetensorsFile {
   return { tensors, metadata: layout.metadata };
 }
 
+/** Decodes safetensors bytes (header bounded and checked, duplicate names refused, F16/BF16 cast); `file` names the source in errors. */
 export function decodeSafetensors(bytes: Uint8Array, file?: string): SafetensorsFile {
   const headerLength = headerLengthOf(bytes.subarray(0, 8), bytes.length, file);
   const layout = layoutOf(bytes.subarray(8, 8 + headerLength), bytes.length, file);

@@ -6,6 +6,7 @@
 import { FLOAT64_EPS } from "./host.js";
 import type { LinearOperator } from "./kinds.js";
 
+/** The precision an operator's values were stored in; its ε sets the rank cut-offs. */
 export type Precision = "float32" | "float64";
 
 /** Machine epsilon (the gap after 1) of each precision: 2⁻²³ and 2⁻⁵². */
