@@ -69,7 +69,10 @@ function inputsOf(plan: ReturnType<CompiledProgram["planOf"]>): tf.Tensor2D[] {
 const opened: { compiled: CompiledProgram; direct: Direct }[] = [];
 afterAll(() => opened.forEach(({ compiled, direct }) => (compiled.dispose(), direct.dispose())));
 
-describe("examples compile and run like the direct runtime evaluation", { timeout: 120_000 }, () => {
+// One test per example: mnist_train.lin and one_step_mnist.lin take 43 s and 49 s each on a 2-core
+// machine at load 5–9, so the 120 s limit failed them when the WebGPU suite ran beside the main one. The
+// timeout is there to catch a hang, not to time the work.
+describe("examples compile and run like the direct runtime evaluation", { timeout: 600_000 }, () => {
   it("finds the examples", () => {
     expect(files.length).toBeGreaterThanOrEqual(5);
   });

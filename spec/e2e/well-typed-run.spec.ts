@@ -45,7 +45,9 @@ function depthOf(direct: Direct): number {
 const opened: { compiled: CompiledProgram; direct: Direct }[] = [];
 afterAll(() => opened.forEach(({ compiled, direct }) => (compiled.dispose(), direct.dispose())));
 
-describe("well-typed generated specs compile and run", { timeout: 60_000 }, () => {
+// 60 compilations in one test: 6–16 s on a busy 2-core machine with a CPU hog beside it, so 60 s left
+// only 4× headroom; the timeout is there to catch a hang, not to time the work.
+describe("well-typed generated specs compile and run", { timeout: 600_000 }, () => {
   it(`${SPECS} seeded specs: entries give finite outputs of the right shape, maps match the direct evaluation`, async () => {
     await tf.setBackend("cpu");
     let entries = 0;
