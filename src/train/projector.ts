@@ -12,6 +12,7 @@
 // already orthonormal W returns W), so Adam's per-coordinate moments keep following the same
 // coordinates from step to step. (The paper's straight-through estimator is not specified.)
 import * as tf from "@tensorflow/tfjs-core";
+import { ownedVariable } from "../runtime/network/variable.js";
 import { matrix, qr } from "../runtime/linalg/index.js";
 import { projector, type Projector } from "../runtime/operator/index.js";
 
@@ -25,7 +26,7 @@ export class TrainableProjector {
     this.n = op.rows;
     this.rank = op.q.cols;
     // Start from the runtime's orthonormal Q (same span as the seeded free basis, so same projector).
-    this.basis = tf.variable(tf.tensor2d(Float32Array.from(op.q.data), [this.n, this.rank]));
+    this.basis = ownedVariable(() => tf.tensor2d(Float32Array.from(op.q.data), [this.n, this.rank]));
   }
 
   /** Learnable tensors under the runtime's parameter names (the projector has one: "basis"). */

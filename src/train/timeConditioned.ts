@@ -5,6 +5,7 @@
 // [in, out] here (tfjs-wasm's matMul is much slower with a transposed operand) and [out, in] in the
 // runtime's layout; α stays fixed (it is the declared structure, not a learned value).
 import * as tf from "@tensorflow/tfjs-core";
+import { ownedVariable } from "../runtime/network/variable.js";
 import { matrix } from "../runtime/operator/host.js";
 import { timeConditioned, type DenseLayer, type Hypernetwork, type TimeConditioned } from "../runtime/operator/index.js";
 
@@ -33,8 +34,8 @@ export class TrainableTimeConditioned {
     this.hidden = op.u.layers[0].weight.rows;
     this.alpha = op.alpha;
     const layer = (l: DenseLayer): TrainableLayer => ({
-      weight: tf.variable(tf.tensor2d(transposeToFloat32(l.weight.data, l.weight.rows, l.weight.cols), [l.weight.cols, l.weight.rows])),
-      bias: tf.variable(tf.tensor1d(Float32Array.from(l.bias))),
+      weight: ownedVariable(() => tf.tensor2d(transposeToFloat32(l.weight.data, l.weight.rows, l.weight.cols), [l.weight.cols, l.weight.rows])),
+      bias: ownedVariable(() => tf.tensor1d(Float32Array.from(l.bias))),
     });
     this.u = op.u.layers.map(layer);
     this.v = op.v.layers.map(layer);
