@@ -6,6 +6,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { LineaError } from "../diagnostics/error.js";
 import { ExitCode, reportFailure, UsageError, type Command, type CommandIO } from "./command.js";
+import { takeMemoryBudget } from "./memory_budget.js";
 
 /** Subcommands, loaded on demand so each pulls in only what it needs (the runtime is heavy). */
 const commands: Readonly<Record<string, () => Promise<Command>>> = {
@@ -55,8 +56,11 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
     io.stdout(`usage: ${command.usage}\n${command.summary}\n`);
     return ExitCode.Ok;
   }
+  let restoreBudget = (): void => undefined;
   try {
-    return await command.run(rest, io);
+    const budget = takeMemoryBudget(rest);
+    restoreBudget = budget.restore;
+    return await command.run(budget.args, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`linea ${name}: ${e.message}\nusage: ${command.usage}\n`);
@@ -65,6 +69,8 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
     if (e instanceof LineaError) return reportFailure(name, io, e);
     io.stderr(`linea ${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     return ExitCode.Internal;
+  } finally {
+    restoreBudget();
   }
 }
 
