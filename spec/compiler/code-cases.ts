@@ -93,6 +93,7 @@ export const codeCases: readonly CodeCase[] = [
   },
   { code: "LIN0320", src: "space X = R^2;\nlet z = ⟦X⟧(zero(X));", fix: "space X = R^2;\nlet z = id(X)(zero(X));" },
   { code: "LIN0330", src: "space X = R^1000000;\nmap f : X -> X = ⟦dense⟧;", fix: "space X = R^1000000;\nmap f : X -> X = lowrank(rank = 4);" },
+  { code: "LIN0331", src: "space X = ⟦R[65536, 65536]⟧;", fix: "space X = R[1024, 1024];" },
   { code: "LIN0401", src: XY + "operator A[2, 2] = dense;\nmap f : X -> Y = ⟦A⟧;", fix: XY + "operator A[3, 2] = dense;\nmap f : X -> Y = A;" },
   {
     code: "LIN0402",

@@ -53,6 +53,20 @@ describe("the memory budget", () => {
     expect(check(readme, 16 * GiB).diagnostics).toEqual([]);
   });
 
+  it("svd of a 10⁶×10⁶ low-rank map is LIN0330 on the call: its singular vectors are formed densely; control: 10³×10³ fits", () => {
+    const svdOf = (n: number): string => `space X = R^${n};\nmap f : X -> X = lowrank(rank = 2);\nlet d = svd(f);\n`;
+    const [d, ...rest] = check(svdOf(1_000_000), 16 * GiB).diagnostics;
+    expect([d?.code, rest]).toEqual(["LIN0330", []]);
+    // 8 bytes × k(m + n) = 8 × 10⁶ × 2·10⁶ = 1.6e13 B = 14.6 TiB.
+    expect(d?.message).toContain("svd of a 1000000×1000000 map (1000000 singular vectors a side) needs 14.6 TiB");
+    expect(check(svdOf(1000), 16 * GiB).diagnostics).toEqual([]);
+  });
+
+  it("a space whose extents multiply past 2^31 − 1 is LIN0331; control: one just below checks clean", () => {
+    expect(codesOf(check("space X = R[65536, 65536];\n").diagnostics)).toEqual(["LIN0331"]);
+    expect(check("space X = R[65536, 32767];\n").diagnostics).toEqual([]);
+  });
+
   it("repeat 100000000 and R^2147483648 are refused by the parser (LIN0109) before any estimate", () => {
     expect(codesOf(parse("network G : R^4 { repeat 100000000 { actnorm; } }").diagnostics)).toEqual(["LIN0109"]);
     expect(codesOf(parse("space X = R^2147483648;").diagnostics)).toEqual(["LIN0109"]);

@@ -129,6 +129,7 @@ export const diagnosticCodes = [
     title: "too large for the memory budget",
     summary: "The operators of a spec (or one of them) would need more memory than the budget once compiled.",
   },
+  { code: "LIN0331", stage: "check", title: "space too large", summary: "A space whose dimension (the product of its extents) is above 2^31 − 1." },
   // Check: operator shapes.
   {
     code: "LIN0401",

@@ -134,7 +134,17 @@ export abstract class CallChecker extends ExprChecker {
         if (!t) return errorType;
         if (t.kind !== "Map") return this.wrongArg(e, name, t, "a map");
         if (t.timeConditioned) return this.needsFixedTime(e, "svd");
-        return { kind: "Svd", domain: t.domain, codomain: t.codomain, rank: Math.min(spaceDim(t.domain), spaceDim(t.codomain)) };
+        const [m, n] = [spaceDim(t.codomain), spaceDim(t.domain)];
+        const k = Math.min(m, n);
+        // The host algebra forms both sets of singular vectors, completed to k = min(m, n), in float64.
+        this.session.requireMemory({
+          uri: this.uri,
+          range: e.range,
+          code: "LIN0330",
+          what: () => `svd of a ${m}×${n} map (${k} singular vectors a side)`,
+          bytes: () => 8 * k * (m + n),
+        });
+        return { kind: "Svd", domain: t.domain, codomain: t.codomain, rank: k };
       }
       case "id":
       case "zero": {

@@ -11,6 +11,9 @@ export const bytesPerParameter = 4 + 8;
 /** Where no budget is given (a browser, a test host): what a browser tab can usually allocate. */
 export const defaultMemoryBudget = 2 * 1024 ** 3;
 
+/** The largest dimension of a space (the product of its extents): array lengths are 32-bit below. */
+export const maxSpaceDimension = 2 ** 31 - 1;
+
 /** More layers than this in one network (repeats multiplied out) is refused whatever their size. */
 export const maxNetworkLayers = 100_000;
 
