@@ -92,6 +92,8 @@ export const codeCases: readonly CodeCase[] = [
     fix: "space X = R^2;\noperator A = time_conditioned(rank = 1);\nmap v : X -> X = A;\nlet s = sampler(v, method = rk4);",
   },
   { code: "LIN0320", src: "space X = R^2;\nlet z = ⟦X⟧(zero(X));", fix: "space X = R^2;\nlet z = id(X)(zero(X));" },
+  { code: "LIN0330", src: "space X = R^1000000;\nmap f : X -> X = ⟦dense⟧;", fix: "space X = R^1000000;\nmap f : X -> X = lowrank(rank = 4);" },
+  { code: "LIN0331", src: "space X = ⟦R[65536, 65536]⟧;", fix: "space X = R[1024, 1024];" },
   { code: "LIN0401", src: XY + "operator A[2, 2] = dense;\nmap f : X -> Y = ⟦A⟧;", fix: XY + "operator A[3, 2] = dense;\nmap f : X -> Y = A;" },
   {
     code: "LIN0402",
@@ -125,6 +127,7 @@ export const codeCases: readonly CodeCase[] = [
   },
   { code: "LIN0507", src: "network G : R^4 { permute(⟦shuffle⟧); }", fix: "network G : R^4 { permute(random, seed = 1); }" },
   { code: "LIN0508", src: "network G : R^1 { ⟦affine_coupling⟧; }", fix: "network G : R^1 { actnorm; }" },
+  { code: "LIN0509", src: "network ⟦G⟧ : R^4 { repeat 1000 { repeat 1000 { actnorm; } } }", fix: "network G : R^4 { repeat 1000 { actnorm; } }" },
   { code: "LIN0601", src: XF + "verify ⟦linearity⟧(f);", fix: XF + "verify linear(f);" },
   { code: "LIN0602", src: XF + "verify linear(f) with ⟦repeats = 3⟧;", fix: XF + "verify linear(f) with runs = 3;" },
   {

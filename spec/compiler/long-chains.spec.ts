@@ -10,7 +10,7 @@ import type { Expr } from "../../src/ast/nodes.js";
 import type { CheckedProgram } from "../../src/compiler/checker/checked.js";
 import { materialiseExpr } from "../../src/compiler/ir/evaluate.js";
 import * as ir from "../../src/compiler/ir/expr.js";
-import { lower, type OperatorLeafInfo } from "../../src/compiler/lowering/lower.js";
+import { lower, type IrScalar, type OperatorLeafInfo } from "../../src/compiler/lowering/lower.js";
 import { firedCounts } from "../../src/compiler/passes/engine.js";
 import { optimiseMap, optimiseOperator } from "../../src/compiler/passes/optimise.js";
 import { checkText, memoryFileHost } from "../../src/index.js";
@@ -119,6 +119,32 @@ describe("lowering and optimising long flat chains", () => {
     expect(relativeError(materialiseExpr(Q), materialiseExpr(wantQ))).toBeLessThan(TOLERANCE);
     // Control: dropping the constant would be caught.
     expect(relativeError(materialiseExpr(ir.product([A, B, C])), materialiseExpr(wantP))).toBeGreaterThan(0.1);
+  });
+});
+
+/** Depth of a scalar tree (recursive: the trees tested are shallow unless lowering is wrong). */
+function scalarDepth(s: IrScalar): number {
+  if (s.kind === "arith") return 1 + Math.max(scalarDepth(s.left), scalarDepth(s.right));
+  return s.kind === "negate" ? 1 + scalarDepth(s.operand) : 0;
+}
+
+describe("entries with long chains", () => {
+  it(`a ${terms}-term vector sum is one combine; a run-time scalar chain is a balanced tree (the executor recurses over it)`, () => {
+    const n = (k: number, op: string): string => Array.from({ length: k }, () => "norm(x)").join(` ${op} `);
+    const program = lower(
+      checked(
+        `space X = R^4;\nmap f : X -> X = dense;\nentry v(x : X) = ${alternating(terms, "+", ["f(x)", "x"])};\nentry s(x : X) = ${n(terms, "+")} - ${n(terms, "*")} / norm(x);\nentry t(x : X) = norm(x) - norm(x) * norm(x);\n`,
+      ),
+    );
+    const v = program.entries.get("v")?.body;
+    expect(v?.kind === "vector" && v.value.kind === "combine" ? v.value.terms.length : 0).toBe(terms);
+    const s = program.entries.get("s")?.body;
+    if (s?.kind !== "scalar") throw new Error("s is not a scalar entry");
+    // Balanced: about log2(100,000) ≈ 17 levels per run, plus the negate and the division.
+    expect(scalarDepth(s.value)).toBeLessThan(40);
+    // Control: a short chain keeps the order written (a left fold), a − b·c exactly.
+    const t = program.entries.get("t")?.body;
+    expect(t?.kind === "scalar" && t.value.kind === "arith" ? [t.value.op, t.value.left.kind, t.value.right.kind] : []).toEqual(["-", "norm", "arith"]);
   });
 });
 

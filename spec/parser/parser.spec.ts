@@ -393,3 +393,40 @@ describe("number literals beyond float64", () => {
     expect(parse("let c = 2 * 1e308;\nlet d = 1.7976931348623157e308;\n", "/n.lin").diagnostics).toEqual([]);
   });
 });
+
+describe("numbers in every literal position", () => {
+  it("beyond float64 are LIN0108 at the literal: dimensions, shapes, tags, repeat counts, arguments, exponents", () => {
+    const positions = [
+      "space X = R^1e309;",
+      "space X = R[1, 1e309];",
+      "operator A[1e309] = dense;",
+      "space Z = induced G[1e309];",
+      "network G : R^2 { repeat 1e309 { actnorm; } }",
+      "network G : R^2 { additive_coupling(hidden = 1e309); }",
+      "let k = f ^ 1e309;",
+    ];
+    for (const text of positions) {
+      const [d, ...rest] = parse(text, "/n.lin").diagnostics;
+      expect([d?.code, rest], text).toEqual(["LIN0108", []]);
+      expect(text.slice(d?.range.start.offset, d?.range.end.offset)).toBe("1e309");
+    }
+  });
+
+  it("above the caps are LIN0109 (dimensions and tags 2^31 − 1, repeat counts 100,000); control: the caps themselves parse", () => {
+    for (const text of [
+      "space X = R^2147483648;",
+      "space X = R[2, 2147483648];",
+      "operator A[2147483648] = dense;",
+      "space Z = induced G[2147483648];",
+      "network G : R^2 { repeat 100001 { actnorm; } }",
+    ]) {
+      expect(
+        parse(text, "/n.lin").diagnostics.map((d) => d.code),
+        text,
+      ).toEqual(["LIN0109"]);
+    }
+    for (const text of ["space X = R^2147483647;", "space Z = induced G[2147483647];", "network G : R^2 { repeat 100000 { actnorm; } }"]) {
+      expect(parse(text, "/n.lin").diagnostics, text).toEqual([]);
+    }
+  });
+});

@@ -22,6 +22,7 @@ export type FlagTable = Readonly<Record<string, FlagDoc>>;
 export const COMMON_FLAGS = {
   json: { type: "boolean", help: "print one JSON document on stdout, on success and on error (docs/cli.md)" },
   "max-diagnostics": { type: "string", value: "N", defaultText: String(DEFAULT_MAX_DIAGNOSTICS), help: "diagnostics shown per file at most, then a count of the rest" },
+  "memory-budget": { type: "string", value: "SIZE", defaultText: "LINEA_MEMORY_BUDGET, else the machine's memory", help: "the check's memory budget (16G, 512MiB, bytes)" },
   help: { type: "boolean", short: "h", help: "print this help" },
 } as const satisfies FlagTable;
 

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_DIAGNOSTICS } from "../diagnostics/render.js";
 import { useColour, type Environment } from "./colour.js";
 import { ExitCode, InternalError, printFailure, reportFailure, UsageError, type Command, type CommandIO, type OutputMode } from "./command.js";
 import { didYouMean, helpText } from "./flags.js";
+import { takeMemoryBudget } from "./memory_budget.js";
 
 /** Subcommands, loaded on demand so each pulls in only what it needs (the runtime is heavy). */
 const commands: Readonly<Record<string, () => Promise<Command>>> = {
@@ -102,6 +103,7 @@ export async function main(argv: readonly string[], io: MainIO): Promise<number>
   const output: OutputMode = { json, color: useColour(io.env ?? {}, io.stderrIsTTY ?? false), maxDiagnostics: DEFAULT_MAX_DIAGNOSTICS };
   const failing: CommandIO = { ...io, output };
   let command: Command | undefined;
+  let restoreBudget = (): void => undefined;
   try {
     if (name === "--help" || name === "-h" || (name === "help" && rest.length === 0)) {
       io.stdout(`${await help()}\n`);
@@ -118,7 +120,9 @@ export async function main(argv: readonly string[], io: MainIO): Promise<number>
       io.stdout(helpText(command));
       return ExitCode.Ok;
     }
-    return await command.run(rest, { ...failing, output: { ...output, maxDiagnostics: maxDiagnosticsFlag(maxDiagnostics) } });
+    const budget = takeMemoryBudget(rest);
+    restoreBudget = budget.restore;
+    return await command.run(budget.args, { ...failing, output: { ...output, maxDiagnostics: maxDiagnosticsFlag(maxDiagnostics) } });
   } catch (e) {
     if (e instanceof UsageError) {
       printFailure(command?.name ?? "", failing, e, command?.usage);
@@ -128,6 +132,8 @@ export async function main(argv: readonly string[], io: MainIO): Promise<number>
     if (e instanceof LineaError) return reportFailure(name, failing, e);
     printFailure(name, failing, new InternalError(e));
     return ExitCode.Internal;
+  } finally {
+    restoreBudget();
   }
 }
 

@@ -59,6 +59,12 @@ export const diagnosticCodes = [
   { code: "LIN0106", stage: "syntax", title: "invalid escape in a string", summary: 'A backslash in a string is followed by something other than `"`, `\\`, `n` or `t`.' },
   { code: "LIN0107", stage: "syntax", title: "nested too deeply", summary: "Expressions or `repeat` blocks nested more than 150 levels deep; the nested part is skipped." },
   { code: "LIN0108", stage: "syntax", title: "number out of range", summary: "A number literal too large for a 64-bit float (beyond about 1.8e308, e.g. `1e309`)." },
+  {
+    code: "LIN0109",
+    stage: "syntax",
+    title: "dimension, count or tag too large",
+    summary: "A dimension, repeat count or tag above its hard cap (2^31 − 1; 100,000 for a repeat count).",
+  },
 
   // Check: names, imports and scopes.
   { code: "LIN0201", stage: "check", title: "unknown name", summary: "A name is used that no declaration, import or parameter in scope introduces." },
@@ -136,6 +142,13 @@ export const diagnosticCodes = [
     summary: "An argument has a value outside what the builtin accepts (e.g. `method = midpoint`, `steps = 1`).",
   },
   { code: "LIN0320", stage: "check", title: "not callable", summary: "Only maps (applied to vectors) and builtins can be called." },
+  {
+    code: "LIN0330",
+    stage: "check",
+    title: "too large for the memory budget",
+    summary: "The operators of a spec (or one of them) would need more memory than the budget once compiled.",
+  },
+  { code: "LIN0331", stage: "check", title: "space too large", summary: "A space whose dimension (the product of its extents) is above 2^31 − 1." },
   // Check: operator shapes.
   {
     code: "LIN0401",
@@ -175,6 +188,7 @@ export const diagnosticCodes = [
   { code: "LIN0506", stage: "check", title: "network over a non-Euclidean space", summary: "An invertible network acts on a Euclidean space (the coordinates it maps)." },
   { code: "LIN0507", stage: "check", title: "invalid permutation", summary: "permute takes `reverse` or `random` (with an optional `seed`)." },
   { code: "LIN0508", stage: "check", title: "coupling on one feature", summary: "A coupling layer splits its input in two halves, so it needs at least 2 features." },
+  { code: "LIN0509", stage: "check", title: "network too large", summary: "A network has more layers than the cap (100,000) or more weights than the memory budget holds." },
   // Check: statements (verify, entry, train).
   { code: "LIN0601", stage: "check", title: "unknown law", summary: "verify names a law Linea does not know." },
   {
@@ -560,6 +574,7 @@ export const SyntaxCode = {
   InvalidEscape: "LIN0106",
   TooDeep: "LIN0107",
   NumberOutOfRange: "LIN0108",
+  NumberTooLarge: "LIN0109",
 } as const satisfies Record<string, SyntaxCode>;
 
 function ofStage<S extends Stage>(stage: S): readonly Extract<Entry, { readonly stage: S }>[] {

@@ -160,6 +160,10 @@ const notInsertable: ReadonlySet<TokenType> = new Set([Ident, NumberTok, StringT
  * and the default Node stack overflows near 300 nested calls; real specs nest a handful of levels.
  */
 export const maxNesting = 150;
+/** The largest dimension or tag: array lengths and tensor shapes are 32-bit in the runtimes below. */
+export const maxDimension = 2 ** 31 - 1;
+/** The largest repeat count (the checker also caps a network's layers, repeats multiplied out). */
+export const maxRepeat = 100_000;
 
 export interface ParserOutput {
   readonly items: Item[];
@@ -350,11 +354,25 @@ export class LineaParser extends EmbeddedActionsParser {
     return { ...node, range: this.spanFrom(node.range, terminator) };
   }
 
-  /** LIN0105: a dimension, count or tag must be a whole number in range. */
-  private checkWhole(token: IToken, what: string, min: number): void {
+  /**
+   * LIN0105: a dimension, count or tag must be a whole number in range; LIN0108 beyond float64;
+   * LIN0109 above its cap, so that no later stage sizes an array by it.
+   */
+  private checkWhole(token: IToken, what: string, min: number, max = maxDimension): void {
     const value = Number(token.image);
-    if (token.image === "" || (Number.isSafeInteger(value) && value >= min)) return;
+    if (token.image === "" || (Number.isSafeInteger(value) && value >= min && value <= max)) return;
     const range = this.span(token, token);
+    if (!Number.isFinite(value)) {
+      this.actionDiagnostics.push(
+        diagnostic({ uri: this.uri, range, code: SyntaxCode.NumberOutOfRange, message: `the number '${token.image}' is too large for a 64-bit float (at most about 1.8e308)` }),
+      );
+      return;
+    }
+    if (Number.isInteger(value) && value > max) {
+      const cap = max === maxDimension ? "2^31 − 1 = 2147483647" : max.toLocaleString("en-US");
+      this.actionDiagnostics.push(diagnostic({ uri: this.uri, range, code: SyntaxCode.NumberTooLarge, message: `${what} must be at most ${cap}, found '${token.image}'` }));
+      return;
+    }
     this.actionDiagnostics.push(
       diagnostic({
         uri: this.uri,
@@ -487,7 +505,7 @@ export class LineaParser extends EmbeddedActionsParser {
         });
         const close = this.CONSUME(RBrace);
         return this.ACTION((): RepeatBlock => {
-          this.checkWhole(count, "a repeat count", 1);
+          this.checkWhole(count, "a repeat count", 1, maxRepeat);
           return { kind: "Repeat", count: this.numberLit(count), body, range: this.span(kw, close) };
         });
       },

@@ -3,10 +3,11 @@
 // norm, at, sampler). Each builtin call is recorded with the builtin it resolved to and its literal
 // arguments, so later stages need not recognise builtins by name again.
 import type { Call, Expr, NameRef } from "../../ast/nodes.js";
-import { matchArgs } from "./args.js";
+import { literalValue, matchArgs } from "./args.js";
 import { isOperatorBuiltin, operatorSpec, samplerParams, type OperatorBuiltin, type valueBuiltins } from "./builtins.js";
 import { Dim } from "./dims.js";
 import { ExprChecker, isValueBuiltin } from "./expressions.js";
+import { bytesPerParameter, operatorParameters } from "./memory.js";
 import * as messages from "./messages/index.js";
 import { errorType, sameSpace, spaceDim, type OperatorT, type Type } from "./types.js";
 
@@ -76,6 +77,17 @@ export abstract class CallChecker extends ExprChecker {
     if (rank?.kind === "number" && Number.isInteger(rank.value) && rank.value > 0) {
       this.session.requireRank({ uri: this.uri, range, builtin: name, rank: rank.value, rows, cols });
     }
+    const literal = (key: string): number | string | undefined => {
+      const arg = m.values.get(key)?.arg;
+      return arg === undefined ? undefined : literalValue(arg.value);
+    };
+    this.session.requireMemory({
+      uri: this.uri,
+      range,
+      code: "LIN0330",
+      what: () => `the ${name} operator [${rows.value ?? "?"}×${cols.value ?? "?"}]`,
+      bytes: () => (rows.value === undefined || cols.value === undefined ? undefined : bytesPerParameter * operatorParameters(name, rows.value, cols.value, literal)),
+    });
     return { kind: "Operator", rows, cols, timeConditioned: spec.timeConditioned, structure: name };
   }
 
@@ -122,7 +134,17 @@ export abstract class CallChecker extends ExprChecker {
         if (!t) return errorType;
         if (t.kind !== "Map") return this.wrongArg(e, name, t, "a map");
         if (t.timeConditioned) return this.needsFixedTime(e, "svd");
-        return { kind: "Svd", domain: t.domain, codomain: t.codomain, rank: Math.min(spaceDim(t.domain), spaceDim(t.codomain)) };
+        const [m, n] = [spaceDim(t.codomain), spaceDim(t.domain)];
+        const k = Math.min(m, n);
+        // The host algebra forms both sets of singular vectors, completed to k = min(m, n), in float64.
+        this.session.requireMemory({
+          uri: this.uri,
+          range: e.range,
+          code: "LIN0330",
+          what: () => `svd of a ${m}×${n} map (${k} singular vectors a side)`,
+          bytes: () => 8 * k * (m + n),
+        });
+        return { kind: "Svd", domain: t.domain, codomain: t.codomain, rank: k };
       }
       case "id":
       case "zero": {

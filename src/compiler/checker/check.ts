@@ -17,6 +17,12 @@ export interface CheckOptions {
   /** The project folder imports may not leave; by default the nearest folder of the entry file with
    * linea.json, package.json or .git, else the entry file's folder. */
   readonly root?: string;
+  /**
+   * Bytes a compile of the spec may use: declarations whose estimated weights (and the total) exceed
+   * it are LIN0330 / LIN0509. By default the host's (the machine's memory for the disk host, or
+   * LINEA_MEMORY_BUDGET), else 2 GiB.
+   */
+  readonly memoryBudget?: number;
 }
 
 /** An entry file's path, or a text with its URI. */
@@ -43,7 +49,7 @@ export function checkWith(input: CheckInput, options: CheckOptions = {}): CheckO
       sources: new Map(),
     };
   }
-  const session = new Session({ host, root: options.root }, uri);
+  const session = new Session({ host, root: options.root, ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }) }, uri);
   session.load(uri, text);
   session.finish();
   return { diagnostics: session.diagnostics, program: session.program(uri), sources: session.texts };

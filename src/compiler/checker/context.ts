@@ -20,6 +20,21 @@ export interface PendingRank {
   readonly cols: Dim;
 }
 
+/**
+ * Memory a declaration will need once compiled, known when every use has fixed the shapes: checked
+ * against the budget alone and in the total (memory.ts estimates it).
+ */
+export interface PendingMemory {
+  readonly uri: string;
+  readonly range: Range;
+  /** What needs it, as a message names it: `operator A (dense 1000000×1000000)`. */
+  readonly what: () => string;
+  /** Bytes; undefined while a shape stays unknown (that operator is then not counted). */
+  readonly bytes: () => number | undefined;
+  /** LIN0330 for operators, LIN0509 for networks. */
+  readonly code: "LIN0330" | "LIN0509";
+}
+
 /** An operator without a written shape: a warning unless some use fixes it. */
 export interface PendingShape {
   readonly uri: string;
@@ -50,4 +65,7 @@ export interface CheckerSession {
   resolveImport(fromUri: string, path: string): string;
   requireRank(p: PendingRank): void;
   requireShape(p: PendingShape): void;
+  /** Bytes a compile of the checked spec may use (an option, else the host's, else a browser's 2 GiB). */
+  readonly memoryBudget: number;
+  requireMemory(p: PendingMemory): void;
 }

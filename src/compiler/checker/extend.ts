@@ -22,8 +22,9 @@ class ExtensionSession extends RecordingSession {
     readonly root: string,
     facts: CheckedFacts,
     private readonly modules: ReadonlyMap<string, CheckedModule>,
+    memoryBudget: number | undefined,
   ) {
-    super(facts);
+    super(facts, memoryBudget);
   }
 
   module(uri: string): CheckedModule | undefined {
@@ -57,7 +58,7 @@ export function extendModule(program: CheckedProgram, uri: string, lets: readonl
   }
   const modules = new Map(state.modules);
   const facts = new CheckedFacts(state.facts);
-  const session = new ExtensionSession(state.root, facts, modules);
+  const session = new ExtensionSession(state.root, facts, modules, state.host.memoryBudget);
   const extended = checker.extendedWith(session, lets);
   modules.set(uri, extended.module);
   session.finish();

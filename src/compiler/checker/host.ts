@@ -13,6 +13,8 @@ export interface FileHost {
    * boundary is checked on it, so a link inside the project cannot reach a file outside.
    */
   realPath?(path: string): string | undefined;
+  /** Bytes a compile may use on this host (node_host.ts: the machine's memory); 2 GiB when absent. */
+  readonly memoryBudget?: number;
 }
 
 /** A host with no files: what a check of a text without a host reads its imports from. */

@@ -10,6 +10,7 @@ import type { CheckedModule } from "./checked.js";
 import type { CheckerSession } from "./context.js";
 import { Dim, type DimOrigin } from "./dims.js";
 import { isInside } from "./host.js";
+import { bytesPerParameter, maxNetworkLayers, networkSize } from "./memory.js";
 import * as messages from "./messages/index.js";
 import { itemName } from "./scope.js";
 import { StatementChecker } from "./statements.js";
@@ -129,6 +130,7 @@ export class ModuleChecker extends StatementChecker {
     const shape = over?.kind === "Euclidean" ? over.shape : undefined;
     const outputShape = this.blocks(d.blocks, shape);
     if (!over || !shape) return this.define(d.name, "network", d, errorType);
+    this.networkMemory(d, shape);
     const type: NetworkT = {
       kind: "Network",
       id: { uri: this.uri, name: d.name.name, location: this.loc(d.name.range) },
@@ -138,6 +140,17 @@ export class ModuleChecker extends StatementChecker {
     };
     this.networks.push({ name: d.name.name, type, decl: d });
     this.define(d.name, "network", d, type);
+  }
+
+  /** A network's layer count against the cap, and its weights into the memory estimate. */
+  protected networkMemory(d: NetworkDecl, shape: readonly number[]): void {
+    const size = networkSize(
+      d.blocks,
+      shape.reduce((a, b) => a * b, 1),
+    );
+    if (size.layers > maxNetworkLayers) this.report(d.name.range, messages.tooManyLayers(d.name.name, size.layers, maxNetworkLayers));
+    const what = `network ${d.name.name} (${size.parameters.toLocaleString("en-US")} weights in ${size.layers.toLocaleString("en-US")} layers)`;
+    this.session.requireMemory({ uri: this.uri, range: d.name.range, code: "LIN0509", what: () => what, bytes: () => bytesPerParameter * size.parameters });
   }
 
   protected operatorDecl(d: OperatorDecl): void {

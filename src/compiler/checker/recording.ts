@@ -6,7 +6,8 @@ import { dirname, resolve } from "pathe";
 import { diagnostic, type Diagnostic, type DiagnosticInit } from "../../ast/diagnostic.js";
 import type { Member, NameRef, Node } from "../../ast/nodes.js";
 import type { BuiltinRef, CheckedModule, LiteralArgs, SymbolInfo } from "./checked.js";
-import type { CheckerSession, PendingRank, PendingShape } from "./context.js";
+import type { CheckerSession, PendingMemory, PendingRank, PendingShape } from "./context.js";
+import { defaultMemoryBudget } from "./memory.js";
 import type { CheckedFacts } from "./facts.js";
 import * as messages from "./messages/index.js";
 import type { Type } from "./types.js";
@@ -15,10 +16,14 @@ export abstract class RecordingSession implements CheckerSession {
   readonly diagnostics: Diagnostic[] = [];
   protected readonly pendingRanks: PendingRank[] = [];
   protected readonly pendingShapes: PendingShape[] = [];
+  protected readonly pendingMemory: PendingMemory[] = [];
   abstract readonly root: string;
   abstract readonly loading: readonly string[];
 
-  constructor(readonly facts: CheckedFacts) {}
+  constructor(
+    readonly facts: CheckedFacts,
+    readonly memoryBudget: number = defaultMemoryBudget,
+  ) {}
 
   abstract module(uri: string): CheckedModule | undefined;
   abstract readFile(uri: string): string | undefined;
@@ -61,8 +66,24 @@ export abstract class RecordingSession implements CheckerSession {
     this.pendingShapes.push(p);
   }
 
+  requireMemory(p: PendingMemory): void {
+    this.pendingMemory.push(p);
+  }
+
+  /** Each declaration that alone exceeds the budget; else, when all together do, the largest. */
+  private checkMemory(): void {
+    const sized = this.pendingMemory.map((p) => ({ p, bytes: p.bytes() ?? 0 }));
+    const over = sized.filter((s) => s.bytes > this.memoryBudget);
+    for (const { p, bytes } of over) this.report({ uri: p.uri, range: p.range, ...messages.overMemoryBudget(p.code, p.what(), bytes, this.memoryBudget) });
+    const total = sized.reduce((n, s) => n + s.bytes, 0);
+    if (over.length > 0 || total <= this.memoryBudget) return;
+    const largest = sized.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    this.report({ uri: largest.p.uri, range: largest.p.range, ...messages.overMemoryBudget(largest.p.code, largest.p.what(), largest.bytes, this.memoryBudget, total) });
+  }
+
   /** Checks that need every use of every operator: rank bounds and shapes that stayed unknown. */
   finish(): void {
+    this.checkMemory();
     for (const p of this.pendingRanks) {
       const r = p.rows.value;
       const c = p.cols.value;

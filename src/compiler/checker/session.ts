@@ -15,6 +15,8 @@ export interface SessionOptions {
   readonly host: FileHost;
   /** The project folder imports may not leave; found from the entry file when absent. */
   readonly root?: string;
+  /** Bytes a compile may use; the host's budget when absent. */
+  readonly memoryBudget?: number;
 }
 
 /** What extend.ts needs of the run a program came from. */
@@ -63,7 +65,7 @@ export class Session extends RecordingSession {
     readonly options: SessionOptions,
     entryUri: string,
   ) {
-    super(new CheckedFacts());
+    super(new CheckedFacts(), options.memoryBudget ?? options.host.memoryBudget);
     this.root = resolve(options.root ?? findProjectRoot(entryUri, options.host));
   }
 

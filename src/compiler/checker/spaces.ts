@@ -3,6 +3,7 @@
 import type { BlockNode, SpaceExpr } from "../../ast/nodes.js";
 import { literalOf, matchArgs } from "./args.js";
 import { blocks as blockSpecs, permuteModes } from "./builtins.js";
+import { maxSpaceDimension } from "./memory.js";
 import * as messages from "./messages/index.js";
 import { ScopeChecker } from "./scope.js";
 import { dimension, type SpaceType } from "./types.js";
@@ -20,8 +21,14 @@ export abstract class SpaceChecker extends ScopeChecker {
       case "MissingSpace":
         return undefined;
       case "EuclideanSpace": {
-        // The parser reports extents that are not positive integers (LIN0105); poison them quietly.
-        if (s.shape.length === 0 || s.shape.some((n) => !Number.isInteger(n) || n <= 0)) return undefined;
+        // The parser reports extents that are not positive integers or above the cap (LIN0105, LIN0109); poison them quietly.
+        if (s.shape.length === 0 || s.shape.some((n) => !Number.isInteger(n) || n <= 0 || n > maxSpaceDimension)) return undefined;
+        // Each extent is capped by the parser (LIN0109); their product sizes every vector too.
+        const dim = dimension(s.shape);
+        if (dim > maxSpaceDimension) {
+          this.report(s.range, messages.spaceTooLarge(s.shape, dim, maxSpaceDimension));
+          return undefined;
+        }
         return { kind: "Euclidean", shape: s.shape };
       }
       case "SpaceRef": {

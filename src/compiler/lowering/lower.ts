@@ -132,7 +132,8 @@ const STRUCTURES: Readonly<Record<Exclude<OperatorBuiltin, "identity" | "scaled_
 /** The two left-associative operator families; a chain of either is lowered in a loop, not by recursion. */
 const additive: ReadonlySet<BinaryOp> = new Set(["+", "-"]);
 const multiplicative: ReadonlySet<BinaryOp> = new Set(["*", "/"]);
-const arithmetic: ReadonlySet<BinaryOp> = new Set([...additive, ...multiplicative]);
+/** Runs of run-time scalar arithmetic longer than this are lowered as balanced trees (balancedScalar). */
+const balancedFrom = 256;
 
 class Lowering {
   private readonly leaves = new Map<string, OpExpr>();
@@ -574,6 +575,27 @@ class Lowering {
     return soFar();
   }
 
+  /**
+   * A long run of `+`/`−` (or `*`/`/`) over run-time scalars as a balanced tree (a − b as a + (−b),
+   * a / b as a · (1/b)): the executor walks scalar trees recursively, so a left fold as deep as the
+   * run would overflow its stack. Only past `balancedFrom` terms, so the order of rounding of any
+   * spec a person writes is the order written.
+   */
+  private balancedScalar(run: ReturnType<typeof chainOperands>, op: "+" | "*", uri: string, params: ReadonlyMap<string, { index: number; space: IrSpace }>): IrScalar {
+    let level: IrScalar[] = run.map((t) => {
+      const x = this.scalarExpr(uri, t.operand, params);
+      if (t.op === "-") return { kind: "negate", operand: x };
+      if (t.op === "/") return { kind: "arith", op: "/", left: { kind: "constant", value: 1 }, right: x };
+      return x;
+    });
+    while (level.length > 1) {
+      const next: IrScalar[] = [];
+      for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? { kind: "arith", op, left: level[i], right: level[i + 1] } : level[i]);
+      level = next;
+    }
+    return level[0];
+  }
+
   /** A scalar expression of an entry body. */
   scalarExpr(uri: string, e: Expr, params: ReadonlyMap<string, { index: number; space: IrSpace }>): IrScalar {
     const known = this.scalar(uri, e);
@@ -603,9 +625,12 @@ class Lowering {
         return { kind: "negate", operand: this.scalarExpr(uri, e.operand, params) };
       case "Binary": {
         if (e.op === "^") break;
+        const family = additive.has(e.op) ? additive : multiplicative;
+        const run = chainOperands(e, family);
+        if (run.length > balancedFrom) return this.balancedScalar(run, family === additive ? "+" : "*", uri, params);
         // Down the left operands in a loop (a flat chain is as deep as it is long). A node with a known
         // value has known operands all the way down, so its constant replaces what was built below.
-        const { spine, bottom } = leftSpine(e, arithmetic);
+        const { spine, bottom } = leftSpine(e, family);
         let value = this.scalarExpr(uri, bottom, params);
         for (let i = spine.length - 1; i >= 0; i--) {
           const node = spine[i];

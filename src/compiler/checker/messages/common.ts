@@ -12,6 +12,7 @@ import type { SymbolInfo } from "../checked.js";
 import type { Dim } from "../dims.js";
 import { closest } from "../suggest.js";
 import { describeSpace, describeType, formatShape, sameSpace, spaceDim, spaceName, type SpaceType, type Type } from "../types.js";
+import { bytesPerParameter, formatBytes } from "../memory.js";
 
 /** The optional parts of a diagnostic besides code, range and message. */
 export interface Report {
@@ -173,4 +174,15 @@ export function argumentProblem<U extends CheckCode, V extends CheckCode>(
       };
     }
   }
+}
+
+/** A declaration (or, with `total`, the whole spec, named by its largest part) that does not fit the memory budget. */
+export function overMemoryBudget<C extends "LIN0330" | "LIN0509">(code: C, what: string, bytes: number, budget: number, total?: number): Message<C> {
+  const needs = total === undefined ? `${what} needs ${formatBytes(bytes)}` : `the spec needs ${formatBytes(total)} in all, ${formatBytes(bytes)} of it for ${what}`;
+  return {
+    code,
+    message: `${needs} once compiled, more than the memory budget of ${formatBytes(budget)}`,
+    because: [`weights are estimated from the shapes at ${bytesPerParameter} bytes a parameter (a float32 tensor and the float64 copy the host algebra uses)`],
+    fix: { title: "make it smaller (a structured operator such as lowrank, fewer or narrower layers), or raise the budget with --memory-budget or LINEA_MEMORY_BUDGET", edits: [] },
+  };
 }

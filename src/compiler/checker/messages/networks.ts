@@ -57,3 +57,11 @@ export function splitOfOneFeature(name: string, shape: readonly number[]): Messa
     fix: { title: "use actnorm or inv_dense for one-dimensional spaces", edits: [] },
   };
 }
+
+export function tooManyLayers(name: string, layers: number, max: number): Message<"LIN0509"> {
+  return {
+    code: "LIN0509",
+    message: `network ${name} has ${layers.toLocaleString("en-US")} layers with its repeats multiplied out, more than the ${max.toLocaleString("en-US")} a network may have`,
+    because: ["each layer is built, stored and run one by one"],
+  };
+}

@@ -295,3 +295,11 @@ export function timeNotScalar(t: Type): Message<"LIN0312"> {
 export function timeOutOfRange(time: number): Message<"LIN0319"> {
   return { code: "LIN0319", message: `time ${time} is outside [0, 1]`, fix: { title: "use a time between 0 and 1", edits: [] } };
 }
+
+export function spaceTooLarge(shape: readonly number[], dim: number, max: number): Message<"LIN0331"> {
+  return {
+    code: "LIN0331",
+    message: `the space R[${shape.join(", ")}] has dimension ${dim.toLocaleString("en-US")}, more than the ${max.toLocaleString("en-US")} (2^31 − 1) a space may have`,
+    because: ["every vector of the space is an array of that length"],
+  };
+}

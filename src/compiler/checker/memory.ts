@@ -1,0 +1,157 @@
+// What a spec will cost in memory once compiled, estimated from shapes at check time, so that a spec
+// that cannot fit is refused with a diagnostic instead of allocating until the process dies. Counts
+// are parameters; every parameter is held as a float32 tensor on the backend and a float64 copy in the
+// host algebra (binding decodes weights once into both), hence `bytesPerParameter`.
+import type { BlockNode } from "../../ast/nodes.js";
+import { literalValue } from "./args.js";
+
+/** A float32 backend tensor plus the float64 host copy. */
+export const bytesPerParameter = 4 + 8;
+
+/** Where no budget is given (a browser, a test host): what a browser tab can usually allocate. */
+export const defaultMemoryBudget = 2 * 1024 ** 3;
+
+/** The largest dimension of a space (the product of its extents): array lengths are 32-bit below. */
+export const maxSpaceDimension = 2 ** 31 - 1;
+
+/** More layers than this in one network (repeats multiplied out) is refused whatever their size. */
+export const maxNetworkLayers = 100_000;
+
+/**
+ * The runtime's defaults for arguments left out (runtime/network/spec.ts COUPLING_DEFAULTS and
+ * binding/operators.ts TIME_CONDITIONED_DEFAULTS; spec/compiler/memory.spec.ts keeps them equal).
+ */
+export const couplingDefaults = { hidden: 256, depth: 2 } as const;
+export const timeConditionedDefaults = { embed: 64, hidden: 256 } as const;
+
+/** An argument's literal number, or the default. */
+type ArgValue = (name: string) => number | string | undefined;
+
+const numberOr = (v: number | string | undefined, fallback: number): number => (typeof v === "number" ? v : fallback);
+
+/** Parameters of an operator builtin of shape rows × cols, by its runtime representation. */
+export function operatorParameters(builtin: string, rows: number, cols: number, arg: ArgValue): number {
+  const rank = numberOr(arg("rank"), 1);
+  switch (builtin) {
+    case "dense":
+    case "orthogonal":
+      return rows * cols;
+    case "diagonal":
+      return Math.min(rows, cols);
+    case "identity":
+      return 0;
+    case "scaled_identity":
+      return 1;
+    case "lowrank":
+    case "identity_plus_lowrank":
+      return rank * (rows + cols) + 1;
+    case "svd_factored":
+      return rank * (rows + cols + 1);
+    case "projector":
+      return rows * rank;
+    case "time_conditioned": {
+      // A hypernetwork t ↦ embedding (embed) ↦ hidden ↦ the factors U(t), V(t) (n × rank each) and α.
+      const embed = numberOr(arg("embed"), timeConditionedDefaults.embed);
+      const hidden = numberOr(arg("hidden"), timeConditionedDefaults.hidden);
+      const out = 2 * rows * rank + 1;
+      return embed * hidden + hidden + hidden * out + out;
+    }
+    default:
+      return rows * cols;
+  }
+}
+
+/** Parameters of one layer on `dim` features. */
+function layerParameters(name: string, dim: number, arg: ArgValue): number {
+  switch (name) {
+    case "affine_coupling":
+    case "additive_coupling": {
+      // An MLP from the kept half to the other half (scale and shift for affine): in → hidden (depth − 1 times hidden → hidden) → out.
+      const hidden = numberOr(arg("hidden"), couplingDefaults.hidden);
+      const depth = numberOr(arg("depth"), couplingDefaults.depth);
+      const kept = Math.floor(dim / 2);
+      const out = (name === "affine_coupling" ? 2 : 1) * (dim - kept);
+      return kept * hidden + hidden + (depth - 1) * (hidden * hidden + hidden) + hidden * out + out;
+    }
+    case "actnorm":
+      return 2 * dim;
+    case "inv_dense":
+      return dim * dim;
+    case "permute":
+      return dim;
+    default:
+      return 0;
+  }
+}
+
+export interface NetworkSize {
+  readonly parameters: number;
+  /** Layers with repeats multiplied out. */
+  readonly layers: number;
+}
+
+/** The parameters and layers of a network's blocks on `dim` features (a squeeze keeps the count of features). */
+export function networkSize(blocks: readonly BlockNode[], dim: number): NetworkSize {
+  let parameters = 0;
+  let layers = 0;
+  // Repeat bodies nest at most as deep as the parser lets braces nest; each level multiplies.
+  const visit = (list: readonly BlockNode[], times: number): void => {
+    for (const b of list) {
+      if (b.kind === "Repeat") {
+        const n = b.count.value;
+        if (Number.isInteger(n) && n > 0) visit(b.body, times * n);
+        continue;
+      }
+      const args = b.args ?? [];
+      const arg: ArgValue = (name) => {
+        const a = args.find((x) => x.name?.name === name);
+        return a === undefined ? undefined : literalValue(a.value);
+      };
+      parameters += times * layerParameters(b.name.name, dim, arg);
+      layers += times;
+    }
+  };
+  visit(blocks, 1);
+  return { parameters, layers };
+}
+
+const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"] as const;
+
+/** Bytes in binary units with two or three significant digits: 16 GiB, 7.5 TiB, 512 B. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return "more than can be counted";
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = unit === 0 || value >= 100 ? Math.round(value).toString() : Number(value.toPrecision(value >= 10 ? 3 : 2)).toString();
+  return `${shown} ${units[unit]}`;
+}
+
+const unitFactors: Readonly<Record<string, number>> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+};
+
+/** `16G`, `512 MiB`, `2.5gb`, `1073741824` as bytes (binary units); undefined when it is none of these. */
+export function parseBytes(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const factor = m ? unitFactors[m[2].toLowerCase()] : undefined;
+  if (!m || factor === undefined) return undefined;
+  const bytes = Number(m[1]) * factor;
+  return Number.isFinite(bytes) && bytes > 0 ? Math.floor(bytes) : undefined;
+}
