@@ -15,6 +15,14 @@ if command -v apt-get >/dev/null 2>&1; then
   else
     say "could not install LAPACK: the pure TypeScript linear algebra will be used (slower SVD)"
   fi
+  # The cross-engine specs and benchmarks compare Linea with PyTorch on the same weights; OpenBLAS's
+  # pthread build, or Debian's torch runs on the reference BLAS.
+  say "system packages: python3-torch python3-torchvision python3-pil python3-numpy python3-scipy libopenblas0-pthread (PyTorch and numpy references)"
+  if DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch python3-torchvision python3-pil python3-numpy python3-scipy libopenblas0-pthread >/dev/null; then
+    say "PyTorch installed"
+  else
+    say "could not install PyTorch: the cross-engine specs will be skipped"
+  fi
   if [ "${LINEA_SKIP_VULKAN:-0}" != "1" ]; then
     bash scripts/software-vulkan.sh || say "no software Vulkan: the WebGPU suite will be skipped"
   fi

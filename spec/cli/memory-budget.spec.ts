@@ -18,7 +18,7 @@ describe("linea --memory-budget", { timeout: 60_000 }, () => {
   it("refuses what does not fit, with the size; control: a larger budget checks clean", async () => {
     const tight = await linea("check", "small.lin", "--memory-budget", "1M");
     expect(tight.code).toBe(1);
-    expect(tight.stdout).toContain("error[LIN0330]: the dense operator [1000×1000] needs 11.4 MiB once compiled, more than the memory budget of 1 MiB");
+    expect(tight.stderr).toContain("error[LIN0330]: the dense operator [1000×1000] needs 11.4 MiB once compiled, more than the memory budget of 1 MiB");
     const roomy = await linea("check", "small.lin", "--memory-budget=1G");
     expect([roomy.code, roomy.stdout]).toEqual([0, "1 file checked: no problems\n"]);
     expect(process.env.LINEA_MEMORY_BUDGET).toBeUndefined();
