@@ -1,11 +1,11 @@
 // The shape of a `linea` subcommand: each lives in its own module and is loaded only when named,
 // so adding `run`, `compile`, `verify`, `train` or `svd` means adding a module and one table entry.
 import { accessSync, constants, statSync } from "node:fs";
-import { isAbsolute, relative } from "node:path";
 import { parseArgs } from "node:util";
 import type { CodeRaisedBy } from "../diagnostics/codes.js";
 import { MAX_SPEC_BYTES } from "../compiler/checker/node_host.js";
 import { LineaError } from "../diagnostics/error.js";
+import { displayPath } from "../diagnostics/display_path.js";
 import { DEFAULT_MAX_DIAGNOSTICS } from "../diagnostics/render.js";
 import { BackendError } from "../runtime/backend/errors.js";
 import { COMMON_FLAGS, didYouMean, type FlagTable } from "./flags.js";
@@ -85,11 +85,7 @@ function oneLineMessage(e: LineaError): string {
 
 /** A LineaError as the one line the CLI prints: `error[CODE]: message`, with the spec location (1-based, relative to cwd) when it has one. */
 function failureLine(e: LineaError, cwd: string): string {
-  const shown = (uri: string): string => {
-    const rel = relative(cwd, uri);
-    return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? uri : rel;
-  };
-  const at = e.location === undefined ? "" : ` (${shown(e.location.uri)}:${e.location.range.start.line + 1}:${e.location.range.start.character + 1})`;
+  const at = e.location === undefined ? "" : ` (${displayPath(e.location.uri, cwd)}:${e.location.range.start.line + 1}:${e.location.range.start.character + 1})`;
   return `error[${e.code}]: ${oneLineMessage(e)}${at}`;
 }
 

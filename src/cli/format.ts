@@ -1,5 +1,5 @@
 // Number and path formatting shared by the commands that print an application's results.
-import { relative } from "node:path";
+import { displayPath } from "../diagnostics/display_path.js";
 
 /** JSON has no ∞: an exact agreement's PSNR (or a rank-deficient condition number) is written as null. */
 export function finiteOrNull(x: number): number | null {
@@ -18,6 +18,5 @@ export function formatValue(x: number): string {
 
 /** An output folder as a `wrote …` line names it: relative to the working directory unless it lies outside. */
 export function shownDir(cwd: string, dir: string): string {
-  const rel = relative(cwd, dir);
-  return rel === "" ? "." : rel.startsWith("..") ? dir : rel;
+  return displayPath(dir, cwd, ".");
 }

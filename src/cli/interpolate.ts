@@ -3,7 +3,8 @@
 // α, prints how far each is from the induced interpolation of the two outputs and from the ordinary
 // (pixel) one, and writes the frames as .npy and as a picture.
 import { mkdir } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { shownDir } from "./format.js";
 import { interpolateMaps, type InterpolationFrame } from "../apps/interpolate.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { imageShape, saveHeatmapRows, saveImageGrid, saveScatterPlot, valueRange } from "../runtime/plot/index.js";
@@ -113,7 +114,7 @@ export const interpolateCommand: Command = {
     printResult(
       io,
       { ...summary, out: jsonUri(io, outDir) },
-      () => `${formatFrames(f1, f2, frames, result.codomainSpace)}wrote ${relative(io.cwd, outDir) || "."}/{frames.npy, interpolation.json, interpolation.png/.svg}\n`,
+      () => `${formatFrames(f1, f2, frames, result.codomainSpace)}wrote ${shownDir(io.cwd, outDir)}/{frames.npy, interpolation.json, interpolation.png/.svg}\n`,
     );
     return ExitCode.Ok;
   },

@@ -3,7 +3,7 @@
 // number of diagnostics: each file's line map is built once, identical diagnostics are shown once, at
 // most `maxPerFile` are drawn per file (code frames only for those), long lines are cut to a window
 // around the range, and the text is joined once.
-import { isAbsolute, relative } from "pathe";
+import { displayPath } from "./display_path.js";
 import type { Diagnostic } from "../ast/diagnostic.js";
 import { LineMap, type Position } from "../ast/source.js";
 
@@ -33,12 +33,6 @@ type Paint = (style: keyof typeof sgr, text: string) => string;
 const plain: Paint = (_style, text) => text;
 const ansi: Paint = (style, text) => `${sgr[style]}${text}${sgr.reset}`;
 const severityStyle: Record<number, keyof typeof sgr> = { 1: "red", 2: "yellow", 3: "blue", 4: "cyan" };
-
-function displayPath(uri: string, cwd: string): string {
-  if (!isAbsolute(uri)) return uri;
-  const rel = relative(cwd, uri);
-  return rel.startsWith("..") || isAbsolute(rel) ? uri : rel;
-}
 
 function where(uri: string, p: Position, cwd: string): string {
   return `${displayPath(uri, cwd)}:${p.line + 1}:${p.character + 1}`;
