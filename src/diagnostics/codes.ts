@@ -428,6 +428,34 @@ export const diagnosticCodes = [
     title: "ActNorm not initialised",
     summary: "An ActNorm run forward or inverse before its initialisation from data.",
   }, // not_initialized
+  {
+    code: "LIN1066",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "GroupNorm channels not divisible",
+    summary: "A convolutional conditioner's GroupNorm whose channels are not divisible by its min(32, ⌊C/4⌋) groups, or fewer than 4.",
+  },
+  {
+    code: "LIN1067",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "attention resolution never occurs",
+    summary: "A UNet conditioner's attention resolution that is none of its levels' heights (and not 0).",
+  },
+  {
+    code: "LIN1068",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "levels too deep for the image",
+    summary: "A UNet conditioner with more levels than its image can be halved: H and W must be multiples of 2^(levels − 1).",
+  },
+  {
+    code: "LIN1069",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "bad convolutional conditioner setting",
+    summary: "A convolutional conditioner setting out of range (channels, levels, blocks, attention, embed, dropout, activation, output gain).",
+  },
   // Runtime: tfjs backends.
   { code: "LIN1081", stage: "runtime", raisedBy: "BackendError", title: "unknown backend", summary: "A backend name that is not one of wasm, cpu, webgpu, tensorflow, auto." }, // unknown_backend
   {

@@ -1,0 +1,129 @@
+// The UNet conditioner: EDM's DDPM++ SongUNet with channel_mult all 1 (paper-notes §2.2). Module names, as
+// in SongUNet's state_dict (r = "HxW" at that level):
+//   enc.{r0}_conv, enc.{r}_down (levels > 0), enc.{r}_block{i} (i < blocks);
+//   dec.{rL}_in0 (always with attention), dec.{rL}_in1 at the lowest level, dec.{r}_up above it,
+//   dec.{r}_block{i} (i ≤ blocks; each takes the concatenated skip; attention in the last one at the
+//   attention resolution), dec.{r0}_aux_norm, dec.{r0}_aux_conv (the output conv);
+//   map_layer0, map_layer1 (tagged only); inside a block: norm0, conv0, affine, norm1, conv1, skip, norm2, qkv, proj.
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { Activation } from "../mlp.js";
+import type { Rng } from "../../random.js";
+import { GroupNorm } from "./group_norm.js";
+import { activate, Conv2d, type ParameterSink } from "./layers.js";
+import type { ConvBody, ConvIo } from "./network.js";
+import { type BlockContext, UNetBlock } from "./unet_block.js";
+
+/** The UNet's settings, with defaults resolved. */
+export interface UNetSettings {
+  readonly channels: number;
+  readonly levels: number;
+  readonly blocks: number;
+  readonly attention: number;
+  readonly dropout: number;
+  readonly activation: Activation;
+  /** Width of the tag embedding the blocks receive (4·embed), 0 when untagged. */
+  readonly embedWidth: number;
+  readonly outputGain: number;
+}
+
+const EPS = 1e-6;
+
+type Step = { readonly name: string; readonly block: UNetBlock; readonly concatSkip: boolean };
+
+/** The SongUNet body on NHWC tensors. */
+export class UNetBody implements ConvBody {
+  private readonly convIn: Conv2d;
+  private readonly encoder: Step[] = [];
+  private readonly decoder: Step[] = [];
+  private readonly normOut: GroupNorm;
+  private readonly convOut: Conv2d;
+  private readonly names: { convIn: string; normOut: string; convOut: string };
+
+  constructor(
+    io: ConvIo,
+    private readonly s: UNetSettings,
+    rng: Rng,
+    where: string,
+  ) {
+    const c = s.channels;
+    const res = (level: number): string => `${io.height >> level}x${io.width >> level}`;
+    const attentionAt = (level: number): boolean => s.attention !== 0 && io.height >> level === s.attention;
+    const block = (cin: number, resample: "none" | "down" | "up", attention: boolean, name: string): UNetBlock =>
+      new UNetBlock(
+        {
+          inChannels: cin,
+          outChannels: c,
+          embedWidth: s.embedWidth,
+          resample,
+          attention,
+          activation: s.activation,
+          dropout: s.dropout,
+          skipScale: Math.SQRT1_2,
+          eps: EPS,
+          outputGain: s.outputGain,
+        },
+        rng,
+        `${where} ${name}`,
+      );
+    this.names = { convIn: `enc.${res(0)}_conv`, normOut: `dec.${res(0)}_aux_norm`, convOut: `dec.${res(0)}_aux_conv` };
+    this.convIn = new Conv2d(io.inChannels, c, 3, rng);
+    for (let level = 0; level < s.levels; level++) {
+      if (level > 0) this.pushStep(this.encoder, `enc.${res(level)}_down`, block(c, "down", false, `enc.${res(level)}_down`), false);
+      for (let i = 0; i < s.blocks; i++) {
+        const name = `enc.${res(level)}_block${i}`;
+        this.pushStep(this.encoder, name, block(c, "none", attentionAt(level), name), false);
+      }
+    }
+    for (let level = s.levels - 1; level >= 0; level--) {
+      if (level === s.levels - 1) {
+        this.pushStep(this.decoder, `dec.${res(level)}_in0`, block(c, "none", true, `dec.${res(level)}_in0`), false);
+        this.pushStep(this.decoder, `dec.${res(level)}_in1`, block(c, "none", false, `dec.${res(level)}_in1`), false);
+      } else {
+        this.pushStep(this.decoder, `dec.${res(level)}_up`, block(c, "up", false, `dec.${res(level)}_up`), false);
+      }
+      for (let i = 0; i <= s.blocks; i++) {
+        const name = `dec.${res(level)}_block${i}`;
+        this.pushStep(this.decoder, name, block(2 * c, "none", i === s.blocks && attentionAt(level), name), true);
+      }
+    }
+    this.normOut = new GroupNorm(c, EPS, `${where} ${this.names.normOut}`);
+    this.convOut = new Conv2d(c, io.outChannels, 3, rng, s.outputGain);
+  }
+
+  private pushStep(list: Step[], name: string, block: UNetBlock, concatSkip: boolean): void {
+    list.push({ name, block, concatSkip });
+  }
+
+  apply(x: tf.Tensor4D, ctx: BlockContext): tf.Tensor4D {
+    let h = this.convIn.apply(x);
+    const skips: tf.Tensor4D[] = [h];
+    for (const step of this.encoder) {
+      h = step.block.apply(h, ctx);
+      skips.push(h);
+    }
+    for (const step of this.decoder) {
+      if (step.concatSkip) {
+        const skip = skips.pop();
+        if (skip === undefined) throw new Error("UNet: fewer skips than decoder blocks (construction bug)");
+        h = tf.concat([h, skip], 3);
+      }
+      h = step.block.apply(h, ctx);
+    }
+    return this.convOut.apply(activate(this.normOut.apply(h), this.s.activation) as tf.Tensor4D);
+  }
+
+  collect(into: ParameterSink): void {
+    this.convIn.collect(this.names.convIn, into);
+    for (const step of [...this.encoder, ...this.decoder]) step.block.collect(step.name, into);
+    this.normOut.collect(this.names.normOut, into);
+    this.convOut.collect(this.names.convOut, into);
+  }
+
+  dispose(): void {
+    this.convIn.dispose();
+    for (const step of [...this.encoder, ...this.decoder]) step.block.dispose();
+    this.normOut.dispose();
+    this.convOut.dispose();
+  }
+}
