@@ -12,6 +12,7 @@ import { torchScript } from "../../../support/torch.js";
 
 /** The JSON config unet_torch.py builds its model from. */
 export interface TorchConfig {
+  readonly arch: "unet" | "resnet";
   readonly in: number;
   readonly out: number;
   readonly height: number;

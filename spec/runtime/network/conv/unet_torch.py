@@ -165,7 +165,7 @@ class ResNet(Mapping):
 
 
 def run(d, kind, cfg):
-    model = (UNet if kind == "unet" else ResNet)(cfg)
+    model = (UNet if cfg["arch"] == "unet" else ResNet)(cfg)
     weights = {k: torch.from_numpy(v.copy()) for k, v in read_safetensors(os.path.join(d, f"weights_{kind}.safetensors")).items()}
     model.load_state_dict(weights, strict=True)
     inputs = read_safetensors(os.path.join(d, f"inputs_{kind}.safetensors"))
@@ -184,7 +184,8 @@ def run(d, kind, cfg):
                 CONTROL[c] = True
                 controls[c] = model(x, tag).flatten().tolist()
                 CONTROL[c] = False
-        out[str(tag)] = {"y": y.detach().flatten().tolist(), "grads": grads, "controls": controls}
+        key = "null" if tag is None else str(tag)  # as JavaScript's String(tag)
+        out[key] = {"y": y.detach().flatten().tolist(), "grads": grads, "controls": controls}
     return out
 
 

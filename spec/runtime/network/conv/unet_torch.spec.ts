@@ -72,7 +72,8 @@ function seeded(shape: [number, number, number, number], seed: number): tf.Tenso
 }
 
 interface Case {
-  readonly kind: "unet" | "resnet";
+  /** The key of the case in the python script's config (and its report). */
+  readonly kind: string;
   readonly tagged: boolean;
   readonly spec: ConditionerSpec;
   readonly ops: number;
@@ -81,6 +82,8 @@ interface Case {
 const CASES: Case[] = [
   { kind: "unet", tagged: true, spec: UNET, ops: unetOps() },
   { kind: "resnet", tagged: true, spec: RESNET, ops: resnetOps() },
+  { kind: "unet_untagged", tagged: false, spec: UNET, ops: unetOps() },
+  { kind: "resnet_untagged", tagged: false, spec: RESNET, ops: resnetOps() },
 ];
 
 describe.skipIf(torchMissing !== undefined)("conv conditioners against PyTorch [wasm]", () => {
@@ -96,6 +99,7 @@ describe.skipIf(torchMissing !== undefined)("conv conditioners against PyTorch [
       const net = buildConvConditioner(c.spec, IO, { tagged: c.tagged, outputGain: 1, seed: 7 });
       const u = c.spec.kind === "unet" ? c.spec : undefined;
       const config: TorchConfig = {
+        arch: c.spec.kind,
         in: IO.inChannels,
         out: IO.outChannels,
         height: IO.height,
@@ -130,7 +134,7 @@ describe.skipIf(torchMissing !== undefined)("conv conditioners against PyTorch [
         expect(diff).toBeLessThanOrEqual(tol);
         // Controls: the embedding's sin/cos halves unswapped (tagged only), q/k/v as channel blocks (UNet only).
         if (c.tagged) expect(maxDiff(t.controls.unswapped, l.y)).toBeGreaterThan(tol);
-        if (c.kind === "unet") expect(maxDiff(t.controls.qkv_blocks, l.y)).toBeGreaterThan(tol);
+        if (c.spec.kind === "unet") expect(maxDiff(t.controls.qkv_blocks, l.y)).toBeGreaterThan(tol);
       });
 
       it(`${c.kind}, tag ${String(tag)}: gradients of every parameter and of x agree`, () => {

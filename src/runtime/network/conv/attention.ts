@@ -35,8 +35,17 @@ export class SelfAttention {
   /** x [batch, H, W, C] → x + proj(attention(x)). */
   apply(x: tf.Tensor4D): tf.Tensor4D {
     const [b, h, w, c] = x.shape;
-    const qkv = tf.reshape(this.qkv.apply(this.norm.apply(x)), [b, h * w, c, 3]);
-    const part = (j: number): tf.Tensor3D => tf.reshape(tf.slice(qkv, [0, 0, 0, j], [b, h * w, c, 1]), [b, h * w, c]);
+    const n = h * w;
+    const normed = tf.reshape(this.norm.apply(x), [b * n, c]);
+    // q, k, v by three products with rows j, 3 + j, … of qkv's weight (a tiny gather) instead of slicing the
+    // [b, HW, C, 3] output on its innermost axis (measured: the strided slices cost more than the products).
+    const weight = tf.reshape(this.qkv.weight, [c, 3, c]);
+    const bias = tf.reshape(this.qkv.bias, [c, 3]);
+    const part = (j: number): tf.Tensor3D => {
+      const wj = tf.transpose(tf.reshape(tf.slice(weight, [0, j, 0], [c, 1, c]), [c, c]));
+      const bj = tf.reshape(tf.slice(bias, [0, j], [c, 1]), [c]);
+      return tf.reshape(tf.add(tf.matMul(normed, wj), bj), [b, n, c]);
+    };
     const logits = tf.mul(tf.matMul(part(0), part(1), false, true), 1 / Math.sqrt(c));
     const attended = tf.matMul(softmaxLast(logits) as tf.Tensor3D, part(2));
     return tf.add(x, this.proj.apply(tf.reshape(attended, [b, h, w, c])));

@@ -36,12 +36,18 @@ export class GroupNorm {
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
     const [b, h, w, c] = x.shape;
-    const g = tf.reshape(x, [b, h * w, this.groups, c / this.groups]);
-    const centred = tf.sub(g, tf.mean(g, [1, 3], true));
-    const variance = tf.mean(tf.square(centred), [1, 3], true);
-    // div by sqrt (not rsqrt): both have gradients registered by the trainer (src/train/gradients.ts).
-    const normed = tf.reshape(tf.div(centred, tf.sqrt(tf.add(variance, this.eps))), [b, h, w, c]);
-    return tf.add(tf.mul(normed, this.weight), this.bias);
+    const g = this.groups;
+    // Each group's values made contiguous ([b, G, H·W·C/G]) so both statistics reduce the innermost axis:
+    // wasm reduces an inner axis directly but transposes for an outer one; measured on [16, 32, 32, 32],
+    // 8 groups: 33–39 ms reducing axes [1, 3] in place, ~6 ms per innermost mean after one transpose.
+    const grouped = tf.reshape(tf.transpose(tf.reshape(x, [b, h * w, g, c / g]), [0, 2, 1, 3]), [b, g, -1]);
+    const centred = tf.sub(grouped, tf.mean(grouped, 2, true));
+    const variance = tf.mean(tf.square(centred), 2, true);
+    // 1/√(var + ε) on the [b, G, 1] statistics, then one multiply of the full tensor (cheaper than a divide);
+    // div and sqrt rather than rsqrt, whose gradient the trainer does not register (src/train/gradients.ts).
+    const normed = tf.mul(centred, tf.div(1, tf.sqrt(tf.add(variance, this.eps))));
+    const back = tf.reshape(tf.transpose(tf.reshape(normed, [b, g, h * w, c / g]), [0, 2, 1, 3]), [b, h, w, c]);
+    return tf.add(tf.mul(back, this.weight), this.bias);
   }
 
   collect(prefix: string, into: ParameterSink): void {
