@@ -88,6 +88,8 @@ export interface CouplingOracle {
   readonly scale?: "tanh" | "clamp";
   /** `checkerboard` with the per-sample [C, H, W] shape; absent: the channel (flat ⌊D/2⌋) split. */
   readonly checkerboard?: readonly number[];
+  /** Control: the checkerboard's other parity (F moves the h + w odd pixels). */
+  readonly oddFirst?: boolean;
 }
 
 function bounded(raw: number, o: CouplingOracle): number {
@@ -119,7 +121,7 @@ export function clampedCount(w: Weights, prefix: string, x: Float64Array, o: Cou
  */
 function checkerCoupling64(w: Weights, prefix: string, x: Float64Array, o: CouplingOracle, shape: readonly number[]): { y: Float64Array; logDet: number } {
   const d = x.length;
-  const m = checkerboard64(shape);
+  const m = checkerboard64(shape).map((v) => (o.oddFirst === true ? 1 - v : v));
   const step = (v: Float64Array, moved: Float64Array, net: string): [Float64Array, number] => {
     const input = v.map((t, i) => t * (1 - moved[i]));
     const out = mlp64(w, `${prefix}${net}.`, input, o.tag, o.activation);

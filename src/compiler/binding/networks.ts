@@ -4,16 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BlockNode, NetworkDecl } from "../../ast/nodes.js";
 import { assignNetworkTensors } from "../../runtime/io/index.js";
-import {
-  buildNetwork,
-  NetworkError,
-  type BlockSpec,
-  type ConditionerSpec,
-  type CouplingMask,
-  type NetworkSpec,
-  type ScaleBound,
-  type Stack,
-} from "../../runtime/network/index.js";
+import { buildNetwork, NetworkError, type BlockSpec, type ConditionerSpec, type CouplingMask, type NetworkSpec, type ScaleBound, type Stack } from "../../runtime/network/index.js";
 import { seededRandom } from "../../runtime/operator/index.js";
 import { declKey, type CheckedProgram, type DeclKey } from "../checker/checked.js";
 import { ExecuteError } from "../execute/errors.js";

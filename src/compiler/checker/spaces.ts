@@ -188,7 +188,13 @@ export abstract class SpaceChecker extends ScopeChecker {
     const defaults = conditioner === "unet" ? unetDefaults : resnetDefaults;
     const channels = num("channels") ?? defaults.channels;
     // The decoder of a unet normalises its input concatenated with the skip: 2·channels.
-    const widths: [number, string][] = conditioner === "unet" ? [[channels, "channels"], [2 * channels, "the decoder's 2·channels"]] : [[channels, "channels"]];
+    const widths: [number, string][] =
+      conditioner === "unet"
+        ? [
+            [channels, "channels"],
+            [2 * channels, "the decoder's 2·channels"],
+          ]
+        : [[channels, "channels"]];
     for (const [width, what] of widths) {
       const groups = Math.min(32, Math.floor(width / 4));
       if (groups < 1 || width % groups !== 0) {

@@ -95,7 +95,13 @@ export class Coupling implements Block {
     }
     if (config.mask === "checkerboard") {
       const row = checkerboardRow(shape);
-      this.masks = [tf.tensor2d(row, [1, d]), tf.tensor2d(row.map((v) => 1 - v), [1, d])];
+      this.masks = [
+        tf.tensor2d(row, [1, d]),
+        tf.tensor2d(
+          row.map((v) => 1 - v),
+          [1, d],
+        ),
+      ];
     }
   }
 
@@ -120,7 +126,11 @@ export class Coupling implements Block {
 
   private bound(raw: tf.Tensor2D): tf.Tensor2D {
     const b = this.config.scaleBound ?? 0;
-    if (this.config.scale === "clamp") return tf.clipByValue(raw, -b, b);
+    if (this.config.scale === "clamp") {
+      // clamp as select, not clipByValue: exact like torch.clamp, and differentiable with the gradients
+      // training registers (Select and comparisons; ClipByValue has none there). Zero gradient beyond ±b.
+      return tf.where(tf.greater(raw, b), tf.fill(raw.shape, b), tf.where(tf.less(raw, -b), tf.fill(raw.shape, -b), raw)) as tf.Tensor2D;
+    }
     return tf.mul(tanhFast(tf.div(raw, b)), b) as tf.Tensor2D;
   }
 

@@ -210,7 +210,9 @@ export class InvertibleDenseMatrix implements Block {
 
   forward(x: tf.Tensor): tf.Tensor {
     // rows: Y = X·Wᵀ
-    return tf.tidy(() => fromChannelRows(tf.matMul(channelRows(x, this.channels, this.positions), this.weight as tf.Tensor2D, false, true), x.shape, this.channels, this.positions));
+    return tf.tidy(() =>
+      fromChannelRows(tf.matMul(channelRows(x, this.channels, this.positions), this.weight as tf.Tensor2D, false, true), x.shape, this.channels, this.positions),
+    );
   }
 
   forwardWithLogDet(x: tf.Tensor): ForwardWithLogDet {

@@ -85,7 +85,9 @@ export function oddChannelSplit(shape: readonly number[], why: "mask" | "conditi
     code: "LIN0341",
     message: `a channel split needs an even channel count, but this coupling sees ${shapeText(shape)} (C = ${shape[0]})`,
     because: [
-      why === "mask" ? "mask = channel splits [C, H, W] into two halves of C/2 channels (the reference's chunk(2, dim=1))" : "a convolutional conditioner maps C/2 channels to the other C/2 channels' shift and scale",
+      why === "mask"
+        ? "mask = channel splits [C, H, W] into two halves of C/2 channels (the reference's chunk(2, dim=1))"
+        : "a convolutional conditioner maps C/2 channels to the other C/2 channels' shift and scale",
       `the shape at this point is ${shapeText(shape)}`,
     ],
     fix: { title: "squeeze first (C → 4C), use mask = checkerboard, or (MLP only) leave out mask = for a split of the flat features", edits: [] },
