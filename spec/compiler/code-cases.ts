@@ -94,6 +94,30 @@ export const codeCases: readonly CodeCase[] = [
   { code: "LIN0320", src: "space X = R^2;\nlet z = ⟦X⟧(zero(X));", fix: "space X = R^2;\nlet z = id(X)(zero(X));" },
   { code: "LIN0330", src: "space X = R^1000000;\nmap f : X -> X = ⟦dense⟧;", fix: "space X = R^1000000;\nmap f : X -> X = lowrank(rank = 4);" },
   { code: "LIN0331", src: "space X = ⟦R[65536, 65536]⟧;", fix: "space X = R[1024, 1024];" },
+  { code: "LIN0340", src: "network G : R^8 { affine_coupling(⟦conditioner = unet⟧); }", fix: "network G : R[4, 4, 4] { affine_coupling(conditioner = unet); }" },
+  { code: "LIN0341", src: "network G : R[3, 4, 4] { ⟦additive_coupling⟧(conditioner = resnet); }", fix: "network G : R[4, 4, 4] { additive_coupling(conditioner = resnet); }" },
+  {
+    code: "LIN0342",
+    src: "network G : R[2, 6, 6] { affine_coupling(conditioner = unet, ⟦levels = 3⟧); }",
+    fix: "network G : R[2, 6, 6] { affine_coupling(conditioner = unet, levels = 2); }",
+  },
+  {
+    code: "LIN0343",
+    src: "network G : R[2, 8, 8] { affine_coupling(conditioner = unet, ⟦attention = 16⟧); }",
+    fix: "network G : R[2, 8, 8] { affine_coupling(conditioner = unet, attention = 8); }",
+  },
+  {
+    code: "LIN0344",
+    src: "network G : R[2, 4, 4] { affine_coupling(conditioner = unet, ⟦channels = 18⟧); }",
+    fix: "network G : R[2, 4, 4] { affine_coupling(conditioner = unet, channels = 16); }",
+  },
+  {
+    code: "LIN0345",
+    src: "network G : R[2, 4, 4] { affine_coupling(conditioner = unet, ⟦hidden = 64⟧); }",
+    fix: "network G : R[2, 4, 4] { affine_coupling(conditioner = unet, channels = 32); }",
+  },
+  { code: "LIN0346", src: "network G : R^8 { affine_coupling(⟦mask = checkerboard⟧); }", fix: "network G : R[1, 2, 4] { affine_coupling(mask = checkerboard); }" },
+  { code: "LIN0347", src: "network G : R[2, 4, 4] { ⟦unsqueeze⟧; }", fix: "network G : R[4, 2, 2] { unsqueeze; }" },
   { code: "LIN0401", src: XY + "operator A[2, 2] = dense;\nmap f : X -> Y = ⟦A⟧;", fix: XY + "operator A[3, 2] = dense;\nmap f : X -> Y = A;" },
   {
     code: "LIN0402",

@@ -149,6 +149,44 @@ export const diagnosticCodes = [
     summary: "The operators of a spec (or one of them) would need more memory than the budget once compiled.",
   },
   { code: "LIN0331", stage: "check", title: "space too large", summary: "A space whose dimension (the product of its extents) is above 2^31 − 1." },
+  { code: "LIN0340", stage: "check", title: "convolutional conditioner on a flat space", summary: "`conditioner = resnet` or `unet` needs the coupling to see a [C, H, W] image." },
+  {
+    code: "LIN0341",
+    stage: "check",
+    title: "channel split of an odd channel count",
+    summary: "A channel mask (explicit, or with a convolutional conditioner) splits C in halves, so C must be even.",
+  },
+  { code: "LIN0342", stage: "check", title: "unet deeper than the image", summary: "A unet with `levels` L halves H and W L − 1 times: both must be divisible by 2^(L−1)." },
+  {
+    code: "LIN0343",
+    stage: "check",
+    title: "attention at a resolution that never occurs",
+    summary: "`attention = r` names a resolution the unet never has (H, H/2, …, H/2^(levels−1)).",
+  },
+  {
+    code: "LIN0344",
+    stage: "check",
+    title: "GroupNorm does not divide the channels",
+    summary: "A conv conditioner's GroupNorm uses min(32, ⌊C/4⌋) groups, which must be at least 1 and divide C.",
+  },
+  {
+    code: "LIN0345",
+    stage: "check",
+    title: "keyword of another conditioner",
+    summary: "hidden and depth belong to the MLP conditioner; channels, levels, blocks, attention, dropout and embed to the conv ones.",
+  },
+  {
+    code: "LIN0346",
+    stage: "check",
+    title: "checkerboard mask on a flat space",
+    summary: "`mask = checkerboard` alternates pixels, so the coupling must see a [C, H, W] image with H·W ≥ 2.",
+  },
+  {
+    code: "LIN0347",
+    stage: "check",
+    title: "unsqueeze needs 4C channels",
+    summary: "unsqueeze turns [4C, H, W] into [C, 2H, 2W], so it needs a [C, H, W] shape with C divisible by 4.",
+  },
   // Check: operator shapes.
   {
     code: "LIN0401",
@@ -474,6 +512,28 @@ export const diagnosticCodes = [
     title: "backend not supported here",
     summary: "The backend works, but not for this command (no command raises it at present).",
   }, // backend_unsupported
+  // Runtime: the reference's network blocks (conditioners, masks, unsqueeze).
+  {
+    code: "LIN1090",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "convolutional conditioner not built yet",
+    summary: "A coupling with `conditioner = resnet` or `unet`: this build has no convolutional conditioners yet.",
+  },
+  {
+    code: "LIN1091",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "coupling mask does not fit the shape",
+    summary: "A checkerboard mask or a convolutional conditioner on a shape that is not [C, H, W], or a channel split of an odd C.",
+  },
+  {
+    code: "LIN1092",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "unsqueeze does not fit the shape",
+    summary: "An unsqueeze on a shape that is not [4C, H, W] (channels divisible by 4).",
+  },
 
   // Weight and array files.
   { code: "LIN1101", stage: "io", raisedBy: "FormatError", title: "file truncated", summary: "The file ends before its header or data says it should." }, // truncated

@@ -24,6 +24,7 @@ export const BLOCK_CONFORMANCE: Readonly<Record<BlockKind, NetworkCase>> = {
   permute: { spec: { tagged: false, blocks: [{ kind: "permute", mode: "random", seed: 5 }] }, shape: [4], seed: 4, gain: 0.5 },
   inv_dense: { spec: { tagged: false, blocks: [{ kind: "inv_dense" }] }, shape: [4], seed: 5, gain: 0.5 },
   squeeze: { spec: { tagged: false, blocks: [{ kind: "squeeze" }, { kind: "additive_coupling", ...coupling }] }, shape: [1, 2, 2], seed: 6, gain: 0.5 },
+  unsqueeze: { spec: { tagged: false, blocks: [{ kind: "unsqueeze" }, { kind: "additive_coupling", ...coupling }] }, shape: [4, 1, 1], seed: 7, gain: 0.5 },
 };
 
 export const BLOCK_KINDS = Object.keys(BLOCK_CONFORMANCE) as BlockKind[];

@@ -84,10 +84,69 @@ export interface CouplingOracle {
   readonly tag: number | undefined;
   /** Control: apply scale before shift (the wrong order) instead of the reference's shift-then-scale. */
   readonly scaleThenShift?: boolean;
+  /** How raw log-scales are bounded: b·tanh(raw/b) (default) or the reference's clamp(raw, −b, b). */
+  readonly scale?: "tanh" | "clamp";
+  /** `checkerboard` with the per-sample [C, H, W] shape; absent: the channel (flat ⌊D/2⌋) split. */
+  readonly checkerboard?: readonly number[];
+  /** Control: the checkerboard's other parity (F moves the h + w odd pixels). */
+  readonly oddFirst?: boolean;
+}
+
+function bounded(raw: number, o: CouplingOracle): number {
+  if (o.scaleBound === undefined) return 0;
+  const b = o.scaleBound;
+  return o.scale === "clamp" ? Math.min(b, Math.max(-b, raw)) : b * Math.tanh(raw / b);
+}
+
+/** The checkerboard pixels (h + w even) of a flat [C, H, W] sample, as 1/0. */
+export function checkerboard64(shape: readonly number[]): Float64Array {
+  const [c, h, w] = shape;
+  const m = new Float64Array(c * h * w);
+  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) m[(k * h + i) * w + j] = (i + j) % 2 === 0 ? 1 : 0;
+  return m;
+}
+
+/** Raw conditioner outputs of one coupling sample beyond ±bound (to show a clamp test exercises the clamp). */
+export function clampedCount(w: Weights, prefix: string, x: Float64Array, o: CouplingOracle): number {
+  const d1 = Math.floor(x.length / 2);
+  const out = mlp64(w, `${prefix}f.`, Float64Array.from(x.subarray(d1)), o.tag, o.activation);
+  let n = 0;
+  for (let i = d1; i < out.length; i++) if (Math.abs(out[i]) > (o.scaleBound ?? Infinity)) n++;
+  return n;
+}
+
+/**
+ * One sample through a checkerboard coupling, float64 (RealNVP): F moves the pixels with m = 1 from the
+ * image with those pixels zeroed, G the others from F's output with the m = 1 pixels' complement zeroed.
+ */
+function checkerCoupling64(w: Weights, prefix: string, x: Float64Array, o: CouplingOracle, shape: readonly number[]): { y: Float64Array; logDet: number } {
+  const d = x.length;
+  const m = checkerboard64(shape).map((v) => (o.oddFirst === true ? 1 - v : v));
+  const step = (v: Float64Array, moved: Float64Array, net: string): [Float64Array, number] => {
+    const input = v.map((t, i) => t * (1 - moved[i]));
+    const out = mlp64(w, `${prefix}${net}.`, input, o.tag, o.activation);
+    const res = Float64Array.from(v);
+    let logDet = 0;
+    for (let i = 0; i < d; i++) {
+      if (moved[i] === 0) continue;
+      const s = bounded(out[d + i] ?? 0, o);
+      res[i] = (v[i] + out[i]) * Math.exp(s);
+      logDet += s;
+    }
+    return [res, logDet];
+  };
+  const [y1, l1] = step(x, m, "f");
+  const [y2, l2] = step(
+    y1,
+    m.map((v) => 1 - v),
+    "g",
+  );
+  return { y: y2, logDet: l1 + l2 };
 }
 
 /** One sample through a coupling block (names relative to the block), float64. Returns y and log|det|. */
 export function coupling64(w: Weights, prefix: string, x: Float64Array, o: CouplingOracle): { y: Float64Array; logDet: number } {
+  if (o.checkerboard !== undefined) return checkerCoupling64(w, prefix, x, o, o.checkerboard);
   const d = x.length;
   const d1 = Math.floor(d / 2);
   const half = (cond: Float64Array, target: Float64Array, net: string): [Float64Array, number] => {
@@ -97,7 +156,7 @@ export function coupling64(w: Weights, prefix: string, x: Float64Array, o: Coupl
     let logDet = 0;
     for (let i = 0; i < n; i++) {
       const shift = out[i];
-      const s = o.scaleBound === undefined ? 0 : o.scaleBound * Math.tanh(out[n + i] / o.scaleBound);
+      const s = bounded(out[n + i] ?? 0, o);
       res[i] = o.scaleThenShift === true ? target[i] * Math.exp(s) + shift : (target[i] + shift) * Math.exp(s);
       logDet += s;
     }

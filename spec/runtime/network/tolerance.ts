@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { ActNorm } from "../../../src/runtime/network/actnorm.js";
 import type { Block } from "../../../src/runtime/network/block.js";
 import { Coupling } from "../../../src/runtime/network/coupling.js";
-import { InvertibleDense } from "../../../src/runtime/network/inv_dense.js";
+import { InvertibleDense, InvertibleDenseMatrix } from "../../../src/runtime/network/inv_dense.js";
 import { Rng } from "../../../src/runtime/random.js";
 import { Stack } from "../../../src/runtime/network/stack.js";
 
@@ -50,6 +50,8 @@ function blockOps(block: Block): number {
   }
   if (block instanceof ActNorm) return 4;
   if (block instanceof InvertibleDense) return 3 * block.inputShape[0] + 4;
+  // a C-long dot product with W (forward) or with W⁻¹ rounded from float64 to float32 (inverse)
+  if (block instanceof InvertibleDenseMatrix) return 2 * block.inputShape[0] + 4;
   if (block instanceof Stack) return block.blocks.reduce((n, b) => n + blockOps(b), 0);
   return 0; // permutation, squeeze: exact
 }

@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BlockNode, NetworkDecl } from "../../ast/nodes.js";
 import { assignNetworkTensors } from "../../runtime/io/index.js";
-import { buildNetwork, NetworkError, type BlockSpec, type NetworkSpec, type Stack } from "../../runtime/network/index.js";
+import { buildNetwork, NetworkError, type BlockSpec, type ConditionerSpec, type CouplingMask, type NetworkSpec, type ScaleBound, type Stack } from "../../runtime/network/index.js";
 import { seededRandom } from "../../runtime/operator/index.js";
 import { declKey, type CheckedProgram, type DeclKey } from "../checker/checked.js";
 import { ExecuteError } from "../execute/errors.js";
@@ -35,23 +35,53 @@ function blockSpec(program: CheckedProgram, node: BlockNode): BlockSpec {
     case "affine_coupling":
     case "additive_coupling": {
       const activation = named.get("activation");
+      const str = (k: string): string | undefined => {
+        const v = named.get(k);
+        return typeof v === "string" ? v : undefined;
+      };
+      const opt = <K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
+      // The checker accepts only the activations the runtime has; buildNetwork re-checks the name.
+      type Act = Extract<BlockSpec, { kind: "affine_coupling" }>["activation"];
+      const act = typeof activation === "string" ? (activation as Act) : undefined;
+      const kind = str("conditioner");
+      // The checker accepts only the conditioner keywords the chosen conditioner takes (LIN0345).
+      const conditioner: ConditionerSpec | undefined =
+        kind === "unet"
+          ? {
+              kind,
+              ...opt("channels", num("channels")),
+              ...opt("levels", num("levels")),
+              ...opt("blocks", num("blocks")),
+              ...opt("attention", num("attention")),
+              ...opt("dropout", num("dropout")),
+              ...opt("embed", num("embed")),
+              ...opt("activation", act),
+            }
+          : kind === "resnet"
+            ? { kind, ...opt("channels", num("channels")), ...opt("blocks", num("blocks")), ...opt("dropout", num("dropout")), ...opt("activation", act) }
+            : undefined;
+      const mask = str("mask");
       const common = {
-        ...(num("hidden") === undefined ? {} : { hidden: num("hidden") }),
-        ...(num("depth") === undefined ? {} : { depth: num("depth") }),
-        // The checker accepts only the activations the runtime has; buildNetwork re-checks the name.
-        ...(typeof activation === "string" ? { activation: activation as Extract<BlockSpec, { kind: "affine_coupling" }>["activation"] } : {}),
+        ...opt("hidden", num("hidden")),
+        ...opt("depth", num("depth")),
+        ...opt("activation", act),
+        ...opt("conditioner", conditioner),
+        ...opt("mask", mask === "checkerboard" || mask === "channel" ? (mask as CouplingMask) : undefined),
       };
       if (name === "additive_coupling") return { kind: name, ...common };
-      return { kind: name, ...common, ...(num("scale_bound") === undefined ? {} : { scale_bound: num("scale_bound") }) };
+      const scale = str("scale");
+      return { kind: name, ...common, ...opt("scale", scale === "clamp" || scale === "tanh" ? (scale as ScaleBound) : undefined), ...opt("scale_bound", num("scale_bound")) };
     }
     case "permute": {
       const m = named.get("#0") ?? "reverse";
       const seed = num("seed");
       return { kind: "permute", mode: m === "random" ? "random" : "reverse", ...(seed === undefined ? {} : { seed }) };
     }
-    case "actnorm":
     case "inv_dense":
+      return { kind: name, ...(named.get("param") === "matrix" ? { param: "matrix" as const } : {}) };
+    case "actnorm":
     case "squeeze":
+    case "unsqueeze":
       return { kind: name };
     default:
       throw new ExecuteError("LIN0803", `network block ${name} has no runtime implementation`);

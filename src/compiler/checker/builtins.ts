@@ -33,29 +33,43 @@ export interface BlockSpec {
   readonly splits: boolean;
 }
 
+/** The conditioners a coupling takes (`conditioner = …`); `mlp` is the default. */
+export const conditioners = ["mlp", "resnet", "unet"] as const;
+
+/** Which conditioner takes which of the conditioner keywords (the rest of a coupling's keywords are shared). */
+export const conditionerKeywords: Readonly<Record<(typeof conditioners)[number], readonly string[]>> = {
+  mlp: ["hidden", "depth"],
+  resnet: ["channels", "blocks", "dropout"],
+  unet: ["channels", "levels", "blocks", "attention", "dropout", "embed"],
+};
+
+/** The keywords every coupling takes: the conditioner and its sizes, the activation and the mask. */
+const couplingParams: readonly ParamSpec[] = [
+  { name: "conditioner", type: oneOf(...conditioners) },
+  { name: "hidden", type: posint },
+  { name: "depth", type: posint },
+  { name: "activation", type: oneOf(...activations) },
+  { name: "channels", type: posint },
+  { name: "levels", type: posint },
+  { name: "blocks", type: posint },
+  { name: "attention", type: nonnegint },
+  { name: "dropout", type: nonnegnum },
+  { name: "embed", type: posint },
+  { name: "mask", type: oneOf("channel", "checkerboard") },
+];
+
 export const blocks: Readonly<Record<string, BlockSpec>> = {
   affine_coupling: {
-    params: [
-      { name: "hidden", type: posint },
-      { name: "depth", type: posint },
-      { name: "activation", type: oneOf(...activations) },
-      { name: "scale_bound", type: posnum },
-    ],
+    params: [...couplingParams, { name: "scale", type: oneOf("tanh", "clamp") }, { name: "scale_bound", type: posnum }],
     splits: true,
   },
-  additive_coupling: {
-    params: [
-      { name: "hidden", type: posint },
-      { name: "depth", type: posint },
-      { name: "activation", type: oneOf(...activations) },
-    ],
-    splits: true,
-  },
+  additive_coupling: { params: couplingParams, splits: true },
   actnorm: { params: [], splits: false },
   // permute's mode is positional (`permute(reverse)`); the checker handles it before the keywords.
   permute: { params: [{ name: "seed", type: nonnegint }], splits: false },
-  inv_dense: { params: [], splits: false },
+  inv_dense: { params: [{ name: "param", type: oneOf("lu", "matrix") }], splits: false },
   squeeze: { params: [], splits: false },
+  unsqueeze: { params: [], splits: false },
 };
 
 export const permuteModes = ["reverse", "random"] as const;

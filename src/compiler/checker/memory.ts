@@ -61,16 +61,47 @@ export function operatorParameters(builtin: string, rows: number, cols: number, 
   }
 }
 
+/** An MLP conditioner of `inputs` → `outputs` (one of a coupling's two), its hidden layers as written. */
+function mlpParameters(inputs: number, outputs: number, arg: ArgValue): number {
+  const hidden = numberOr(arg("hidden"), couplingDefaults.hidden);
+  const depth = numberOr(arg("depth"), couplingDefaults.depth);
+  return inputs * hidden + hidden + (depth - 1) * (hidden * hidden + hidden) + hidden * outputs + outputs;
+}
+
+/**
+ * An upper estimate of one convolutional conditioner's weights at `channels` c (its input and output
+ * convs are counted at c channels too, which bounds them for the reference's few image channels): per
+ * residual block two 3×3 convs of at most 2c → c and c → c (27c²) and the tag's projection (4·embed·c);
+ * a unet has `levels`·(2·blocks + 1) of them (the decoder one more per level), attention 4c² per level,
+ * and the embedding MLP embed → 4·embed → 4·embed.
+ */
+function convConditionerParameters(kind: "unet" | "resnet", arg: ArgValue): number {
+  const c = numberOr(arg("channels"), kind === "unet" ? 16 : 32);
+  const blocks = numberOr(arg("blocks"), 2);
+  const embed = numberOr(arg("embed"), 16);
+  const levels = kind === "unet" ? numberOr(arg("levels"), 2) : 1;
+  const residual = kind === "unet" ? levels * (2 * blocks + 1) : blocks;
+  const attention = kind === "unet" ? 4 * c * c * levels : 0;
+  return residual * (27 * c * c + 4 * embed * c + 4 * c) + attention + 2 * 9 * c * c + embed * 4 * embed + 16 * embed * embed + 8 * embed;
+}
+
 /** Parameters of one layer on `dim` features. */
 function layerParameters(name: string, dim: number, arg: ArgValue): number {
   switch (name) {
     case "affine_coupling":
     case "additive_coupling": {
+      const conditioner = arg("conditioner");
+      if (conditioner === "unet" || conditioner === "resnet") return 2 * convConditionerParameters(conditioner, arg);
+      const factor = name === "affine_coupling" ? 2 : 1;
+      if (arg("mask") === "checkerboard") {
+        // Each conditioner sees all dim features and returns a shift (and log-scale) for each.
+        return 2 * mlpParameters(dim, factor * dim, arg);
+      }
       // An MLP from the kept half to the other half (scale and shift for affine): in → hidden (depth − 1 times hidden → hidden) → out.
       const hidden = numberOr(arg("hidden"), couplingDefaults.hidden);
       const depth = numberOr(arg("depth"), couplingDefaults.depth);
       const kept = Math.floor(dim / 2);
-      const out = (name === "affine_coupling" ? 2 : 1) * (dim - kept);
+      const out = factor * (dim - kept);
       return kept * hidden + hidden + (depth - 1) * (hidden * hidden + hidden) + hidden * out + out;
     }
     case "actnorm":

@@ -1,9 +1,10 @@
 // Module checker layer 2: space expressions (Euclidean, induced by a network with its tag, by name)
-// and the blocks of a network declaration, whose shapes a squeeze changes.
-import type { BlockNode, SpaceExpr } from "../../ast/nodes.js";
-import { literalOf, matchArgs } from "./args.js";
-import { blocks as blockSpecs, permuteModes } from "./builtins.js";
-import { maxSpaceDimension } from "./memory.js";
+// and the blocks of a network declaration, whose shapes a squeeze or unsqueeze changes, and whether
+// each coupling's conditioner and mask fit the shape it sees.
+import type { Arg, BlockNode, LayerBlock, SpaceExpr } from "../../ast/nodes.js";
+import { literalOf, matchArgs, type Literal } from "./args.js";
+import { blocks as blockSpecs, conditionerKeywords, conditioners, permuteModes } from "./builtins.js";
+import { maxNetworkLayers, maxSpaceDimension } from "./memory.js";
 import * as messages from "./messages/index.js";
 import { ScopeChecker } from "./scope.js";
 import { dimension, type SpaceType } from "./types.js";
@@ -76,13 +77,14 @@ export abstract class SpaceChecker extends ScopeChecker {
           continue;
         }
         s = this.blocks(b.body, s);
-        // Later copies only change the shape through squeezes; replay those without re-reporting.
-        const squeezes = countSqueezes(b.body);
-        for (let i = 1; i < n && squeezes > 0 && s; i++) {
-          for (let k = 0; k < squeezes && s; k++) {
-            const next = squeezed(s);
+        // Later copies only change the shape through squeezes and unsqueezes; replay those without re-reporting.
+        const moves = shapeMoves(b.body);
+        for (let i = 1; i < n && moves.length > 0 && s; i++) {
+          for (const move of moves) {
+            if (!s) break;
+            const next: readonly number[] | undefined = move === "squeeze" ? squeezed(s) : unsqueezed(s);
             if (!next) {
-              this.report(b.range, messages.badSqueeze(s, { copy: i + 1, count: n }));
+              this.report(b.range, move === "squeeze" ? messages.badSqueeze(s, { copy: i + 1, count: n }) : messages.badUnsqueeze(s));
               return undefined;
             }
             s = next;
@@ -123,6 +125,8 @@ export abstract class SpaceChecker extends ScopeChecker {
     for (const p of m.problems) this.argProblem(p, `block ${name}`, { unknown: "LIN0502", value: "LIN0503" }, spec.params);
     if (spec.splits && shape && dimension(shape) < 2) {
       this.report(b.name.range, messages.splitOfOneFeature(name, shape));
+    } else if (spec.splits && shape) {
+      this.couplingFits(b, shape, new Map([...m.values].map(([k, v]) => [k, { arg: v.arg, literal: v.literal }])));
     }
     if (name === "squeeze" && shape) {
       const next = squeezed(shape);
@@ -132,17 +136,104 @@ export abstract class SpaceChecker extends ScopeChecker {
       }
       return next;
     }
+    if (name === "unsqueeze" && shape) {
+      const next = unsqueezed(shape);
+      if (!next) {
+        this.report(b.name.range, messages.badUnsqueeze(shape));
+        return undefined;
+      }
+      return next;
+    }
     return shape;
+  }
+
+  /**
+   * A coupling's conditioner and mask against the shape it sees: conv conditioners and checkerboards
+   * need [C, H, W]; a channel split an even C; a unet H and W divisible by 2^(levels−1), an attention
+   * resolution among its levels' and GroupNorm-compatible channels. Conditioner keywords must belong to
+   * the conditioner chosen. Reports at the argument at fault where one is, else at the block's name.
+   */
+  private couplingFits(b: LayerBlock, shape: readonly number[], written: ReadonlyMap<string, { readonly arg: Arg; readonly literal: Literal | undefined }>): void {
+    const ident = (k: string): string | undefined => {
+      const l = written.get(k)?.literal;
+      return l?.kind === "ident" ? l.name : undefined;
+    };
+    const num = (k: string): number | undefined => {
+      const l = written.get(k)?.literal;
+      return l?.kind === "number" ? l.value : undefined;
+    };
+    const at = (k: string) => written.get(k)?.arg.range ?? b.name.range;
+    const conditioner = (ident("conditioner") ?? "mlp") as (typeof conditioners)[number];
+    const takes = conditionerKeywords[conditioner];
+    for (const [k, { arg }] of written) {
+      const owner = conditioners.filter((c) => conditionerKeywords[c].includes(k));
+      if (owner.length > 0 && !takes.includes(k)) this.report(arg.range, messages.keywordOfOtherConditioner(k, conditioner, owner.join(" or ")));
+    }
+    const image = shape.length === 3;
+    const mask = ident("mask") ?? "channel";
+    if (mask === "checkerboard" && !(image && shape[1] * shape[2] >= 2)) {
+      this.report(at("mask"), messages.checkerboardOnFlat(shape));
+      return;
+    }
+    if (conditioner === "mlp") {
+      if (written.has("mask") && mask === "channel" && image && shape[0] % 2 !== 0) this.report(at("mask"), messages.oddChannelSplit(shape, "mask"));
+      return;
+    }
+    if (!image) {
+      this.report(at("conditioner"), messages.convConditionerOnFlat(conditioner, shape));
+      return;
+    }
+    const [c, h, w] = shape;
+    if (mask === "channel" && c % 2 !== 0) this.report(b.name.range, messages.oddChannelSplit(shape, "conditioner"));
+    const defaults = conditioner === "unet" ? unetDefaults : resnetDefaults;
+    const channels = num("channels") ?? defaults.channels;
+    // The decoder of a unet normalises its input concatenated with the skip: 2·channels.
+    const widths: [number, string][] =
+      conditioner === "unet"
+        ? [
+            [channels, "channels"],
+            [2 * channels, "the decoder's 2·channels"],
+          ]
+        : [[channels, "channels"]];
+    for (const [width, what] of widths) {
+      const groups = Math.min(32, Math.floor(width / 4));
+      if (groups < 1 || width % groups !== 0) {
+        this.report(at("channels"), messages.groupNormDoesNotDivide(width, groups, what));
+        break;
+      }
+    }
+    if (conditioner !== "unet") return;
+    const levels = num("levels") ?? unetDefaults.levels;
+    const factor = 2 ** (levels - 1);
+    if (h % factor !== 0 || w % factor !== 0) {
+      this.report(at("levels"), messages.unetTooDeep(levels, h, w));
+      return;
+    }
+    const attention = num("attention");
+    const resolutions = Array.from({ length: levels }, (_, k) => h / 2 ** k);
+    if (attention !== undefined && attention > 0 && !resolutions.includes(attention)) this.report(at("attention"), messages.attentionNeverOccurs(attention, resolutions));
   }
 }
 
-function countSqueezes(list: readonly BlockNode[]): number {
-  let n = 0;
+/**
+ * The runtime's conv conditioner defaults the checks above depend on (runtime/network/spec.ts
+ * CONV_CONDITIONER_DEFAULTS; the checker may not import the runtime, and a spec keeps them equal).
+ */
+export const unetDefaults = { channels: 16, levels: 2 } as const;
+export const resnetDefaults = { channels: 32 } as const;
+
+/** The squeezes and unsqueezes of a block list in order, repeats multiplied out. */
+function shapeMoves(list: readonly BlockNode[]): ("squeeze" | "unsqueeze")[] {
+  const out: ("squeeze" | "unsqueeze")[] = [];
   for (const b of list) {
-    if (b.kind === "Layer" && b.name.name === "squeeze") n++;
-    if (b.kind === "Repeat" && Number.isInteger(b.count.value) && b.count.value > 0) n += b.count.value * countSqueezes(b.body);
+    if (b.kind === "Layer" && (b.name.name === "squeeze" || b.name.name === "unsqueeze")) out.push(b.name.name);
+    if (b.kind === "Repeat" && Number.isInteger(b.count.value) && b.count.value > 0) {
+      const inner = shapeMoves(b.body);
+      // Past the layer cap the network is refused anyway (LIN0509); stop listing there.
+      for (let i = 0; i < b.count.value && inner.length > 0 && out.length <= maxNetworkLayers; i++) out.push(...inner);
+    }
   }
-  return n;
+  return out;
 }
 
 function squeezed(shape: readonly number[]): readonly number[] | undefined {
@@ -150,4 +241,11 @@ function squeezed(shape: readonly number[]): readonly number[] | undefined {
   const [c, h, w] = shape;
   if (h % 2 !== 0 || w % 2 !== 0) return undefined;
   return [4 * c, h / 2, w / 2];
+}
+
+function unsqueezed(shape: readonly number[]): readonly number[] | undefined {
+  if (shape.length !== 3) return undefined;
+  const [c, h, w] = shape;
+  if (c % 4 !== 0) return undefined;
+  return [c / 4, 2 * h, 2 * w];
 }

@@ -5,12 +5,12 @@ import type { Block } from "./block.js";
 import { ActNorm } from "./actnorm.js";
 import { Coupling } from "./coupling.js";
 import { NetworkError } from "./errors.js";
-import { InvertibleDense } from "./inv_dense.js";
+import { InvertibleDense, InvertibleDenseMatrix } from "./inv_dense.js";
 import { ACTIVATIONS } from "./mlp.js";
 import { Permutation } from "./permutation.js";
 import { deriveSeed } from "../random.js";
-import { type BlockSpec, COUPLING_DEFAULTS, type NetworkSpec } from "./spec.js";
-import { Squeeze } from "./squeeze.js";
+import { type BlockSpec, COUPLING_DEFAULTS, type NetworkSpec, SCALE_BOUND_DEFAULTS } from "./spec.js";
+import { Squeeze, Unsqueeze } from "./squeeze.js";
 import { Stack } from "./stack.js";
 
 /** How `buildNetwork` initialises the weights. */
@@ -45,13 +45,18 @@ function buildBlock(spec: BlockSpec, shape: readonly number[], seed: number, tag
     case "additive_coupling": {
       const activation = spec.activation ?? COUPLING_DEFAULTS.activation;
       if (!ACTIVATIONS.includes(activation)) throw new NetworkError("LIN1061", spec.kind, `unknown activation "${activation}"`);
+      const scale = spec.kind === "affine_coupling" ? (spec.scale ?? "tanh") : undefined;
+      if (scale !== undefined && scale !== "tanh" && scale !== "clamp") throw new NetworkError("LIN1061", spec.kind, `unknown scale "${String(scale)}"`);
+      const mask = spec.mask ?? "channel";
+      if (mask !== "channel" && mask !== "checkerboard") throw new NetworkError("LIN1061", spec.kind, `unknown mask "${String(mask)}"`);
       return new Coupling(
         shape,
         {
-          hidden: spec.hidden ?? COUPLING_DEFAULTS.hidden,
-          depth: spec.depth ?? COUPLING_DEFAULTS.depth,
-          activation,
-          scaleBound: spec.kind === "affine_coupling" ? (spec.scale_bound ?? COUPLING_DEFAULTS.scale_bound) : undefined,
+          mlp: { hidden: spec.hidden ?? COUPLING_DEFAULTS.hidden, depth: spec.depth ?? COUPLING_DEFAULTS.depth, activation },
+          conditioner: spec.conditioner,
+          mask,
+          scale,
+          scaleBound: spec.kind === "affine_coupling" && scale !== undefined ? (spec.scale_bound ?? SCALE_BOUND_DEFAULTS[scale]) : undefined,
           tagged,
           outputGain,
         },
@@ -63,9 +68,11 @@ function buildBlock(spec: BlockSpec, shape: readonly number[], seed: number, tag
     case "permute":
       return new Permutation(shape, spec.mode, spec.seed ?? seed);
     case "inv_dense":
-      return new InvertibleDense(shape, seed);
+      return spec.param === "matrix" ? new InvertibleDenseMatrix(shape, seed) : new InvertibleDense(shape, seed);
     case "squeeze":
       return new Squeeze(shape);
+    case "unsqueeze":
+      return new Unsqueeze(shape);
     case "repeat":
       throw new NetworkError("LIN1061", "repeat", "repeat must be unrolled before building");
   }

@@ -4,16 +4,31 @@
 // triangular solves, never a general inverse. log|det W| = Σ s per position. On [C, ...] inputs it
 // acts on channels at every position (Glow's 1×1 conv); the reference's Inv1x1Conv is unconstrained
 // and inverted with linalg.inv on every call, which this parameterisation avoids.
+// InvertibleDenseMatrix is that reference block (`inv_dense(param = matrix)`): W stored as is, its
+// inverse and log|det| from a float64 LU of W on the host at every call (float32 tfjs has neither).
 
 import * as tf from "@tensorflow/tfjs-core";
 import { type Block, type ForwardWithLogDet, type Parameter, type StateTensor, featureLayout } from "./block.js";
 import { NetworkError } from "./errors.js";
 import { gatherAxis1 } from "./gather.js";
 import { luDecompose, orthogonalFromGaussian } from "./host_lu.js";
+import { identityMatrix, jsLinalg, matrix, type LuResult } from "../linalg/index.js";
 import { isPermutation } from "./permutation.js";
 import { Rng } from "../random.js";
 import { solveLowerRows, solveUpperRows } from "./triangular.js";
 import { ownedVariable } from "./variable.js";
+
+/** [batch, C, ...positions] → [batch·positions, C]: one row per position, the channels along it. */
+function channelRows(x: tf.Tensor, channels: number, positions: number): tf.Tensor2D {
+  const r = tf.reshape(x, [x.shape[0], channels, positions]);
+  return tf.reshape(tf.transpose(r, [0, 2, 1]), [-1, channels]);
+}
+
+/** The inverse of channelRows, back to `shape`. */
+function fromChannelRows(rows: tf.Tensor2D, shape: number[], channels: number, positions: number): tf.Tensor {
+  const r = tf.reshape(rows, [shape[0], positions, channels]);
+  return tf.reshape(tf.transpose(r, [0, 2, 1]), shape);
+}
 
 /** An invertible dense layer over the channels, held as P·L·U (Glow's invertible 1×1 convolution). */
 export class InvertibleDense implements Block {
@@ -66,13 +81,11 @@ export class InvertibleDense implements Block {
   }
 
   private toRows(x: tf.Tensor): tf.Tensor2D {
-    const r = tf.reshape(x, [x.shape[0], this.channels, this.positions]);
-    return tf.reshape(tf.transpose(r, [0, 2, 1]), [-1, this.channels]);
+    return channelRows(x, this.channels, this.positions);
   }
 
   private fromRows(rows: tf.Tensor2D, shape: number[]): tf.Tensor {
-    const r = tf.reshape(rows, [shape[0], this.positions, this.channels]);
-    return tf.reshape(tf.transpose(r, [0, 2, 1]), shape);
+    return fromChannelRows(rows, shape, this.channels, this.positions);
   }
 
   forward(x: tf.Tensor): tf.Tensor {
@@ -131,5 +144,105 @@ export class InvertibleDense implements Block {
 
   dispose(): void {
     for (const t of [this.lower, this.upper, this.logScale, this.lowerMask, this.upperMask]) t.dispose();
+  }
+}
+
+/** The float64 LU of a [c, c] float32 tensor read back to the host (throws LinalgError LIN1043 when singular). */
+function hostLu(w: tf.Tensor, c: number): LuResult {
+  return jsLinalg.lu(matrix(c, c, w.dataSync()));
+}
+
+/**
+ * W⁻¹ of a [c, c] tensor, from a float64 LU solve on the host, differentiable: d(W⁻¹) = −W⁻¹·dW·W⁻¹, so
+ * ∂L/∂W = −W⁻ᵀ·(∂L/∂W⁻¹)·W⁻ᵀ. Written by hand because tfjs has no inverse (nor float64).
+ */
+const inverseOfMatrix = tf.customGrad((w, save) => {
+  const t = w as tf.Tensor2D;
+  const c = t.shape[0];
+  const inv = jsLinalg.luSolve(hostLu(t, c), identityMatrix(c));
+  const value = tf.tensor2d(Float32Array.from(inv.data), [c, c]);
+  (save as tf.GradSaveFunc)([value]);
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const v = saved[0] as tf.Tensor2D;
+      return [tf.neg(tf.matMul(tf.matMul(v, dy as tf.Tensor2D, true, false), v, false, true))];
+    },
+  };
+}) as (w: tf.Tensor2D) => tf.Tensor2D;
+
+/** log|det W| of a [c, c] tensor, Σ log|u_ii| of its float64 LU; its gradient is W⁻ᵀ. */
+const logAbsDetOfMatrix = tf.customGrad((w, save) => {
+  const t = w as tf.Tensor2D;
+  const c = t.shape[0];
+  const lu = hostLu(t, c);
+  let logDet = 0;
+  for (let i = 0; i < c; i++) logDet += Math.log(Math.abs(lu.u.data[i * c + i]));
+  const inv = jsLinalg.luSolve(lu, identityMatrix(c));
+  const invT = tf.transpose(tf.tensor2d(Float32Array.from(inv.data), [c, c]));
+  (save as tf.GradSaveFunc)([invT]);
+  return { value: tf.scalar(logDet), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0], dy)] };
+}) as (w: tf.Tensor2D) => tf.Scalar;
+
+/**
+ * The reference's Inv1x1Conv (`inv_dense(param = matrix)`): y = W·x over the channels at every position,
+ * W ∈ ℝᶜˣᶜ unconstrained, initialised orthogonal (QR of a seeded Gaussian: the same W the LU form starts
+ * from for the same seed), stored as `weight` [C_out, C_in] like PyTorch's 1×1 conv weight without its 1×1.
+ */
+export class InvertibleDenseMatrix implements Block {
+  readonly kind = "inv_dense";
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  readonly needsInitialization = false;
+  private readonly channels: number;
+  private readonly positions: number;
+  private readonly weight: tf.Variable;
+
+  constructor(shape: readonly number[], seed: number) {
+    this.inputShape = [...shape];
+    this.outputShape = [...shape];
+    const [c, positions] = featureLayout(shape);
+    this.channels = c;
+    this.positions = positions;
+    const w = orthogonalFromGaussian(new Rng(seed).normalArray(c * c), c);
+    this.weight = ownedVariable(() => tf.tensor2d(Float32Array.from(w), [c, c]));
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    // rows: Y = X·Wᵀ
+    return tf.tidy(() =>
+      fromChannelRows(tf.matMul(channelRows(x, this.channels, this.positions), this.weight as tf.Tensor2D, false, true), x.shape, this.channels, this.positions),
+    );
+  }
+
+  forwardWithLogDet(x: tf.Tensor): ForwardWithLogDet {
+    const y = this.forward(x);
+    const logDet = tf.tidy(() => tf.mul(tf.ones([x.shape[0]]), tf.mul(logAbsDetOfMatrix(this.weight as tf.Tensor2D), this.positions))) as tf.Tensor1D;
+    return { y, logDet };
+  }
+
+  inverse(y: tf.Tensor): tf.Tensor {
+    // rows: X = Y·W⁻ᵀ
+    return tf.tidy(() => {
+      const inv = inverseOfMatrix(this.weight as tf.Tensor2D);
+      return fromChannelRows(tf.matMul(channelRows(y, this.channels, this.positions), inv, false, true), y.shape, this.channels, this.positions);
+    });
+  }
+
+  parameters(): ReadonlyMap<string, Parameter> {
+    // [out, in] already, as PyTorch's conv weight: not transposed in files.
+    return new Map([["weight", { variable: this.weight, transposedInFile: false }]]);
+  }
+
+  state(): ReadonlyMap<string, StateTensor> {
+    return new Map();
+  }
+
+  setState(name: string): void {
+    throw new NetworkError("LIN1061", this.kind, `has no state tensor "${name}"`);
+  }
+
+  dispose(): void {
+    this.weight.dispose();
   }
 }

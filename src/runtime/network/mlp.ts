@@ -5,6 +5,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { Parameter } from "./block.js";
+import type { Conditioner } from "./conditioner.js";
 import { NetworkError } from "./errors.js";
 import { Rng } from "../random.js";
 import { ownedVariable } from "./variable.js";
@@ -53,8 +54,11 @@ function fusedActivation(act: Activation): "relu" | undefined {
   return act === "relu" ? "relu" : undefined;
 }
 
-export class Mlp {
+/** The MLP conditioner on flat rows [batch, inputs] → [batch, outputs]. */
+export class Mlp implements Conditioner {
   readonly config: MlpConfig;
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
   private readonly weights: tf.Variable[] = [];
   private readonly biases: tf.Variable[] = [];
   private readonly tagWeight: tf.Variable | undefined;
@@ -67,6 +71,8 @@ export class Mlp {
       throw new NetworkError("LIN1061", "", `depth must be a non-negative integer, got ${config.depth}`);
     }
     this.config = config;
+    this.inputShape = [config.inputs];
+    this.outputShape = [config.outputs];
     const widths = [config.inputs, ...Array<number>(config.depth).fill(config.hidden), config.outputs];
     for (let k = 0; k + 1 < widths.length; k++) {
       const fanIn = widths[k] + (k === 0 && config.tagged ? 1 : 0);
@@ -81,9 +87,10 @@ export class Mlp {
     }
   }
 
-  apply(x: tf.Tensor2D, tag: number | undefined): tf.Tensor2D {
+  /** [batch, ...] with `inputs` features per sample (flattened here) → [batch, outputs]. */
+  apply(x: tf.Tensor, tag: number | undefined): tf.Tensor2D {
     return tf.tidy(() => {
-      let h = x;
+      let h = x.rank === 2 ? (x as tf.Tensor2D) : (tf.reshape(x, [x.shape[0], this.config.inputs]) as tf.Tensor2D);
       const n = this.weights.length;
       for (let k = 0; k < n; k++) {
         let bias: tf.Tensor = this.biases[k];
@@ -101,6 +108,9 @@ export class Mlp {
       return h;
     });
   }
+
+  /** No dropout in the MLP: training and evaluation are the same map. */
+  setTraining(): void {}
 
   parameters(prefix: string): Map<string, Parameter> {
     const out = new Map<string, Parameter>();

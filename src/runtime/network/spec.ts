@@ -17,6 +17,8 @@ export type BlockSpec =
   /** Invertible dense over the channels (1×1 conv): `lu` (Glow's P·L·U, default) or the reference's stored `matrix`. */
   | { readonly kind: "inv_dense"; readonly param?: "lu" | "matrix" }
   | { readonly kind: "squeeze" }
+  /** The inverse of squeeze: [4C, H, W] → [C, 2H, 2W] (the reference un-squeezes after its blocks). */
+  | { readonly kind: "unsqueeze" }
   | { readonly kind: "repeat"; readonly count: number; readonly body: readonly BlockSpec[] };
 
 /** The log-scale bound of an affine coupling. */
@@ -80,6 +82,9 @@ export interface NetworkSpec {
 
 /** Defaults of docs/language.md. */
 export const COUPLING_DEFAULTS = { hidden: 256, depth: 2, activation: "relu" as Activation, scale_bound: 2.0 } as const;
+
+/** scale_bound where none is written, per bound: tanh keeps 2; clamp is the reference's ±5. */
+export const SCALE_BOUND_DEFAULTS: Readonly<Record<ScaleBound, number>> = { tanh: COUPLING_DEFAULTS.scale_bound, clamp: 5 };
 
 /** Defaults of the convolutional conditioners: the reference's SongUNet settings (paper-notes §2.2). */
 export const CONV_CONDITIONER_DEFAULTS = {

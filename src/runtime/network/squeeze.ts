@@ -58,3 +58,52 @@ export class Squeeze implements Block {
 
   dispose(): void {}
 }
+
+/**
+ * Depth-to-space, the exact inverse of Squeeze: [4C, H, W] to [C, 2H, 2W] (channel c·4 + 2·i + j goes
+ * to row offset i, column offset j of channel c), no parameters.
+ */
+export class Unsqueeze implements Block {
+  readonly kind = "unsqueeze";
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  readonly needsInitialization = false;
+  /** The squeeze this undoes: its forward is this block's inverse. */
+  private readonly squeeze: Squeeze;
+
+  constructor(shape: readonly number[]) {
+    if (shape.length !== 3 || shape[0] % 4 !== 0) {
+      throw new NetworkError("LIN1092", this.kind, `needs a [4C, H, W] shape (channels divisible by 4), got [${shape.join(", ")}]`);
+    }
+    const [c4, h, w] = shape;
+    this.inputShape = [c4, h, w];
+    this.outputShape = [c4 / 4, 2 * h, 2 * w];
+    this.squeeze = new Squeeze(this.outputShape);
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    return this.squeeze.inverse(x);
+  }
+
+  forwardWithLogDet(x: tf.Tensor): ForwardWithLogDet {
+    return { y: this.forward(x), logDet: tf.zeros([x.shape[0]]) };
+  }
+
+  inverse(y: tf.Tensor): tf.Tensor {
+    return this.squeeze.forward(y);
+  }
+
+  parameters(): ReadonlyMap<string, Parameter> {
+    return new Map();
+  }
+
+  state(): ReadonlyMap<string, StateTensor> {
+    return new Map();
+  }
+
+  setState(name: string): void {
+    throw new NetworkError("LIN1061", this.kind, `has no state tensor "${name}"`);
+  }
+
+  dispose(): void {}
+}

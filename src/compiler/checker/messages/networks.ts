@@ -65,3 +65,95 @@ export function tooManyLayers(name: string, layers: number, max: number): Messag
     because: ["each layer is built, stored and run one by one"],
   };
 }
+
+// LIN034x: the reference's blocks (issue 11) — conditioners, masks and unsqueeze that do not fit the
+// shape a coupling sees. Each names the shape at that point, why it cannot work, and what would.
+
+/** `conditioner = resnet|unet` on a coupling that sees a flat `shape`. */
+export function convConditionerOnFlat(conditioner: string, shape: readonly number[]): Message<"LIN0340"> {
+  return {
+    code: "LIN0340",
+    message: `conditioner = ${conditioner} is convolutional, but this coupling sees the flat shape ${shapeText(shape)}`,
+    because: ["3×3 convolutions need a [C, H, W] image", `the shape at this point is ${shapeText(shape)}`],
+    fix: { title: "declare the network over R[C, H, W], or leave out conditioner = for the MLP conditioner", edits: [] },
+  };
+}
+
+/** A channel split (explicit `mask = channel`, or a conv conditioner's) of an image with odd C. */
+export function oddChannelSplit(shape: readonly number[], why: "mask" | "conditioner"): Message<"LIN0341"> {
+  return {
+    code: "LIN0341",
+    message: `a channel split needs an even channel count, but this coupling sees ${shapeText(shape)} (C = ${shape[0]})`,
+    because: [
+      why === "mask"
+        ? "mask = channel splits [C, H, W] into two halves of C/2 channels (the reference's chunk(2, dim=1))"
+        : "a convolutional conditioner maps C/2 channels to the other C/2 channels' shift and scale",
+      `the shape at this point is ${shapeText(shape)}`,
+    ],
+    fix: { title: "squeeze first (C → 4C), use mask = checkerboard, or (MLP only) leave out mask = for a split of the flat features", edits: [] },
+  };
+}
+
+/** A unet of `levels` levels on an image of `height`×`width` that cannot be halved `levels − 1` times. */
+export function unetTooDeep(levels: number, height: number, width: number): Message<"LIN0342"> {
+  const factor = 2 ** (levels - 1);
+  return {
+    code: "LIN0342",
+    message: `a unet with levels = ${levels} halves the image ${levels - 1} times, but ${height}×${width} is not divisible by ${factor}`,
+    because: [`each level below the first halves H and W, so both must be divisible by 2^(levels−1) = ${factor}`],
+    fix: { title: `use fewer levels, or an image whose H and W are divisible by ${factor}`, edits: [] },
+  };
+}
+
+/** `attention = resolution` that is none of the unet's `resolutions`. */
+export function attentionNeverOccurs(resolution: number, resolutions: readonly number[]): Message<"LIN0343"> {
+  return {
+    code: "LIN0343",
+    message: `attention = ${resolution} names a resolution this unet never has (its resolutions are ${resolutions.join(", ")})`,
+    because: ["self-attention runs at the level whose height equals the resolution named", "no level has that height, so the attention would silently never run"],
+    fix: { title: `write attention = ${resolutions[resolutions.length - 1]} (or another of ${resolutions.join(", ")}), or attention = 0 for none`, edits: [] },
+  };
+}
+
+/** A conv conditioner's GroupNorm on `channels` channels (`what`: "channels" or "the decoder's 2·channels"). */
+export function groupNormDoesNotDivide(channels: number, groups: number, what: string): Message<"LIN0344"> {
+  return {
+    code: "LIN0344",
+    message:
+      groups < 1
+        ? `GroupNorm on ${what} = ${channels} would have no group (min(32, ⌊${channels}/4⌋) = 0)`
+        : `GroupNorm on ${what} = ${channels} uses ${groups} groups, which do not divide ${channels}`,
+    because: ["the conditioner normalises with min(32, ⌊C/4⌋) groups (the reference's GroupNorm), and the groups must split C evenly"],
+    fix: { title: "use channels = a multiple of 4 up to 128 (16, 32, 64, …), or a multiple of 32 above", edits: [] },
+  };
+}
+
+/** `keyword` written for a conditioner (`conditioner`) that does not take it. */
+export function keywordOfOtherConditioner(keyword: string, conditioner: string, takenBy: string): Message<"LIN0345"> {
+  return {
+    code: "LIN0345",
+    message: `${keyword} is an argument of the ${takenBy} conditioner, not of conditioner = ${conditioner}`,
+    because: ["hidden and depth size the MLP conditioner; channels, levels, blocks, attention, dropout and embed the convolutional ones (resnet takes channels, blocks, dropout)"],
+    fix: { title: `drop ${keyword}, or write conditioner = ${takenBy.split(" ")[0]}`, edits: [] },
+  };
+}
+
+/** `mask = checkerboard` on a coupling that sees `shape`, which is no [C, H, W] image of ≥ 2 pixels. */
+export function checkerboardOnFlat(shape: readonly number[]): Message<"LIN0346"> {
+  return {
+    code: "LIN0346",
+    message: `mask = checkerboard alternates pixels, but this coupling sees ${shapeText(shape)}, not a [C, H, W] image of at least 2 pixels`,
+    because: ["the checkerboard transforms the pixels with h + w even, then the others", `the shape at this point is ${shapeText(shape)}`],
+    fix: { title: "declare the network over R[C, H, W], or use mask = channel", edits: [] },
+  };
+}
+
+/** An unsqueeze that meets `shape`, which is not [4C, H, W]. */
+export function badUnsqueeze(shape: readonly number[]): Message<"LIN0347"> {
+  return {
+    code: "LIN0347",
+    message: `unsqueeze needs a [C, H, W] shape with C divisible by 4, but this unsqueeze sees ${shapeText(shape)}`,
+    because: ["unsqueeze undoes a squeeze: [4C, H, W] becomes [C, 2H, 2W]", `the shape at this point is ${shapeText(shape)}`],
+    fix: { title: "unsqueeze only after a squeeze (or over R[4C, H, W])", edits: [] },
+  };
+}

@@ -1,0 +1,69 @@
+// The checker's network vocabulary of issue 11: the reference's network checks clean, every
+// intermediate shape is inferred through squeeze and unsqueeze (repeats included), and each rule on
+// conditioners and masks has a control that passes next to the case it rejects.
+import { describe, expect, it } from "vitest";
+import { checkSource, codesOf } from "../helpers.js";
+
+const codes = (src: string): string[] => codesOf(checkSource(src).diagnostics);
+
+describe("network blocks of the reference", () => {
+  it("the reference's MNIST g written one to one checks clean", () => {
+    const mnist = `space Img = R[1, 32, 32];
+network G : Img tagged {
+  squeeze;
+  repeat 4 {
+    actnorm;
+    affine_coupling(conditioner = unet, channels = 16, levels = 2, blocks = 2, attention = 16, dropout = 0.1, embed = 16, scale = clamp, scale_bound = 5);
+    inv_dense(param = matrix);
+  }
+  unsqueeze;
+}
+space X = induced G[1];
+space Z = induced G[0];
+`;
+    expect(codes(mnist)).toEqual([]);
+  });
+
+  it("unsqueeze follows squeeze through repeats; an unsqueeze of C not divisible by 4 is LIN0347, also in a later copy", () => {
+    expect(codes("network G : R[1, 8, 8] { repeat 2 { squeeze; } unsqueeze; unsqueeze; }")).toEqual([]);
+    expect(codes("network G : R[1, 8, 8] { squeeze; squeeze; repeat 2 { unsqueeze; } }")).toEqual([]);
+    // copy 3 sees [1, 8, 8]
+    expect(codes("network G : R[1, 8, 8] { repeat 2 { squeeze; } repeat 3 { unsqueeze; } }")).toEqual(["LIN0347"]);
+    expect(codes("network G : R^16 { unsqueeze; }")).toEqual(["LIN0347"]);
+    // the shape after an unsqueeze is what the next block sees: [1, 4, 4] cannot take a conv channel split
+    expect(codes("network G : R[4, 2, 2] { unsqueeze; affine_coupling(conditioner = resnet); }")).toEqual(["LIN0341"]);
+    expect(codes("network G : R[8, 2, 2] { unsqueeze; affine_coupling(conditioner = resnet); }")).toEqual([]);
+  });
+
+  it("masks: the MLP's default split takes odd C (flat ⌊D/2⌋), an explicit channel mask does not; checkerboard needs pixels", () => {
+    expect(codes("network G : R[1, 4, 4] { affine_coupling; }")).toEqual([]);
+    expect(codes("network G : R[1, 4, 4] { affine_coupling(mask = channel); }")).toEqual(["LIN0341"]);
+    expect(codes("network G : R[1, 4, 4] { affine_coupling(mask = checkerboard); }")).toEqual([]);
+    expect(codes("network G : R[1, 4, 4] { affine_coupling(conditioner = resnet, mask = checkerboard); }")).toEqual([]);
+    expect(codes("network G : R[3, 1, 1] { affine_coupling(mask = checkerboard); }")).toEqual(["LIN0346"]);
+  });
+
+  it("unet depth, attention and GroupNorm follow the image the coupling sees", () => {
+    // after a squeeze of [1, 8, 8] the coupling sees [4, 4, 4]: levels 3 fits (4 / 2² = 1), levels 4 does not
+    expect(codes("network G : R[1, 8, 8] { squeeze; additive_coupling(conditioner = unet, levels = 3); }")).toEqual([]);
+    expect(codes("network G : R[1, 8, 8] { squeeze; additive_coupling(conditioner = unet, levels = 4); }")).toEqual(["LIN0342"]);
+    expect(codes("network G : R[2, 8, 8] { additive_coupling(conditioner = unet, attention = 4); }")).toEqual([]);
+    expect(codes("network G : R[2, 8, 8] { additive_coupling(conditioner = unet, attention = 2); }")).toEqual(["LIN0343"]);
+    expect(codes("network G : R[2, 8, 8] { additive_coupling(conditioner = unet, attention = 0); }")).toEqual([]);
+    // 68 channels: 17 groups divide 68, but the decoder's 136 would take 32 groups, which do not
+    expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = resnet, channels = 68); }")).toEqual([]);
+    expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = unet, channels = 68); }")).toEqual(["LIN0344"]);
+    expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = resnet, channels = 2); }")).toEqual(["LIN0344"]);
+  });
+
+  it("keywords belong to their conditioner (LIN0345); scale is affine-only (LIN0502); enum values are checked (LIN0503)", () => {
+    expect(codes("network G : R[2, 4, 4] { affine_coupling(conditioner = resnet, depth = 2); }")).toEqual(["LIN0345"]);
+    expect(codes("network G : R[2, 4, 4] { affine_coupling(conditioner = resnet, levels = 2); }")).toEqual(["LIN0345"]);
+    expect(codes("network G : R[2, 4, 4] { affine_coupling(embed = 8); }")).toEqual(["LIN0345"]);
+    expect(codes("network G : R[2, 4, 4] { affine_coupling(conditioner = mlp, hidden = 8, depth = 1); }")).toEqual([]);
+    expect(codes("network G : R^4 { additive_coupling(scale = clamp); }")).toEqual(["LIN0502"]);
+    expect(codes("network G : R^4 { affine_coupling(scale = hard); }")).toEqual(["LIN0503"]);
+    expect(codes("network G : R^4 { inv_dense(param = cayley); }")).toEqual(["LIN0503"]);
+    expect(codes("network G : R^4 { inv_dense(param = matrix); inv_dense(param = lu); }")).toEqual([]);
+  });
+});
