@@ -46,6 +46,8 @@ export interface Block {
   setState(name: string, values: Int32Array): void;
   /** Data-dependent initialisation (ActNorm); blocks without one leave it out. */
   initialize?(x: tf.Tensor, tag?: number): void;
+  /** Dropout on (training) or off (evaluation, the default); blocks without dropout leave it out. */
+  setTraining?(on: boolean): void;
   readonly needsInitialization: boolean;
   /** Frees the block's tensors. */
   dispose(): void;

@@ -3,6 +3,7 @@
 // names a conditioner class, so that adding the convolutional ones changes only the conv branch.
 
 import type { Conditioner } from "./conditioner.js";
+import { buildConvConditioner } from "./conv/index.js";
 import { NetworkError } from "./errors.js";
 import { type Activation, Mlp } from "./mlp.js";
 import type { Rng } from "../random.js";
@@ -44,11 +45,5 @@ export function buildConditioner(spec: ConditionerSpec | undefined, mlp: MlpSett
   if (shapes.input.length !== 3 || shapes.output.length !== 3) {
     throw new NetworkError("LIN1091", spec.kind, `a convolutional conditioner needs [C, H, W] images, got [${shapes.input.join(", ")}]`);
   }
-  // After the conv conditioners land (src/runtime/network/conv/), this line becomes:
-  // return buildConvConditioner(spec, { inChannels, outChannels, height, width }, { tagged: init.tagged, outputGain: init.outputGain, seed: Math.floor(init.rng.uniform() * 2 ** 32) });
-  throw new NetworkError(
-    "LIN1090",
-    spec.kind,
-    `convolutional conditioners are not built yet (asked for ${spec.kind} ${inChannels}→${outChannels} channels on ${height}×${width}); use the MLP conditioner (leave out conditioner =) for now`,
-  );
+  return buildConvConditioner(spec, { inChannels, outChannels, height, width }, { tagged: init.tagged, outputGain: init.outputGain, seed: Math.floor(init.rng.uniform() * 2 ** 32) });
 }

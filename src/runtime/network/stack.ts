@@ -111,6 +111,11 @@ export class Stack implements Block {
     return n;
   }
 
+  /** Dropout on or off in every block that has it (the conv conditioners'); off by default. */
+  setTraining(on: boolean): void {
+    for (const b of this.blocks) b.setTraining?.(on);
+  }
+
   dispose(): void {
     for (const b of this.blocks) b.dispose();
   }
