@@ -2,6 +2,8 @@
 // intermediate shape is inferred through squeeze and unsqueeze (repeats included), and each rule on
 // conditioners and masks has a control that passes next to the case it rejects.
 import { describe, expect, it } from "vitest";
+import { resnetDefaults, unetDefaults } from "../../../src/compiler/checker/spaces.js";
+import { CONV_CONDITIONER_DEFAULTS } from "../../../src/runtime/network/spec.js";
 import { checkSource, codesOf } from "../helpers.js";
 
 const codes = (src: string): string[] => codesOf(checkSource(src).diagnostics);
@@ -65,5 +67,16 @@ space Z = induced G[0];
     expect(codes("network G : R^4 { affine_coupling(scale = hard); }")).toEqual(["LIN0503"]);
     expect(codes("network G : R^4 { inv_dense(param = cayley); }")).toEqual(["LIN0503"]);
     expect(codes("network G : R^4 { inv_dense(param = matrix); inv_dense(param = lu); }")).toEqual([]);
+  });
+
+  it("the checker's conv conditioner defaults are the runtime's (the checker may not import the runtime)", () => {
+    expect(unetDefaults).toEqual({ channels: CONV_CONDITIONER_DEFAULTS.unet.channels, levels: CONV_CONDITIONER_DEFAULTS.unet.levels });
+    expect(resnetDefaults).toEqual({ channels: CONV_CONDITIONER_DEFAULTS.resnet.channels });
+  });
+
+  it("dropout must be below 1 (LIN0348); 0 and the reference's 0.1 pass", () => {
+    expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = resnet, dropout = 1.5); }")).toEqual(["LIN0348"]);
+    expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = resnet, dropout = 0); }")).toEqual([]);
+    expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = unet, dropout = 0.1); }")).toEqual([]);
   });
 });
