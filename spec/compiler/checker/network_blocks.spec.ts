@@ -2,7 +2,12 @@
 // intermediate shape is inferred through squeeze and unsqueeze (repeats included), and each rule on
 // conditioners and masks has a control that passes next to the case it rejects.
 import { describe, expect, it } from "vitest";
+import { networkSize } from "../../../src/compiler/checker/memory.js";
 import { resnetDefaults, unetDefaults } from "../../../src/compiler/checker/spaces.js";
+import { parse } from "../../../src/parser/index.js";
+import { selectBackend } from "../../../src/runtime/backend/select.js";
+import { buildNetwork } from "../../../src/runtime/network/build.js";
+import type { BlockSpec } from "../../../src/runtime/network/spec.js";
 import { CONV_CONDITIONER_DEFAULTS } from "../../../src/runtime/network/spec.js";
 import { checkSource, codesOf } from "../helpers.js";
 
@@ -78,5 +83,24 @@ space Z = induced G[0];
     expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = resnet, dropout = 1.5); }")).toEqual(["LIN0348"]);
     expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = resnet, dropout = 0); }")).toEqual([]);
     expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = unet, dropout = 0.1); }")).toEqual([]);
+  });
+
+  it("the memory estimate counts the MLP couplings of every mask and scale, and inv_dense(param = matrix), as the runtime builds them", async () => {
+    await selectBackend("cpu");
+    const cases: [string, BlockSpec[]][] = [
+      ["affine_coupling(hidden = 8, depth = 2, mask = checkerboard, scale = clamp)", [{ kind: "affine_coupling", hidden: 8, depth: 2, mask: "checkerboard", scale: "clamp" }]],
+      ["additive_coupling(hidden = 4, depth = 1, mask = checkerboard)", [{ kind: "additive_coupling", hidden: 4, depth: 1, mask: "checkerboard" }]],
+      ["affine_coupling(hidden = 8, depth = 1, scale = clamp)", [{ kind: "affine_coupling", hidden: 8, depth: 1, scale: "clamp" }]],
+      ["inv_dense(param = matrix)", [{ kind: "inv_dense", param: "matrix" }]],
+      ["squeeze; unsqueeze", [{ kind: "squeeze" }, { kind: "unsqueeze" }]],
+    ];
+    for (const [text, blocks] of cases) {
+      const [decl] = parse(`network G : R[2, 2, 2] { ${text}; }`).program.items;
+      if (decl?.kind !== "NetworkDecl") throw new Error("expected a network");
+      // flat over the same 8 features: inv_dense's C × C is then the estimate's dim × dim
+      const net = buildNetwork({ tagged: false, blocks }, text.startsWith("inv_dense") ? [8] : [2, 2, 2], 0);
+      expect(networkSize(decl.blocks, 8).parameters, text).toBe(net.parameterCount());
+      net.dispose();
+    }
   });
 });
