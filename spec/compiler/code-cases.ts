@@ -118,6 +118,11 @@ export const codeCases: readonly CodeCase[] = [
   },
   { code: "LIN0346", src: "network G : R^8 { affine_coupling(⟦mask = checkerboard⟧); }", fix: "network G : R[1, 2, 4] { affine_coupling(mask = checkerboard); }" },
   { code: "LIN0347", src: "network G : R[2, 4, 4] { ⟦unsqueeze⟧; }", fix: "network G : R[4, 2, 2] { unsqueeze; }" },
+  {
+    code: "LIN0348",
+    src: "network G : R[2, 4, 4] { affine_coupling(conditioner = unet, ⟦dropout = 1⟧); }",
+    fix: "network G : R[2, 4, 4] { affine_coupling(conditioner = unet, dropout = 0.1); }",
+  },
   { code: "LIN0401", src: XY + "operator A[2, 2] = dense;\nmap f : X -> Y = ⟦A⟧;", fix: XY + "operator A[3, 2] = dense;\nmap f : X -> Y = A;" },
   {
     code: "LIN0402",

@@ -92,10 +92,10 @@ describe("the estimates", () => {
     const none = (): undefined => undefined;
     expect(operatorParameters("dense", 3, 5, none)).toBe(15);
     expect(operatorParameters("lowrank", 3, 5, (n) => (n === "rank" ? 2 : undefined))).toBe(2 * 8 + 1);
-    // additive_coupling on 4 features, hidden 8, depth 2: 2→8, 8→8, 8→2 with biases = 16+8 + 64+8 + 16+2.
+    // additive_coupling on 4 features, hidden 8, depth 2: F and G each 2→8, 8→8, 8→2 with biases = 16+8 + 64+8 + 16+2.
     const [network] = parse("network G : R^4 { repeat 3 { additive_coupling(hidden = 8, depth = 2); } }").program.items;
     if (network?.kind !== "NetworkDecl") throw new Error("expected a network");
-    expect(networkSize(network.blocks, 4)).toEqual({ parameters: 3 * 114, layers: 3 });
+    expect(networkSize(network.blocks, 4)).toEqual({ parameters: 3 * 2 * 114, layers: 3 });
   });
 
   it("sizes read and print in binary units", () => {

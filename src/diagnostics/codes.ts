@@ -187,6 +187,12 @@ export const diagnosticCodes = [
     title: "unsqueeze needs 4C channels",
     summary: "unsqueeze turns [4C, H, W] into [C, 2H, 2W], so it needs a [C, H, W] shape with C divisible by 4.",
   },
+  {
+    code: "LIN0348",
+    stage: "check",
+    title: "dropout is not a probability below 1",
+    summary: "A conv conditioner's `dropout` is the probability of zeroing an activation: 0 ≤ dropout < 1.",
+  },
   // Check: operator shapes.
   {
     code: "LIN0401",

@@ -2,6 +2,13 @@
 // intermediate shape is inferred through squeeze and unsqueeze (repeats included), and each rule on
 // conditioners and masks has a control that passes next to the case it rejects.
 import { describe, expect, it } from "vitest";
+import { networkSize } from "../../../src/compiler/checker/memory.js";
+import { resnetDefaults, unetDefaults } from "../../../src/compiler/checker/spaces.js";
+import { parse } from "../../../src/parser/index.js";
+import { selectBackend } from "../../../src/runtime/backend/select.js";
+import { buildNetwork } from "../../../src/runtime/network/build.js";
+import type { BlockSpec } from "../../../src/runtime/network/spec.js";
+import { CONV_CONDITIONER_DEFAULTS } from "../../../src/runtime/network/spec.js";
 import { checkSource, codesOf } from "../helpers.js";
 
 const codes = (src: string): string[] => codesOf(checkSource(src).diagnostics);
@@ -65,5 +72,35 @@ space Z = induced G[0];
     expect(codes("network G : R^4 { affine_coupling(scale = hard); }")).toEqual(["LIN0503"]);
     expect(codes("network G : R^4 { inv_dense(param = cayley); }")).toEqual(["LIN0503"]);
     expect(codes("network G : R^4 { inv_dense(param = matrix); inv_dense(param = lu); }")).toEqual([]);
+  });
+
+  it("the checker's conv conditioner defaults are the runtime's (the checker may not import the runtime)", () => {
+    expect(unetDefaults).toEqual({ channels: CONV_CONDITIONER_DEFAULTS.unet.channels, levels: CONV_CONDITIONER_DEFAULTS.unet.levels });
+    expect(resnetDefaults).toEqual({ channels: CONV_CONDITIONER_DEFAULTS.resnet.channels });
+  });
+
+  it("dropout must be below 1 (LIN0348); 0 and the reference's 0.1 pass", () => {
+    expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = resnet, dropout = 1.5); }")).toEqual(["LIN0348"]);
+    expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = resnet, dropout = 0); }")).toEqual([]);
+    expect(codes("network G : R[2, 4, 4] { additive_coupling(conditioner = unet, dropout = 0.1); }")).toEqual([]);
+  });
+
+  it("the memory estimate counts the MLP couplings of every mask and scale, and inv_dense(param = matrix), as the runtime builds them", async () => {
+    await selectBackend("cpu");
+    const cases: [string, BlockSpec[]][] = [
+      ["affine_coupling(hidden = 8, depth = 2, mask = checkerboard, scale = clamp)", [{ kind: "affine_coupling", hidden: 8, depth: 2, mask: "checkerboard", scale: "clamp" }]],
+      ["additive_coupling(hidden = 4, depth = 1, mask = checkerboard)", [{ kind: "additive_coupling", hidden: 4, depth: 1, mask: "checkerboard" }]],
+      ["affine_coupling(hidden = 8, depth = 1, scale = clamp)", [{ kind: "affine_coupling", hidden: 8, depth: 1, scale: "clamp" }]],
+      ["inv_dense(param = matrix)", [{ kind: "inv_dense", param: "matrix" }]],
+      ["squeeze; unsqueeze", [{ kind: "squeeze" }, { kind: "unsqueeze" }]],
+    ];
+    for (const [text, blocks] of cases) {
+      const [decl] = parse(`network G : R[2, 2, 2] { ${text}; }`).program.items;
+      if (decl?.kind !== "NetworkDecl") throw new Error("expected a network");
+      // flat over the same 8 features: inv_dense's C × C is then the estimate's dim × dim
+      const net = buildNetwork({ tagged: false, blocks }, text.startsWith("inv_dense") ? [8] : [2, 2, 2], 0);
+      expect(networkSize(decl.blocks, 8).parameters, text).toBe(net.parameterCount());
+      net.dispose();
+    }
   });
 });

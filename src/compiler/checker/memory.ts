@@ -97,12 +97,10 @@ function layerParameters(name: string, dim: number, arg: ArgValue): number {
         // Each conditioner sees all dim features and returns a shift (and log-scale) for each.
         return 2 * mlpParameters(dim, factor * dim, arg);
       }
-      // An MLP from the kept half to the other half (scale and shift for affine): in → hidden (depth − 1 times hidden → hidden) → out.
-      const hidden = numberOr(arg("hidden"), couplingDefaults.hidden);
-      const depth = numberOr(arg("depth"), couplingDefaults.depth);
+      // The pair F, G (paper-notes §2.2): F from the second part (dim − kept) to the first's shift (and
+      // log-scale), G from the first to the second's.
       const kept = Math.floor(dim / 2);
-      const out = factor * (dim - kept);
-      return kept * hidden + hidden + (depth - 1) * (hidden * hidden + hidden) + hidden * out + out;
+      return mlpParameters(dim - kept, factor * kept, arg) + mlpParameters(kept, factor * (dim - kept), arg);
     }
     case "actnorm":
       return 2 * dim;

@@ -183,6 +183,8 @@ export abstract class SpaceChecker extends ScopeChecker {
       this.report(at("conditioner"), messages.convConditionerOnFlat(conditioner, shape));
       return;
     }
+    const dropout = num("dropout");
+    if (dropout !== undefined && dropout >= 1) this.report(at("dropout"), messages.dropoutNotProbability(dropout));
     const [c, h, w] = shape;
     if (mask === "channel" && c % 2 !== 0) this.report(b.name.range, messages.oddChannelSplit(shape, "conditioner"));
     const defaults = conditioner === "unet" ? unetDefaults : resnetDefaults;

@@ -8,7 +8,5 @@ export { Squeeze, Unsqueeze } from "./squeeze.js";
 export { Stack } from "./stack.js";
 export { buildNetwork, type BuildOptions, DEFAULT_OUTPUT_GAIN } from "./build.js";
 export type { BlockSpec, ConditionerSpec, CouplingMask, CouplingShape, NetworkSpec, ScaleBound } from "./spec.js";
-export type { Conditioner } from "./conditioner.js";
-export { buildConditioner, type ConditionerInit, type ConditionerShapes, type MlpSettings } from "./conditioner_factory.js";
 export { NetworkError, type NetworkErrorCode } from "./errors.js";
 export { ACTIVATIONS, type Activation } from "./mlp.js";

@@ -1,6 +1,7 @@
 // PyTorch parity of the convolutional conditioners: the same weights and inputs through Linea (wasm) and
 // through a PyTorch re-implementation from torch.nn primitives (unet_torch.py, SongUNet's module names,
-// loaded with strict=True), both tags: outputs and the gradients of sum(out·r) w.r.t. every parameter and x.
+// loaded with strict=True), both tags and untagged: outputs and the gradients of sum(out·r) w.r.t. every
+// parameter and x.
 
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -82,8 +83,8 @@ interface Case {
 const CASES: Case[] = [
   { kind: "unet", tagged: true, spec: UNET, ops: unetOps() },
   { kind: "resnet", tagged: true, spec: RESNET, ops: resnetOps() },
+  // Untagged: no embedding and no affine layers (the same code path for the ResNet, so one case suffices).
   { kind: "unet_untagged", tagged: false, spec: UNET, ops: unetOps() },
-  { kind: "resnet_untagged", tagged: false, spec: RESNET, ops: resnetOps() },
 ];
 
 describe.skipIf(torchMissing !== undefined)("conv conditioners against PyTorch [wasm]", () => {
@@ -118,6 +119,22 @@ describe.skipIf(torchMissing !== undefined)("conv conditioners against PyTorch [
       for (const tag of config.tags) linea[c.kind][String(tag)] = await lineaRun(net, nets[c.kind].x, nets[c.kind].r, tag ?? undefined);
     }
     torch = await torchRun(nets);
+    // The same unet (its variables move to the cpu backend) for the cpu run below.
+    await selectBackend("cpu");
+    linea.unet_cpu = { "1": await lineaRun(nets.unet.net, nets.unet.x, nets.unet.r, 1) };
+    await selectBackend("wasm");
+  });
+
+  it("unet on the cpu backend, tag 1: outputs and gradients agree with PyTorch within the same bounds", () => {
+    const t = torch.unet["1"];
+    const l = linea.unet_cpu["1"];
+    const ops = unetOps();
+    expect(maxDiff(t.y, l.y)).toBeLessThanOrEqual(2 * LAMBDA * Math.sqrt(ops) * U * (1 + Math.max(maxAbs(t.y), maxAbs(l.y))));
+    for (const [name, g] of l.grads) {
+      const tg = t.grads[name];
+      const tol = 2 * LAMBDA * Math.sqrt(2 * ops + B * IO.height * IO.width) * U * (1 + Math.max(maxAbs(tg), maxAbs(g)));
+      expect(maxDiff(tg, g), name).toBeLessThanOrEqual(tol);
+    }
   });
 
   for (const c of CASES) {

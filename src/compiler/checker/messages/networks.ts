@@ -157,3 +157,13 @@ export function badUnsqueeze(shape: readonly number[]): Message<"LIN0347"> {
     fix: { title: "unsqueeze only after a squeeze (or over R[4C, H, W])", edits: [] },
   };
 }
+
+/** `dropout = value` with value ≥ 1 (the parser and argument kinds already refuse negatives). */
+export function dropoutNotProbability(value: number): Message<"LIN0348"> {
+  return {
+    code: "LIN0348",
+    message: `dropout = ${value} is not a probability below 1`,
+    because: ["dropout zeroes each activation with this probability while training; 1 would zero them all"],
+    fix: { title: "write a dropout in [0, 1), such as the reference's 0.1", edits: [] },
+  };
+}

@@ -8,11 +8,14 @@ import type { ParameterSink } from "./layers.js";
 /** EDM's group count for C channels: min(32, ⌊C/4⌋). Throws LIN1066 when C cannot be split into it. */
 export function groupCount(channels: number, where: string): number {
   const groups = Math.min(32, Math.floor(channels / 4));
-  if (groups < 1 || channels % groups !== 0) {
+  if (groups < 1) {
+    throw new NetworkError("LIN1066", where, `GroupNorm needs at least 4 channels (min(32, ⌊C/4⌋) groups), got ${channels}; use channels ≥ 4`);
+  }
+  if (channels % groups !== 0) {
     throw new NetworkError(
       "LIN1066",
       where,
-      `GroupNorm over ${channels} channels needs min(32, ⌊C/4⌋) = ${groups} groups to divide C; choose channels that are a multiple of 4 (and of 32 above 128)`,
+      `GroupNorm over ${channels} channels has min(32, ⌊C/4⌋) = ${groups} groups, which do not divide it; choose channels that are a multiple of 4 (and of 32 above 128)`,
     );
   }
   return groups;

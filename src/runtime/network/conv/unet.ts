@@ -49,8 +49,11 @@ export class UNetBody implements ConvBody {
     const c = s.channels;
     const res = (level: number): string => `${io.height >> level}x${io.width >> level}`;
     const attentionAt = (level: number): boolean => s.attention !== 0 && io.height >> level === s.attention;
-    const block = (cin: number, resample: "none" | "down" | "up", attention: boolean, name: string): UNetBlock =>
-      new UNetBlock(
+    // One named step: the block is built under its state_dict name; decoder blocks take the popped skip.
+    const step = (name: string, cin: number, resample: "none" | "down" | "up", attention: boolean, concatSkip: boolean): Step => ({
+      name,
+      concatSkip,
+      block: new UNetBlock(
         {
           inChannels: cin,
           outChannels: c,
@@ -65,34 +68,25 @@ export class UNetBody implements ConvBody {
         },
         rng,
         `${where} ${name}`,
-      );
+      ),
+    });
     this.names = { convIn: `enc.${res(0)}_conv`, normOut: `dec.${res(0)}_aux_norm`, convOut: `dec.${res(0)}_aux_conv` };
     this.convIn = new Conv2d(io.inChannels, c, 3, rng);
     for (let level = 0; level < s.levels; level++) {
-      if (level > 0) this.pushStep(this.encoder, `enc.${res(level)}_down`, block(c, "down", false, `enc.${res(level)}_down`), false);
-      for (let i = 0; i < s.blocks; i++) {
-        const name = `enc.${res(level)}_block${i}`;
-        this.pushStep(this.encoder, name, block(c, "none", attentionAt(level), name), false);
-      }
+      if (level > 0) this.encoder.push(step(`enc.${res(level)}_down`, c, "down", false, false));
+      for (let i = 0; i < s.blocks; i++) this.encoder.push(step(`enc.${res(level)}_block${i}`, c, "none", attentionAt(level), false));
     }
     for (let level = s.levels - 1; level >= 0; level--) {
       if (level === s.levels - 1) {
-        this.pushStep(this.decoder, `dec.${res(level)}_in0`, block(c, "none", true, `dec.${res(level)}_in0`), false);
-        this.pushStep(this.decoder, `dec.${res(level)}_in1`, block(c, "none", false, `dec.${res(level)}_in1`), false);
+        this.decoder.push(step(`dec.${res(level)}_in0`, c, "none", true, false)); // always attention, as SongUNet
+        this.decoder.push(step(`dec.${res(level)}_in1`, c, "none", false, false));
       } else {
-        this.pushStep(this.decoder, `dec.${res(level)}_up`, block(c, "up", false, `dec.${res(level)}_up`), false);
+        this.decoder.push(step(`dec.${res(level)}_up`, c, "up", false, false));
       }
-      for (let i = 0; i <= s.blocks; i++) {
-        const name = `dec.${res(level)}_block${i}`;
-        this.pushStep(this.decoder, name, block(2 * c, "none", i === s.blocks && attentionAt(level), name), true);
-      }
+      for (let i = 0; i <= s.blocks; i++) this.decoder.push(step(`dec.${res(level)}_block${i}`, 2 * c, "none", i === s.blocks && attentionAt(level), true));
     }
     this.normOut = new GroupNorm(c, EPS, `${where} ${this.names.normOut}`);
     this.convOut = new Conv2d(c, io.outChannels, 3, rng, s.outputGain);
-  }
-
-  private pushStep(list: Step[], name: string, block: UNetBlock, concatSkip: boolean): void {
-    list.push({ name, block, concatSkip });
   }
 
   apply(x: tf.Tensor4D, ctx: BlockContext): tf.Tensor4D {
