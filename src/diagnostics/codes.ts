@@ -520,13 +520,6 @@ export const diagnosticCodes = [
   }, // backend_unsupported
   // Runtime: the reference's network blocks (conditioners, masks, unsqueeze).
   {
-    code: "LIN1090",
-    stage: "runtime",
-    raisedBy: "NetworkError",
-    title: "convolutional conditioner not built yet",
-    summary: "A coupling with `conditioner = resnet` or `unet`: this build has no convolutional conditioners yet.",
-  },
-  {
     code: "LIN1091",
     stage: "runtime",
     raisedBy: "NetworkError",
