@@ -58,6 +58,12 @@ beforeAll(async () => {
   writeFileSync(path.join(folder, "notes.txt"), "not an image");
   writePng(path.join(folder, "more", "f_nested.png"), 16, 16, 3, rng);
   await writeJpeg(path.join(dir, "photo.jpg"), 37, 29);
+  // 16 bits per sample: sharp's 8-bit output and PIL's convert("RGB") both keep the high byte.
+  const deep = Uint16Array.from({ length: 7 * 5 * 3 }, () => Math.floor(rng.uniform() * 65536));
+  await sharp(deep, { raw: { width: 7, height: 5, channels: 3 } })
+    .toColourspace("rgb16")
+    .png()
+    .toFile(path.join(dir, "deep.png"));
   mkdirSync(path.join(dir, "empty"));
   mkdirSync(path.join(dir, "bad"));
   writeFileSync(path.join(dir, "bad", "broken.png"), Buffer.from("\x89PNG\r\n\x1a\nthis is not a PNG body"));
@@ -68,7 +74,7 @@ const context = (): { seed: number; baseDir: string } => ({ seed: 1, baseDir: di
 type Job = { file?: string; raw?: { w: number; h: number; c: number; data: number[] }; mode: "RGB" | "L"; size: number; symmetric: boolean; crop: boolean };
 
 /** Every torchvision row the specs compare with, from one Python run (importing torchvision takes seconds). */
-let reference: { rgb: number[][]; grey: number[][]; stretched: number[][]; jpeg: number[] } | undefined;
+let reference: { rgb: number[][]; grey: number[][]; stretched: number[][]; jpeg: number[]; deep: number[] } | undefined;
 async function torchvisionReference(): Promise<NonNullable<typeof reference>> {
   if (reference !== undefined) return reference;
   const on = (mode: "RGB" | "L", size: number, symmetric: boolean, crop: boolean): Job[] => files.map((f) => ({ file: path.join(dir, "faces", f), mode, size, symmetric, crop }));
@@ -76,9 +82,10 @@ async function torchvisionReference(): Promise<NonNullable<typeof reference>> {
   const decoded = await (await imageDecoder())(path.join(dir, "photo.jpg"));
   expect([decoded.width, decoded.height, decoded.channels]).toEqual([37, 29, 3]);
   const jpeg: Job = { raw: { w: decoded.width, h: decoded.height, c: decoded.channels, data: Array.from(decoded.data) }, mode: "RGB", size: 12, symmetric: false, crop: true };
-  const rows = torchvisionRows([...on("RGB", 8, true, true), ...on("L", 6, false, true), ...on("RGB", 6, false, false), jpeg]);
+  const deep: Job = { file: path.join(dir, "deep.png"), mode: "RGB", size: 4, symmetric: false, crop: true };
+  const rows = torchvisionRows([...on("RGB", 8, true, true), ...on("L", 6, false, true), ...on("RGB", 6, false, false), jpeg, deep]);
   const k = files.length;
-  reference = { rgb: rows.slice(0, k), grey: rows.slice(k, 2 * k), stretched: rows.slice(2 * k, 3 * k), jpeg: rows[3 * k] };
+  reference = { rgb: rows.slice(0, k), grey: rows.slice(k, 2 * k), stretched: rows.slice(2 * k, 3 * k), jpeg: rows[3 * k], deep: rows[3 * k + 1] };
   return reference;
 }
 
@@ -159,6 +166,14 @@ describe.skipIf(torchMissing !== undefined)("images() against torchvision", () =
     const d = await loadDataset("images", args({ path: "photo.jpg", size: 12 }), context());
     expect(d.rows).toBe(1);
     expect(maxDiff(d.data, (await torchvisionReference()).jpeg)).toBeLessThanOrEqual(UNIT);
+  });
+
+  it("a 16-bit PNG: scaled to 8 bits as PIL does, then the same pipeline", async () => {
+    const d = await loadDataset("images", args({ path: "deep.png", size: 4 }), context());
+    const ref = (await torchvisionReference()).deep;
+    expect(maxDiff(d.data, ref)).toBeLessThanOrEqual(UNIT);
+    // Control: the values spread over [0, 1] (a clipped 16 → 8 bit cast would be mostly 1).
+    expect(d.data.filter((v) => v < 0.5).length).toBeGreaterThan(d.data.length / 4);
   });
 });
 
