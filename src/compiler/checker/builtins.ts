@@ -186,7 +186,7 @@ export const requiredTrainFields = ["model", "data"] as const;
  * src/train/data.ts implements exactly these (a Record over DataSourceName, so a name without a loader
  * does not compile), and the checker accepts no other.
  */
-export const dataSources = ["mnist", "npy", "moons", "circles", "checkerboard", "gaussians", "eight_gaussians"] as const;
+export const dataSources = ["mnist", "npy", "images", "pairs", "moons", "circles", "checkerboard", "gaussians", "eight_gaussians"] as const;
 export type DataSourceName = (typeof dataSources)[number];
 
 export function describeKind(k: ArgKind): string {
