@@ -12,6 +12,10 @@ export interface Dataset {
   readonly rows: number;
   /** Per-row shape. */
   readonly shape: readonly number[];
+  /** Supervised targets, row i for input row i. */
+  readonly targets?: { data: Float32Array; shape: readonly number[] };
+  /** Class labels, row i for input row i. */
+  readonly labels?: Int32Array;
 }
 
 /** The literal arguments of a data source call: positional ones under "0", "1", … */
