@@ -3,7 +3,7 @@
 // it (one BoundProgram: same seeds, same tensor names, src/compiler/binding), the trained operator's
 // binding found, and the trained tensors gathered in the order the optimiser's state follows; and what
 // a session then holds and does whatever it trains (BoundSession).
-import type * as tf from "@tensorflow/tfjs-core";
+import * as tf from "@tensorflow/tfjs-core";
 import type { BoundNetwork } from "../compiler/binding/networks.js";
 import type { BoundOperator } from "../compiler/binding/operators.js";
 import { bindProgram, type BoundProgram } from "../compiler/binding/program.js";
@@ -50,6 +50,7 @@ export type ProgramBinding = Omit<TrainingBinding<LinearOperator>, "trained">;
  * Loads the plan's data, checks its rows against `rowsChart` (default: the data chart; `mismatch` words
  * the refusal) and binds the program, seeded as compile seeds it with the train seed, so a trained
  * weights file also carries the untrained declarations unchanged. Registers the training gradients.
+ * `preloaded` replaces the plan's data source (a Dataset built by the caller, e.g. with targets).
  */
 export async function bindProgramForTraining(
   program: CheckedProgram,
@@ -57,10 +58,11 @@ export async function bindProgramForTraining(
   baseDir: string,
   mismatch: (dataset: Dataset, plan: TrainPlan) => string,
   rowsChart: (plan: TrainPlan) => ChartRef = (plan) => plan.data,
+  preloaded?: Dataset,
 ): Promise<ProgramBinding> {
   registerTrainingGradients();
   const root = projectRootOf(baseDir);
-  const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir, root, location: spec.dataSource.location });
+  const dataset = preloaded ?? (await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir, root, location: spec.dataSource.location }));
   const plan = withDataRows(spec, dataset.rows);
   if (valueCount(dataset.shape) !== valueCount(rowsChart(plan).shape)) throw new TrainError("LIN0903", mismatch(dataset, plan));
   return { plan, dataset, program: await bindProgram(program, { seed: plan.seed }) };
@@ -108,6 +110,23 @@ function isKind<K extends LinearOperator["kind"]>(op: LinearOperator, kind: K | 
 
 export function valueCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * The variables `loss` has a gradient for (one evaluation, e.g. on a 2-row batch): a tagged network's
+ * tag weights get none when only tag 0 is used, and the trainer saves Adam's moments per variable, so
+ * a variable the optimiser never sees would leave a checkpoint without optimiser state.
+ */
+export function variablesWithGradient(variables: readonly NamedVariable[], loss: () => tf.Scalar): NamedVariable[] {
+  const used = new Set<string>();
+  tf.tidy(() => {
+    const { grads } = tf.variableGrads(
+      loss,
+      variables.map((v) => v.variable),
+    );
+    for (const name of Object.keys(grads)) used.add(name);
+  });
+  return variables.filter((v) => used.has(v.variable.name));
 }
 
 /** The trained tensors under their file names, sorted by name: the optimiser's state follows this order. */
