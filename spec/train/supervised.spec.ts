@@ -188,15 +188,23 @@ describe("loss = mse", () => {
     const outDir = mkdtempSync(path.join(tmpdir(), "linea-mse-resume-"));
     const first = await session(text);
     await train(first, { outDir, steps: 4 });
+    const atCheckpoint = await values(first);
     first.dispose();
     const second = await session(text);
     const resumed = await train(second, { outDir, resume: true });
     expect(resumed.start).toBe(4);
     expect(resumed.history.length).toBe(6);
-    // Same seeded batches, the same parameters and Adam moments restored (float32 stored exactly):
-    // the same float32 operations in the same order, so the same bits.
+    // Same seeded batches, parameters and Adam moments restored exactly; only tfjs's βᵏ differs: a
+    // restored Adam recomputes it as pow(β, k) where the uninterrupted one multiplied k times, a few ε
+    // apart, which 1 − β₂ᵏ ≈ k·1e-3 amplifies to ≲ ε/(k·1e-3) ≤ 1000ε relative in the step (≤ lr): over
+    // the resumed steps ≤ RESUMED·lr·1000ε, plus ε|θ| per step for θ's own rounding.
     const got = await values(second);
-    got.forEach((g, i) => expect(Array.from(g)).toEqual(Array.from(want[i])));
+    const resumedSteps = 2;
+    const allowed = (theta: number): number => resumedSteps * (3e-2 * 1000 * EPS32 + Math.abs(theta) * EPS32);
+    const off = (a: Float32Array[]): number => Math.max(...a.flatMap((g, i) => Array.from(g, (v, k) => Math.abs(v - want[i][k]) / allowed(want[i][k]))));
+    expect(off(got)).toBeLessThanOrEqual(1);
+    // Control: the checkpoint's weights, before the resumed steps, are caught by the same measure.
+    expect(off(atCheckpoint)).toBeGreaterThan(1);
     second.dispose();
   });
 
