@@ -9,7 +9,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { isLeft } from "fp-ts/lib/Either.js";
 import { beforeAll, describe, expect, it } from "vitest";
+import { checkText } from "../../src/index.js";
 import { bindProgram } from "../../src/compiler/binding/program.js";
 import { boundLeaf } from "../../src/compiler/ir/expr.js";
 import { collapseSampler } from "../../src/compiler/passes/collapse.js";
@@ -43,6 +45,15 @@ beforeAll(async () => {
 });
 
 describe("time_conditioned(form = lowrank)", () => {
+  it("is checked: form is identity_plus_lowrank or lowrank (another word is a check error naming both)", () => {
+    const bad = checkText(tinySpec().replace("hidden = 16)", "hidden = 16, form = diagonal)"), "/virtual/bad.lin");
+    expect(isLeft(bad)).toBe(true);
+    expect(isLeft(bad) ? bad.left.map((d) => d.message).join(" ") : "").toMatch(/identity_plus_lowrank, lowrank/);
+    // Control: both forms check.
+    expect(isLeft(checkText(lowrankSpec(), "/virtual/a.lin"))).toBe(false);
+    expect(isLeft(checkText(tinySpec().replace("hidden = 16)", "hidden = 16, form = identity_plus_lowrank)"), "/virtual/b.lin"))).toBe(false);
+  });
+
   it.skipIf(torchMissing !== undefined)("is the reference's A₁(t)A₂(t)ᵀ (float64 PyTorch on the same weights); I + UVᵀ and the swapped convention are caught", async () => {
     const op = await boundOperator(lowrankSpec());
     expect(op.alpha).toBe(0);
