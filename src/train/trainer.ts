@@ -108,6 +108,28 @@ function historyTensor(history: readonly (readonly number[])[], cols: number): H
   return { dtype: "F32", shape: [history.length, cols], data };
 }
 
+/**
+ * The trained operator's tensors that are declared, not learned (time_conditioned's `alpha`, fixed by
+ * its `form`; an identity_plus_lowrank's `alpha`), must be in the checkpoint as the spec declares them
+ * now: resuming would otherwise silently train another model (LIN0905).
+ */
+async function checkDeclaredStructure(session: TrainableSession, file: string, tensors: ReadonlyMap<string, HostTensor>, prefix: string): Promise<void> {
+  if (session.plan.operatorKey === undefined || prefix === "") return;
+  const learned = new Set([...session.operator.parameters().keys()].map((n) => prefix + n));
+  for (const [name, declared] of await session.weights()) {
+    if (!name.startsWith(prefix) || learned.has(name)) continue;
+    const saved = tensors.get(name);
+    if (saved === undefined) continue;
+    const same = saved.data.length === declared.data.length && Array.from(saved.data as ArrayLike<number>).every((v, i) => v === Number((declared.data as ArrayLike<number>)[i]));
+    if (!same) {
+      throw new TrainError(
+        "LIN0905",
+        `${file}: tensor ${name} is [${Array.from(saved.data as ArrayLike<number>).join(", ")}], the spec now declares [${Array.from(declared.data as ArrayLike<number>).join(", ")}] (did the operator's form change since this checkpoint?)`,
+      );
+    }
+  }
+}
+
 /** Puts a checked checkpoint's values back: networks (parameters and state), the operator, the optimiser. */
 async function restore(session: TrainableSession, optimizer: tf.Optimizer, file: string, tensors: ReadonlyMap<string, HostTensor>, state: CheckpointState): Promise<void> {
   for (const n of session.networks.values()) {
@@ -136,6 +158,7 @@ async function restore(session: TrainableSession, optimizer: tf.Optimizer, file:
     }
     assignments.push([p.variable, data]);
   }
+  await checkDeclaredStructure(session, file, tensors, prefix);
   for (const [v, data] of assignments) tf.tidy(() => v.assign(tf.tensor(data, v.shape, "float32")));
 
   if (state.moments.size > 0) {
