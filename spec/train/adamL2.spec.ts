@@ -2,7 +2,8 @@
 // to the gradient before the moment updates (g ← g + λθ), not AdamW's decoupled θ ← θ(1 − lr·λ). The
 // trainer's loop (train()) runs a few steps on a quadratic and is compared with a float64 oracle of
 // torch.optim.Adam's update formula written here; control: the oracle of AdamW's decoupled update (and
-// the adamw run against the Adam oracle) is told apart by the same comparison.
+// the adamw run against the Adam oracle) is told apart by the same comparison. The oracle itself is
+// checked against torch.optim.Adam and AdamW (float64) on the same quadratic.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +13,7 @@ import { selectBackend } from "../../src/runtime/backend/index.js";
 import type { HostTensor } from "../../src/runtime/io/index.js";
 import { registerTrainingGradients, train, trainPlan, type TrainPlan } from "../../src/train/index.js";
 import type { TrainableSession } from "../../src/train/session.js";
+import { torchMissing, torchScript } from "../support/torch.js";
 import { checked, tinySpec } from "./helpers.js";
 
 const EPS32 = 2 ** -23;
@@ -60,12 +62,12 @@ async function run(optimizer: "adam" | "adamw"): Promise<Float32Array> {
  * keeps βᵏ in a float32 variable (βᵏ = fround(βᵏ⁻¹·fround(β))), which moves 1 − β₂ᵏ by a relative
  * 1.3e-5, far above the rounding tolerance below, so the oracle takes βᵏ as tfjs holds it.
  */
-function oracle(coupled: boolean): number[] {
+function oracle(coupled: boolean, exactPowers = false): number[] {
   const theta = Array.from(THETA0);
   const m = theta.map(() => 0);
   const v = theta.map(() => 0);
-  let acc1 = Math.fround(0.9);
-  let acc2 = Math.fround(0.999);
+  let acc1 = exactPowers ? 0.9 : Math.fround(0.9);
+  let acc2 = exactPowers ? 0.999 : Math.fround(0.999);
   for (let k = 1; k <= STEPS; k++) {
     const grad = theta.map((t, i) => H[i] * (t - C[i]) + (coupled ? DECAY * t : 0));
     for (let i = 0; i < theta.length; i++) {
@@ -74,8 +76,8 @@ function oracle(coupled: boolean): number[] {
       v[i] = 0.999 * v[i] + 0.001 * grad[i] * grad[i];
       theta[i] -= (LR * (m[i] / (1 - acc1))) / (Math.sqrt(v[i] / (1 - acc2)) + 1e-8);
     }
-    acc1 = Math.fround(acc1 * Math.fround(0.9));
-    acc2 = Math.fround(acc2 * Math.fround(0.999));
+    acc1 = exactPowers ? 0.9 ** (k + 1) : Math.fround(acc1 * Math.fround(0.9));
+    acc2 = exactPowers ? 0.999 ** (k + 1) : Math.fround(acc2 * Math.fround(0.999));
   }
   return theta;
 }
@@ -114,5 +116,28 @@ describe("adam with weight_decay (coupled L2, torch.optim.Adam)", () => {
     const adamw = await run("adamw");
     expect(worst(adamw, decoupled)).toBeLessThanOrEqual(1);
     expect(worst(adamw, coupled)).toBeGreaterThan(1);
+  });
+
+  it.skipIf(torchMissing !== undefined)("the oracle is torch.optim.Adam / AdamW (float64 PyTorch on the same quadratic)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "linea-adam-torch-"));
+    const got = torchScript<{ adam: number[]; adamw: number[] }>(
+      dir,
+      `
+h = torch.tensor(${JSON.stringify(H)}, dtype=torch.float64); c = torch.tensor(${JSON.stringify(C)}, dtype=torch.float64)
+def run(cls):
+    theta = torch.tensor(${JSON.stringify(Array.from(THETA0))}, dtype=torch.float64, requires_grad=True)
+    opt = cls([theta], lr=${LR}, betas=(0.9, 0.999), eps=1e-8, weight_decay=${DECAY})
+    for _ in range(${STEPS}):
+        opt.zero_grad(); (0.5 * (h * (theta - c) ** 2).sum()).backward(); opt.step()
+    return theta.detach().tolist()
+print(json.dumps({"adam": run(torch.optim.Adam), "adamw": run(torch.optim.AdamW)}))
+`,
+    );
+    // Both float64: the oracle with exact βᵏ is PyTorch's update up to rounding (a few ulps of |θ|).
+    const close = (a: readonly number[], b: readonly number[]): number => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    expect(close(got.adam, oracle(true, true))).toBeLessThan(1e-12);
+    expect(close(got.adamw, oracle(false, true))).toBeLessThan(1e-12);
+    // Control: Adam and AdamW differ far beyond that (and beyond the float32 tolerance above).
+    expect(close(got.adam, got.adamw)).toBeGreaterThan(1e-4);
   });
 });
