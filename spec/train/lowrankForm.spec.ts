@@ -125,7 +125,7 @@ print(json.dumps({"ours": forward(mlp(p["v"]), mlp(p["u"])), "swapped": forward(
   });
 
   it("trains a few steps; the one-step sampler equals the multi-step one to ≥ 100 dB (Euler and RK4)", async () => {
-    const program = checked(lowrankSpec({ steps: "4", checkpoint_every: "4" }));
+    const program = checked(lowrankSpec({ steps: "4", checkpoint_every: "4", batch: "16" }));
     const session = await TrainingSession.create(program, trainPlan(program), tmpdir());
     const outDir = mkdtempSync(path.join(tmpdir(), "linea-lowrank-train-"));
     const result = await train(session, { outDir, steps: 4 });
