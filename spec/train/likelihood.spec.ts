@@ -1,6 +1,7 @@
 // `loss = nll`: −log p(x) = ½‖g(x)‖² + (D/2)·log 2π − log|det ∂g/∂x| in bits/dim. Checked: the loss
 // against a float64 oracle whose log-determinant comes from a dense finite-difference Jacobian of the
-// same network (control: the log-det with the wrong sign); a few steps lower it on correlated Gaussian
+// same network (control: the log-det with the wrong sign), and on a linear flow from its exact
+// Jacobian (control: no log-det); a few steps lower it on correlated Gaussian
 // data; a resumed run equals the uninterrupted one; an induced space's chart is accepted and the
 // models without one chart are refused (LIN0941).
 import { mkdtempSync } from "node:fs";
@@ -126,6 +127,34 @@ describe("loss = nll", () => {
     expect(Math.abs(got - bits(nll))).toBeLessThanOrEqual(allowed);
     // Control: + log|det J| instead of − (the log-det is ≈ −log det(L) ≈ −1.4 per sample here).
     expect(Math.abs(got - bits(flipped))).toBeGreaterThan(allowed);
+    s.dispose();
+  });
+
+  it("on a linear flow (actnorm, inv_dense) equals the oracle with the exact Jacobian J = g(x + e_j) − g(x)", async () => {
+    const linear = spec().replace(/network G : P \{[^}]*\}/, "network G : P { actnorm; inv_dense; permute(reverse); inv_dense; }");
+    const s = await session(linear);
+    const net = s.chart.network;
+    if (net === undefined) throw new Error("no network");
+    const x = s.batch(0);
+    const n = s.plan.batch;
+    const got = tf.tidy(() => s.lossTensors(0)[0].dataSync()[0]);
+    // g is affine, so the columns of J are g(x₀ + e_j) − g(x₀) exactly (no truncation): one forward.
+    const z0 = tf.tidy(() => net.forward(tf.tensor2d([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1], [4, D])).dataSync());
+    const jac = [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => z0[(1 + j) * D + i] - z0[i]));
+    const logDet = Math.log(Math.abs(det3(jac)));
+    const z = tf.tidy(() => net.forward(tf.tensor2d(x, [n, D])).dataSync());
+    let nll = 0;
+    for (let r = 0; r < n; r++) nll += 0.5 * (z[r * D] ** 2 + z[r * D + 1] ** 2 + z[r * D + 2] ** 2) + (D / 2) * Math.log(2 * Math.PI) - logDet;
+    const bits = nll / n / (D * Math.LN2);
+    // J's entries are differences of float32 outputs of magnitude ≤ zmax: ≤ 2·10ε·zmax each (10
+    // roundings through four linear blocks), so |Δlog|det|| ≤ 2‖J⁻¹‖_F·‖ΔJ‖_F; the session's float32
+    // sums (½‖z‖²: 4ε relative; the block log-dets: 4ε·|log det|) and the mean over n (n·ε).
+    const zmax = Math.max(1, ...Array.from(z0, Math.abs));
+    const dLogDet = 2 * inverseFrobenius(jac) * 3 * 20 * EPS32 * zmax;
+    const allowed = (dLogDet + 4 * EPS32 * Math.abs(logDet)) / (D * Math.LN2) + (4 + n) * EPS32 * Math.abs(bits);
+    expect(Math.abs(got - bits)).toBeLessThanOrEqual(allowed);
+    // Control: the same without the log-det term.
+    expect(Math.abs(got - (bits + logDet / (D * Math.LN2)))).toBeGreaterThan(allowed);
     s.dispose();
   });
 
