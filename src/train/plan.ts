@@ -12,7 +12,7 @@ import type { DataArgs } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { checkIdempotentMap, IDEMPOTENT_LOSS, IDEMPOTENT_OPERATOR, trainLocation } from "./idempotentPlan.js";
 
-/** The objectives the trainer runs (docs/training.md, "Objectives"). */
+/** The objectives the trainer runs (docs/training.md, its opening paragraph and a section each). */
 export type TrainLoss = "flow_matching" | typeof IDEMPOTENT_LOSS | "mse" | "nll";
 
 /** The operator kinds `loss = mse` trains (src/train/linearOperator.ts): plain factors, no constraint to keep. */
@@ -176,11 +176,11 @@ function modelOf(program: CheckedProgram, where: string, modelSym: SymbolInfo, w
 
 /**
  * `loss = nll`: one chart g, from a network (untagged: one chart) or an induced space (`induced G[1]`);
- * the latent is the Euclidean space of g's output shape.
+ * the latent is a Euclidean space of the same dimension (only for the plan's record: nll reads no noise chart).
  */
 function likelihoodModel(where: string, modelSym: SymbolInfo): ModelPart {
   const type = modelSym.type;
-  const space = type.kind === "Network" ? type.space : type.kind === "Space" ? type.space : undefined;
+  const space = type.kind === "Space" ? type.space : undefined;
   if (type.kind === "Network" && type.tagged) {
     throw new TrainError(
       "LIN0941",
