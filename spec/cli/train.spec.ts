@@ -17,7 +17,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "linea-train-cli-"));
 writeFileSync(path.join(dir, "linea.json"), "{}");
 writeFileSync(path.join(dir, "tiny.lin"), tinySpec({ steps: "6", checkpoint_every: "3" }));
 writeFileSync(path.join(dir, "untrained.lin"), "space X = R^2;\nmap f : X -> X = dense;\n");
-writeFileSync(path.join(dir, "mse.lin"), tinySpec({ loss: "mse" }));
+writeFileSync(path.join(dir, "lpips.lin"), tinySpec({ loss: "lpips" }));
 writeFileSync(path.join(dir, "broken.lin"), "space X = R^2;\nmap f : X -> Y = dense;\n");
 writeFileSync(path.join(dir, "digits.lin"), tinyImageSpec({ steps: "2", checkpoint_every: "2" }));
 writeFileSync(path.join(dir, "both.lin"), tinySpec({ epochs: "2" }));
@@ -156,13 +156,13 @@ describe("linea train", () => {
     const named = io();
     expect(await runTrain(["tiny.lin", "--train", "other", "--backend", "cpu"], named)).toBe(1);
     expect(named.err.join("")).toMatch(/no train section named other \(have: fit\)/);
-    const mse = io();
-    expect(await runTrain(["mse.lin", "--backend", "cpu"], mse)).toBe(1);
-    expect(mse.err.join("")).toMatch(/LIN0902\]: .*loss mse/);
+    const lpips = io();
+    expect(await runTrain(["lpips.lin", "--backend", "cpu"], lpips)).toBe(1);
+    expect(lpips.err.join("")).toMatch(/LIN0940\]: .*loss lpips needs the LPIPS metric/);
     const broken = io();
     expect(await runTrain(["broken.lin"], broken)).toBe(1);
     expect(broken.err.join("")).toMatch(/LIN\d{4}/);
-    for (const r of [none, named, mse, broken]) expect(r.err.join("")).not.toMatch(/\n\s+at /);
+    for (const r of [none, named, lpips, broken]) expect(r.err.join("")).not.toMatch(/\n\s+at /);
   });
 
   it("exits 2 on bad usage or an unreadable file", async () => {

@@ -50,15 +50,19 @@ describe("train plan", () => {
     expect(refusal({ epochs: "2" }).code).toBe("LIN0904");
   });
 
-  it("reads adamw with its default decay, sgd, and refuses decay with adam", () => {
+  it("reads adamw with its default decay, sgd, and adam with coupled decay (default 0)", () => {
     expect(plan({ optimizer: "adamw" })).toMatchObject({ optimizer: "adamw", weightDecay: 0.01 });
     expect(plan({ optimizer: "adamw", weight_decay: "0.2" }).weightDecay).toBe(0.2);
     expect(plan({ optimizer: "sgd", weight_decay: "0.1" })).toMatchObject({ optimizer: "sgd", weightDecay: 0.1 });
     expect(plan({}).weightDecay).toBe(0);
     expect(plan({ weight_decay: "0" }).weightDecay).toBe(0);
-    const e = refusal({ weight_decay: "0.1" });
-    expect(e.code).toBe("LIN0902");
-    expect(e.message).toMatch(/adamw/);
+    expect(plan({ optimizer: "adam", weight_decay: "1e-5" })).toMatchObject({ optimizer: "adam", weightDecay: 1e-5 });
+  });
+
+  it("refuses lpips with LIN0940 naming the missing metric", () => {
+    const e = refusal({ loss: "lpips" });
+    expect(e.code).toBe("LIN0940");
+    expect(e.message).toMatch(/LPIPS/);
   });
 
   it("finds the spec's sampler over the model", () => {

@@ -14,6 +14,7 @@ import { trainPlan } from "../train/plan.js";
 import { TrainingSession } from "../train/session.js";
 import { IdempotentSession } from "../train/idempotentSession.js";
 import { saveProjections } from "../train/idempotentPictures.js";
+import { createTrainingSession, type AnyTrainingSession } from "../train/sessions.js";
 import { train } from "../train/trainer.js";
 import { acquireOutputLock, type OutputLock } from "../train/lock.js";
 import { progressReporter } from "../train/progress.js";
@@ -143,7 +144,7 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
     return fail(e);
   }
   const outDir = path.resolve(io.cwd, parsed.values.out ?? path.join("runs", `${path.basename(file, ".lin")}-${plan.name}`));
-  let session: TrainingSession | IdempotentSession | undefined;
+  let session: AnyTrainingSession | undefined;
   const tty = hooks.tty ?? process.stderr.isTTY === true;
   const progress = progressReporter(io.stderr, tty);
   const stop = new AbortController();
@@ -169,10 +170,7 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
   try {
     lock = await acquireOutputLock(outDir);
     const backend = await selectBackend(parsed.values.backend);
-    session =
-      plan.loss === "idempotent"
-        ? await IdempotentSession.create(checked.right, plan, path.dirname(specPath))
-        : await TrainingSession.create(checked.right, plan, path.dirname(specPath));
+    session = await createTrainingSession(checked.right, plan, path.dirname(specPath));
     io.stderr(
       `linea train: ${plan.name} (${plan.loss}, ${plan.optimizer} lr ${plan.lr}, batch ${plan.batch}, seed ${plan.seed}) on ${backend.description}; data ${session.dataset.name}: ${session.dataset.rows} rows\n`,
     );

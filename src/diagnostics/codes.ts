@@ -396,6 +396,27 @@ export const diagnosticCodes = [
     title: "data layout does not fit",
     summary: "Image-shaped rows with as many values as the model's data space but another layout (e.g. [H, W, C] for [C, H, W]).",
   },
+  {
+    code: "LIN0940",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "objective not built yet",
+    summary: "A loss the language names whose implementation is missing (e.g. `lpips` until the LPIPS metric lands); the message names what is missing.",
+  },
+  {
+    code: "LIN0941",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "model does not fit the loss",
+    summary: "`mse` needs a declared map X -> Y over a trainable operator; `nll` a network or an induced space whose every block has a log-determinant.",
+  },
+  {
+    code: "LIN0942",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "supervised data without fitting targets",
+    summary: "`loss = mse` on data that has no targets, or targets whose rows do not have the shape of the map's output space.",
+  },
 
   // Runtime: the operator algebra.
   {

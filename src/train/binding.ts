@@ -3,7 +3,7 @@
 // it (one BoundProgram: same seeds, same tensor names, src/compiler/binding), the trained operator's
 // binding found, and the trained tensors gathered in the order the optimiser's state follows; and what
 // a session then holds and does whatever it trains (BoundSession).
-import type * as tf from "@tensorflow/tfjs-core";
+import * as tf from "@tensorflow/tfjs-core";
 import type { BoundNetwork } from "../compiler/binding/networks.js";
 import type { BoundOperator } from "../compiler/binding/operators.js";
 import { bindProgram, type BoundProgram } from "../compiler/binding/program.js";
@@ -14,7 +14,7 @@ import { loadDataset, projectRootOf } from "./data.js";
 import type { Dataset } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { registerTrainingGradients } from "./gradients.js";
-import { withDataRows, type TrainPlan } from "./plan.js";
+import { withDataRows, type ChartRef, type TrainPlan } from "./plan.js";
 import { requireRowLayout } from "./rowLayout.js";
 
 /** A trainable tensor under its name in a weights file. */
@@ -33,19 +33,46 @@ export interface TrainingBinding<O extends LinearOperator> {
   readonly trained: { readonly prefix: string; readonly operator: O };
 }
 
-/** What the objective expects: the trained operator's kind, and its own wording of the two checks. */
+/** What the objective expects: the trained operator's kind (or kinds), and its own wording of the two checks. */
 export interface TrainingExpectation<K extends LinearOperator["kind"]> {
-  readonly kind: K;
+  readonly kind: K | readonly K[];
   /** The kind for "operator A was not bound to …", e.g. "a projector". */
   readonly described: string;
   /** The message when the data rows do not have as many values as the model's data space. */
   dataMismatch(dataset: Dataset, plan: TrainPlan): string;
+  /** The chart the data rows live in: the data chart unless given (mse: the input chart, plan.noise). */
+  rowsChart?(plan: TrainPlan): ChartRef;
+}
+
+/** What every objective binds, with or without a trained operator. */
+export type ProgramBinding = Omit<TrainingBinding<LinearOperator>, "trained">;
+
+/**
+ * Loads the plan's data, checks its rows against `rowsChart` (default: the data chart; `mismatch` words
+ * the refusal) and binds the program, seeded as compile seeds it with the train seed, so a trained
+ * weights file also carries the untrained declarations unchanged. Registers the training gradients.
+ * `preloaded` replaces the plan's data source (a Dataset built by the caller, e.g. with targets).
+ */
+export async function bindProgramForTraining(
+  program: CheckedProgram,
+  spec: TrainPlan,
+  baseDir: string,
+  mismatch: (dataset: Dataset, plan: TrainPlan) => string,
+  rowsChart: (plan: TrainPlan) => ChartRef = (plan) => plan.data,
+  preloaded?: Dataset,
+): Promise<ProgramBinding> {
+  registerTrainingGradients();
+  const root = projectRootOf(baseDir);
+  const dataset = preloaded ?? (await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir, root, location: spec.dataSource.location }));
+  const plan = withDataRows(spec, dataset.rows);
+  if (valueCount(dataset.shape) !== valueCount(rowsChart(plan).shape)) throw new TrainError("LIN0903", mismatch(dataset, plan));
+  requireRowLayout(dataset.shape, rowsChart(plan).shape, dataset.name);
+  return { plan, dataset, program: await bindProgram(program, { seed: plan.seed }) };
 }
 
 /**
- * Loads the plan's data, checks its rows against the data space, binds the program (seeded as compile
- * seeds it with the train seed, so a trained weights file also carries the untrained declarations
- * unchanged) and hands the binding to `build` (synchronous, so that its failures are caught here and
+ * Binds the program for training (bindProgramForTraining), finds the trained operator (of the kind the
+ * objective expects) and hands the binding to `build` (synchronous, so that its failures are caught here and
  * the bound networks disposed).
  */
 export async function bindForTraining<K extends LinearOperator["kind"], S>(
@@ -55,15 +82,19 @@ export async function bindForTraining<K extends LinearOperator["kind"], S>(
   expect: TrainingExpectation<K>,
   build: (binding: TrainingBinding<Extract<LinearOperator, { kind: K }>>) => S,
 ): Promise<S> {
-  registerTrainingGradients();
-  const root = projectRootOf(baseDir);
-  const dataset = await loadDataset(spec.dataSource.name, spec.dataSource.args, { seed: spec.seed, baseDir, root, location: spec.dataSource.location });
-  const plan = withDataRows(spec, dataset.rows);
-  if (valueCount(dataset.shape) !== valueCount(plan.data.shape)) throw new TrainError("LIN0903", expect.dataMismatch(dataset, plan));
-  requireRowLayout(dataset.shape, plan.data.shape, dataset.name);
-  const bound = await bindProgram(program, { seed: plan.seed });
+  const {
+    plan,
+    dataset,
+    program: bound,
+  } = await bindProgramForTraining(
+    program,
+    spec,
+    baseDir,
+    (d, p) => expect.dataMismatch(d, p),
+    (p) => expect.rowsChart?.(p) ?? p.data,
+  );
   try {
-    const trained = bound.operators.get(plan.operatorKey);
+    const trained = plan.operatorKey === undefined ? undefined : bound.operators.get(plan.operatorKey);
     if (trained === undefined || !isKind(trained.operator, expect.kind)) {
       throw new TrainError("LIN0902", `operator ${plan.operatorName} was not bound to ${expect.described}`);
     }
@@ -74,12 +105,30 @@ export async function bindForTraining<K extends LinearOperator["kind"], S>(
   }
 }
 
-function isKind<K extends LinearOperator["kind"]>(op: LinearOperator, kind: K): op is Extract<LinearOperator, { kind: K }> {
-  return op.kind === kind;
+function isKind<K extends LinearOperator["kind"]>(op: LinearOperator, kind: K | readonly K[]): op is Extract<LinearOperator, { kind: K }> {
+  const kinds: readonly string[] = typeof kind === "string" ? [kind] : kind;
+  return kinds.includes(op.kind);
 }
 
 export function valueCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * The variables `loss` has a gradient for (one evaluation, e.g. on a 2-row batch): a tagged network's
+ * tag weights get none when only tag 0 is used, and the trainer saves Adam's moments per variable, so
+ * a variable the optimiser never sees would leave a checkpoint without optimiser state.
+ */
+export function variablesWithGradient(variables: readonly NamedVariable[], loss: () => tf.Scalar): NamedVariable[] {
+  const used = new Set<string>();
+  tf.tidy(() => {
+    const { grads } = tf.variableGrads(
+      loss,
+      variables.map((v) => v.variable),
+    );
+    for (const name of Object.keys(grads)) used.add(name);
+  });
+  return variables.filter((v) => used.has(v.variable.name));
 }
 
 /** The trained tensors under their file names, sorted by name: the optimiser's state follows this order. */
@@ -136,7 +185,8 @@ export abstract class BoundSession<O extends TrainedOperator> {
 
   /** Every tensor of the program in the layout `compile(…, { weights })` loads, with the trained operator. */
   async weights(): Promise<Map<string, HostTensor>> {
-    return this.program.tensors(new Map([[this.plan.operatorKey, await this.operator.toOperator()]]));
+    const key = this.plan.operatorKey;
+    return this.program.tensors(key === undefined ? new Map() : new Map([[key, await this.operator.toOperator()]]));
   }
 
   /** Frees the session's program and operator tensors. */

@@ -1,7 +1,11 @@
 // Public surface of training (docs/training.md).
 export { TrainError, type TrainErrorCode } from "./errors.js";
-export { trainPlan, trainSections, withDataRows, TRAIN_DEFAULTS, type TrainPlan, type ChartRef } from "./plan.js";
+export { trainPlan, trainSections, withDataRows, TRAIN_DEFAULTS, SUPERVISED_OPERATORS, type TrainPlan, type TrainLoss, type ChartRef } from "./plan.js";
 export { TrainingSession, LOSS_COLUMNS, stepSeed } from "./session.js";
+export { SupervisedSession, SUPERVISED_COLUMNS, type SupervisedOptions } from "./supervised.js";
+export { LikelihoodSession, LIKELIHOOD_COLUMNS, type LikelihoodOptions } from "./likelihood.js";
+export { createTrainingSession, type AnyTrainingSession } from "./sessions.js";
+export { TrainableLinear } from "./linearOperator.js";
 export type { NamedVariable } from "./binding.js";
 export { train, writeLossFiles, checkpointDir, type TrainOptions, type TrainResult, type Progress } from "./trainer.js";
 export {

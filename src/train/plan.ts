@@ -1,15 +1,22 @@
 // What a `train NAME { … }` section asks for, read from the checked program: the model's pieces
-// (for flow matching: the time-conditioned operator and the two charts of its map), the data source
-// and the hyperparameters with their defaults (docs/training.md).
+// (for flow matching: the time-conditioned operator and the two charts of its map; for mse: a map's
+// operator and charts; for nll: one chart), the data source and the hyperparameters with their
+// defaults (docs/training.md).
 import type { Expr, Item, MapDecl, TrainDecl } from "../ast/nodes.js";
 import type { Location } from "../ast/source.js";
 import { literalValue } from "../compiler/checker/args.js";
 import { samplerSettings, type SamplerSettings } from "../compiler/checker/builtins.js";
-import { declKey, type CheckedProgram, type DeclKey } from "../compiler/checker/checked.js";
+import { declKey, type CheckedProgram, type DeclKey, type SymbolInfo } from "../compiler/checker/checked.js";
 import type { SpaceType } from "../compiler/checker/types.js";
 import type { DataArgs } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { checkIdempotentMap, IDEMPOTENT_LOSS, IDEMPOTENT_OPERATOR, trainLocation } from "./idempotentPlan.js";
+
+/** The objectives the trainer runs (docs/training.md, its opening paragraph and a section each). */
+export type TrainLoss = "flow_matching" | typeof IDEMPOTENT_LOSS | "mse" | "nll";
+
+/** The operator kinds `loss = mse` trains (src/train/linearOperator.ts): plain factors, no constraint to keep. */
+export const SUPERVISED_OPERATORS = ["dense", "diagonal", "lowrank", "identity_plus_lowrank"] as const;
 
 /** One side of the model's map: the network (by `uri#name`) and tag, or none for a Euclidean space. */
 export interface ChartRef {
@@ -22,18 +29,24 @@ export interface ChartRef {
 /** A train section resolved: model, spaces, data source, loss, optimiser and schedule. */
 export interface TrainPlan {
   readonly name: string;
+  /** The model's name: the map (flow matching, idempotent, mse) or the network or space (nll). */
   readonly mapName: string;
-  /** The key of the time-conditioned operator declaration. */
-  readonly operatorKey: DeclKey;
-  readonly operatorName: string;
+  /** The key of the trained operator's declaration; absent for nll, which trains a network alone. */
+  readonly operatorKey?: DeclKey;
+  readonly operatorName?: string;
+  /** The map's domain chart: the noise space (flow matching), the input space X (mse); nll: the Euclidean latent. */
   readonly noise: ChartRef;
+  /** The map's codomain chart: the data space (flow matching, idempotent), the output space Y (mse); nll: the chart modelled. */
   readonly data: ChartRef;
   /** The data source call (or path) and where the section writes it. */
   readonly dataSource: { readonly name: string; readonly args: DataArgs; readonly location: Location };
-  readonly loss: "flow_matching" | typeof IDEMPOTENT_LOSS;
-  /** adamw: Adam with decoupled weight decay (PyTorch's AdamW); sgd decays the same way. */
+  readonly loss: TrainLoss;
+  /** adam: PyTorch's Adam (weight decay as coupled L2); adamw: decoupled decay (PyTorch's AdamW); sgd decays either way alike. */
   readonly optimizer: "adam" | "adamw" | "sgd";
-  /** Decoupled decay: each step θ ← θ·(1 − lr·weight_decay) before the optimiser's update. */
+  /**
+   * adam: coupled L2, g ← g + weight_decay·θ before the moment updates (torch.optim.Adam); adamw and
+   * sgd: decoupled, θ ← θ·(1 − lr·weight_decay) before the update (for SGD the two are the same step).
+   */
   readonly weightDecay: number;
   /** The steps to run; with `epochs` it is resolved once the data's row count is known (withDataRows). */
   readonly steps: number;
@@ -106,6 +119,89 @@ function dataSource(program: CheckedProgram, e: Expr): TrainPlan["dataSource"] {
   return { name: source.name, args, location };
 }
 
+/** The model's part of a plan: the objective, the model's name, the trained operator and the charts. */
+type ModelPart = Pick<TrainPlan, "loss" | "mapName" | "operatorKey" | "operatorName" | "noise" | "data">;
+
+/** The declared operator a map's value names, with the builtin that declares it. */
+function operatorOfMap(program: CheckedProgram, mapDecl: MapDecl): { key: DeclKey; name: string; builtin?: string } | undefined {
+  const opExpr = mapDecl.value;
+  const opSym = opExpr.kind === "Name" || opExpr.kind === "Member" ? program.symbolOf(opExpr) : undefined;
+  if (opSym?.node.kind !== "OperatorDecl") return undefined;
+  const builtin = program.builtinOf(opSym.node.value)?.name;
+  return { key: opSym.key, name: opSym.name, ...(builtin === undefined ? {} : { builtin }) };
+}
+
+/**
+ * The model of the section for its loss (written, or the default: flow_matching for a time-conditioned
+ * map): each objective's own checks, each refusal naming the section (`where`) and what to write.
+ */
+function modelOf(program: CheckedProgram, where: string, modelSym: SymbolInfo, written: string | undefined): ModelPart {
+  const timeConditioned = modelSym.type.kind === "Map" && modelSym.type.timeConditioned;
+  const loss = written ?? (timeConditioned ? "flow_matching" : undefined);
+  if (loss === "lpips") {
+    throw new TrainError(
+      "LIN0940",
+      `${where}: loss lpips needs the LPIPS metric (VGG16 features and their learned weights, src/runtime/metrics), which is not built yet; use loss = mse meanwhile`,
+    );
+  }
+  if (loss === "nll") return likelihoodModel(where, modelSym);
+  if (modelSym.kind !== "map" || modelSym.type.kind !== "Map") {
+    throw new TrainError("LIN0902", `${where}: loss ${loss ?? "(none)"} trains a declared map (\`map v : Noise -> Data = A;\`), not ${modelSym.kind} ${modelSym.name}`);
+  }
+  const mapType = modelSym.type;
+  if (loss !== "flow_matching" && loss !== IDEMPOTENT_LOSS && loss !== "mse") {
+    throw new TrainError("LIN0902", `${where}: map ${modelSym.name} needs a loss (flow_matching for a time-conditioned map, ${IDEMPOTENT_LOSS} for a projector map, mse or nll)`);
+  }
+  const op = operatorOfMap(program, modelSym.node as MapDecl);
+  const charts = { mapName: modelSym.name, noise: chartOf(mapType.domain, "noise"), data: chartOf(mapType.codomain, "data") };
+  if (loss === "mse") {
+    if (mapType.timeConditioned) throw new TrainError("LIN0941", `${where}: loss mse fits a map X -> Y; ${modelSym.name} is time-conditioned (train it with flow_matching)`);
+    const kinds: readonly string[] = SUPERVISED_OPERATORS;
+    if (op === undefined || op.builtin === undefined || !kinds.includes(op.builtin)) {
+      throw new TrainError(
+        "LIN0941",
+        `${where}: loss mse trains map ${modelSym.name} through a declared operator of kind ${SUPERVISED_OPERATORS.join(", ")} (\`operator A = dense; map ${modelSym.name} : X -> Y = A;\`)${op?.builtin === undefined ? "" : `; ${op.name} is ${op.builtin}`}`,
+      );
+    }
+    return { loss, ...charts, operatorKey: op.key, operatorName: op.name };
+  }
+  if (loss === IDEMPOTENT_LOSS) checkIdempotentMap(where, modelSym.name, mapType);
+  else if (!mapType.timeConditioned) throw new TrainError("LIN0902", `${where}: flow_matching needs a time-conditioned map (its operator declared with time_conditioned(…))`);
+  const wanted = loss === IDEMPOTENT_LOSS ? IDEMPOTENT_OPERATOR : "time_conditioned";
+  if (op === undefined || op.builtin !== wanted) {
+    throw new TrainError("LIN0902", `${where}: map ${modelSym.name} must be a declared ${wanted} operator (\`operator A = ${wanted}(rank = …); map ${modelSym.name} : … = A;\`)`);
+  }
+  return { loss, ...charts, operatorKey: op.key, operatorName: op.name };
+}
+
+/**
+ * `loss = nll`: one chart g, from a network (untagged: one chart) or an induced space (`induced G[1]`);
+ * the latent is a Euclidean space of the same dimension (only for the plan's record: nll reads no noise chart).
+ */
+function likelihoodModel(where: string, modelSym: SymbolInfo): ModelPart {
+  const type = modelSym.type;
+  const space = type.kind === "Space" ? type.space : undefined;
+  if (type.kind === "Network" && type.tagged) {
+    throw new TrainError(
+      "LIN0941",
+      `${where}: network ${modelSym.name} is tagged, so it has one chart per tag; name the chart: \`space Data = induced ${modelSym.name}[1]; train … { model = Data; loss = nll; }\``,
+    );
+  }
+  const chart: ChartRef | undefined =
+    type.kind === "Network"
+      ? { network: declKey(type.id.uri, type.id.name), shape: type.space.shape, name: "data" }
+      : space?.kind === "Induced"
+        ? chartOf(space, "data")
+        : undefined;
+  if (chart === undefined) {
+    throw new TrainError(
+      "LIN0941",
+      `${where}: loss nll fits the density of a network's chart: the model must be a network or an induced space (\`space Data = induced G;\`), not ${modelSym.kind} ${modelSym.name}`,
+    );
+  }
+  return { loss: "nll", mapName: modelSym.name, noise: { shape: chart.shape, name: "latent" }, data: chart };
+}
+
 /** Reads train section `name` (default: the only one) into a plan; errors say what is missing. */
 export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   const sections = trainSections(program);
@@ -137,53 +233,25 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   // Every refusal below names the section and where it is (file:line:col).
   const where = `train ${decl.name.name} (${trainLocation(program.entry, decl)})`;
   const modelSym = modelExpr.kind === "Name" || modelExpr.kind === "Member" ? program.symbolOf(modelExpr) : undefined;
-  if (modelSym === undefined || modelSym.kind !== "map" || modelSym.type.kind !== "Map") {
-    throw new TrainError("LIN0902", `${where}: the trainer handles a declared map (\`map v : Noise -> Data = A;\`) as the model so far`);
+  if (modelSym === undefined) {
+    throw new TrainError("LIN0902", `${where}: the model must be a declared map (\`map v : Noise -> Data = A;\`), or for nll a network or an induced space`);
   }
-  const mapType = modelSym.type;
-  const loss = word("loss") ?? (mapType.timeConditioned ? "flow_matching" : undefined);
-  if (loss !== "flow_matching" && loss !== IDEMPOTENT_LOSS) {
-    throw new TrainError(
-      "LIN0902",
-      `${where}: loss ${loss ?? "(none)"} is not implemented yet; the trainer runs flow_matching on a time-conditioned map and ${IDEMPOTENT_LOSS} on a projector map`,
-    );
-  }
-  if (loss === IDEMPOTENT_LOSS) checkIdempotentMap(where, modelSym.name, mapType);
-  else if (!mapType.timeConditioned) throw new TrainError("LIN0902", `${where}: flow_matching needs a time-conditioned map (its operator declared with time_conditioned(…))`);
-  const mapDecl = modelSym.node as MapDecl;
-  const opExpr = mapDecl.value;
-  const opSym = opExpr.kind === "Name" || opExpr.kind === "Member" ? program.symbolOf(opExpr) : undefined;
-  const opValue = opSym?.node.kind === "OperatorDecl" ? opSym.node.value : undefined;
-  const builtin = opValue === undefined ? undefined : program.builtinOf(opValue)?.name;
-  const wanted = loss === IDEMPOTENT_LOSS ? IDEMPOTENT_OPERATOR : "time_conditioned";
-  if (opSym === undefined || builtin !== wanted) {
-    throw new TrainError("LIN0902", `${where}: map ${modelSym.name} must be a declared ${wanted} operator (\`operator A = ${wanted}(rank = …); map ${modelSym.name} : … = A;\`)`);
-  }
-
+  const model = modelOf(program, where, modelSym, word("loss"));
   const optimizer = word("optimizer") ?? "adam";
   if (optimizer !== "adam" && optimizer !== "adamw" && optimizer !== "sgd")
     throw new TrainError("LIN0902", `${where}: optimizer ${optimizer} is not implemented yet (adam, adamw, sgd)`);
   const weightDecay = num("weight_decay") ?? (optimizer === "adamw" ? TRAIN_DEFAULTS.adamwWeightDecay : 0);
-  if (optimizer === "adam" && weightDecay !== 0) {
-    // PyTorch's Adam(weight_decay) is an L2 term in the gradient, not decoupled decay: not the same model.
-    throw new TrainError("LIN0902", `${where}: weight_decay with optimizer = adam (coupled L2 decay) is not implemented; use optimizer = adamw for decoupled decay`);
-  }
   const batch = num("batch") ?? TRAIN_DEFAULTS.batch;
   const epochs = num("epochs");
   if (epochs !== undefined && fields.has("steps")) throw new TrainError("LIN0904", `${where}: give steps or epochs, not both`);
   const steps = num("steps") ?? TRAIN_DEFAULTS.steps;
   const checkpointEveryGiven = num("checkpoint_every");
   const module = program.modules.get(program.entry);
-  const sampler = samplerOver(program, module?.program.items ?? [], modelSym.name);
+  const sampler = model.loss === "flow_matching" ? samplerOver(program, module?.program.items ?? [], modelSym.name) : undefined;
   return {
     name: decl.name.name,
-    mapName: modelSym.name,
-    operatorKey: opSym.key,
-    operatorName: opSym.name,
-    noise: chartOf(mapType.domain, "noise"),
-    data: chartOf(mapType.codomain, "data"),
+    ...model,
     dataSource: dataSource(program, dataExpr),
-    loss,
     optimizer,
     weightDecay,
     steps,

@@ -16,7 +16,7 @@ export const ONE_STEP_MAX_DIM = 1024;
 /** B for the session's trained A(t), with the spec's sampler (or the default). */
 export async function oneStepOperator(session: TrainingSession, sampler: SamplerSettings = session.plan.sampler ?? samplerDefaults): Promise<LinearOperator> {
   const op = await session.operator.toOperator();
-  return collapseSampler(boundLeaf(session.plan.operatorName, op), sampler.method, sampler.steps);
+  return collapseSampler(boundLeaf(session.plan.operatorName ?? "A", op), sampler.method, sampler.steps);
 }
 
 /** `count` one-step samples, [count, dim] row-major; undefined when the latent is too large for B. */

@@ -19,7 +19,7 @@ export const LOSS_COLUMNS = ["total", "latent", "noise_rec", "data_rec", "predic
 
 /**
  * What the training loop needs of a session, whatever its objective (flow matching here, the
- * idempotent projector in idempotentSession.ts): the trained variables, the loss per step with its
+ * idempotent projector in idempotentSession.ts, mse in supervised.ts, nll in likelihood.ts): the trained variables, the loss per step with its
  * column names (total first), the operator's parameters for restoring a checkpoint, the weights to
  * save, and an optional hook run after each optimiser step (e.g. a retraction).
  */

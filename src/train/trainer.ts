@@ -108,6 +108,28 @@ function historyTensor(history: readonly (readonly number[])[], cols: number): H
   return { dtype: "F32", shape: [history.length, cols], data };
 }
 
+/**
+ * The trained operator's tensors that are declared, not learned (time_conditioned's `alpha`, fixed by
+ * its `form`; an identity_plus_lowrank's `alpha`), must be in the checkpoint as the spec declares them
+ * now: resuming would otherwise silently train another model (LIN0905).
+ */
+async function checkDeclaredStructure(session: TrainableSession, file: string, tensors: ReadonlyMap<string, HostTensor>, prefix: string): Promise<void> {
+  if (session.plan.operatorKey === undefined || prefix === "") return;
+  const learned = new Set([...session.operator.parameters().keys()].map((n) => prefix + n));
+  for (const [name, declared] of await session.weights()) {
+    if (!name.startsWith(prefix) || learned.has(name)) continue;
+    const saved = tensors.get(name);
+    if (saved === undefined) continue;
+    const same = saved.data.length === declared.data.length && Array.from(saved.data as ArrayLike<number>).every((v, i) => v === Number((declared.data as ArrayLike<number>)[i]));
+    if (!same) {
+      throw new TrainError(
+        "LIN0905",
+        `${file}: tensor ${name} is [${Array.from(saved.data as ArrayLike<number>).join(", ")}], the spec now declares [${Array.from(declared.data as ArrayLike<number>).join(", ")}] (did the operator's form change since this checkpoint?)`,
+      );
+    }
+  }
+}
+
 /** Puts a checked checkpoint's values back: networks (parameters and state), the operator, the optimiser. */
 async function restore(session: TrainableSession, optimizer: tf.Optimizer, file: string, tensors: ReadonlyMap<string, HostTensor>, state: CheckpointState): Promise<void> {
   for (const n of session.networks.values()) {
@@ -117,7 +139,8 @@ async function restore(session: TrainableSession, optimizer: tf.Optimizer, file:
       throw new TrainError("LIN0905", `${file}: network ${n.key}: ${(e as Error).message} (did the spec change since this checkpoint?)`);
     }
   }
-  const prefix = session.operators.get(session.plan.operatorKey)?.prefix ?? "";
+  const key = session.plan.operatorKey;
+  const prefix = (key === undefined ? undefined : session.operators.get(key)?.prefix) ?? "";
   const assignments: [tf.Variable, Float32Array][] = [];
   for (const [name, p] of session.operator.parameters()) {
     const t = tensors.get(prefix + name);
@@ -135,6 +158,7 @@ async function restore(session: TrainableSession, optimizer: tf.Optimizer, file:
     }
     assignments.push([p.variable, data]);
   }
+  await checkDeclaredStructure(session, file, tensors, prefix);
   for (const [v, data] of assignments) tf.tidy(() => v.assign(tf.tensor(data, v.shape, "float32")));
 
   if (state.moments.size > 0) {
@@ -226,11 +250,27 @@ export async function writeLossFiles(outDir: string, history: readonly (readonly
  * plain SGD this equals an L2 term λ·θ in the gradient.
  */
 function decayWeights(session: TrainableSession, grads: tf.NamedTensorMap): void {
-  const { lr, weightDecay } = session.plan;
-  if (!(weightDecay > 0)) return;
+  const { lr, weightDecay, optimizer } = session.plan;
+  if (!(weightDecay > 0) || optimizer === "adam") return;
   const keep = 1 - lr * weightDecay;
   for (const v of session.variables) {
     if (grads[v.variable.name] !== undefined) tf.tidy(() => v.variable.assign(tf.mul(v.variable, keep)));
+  }
+}
+
+/**
+ * Coupled L2 decay (PyTorch's Adam(weight_decay = λ)): g ← g + λ·θ for each variable that has a
+ * gradient, so the moments, and with them Adam's per-coordinate normalisation, see the decay term: not
+ * the same step as AdamW's decoupled decay (decayWeights). Replaces (and frees) the gradients in `grads`.
+ */
+function addL2ToGradients(session: TrainableSession, grads: tf.NamedTensorMap): void {
+  const { weightDecay, optimizer } = session.plan;
+  if (!(weightDecay > 0) || optimizer !== "adam") return;
+  for (const v of session.variables) {
+    const g = grads[v.variable.name];
+    if (g === undefined) continue;
+    grads[v.variable.name] = tf.tidy(() => tf.add(g, tf.mul(v.variable, weightDecay)));
+    g.dispose();
   }
 }
 
@@ -263,7 +303,8 @@ interface RunSettings {
 
 async function trainLocked(session: TrainableSession, options: TrainOptions, { total, writer, dir, weightsFile, checkpointEvery }: RunSettings): Promise<TrainResult> {
   const plan = session.plan;
-  // AdamW is Adam plus the decoupled decay applied before each update (decayWeights); tfjs has no AdamW.
+  // AdamW is Adam plus the decoupled decay applied before each update (decayWeights); tfjs has no AdamW,
+  // and its Adam has no weight decay: Adam's coupled L2 is added to the gradients (addL2ToGradients).
   const optimizer = plan.optimizer === "sgd" ? tf.train.sgd(plan.lr) : tf.train.adam(plan.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   let history: number[][] = [];
   let start = 0;
@@ -323,6 +364,7 @@ async function trainLocked(session: TrainableSession, options: TrainOptions, { t
         tf.dispose([value, ...terms, ...Object.values(grads)]);
         throw new TrainError("LIN0906", `the loss is ${values[0]} at step ${step + 1}; lower lr (now ${plan.lr}) or resume from ${checkpoint ?? "the start"}`);
       }
+      addL2ToGradients(session, grads);
       decayWeights(session, grads);
       // An array keeps the optimiser's slots in the session's order (a name-keyed object would reorder them).
       optimizer.applyGradients(session.variables.flatMap((v) => (grads[v.variable.name] === undefined ? [] : [{ name: v.variable.name, tensor: grads[v.variable.name] }])));

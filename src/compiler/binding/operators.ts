@@ -110,7 +110,8 @@ function initialOperator(leaf: OperatorLeafInfo, seed: number): LinearOperator {
     case "projector":
       return randomProjector(d.n, d.rank, seed);
     case "time_conditioned":
-      return randomTimeConditioned({ n: d.n, rank: d.rank, embedDim: d.embedDim, hidden: d.hidden }, seed);
+      // form = lowrank has no identity term (α = 0, the reference's A₁A₂ᵀ); the default keeps I + UVᵀ.
+      return randomTimeConditioned({ n: d.n, rank: d.rank, embedDim: d.embedDim, hidden: d.hidden, alpha: leaf.args.get("form") === "lowrank" ? 0 : 1 }, seed);
   }
 }
 

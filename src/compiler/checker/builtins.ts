@@ -74,6 +74,9 @@ export const blocks: Readonly<Record<string, BlockSpec>> = {
 
 export const permuteModes = ["reverse", "random"] as const;
 
+/** The forms of `time_conditioned(…, form = …)`, the default first (docs/operators.md). */
+export const timeConditionedForms = ["identity_plus_lowrank", "lowrank"] as const;
+
 export interface OperatorSpec {
   /** Parameters in positional order. */
   readonly params: readonly ParamSpec[];
@@ -104,6 +107,8 @@ const OPERATOR_BUILTINS = {
       { name: "rank", type: posint, required: true },
       { name: "embed", type: posint },
       { name: "hidden", type: posint },
+      // identity_plus_lowrank: A(t) = I + U(t)V(t)ᵀ (default); lowrank: U(t)V(t)ᵀ, the reference's pure form.
+      { name: "form", type: oneOf(...timeConditionedForms) },
     ],
     square: true,
     timeConditioned: true,

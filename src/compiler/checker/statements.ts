@@ -122,7 +122,7 @@ export abstract class StatementChecker extends CallChecker {
       }
       if (kind === "model") {
         const t = this.expr(f.value);
-        if (t.kind !== "Error" && t.kind !== "Map" && t.kind !== "Network" && t.kind !== "Operator") {
+        if (t.kind !== "Error" && t.kind !== "Map" && t.kind !== "Network" && t.kind !== "Operator" && t.kind !== "Space") {
           this.report(f.value.range, messages.trainModelKind(t));
         }
         continue;

@@ -2,7 +2,7 @@
 // TimeDependentLoRALinearLayer (paper-notes §2.3): each factor is produced by its own hypernetwork
 //   SinusoidalPosEmb(embed) → Linear(embed→hidden) → GELU → Linear(hidden→hidden) → GELU → Linear(hidden→n·r)
 // on the raw t (not scaled by 1000), reshaped row-major to [n, r]. The reference has no identity term
-// (α = 0) and, in its row-vector forward x·(A₁A₂ᵀ), realises the column operator A₂·A₁ᵀ: so its lin2 is
+// (α = 0, what `time_conditioned(…, form = lowrank)` declares; the default form keeps α = 1) and, in its row-vector forward x·(A₁A₂ᵀ), realises the column operator A₂·A₁ᵀ: so its lin2 is
 // our U and its lin1 is our V. Evaluated on the host in float64: one evaluation per time is a few
 // small mat-vecs, and the result feeds the exact identity-plus-low-rank algebra.
 import { OperatorError } from "./errors.js";

@@ -35,7 +35,7 @@ export function unknownTrainField(id: Ident, fields: readonly string[], uri: str
 }
 
 export function trainModelKind(t: Type): Message<"LIN0605"> {
-  return { code: "LIN0605", message: `train model must be a map, a network or an operator, not a ${describeType(t)}` };
+  return { code: "LIN0605", message: `train model must be a map, a network, an operator or a space (loss = nll), not a ${describeType(t)}` };
 }
 
 /** The train field `key` set to `lit`, which is not `kind`. */

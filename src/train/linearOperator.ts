@@ -1,0 +1,119 @@
+// A trainable copy of a plain (unconstrained) runtime operator, for `loss = mse`: dense W, diagonal d,
+// low-rank U·Vᵀ and α·I + U·Vᵀ (α fixed: it is the declared structure). Each parameter is one tfjs
+// Variable under the runtime's parameter name and in its file layout (src/runtime/operator/parameters.ts),
+// so saving and resuming need no transposition. Batches are rows: apply(X) = X·Aᵀ.
+import * as tf from "@tensorflow/tfjs-core";
+import { ownedVariable } from "../runtime/network/variable.js";
+import { matrix } from "../runtime/operator/host.js";
+import { dense, diagonal, identityPlusLowRank, lowRank, type LinearOperator } from "../runtime/operator/index.js";
+import { TrainError } from "./errors.js";
+import { SUPERVISED_OPERATORS } from "./plan.js";
+
+/** The operator kinds TrainableLinear copies. */
+export type PlainOperator = Extract<LinearOperator, { kind: (typeof SUPERVISED_OPERATORS)[number] }>;
+
+/** Whether `op` is one of the kinds `loss = mse` trains. */
+export function isPlainOperator(op: LinearOperator): op is PlainOperator {
+  const kinds: readonly string[] = SUPERVISED_OPERATORS;
+  return kinds.includes(op.kind);
+}
+
+type Parameters = Map<string, { variable: tf.Variable; transposedInFile: boolean }>;
+
+function variable(data: Float64Array, shape: readonly number[]): tf.Variable {
+  return ownedVariable(() => tf.tensor(Float32Array.from(data), [...shape], "float32"));
+}
+
+/** A dense, diagonal, low-rank or identity-plus-low-rank operator as trainable tfjs variables. */
+export class TrainableLinear {
+  readonly kind: PlainOperator["kind"];
+  readonly rows: number;
+  readonly cols: number;
+  /** The identity coefficient of identity_plus_lowrank (fixed); 0 for the other kinds. */
+  readonly alpha: number;
+  private readonly params: Parameters = new Map();
+
+  constructor(op: LinearOperator) {
+    if (!isPlainOperator(op)) throw new TrainError("LIN0941", `loss mse trains ${SUPERVISED_OPERATORS.join(", ")} operators, not ${op.kind}`);
+    this.kind = op.kind;
+    this.rows = op.rows;
+    this.cols = op.cols;
+    this.alpha = op.kind === "identity_plus_lowrank" ? op.alpha : 0;
+    const set = (name: string, data: Float64Array, shape: readonly number[]): void => {
+      this.params.set(name, { variable: variable(data, shape), transposedInFile: false });
+    };
+    switch (op.kind) {
+      case "dense":
+        set("weight", op.matrix.data, [op.rows, op.cols]);
+        break;
+      case "diagonal":
+        set("diag", op.diag, [op.diag.length]);
+        break;
+      case "lowrank":
+      case "identity_plus_lowrank":
+        set("u", op.u.data, [op.u.rows, op.u.cols]);
+        set("v", op.v.data, [op.v.rows, op.v.cols]);
+        break;
+    }
+  }
+
+  /** Learnable tensors under the runtime's parameter names, in its layout. */
+  parameters(): Parameters {
+    return new Map(this.params);
+  }
+
+  private get(name: string): tf.Variable {
+    const p = this.params.get(name);
+    if (p === undefined) throw new Error(`TrainableLinear: no parameter ${name}`);
+    return p.variable;
+  }
+
+  /** Rows x [b, cols] ↦ x·Aᵀ [b, rows], differentiably (the caller tidies). */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    switch (this.kind) {
+      case "dense":
+        return tf.matMul(x, this.get("weight"), false, true);
+      case "diagonal": {
+        // Rectangular: the first min(rows, cols) coordinates are scaled, the output padded with zeros.
+        const d = this.get("diag");
+        const k = d.shape[0] ?? 0;
+        const scaled: tf.Tensor2D = tf.mul(x.shape[1] === k ? x : tf.slice(x, [0, 0], [-1, k]), d);
+        return this.rows === k
+          ? scaled
+          : tf.pad(scaled, [
+              [0, 0],
+              [0, this.rows - k],
+            ]);
+      }
+      case "lowrank":
+      case "identity_plus_lowrank": {
+        const low: tf.Tensor2D = tf.matMul(tf.matMul(x, this.get("v")), this.get("u"), false, true);
+        return this.alpha === 0 ? low : tf.add(tf.mul(x, this.alpha), low);
+      }
+    }
+  }
+
+  /** The runtime operator with the current values (float32 widened to float64). */
+  async toOperator(): Promise<LinearOperator> {
+    const host = async (name: string): Promise<Float64Array> => Float64Array.from((await this.get(name).data()) as Float32Array);
+    const m = async (name: string): Promise<ReturnType<typeof matrix>> => {
+      const v = this.get(name);
+      return matrix(v.shape[0] ?? 0, v.shape[1] ?? 0, await host(name));
+    };
+    switch (this.kind) {
+      case "dense":
+        return dense(await m("weight"));
+      case "diagonal":
+        return diagonal(await host("diag"), this.rows, this.cols);
+      case "lowrank":
+        return lowRank(await m("u"), await m("v"));
+      case "identity_plus_lowrank":
+        return identityPlusLowRank(await m("u"), await m("v"), this.alpha);
+    }
+  }
+
+  /** Frees the variables. */
+  dispose(): void {
+    for (const p of this.params.values()) p.variable.dispose();
+  }
+}
