@@ -3,7 +3,7 @@
 # (MaxPool2d, or AvgPool2d as piq's replace_pooling=True), normalize_tensor (x / (||x|| + 1e-10)), 1x1
 # heads without bias, spatial mean, sum over taps. It reads the same safetensors file the Linea spec
 # writes (widths from the file, so a reduced-width trunk loads) and the same .npy images, and prints
-# per-pair distances in float32 and float64 and, where asked, the float64 gradient w.r.t. the first images.
+# per-pair distances in float32 and float64, the float64 features (global average of the last tap) and, where asked, the float64 gradient w.r.t. the first images.
 # Run by spec/runtime/metrics/lpips_torch.spec.ts through spec/support/torch.ts (torch, np, d defined).
 import json
 import struct
@@ -71,6 +71,12 @@ class Lpips(nn.Module):
             lin.weight.data.copy_(torch.tensor(w[f"lin{k}.model.1.weight"], dtype=dtype))
             self.lins.append(lin)
 
+    def last_tap(self, a):
+        h = (a - self.shift) / self.scale
+        for layers in self.slices:
+            h = layers(h)
+        return h
+
     def forward(self, a, b):
         ha = (a - self.shift) / self.scale
         hb = (b - self.shift) / self.scale
@@ -98,6 +104,8 @@ def run_case(case):
         tb = torch.tensor(b, dtype=dtype)
         dist = model(ta, tb)
         out[name] = dist.detach().double().tolist()
+        if dtype == torch.float64:  # the feature network of FID/KID: global average of the last tap
+            out["features"] = model.last_tap(ta.detach()).mean(dim=[2, 3]).reshape(-1).tolist()
         if case.get("grad", False) and dtype == torch.float64:
             dist.sum().backward()
             g = ta.grad

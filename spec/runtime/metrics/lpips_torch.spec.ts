@@ -25,7 +25,10 @@ import { saveNpy } from "../../../src/runtime/io/npy.js";
 import { decodeSafetensors, encodeSafetensors } from "../../../src/runtime/io/safetensors.js";
 import type { HostTensor } from "../../../src/runtime/io/host_tensor.js";
 import { ARCHITECTURES, type TrunkName } from "../../../src/runtime/metrics/architecture.js";
+import { imageFeatures } from "../../../src/runtime/metrics/features.js";
 import { lpipsOf, type Lpips } from "../../../src/runtime/metrics/lpips.js";
+import { FeatureTrunk } from "../../../src/runtime/metrics/trunk.js";
+import { trunkWeightsOf } from "../../../src/runtime/metrics/weights.js";
 import type { InputRange } from "../../../src/runtime/metrics/trunk.js";
 import { registerTrainingGradients } from "../../../src/train/gradients.js";
 import { torchMissing, torchScript } from "../../support/torch.js";
@@ -55,6 +58,7 @@ interface TorchResult {
   readonly float32: number[];
   readonly float64: number[];
   readonly grad?: number[];
+  readonly features: number[];
 }
 
 /** δ of the header: u·(N + C + 2), N the fan-ins up to the deepest tap, C its widest tap. */
@@ -201,5 +205,52 @@ describe.skipIf(torchMissing !== undefined)(`LPIPS against PyTorch (same weights
     const relative = gradientError(p, lpips);
     lpips.dispose();
     expect(relative).toBeGreaterThan(4 * featureError(p.tensors));
+  });
+
+  const tapsOfTrunkOnlyFile = (p: Prepared, replacePooling: boolean): number => {
+    // A feature file: the trunk without heads (heads in the file would be ignored).
+    const trunkOnly = new Map([...p.tensors].filter(([name]) => name.startsWith("net.")));
+    const trunk = new FeatureTrunk(trunkWeightsOf(decodeSafetensors(Buffer.concat(encodeSafetensors(trunkOnly))), p.c.net, "f.safetensors", false), {
+      replacePooling,
+      range: p.c.range,
+    });
+    return trunk.tapWidths.length;
+  };
+
+  CASES.slice(0, 3).forEach((c, i) => {
+    it(`${c.name}: the FID feature network (global average of the last tap) matches PyTorch float64 within δ in norm`, async () => {
+      const p = prepared[i] as Prepared;
+      expect(tapsOfTrunkOnlyFile(p, c.replacePooling)).toBe(5);
+      const trunk = new FeatureTrunk(trunkWeightsOf(decodeSafetensors(Buffer.concat(encodeSafetensors(p.tensors))), c.net, "f.safetensors", false), {
+        replacePooling: c.replacePooling,
+        range: c.range,
+      });
+      const ours = await imageFeatures(trunk, p.a, p.shape, 3); // a batch that does not divide n: the last batch is short
+      trunk.dispose();
+      expect(ours.rows).toBe(c.pairs);
+      const oracle = p.torch.features;
+      expect(ours.data.length).toBe(oracle.length);
+      let diff = 0;
+      let norm = 0;
+      oracle.forEach((v, k) => {
+        diff += ((ours.data[k] ?? 0) - v) ** 2;
+        norm += v * v;
+      });
+      expect(norm).toBeGreaterThan(0);
+      // Features carry the relative error δ of the header; averaging over space adds no more than u·H·W·δ-order terms.
+      expect(Math.sqrt(diff / norm)).toBeLessThanOrEqual(featureError(p.tensors));
+      if (i === 0) {
+        // Control: max pooling where PyTorch averages moves the features by more than δ.
+        const wrong = new FeatureTrunk(trunkWeightsOf(decodeSafetensors(Buffer.concat(encodeSafetensors(p.tensors))), c.net, "f.safetensors", false), {
+          replacePooling: false,
+          range: c.range,
+        });
+        const bad = await imageFeatures(wrong, p.a, p.shape);
+        wrong.dispose();
+        let d2 = 0;
+        oracle.forEach((v, k) => (d2 += ((bad.data[k] ?? 0) - v) ** 2));
+        expect(Math.sqrt(d2 / norm)).toBeGreaterThan(featureError(p.tensors));
+      }
+    });
   });
 });
