@@ -343,7 +343,7 @@ export const diagnosticCodes = [
     stage: "train",
     raisedBy: "MetricError",
     title: "image batches do not fit",
-    summary: "LPIPS or feature-network images that are not [n, 3, H, W], differ in shape, or are too small for the network's pooling.",
+    summary: "LPIPS or feature-network images that are not [n, 3, H, W], PSNR or LPIPS pairs of different shapes, or images too small for the pooling.",
   },
   { code: "LIN0953", stage: "train", raisedBy: "MetricError", title: "non-finite metric input", summary: "Features or images given to a metric hold NaN or an infinity." },
   {
