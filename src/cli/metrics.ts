@@ -57,19 +57,30 @@ function trunkOptions(values: Values): { net: TrunkName; options: TrunkOptions }
   return { net: net as TrunkName, options: { range: range as InputRange, replacePooling: values["replace-pooling"] === true } };
 }
 
-/** A .npy as a float64 [n, d] matrix: features as given, or images through --features' trunk. */
-async function featuresOf(array: NpyArray, file: string, values: Values, cwd: string, io: CommandIO): Promise<{ matrix: Matrix; source: string }> {
-  if (array.shape.length === 2) return { matrix: { rows: array.shape[0] ?? 0, cols: array.shape[1] ?? 0, data: numbersOf(array) }, source: "as given" };
-  if (array.shape.length !== 4) throw new MetricError("LIN0950", `${file}: shape [${array.shape.join(", ")}]; expected features [n, d] or images [n, 3, H, W] with --features`);
+/** Features [n, d] as given, or images [n, 3, H, W]: which one a .npy holds (anything else is LIN0950). */
+function isImageStack(array: NpyArray, file: string): boolean {
+  if (array.shape.length === 2) return false;
+  if (array.shape.length === 4) return true;
+  throw new MetricError("LIN0950", `${file}: shape [${array.shape.join(", ")}]; expected features [n, d] or images [n, 3, H, W] with --features`);
+}
+
+/** Both .npy files as float64 [n, d] matrices: features as given, image stacks through --features' trunk (loaded once). */
+async function featureSets(arrays: readonly NpyArray[], files: readonly string[], values: Values, io: CommandIO): Promise<{ matrices: Matrix[]; source: string }> {
+  const images = arrays.map((a, i) => isImageStack(a, files[i] ?? ""));
+  const asGiven = (a: NpyArray): Matrix => ({ rows: a.shape[0] ?? 0, cols: a.shape[1] ?? 0, data: numbersOf(a) });
+  if (!images.some((x) => x)) return { matrices: arrays.map(asGiven), source: "as given" };
   if (values.features === undefined) {
-    throw new UsageError(`${file} holds images [${array.shape.join(", ")}]: give --features W.safetensors (a VGG16/AlexNet trunk), or features [n, d]`, "LIN1211");
+    const file = files[images.indexOf(true)] ?? "";
+    throw new UsageError(`${file} holds images: give --features W.safetensors (a VGG16/AlexNet trunk), or features [n, d]`, "LIN1211");
   }
   const { net, options } = trunkOptions(values);
   io.stderr(`backend: ${(await selectBackend(values.backend)).description}\n`);
-  const trunk = await loadFeatureTrunk(resolve(cwd, values.features), net, options);
+  const trunk = await loadFeatureTrunk(resolve(io.cwd, values.features), net, options);
   try {
-    const matrix = await imageFeatures(trunk, Float32Array.from(numbersOf(array)), array.shape, integerFlag("batch", values.batch, 1));
-    return { matrix, source: `${net} ${trunk.net === "vgg16" ? "relu5_3" : "relu5"} averaged over space, from ${values.features}` };
+    const batch = integerFlag("batch", values.batch, 1);
+    const matrices: Matrix[] = [];
+    for (const [i, a] of arrays.entries()) matrices.push(images[i] === true ? await imageFeatures(trunk, Float32Array.from(numbersOf(a)), a.shape, batch) : asGiven(a));
+    return { matrices, source: `${net} ${net === "vgg16" ? "relu5_3" : "relu5"} averaged over space, from ${values.features}` };
   } finally {
     trunk.dispose();
   }
@@ -81,21 +92,20 @@ function sameShape(a: NpyArray, b: NpyArray, files: readonly string[], what: str
   }
 }
 
-async function runFid(metric: "fid" | "kid", arrays: readonly NpyArray[], files: readonly string[], values: Values, io: CommandIO): Promise<number> {
-  const [a, b] = await Promise.all(arrays.map((x, i) => featuresOf(x, files[i] ?? "", values, io.cwd, io)));
-  if (a === undefined || b === undefined) throw new Error("metrics: two inputs expected");
-  for (const [f, file] of [
-    [a.matrix, files[0]],
-    [b.matrix, files[1]],
-  ] as const) {
-    if (metric === "fid" && f.rows <= f.cols) io.stderr(`warning: ${file}: ${f.rows} samples of ${f.cols} features; the covariance is singular (n ≤ d), the FID is unreliable\n`);
-  }
-  const sizes = { samples: [a.matrix.rows, b.matrix.rows], features: a.matrix.cols, source: a.source };
+async function runFeatureMetric(metric: "fid" | "kid", arrays: readonly NpyArray[], files: readonly string[], values: Values, io: CommandIO): Promise<number> {
+  const { matrices, source } = await featureSets(arrays, files, values, io);
+  const [fa, fb] = matrices;
+  if (fa === undefined || fb === undefined) throw new Error("metrics: two inputs expected");
+  matrices.forEach((f, i) => {
+    if (metric === "fid" && f.rows <= f.cols)
+      io.stderr(`warning: ${files[i]}: ${f.rows} samples of ${f.cols} features; the covariance is singular (n ≤ d), the FID is unreliable\n`);
+  });
+  const sizes = { samples: [fa.rows, fb.rows], features: fa.cols, source };
   if (metric === "fid") {
-    const r = fid(a.matrix, b.matrix);
+    const r = fid(fa, fb);
     printResult(io, { metric, fid: r.distance, mean_term: r.meanTerm, covariance_term: r.covarianceTerm, ...sizes }, () =>
       [
-        `FID ${fmt(r.distance)} (‖μ₁ − μ₂‖² ${fmt(r.meanTerm)}, covariance term ${fmt(r.covarianceTerm)}) from ${a.matrix.rows} and ${b.matrix.rows} samples of ${a.matrix.cols} features (${a.source})`,
+        `FID ${fmt(r.distance)} (‖μ₁ − μ₂‖² ${fmt(r.meanTerm)}, covariance term ${fmt(r.covarianceTerm)}) from ${fa.rows} and ${fb.rows} samples of ${fa.cols} features (${source})`,
         "",
       ].join("\n"),
     );
@@ -104,10 +114,10 @@ async function runFid(metric: "fid" | "kid", arrays: readonly NpyArray[], files:
   const seed = integerFlag("seed", values.seed, 0) ?? 0;
   const subsets = integerFlag("subsets", values.subsets, 1);
   const subsetSize = integerFlag("subset-size", values["subset-size"], 2);
-  const r = kid(a.matrix, b.matrix, { seed, ...(subsets === undefined ? {} : { subsets }), ...(subsetSize === undefined ? {} : { subsetSize }) });
+  const r = kid(fa, fb, { seed, ...(subsets === undefined ? {} : { subsets }), ...(subsetSize === undefined ? {} : { subsetSize }) });
   printResult(io, { metric, kid_mean: r.mean, kid_std: r.std, subsets: r.values.length, subset_size: r.subsetSize, seed, values: r.values, ...sizes }, () =>
     [
-      `KID ${fmt(r.mean)} ± ${fmt(r.std)} (${r.values.length} subsets of ${r.subsetSize}, seed ${seed}) from ${a.matrix.rows} and ${b.matrix.rows} samples of ${a.matrix.cols} features (${a.source})`,
+      `KID ${fmt(r.mean)} ± ${fmt(r.std)} (${r.values.length} subsets of ${r.subsetSize}, seed ${seed}) from ${fa.rows} and ${fb.rows} samples of ${fa.cols} features (${source})`,
       "",
     ].join("\n"),
   );
@@ -126,6 +136,7 @@ async function runLpips(arrays: readonly NpyArray[], files: readonly string[], v
   const lpips = await loadLpips(resolve(io.cwd, values.weights), net, options);
   try {
     const [n = 0, ...rest] = a.shape;
+    if (n < 1) throw new MetricError("LIN0951", `${files[0]}: no image pairs`);
     const size = rest.reduce((s, d) => s * d, 1);
     const da = Float32Array.from(numbersOf(a));
     const db = Float32Array.from(numbersOf(b));
@@ -207,6 +218,6 @@ export const metricsCommand: Command = {
     const arrays = await Promise.all(files.map((f) => loadNpy(resolve(io.cwd, f))));
     if (metric === "psnr") return runPsnr(arrays, files, io);
     if (metric === "lpips") return runLpips(arrays, files, parsed.values, io);
-    return runFid(metric, arrays, files, parsed.values, io);
+    return runFeatureMetric(metric, arrays, files, parsed.values, io);
   },
 };
