@@ -14,17 +14,18 @@ import { encodeSafetensors } from "../../src/runtime/io/safetensors.js";
 import { saveNpy } from "../../src/runtime/io/npy.js";
 import { FeatureTrunk } from "../../src/runtime/metrics/trunk.js";
 import { imageFeatures } from "../../src/runtime/metrics/features.js";
-import { fid } from "../../src/runtime/metrics/frechet.js";
+import { fid, fitGaussian } from "../../src/runtime/metrics/frechet.js";
+import type { Matrix } from "../../src/runtime/linalg/matrix.js";
 import { kid } from "../../src/runtime/metrics/kid.js";
 import { Lpips } from "../../src/runtime/metrics/lpips.js";
 import { trunkWeightsOf } from "../../src/runtime/metrics/weights.js";
 import { Rng } from "../../src/runtime/random.js";
+import { fidTolerance } from "../runtime/metrics/fid_tolerance.js";
 import { randomImagePairs, randomLpipsTensors } from "../runtime/metrics/random_weights.js";
 import { lineaIn } from "./support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "linea-metrics-"));
 const linea = lineaIn(dir);
-const EPS = 2 ** -53;
 const N = 40;
 const D = 4;
 
@@ -58,11 +59,10 @@ beforeAll(async () => {
 });
 
 describe("linea metrics", () => {
-  it("fid: a shifted copy gives ‖shift‖² (text and --json); float64 tolerance 2·ε·(2n + 10d)·(‖μ‖² + tr Σ) terms, bounded by 1e-9 here", async () => {
+  it("fid: a shifted copy gives ‖shift‖² (text and --json), within the float64 tolerance of frechet_kid.spec.ts", async () => {
     const expected = SHIFT.reduce((s, v) => s + v * v, 0);
-    // Derived: η = ε·(2n + 10d) ≈ 3e-14 relative on means and covariances of O(1–4) entries (frechet_kid.spec.ts);
-    // with ‖μ‖² ≲ 6, tr Σ ≈ 4 and √λ_min ≳ 0.5 the bound 2·(4η·12 + 8η + 2dη·λmax/√λmin) stays below 1e-9.
-    const tol = 2 * (4 * EPS * (2 * N + 10 * D) * 12 + 8 * EPS * (2 * N + 10 * D)) + 1e-9;
+    const shifted: Matrix = { rows: N, cols: D, data: A_SHIFTED };
+    const tol = fidTolerance(fitGaussian({ rows: N, cols: D, data: A }), fitGaussian(shifted));
     const json = await linea("metrics", "fid", "a.npy", "a_shifted.npy", "--json");
     expect(json.code, json.stderr).toBe(0);
     const doc = JSON.parse(json.stdout) as Doc;
