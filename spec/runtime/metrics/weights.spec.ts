@@ -51,6 +51,17 @@ describe("metric weights", () => {
     expect(codeOf(() => load(t, false)).code).toBe("none");
   });
 
+  it("a whole lpips state dict loads: heads named lins.T (its ModuleList) as well as, or instead of, linT", () => {
+    const both = new Map(good);
+    const listed = new Map([...good].map(([name, t]) => [name.replace(/^lin(\d)\./, "lins.$1."), t]));
+    for (const [name, t] of listed) if (name.startsWith("lins.")) both.set(name, t);
+    expect(load(both).heads?.map((h) => h.length)).toEqual([8, 16, 32, 64, 64]);
+    expect(load(listed).heads?.[4]).toEqual(good.get("lin4.model.1.weight")?.data);
+    // Control: a head under neither name is still missing.
+    listed.delete("lins.4.model.1.weight");
+    expect(codeOf(() => load(listed)).code).toBe("LIN1160");
+  });
+
   it("a convolution whose input channels do not follow the previous layer is LIN1161 with the expected shape", () => {
     const t = new Map(good);
     t.set("net.slice2.5.weight", { dtype: "F32", shape: [16, 9, 3, 3], data: new Float32Array(16 * 9 * 9) });

@@ -89,8 +89,10 @@ export function trunkWeightsOf(st: SafetensorsFile, net: TrunkName, file: string
       return [conv];
     }),
   );
-  const headNames = slices.map((_, t) => headTensorName(t));
-  for (const n of headNames) known.add(n);
+  // lpips keeps its heads both as lin{t} and in the ModuleList lins, so a whole state dict names each
+  // head twice (lin{t}.model.1.weight and lins.{t}.model.1.weight): either name is read.
+  const headNames = slices.map((_, t) => (tensors.has(headTensorName(t)) || !tensors.has(headListName(t)) ? headTensorName(t) : headListName(t)));
+  slices.forEach((_, t) => known.add(headTensorName(t)).add(headListName(t)));
   for (const name of tensors.keys()) {
     if (!known.has(name)) {
       throw new FormatError("LIN1162", `not a tensor of the ${net} ${heads ? "LPIPS" : "feature"} network (expected net.sliceK.I.weight/.bias, linT.model.1.weight)`, {
@@ -109,6 +111,11 @@ export function trunkWeightsOf(st: SafetensorsFile, net: TrunkName, file: string
       })
     : undefined;
   return { net, slices, heads: headWeights, scaling: scalingOf(tensors, file) };
+}
+
+/** The second name lpips' state dict gives head t (its ModuleList `lins`). */
+function headListName(tap: number): string {
+  return `lins.${tap}.model.1.weight`;
 }
 
 /** The file's scaling_layer buffers when it has them (a whole lpips state dict), else lpips' constants. */
