@@ -23,6 +23,7 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   sample: async () => (await import("./sample.js")).sampleCommand,
   invert: async () => (await import("./invert.js")).invertCommand,
   interpolate: async () => (await import("./interpolate.js")).interpolateCommand,
+  metrics: async () => (await import("./metrics.js")).metricsCommand,
   explain: async () => (await import("./explain.js")).explainCommand,
 };
 

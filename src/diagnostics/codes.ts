@@ -30,6 +30,7 @@ export type ErrorClassName =
   | "BackendError"
   | "FormatError"
   | "UsageError"
+  | "MetricError"
   | "InternalError";
 
 /** One registered code: its stage, title, one-line summary and the class that raises it. */
@@ -416,6 +417,29 @@ export const diagnosticCodes = [
     raisedBy: "TrainError",
     title: "supervised data without fitting targets",
     summary: "`loss = mse` on data that has no targets, or targets whose rows do not have the shape of the map's output space.",
+  // Evaluation metrics (src/runtime/metrics): FID, KID, LPIPS.
+  { code: "LIN0950", stage: "train", raisedBy: "MetricError", title: "feature sets do not fit", summary: "FID or KID features that are not [n, d] matrices of the same width d." },
+  {
+    code: "LIN0951",
+    stage: "train",
+    raisedBy: "MetricError",
+    title: "too few samples",
+    summary: "Fewer samples than a metric needs: FID and KID need at least 2 per set, a KID subset no more than a set holds.",
+  },
+  {
+    code: "LIN0952",
+    stage: "train",
+    raisedBy: "MetricError",
+    title: "image batches do not fit",
+    summary: "LPIPS or feature-network images that are not [n, 3, H, W], PSNR or LPIPS pairs of different shapes, or images too small for the pooling.",
+  },
+  { code: "LIN0953", stage: "train", raisedBy: "MetricError", title: "non-finite metric input", summary: "Features or images given to a metric hold NaN or an infinity." },
+  {
+    code: "LIN0954",
+    stage: "train",
+    raisedBy: "MetricError",
+    title: "bad metric option",
+    summary: "A metric option out of range: KID subsets or subset size below 1 or 2, an unknown input range or network.",
   },
 
   // Runtime: the operator algebra.
@@ -669,6 +693,34 @@ export const diagnosticCodes = [
     raisedBy: "FormatError",
     title: "image too large",
     summary: "An image file with more pixels than the decoder's limit (its bytes are bounded by LIN1113).",
+  // Metric network weights (src/runtime/metrics): LPIPS and feature-network safetensors.
+  {
+    code: "LIN1160",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "metric weights: missing tensor",
+    summary: "An LPIPS or feature-network weights file lacks a tensor the network needs; the message names it and its expected shape.",
+  },
+  {
+    code: "LIN1161",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "metric weights: bad tensor shape",
+    summary: "An LPIPS or feature-network tensor whose shape does not fit the architecture (kernel size, input channels, head width).",
+  },
+  {
+    code: "LIN1162",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "metric weights: unexpected tensor",
+    summary: "An LPIPS or feature-network weights file holds a tensor name the chosen network does not have (a renaming mistake, or the other network).",
+  },
+  {
+    code: "LIN1163",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "negative LPIPS head weight",
+    summary: "An LPIPS linear head holds a negative weight; LPIPS heads are non-negative.",
   },
 
   // The command line.
@@ -695,6 +747,20 @@ export const diagnosticCodes = [
     raisedBy: "UsageError",
     title: "standard input too large",
     summary: "A spec read from standard input (`-`) is longer than the limit for a spec.",
+  },
+  {
+    code: "LIN1210",
+    stage: "usage",
+    raisedBy: "UsageError",
+    title: "unknown metric",
+    summary: "`linea metrics` was given a metric other than fid, kid, lpips or psnr; the nearest is suggested.",
+  },
+  {
+    code: "LIN1211",
+    stage: "usage",
+    raisedBy: "UsageError",
+    title: "metric needs weights",
+    summary: "`linea metrics lpips` without --weights, or fid/kid on images without --features: the network weights cannot be fetched here.",
   },
 ] as const satisfies readonly CodeInfo[];
 
