@@ -417,6 +417,7 @@ export const diagnosticCodes = [
     raisedBy: "TrainError",
     title: "supervised data without fitting targets",
     summary: "`loss = mse` on data that has no targets, or targets whose rows do not have the shape of the map's output space.",
+  },
   // Evaluation metrics (src/runtime/metrics): FID, KID, LPIPS.
   { code: "LIN0950", stage: "train", raisedBy: "MetricError", title: "feature sets do not fit", summary: "FID or KID features that are not [n, d] matrices of the same width d." },
   {
@@ -693,6 +694,7 @@ export const diagnosticCodes = [
     raisedBy: "FormatError",
     title: "image too large",
     summary: "An image file with more pixels than the decoder's limit (its bytes are bounded by LIN1113).",
+  },
   // Metric network weights (src/runtime/metrics): LPIPS and feature-network safetensors.
   {
     code: "LIN1160",
