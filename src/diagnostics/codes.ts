@@ -559,6 +559,13 @@ export const diagnosticCodes = [
     title: "convolution too large to materialise",
     summary: "The dense matrix of a depthwise_conv was asked for on an image too large for it (more than 2^26 entries).",
   },
+  {
+    code: "LIN1173",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "image does not fit",
+    summary: "A PNG given as input (`--image`) that does not decode, or whose size is not the [3, H, W] of the map's domain.",
+  },
 
   // The command line.
   {
