@@ -24,6 +24,7 @@ import {
   scale,
   sinusoidalEmbedding,
   styleAt,
+  styledConvRows,
   sum,
   transpose,
   transposeConv,
@@ -31,6 +32,7 @@ import {
   type DepthwiseConv,
 } from "../../../src/runtime/operator/index.js";
 import { seededRandom } from "../../../src/runtime/random.js";
+import { registerTrainingGradients } from "../../../src/train/gradients.js";
 import { torchMissing, torchScript } from "../../support/torch.js";
 import { EPS32, EPS64, applyError, oracleOf, randomBatch, useTestBackend } from "./support.js";
 
@@ -234,6 +236,94 @@ describe("styles and interpolation", () => {
     const linear = multiplyHost(sum(scale(alpha, at(table, 0)), scale(1 - alpha, at(table, 3))), x).data;
     const viaIndex = multiplyHost(depthwiseConv(g, mlp(alpha * 0 + (1 - alpha) * 3)), x).data;
     expect(maxAbs(linear.map((v, i) => v - viaIndex[i]))).toBeGreaterThan(1e6 * mixTol(table.kernels));
+  });
+});
+
+describe("styledConvRows: one style per batch row, differentiable in the kernel table (what a trainer optimises)", () => {
+  const g = { channels: 3, height: 4, width: 5, size: 4 };
+  const K = randomIndexedDepthwiseConv(g, 4, 13);
+  const rowStyles = [0, 3, 1, 3];
+  const x = randomBatch(rowStyles.length, K.cols, 14);
+  const w = randomBatch(rowStyles.length, K.rows, 15);
+  const kernels = (): tf.Tensor4D => tf.tensor4d(Float32Array.from(K.kernels), [4, 3, 4, 4]);
+  const xt = (): tf.Tensor2D => tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols]);
+  const l1 = Math.max(...Array.from({ length: 12 }, (_, i) => K.kernels.subarray(i * 16, (i + 1) * 16).reduce((a, v) => a + Math.abs(v), 0)));
+
+  it("row b is at(K, styles[b]) applied to x_b; control: another style assignment is caught", async () => {
+    const y = tf.tidy(() => styledConvRows(kernels(), g, rowStyles, xt()));
+    const got = Float64Array.from(await y.data());
+    y.dispose();
+    const error = (assignment: readonly number[]): number =>
+      Math.max(...assignment.map((s, b) => maxAbs(multiplyHost(styleAt(K, s), column(x, b)).data.map((v, i) => v - got[b * K.rows + i]))));
+    // Float32 kernels (rounded once, ε₃₂ relative) and k² products per output, plus a sum over S
+    // masked terms of which S − 1 are exact zeros: ≤ (k² + 1)·ε₃₂·max‖w_c‖₁·max|x| per output, ×2.
+    const tol = 2 * (16 + 1) * EPS32 * l1 * maxAbs(x.data);
+    expect(error(rowStyles)).toBeLessThanOrEqual(tol);
+    expect(error([3, 0, 1, 3])).toBeGreaterThan(1e3 * tol);
+  });
+
+  it("the gradient of Σ_b ⟨w_b, y_b⟩ is the float64 correlation of w with x, per used style; unused styles get 0", async () => {
+    registerTrainingGradients();
+    const grad = tf.grad((k: tf.Tensor) => tf.sum(tf.mul(styledConvRows(k as tf.Tensor4D, g, rowStyles, xt()), tf.tensor2d(Float32Array.from(w.data), [w.rows, w.cols]))));
+    const gk = kernels();
+    const gt = grad(gk);
+    const got = Float64Array.from(await gt.data());
+    gk.dispose();
+    gt.dispose();
+    // ∂/∂kernel[s, c, a, b'] = Σ_{rows with style s} Σ_{i,j} w[c, i, j]·x[c, i + a − p, j + b' − p] (p = 1).
+    const oracle = (assignment: readonly number[]): Float64Array => {
+      const out = new Float64Array(K.kernels.length);
+      const { height: H, width: W } = g;
+      assignment.forEach((s, r) => {
+        for (let c = 0; c < 3; c++)
+          for (let a = 0; a < 4; a++)
+            for (let b = 0; b < 4; b++)
+              for (let i = 0; i < H; i++)
+                for (let j = 0; j < W; j++) {
+                  const si = i + a - 1;
+                  const sj = j + b - 1;
+                  if (si < 0 || si >= H || sj < 0 || sj >= W) continue;
+                  out[((s * 3 + c) * 4 + a) * 4 + b] += w.data[r * K.rows + (c * H + i) * W + j] * x.data[r * K.cols + (c * H + si) * W + sj];
+                }
+      });
+      return out;
+    };
+    // Each entry is a float32 sum of m = rows·H·W products of float32-exact numbers: |error| ≤ m·ε₃₂·Σ|terms|
+    // ≤ m·ε₃₂·m·max|w|·max|x| (γ_m ≤ m·ε), and 2× for the product roundings.
+    const terms = rowStyles.length * g.height * g.width;
+    const tol = 2 * terms * terms * EPS32 * maxAbs(w.data) * maxAbs(x.data);
+    const want = oracle(rowStyles);
+    expect(maxAbs(got.map((v, i) => v - want[i]))).toBeLessThanOrEqual(tol);
+    expect(maxAbs(got.subarray(2 * 48, 3 * 48))).toBe(0);
+    const other = oracle([0, 3, 2, 3]);
+    expect(maxAbs(got.map((v, i) => v - other[i]))).toBeGreaterThan(10 * tol);
+  });
+
+  it("the gradient in x is Kᵀ_{styles[b]}·w_b (what backpropagation into g_x needs); control: K·w is not it", async () => {
+    registerTrainingGradients();
+    const wt = tf.tensor2d(Float32Array.from(w.data), [w.rows, w.cols]);
+    const gx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(styledConvRows(kernels(), g, rowStyles, input as tf.Tensor2D), wt)));
+    const xg = xt();
+    const gt = gx(xg);
+    const got = Float64Array.from(await gt.data());
+    [wt, xg, gt].forEach((t) => t.dispose());
+    const gap = (adjoint: boolean): number =>
+      Math.max(
+        ...rowStyles.map((s, b) => {
+          const op = styleAt(K, s);
+          const want = multiplyHost(adjoint ? transposeConv(op) : op, column(w, b)).data;
+          return maxAbs(want.map((v, i) => v - got[b * K.cols + i]));
+        }),
+      );
+    // As the forward: ≤ (k² + 1) float32 products per entry, ×2.
+    const tol = 2 * (16 + 1) * EPS32 * l1 * maxAbs(w.data);
+    expect(gap(true)).toBeLessThanOrEqual(tol);
+    expect(gap(false)).toBeGreaterThan(1e3 * tol);
+  });
+
+  it("refuses a style outside the table (LIN1170) and a count of styles that is not the batch's (LIN1001)", () => {
+    expect(() => tf.tidy(() => styledConvRows(kernels(), g, [0, 4, 1, 3], xt()))).toThrow(expect.objectContaining({ code: "LIN1170" }));
+    expect(() => tf.tidy(() => styledConvRows(kernels(), g, [0, 1], xt()))).toThrow(expect.objectContaining({ code: "LIN1001" }));
   });
 });
 

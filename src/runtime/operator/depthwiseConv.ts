@@ -159,6 +159,46 @@ export function convRows(op: DepthwiseConv, x: tf.Tensor2D): tf.Tensor2D {
   return tf.reshape(tf.transpose(y, [0, 3, 1, 2]), [batch, op.rows]);
 }
 
+/**
+ * Row b of X convolved with style styles[b]'s kernel, differentiably in `kernels` (a tensor [S, C, k, k],
+ * e.g. a tf.Variable a trainer optimises) and in X; 'same' padding. The reference trains its four styles
+ * in one batch, one style per row. Written as Σ over the k² taps of a shifted slice of the zero-padded
+ * batch times that tap's per-row weights (picked from the table by a one-hot matMul), with only ops whose
+ * gradients this project registers (src/train/gradients.ts: reshape, transpose, concat, slice, multiply,
+ * add, matMul): tfjs registers no gradient for depthwiseConv2d or pad in Node. Must run inside tf.tidy
+ * (or a gradient scope).
+ */
+export function styledConvRows(kernels: tf.Tensor4D, geometry: ConvGeometry, styles: readonly number[], x: tf.Tensor2D): tf.Tensor2D {
+  const { channels, height, width, size } = geometry;
+  const [count] = kernels.shape;
+  const batch = x.shape[0];
+  if (kernels.shape[1] !== channels || kernels.shape[2] !== size || kernels.shape[3] !== size) {
+    throw new OperatorError("LIN1171", `styled convolution: kernels are [${kernels.shape.join(", ")}], the layout needs [S, ${channels}, ${size}, ${size}]`);
+  }
+  if (styles.length !== batch) throw new OperatorError("LIN1001", `styled convolution: ${styles.length} style indices for a batch of ${batch} rows`);
+  const bad = styles.find((s) => !Number.isInteger(s) || s < 0 || s >= count);
+  if (bad !== undefined) throw new OperatorError("LIN1170", `style index ${bad} of a convolution table with ${count} styles: use one of 0…${count - 1}`);
+  const pad = samePadding(size);
+  // Each row's own kernel [b, k, k, C]: one-hot(styles) · table.
+  const oneHot = tf.tensor2d(Float32Array.from(styles.flatMap((s) => Array.from({ length: count }, (_, j) => (j === s ? 1 : 0)))), [batch, count]);
+  const table = tf.reshape(tf.transpose(kernels, [0, 2, 3, 1]), [count, size * size * channels]);
+  const rowKernels = tf.reshape(tf.matMul(oneHot, table), [batch, size, size, channels]);
+  // Zero padding by concatenation (pad has no registered gradient): (k−1)//2 before, k//2 after.
+  const nhwc = tf.transpose(tf.reshape(x, [batch, channels, height, width]), [0, 2, 3, 1]) as tf.Tensor4D;
+  const zeros = (h: number, w: number): tf.Tensor4D => tf.zeros([batch, h, w, channels]);
+  const tall = tf.concat([zeros(pad, width), nhwc, zeros(size - 1 - pad, width)], 1);
+  const padded = tf.concat([zeros(height + size - 1, pad), tall, zeros(height + size - 1, size - 1 - pad)], 2);
+  let out: tf.Tensor4D | undefined;
+  for (let a = 0; a < size; a++) {
+    for (let b = 0; b < size; b++) {
+      const weight = tf.reshape(tf.slice(rowKernels, [0, a, b, 0], [batch, 1, 1, channels]), [batch, 1, 1, channels]);
+      const term = tf.mul(tf.slice(padded, [0, a, b, 0], [batch, height, width, channels]), weight) as tf.Tensor4D;
+      out = out === undefined ? term : tf.add<tf.Tensor4D>(out, term);
+    }
+  }
+  return tf.reshape(tf.transpose(out ?? nhwc, [0, 3, 1, 2]), [batch, channels * height * width]);
+}
+
 /** A seeded indexed convolution: each style's kernel a near-identity (centre tap 1) plus N(0, 0.1²) taps. */
 export function randomIndexedDepthwiseConv(geometry: ConvGeometry, styles: number, seed: number): IndexedDepthwiseConv {
   const random = seededRandom(seed);

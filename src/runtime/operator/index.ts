@@ -19,6 +19,7 @@ export {
   samePadding,
   randomDepthwiseConv,
   randomIndexedDepthwiseConv,
+  styledConvRows,
   CONV_DENSE_LIMIT,
 } from "./depthwiseConv.js";
 export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
