@@ -5,11 +5,13 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { writeRgbPng } from "../src/apps/png_image.js";
+import { encodeRgbPng, type RgbImage } from "../src/apps/png_image.js";
+import { writeFileAtomic } from "../src/runtime/io/index.js";
 import { contentImage, styleImages, STYLE_NAMES } from "../src/apps/style_images.js";
 import { saveImageGrid } from "../src/runtime/plot/index.js";
 
 const { values } = parseArgs({ options: { size: { type: "string", default: "64" }, out: { type: "string", default: "examples/data/style" }, figure: { type: "string" } } });
+const writeRgbPng = (file: string, image: RgbImage): Promise<void> => writeFileAtomic(file, [encodeRgbPng(image)]);
 const size = Number(values.size);
 if (!Number.isInteger(size) || size < 8) throw new Error(`--size must be an integer ≥ 8, got ${values.size}`);
 const out = values.out;

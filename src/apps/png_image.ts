@@ -2,7 +2,7 @@
 // and such rows encoded back. The convention of the style-transfer example and its data
 // (examples/data/style): values v = byte / 255, alpha dropped, rounded back to the nearest byte.
 import { PNG } from "pngjs";
-import { FormatError, readWholeFile, writeFileAtomic } from "../runtime/io/index.js";
+import { FormatError, readWholeFile } from "../runtime/io/index.js";
 
 /** An RGB image, channel-major [3, height, width], values in [0, 1]. */
 export interface RgbImage {
@@ -44,11 +44,6 @@ export function decodeRgbPng(bytes: Uint8Array, file: string): RgbImage {
 /** Reads a PNG file as an RGB image. */
 export async function readRgbPng(file: string): Promise<RgbImage> {
   return decodeRgbPng(await readWholeFile(file, MAX_PNG_BYTES, "a PNG image"), file);
-}
-
-/** Writes an RGB image as a PNG file (atomically). */
-export async function writeRgbPng(file: string, image: RgbImage): Promise<void> {
-  await writeFileAtomic(file, [encodeRgbPng(image)]);
 }
 
 /** The image as one row of R[3, H, W] for a domain of dimension `dim`; LIN1173 when the sizes differ. */
