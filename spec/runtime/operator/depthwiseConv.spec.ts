@@ -13,6 +13,7 @@ import {
   apply,
   at,
   convMatrix,
+  convNormBound,
   depthwiseConv,
   gelu,
   indexedDepthwiseConv,
@@ -26,6 +27,7 @@ import {
   styleAt,
   styledConvRows,
   sum,
+  svd,
   transpose,
   transposeConv,
   type ConvGeometry,
@@ -145,6 +147,19 @@ describe("the dense matrix", () => {
       // Both place the same single kernel tap in each entry: exact equality.
       expect(Array.from(convMatrix(k).data)).toEqual(Array.from(oracleOf(k).data));
     }
+  });
+
+  it("convNormBound bounds ‖K‖₂ (float64 SVD of the dense matrix); control: for positive taps it is nearly attained", () => {
+    const g = { channels: 2, height: 8, width: 8, size: 2 };
+    const op = depthwiseConv(g, seededKernel(g, 5));
+    const positive = depthwiseConv(g, Float64Array.from(op.kernel, Math.abs));
+    for (const k of [op, positive]) {
+      const sigma = svd(k).s[0];
+      // The SVD's σ₁ is accurate to ~n·ε₆₄·σ₁ (backward-stable SVD); the bound is an inequality.
+      expect(sigma).toBeLessThanOrEqual(convNormBound(k) * (1 + 64 * EPS64 * k.rows));
+    }
+    // All-positive taps: the constant image is amplified by Σw away from the border, so σ₁ > Σw/2.
+    expect(svd(positive).s[0]).toBeGreaterThan(0.5 * convNormBound(positive));
   });
 
   it("is refused above the size limit with LIN1172 (the operator is still applied matrix-free)", () => {

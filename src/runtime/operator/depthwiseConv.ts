@@ -81,6 +81,21 @@ export function sameLayout(a: DepthwiseConv, b: DepthwiseConv): boolean {
   return g.channels === h.channels && g.height === h.height && g.width === h.width && g.size === h.size && a.padTop === b.padTop && a.padLeft === b.padLeft;
 }
 
+/**
+ * An upper bound on ‖K‖₂: max over channels of Σ|taps| (Young's inequality ‖w ⋆ x‖₂ ≤ ‖w‖₁‖x‖₂; the
+ * zero padding only drops terms). What a tolerance needs where the dense SVD of a large image is out of reach.
+ */
+export function convNormBound(op: DepthwiseConv): number {
+  const per = op.geometry.size ** 2;
+  let worst = 0;
+  for (let c = 0; c < op.geometry.channels; c++)
+    worst = Math.max(
+      worst,
+      op.kernel.subarray(c * per, (c + 1) * per).reduce((s, w) => s + Math.abs(w), 0),
+    );
+  return worst;
+}
+
 /** K·M on the host in float64, M of shape [C·H·W, m] (one vector per column). */
 export function convTimes(op: DepthwiseConv, m: Matrix): Matrix {
   const { channels, height, width, size } = op.geometry;

@@ -20,6 +20,7 @@ export {
   randomDepthwiseConv,
   randomIndexedDepthwiseConv,
   styledConvRows,
+  convNormBound,
   CONV_DENSE_LIMIT,
 } from "./depthwiseConv.js";
 export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
