@@ -11,7 +11,7 @@ import { compile, type CompileOptions } from "../compiler/execute/program.js";
 import { ExecuteError } from "../compiler/execute/errors.js";
 import { mapNormalForm } from "../compiler/execute/inspect.js";
 // The one apps → cli import, until the checker checks the mixes against the checked module.
-import { binary, letDecl, nameRef, numberLit } from "../ast/build.js";
+import { binary, call, letDecl, nameRef, numberLit } from "../ast/build.js";
 import type { LetDecl } from "../ast/nodes.js";
 import { spanRanges } from "../ast/source.js";
 import { extendSpec, type SpecText } from "./spec_text.js";
@@ -174,4 +174,43 @@ export async function interpolateMaps(
   } finally {
     compiled.dispose();
   }
+}
+
+/** Why `map` has no styles s1 and s2 to mix (not an indexed map of the entry module, or a style out of range), if it has not. */
+export function stylesProblem(program: CheckedProgram, map: string, styles: readonly [number, number]): string | undefined {
+  const t = program.modules.get(program.entry)?.symbols.get(map)?.type;
+  if (t === undefined) return `no declaration named ${map} in ${program.entry}`;
+  if (t.kind !== "Map" || t.styles === undefined) {
+    return `${map} is a ${describeType(t)}, not an indexed map: --styles mixes the styles of a map whose operator is depthwise_conv(…, styles = n)`;
+  }
+  const count = t.styles;
+  const bad = styles.find((s) => !Number.isInteger(s) || s < 0 || s >= count);
+  return bad === undefined ? undefined : `${map} has ${count} styles (0…${count - 1}); style ${bad} is not one of them`;
+}
+
+/**
+ * Operator interpolation between two styles of an indexed map (paper §1.7): α·at(f, s₁) + (1−α)·at(f, s₂)
+ * compiled as one map per α (a depthwise convolution of α·k₁ + (1−α)·k₂ between the shared charts), run
+ * and compared with the induced interpolation of the two styles' outputs as interpolateMaps does. The
+ * reference instead feeds its kernel MLP the index (1−α)·s₁ + α·s₂, which is not this (paper-notes §2.8).
+ */
+export async function interpolateStyles(
+  spec: SpecText,
+  map: string,
+  styles: readonly [number, number],
+  alphas: readonly number[],
+  input: (dim: number) => Promise<Float32Array>,
+  options: InterpolationOptions = {},
+): Promise<InterpolationResult> {
+  const problem = stylesProblem(spec.program, map, styles);
+  if (problem !== undefined) throw new ExecuteError("LIN0805", problem);
+  // Each style as a generated `let` of the entry module, so that the two mix as named maps.
+  const module = spec.program.modules.get(spec.program.entry);
+  const range = module?.symbols.get(map)?.nameRange ?? module?.program.range ?? { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } };
+  const prefix = `${freshPrefix(spec.text)}style_`;
+  const [first, second] = [`${prefix}a`, `${prefix}b`];
+  const lets = styles.map((s, k) => letDecl(k === 0 ? first : second, call("at", [nameRef(map, range), numberLit(s, range)], {}, range), range));
+  const extended: SpecText = { ...spec, program: extendSpec(spec, lets), text: `${spec.text}\n// ${prefix}` };
+  const result = await interpolateMaps(extended, first, second, alphas, input, options);
+  return { ...result, maps: [`at(${map}, ${styles[0]})`, `at(${map}, ${styles[1]})`] };
 }

@@ -5,7 +5,8 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { shownDir } from "./format.js";
-import { interpolateMaps, type InterpolationFrame } from "../apps/interpolate.js";
+import { interpolateMaps, interpolateStyles, type InterpolationFrame } from "../apps/interpolate.js";
+import { imageRow, readRgbPng } from "../apps/png_image.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { imageShape, saveHeatmapRows, saveImageGrid, saveScatterPlot, valueRange } from "../runtime/plot/index.js";
 import type { FlagTable } from "./flags.js";
@@ -22,6 +23,17 @@ const PICTURE_ROWS = 8;
 /** Points per α in the scatter of a plane (all rows go to the .npy). */
 const SCATTER_ROWS = 60;
 
+/** `--styles S1,S2`: two whole-number style indices (their range is checked against the map). */
+function parseStyles(text: string | undefined): [number, number] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(",").map((s) => s.trim());
+  const values = parts.map(Number);
+  if (values.length !== 2 || parts.some((p) => p === "") || values.some((v) => !Number.isInteger(v) || v < 0)) {
+    throw new UsageError(`--styles needs two whole-number style indices, e.g. --styles 0,3, got '${text}'`);
+  }
+  return [values[0], values[1]];
+}
+
 function parseAlphas(text: string | undefined): number[] {
   if (text === undefined) return DEFAULT_ALPHAS;
   const parts = text.split(",").map((s) => s.trim());
@@ -31,7 +43,9 @@ function parseAlphas(text: string | undefined): number[] {
 }
 
 const INTERPOLATE_FLAGS = {
-  maps: { type: "string", value: "F1,F2", help: "the two maps to mix, sharing domain and codomain (required)" },
+  maps: { type: "string", value: "F1,F2", help: "the two maps to mix, sharing domain and codomain (required; one indexed map with --styles)" },
+  styles: { type: "string", value: "S1,S2", help: "mix two styles of one indexed map: α·at(F, S1) + (1−α)·at(F, S2)" },
+  image: { type: "string", value: "x.png", help: "one input row from an RGB PNG (values in [0, 1]) for a domain R[3, H, W], instead of --random" },
   alphas: { type: "string", value: "A,…", defaultText: DEFAULT_ALPHAS.join(","), help: "the weights α of α·F1 + (1−α)·F2" },
   random: { type: "string", value: "N", help: "N seeded standard-normal input rows" },
   input: { type: "string", value: "x.npy", help: "the input rows, instead of --random" },
@@ -44,33 +58,46 @@ export const interpolateCommand: Command = {
   name: "interpolate",
   summary: "modular interpolation: compile α·f1 + (1−α)·f2 as one map and compare it with the induced interpolation of the outputs",
   usage:
-    "linea interpolate FILE --maps F1,F2 [--alphas 0,0.25,0.5,0.75,1] (--random N | --input x.npy) [--out DIR] " +
+    "linea interpolate FILE --maps F1,F2 [--alphas 0,0.25,0.5,0.75,1] (--random N | --input x.npy | --image x.png) [--out DIR] " +
     "[--weights W.safetensors] [--dtype float32|float64] [--backend B] [--seed S]",
   flags: INTERPOLATE_FLAGS,
-  examples: ["linea interpolate examples/toy2d_train.lin --maps B,coarse --random 1000", "linea interpolate examples/style_mix.lin --maps f1,f2 --alphas 0,0.5,1 --input x.npy"],
+  examples: [
+    "linea interpolate examples/toy2d_train.lin --maps B,coarse --random 1000",
+    "linea interpolate examples/style_mix.lin --maps f1,f2 --alphas 0,0.5,1 --input x.npy",
+    "linea interpolate examples/style_transfer.lin --maps stylise --styles 0,3 --image examples/data/style/content.png --alphas 0,0.35,0.5,0.65,1",
+  ],
   async run(args, io) {
     const parsed = parseCommandLine(args, INTERPOLATE_FLAGS);
     const dtype = outputDtypeFlag(parsed.values.dtype);
     const file = specFileArgument(parsed.positionals, "interpolate");
     const names = (parsed.values.maps ?? "").split(",").map((s) => s.trim());
-    const [f1, f2] = names;
-    if (names.length !== 2 || f1 === undefined || f2 === undefined || !/^[A-Za-z_]\w*$/.test(f1) || !/^[A-Za-z_]\w*$/.test(f2)) {
-      throw new UsageError("--maps needs two map names, e.g. --maps f1,f2");
+    const styles = parseStyles(parsed.values.styles);
+    const wanted = styles === undefined ? 2 : 1;
+    if (names.length !== wanted || names.some((n) => !/^[A-Za-z_]\w*$/.test(n))) {
+      throw new UsageError(
+        styles === undefined ? "--maps needs two map names, e.g. --maps f1,f2" : "with --styles, --maps names one indexed map, e.g. --maps stylise --styles 0,3",
+      );
     }
     const alphas = parseAlphas(parsed.values.alphas);
-    const rowSource = rowSourceFlags(parsed.values, "give either --input x.npy or --random N");
+    const image = parsed.values.image;
+    if (image !== undefined && (parsed.values.input !== undefined || parsed.values.random !== undefined))
+      throw new UsageError("give one of --image x.png, --input x.npy and --random N");
+    const rowSource = rowSourceFlags(image === undefined ? parsed.values : { ...parsed.values, random: "1" }, "give either --input x.npy, --image x.png or --random N");
     const seed = rowSource.seed;
     const spec = await readCheckedSpec(file, io);
     if (typeof spec === "number") return spec;
+    const input = async (dim: number): Promise<Float32Array> =>
+      image === undefined ? inputRows(rowSource, 0, dim, `${names[0]}(x)`, io.cwd) : imageRow(await readRgbPng(resolve(io.cwd, image)), dim, image);
+    const options = { ...compileFlagOptions(parsed.values, seed, io.cwd), onCompiled: (backend: string) => io.stderr(`backend: ${backend}\n`) };
     const result = await printingGenerated(io, spec.sources, () =>
-      interpolateMaps({ ...spec, cwd: io.cwd }, f1, f2, alphas, (dim) => inputRows(rowSource, 0, dim, `${f1}(x)`, io.cwd), {
-        ...compileFlagOptions(parsed.values, seed, io.cwd),
-        onCompiled: (backend) => io.stderr(`backend: ${backend}\n`),
-      }),
+      styles === undefined
+        ? interpolateMaps({ ...spec, cwd: io.cwd }, names[0], names[1], alphas, input, options)
+        : interpolateStyles({ ...spec, cwd: io.cwd }, names[0], styles, alphas, input, options),
     );
     if (typeof result === "number") return result;
+    const [f1, f2] = result.maps;
     const { rows, dim, outShape, frames, outputs: mixed } = result;
-    const outDir = resolve(io.cwd, parsed.values.out ?? join("out", `interpolate-${f1}-${f2}`));
+    const outDir = resolve(io.cwd, parsed.values.out ?? join("out", styles === undefined ? `interpolate-${f1}-${f2}` : `interpolate-${names[0]}-${styles.join("-")}`));
     await mkdir(outDir, { recursive: true });
     const all = new Float32Array(alphas.length * rows * dim);
     mixed.forEach((m, k) => all.set(m, k * rows * dim));

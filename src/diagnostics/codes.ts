@@ -194,6 +194,19 @@ export const diagnosticCodes = [
     title: "dropout is not a probability below 1",
     summary: "A conv conditioner's `dropout` is the probability of zeroing an activation: 0 ≤ dropout < 1.",
   },
+  // Check: indexed operators (issue 11, block LIN0360–LIN0369).
+  {
+    code: "LIN0360",
+    stage: "check",
+    title: "invalid style index",
+    summary: "`at(K, s)` of an indexed operator (`depthwise_conv(styles = n)`) needs s to be a whole number in 0…n−1.",
+  },
+  {
+    code: "LIN0361",
+    stage: "check",
+    title: "indexed map in a sampler",
+    summary: "`sampler` and `one_step` integrate over a time t ∈ [0, 1]; an indexed map has styles, not times.",
+  },
   // Check: operator shapes.
   {
     code: "LIN0401",
@@ -723,6 +736,36 @@ export const diagnosticCodes = [
     raisedBy: "FormatError",
     title: "negative LPIPS head weight",
     summary: "An LPIPS linear head holds a negative weight; LPIPS heads are non-negative.",
+  },
+  // Convolution operators (issue 11, block LIN1170–LIN1179): raised by the runtime's operator algebra;
+  // numbered in the 11xx block, so registered as io like the weights whose layout they check.
+  {
+    code: "LIN1170",
+    stage: "io",
+    raisedBy: "OperatorError",
+    title: "style index out of range",
+    summary: "An indexed convolution evaluated at a style that is not a whole number in 0…styles−1 (e.g. at a flow time).",
+  },
+  {
+    code: "LIN1171",
+    stage: "io",
+    raisedBy: "OperatorError",
+    title: "convolution layout does not fit",
+    summary: "A depthwise_conv whose channels, image size, kernel size or kernel values do not fit the space it acts on.",
+  },
+  {
+    code: "LIN1172",
+    stage: "io",
+    raisedBy: "OperatorError",
+    title: "convolution too large to materialise",
+    summary: "The dense matrix of a depthwise_conv was asked for on an image too large for it (more than 2^26 entries).",
+  },
+  {
+    code: "LIN1173",
+    stage: "io",
+    raisedBy: "FormatError",
+    title: "image does not fit",
+    summary: "A PNG given as input (`--image`) that does not decode, or whose size is not the [3, H, W] of the map's domain.",
   },
 
   // The command line.

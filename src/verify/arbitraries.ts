@@ -16,6 +16,9 @@ import {
   randomProjector,
   randomSvdFactored,
   randomTimeConditioned,
+  randomDepthwiseConv,
+  randomIndexedDepthwiseConv,
+  type ConvGeometry,
   scaledIdentity,
   type LinearOperator,
   type OperatorKind,
@@ -76,6 +79,12 @@ export function buildCase(c: NetworkCase, bound = 1.5): Stack {
  * square. The registry is a Record over every OperatorKind, so a new kind does not compile until it
  * is registered here, and then conformance.spec runs every applicable law on it.
  */
+/** A one-channel image of n pixels, square where n is, with a 2×2 kernel (PyTorch's uneven 'same' padding). */
+function convLayout(n: number): ConvGeometry {
+  const side = Math.round(Math.sqrt(n));
+  return side * side === n ? { channels: 1, height: side, width: side, size: 2 } : { channels: 1, height: 1, width: n, size: 2 };
+}
+
 export const OPERATOR_FACTORIES: Readonly<Record<OperatorKind, (rows: number, cols: number, seed: number) => LinearOperator>> = {
   dense: (m, n, s) => randomDense(m, n, s),
   diagonal: (_, n, s) => randomDiagonal(n, s),
@@ -87,6 +96,8 @@ export const OPERATOR_FACTORIES: Readonly<Record<OperatorKind, (rows: number, co
   svd_factored: (m, n, s) => randomSvdFactored(m, n, Math.min(3, m, n), s),
   projector: (_, n, s) => randomProjector(n, Math.min(2, n), s),
   time_conditioned: (_, n, s) => randomTimeConditioned({ n, rank: 2, embedDim: 8, hidden: 8 }, s),
+  depthwise_conv: (_, n, s) => randomDepthwiseConv(convLayout(n), s),
+  indexed_depthwise_conv: (_, n, s) => randomIndexedDepthwiseConv(convLayout(n), 3, s),
   product: (m, n, s) => ({ kind: "product", rows: m, cols: n, factors: [randomDense(m, n, s), randomDiagonal(n, s + 1)] }),
   sum: (m, n, s) => ({ kind: "sum", rows: m, cols: n, terms: [randomDense(m, n, s), randomLowRank(m, n, 1, s + 1)] }),
   scaled: (m, n, s) => ({ kind: "scaled", rows: m, cols: n, scale: -0.75, inner: randomDense(m, n, s) }),

@@ -3,7 +3,7 @@
 // largest singular value in float64); per operator, ‖A‖₂ and 1/σ_min from the float64 SVD.
 import * as tf from "@tensorflow/tfjs-core";
 import { svd as denseSvd, matrix } from "../runtime/linalg/index.js";
-import { at as operatorAt, needsTime, svd as operatorSvd, type LinearOperator } from "../runtime/operator/index.js";
+import { at as operatorAt, convNormBound, needsTime, svd as operatorSvd, type LinearOperator } from "../runtime/operator/index.js";
 import type { Block } from "../runtime/network/index.js";
 import { blockChart, Space, type Chart } from "../runtime/space/index.js";
 import { seededRandom } from "../runtime/operator/index.js";
@@ -152,6 +152,13 @@ export function profileOperator(op: LinearOperator): OperatorModel {
   let inverseNorm = 0;
   let rank = 0;
   for (const a of evaluated) {
+    if (a.kind === "depthwise_conv") {
+      // Matrix-free: no dense SVD of an image-sized operator; the norm bound is conservative, σ_min unknown.
+      norm = Math.max(norm, convNormBound(a));
+      inverseNorm = Number.POSITIVE_INFINITY;
+      rank = Math.max(rank, a.rows);
+      continue;
+    }
     const { s, rank: r } = operatorSvd(a);
     norm = Math.max(norm, s[0] ?? 0);
     inverseNorm = Math.max(inverseNorm, r === 0 ? Number.POSITIVE_INFINITY : 1 / s[r - 1]);

@@ -4,7 +4,7 @@
 // conformance spec runs every applicable law on it.
 import { adjoint, Linearizer, pinv } from "../runtime/space/index.js";
 import type { BlockSpec } from "../runtime/network/index.js";
-import { needsTime, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
+import { at, needsTime, type LinearOperator, type OperatorKind } from "../runtime/operator/index.js";
 import { buildCase, describeNetwork, OPERATOR_FACTORIES, type NetworkCase } from "./arbitraries.js";
 import { networkSpace, type SpaceModel } from "./conditioning.js";
 import type { Check } from "./law.js";
@@ -79,8 +79,12 @@ export async function operatorLaws(f: MapUnderTest, second: MapUnderTest): Promi
 
 /** The laws of one operator kind, on the instance `seed` picks. */
 export function operatorConformance(kind: OperatorKind, spaces: OperatorSpaces, seed = 1): Promise<Check[]> {
-  const make = OPERATOR_FACTORIES[kind];
-  const f = operatorMap(kind, make(spaces.Y.space.dim, spaces.X.space.dim, seed), spaces);
-  const h = operatorMap(`${kind}'`, make(spaces.Y.space.dim, spaces.X.space.dim, seed + 1), spaces);
+  // An indexed kind is checked at one of its styles: its index is not a time the time laws could sample.
+  const make = (s: number): LinearOperator => {
+    const op = OPERATOR_FACTORIES[kind](spaces.Y.space.dim, spaces.X.space.dim, s);
+    return op.kind === "indexed_depthwise_conv" ? at(op, s % op.styles) : op;
+  };
+  const f = operatorMap(kind, make(seed), spaces);
+  const h = operatorMap(`${kind}'`, make(seed + 1), spaces);
   return operatorLaws(f, h);
 }

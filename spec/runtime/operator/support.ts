@@ -114,7 +114,19 @@ export function roundingModel(op: LinearOperator): { scale: number; depth: numbe
     case "projector":
       return { scale: f(op.q) ** 2, depth: 2 };
     case "time_conditioned":
+    case "indexed_depthwise_conv":
       throw new Error("roundingModel: evaluate at(op, t) first");
+    case "depthwise_conv": {
+      // ‖K‖₂ ≤ max over channels of Σ|kernel taps| (Young's inequality); each output is one k²-term sum.
+      const per = op.geometry.size ** 2;
+      let worst = 0;
+      for (let c = 0; c < op.geometry.channels; c++)
+        worst = Math.max(
+          worst,
+          op.kernel.subarray(c * per, (c + 1) * per).reduce((a, w) => a + Math.abs(w), 0),
+        );
+      return { scale: worst, depth: 1 };
+    }
     case "product":
       return op.factors.map(roundingModel).reduce((a, b) => ({ scale: a.scale * b.scale, depth: a.depth + b.depth }));
     case "sum":
@@ -222,7 +234,25 @@ export function oracleOf(op: LinearOperator): Matrix {
       return matmul(matmul(b, inverse(matmul(transposeM(b), b))), transposeM(b));
     }
     case "time_conditioned":
+    case "indexed_depthwise_conv":
       throw new Error("oracleOf: evaluate at(op, t) first");
+    case "depthwise_conv": {
+      // The Toeplitz formula column by column: input pixel (c, p, q) reaches output (c, i, j) through
+      // tap (p − i + padTop, q − j + padLeft) when that tap exists.
+      const { channels, height, width, size } = op.geometry;
+      const m = matrix(op.rows, op.cols);
+      for (let c = 0; c < channels; c++)
+        for (let p = 0; p < height; p++)
+          for (let q = 0; q < width; q++)
+            for (let i = 0; i < height; i++)
+              for (let j = 0; j < width; j++) {
+                const a = p - i + op.padTop;
+                const b = q - j + op.padLeft;
+                if (a < 0 || a >= size || b < 0 || b >= size) continue;
+                m.data[((c * height + i) * width + j) * op.cols + (c * height + p) * width + q] = op.kernel[(c * size + a) * size + b];
+              }
+      return m;
+    }
     case "product":
       return op.factors.map(oracleOf).reduce((a, b) => matmul(a, b));
     case "sum":

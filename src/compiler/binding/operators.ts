@@ -15,7 +15,10 @@ import {
   randomProjector,
   randomSvdFactored,
   randomTimeConditioned,
+  randomDepthwiseConv,
+  randomIndexedDepthwiseConv,
   storedIn,
+  type ConvGeometry,
   type DenseInit,
   type LeafDescription,
   type LinearOperator,
@@ -33,11 +36,36 @@ import { weightsError, type WeightsFile } from "./weightsFile.js";
 /** The defaults of docs/language.md for `time_conditioned(rank, embed, hidden)`. */
 const TIME_CONDITIONED_DEFAULTS = { embed: 64, hidden: 256 } as const;
 
+/** The defaults of docs/operators.md for `depthwise_conv(kernel, styles, channels, height)`: RGB images. */
+const DEPTHWISE_CONV_DEFAULTS = { channels: 3 } as const;
+
 export interface BoundOperator {
   /** The leaf's declaration key (declKey; inline builtins: `lowrank#0`, numbered per module). */
   readonly key: DeclKey;
   readonly prefix: string;
   readonly operator: LinearOperator;
+}
+
+/** The image layout of `depthwise_conv(kernel, channels = 3, height = √(n / channels))` on a space of dimension n. */
+function convGeometry(leaf: OperatorLeafInfo, n: number): ConvGeometry {
+  const literal = (name: string, fallback?: number): number | undefined => {
+    const v = leaf.args.get(name);
+    return typeof v === "number" ? v : fallback;
+  };
+  const size = literal("kernel");
+  const channels = literal("channels", DEPTHWISE_CONV_DEFAULTS.channels) ?? DEPTHWISE_CONV_DEFAULTS.channels;
+  const where = `operator ${leaf.name}: depthwise_conv on a space of dimension ${n}`;
+  if (size === undefined) throw new ExecuteError("LIN0803", `${where} needs a literal kernel size`);
+  if (n % channels !== 0) throw new OperatorError("LIN1171", `${where}: ${channels} channels do not divide it; write channels = C with the space R[C, H, W]`);
+  const pixels = n / channels;
+  const height = literal("height") ?? Math.round(Math.sqrt(pixels));
+  if (pixels % height !== 0 || (literal("height") === undefined && height * height !== pixels)) {
+    throw new OperatorError(
+      "LIN1171",
+      `${where}: ${pixels} pixels per channel are not a ${literal("height") === undefined ? "square image" : `height of ${height}`}; write height = H with the space R[${channels}, H, W]`,
+    );
+  }
+  return { channels, height, width: pixels / height, size };
 }
 
 /** The parameter layout of an operator builtin (what a weights file must hold for it). */
@@ -78,6 +106,11 @@ function leafDescription(leaf: OperatorLeafInfo): LeafDescription {
         hidden: typeof hidden === "number" ? hidden : TIME_CONDITIONED_DEFAULTS.hidden,
       };
     }
+    case "depthwise_conv": {
+      const geometry = convGeometry(leaf, square());
+      const styles = args.get("styles");
+      return typeof styles === "number" ? { kind: "indexed_depthwise_conv", geometry, styles } : { kind: "depthwise_conv", geometry };
+    }
     default:
       throw new ExecuteError("LIN0803", `operator ${leaf.name}: no runtime operator for ${builtin}`);
   }
@@ -112,6 +145,10 @@ function initialOperator(leaf: OperatorLeafInfo, seed: number): LinearOperator {
     case "time_conditioned":
       // form = lowrank has no identity term (α = 0, the reference's A₁A₂ᵀ); the default keeps I + UVᵀ.
       return randomTimeConditioned({ n: d.n, rank: d.rank, embedDim: d.embedDim, hidden: d.hidden, alpha: leaf.args.get("form") === "lowrank" ? 0 : 1 }, seed);
+    case "depthwise_conv":
+      return randomDepthwiseConv(d.geometry, seed);
+    case "indexed_depthwise_conv":
+      return randomIndexedDepthwiseConv(d.geometry, d.styles, seed);
   }
 }
 

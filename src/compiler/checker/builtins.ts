@@ -84,6 +84,8 @@ export interface OperatorSpec {
   readonly timeConditioned: boolean;
   /** The parameter bounded by min(rows, cols). */
   readonly rankParam?: string;
+  /** The parameter that, written, makes the operator indexed: one value per style, selected by at(K, s). */
+  readonly indexParam?: string;
 }
 
 /** The operator constructors of the language: the one list (the checker's structures and lowering's runtime kinds are typed over it). */
@@ -113,6 +115,18 @@ const OPERATOR_BUILTINS = {
     square: true,
     timeConditioned: true,
     rankParam: "rank",
+  },
+  // A per-channel k×k convolution on R[channels, height, width] (height defaults to a square image).
+  depthwise_conv: {
+    params: [
+      { name: "kernel", type: posint, required: true },
+      { name: "styles", type: posint },
+      { name: "channels", type: posint },
+      { name: "height", type: posint },
+    ],
+    square: true,
+    timeConditioned: false,
+    indexParam: "styles",
   },
 } as const satisfies Readonly<Record<string, OperatorSpec>>;
 

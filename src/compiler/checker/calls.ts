@@ -88,7 +88,9 @@ export abstract class CallChecker extends ExprChecker {
       what: () => `the ${name} operator [${rows.value ?? "?"}×${cols.value ?? "?"}]`,
       bytes: () => (rows.value === undefined || cols.value === undefined ? undefined : bytesPerParameter * operatorParameters(name, rows.value, cols.value, literal)),
     });
-    return { kind: "Operator", rows, cols, timeConditioned: spec.timeConditioned, structure: name };
+    const styles = spec.indexParam === undefined ? undefined : literal(spec.indexParam);
+    const indexed = typeof styles === "number" ? { styles } : {};
+    return { kind: "Operator", rows, cols, timeConditioned: spec.timeConditioned || typeof styles === "number", structure: name, ...indexed };
   }
 
   protected oneArg(e: Call, name: string): Type | undefined {
@@ -184,11 +186,16 @@ export abstract class CallChecker extends ExprChecker {
           this.report(t.range, messages.timeNotScalar(tt));
           return errorType;
         }
-        if (tt.value !== undefined && (tt.value < 0 || tt.value > 1)) {
+        const { styles, ...fixed } = tv;
+        if (styles !== undefined && tt.value !== undefined && !(Number.isInteger(tt.value) && tt.value >= 0 && tt.value < styles)) {
+          this.report(t.range, messages.styleIndexInvalid(this.show(v.range), tt.value, styles));
+          return errorType;
+        }
+        if (styles === undefined && tt.value !== undefined && (tt.value < 0 || tt.value > 1)) {
           this.report(t.range, messages.timeOutOfRange(tt.value));
           return errorType;
         }
-        return tv.kind === "Map" ? { ...tv, timeConditioned: false } : { ...tv, timeConditioned: false, structure: "at" };
+        return fixed.kind === "Map" ? { ...fixed, timeConditioned: false } : { ...fixed, timeConditioned: false, structure: "at" };
       }
       case "sampler": {
         const pos = e.args.filter((a) => !a.name);
@@ -203,6 +210,10 @@ export abstract class CallChecker extends ExprChecker {
         const tv = this.expr(pos[0].value);
         if (tv.kind === "Error") return tv;
         if (tv.kind !== "Map" || !tv.timeConditioned) return this.needsTimeConditioned(pos[0].value, tv, "sampler");
+        if (tv.styles !== undefined) {
+          this.report(pos[0].value.range, messages.indexedInSampler(this.show(pos[0].value.range), "sampler", tv.styles));
+          return errorType;
+        }
         return m.problems.length ? errorType : { ...tv, timeConditioned: false };
       }
     }

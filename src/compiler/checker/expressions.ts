@@ -9,7 +9,7 @@ import { Dim } from "./dims.js";
 import * as messages from "./messages/index.js";
 import { rootName } from "./scope.js";
 import { SpaceChecker } from "./spaces.js";
-import { errorType, sameSpace, type MapT, type OperatorT, type SpaceType, type Type } from "./types.js";
+import { errorType, indexedBy, sameSpace, type MapT, type OperatorT, type SpaceType, type Type } from "./types.js";
 
 export const isValueBuiltin = (name: string): name is (typeof valueBuiltins)[number] => (valueBuiltins as readonly string[]).includes(name);
 
@@ -170,7 +170,7 @@ export abstract class ExprChecker extends SpaceChecker {
   }
 
   protected compose(e: Extract<Expr, { kind: "Binary" }>, g: MapT, f: MapT): Type {
-    const composed: MapT = { kind: "Map", domain: f.domain, codomain: g.codomain, timeConditioned: f.timeConditioned || g.timeConditioned };
+    const composed: MapT = { kind: "Map", domain: f.domain, codomain: g.codomain, timeConditioned: f.timeConditioned || g.timeConditioned, ...indexedBy(g, f) };
     if (sameSpace(f.codomain, g.domain)) return composed;
     const gText = this.show(e.left.range);
     const fText = this.show(e.right.range);
@@ -181,7 +181,7 @@ export abstract class ExprChecker extends SpaceChecker {
 
   protected combine(e: Extract<Expr, { kind: "Binary" }>, l: MapT, r: MapT): Type {
     if (sameSpace(l.domain, r.domain) && sameSpace(l.codomain, r.codomain)) {
-      return { kind: "Map", domain: l.domain, codomain: l.codomain, timeConditioned: l.timeConditioned || r.timeConditioned };
+      return { kind: "Map", domain: l.domain, codomain: l.codomain, timeConditioned: l.timeConditioned || r.timeConditioned, ...indexedBy(l, r) };
     }
     const which = !sameSpace(l.domain, r.domain) ? "domains" : "codomains";
     this.report(e.range, messages.mapCombinationMismatch(e.op, l, r, which));
@@ -199,7 +199,7 @@ export abstract class ExprChecker extends SpaceChecker {
     if (!u.ok) {
       this.report(e.range, messages.productMismatch(this.show(e.left.range), this.show(e.right.range), u, a, b));
     }
-    return { kind: "Operator", rows: a.rows, cols: b.cols, timeConditioned: a.timeConditioned || b.timeConditioned, structure: "product" };
+    return { kind: "Operator", rows: a.rows, cols: b.cols, timeConditioned: a.timeConditioned || b.timeConditioned, structure: "product", ...indexedBy(a, b) };
   }
 
   protected operatorSum(e: Extract<Expr, { kind: "Binary" }>, a: OperatorT, b: OperatorT): Type {
@@ -208,7 +208,7 @@ export abstract class ExprChecker extends SpaceChecker {
     if (!cols.ok) {
       this.report(e.range, messages.sumMismatch(e.op, a, b));
     }
-    return { kind: "Operator", rows: a.rows, cols: a.cols, timeConditioned: a.timeConditioned || b.timeConditioned, structure: "sum" };
+    return { kind: "Operator", rows: a.rows, cols: a.cols, timeConditioned: a.timeConditioned || b.timeConditioned, structure: "sum", ...indexedBy(a, b) };
   }
 
   protected power(e: Extract<Expr, { kind: "Binary" }>, base: Type, k: Type): Type {

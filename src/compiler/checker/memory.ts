@@ -38,6 +38,11 @@ export function operatorParameters(builtin: string, rows: number, cols: number, 
       return rows * cols;
     case "diagonal":
       return Math.min(rows, cols);
+    case "depthwise_conv": {
+      // A [styles, C, k, k] kernel table; matrix-free, so nothing of size rows × cols.
+      const k = numberOr(arg("kernel"), 1);
+      return numberOr(arg("styles"), 1) * numberOr(arg("channels"), 3) * k * k;
+    }
     case "identity":
       return 0;
     case "scaled_identity":

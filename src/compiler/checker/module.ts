@@ -14,7 +14,7 @@ import { bytesPerParameter, maxNetworkLayers, networkSize } from "./memory.js";
 import * as messages from "./messages/index.js";
 import { itemName } from "./scope.js";
 import { StatementChecker } from "./statements.js";
-import { errorType, sameSpace, spaceDim, type MapT, type NetworkT, type OperatorT, type SpaceType, type Type } from "./types.js";
+import { errorType, indexedBy, sameSpace, spaceDim, type MapT, type NetworkT, type OperatorT, type SpaceType, type Type } from "./types.js";
 
 export class ModuleChecker extends StatementChecker {
   /** Checks the module's items in order; call once. */
@@ -218,7 +218,7 @@ export class ModuleChecker extends StatementChecker {
       }
     }
     if (!domain || !codomain || !op) return this.define(d.name, "map", d, errorType);
-    const type: MapT = { kind: "Map", domain, codomain, timeConditioned: op.timeConditioned };
+    const type: MapT = { kind: "Map", domain, codomain, timeConditioned: op.timeConditioned, ...indexedBy(op) };
     this.maps.push({ name: d.name.name, type, decl: d });
     this.define(d.name, "map", d, type);
   }

@@ -75,6 +75,7 @@ export abstract class StatementChecker extends CallChecker {
         return;
       case "one_step":
         if (t0.kind !== "Map" || !t0.timeConditioned) this.needsTimeConditioned(a0, t0, "verify one_step");
+        else if (t0.styles !== undefined) this.report(a0.range, messages.indexedInSampler(this.show(a0.range), "verify one_step", t0.styles));
         return;
       case "idempotent":
       case "projector":

@@ -56,8 +56,10 @@ export type Type =
       readonly cols: Dim;
       readonly timeConditioned: boolean;
       readonly structure: OperatorStructure;
+      /** Set for an indexed operator (`depthwise_conv(styles = n)`): at(K, s) takes s in 0…n−1, not a time. */
+      readonly styles?: number;
     }
-  | { readonly kind: "Map"; readonly domain: SpaceType; readonly codomain: SpaceType; readonly timeConditioned: boolean }
+  | { readonly kind: "Map"; readonly domain: SpaceType; readonly codomain: SpaceType; readonly timeConditioned: boolean; readonly styles?: number }
   | { readonly kind: "Vector"; readonly space: SpaceType }
   /** `value` is known for literals and constant arithmetic, so tags, powers and indices can be checked. */
   | { readonly kind: "Scalar"; readonly value?: number }
@@ -175,4 +177,10 @@ export function spaceLocations(space: SpaceType): { location: Location; message:
     out.push({ location: space.network.location, message: `network ${space.network.name} declared here` });
   }
   return out;
+}
+
+/** The style count an expression of indexed operands keeps (the first operand's that has one), as a spreadable field. */
+export function indexedBy(...operands: readonly { readonly styles?: number }[]): { readonly styles?: number } {
+  const styles = operands.find((o) => o.styles !== undefined)?.styles;
+  return styles === undefined ? {} : { styles };
 }

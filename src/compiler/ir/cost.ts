@@ -43,6 +43,9 @@ export function structureCost(structure: OperatorKind, rows: number, cols: numbe
     case "identity_plus_lowrank":
     case "time_conditioned": // at a fixed t it is α·I + U(t)V(t)ᵀ
       return one(4 * rows * r + 2 * rows, 2 * rows * r + 1);
+    case "depthwise_conv": // r = k² taps per output coordinate
+    case "indexed_depthwise_conv":
+      return one(2 * rows * r, r);
     case "orthogonal": // Householder with n reflectors, or a dense Cayley Q: both ~2n² per row
     case "dense":
     case "product":
@@ -64,6 +67,9 @@ export function operatorCost(op: LinearOperator): Cost {
       return structureCost(op.kind, op.rows, op.cols, op.q.cols);
     case "time_conditioned":
       return structureCost(op.kind, op.rows, op.cols, op.rank);
+    case "depthwise_conv":
+    case "indexed_depthwise_conv":
+      return structureCost(op.kind, op.rows, op.cols, op.geometry.size ** 2);
     case "orthogonal":
       if (op.form.type === "householder") {
         const k = op.form.vectors.rows;

@@ -127,6 +127,8 @@ const STRUCTURES: Readonly<Record<Exclude<OperatorBuiltin, "identity" | "scaled_
   svd_factored: "svd_factored",
   projector: "projector",
   time_conditioned: "time_conditioned",
+  // `depthwise_conv(styles = n)` binds to an indexed_depthwise_conv; the leaf's label stays the builtin's.
+  depthwise_conv: "depthwise_conv",
 };
 
 /** The two left-associative operator families; a chain of either is lowered in a loop, not by recursion. */

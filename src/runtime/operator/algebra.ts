@@ -18,6 +18,7 @@ import {
   transposeTimes,
   type Matrix,
 } from "./host.js";
+import { sameLayout } from "./depthwiseConv.js";
 import { materialise, multiplyHost } from "./hostApply.js";
 import { needsTime, shapeOf, type LinearOperator } from "./kinds.js";
 import { transpose } from "./transpose.js";
@@ -96,6 +97,8 @@ function scaleUnmarked(c: number, op: LinearOperator): LinearOperator {
       return { ...op, alpha: c * op.alpha, u: scaleMatrix(c, op.u) };
     case "svd_factored":
       return { ...op, s: op.s.map((s) => c * s) };
+    case "depthwise_conv":
+      return { ...op, kernel: op.kernel.map((k) => c * k) };
     case "scaled":
       return op.scale * c === 1 ? op.inner : { ...op, scale: c * op.scale };
     default:
@@ -124,6 +127,8 @@ function sumUnmarked(a: LinearOperator, b: LinearOperator): LinearOperator {
   const da = asDiagonal(a);
   const db = asDiagonal(b);
   if (da !== undefined && db !== undefined) return { kind: "diagonal", rows, cols, diag: da.map((x, i) => x + db[i]) };
+  // Convolutions of one layout add kernel-wise: α·K₁ + (1−α)·K₂ is the convolution of α·k₁ + (1−α)·k₂, exactly.
+  if (a.kind === "depthwise_conv" && b.kind === "depthwise_conv" && sameLayout(a, b)) return { ...a, kernel: a.kernel.map((k, i) => k + b.kernel[i]) };
   if (a.kind === "dense" && densifiable(b)) return { kind: "dense", rows, cols, matrix: addMatrices(a.matrix, materialise(b)) };
   if (b.kind === "dense" && densifiable(a)) return { kind: "dense", rows, cols, matrix: addMatrices(materialise(a), b.matrix) };
   const fa = asIdentityPlusFactors(a);

@@ -5,13 +5,16 @@ import { product, scale, sum, transpose } from "./algebra.js";
 import type { LinearOperator } from "./kinds.js";
 import { needsTime } from "./kinds.js";
 import { timeConditionedAt } from "./timeConditioned.js";
+import { styleAt } from "./depthwiseConv.js";
 
-/** A time-conditioned operator at time t (other operators unchanged). */
+/** A time-conditioned operator at time t, an indexed one at style t (other operators unchanged). */
 export function at(op: LinearOperator, t: number): LinearOperator {
   if (!needsTime(op)) return op;
   switch (op.kind) {
     case "time_conditioned":
       return timeConditionedAt(op, t);
+    case "indexed_depthwise_conv":
+      return styleAt(op, t);
     case "product":
       return op.factors.map((f) => at(f, t)).reduce((a, b) => product(a, b));
     case "sum":

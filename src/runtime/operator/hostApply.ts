@@ -3,6 +3,7 @@
 // materialise() is A·I.
 import { OperatorError } from "./errors.js";
 import { addMatrices, identityMatrix, matmul, matrix, scaleColumns, scaleMatrix, scaleRows, transposeMatrix, transposeTimes, type Matrix } from "./host.js";
+import { convMatrix, convTimes } from "./depthwiseConv.js";
 import { cachedWyFactor, wyMaterialise, wyTimes } from "./householder.js";
 import { shapeOf, type LinearOperator } from "./kinds.js";
 import { transpose } from "./transpose.js";
@@ -74,6 +75,10 @@ export function multiplyHost(op: LinearOperator, m: Matrix): Matrix {
       return matmul(op.q, transposeTimes(op.q, m));
     case "time_conditioned":
       throw new OperatorError("LIN1007", `${shapeOf(op)} needs a time: evaluate at(op, t) first`);
+    case "indexed_depthwise_conv":
+      throw new OperatorError("LIN1007", `${shapeOf(op)} needs a style index: evaluate at(op, s) first`);
+    case "depthwise_conv":
+      return convTimes(op, m);
     case "product": {
       let out = m;
       for (let i = op.factors.length - 1; i >= 0; i--) out = multiplyHost(op.factors[i], out);
@@ -100,6 +105,8 @@ export function materialise(op: LinearOperator): Matrix {
       return matmul(op.u, transposeMatrix(op.v));
     case "svd_factored":
       return matmul(scaleColumns(op.u, op.s), transposeMatrix(op.v));
+    case "depthwise_conv":
+      return convMatrix(op);
     case "orthogonal":
       return op.form.type === "householder" ? wyMaterialise(op.form.vectors) : matmul(op.form.q, identityMatrix(op.cols));
     default:

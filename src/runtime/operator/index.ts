@@ -10,6 +10,19 @@ export { pinv, svd, completeSvd, compress, rangeProjector, type PinvResult, type
 export { at } from "./at.js";
 export { timeConditioned, randomTimeConditioned, sinusoidalEmbedding, gelu, erf, type TimeConditionedShape } from "./timeConditioned.js";
 export * from "./init.js";
+export {
+  depthwiseConv,
+  indexedDepthwiseConv,
+  styleAt,
+  transposeConv,
+  convMatrix,
+  samePadding,
+  randomDepthwiseConv,
+  randomIndexedDepthwiseConv,
+  styledConvRows,
+  convNormBound,
+  CONV_DENSE_LIMIT,
+} from "./depthwiseConv.js";
 export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
 export { releaseTensors, float32Tensor, hostMatrix } from "./tensors.js";
 export { seededRandom, type Random } from "../random.js";

@@ -132,6 +132,46 @@ export interface TimeConditioned {
   readonly v: Hypernetwork;
 }
 
+/** The image layout a convolution acts on: R[channels, height, width], flattened row-major, and the k×k kernel size. */
+export interface ConvGeometry {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly size: number;
+}
+
+/**
+ * A per-channel (depthwise) k×k cross-correlation on R[C, H, W], zero padding `padTop` rows above and
+ * k−1−padTop below (likewise `padLeft`): y[c,i,j] = Σ_{a,b} kernel[c,a,b]·x[c, i+a−padTop, j+b−padLeft].
+ * PyTorch's padding='same' is padTop = padLeft = (k−1)//2; the transpose flips the kernel and the
+ * padding becomes k−1−pad (depthwiseConv.ts). Applied matrix-free.
+ */
+export interface DepthwiseConv {
+  readonly kind: "depthwise_conv";
+  readonly rows: number;
+  readonly cols: number;
+  readonly geometry: ConvGeometry;
+  readonly padTop: number;
+  readonly padLeft: number;
+  /** [C, k, k] row-major. */
+  readonly kernel: Float64Array;
+}
+
+/**
+ * One 'same'-padded depthwise convolution per style, held as a table of kernels: at(K, s) selects
+ * style s (an integer in [0, styles)). The reference produces the same kernels from the style index by
+ * an MLP (paper-notes §2.8); a table makes α·K₁ + (1−α)·K₂ one kernel, exactly.
+ */
+export interface IndexedDepthwiseConv {
+  readonly kind: "indexed_depthwise_conv";
+  readonly rows: number;
+  readonly cols: number;
+  readonly geometry: ConvGeometry;
+  readonly styles: number;
+  /** [styles, C, k, k] row-major. */
+  readonly kernels: Float64Array;
+}
+
 /** F₀·F₁·…·F_{m−1}, applied right to left; never multiplied out unless a rule says so. */
 export interface Product {
   readonly kind: "product";
@@ -167,7 +207,22 @@ export interface Transposed {
 
 /** Every operator kind, each with the structure its algebra (products, pinv, svd) keeps exact. */
 export type LinearOperator =
-  Dense | Diagonal | Identity | ScaledIdentity | LowRank | IdentityPlusLowRank | Orthogonal | SvdFactored | Projector | TimeConditioned | Product | Sum | Scaled | Transposed;
+  | Dense
+  | Diagonal
+  | Identity
+  | ScaledIdentity
+  | LowRank
+  | IdentityPlusLowRank
+  | Orthogonal
+  | SvdFactored
+  | Projector
+  | TimeConditioned
+  | DepthwiseConv
+  | IndexedDepthwiseConv
+  | Product
+  | Sum
+  | Scaled
+  | Transposed;
 
 /** The `kind` tag of an operator. */
 export type OperatorKind = LinearOperator["kind"];
@@ -329,10 +384,11 @@ export function shapeOf(op: LinearOperator): string {
   return `${op.kind}[${op.rows}×${op.cols}]`;
 }
 
-/** True when evaluating op needs a time (it contains a time_conditioned node). */
+/** True when evaluating op needs a time or a style index (it contains a time_conditioned or indexed node). */
 export function needsTime(op: LinearOperator): boolean {
   switch (op.kind) {
     case "time_conditioned":
+    case "indexed_depthwise_conv":
       return true;
     case "product":
       return op.factors.some(needsTime);

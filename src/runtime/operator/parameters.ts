@@ -14,11 +14,13 @@ import {
   projector,
   scaledIdentity,
   svdFactored,
+  type ConvGeometry,
   type DenseLayer,
   type Hypernetwork,
   type LinearOperator,
 } from "./kinds.js";
 import { timeConditioned } from "./timeConditioned.js";
+import { depthwiseConv, indexedDepthwiseConv } from "./depthwiseConv.js";
 
 /** One tensor of an operator as files store it: shape and row-major float64 values. */
 export interface NamedParameter {
@@ -71,6 +73,18 @@ function collect(op: LinearOperator, prefix: string, out: Map<string, NamedParam
       layerParameters(prefix + "u.", op.u.layers, out);
       layerParameters(prefix + "v.", op.v.layers, out);
       return;
+    case "depthwise_conv": {
+      // PyTorch's grouped-conv weight layout [C, 1, k, k]. Only the padding of a leaf ('same') is
+      // implied by the name; a transposed convolution (an algebra result) keeps its kernel only.
+      const { channels, size } = op.geometry;
+      out.set(prefix + "kernel", { shape: [channels, 1, size, size], data: op.kernel });
+      return;
+    }
+    case "indexed_depthwise_conv": {
+      const { channels, size } = op.geometry;
+      out.set(prefix + "kernel", { shape: [op.styles, channels, 1, size, size], data: op.kernels });
+      return;
+    }
     case "product":
       return op.factors.forEach((f, i) => collect(f, `${prefix}factors.${i}.`, out));
     case "sum":
@@ -101,7 +115,9 @@ export type LeafDescription =
   | { readonly kind: "orthogonal"; readonly n: number; readonly param: "householder" | "cayley"; readonly reflectors?: number }
   | { readonly kind: "svd_factored"; readonly rows: number; readonly cols: number; readonly rank: number }
   | { readonly kind: "projector"; readonly n: number; readonly rank: number }
-  | { readonly kind: "time_conditioned"; readonly n: number; readonly rank: number; readonly embedDim: number; readonly hidden: number };
+  | { readonly kind: "time_conditioned"; readonly n: number; readonly rank: number; readonly embedDim: number; readonly hidden: number }
+  | { readonly kind: "depthwise_conv"; readonly geometry: ConvGeometry }
+  | { readonly kind: "indexed_depthwise_conv"; readonly geometry: ConvGeometry; readonly styles: number };
 
 /**
  * Rebuilds a leaf operator from named parameters (as read from a file), checking that every tensor is
@@ -153,6 +169,14 @@ export function operatorFromParameters(description: LeafDescription, params: Rea
         layers: [layer(`${f}.0`, embedDim, hidden), layer(`${f}.1`, hidden, hidden), layer(`${f}.2`, hidden, n * rank)],
       });
       return timeConditioned({ n, rank, embedDim, hidden, alpha: get("alpha", [])[0] }, net("u"), net("v"));
+    }
+    case "depthwise_conv": {
+      const { channels, size } = description.geometry;
+      return depthwiseConv(description.geometry, get("kernel", [channels, 1, size, size]));
+    }
+    case "indexed_depthwise_conv": {
+      const { geometry, styles } = description;
+      return indexedDepthwiseConv(geometry, styles, get("kernel", [styles, geometry.channels, 1, geometry.size, geometry.size]));
     }
   }
 }

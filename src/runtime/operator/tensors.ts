@@ -103,6 +103,8 @@ export function releaseTensors(op: LinearOperator): void {
     case "identity":
     case "scaled_identity":
     case "time_conditioned":
+    case "depthwise_conv": // its [k, k, C, 1] filter is built inside each apply's tidy
+    case "indexed_depthwise_conv":
       return;
   }
 }

@@ -1,4 +1,5 @@
 // Aᵀ for every kind, structurally: no kind is materialised to transpose it.
+import { transposeConv } from "./depthwiseConv.js";
 import { transposeMatrix } from "./host.js";
 import { precisionOf, storedIn } from "./precision.js";
 import type { LinearOperator, Orthogonal } from "./kinds.js";
@@ -41,7 +42,10 @@ function transposeUnmarked(op: LinearOperator): LinearOperator {
       }
     case "svd_factored":
       return { kind: "svd_factored", rows: op.cols, cols: op.rows, u: op.v, s: op.s, v: op.u };
+    case "depthwise_conv":
+      return transposeConv(op);
     case "time_conditioned":
+    case "indexed_depthwise_conv":
       return { kind: "transposed", rows: op.cols, cols: op.rows, inner: op };
     case "product":
       return { kind: "product", rows: op.cols, cols: op.rows, factors: op.factors.map(transpose).reverse() };

@@ -6,3 +6,4 @@ export * from "./spaces.js";
 export * from "./operators.js";
 export * from "./networks.js";
 export * from "./statements.js";
+export * from "./indexed.js";
