@@ -123,6 +123,16 @@ export const codeCases: readonly CodeCase[] = [
     src: "network G : R[2, 4, 4] { affine_coupling(conditioner = unet, ⟦dropout = 1⟧); }",
     fix: "network G : R[2, 4, 4] { affine_coupling(conditioner = unet, dropout = 0.1); }",
   },
+  {
+    code: "LIN0360",
+    src: "space X = R[3, 4, 4];\noperator K = depthwise_conv(kernel = 2, styles = 2);\nmap f : X -> X = K;\nlet g : X -> X = at(f, ⟦0.5⟧);",
+    fix: "space X = R[3, 4, 4];\noperator K = depthwise_conv(kernel = 2, styles = 2);\nmap f : X -> X = K;\nlet g : X -> X = 0.5 * at(f, 0) + 0.5 * at(f, 1);",
+  },
+  {
+    code: "LIN0361",
+    src: "space X = R[3, 4, 4];\noperator K = depthwise_conv(kernel = 2, styles = 2);\nmap f : X -> X = K;\nlet s = sampler(⟦f⟧, steps = 4);",
+    fix: "space X = R[3, 4, 4];\noperator K = depthwise_conv(kernel = 2, styles = 2);\nmap f : X -> X = K;\nlet s : X -> X = at(f, 1);",
+  },
   { code: "LIN0401", src: XY + "operator A[2, 2] = dense;\nmap f : X -> Y = ⟦A⟧;", fix: XY + "operator A[3, 2] = dense;\nmap f : X -> Y = A;" },
   {
     code: "LIN0402",
