@@ -28,7 +28,7 @@ async function expectAllPass(checks: readonly Check[]): Promise<void> {
 describe("network block kinds", () => {
   it("the registry covers every block a network spec can name", () => {
     // BlockSpec["kind"] minus `repeat` (which unrolls into the others): the type fixes this list.
-    expect([...BLOCK_KINDS].sort()).toEqual(["actnorm", "additive_coupling", "affine_coupling", "inv_dense", "permute", "squeeze"]);
+    expect([...BLOCK_KINDS].sort()).toEqual(["actnorm", "additive_coupling", "affine_coupling", "inv_dense", "permute", "squeeze", "unsqueeze"]);
     for (const kind of BLOCK_KINDS) expect(BLOCK_CONFORMANCE[kind].spec.blocks.some((b) => b.kind === kind)).toBe(true);
   });
   for (const kind of BLOCK_KINDS) {

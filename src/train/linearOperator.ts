@@ -1,11 +1,13 @@
 // A trainable copy of a plain (unconstrained) runtime operator, for `loss = mse`: dense W, diagonal d,
-// low-rank U·Vᵀ and α·I + U·Vᵀ (α fixed: it is the declared structure). Each parameter is one tfjs
+// low-rank U·Vᵀ and α·I + U·Vᵀ (α fixed: it is the declared structure), and the depthwise convolutions
+// (one kernel, or the indexed table of one kernel per style, each row of a batch with its own style). Each parameter is one tfjs
 // Variable under the runtime's parameter name and in its file layout (src/runtime/operator/parameters.ts),
 // so saving and resuming need no transposition. Batches are rows: apply(X) = X·Aᵀ.
 import * as tf from "@tensorflow/tfjs-core";
 import { ownedVariable } from "../runtime/network/variable.js";
 import { matrix } from "../runtime/operator/host.js";
-import { dense, diagonal, identityPlusLowRank, lowRank, type LinearOperator } from "../runtime/operator/index.js";
+import { dense, depthwiseConv, diagonal, identityPlusLowRank, indexedDepthwiseConv, lowRank, styledConvRows, type LinearOperator } from "../runtime/operator/index.js";
+import type { ConvGeometry } from "../runtime/operator/kinds.js";
 import { TrainError } from "./errors.js";
 import { SUPERVISED_OPERATORS } from "./plan.js";
 
@@ -31,6 +33,8 @@ export class TrainableLinear {
   readonly cols: number;
   /** The identity coefficient of identity_plus_lowrank (fixed); 0 for the other kinds. */
   readonly alpha: number;
+  /** A convolution's image layout and style count (1 for a plain depthwise_conv); undefined otherwise. */
+  readonly conv: { readonly geometry: ConvGeometry; readonly styles: number } | undefined;
   private readonly params: Parameters = new Map();
 
   constructor(op: LinearOperator) {
@@ -39,6 +43,8 @@ export class TrainableLinear {
     this.rows = op.rows;
     this.cols = op.cols;
     this.alpha = op.kind === "identity_plus_lowrank" ? op.alpha : 0;
+    this.conv =
+      op.kind === "depthwise_conv" ? { geometry: op.geometry, styles: 1 } : op.kind === "indexed_depthwise_conv" ? { geometry: op.geometry, styles: op.styles } : undefined;
     const set = (name: string, data: Float64Array, shape: readonly number[]): void => {
       this.params.set(name, { variable: variable(data, shape), transposedInFile: false });
     };
@@ -54,6 +60,13 @@ export class TrainableLinear {
         set("u", op.u.data, [op.u.rows, op.u.cols]);
         set("v", op.v.data, [op.v.rows, op.v.cols]);
         break;
+      case "depthwise_conv":
+        // The runtime's file layout, PyTorch's grouped-conv weight [C, 1, k, k] (parameters.ts).
+        set("kernel", op.kernel, [op.geometry.channels, 1, op.geometry.size, op.geometry.size]);
+        break;
+      case "indexed_depthwise_conv":
+        set("kernel", op.kernels, [op.styles, op.geometry.channels, 1, op.geometry.size, op.geometry.size]);
+        break;
     }
   }
 
@@ -68,9 +81,21 @@ export class TrainableLinear {
     return p.variable;
   }
 
-  /** Rows x [b, cols] ↦ x·Aᵀ [b, rows], differentiably (the caller tidies). */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
+  /**
+   * Rows x [b, cols] ↦ x·Aᵀ [b, rows], differentiably (the caller tidies). An indexed convolution takes
+   * each row's style from `styles` (one per row, LIN0942 when absent); the other kinds ignore it.
+   */
+  apply(x: tf.Tensor2D, styles?: readonly number[]): tf.Tensor2D {
     switch (this.kind) {
+      case "depthwise_conv":
+      case "indexed_depthwise_conv": {
+        const { geometry, styles: count } = this.conv as NonNullable<typeof this.conv>;
+        const rowStyles = count === 1 ? Array<number>(x.shape[0]).fill(0) : styles;
+        if (rowStyles === undefined)
+          throw new TrainError("LIN0942", `loss mse: an indexed convolution with ${count} styles needs a style per row (data with labels: pairs(…) gives target i the label i)`);
+        const { channels, size } = geometry;
+        return styledConvRows(tf.reshape(this.get("kernel"), [count, channels, size, size]), geometry, rowStyles, x);
+      }
       case "dense":
         return tf.matMul(x, this.get("weight"), false, true);
       case "diagonal": {
@@ -109,6 +134,12 @@ export class TrainableLinear {
         return lowRank(await m("u"), await m("v"));
       case "identity_plus_lowrank":
         return identityPlusLowRank(await m("u"), await m("v"), this.alpha);
+      case "depthwise_conv":
+        return depthwiseConv((this.conv as NonNullable<typeof this.conv>).geometry, await host("kernel"));
+      case "indexed_depthwise_conv": {
+        const { geometry, styles } = this.conv as NonNullable<typeof this.conv>;
+        return indexedDepthwiseConv(geometry, styles, await host("kernel"));
+      }
     }
   }
 

@@ -16,7 +16,7 @@ import { checkIdempotentMap, IDEMPOTENT_LOSS, IDEMPOTENT_OPERATOR, trainLocation
 export type TrainLoss = "flow_matching" | typeof IDEMPOTENT_LOSS | "mse" | "nll";
 
 /** The operator kinds `loss = mse` trains (src/train/linearOperator.ts): plain factors, no constraint to keep. */
-export const SUPERVISED_OPERATORS = ["dense", "diagonal", "lowrank", "identity_plus_lowrank"] as const;
+export const SUPERVISED_OPERATORS = ["dense", "diagonal", "lowrank", "identity_plus_lowrank", "depthwise_conv", "indexed_depthwise_conv"] as const;
 
 /** One side of the model's map: the network (by `uri#name`) and tag, or none for a Euclidean space. */
 export interface ChartRef {
@@ -155,7 +155,10 @@ function modelOf(program: CheckedProgram, where: string, modelSym: SymbolInfo, w
   const op = operatorOfMap(program, modelSym.node as MapDecl);
   const charts = { mapName: modelSym.name, noise: chartOf(mapType.domain, "noise"), data: chartOf(mapType.codomain, "data") };
   if (loss === "mse") {
-    if (mapType.timeConditioned) throw new TrainError("LIN0941", `${where}: loss mse fits a map X -> Y; ${modelSym.name} is time-conditioned (train it with flow_matching)`);
+    // An indexed map (depthwise_conv(styles = n)) is typed time-conditioned with its style count: mse
+    // trains its kernel table, each row with its style label; a map of flow time t is refused.
+    if (mapType.timeConditioned && mapType.styles === undefined)
+      throw new TrainError("LIN0941", `${where}: loss mse fits a map X -> Y; ${modelSym.name} is time-conditioned (train it with flow_matching)`);
     const kinds: readonly string[] = SUPERVISED_OPERATORS;
     if (op === undefined || op.builtin === undefined || !kinds.includes(op.builtin)) {
       throw new TrainError(

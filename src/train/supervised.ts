@@ -113,30 +113,34 @@ export class SupervisedSession extends BoundSession<TrainableLinear> implements 
     if (this.output.ref.network !== this.input.ref.network) initialiseActNormOnData(this.output, y, this.plan.batch);
   }
 
-  /** The (input, target) rows of step `step`, drawn with replacement by a generator seeded by (seed, step). */
-  batch(step: number, size = this.plan.batch): { x: Float32Array; y: Float32Array } {
+  /**
+   * The (input, target) rows of step `step`, drawn with replacement by a generator seeded by (seed, step),
+   * with each row's label (its style, for an indexed operator) when the data has labels.
+   */
+  batch(step: number, size = this.plan.batch): { x: Float32Array; y: Float32Array; labels?: number[] } {
     const random = seededRandom(stepSeed(this.plan.seed, step));
     const rows = Int32Array.from({ length: size }, () => Math.min(this.dataset.rows - 1, Math.floor(random.uniform() * this.dataset.rows)));
     const y = gatherRows({ ...this.dataset, data: this.targets }, rows);
-    return { x: gatherRows(this.dataset, rows), y };
+    const labels = this.dataset.labels;
+    return { x: gatherRows(this.dataset, rows), y, ...(labels === undefined ? {} : { labels: Array.from(rows, (r) => labels[r]) }) };
   }
 
-  /** f(x) = g_y⁻¹(A·g_x(x)) for rows x [b, dim X] (differentiable; the caller tidies). */
-  predict(x: tf.Tensor2D): tf.Tensor2D {
-    return this.output.decode(this.operator.apply(this.input.encode(x)));
+  /** f(x) = g_y⁻¹(A·g_x(x)) for rows x [b, dim X], row i through style styles[i] of an indexed A (differentiable; the caller tidies). */
+  predict(x: tf.Tensor2D, styles?: readonly number[]): tf.Tensor2D {
+    return this.output.decode(this.operator.apply(this.input.encode(x), styles));
   }
 
   /** [mean((f(x) − y)²)] over step `step`'s batch; the caller tidies. */
   lossTensors(step: number): tf.Scalar[] {
-    const { x, y } = this.batch(step);
+    const { x, y, labels } = this.batch(step);
     const n = this.plan.batch;
-    const predicted = this.predict(tf.tensor2d(x, [n, this.input.dim]));
+    const predicted = this.predict(tf.tensor2d(x, [n, this.input.dim]), labels);
     return [tf.mean(tf.squaredDifference(predicted, tf.tensor2d(y, [n, this.output.dim]))) as tf.Scalar];
   }
 
-  /** f applied to host rows [count, dim X] (no gradient). */
-  async predictRows(rows: Float32Array): Promise<Float32Array> {
-    const out = tf.tidy(() => this.predict(tf.tensor2d(rows, [rows.length / this.input.dim, this.input.dim])));
+  /** f applied to host rows [count, dim X] (no gradient), row i through style styles[i] of an indexed A. */
+  async predictRows(rows: Float32Array, styles?: readonly number[]): Promise<Float32Array> {
+    const out = tf.tidy(() => this.predict(tf.tensor2d(rows, [rows.length / this.input.dim, this.input.dim]), styles));
     const values = Float32Array.from((await out.data()) as Float32Array);
     out.dispose();
     return values;
