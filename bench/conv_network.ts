@@ -146,10 +146,14 @@ export default async function convNetworkBenchmark(args: readonly string[]): Pro
       py === undefined
         ? { error: "no python with torch (apt-get install python3-torch libopenblas0-pthread)" }
         : (JSON.parse(
-            execFileSync(py, [script, "--weights", weights, "--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), "--config", config, "--runs", String(runs), "--tag", String(TAG)], {
-              encoding: "utf8",
-              maxBuffer: 1 << 26,
-            }),
+            execFileSync(
+              py,
+              [script, "--weights", weights, "--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), "--config", config, "--runs", String(runs), "--tag", String(TAG)],
+              {
+                encoding: "utf8",
+                maxBuffer: 1 << 26,
+              },
+            ),
           ) as Record<string, unknown>);
     const num = (k: string): number | null => (typeof reference[k] === "number" ? (reference[k] as number) : null);
     const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);

@@ -45,5 +45,9 @@ export function buildConditioner(spec: ConditionerSpec | undefined, mlp: MlpSett
   if (shapes.input.length !== 3 || shapes.output.length !== 3) {
     throw new NetworkError("LIN1091", spec.kind, `a convolutional conditioner needs [C, H, W] images, got [${shapes.input.join(", ")}]`);
   }
-  return buildConvConditioner(spec, { inChannels, outChannels, height, width }, { tagged: init.tagged, outputGain: init.outputGain, seed: Math.floor(init.rng.uniform() * 2 ** 32) });
+  return buildConvConditioner(
+    spec,
+    { inChannels, outChannels, height, width },
+    { tagged: init.tagged, outputGain: init.outputGain, seed: Math.floor(init.rng.uniform() * 2 ** 32) },
+  );
 }
