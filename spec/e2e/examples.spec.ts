@@ -26,12 +26,18 @@ const ROWS = 2;
  * uses the compact WY form (~19 s).
  */
 const EXPENSIVE: Readonly<Record<string, readonly string[]>> = {
-  // The reference configurations' one-step samplers collapse a 1,024² (MNIST, ~80 s here) and a 12,288²
-  // matrix (CelebA, 1.2 GB in float64, minutes): they are checked and bound below, their `velocity` entries
-  // run through the conv networks here, and the same samplers at 16×16 run in reference_configs.spec.ts.
+  // The reference MNIST configuration's one-step sampler collapses a 1,024² matrix (~80 s here): it is
+  // bound below, its `velocity` entry runs through the conv network here, and the same sampler at 16×16
+  // runs in reference_configs.spec.ts.
   "reference_mnist.lin": ["sample"],
-  "reference_celeba.lin": ["sample"],
 };
+/**
+ * Examples only checked here: the CelebA configuration's g on [3, 64, 64] takes about a minute of one
+ * synchronous wasm call to initialise ActNorm on its 64 seeded rows at binding (long enough to stall the
+ * test worker's RPC), and its sampler collapses a 12,288² matrix. The same structure at 16×16 compiles,
+ * trains and samples in reference_configs.spec.ts.
+ */
+const CHECK_ONLY = new Set(["reference_celeba.lin"]);
 /** Examples whose maps are cheap enough to run as targets too (dimensions ≤ 64). */
 const SMALL = new Set(["toy2d.lin", "idempotent.lin", "spectrum.lin"]);
 
@@ -89,6 +95,7 @@ describe("examples compile and run like the direct runtime evaluation", { timeou
       expect(hasErrors(outcome.diagnostics)).toBe(false);
       const checked = outcome.program;
       if (checked === undefined) throw new Error(`${file} did not check`);
+      if (CHECK_ONLY.has(file)) return;
       const excluded = new Set(EXPENSIVE[file] ?? []);
       const symbolic = lower(checked);
       const entries = [...symbolic.entries.keys()].filter((e) => !excluded.has(e));
@@ -160,6 +167,7 @@ describe("examples compile and run like the direct runtime evaluation", { timeou
     it(`${file}: every entry, bound alone, has a value for every operator it reaches`, async () => {
       const checked = checkAll(join(examples, file)).program;
       if (checked === undefined) throw new Error(`${file} did not check`);
+      if (CHECK_ONLY.has(file)) return;
       for (const name of lower(checked).entries.keys()) {
         const bound = await bindProgram(checked, { seed: SEED, targets: [name] });
         try {

