@@ -5,14 +5,16 @@
 # writes (widths from the file, so a reduced-width trunk loads) and the same .npy images, and prints
 # per-pair distances in float32 and float64, the float64 features (global average of the last tap) and, where asked, the float64 gradient w.r.t. the first images.
 # Run by spec/runtime/metrics/lpips_torch.spec.ts through spec/support/torch.ts (torch, np, d defined).
-import json
-import struct
+import os
+import sys
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-DTYPES = {"F32": np.float32, "F64": np.float64}
+# The one safetensors reader of the Python references (run with -c from the repository root, so no __file__).
+sys.path.insert(0, os.path.join(os.getcwd(), "bench"))
+from network_torch import read_safetensors  # noqa: E402
 
 # torchvision's features: (kind, kernel, stride, padding) per layer index; ReLUs follow every conv.
 VGG16 = {
@@ -25,21 +27,6 @@ ALEXNET = {
     "pools": {2: (3, 2), 5: (3, 2)},
     "convs": {0: (11, 4, 2), 3: (5, 1, 2), 6: (3, 1, 1), 8: (3, 1, 1), 10: (3, 1, 1)},
 }
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8 : 8 + n])
-    data = raw[8 + n :]
-    out = {}
-    for name, e in header.items():
-        if name == "__metadata__":
-            continue
-        b, end = e["data_offsets"]
-        out[name] = np.frombuffer(data[b:end], dtype=DTYPES[e["dtype"]]).reshape(e["shape"])
-    return out
 
 
 class Lpips(nn.Module):

@@ -8,12 +8,10 @@ import type { Parameter } from "./block.js";
 import type { Conditioner } from "./conditioner.js";
 import { NetworkError } from "./errors.js";
 import { Rng } from "../random.js";
+import { activate, type Activation } from "./activation.js";
 import { ownedVariable } from "./variable.js";
 
-/** The activations a coupling's conditioner takes. */
-export const ACTIVATIONS = ["relu", "tanh", "gelu", "silu", "leaky_relu"] as const;
-/** One of `ACTIVATIONS`. */
-export type Activation = (typeof ACTIVATIONS)[number];
+export { ACTIVATIONS, type Activation } from "./activation.js";
 
 export interface MlpConfig {
   readonly inputs: number;
@@ -25,21 +23,6 @@ export interface MlpConfig {
   readonly tagged: boolean;
   /** Scale of the last layer's initial weights: 0 starts the coupling at the identity (Glow). */
   readonly outputGain: number;
-}
-
-function activate(x: tf.Tensor2D, act: Activation): tf.Tensor2D {
-  switch (act) {
-    case "relu":
-      return tf.relu(x);
-    case "tanh":
-      return tf.tanh(x);
-    case "leaky_relu":
-      return tf.leakyRelu(x, 0.01); // PyTorch's default slope (tfjs's default is 0.2)
-    case "gelu":
-      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))); // exact, as torch.nn.GELU
-    case "silu":
-      return tf.mul(x, tf.sigmoid(x));
-  }
 }
 
 /**

@@ -6,26 +6,11 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { Parameter } from "../block.js";
-import type { Activation } from "../mlp.js";
 import type { Rng } from "../../random.js";
 import { ownedVariable } from "../variable.js";
 import { conv2dSame } from "./conv2d.js";
 
-/** Applies a conditioner activation elementwise (PyTorch's definitions: leaky slope 0.01, exact GELU). */
-export function activate(x: tf.Tensor, act: Activation): tf.Tensor {
-  switch (act) {
-    case "relu":
-      return tf.relu(x);
-    case "tanh":
-      return tf.tanh(x);
-    case "leaky_relu":
-      return tf.leakyRelu(x, 0.01);
-    case "gelu":
-      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
-    case "silu":
-      return tf.mul(x, tf.sigmoid(x));
-  }
-}
+export { activate } from "../activation.js";
 
 /** A collection of named parameters that a layer adds to under a prefix. */
 export type ParameterSink = Map<string, Parameter>;

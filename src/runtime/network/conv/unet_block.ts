@@ -69,7 +69,7 @@ export class UNetBlock {
     const { activation: act, skipScale } = this.config;
     let h = this.conv0.apply(this.resample(activate(this.norm0.apply(x), act) as tf.Tensor4D));
     if (this.affine !== undefined && ctx.emb !== undefined) h = tf.add(h, this.affine.apply(ctx.emb)); // [1, C] broadcast as a bias
-    let a = activate(this.norm1.apply(h), act);
+    let a: tf.Tensor = activate(this.norm1.apply(h), act);
     if (ctx.dropoutSeed !== undefined) a = dropout(a, this.config.dropout, ctx.dropoutSeed());
     h = this.conv1.apply(a as tf.Tensor4D);
     const skipped = this.skip === undefined ? x : this.skip.apply(this.resample(x));
