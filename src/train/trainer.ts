@@ -341,6 +341,10 @@ async function trainLocked(session: TrainableSession, options: TrainOptions, { t
     };
 
     const vars = session.variables.map((v) => v.variable);
+    // Dropout (the conv conditioners' `dropout`) is on for the steps, as the reference trains, and off
+    // again afterwards, so that the trained networks' forward and inverse agree exactly.
+    const training = (on: boolean): void => session.networks.forEach((n) => n.network.setTraining(on));
+    training(true);
     const began = performance.now();
     let stopped = false;
     let step = start;
@@ -376,15 +380,20 @@ async function trainLocked(session: TrainableSession, options: TrainOptions, { t
       const rate = (step - start) / Math.max(elapsed, 1e-9);
       options.onProgress?.({ step, total, start, loss: values[0], stepsPerSecond: rate, etaSeconds: (total - step) / rate });
       if (step % checkpointEvery === 0 || step === total) {
+        // What a checkpoint writes (samples, pictures) runs the networks in evaluation mode.
+        training(false);
         await save(step);
+        training(true);
         lastSaved = step;
       }
       await yieldToEventLoop();
     }
+    training(false);
     // A run stopped before its first step has nothing new to save (and must not replace a previous run's weights).
     if (step !== lastSaved || (checkpoint === undefined && !(stopped && step === start))) await save(step);
     return { step, start, stopped, history, ...(checkpoint === undefined ? {} : { checkpoint }), weightsFile, seconds: (performance.now() - began) / 1000 };
   } finally {
+    session.networks.forEach((n) => n.network.setTraining(false));
     optimizer.dispose();
   }
 }
