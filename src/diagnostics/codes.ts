@@ -431,6 +431,13 @@ export const diagnosticCodes = [
     title: "supervised data without fitting targets",
     summary: "`loss = mse` on data that has no targets, or targets whose rows do not have the shape of the map's output space.",
   },
+  {
+    code: "LIN0943",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "backend out of memory",
+    summary: "A training step needed more memory than the backend has (tfjs-wasm's heap is 4 GiB); the message names the batch to lower.",
+  },
   // Evaluation metrics (src/runtime/metrics): FID, KID, LPIPS.
   { code: "LIN0950", stage: "train", raisedBy: "MetricError", title: "feature sets do not fit", summary: "FID or KID features that are not [n, d] matrices of the same width d." },
   {

@@ -275,6 +275,27 @@ function addL2ToGradients(session: TrainableSession, grads: tf.NamedTensorMap): 
 }
 
 /** Runs a training session to its step count (resuming when asked), writing checkpoints, the weights and the loss files. */
+/**
+ * A step that exhausts the backend's memory is LIN0943, naming the batch, instead of an internal error:
+ * tfjs-wasm's heap is 32-bit (4 GiB) and aborts inside a kernel with a WebAssembly RuntimeError; other
+ * backends throw RangeError or "out of memory". Any other failure passes through unchanged.
+ */
+export function backendMemoryGuard<T>(step: number, batch: number, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const wasmTrap = typeof WebAssembly !== "undefined" && e instanceof WebAssembly.RuntimeError && /memory access out of bounds/.test(message);
+    if (wasmTrap || /out of memory|Array buffer allocation failed|Cannot allocate/i.test(message)) {
+      throw new TrainError(
+        "LIN0943",
+        `step ${step + 1} ran out of the backend's memory (${message}); the wasm backend's heap is 4 GiB: lower batch (now ${batch}) or train on --backend webgpu or tensorflow`,
+      );
+    }
+    throw e;
+  }
+}
+
 export async function train(session: TrainableSession, options: TrainOptions): Promise<TrainResult> {
   const plan = session.plan;
   const total = options.steps ?? plan.steps;
@@ -355,11 +376,13 @@ async function trainLocked(session: TrainableSession, options: TrainOptions, { t
         break;
       }
       let terms: tf.Scalar[] = [];
-      const { value, grads } = tf.variableGrads(() => {
-        const [totalLoss, ...rest] = session.lossTensors(step);
-        terms = rest.map((r) => tf.keep(r));
-        return totalLoss;
-      }, vars);
+      const { value, grads } = backendMemoryGuard(step, plan.batch, () =>
+        tf.variableGrads(() => {
+          const [totalLoss, ...rest] = session.lossTensors(step);
+          terms = rest.map((r) => tf.keep(r));
+          return totalLoss;
+        }, vars),
+      );
       // One asynchronous read of all the terms: WebGPU has no synchronous read in Node.
       const stacked = tf.stack([value, ...terms]);
       const values = Array.from(await stacked.data());
