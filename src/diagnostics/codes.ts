@@ -623,6 +623,13 @@ export const diagnosticCodes = [
     title: "unsqueeze does not fit the shape",
     summary: "An unsqueeze on a shape that is not [4C, H, W] (channels divisible by 4).",
   },
+  {
+    code: "LIN1093",
+    stage: "runtime",
+    raisedBy: "NetworkError",
+    title: "block not available on this backend",
+    summary: "inv_dense(param = matrix) reads W to the host on every call, which webgpu cannot do synchronously in Node; use param = lu there.",
+  },
 
   // Weight and array files.
   { code: "LIN1101", stage: "io", raisedBy: "FormatError", title: "file truncated", summary: "The file ends before its header or data says it should." }, // truncated

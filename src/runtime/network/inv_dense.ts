@@ -149,6 +149,14 @@ export class InvertibleDense implements Block {
 
 /** The float64 LU of a [c, c] float32 tensor read back to the host (throws LinalgError LIN1043 when singular). */
 function hostLu(w: tf.Tensor, c: number): LuResult {
+  // WebGPU has no synchronous read in Node (dataSync needs OffscreenCanvas): refuse with a code, not a crash.
+  if (tf.getBackend() === "webgpu") {
+    throw new NetworkError(
+      "LIN1093",
+      "inv_dense(param = matrix)",
+      "reads W back to the host for its float64 LU on every call, which the webgpu backend cannot do synchronously in Node; use param = lu (the default) on webgpu, or the wasm or cpu backend",
+    );
+  }
   return jsLinalg.lu(matrix(c, c, w.dataSync()));
 }
 
