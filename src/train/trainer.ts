@@ -274,7 +274,6 @@ function addL2ToGradients(session: TrainableSession, grads: tf.NamedTensorMap): 
   }
 }
 
-/** Runs a training session to its step count (resuming when asked), writing checkpoints, the weights and the loss files. */
 /**
  * A step that exhausts the backend's memory is LIN0943, naming the batch, instead of an internal error:
  * tfjs-wasm's heap is 32-bit (4 GiB) and aborts inside a kernel with a WebAssembly RuntimeError; other
@@ -296,6 +295,7 @@ export function backendMemoryGuard<T>(step: number, batch: number, body: () => T
   }
 }
 
+/** Runs a training session to its step count (resuming when asked), writing checkpoints, the weights and the loss files. */
 export async function train(session: TrainableSession, options: TrainOptions): Promise<TrainResult> {
   const plan = session.plan;
   const total = options.steps ?? plan.steps;
