@@ -17,7 +17,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "linea-train-cli-"));
 writeFileSync(path.join(dir, "linea.json"), "{}");
 writeFileSync(path.join(dir, "tiny.lin"), tinySpec({ steps: "6", checkpoint_every: "3" }));
 writeFileSync(path.join(dir, "untrained.lin"), "space X = R^2;\nmap f : X -> X = dense;\n");
-writeFileSync(path.join(dir, "lpips.lin"), tinySpec({ loss: "lpips" }));
+writeFileSync(path.join(dir, "lpips.lin"), "space X = R[1, 16, 16];\noperator A = dense;\nmap f : X -> X = A;\ntrain fit { model = f; data = moons(n = 8); loss = lpips; }\n");
 writeFileSync(path.join(dir, "broken.lin"), "space X = R^2;\nmap f : X -> Y = dense;\n");
 writeFileSync(path.join(dir, "digits.lin"), tinyImageSpec({ steps: "2", checkpoint_every: "2" }));
 writeFileSync(path.join(dir, "both.lin"), tinySpec({ epochs: "2" }));
@@ -158,7 +158,7 @@ describe("linea train", () => {
     expect(named.err.join("")).toMatch(/no train section named other \(have: fit\)/);
     const lpips = io();
     expect(await runTrain(["lpips.lin", "--backend", "cpu"], lpips)).toBe(1);
-    expect(lpips.err.join("")).toMatch(/LIN0940\]: .*loss lpips is not a training objective yet/);
+    expect(lpips.err.join("")).toMatch(/LIN0940\]: .*loss lpips needs LPIPS weights: write lpips = "lpips_vgg.safetensors"/);
     const broken = io();
     expect(await runTrain(["broken.lin"], broken)).toBe(1);
     expect(broken.err.join("")).toMatch(/LIN\d{4}/);

@@ -30,6 +30,8 @@ const EXPENSIVE: Readonly<Record<string, readonly string[]>> = {
   // bound below, its `velocity` entry runs through the conv network here, and the same sampler at 16×16
   // runs in reference_configs.spec.ts.
   "reference_mnist.lin": ["sample"],
+  // The same 1,024² collapse for the CPU-sized conv MNIST model; its `velocity` entry runs here.
+  "mnist_conv.lin": ["sample"],
 };
 /**
  * Examples only checked here: the CelebA configuration's g on [3, 64, 64] takes about a minute of one

@@ -6,7 +6,7 @@ import { checkText } from "../../src/index.js";
 import type { CheckedProgram } from "../../src/compiler/checker/checked.js";
 
 /** `train fit { key = value; … }` on one line. */
-function trainSection(fields: Record<string, string>): string {
+export function trainSection(fields: Record<string, string>): string {
   return `train fit { ${Object.entries(fields)
     .map(([k, v]) => `${k} = ${v};`)
     .join(" ")} }`;

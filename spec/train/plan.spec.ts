@@ -59,10 +59,12 @@ describe("train plan", () => {
     expect(plan({ optimizer: "adam", weight_decay: "1e-5" })).toMatchObject({ optimizer: "adam", weightDecay: 1e-5 });
   });
 
-  it("refuses lpips with LIN0940 naming the missing metric", () => {
+  it("refuses loss = lpips on a time-conditioned map (LIN0941; flow matching takes lpips weights itself)", () => {
     const e = refusal({ loss: "lpips" });
-    expect(e.code).toBe("LIN0940");
-    expect(e.message).toMatch(/LPIPS/);
+    expect(e.code).toBe("LIN0941");
+    expect(e.message).toMatch(/loss lpips fits a map X -> Y; v is time-conditioned/);
+    // Control: the same section as flow matching with weights plans them (spec/train/perceptual.spec.ts runs it).
+    expect(plan({ lpips: '"w.safetensors"' }).perceptual?.file).toBe("w.safetensors");
   });
 
   it("finds the spec's sampler over the model", () => {

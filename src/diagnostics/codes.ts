@@ -414,8 +414,9 @@ export const diagnosticCodes = [
     code: "LIN0940",
     stage: "train",
     raisedBy: "TrainError",
-    title: "objective not built yet",
-    summary: "A loss the language names that the trainer does not run yet (`lpips`: a metric today, not an objective); the message names what is missing.",
+    title: "LPIPS objective without its weights",
+    summary:
+      '`loss = lpips` with no `lpips = "weights.safetensors"` (the weights cannot be fetched: docs/metrics.md converts them), or LPIPS settings on an objective that has no image terms (`nll`, `idempotent`).',
   },
   {
     code: "LIN0941",
@@ -437,6 +438,20 @@ export const diagnosticCodes = [
     raisedBy: "TrainError",
     title: "backend out of memory",
     summary: "A training step needed more memory than the backend has (tfjs-wasm's heap is 4 GiB); the message names the batch to lower.",
+  },
+  {
+    code: "LIN0944",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "LPIPS on a space that is not an image",
+    summary: "LPIPS compares images [1 or 3, H, W] at least as large as its trunk needs (VGG16 16×16); the message names the shape found.",
+  },
+  {
+    code: "LIN0945",
+    stage: "train",
+    raisedBy: "TrainError",
+    title: "LPIPS without the images' range",
+    summary: "The data (an .npy stack) does not say whether its pixels lie in [0, 1] or [−1, 1]; write `lpips_range = unit` or `symmetric`.",
   },
   // Evaluation metrics (src/runtime/metrics): FID, KID, LPIPS.
   { code: "LIN0950", stage: "train", raisedBy: "MetricError", title: "feature sets do not fit", summary: "FID or KID features that are not [n, d] matrices of the same width d." },

@@ -14,6 +14,7 @@ import { loadDataset, projectRootOf } from "./data.js";
 import type { Dataset } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { registerTrainingGradients } from "./gradients.js";
+import { PerceptualLoss } from "./perceptual.js";
 import { withDataRows, type ChartRef, type TrainPlan } from "./plan.js";
 import { requireRowLayout } from "./rowLayout.js";
 
@@ -29,6 +30,8 @@ export interface TrainingBinding<O extends LinearOperator> {
   readonly dataset: Dataset;
   /** Seeded with the train seed; its networks are the ones trained. */
   readonly program: BoundProgram;
+  /** The plan's LPIPS term (`lpips = "…"`), loaded for the data chart's images; absent without one. */
+  readonly perceptual?: PerceptualLoss;
   /** The trained operator's initial value and the name prefix of its tensors. */
   readonly trained: { readonly prefix: string; readonly operator: O };
 }
@@ -67,7 +70,15 @@ export async function bindProgramForTraining(
   const plan = withDataRows(spec, dataset.rows);
   if (valueCount(dataset.shape) !== valueCount(rowsChart(plan).shape)) throw new TrainError("LIN0903", mismatch(dataset, plan));
   requireRowLayout(dataset.shape, rowsChart(plan).shape, dataset.name);
-  return { plan, dataset, program: await bindProgram(program, { seed: plan.seed }) };
+  const settings = plan.perceptual;
+  const context = { seed: plan.seed, baseDir, root };
+  const perceptual = settings === undefined ? undefined : await PerceptualLoss.load(settings, plan.data.shape, dataset, context, `train ${plan.name}`);
+  try {
+    return { plan, dataset, program: await bindProgram(program, { seed: plan.seed }), ...(perceptual === undefined ? {} : { perceptual }) };
+  } catch (e) {
+    perceptual?.dispose();
+    throw e;
+  }
 }
 
 /**
@@ -86,6 +97,7 @@ export async function bindForTraining<K extends LinearOperator["kind"], S>(
     plan,
     dataset,
     program: bound,
+    perceptual,
   } = await bindProgramForTraining(
     program,
     spec,
@@ -98,9 +110,10 @@ export async function bindForTraining<K extends LinearOperator["kind"], S>(
     if (trained === undefined || !isKind(trained.operator, expect.kind)) {
       throw new TrainError("LIN0902", `operator ${plan.operatorName} was not bound to ${expect.described}`);
     }
-    return build({ plan, dataset, program: bound, trained: { prefix: trained.prefix, operator: trained.operator } });
+    return build({ plan, dataset, program: bound, ...(perceptual === undefined ? {} : { perceptual }), trained: { prefix: trained.prefix, operator: trained.operator } });
   } catch (e) {
     bound.dispose();
+    perceptual?.dispose();
     throw e;
   }
 }
@@ -158,6 +171,8 @@ export abstract class BoundSession<O extends TrainedOperator> {
   readonly plan: TrainPlan;
   readonly dataset: Dataset;
   readonly program: BoundProgram;
+  /** LPIPS for the plan's image terms, when it names weights. */
+  readonly perceptual?: PerceptualLoss;
 
   protected constructor(
     parts: SessionParts,
@@ -168,6 +183,7 @@ export abstract class BoundSession<O extends TrainedOperator> {
     this.plan = parts.plan;
     this.dataset = parts.dataset;
     this.program = parts.program;
+    if (parts.perceptual !== undefined) this.perceptual = parts.perceptual;
   }
 
   get networks(): ReadonlyMap<string, BoundNetwork> {
@@ -180,7 +196,7 @@ export abstract class BoundSession<O extends TrainedOperator> {
 
   /** The binding, to build a variant of this session (another plan or fewer variables) over the same values. */
   protected parts(): SessionParts {
-    return { plan: this.plan, dataset: this.dataset, program: this.program };
+    return { plan: this.plan, dataset: this.dataset, program: this.program, ...(this.perceptual === undefined ? {} : { perceptual: this.perceptual }) };
   }
 
   /** Every tensor of the program in the layout `compile(…, { weights })` loads, with the trained operator. */
@@ -193,5 +209,6 @@ export abstract class BoundSession<O extends TrainedOperator> {
   dispose(): void {
     this.program.dispose();
     this.operator.dispose();
+    this.perceptual?.dispose();
   }
 }

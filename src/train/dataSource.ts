@@ -19,6 +19,8 @@ export interface Dataset {
   readonly targets?: { readonly data: Float32Array; readonly shape: readonly number[] };
   /** Per row, an integer label: for `pairs(…)` the index of the row's target (the style index). */
   readonly labels?: Int32Array;
+  /** The range its pixels lie in, when the source knows it (mnist: unit [0, 1]; images: its `normalize`); LPIPS reads it. */
+  readonly range?: "unit" | "symmetric";
 }
 
 /** The literal arguments of a data source call: positional ones under "0", "1", … */

@@ -127,7 +127,7 @@ export function imagesSource(load?: SharpLoader): DataSource {
     const files = await imageFiles(written, args, context, pipeline, "images");
     const data = await readImageRows(files, pipeline, load, context.progress, `images(${written})`);
     const { channels, size } = pipeline;
-    return { name: `images(${written}: ${files.length} images, ${channels}×${size}×${size})`, data, rows: files.length, shape: [channels, size, size] };
+    return { name: `images(${written}: ${files.length} images, ${channels}×${size}×${size})`, data, rows: files.length, shape: [channels, size, size], range: pipeline.normalize };
   };
 }
 

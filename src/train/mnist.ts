@@ -98,5 +98,5 @@ export async function mnist(args: DataArgs, context: DataContext): Promise<Datas
   const order = new Rng(seed).permutation(available);
   const out = new Float32Array(n * size * size);
   for (let i = 0; i < n; i++) resize(all.subarray(order[i] * PIXELS, (order[i] + 1) * PIXELS), out, i * size * size, size);
-  return { name: `mnist(${n} of digits ${digits.join("")}, ${size}×${size})`, data: out, rows: n, shape: [1, size, size] };
+  return { name: `mnist(${n} of digits ${digits.join("")}, ${size}×${size})`, data: out, rows: n, shape: [1, size, size], range: "unit" };
 }

@@ -18,7 +18,7 @@ async function side(written: string, args: DataArgs, context: DataContext, load:
   const files = await imageFiles(written, args, context, pipeline, "pairs");
   const data = await readImageRows(files, pipeline, load, context.progress, `pairs(${written})`);
   const { channels, size } = pipeline;
-  return { name: written, data, rows: files.length, shape: [channels, size, size] };
+  return { name: written, data, rows: files.length, shape: [channels, size, size], range: pipeline.normalize };
 }
 
 /** `inputs` rows repeated to `rows` (from one row), or as they are when there are already `rows`. */
@@ -57,6 +57,8 @@ export function pairsSource(load?: SharpLoader): DataSource {
       shape: inputs.shape,
       targets: { data: targets.data, shape: targets.shape },
       labels,
+      // LPIPS compares predictions with targets: their range is the data's (none for an .npy stack).
+      ...(targets.range === undefined ? {} : { range: targets.range }),
     };
   };
 }

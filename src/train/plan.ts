@@ -11,11 +11,12 @@ import type { SpaceType } from "../compiler/checker/types.js";
 import type { DataArgs } from "./dataSource.js";
 import { TrainError } from "./errors.js";
 import { checkIdempotentMap, IDEMPOTENT_LOSS, IDEMPOTENT_OPERATOR, trainLocation } from "./idempotentPlan.js";
+import type { PerceptualSettings } from "./perceptual.js";
 
 /** The objectives the trainer runs (docs/training.md, its opening paragraph and a section each). */
-export type TrainLoss = "flow_matching" | typeof IDEMPOTENT_LOSS | "mse" | "nll";
+export type TrainLoss = "flow_matching" | typeof IDEMPOTENT_LOSS | "mse" | "lpips" | "nll";
 
-/** The operator kinds `loss = mse` trains (src/train/linearOperator.ts): plain factors, no constraint to keep. */
+/** The operator kinds `loss = mse` (and `lpips`) trains (src/train/linearOperator.ts): plain factors, no constraint to keep. */
 export const SUPERVISED_OPERATORS = ["dense", "diagonal", "lowrank", "identity_plus_lowrank", "depthwise_conv", "indexed_depthwise_conv"] as const;
 
 /** One side of the model's map: the network (by `uri#name`) and tag, or none for a Euclidean space. */
@@ -61,6 +62,11 @@ export interface TrainPlan {
   readonly seed: number;
   readonly noiseLevel: number;
   readonly checkpointEvery: number;
+  /**
+   * `lpips = "weights.safetensors"`: LPIPS in place of pixel MSE in flow matching's data_rec and prediction
+   * terms (the reference's terms 3 and 4), or the distance of `loss = lpips` (supervised).
+   */
+  readonly perceptual?: PerceptualSettings;
 }
 
 /** The defaults of a train section's fields. */
@@ -138,32 +144,29 @@ function operatorOfMap(program: CheckedProgram, mapDecl: MapDecl): { key: DeclKe
 function modelOf(program: CheckedProgram, where: string, modelSym: SymbolInfo, written: string | undefined): ModelPart {
   const timeConditioned = modelSym.type.kind === "Map" && modelSym.type.timeConditioned;
   const loss = written ?? (timeConditioned ? "flow_matching" : undefined);
-  if (loss === "lpips") {
-    throw new TrainError(
-      "LIN0940",
-      `${where}: loss lpips is not a training objective yet: LPIPS is built as a metric (linea metrics lpips, docs/metrics.md) but the trainer takes no LPIPS weights; use loss = mse (or flow_matching, whose reconstruction terms are mse) meanwhile`,
-    );
-  }
   if (loss === "nll") return likelihoodModel(where, modelSym);
   if (modelSym.kind !== "map" || modelSym.type.kind !== "Map") {
     throw new TrainError("LIN0902", `${where}: loss ${loss ?? "(none)"} trains a declared map (\`map v : Noise -> Data = A;\`), not ${modelSym.kind} ${modelSym.name}`);
   }
   const mapType = modelSym.type;
-  if (loss !== "flow_matching" && loss !== IDEMPOTENT_LOSS && loss !== "mse") {
-    throw new TrainError("LIN0902", `${where}: map ${modelSym.name} needs a loss (flow_matching for a time-conditioned map, ${IDEMPOTENT_LOSS} for a projector map, mse or nll)`);
+  if (loss !== "flow_matching" && loss !== IDEMPOTENT_LOSS && loss !== "mse" && loss !== "lpips") {
+    throw new TrainError(
+      "LIN0902",
+      `${where}: map ${modelSym.name} needs a loss (flow_matching for a time-conditioned map, ${IDEMPOTENT_LOSS} for a projector map, mse, lpips or nll)`,
+    );
   }
   const op = operatorOfMap(program, modelSym.node as MapDecl);
   const charts = { mapName: modelSym.name, noise: chartOf(mapType.domain, "noise"), data: chartOf(mapType.codomain, "data") };
-  if (loss === "mse") {
+  if (loss === "mse" || loss === "lpips") {
     // An indexed map (depthwise_conv(styles = n)) is typed time-conditioned with its style count: mse
     // trains its kernel table, each row with its style label; a map of flow time t is refused.
     if (mapType.timeConditioned && mapType.styles === undefined)
-      throw new TrainError("LIN0941", `${where}: loss mse fits a map X -> Y; ${modelSym.name} is time-conditioned (train it with flow_matching)`);
+      throw new TrainError("LIN0941", `${where}: loss ${loss} fits a map X -> Y; ${modelSym.name} is time-conditioned (train it with flow_matching)`);
     const kinds: readonly string[] = SUPERVISED_OPERATORS;
     if (op === undefined || op.builtin === undefined || !kinds.includes(op.builtin)) {
       throw new TrainError(
         "LIN0941",
-        `${where}: loss mse trains map ${modelSym.name} through a declared operator of kind ${SUPERVISED_OPERATORS.join(", ")} (\`operator A = dense; map ${modelSym.name} : X -> Y = A;\`)${op?.builtin === undefined ? "" : `; ${op.name} is ${op.builtin}`}`,
+        `${where}: loss ${loss} trains map ${modelSym.name} through a declared operator of kind ${SUPERVISED_OPERATORS.join(", ")} (\`operator A = dense; map ${modelSym.name} : X -> Y = A;\`)${op?.builtin === undefined ? "" : `; ${op.name} is ${op.builtin}`}`,
       );
     }
     return { loss, ...charts, operatorKey: op.key, operatorName: op.name };
@@ -203,6 +206,52 @@ function likelihoodModel(where: string, modelSym: SymbolInfo): ModelPart {
     );
   }
   return { loss: "nll", mapName: modelSym.name, noise: { shape: chart.shape, name: "latent" }, data: chart };
+}
+
+/** The LPIPS fields a perceptual objective reads, besides `lpips` (the weights). */
+const LPIPS_OPTIONS = ["lpips_net", "lpips_pooling", "lpips_range"] as const;
+
+/**
+ * The section's LPIPS settings (`lpips = "file"`, `lpips_net`, `lpips_pooling`, `lpips_range`), checked
+ * against the objective: `loss = lpips` needs the weights, flow matching takes them for its image terms,
+ * and nll and idempotent have none (LIN0940).
+ */
+function perceptualOf(
+  program: CheckedProgram,
+  where: string,
+  fields: ReadonlyMap<string, Expr>,
+  word: (key: string) => string | undefined,
+  loss: TrainLoss,
+): PerceptualSettings | undefined {
+  const fileExpr = fields.get("lpips");
+  const options = LPIPS_OPTIONS.filter((k) => fields.has(k));
+  if (fileExpr === undefined) {
+    if (loss === "lpips") {
+      throw new TrainError(
+        "LIN0940",
+        `${where}: loss lpips needs LPIPS weights: write lpips = "lpips_vgg.safetensors" (VGG16 trunk and heads, the lpips package's state dict; docs/metrics.md converts them, they cannot be fetched here)`,
+      );
+    }
+    if (options.length > 0)
+      throw new TrainError(
+        "LIN0940",
+        `${where}: ${options.join(", ")} without lpips = "weights.safetensors": give the LPIPS weights, or drop ${options.length > 1 ? "them" : "it"}`,
+      );
+    return undefined;
+  }
+  if (loss !== "flow_matching" && loss !== "lpips") {
+    throw new TrainError("LIN0940", `${where}: lpips weights are used by loss = lpips and by flow_matching's image terms; loss ${loss} compares no images (drop lpips = …)`);
+  }
+  const file = literalValue(fileExpr);
+  if (typeof file !== "string") throw new TrainError("LIN0940", `${where}: lpips must be the weights file's path, a string`);
+  const range = word("lpips_range");
+  return {
+    file,
+    net: word("lpips_net") === "alexnet" ? "alexnet" : "vgg16",
+    pooling: word("lpips_pooling") === "max" ? "max" : "average",
+    ...(range === "unit" || range === "symmetric" ? { range } : {}),
+    location: { uri: program.entry, range: fileExpr.range },
+  };
 }
 
 /** Reads train section `name` (default: the only one) into a plan; errors say what is missing. */
@@ -249,6 +298,7 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
   if (epochs !== undefined && fields.has("steps")) throw new TrainError("LIN0904", `${where}: give steps or epochs, not both`);
   const steps = num("steps") ?? TRAIN_DEFAULTS.steps;
   const checkpointEveryGiven = num("checkpoint_every");
+  const perceptual = perceptualOf(program, where, fields, word, model.loss);
   const module = program.modules.get(program.entry);
   const sampler = model.loss === "flow_matching" ? samplerOver(program, module?.program.items ?? [], modelSym.name) : undefined;
   return {
@@ -261,6 +311,7 @@ export function trainPlan(program: CheckedProgram, name?: string): TrainPlan {
     ...(epochs === undefined ? {} : { epochs }),
     ...(checkpointEveryGiven === undefined ? {} : { checkpointEveryGiven }),
     ...(sampler === undefined ? {} : { sampler }),
+    ...(perceptual === undefined ? {} : { perceptual }),
     batch,
     lr: num("lr") ?? TRAIN_DEFAULTS.lr,
     seed: num("seed") ?? TRAIN_DEFAULTS.seed,

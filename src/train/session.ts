@@ -141,11 +141,11 @@ export class TrainingSession extends BoundSession<TrainableTimeConditioned> impl
   }
 
   /**
-   * Paper-notes §2.4 with pixel MSE in place of LPIPS (VGG weights cannot be fetched here):
+   * Paper-notes §2.4, with pixel MSE in the two image terms unless the plan names LPIPS weights:
    *   latent     = mean((A_t z_t − z₁)²),  z_t = (1−t) z₀ + t z₁, z₀ = g_noise(x₀), z₁ = g_data(x₁)
    *   noise_rec  = mean((x₀ − g_noise⁻¹(z₀ + σε))²)
-   *   data_rec   = mean((x₁ − g_data⁻¹(z₁ + σε′))²)
-   *   prediction = mean((x₁ − g_data⁻¹(A_t z_t))²)
+   *   data_rec   = mean((x₁ − g_data⁻¹(z₁ + σε′))²)   or mean LPIPS(x₁, g_data⁻¹(z₁ + σε′))
+   *   prediction = mean((x₁ − g_data⁻¹(A_t z_t))²)    or mean LPIPS(x₁, g_data⁻¹(A_t z_t))
    * summed unweighted; σ = noise_level. Returns the total and the terms as tensors (the caller tidies).
    */
   lossTensors(step: number): tf.Scalar[] {
@@ -162,8 +162,11 @@ export class TrainingSession extends BoundSession<TrainableTimeConditioned> impl
     const sigma = this.plan.noiseLevel;
     const latent = tf.mean(tf.squaredDifference(predicted, z1)) as tf.Scalar;
     const noiseRec = tf.mean(tf.square(tf.sub(x0, this.noise.decode(tf.add(z0, tf.mul(tf.tensor2d(b.e0, [n, this.noise.dim]), sigma)) as tf.Tensor2D)))) as tf.Scalar;
-    const dataRec = tf.mean(tf.square(tf.sub(x1, this.data.decode(tf.add(z1, tf.mul(tf.tensor2d(b.e1, [n, this.data.dim]), sigma)) as tf.Tensor2D)))) as tf.Scalar;
-    const prediction = tf.mean(tf.square(tf.sub(x1, this.data.decode(predicted)))) as tf.Scalar;
+    // The image terms: pixel MSE, or with lpips weights LPIPS (the reference's terms 3 and 4).
+    const perceptual = this.perceptual;
+    const imageLoss = (x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar => (perceptual === undefined ? (tf.mean(tf.squaredDifference(x, y)) as tf.Scalar) : perceptual.mean(x, y));
+    const dataRec = imageLoss(x1, this.data.decode(tf.add(z1, tf.mul(tf.tensor2d(b.e1, [n, this.data.dim]), sigma)) as tf.Tensor2D));
+    const prediction = imageLoss(x1, this.data.decode(predicted));
     const total = tf.addN([latent, noiseRec, dataRec, prediction]) as tf.Scalar;
     return [total, latent, noiseRec, dataRec, prediction];
   }

@@ -10,7 +10,7 @@ import { SupervisedSession } from "./supervised.js";
 /** Any objective's session. */
 export type AnyTrainingSession = TrainingSession | IdempotentSession | SupervisedSession | LikelihoodSession;
 
-/** Binds `plan`'s objective: flow matching, idempotent, mse (supervised) or nll (likelihood). */
+/** Binds `plan`'s objective: flow matching, idempotent, mse or lpips (supervised) or nll (likelihood). */
 export async function createTrainingSession(program: CheckedProgram, plan: TrainPlan, baseDir: string): Promise<AnyTrainingSession> {
   switch (plan.loss) {
     case "flow_matching":
@@ -18,6 +18,7 @@ export async function createTrainingSession(program: CheckedProgram, plan: Train
     case "idempotent":
       return IdempotentSession.create(program, plan, baseDir);
     case "mse":
+    case "lpips":
       return SupervisedSession.create(program, plan, baseDir);
     case "nll":
       return LikelihoodSession.create(program, plan, baseDir);

@@ -1,8 +1,9 @@
-// A training session for `loss = mse` (supervised, the reference's style transfer, paper-notes §2.8):
+// A training session for `loss = mse` or `loss = lpips` (supervised, the reference's style transfer, paper-notes §2.8):
 // the model is a declared map f : X -> Y = A between two (possibly induced) spaces, so
 //   f(x) = g_y⁻¹(A·g_x(x))
 // through the input chart g_x, the operator A and the output chart's inverse g_y⁻¹, and the loss per
-// batch of (input, target) rows is mean((f(x) − y)²) over every entry, gradients into g_x, g_y and A
+// batch of (input, target) rows is mean((f(x) − y)²) over every entry (or the mean LPIPS of the pairs,
+// with the section's lpips weights: src/train/perceptual.ts), gradients into g_x, g_y and A
 // jointly (all of them trained, the optimiser as configured: the reference uses Adam with
 // weight_decay = 1e-5, coupled L2). The program's values are bound exactly as `compile` binds them
 // (binding.ts), so the weights file runs with `linea run`.
@@ -27,13 +28,13 @@ export interface SupervisedOptions {
 }
 
 /** The targets of `dataset` as [rows, values per row], checked against the output chart (LIN0942). */
-function checkedTargets(dataset: Dataset, output: ChartRef, mapName: string): Float32Array {
+function checkedTargets(dataset: Dataset, output: ChartRef, mapName: string, loss: string): Float32Array {
   const targets = dataset.targets;
   const want = valueCount(output.shape);
   if (targets === undefined) {
     throw new TrainError(
       "LIN0942",
-      `loss mse: data ${dataset.name} has no targets; give input and target rows (data = pairs(inputs = "x.npy", targets = "y.npy")), row i the target of input row i`,
+      `loss ${loss}: data ${dataset.name} has no targets; give input and target rows (data = pairs(inputs = "x.npy", targets = "y.npy")), row i the target of input row i`,
     );
   }
   // The targets' shape may be per row ([...]) or with the row count first ([rows, ...]).
@@ -41,7 +42,7 @@ function checkedTargets(dataset: Dataset, output: ChartRef, mapName: string): Fl
   if (targets.data.length !== dataset.rows * want || valueCount(perRow) !== want) {
     throw new TrainError(
       "LIN0942",
-      `loss mse: data ${dataset.name} has targets of shape [${targets.shape.join(", ")}] (${targets.data.length} values for ${dataset.rows} rows); the output space of ${mapName} has shape [${output.shape.join(", ")}] (${want} values per row)`,
+      `loss ${loss}: data ${dataset.name} has targets of shape [${targets.shape.join(", ")}] (${targets.data.length} values for ${dataset.rows} rows); the output space of ${mapName} has shape [${output.shape.join(", ")}] (${want} values per row)`,
     );
   }
   return targets.data;
@@ -78,7 +79,7 @@ export class SupervisedSession extends BoundSession<TrainableLinear> implements 
     let operator: TrainableLinear | undefined;
     try {
       const { plan, dataset } = parts;
-      const targets = checkedTargets(dataset, plan.data, plan.mapName);
+      const targets = checkedTargets(dataset, plan.data, plan.mapName, plan.loss);
       const bound = plan.operatorKey === undefined ? undefined : parts.program.operators.get(plan.operatorKey);
       if (bound === undefined) throw new TrainError("LIN0941", `operator ${plan.operatorName ?? "(none)"} of map ${plan.mapName} was not bound`);
       operator = new TrainableLinear(bound.operator);
@@ -130,12 +131,17 @@ export class SupervisedSession extends BoundSession<TrainableLinear> implements 
     return this.output.decode(this.operator.apply(this.input.encode(x), styles));
   }
 
-  /** [mean((f(x) − y)²)] over step `step`'s batch; the caller tidies. */
+  /** [mean((f(x) − y)²)], or for `loss = lpips` [mean LPIPS(f(x), y)], over step `step`'s batch; the caller tidies. */
   lossTensors(step: number): tf.Scalar[] {
     const { x, y, labels } = this.batch(step);
     const n = this.plan.batch;
     const predicted = this.predict(tf.tensor2d(x, [n, this.input.dim]), labels);
-    return [tf.mean(tf.squaredDifference(predicted, tf.tensor2d(y, [n, this.output.dim]))) as tf.Scalar];
+    const target = tf.tensor2d(y, [n, this.output.dim]);
+    if (this.plan.loss === "lpips") {
+      if (this.perceptual === undefined) throw new TrainError("LIN0940", `train ${this.plan.name}: loss lpips without its weights`);
+      return [this.perceptual.mean(predicted, target)];
+    }
+    return [tf.mean(tf.squaredDifference(predicted, target)) as tf.Scalar];
   }
 
   /** f applied to host rows [count, dim X] (no gradient), row i through style styles[i] of an indexed A. */

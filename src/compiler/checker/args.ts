@@ -34,6 +34,7 @@ export function literalValue(e: Expr): number | string | undefined {
 export function fitsKind(lit: Literal | undefined, k: ArgKind): boolean {
   if (!lit) return false;
   if (k.kind === "enum") return lit.kind === "ident" && k.values.includes(lit.name);
+  if (k.kind === "file") return lit.kind === "string" && lit.value.toLowerCase().endsWith(k.extension);
   if (lit.kind !== "number") return false;
   const v = lit.value;
   switch (k.kind) {

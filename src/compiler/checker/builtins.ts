@@ -10,7 +10,9 @@ export type ArgKind =
   | { readonly kind: "posnum" }
   | { readonly kind: "nonnegnum" }
   | { readonly kind: "number" }
-  | { readonly kind: "enum"; readonly values: readonly string[] };
+  | { readonly kind: "enum"; readonly values: readonly string[] }
+  /** A string literal naming a file that ends in `extension` (a train section's `lpips = "w.safetensors"`). */
+  | { readonly kind: "file"; readonly extension: string };
 
 export interface ParamSpec {
   readonly name: string;
@@ -196,6 +198,10 @@ export const trainFields: Readonly<Record<string, ArgKind | "model" | "data">> =
   weight_decay: nonnegnum,
   noise_level: nonnegnum,
   checkpoint_every: posint,
+  lpips: { kind: "file", extension: ".safetensors" },
+  lpips_net: oneOf("vgg16", "alexnet"),
+  lpips_pooling: oneOf("average", "max"),
+  lpips_range: oneOf("unit", "symmetric"),
 };
 
 export const requiredTrainFields = ["model", "data"] as const;
@@ -224,5 +230,7 @@ export function describeKind(k: ArgKind): string {
       return "a number";
     case "enum":
       return `one of ${k.values.join(", ")}`;
+    case "file":
+      return `a string naming a ${k.extension} file`;
   }
 }
