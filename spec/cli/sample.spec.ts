@@ -23,6 +23,8 @@ import { operatorStepAlgebra, stepOperator } from "../../src/compiler/passes/col
 import { loadNpy } from "../../src/runtime/io/index.js";
 import { matrix } from "../../src/runtime/linalg/index.js";
 import { svd as operatorSvd } from "../../src/runtime/operator/index.js";
+import { encodeSafetensors } from "../../src/runtime/io/safetensors.js";
+import { randomLpipsTensors } from "../runtime/metrics/random_weights.js";
 
 const FLOAT32_EPS = 2 ** -23;
 
@@ -48,6 +50,9 @@ map v : Noise -> Data = A;
 `;
 writeFileSync(join(dir, "plane.lin"), tagged("R^2"));
 writeFileSync(join(dir, "image.lin"), tagged("R[1, 4, 4]"));
+// 16×16, the smallest image VGG16's five LPIPS taps accept, and seeded random LPIPS weights at 1/16 width.
+writeFileSync(join(dir, "image16.lin"), tagged("R[1, 16, 16]"));
+writeFileSync(join(dir, "lpips.safetensors"), Buffer.concat(encodeSafetensors(randomLpipsTensors("vgg16", 16, 4))));
 
 const linea = lineaIn(dir);
 
@@ -237,6 +242,76 @@ describe("linea sample", { timeout: 120_000 }, () => {
       x0.dispose();
       s.compiled.dispose();
     }
+  });
+
+  it("with --lpips, adds the LPIPS of one-step against multi-step: the metric's value on the written samples, near 0", async () => {
+    const r = await linea(
+      "sample",
+      "image16.lin",
+      "--map",
+      "v",
+      "--steps",
+      "6",
+      "--methods",
+      "euler",
+      "--n",
+      "4",
+      "--lpips",
+      "lpips.safetensors",
+      "--backend",
+      "cpu",
+      "--out",
+      "lp",
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/LPIPS \(mean\)\s+LPIPS \(max\)/);
+    const json = JSON.parse(readFileSync(join(dir, "lp", "results.json"), "utf8")) as { lpips: string; results: { lpips: number[]; lpips_mean: number }[] };
+    expect(json.lpips).toBe("vgg16, average pooling, range 0,1, weights lpips.safetensors");
+    const got = json.results[0]?.lpips ?? [];
+    expect(got).toHaveLength(4);
+    // The same metric on the written .npy pairs (grey stacks [4, 1, 16, 16]) through `linea metrics lpips`.
+    const metric = await linea(
+      "metrics",
+      "lpips",
+      "lp/one_step_euler_T6.npy",
+      "lp/multi_step_euler_T6.npy",
+      "--weights",
+      "lpips.safetensors",
+      "--range",
+      "0,1",
+      "--replace-pooling",
+      "--json",
+      "--backend",
+      "cpu",
+    );
+    expect(metric.code).toBe(0);
+    const want = (JSON.parse(metric.stdout) as { distances: number[] }).distances;
+    // Float32 samples written as float32: the same inputs, the same kernels; 1e-6 relative covers batching order.
+    got.forEach((v, i) => expect(Math.abs(v - (want[i] ?? NaN))).toBeLessThanOrEqual(1e-6 * Math.abs(want[i] ?? 0) + 1e-9));
+    // Agreement means near 0: far below the LPIPS of one-step samples against the noises they came from (control).
+    const control = await linea(
+      "metrics",
+      "lpips",
+      "lp/one_step_euler_T6.npy",
+      "lp/noise.npy",
+      "--weights",
+      "lpips.safetensors",
+      "--range",
+      "0,1",
+      "--replace-pooling",
+      "--json",
+      "--backend",
+      "cpu",
+    );
+    const far = (JSON.parse(control.stdout) as { lpips_mean: number }).lpips_mean;
+    expect(json.results[0]?.lpips_mean ?? Infinity).toBeLessThan(1e-3 * far);
+    // LPIPS options without --lpips, or a bad one, are usage errors.
+    const alone = await linea("sample", "image16.lin", "--map", "v", "--lpips-net", "alexnet", "--backend", "cpu");
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("--lpips-net without --lpips W.safetensors");
+    const badRange = await linea("sample", "image16.lin", "--map", "v", "--lpips", "lpips.safetensors", "--lpips-range", "0,255", "--backend", "cpu");
+    expect(badRange.code).toBe(2);
+    expect(badRange.stderr).toContain("--lpips-range 0,255: expected 0,1 or -1,1");
   });
 
   it("rejects bad command lines with exit 2 and a clear message, and unknown or untimed maps with exit 1", async () => {

@@ -13,7 +13,7 @@ import { MetricError } from "../runtime/metrics/errors.js";
 import { imageFeatures, loadFeatureTrunk } from "../runtime/metrics/features.js";
 import { fid } from "../runtime/metrics/frechet.js";
 import { kid } from "../runtime/metrics/kid.js";
-import { loadLpips } from "../runtime/metrics/lpips.js";
+import { DEFAULT_LPIPS_BATCH, loadLpips } from "../runtime/metrics/lpips.js";
 import { TRUNK_NAMES, type TrunkName } from "../runtime/metrics/architecture.js";
 import { INPUT_RANGES, type InputRange, type TrunkOptions } from "../runtime/metrics/trunk.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
@@ -26,7 +26,6 @@ const METRICS = ["fid", "kid", "lpips", "psnr"] as const;
 type Metric = (typeof METRICS)[number];
 
 /** Images per LPIPS forward pass (both batches' taps are held at once). */
-const DEFAULT_LPIPS_BATCH = 16;
 
 const METRICS_FLAGS = {
   weights: { type: "string", value: "LPIPS.safetensors", help: "lpips: trunk and heads, named as the lpips package's state dict (required for lpips)" },
@@ -137,20 +136,8 @@ async function runLpips(arrays: readonly NpyArray[], files: readonly string[], v
   try {
     const [n = 0, ...rest] = a.shape;
     if (n < 1) throw new MetricError("LIN0951", `${files[0]}: no image pairs`);
-    const size = rest.reduce((s, d) => s * d, 1);
-    const da = Float32Array.from(numbersOf(a));
-    const db = Float32Array.from(numbersOf(b));
-    lpips.trunk.checkImages(a.shape, files[0] ?? "");
-    const distances: number[] = [];
-    for (let start = 0; start < n; start += batch) {
-      const count = Math.min(batch, n - start);
-      const shape = [count, ...rest] as [number, number, number, number];
-      const d = tf.tidy(() =>
-        lpips.distance(tf.tensor4d(da.subarray(start * size, (start + count) * size), shape), tf.tensor4d(db.subarray(start * size, (start + count) * size), shape)),
-      );
-      distances.push(...(await d.data()));
-      d.dispose();
-    }
+    if (rest.length !== 3) throw new MetricError("LIN0952", `${files[0]}: shape [${a.shape.join(", ")}], expected image stacks [n, 3 or 1, H, W]`);
+    const distances = await lpips.distancesOf(Float32Array.from(numbersOf(a)), Float32Array.from(numbersOf(b)), rest, files[0] ?? "", batch);
     const mean = distances.reduce((s, v) => s + v, 0) / distances.length;
     const config = `${net}, ${options.replacePooling === true ? "average" : "max"} pooling, range ${options.range ?? "-1,1"}`;
     printResult(

@@ -1,10 +1,11 @@
 // `linea sample FILE --map v [--methods euler,rk4] [--steps 6,100,1000] [--n 24] …`: one-step against
 // multi-step generation (paper §1.4, apps/sample.ts). Prints the per-sample PSNR averaged over the
-// samples, the largest absolute difference and the time of each sampler, and writes the samples (.npy,
-// PNG) and results.json atomically.
+// samples, the largest absolute difference, with --lpips the LPIPS of the pairs (the reference's second
+// measure), and the time of each sampler, and writes the samples (.npy, PNG) and results.json atomically.
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { compareSamplers, type SamplerComparison, type SampleProgress } from "../apps/sample.js";
+import { loadLpips, type Lpips } from "../runtime/metrics/lpips.js";
 import type { SamplerChoice } from "../apps/sampling.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
@@ -30,8 +31,28 @@ function listFlag<T>(value: string, parse: (item: string) => T): T[] {
   return [...new Set(items.map(parse))];
 }
 
-export function formatTable(results: readonly SamplerComparison[], n: number): string[] {
-  const head = ["method", "T", "PSNR dB (mean)", "PSNR dB (min)", "PSNR of mean MSE", "max |Δ|", "collapse s", "one-step ms", "multi-step ms", "speed-up"];
+/** A sampler comparison with, given LPIPS weights, the per-sample LPIPS of one-step against multi-step. */
+export type ComparedSamplers = SamplerComparison & { readonly lpips?: readonly number[] };
+
+const meanOf = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+
+export function formatTable(results: readonly ComparedSamplers[], n: number): string[] {
+  const withLpips = results.some((r) => r.lpips !== undefined);
+  const head = [
+    "method",
+    "T",
+    "PSNR dB (mean)",
+    "PSNR dB (min)",
+    "PSNR of mean MSE",
+    "max |Δ|",
+    ...(withLpips ? ["LPIPS (mean)", "LPIPS (max)"] : []),
+    "collapse s",
+    "one-step ms",
+    "multi-step ms",
+    "speed-up",
+  ];
+  const lpipsCells = (r: ComparedSamplers): string[] =>
+    withLpips ? (r.lpips === undefined ? ["", ""] : [meanOf(r.lpips).toExponential(2), Math.max(...r.lpips).toExponential(2)]) : [];
   const rows = results.map((r) => [
     r.method,
     String(r.steps),
@@ -39,6 +60,7 @@ export function formatTable(results: readonly SamplerComparison[], n: number): s
     formatDb(r.agreement.psnrMin),
     formatDb(r.agreement.psnrOfMeanMse),
     r.agreement.maxAbsDiff.toExponential(2),
+    ...lpipsCells(r),
     (r.collapseMs / 1000).toFixed(1),
     r.oneStepMs.toFixed(1),
     r.multiStepMs.toFixed(1),
@@ -55,6 +77,10 @@ const SAMPLE_FLAGS = {
   steps: { type: "string", value: "T,…", defaultText: DEFAULT_STEPS, help: "step counts T ≥ 2 (a T-step sampler takes T − 1 steps)" },
   n: { type: "string", value: "N", defaultText: String(DEFAULT_SAMPLES), help: "samples compared" },
   out: { type: "string", value: "DIR", defaultText: "out/sample-V", help: "folder for the samples, pictures and results.json" },
+  lpips: { type: "string", value: "W.safetensors", help: "also LPIPS of one-step against multi-step, with these weights (the lpips package's; docs/metrics.md)" },
+  "lpips-net": { type: "string", value: "vgg16|alexnet", defaultText: "vgg16", help: "the trunk of --lpips" },
+  "lpips-range": { type: "string", value: "0,1|-1,1", defaultText: "0,1 (the reference's data)", help: "the range the samples' pixels are in" },
+  "lpips-pooling": { type: "string", value: "average|max", defaultText: "average (piq's replace_pooling, the reference's)", help: "the trunk's pooling" },
   ...DTYPE_FLAG,
   ...OPERATOR_FLAG,
   ...COMPILE_FLAGS,
@@ -65,11 +91,12 @@ export const sampleCommand: Command = {
   summary: "one-step (collapsed) against multi-step sampling of a time-conditioned map: PSNR, max difference, timings, sample pictures",
   usage:
     "linea sample FILE --map V [--methods euler,rk4] [--steps 6,100,1000] [--n 24] [--weights W.safetensors] [--operator A=a.npy ...] [--seed S] [--out DIR] " +
-    "[--dtype float32|float64] [--backend wasm|cpu|webgpu|tensorflow]",
+    "[--lpips W.safetensors [--lpips-net vgg16|alexnet] [--lpips-range 0,1|-1,1] [--lpips-pooling average|max]] [--dtype float32|float64] [--backend wasm|cpu|webgpu|tensorflow]",
   flags: SAMPLE_FLAGS,
   examples: [
     "linea sample examples/toy2d_train.lin --map v --weights runs/toy2d/weights.safetensors",
     "linea sample examples/toy2d_train.lin --map v --methods rk4 --steps 6,100 --n 8",
+    "linea sample examples/mnist_conv.lin --map v --weights runs/mnist-conv/weights.safetensors --methods rk4 --steps 100 --lpips lpips_vgg.safetensors",
   ],
   async run(args, io: CommandIO) {
     const parsed = parseCommandLine(args, SAMPLE_FLAGS);
@@ -86,8 +113,20 @@ export const sampleCommand: Command = {
     const options = { ...compileFlagOptions(parsed.values, seed, io.cwd), ...(await operatorFlagOptions(parsed.values.operator, io.cwd)) };
     const spec = await samplerSpecForCli(file, io, map, choices, options);
     if (typeof spec === "number") return spec;
-    const run = await compareSamplers(spec, choices, { samples: n, onProgress: (event) => io.stderr(progressLine(map, event)) });
-    const { domain, codomain, results, backend } = run;
+    const lpips = await lpipsFlag(parsed.values, io.cwd);
+    let run: Awaited<ReturnType<typeof compareSamplers>>;
+    let results: ComparedSamplers[];
+    try {
+      run = await compareSamplers(spec, choices, { samples: n, onProgress: (event) => io.stderr(progressLine(map, event)) });
+      results = [];
+      for (const r of run.results) {
+        if (lpips === undefined) results.push(r);
+        else results.push({ ...r, lpips: await lpips.metric.distancesOf(r.oneStep, r.multiStep, run.codomain, `samples of ${map}, ${r.method} T=${r.steps}`) });
+      }
+    } finally {
+      lpips?.metric.dispose();
+    }
+    const { domain, codomain, backend } = run;
     await mkdir(outDir, { recursive: true });
     await saveNpy(join(outDir, "noise.npy"), outputArray(dtype, [n, ...domain], run.noise));
     for (const r of results) {
@@ -119,7 +158,9 @@ export const sampleCommand: Command = {
         one_step_ms: r.oneStepMs,
         multi_step_ms: r.multiStepMs,
         psnr_db: r.agreement.psnr.map(finiteOrNull),
+        ...(r.lpips === undefined ? {} : { lpips_mean: meanOf(r.lpips), lpips_max: Math.max(...r.lpips), lpips: r.lpips }),
       })),
+      ...(lpips === undefined ? {} : { lpips: lpips.describe }),
     };
     await writeFileAtomic(join(outDir, "results.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
     io.stderr(`backend: ${backend}\n`);
@@ -129,6 +170,27 @@ export const sampleCommand: Command = {
     return ExitCode.Ok;
   },
 };
+
+/** `--lpips W` and its options: the metric on the active backend, and how it was configured (for results.json). */
+async function lpipsFlag(
+  values: { readonly lpips?: string; readonly "lpips-net"?: string; readonly "lpips-range"?: string; readonly "lpips-pooling"?: string },
+  cwd: string,
+): Promise<{ metric: Lpips; describe: string } | undefined> {
+  const file = values.lpips;
+  const extra = (["lpips-net", "lpips-range", "lpips-pooling"] as const).filter((k) => values[k] !== undefined);
+  if (file === undefined) {
+    if (extra.length > 0) throw new UsageError(`--${extra.join(", --")} without --lpips W.safetensors`);
+    return undefined;
+  }
+  const net = values["lpips-net"] ?? "vgg16";
+  if (net !== "vgg16" && net !== "alexnet") throw new UsageError(`--lpips-net ${net}: expected vgg16 or alexnet`);
+  const range = values["lpips-range"] ?? "0,1";
+  if (range !== "0,1" && range !== "-1,1") throw new UsageError(`--lpips-range ${range}: expected 0,1 or -1,1`);
+  const pooling = values["lpips-pooling"] ?? "average";
+  if (pooling !== "average" && pooling !== "max") throw new UsageError(`--lpips-pooling ${pooling}: expected average or max`);
+  const metric = await loadLpips(resolve(cwd, file), net, { range, replacePooling: pooling === "average" });
+  return { metric, describe: `${net}, ${pooling} pooling, range ${range}, weights ${file}` };
+}
 
 /** One stderr line of progress. */
 function progressLine(map: string, event: SampleProgress): string {

@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Location } from "../ast/source.js";
 import { loadSafetensors } from "../runtime/io/safetensors.js";
-import { lpipsOf, minimumInputSize, type InputRange, type Lpips, type TrunkName } from "../runtime/metrics/index.js";
+import { asRgb, lpipsOf, minimumInputSize, type InputRange, type Lpips, type TrunkName } from "../runtime/metrics/index.js";
 import { resolveDataPath } from "./dataPaths.js";
 import type { DataContext, Dataset } from "./dataSource.js";
 import { TrainError } from "./errors.js";
@@ -84,8 +84,7 @@ export class PerceptualLoss {
 
   private images(rows: tf.Tensor2D): tf.Tensor4D {
     const [c, h, w] = this.shape;
-    const x = tf.reshape<tf.Rank.R4>(rows, [-1, c, h, w]);
-    return c === 3 ? x : tf.tile(x, [1, 3, 1, 1]);
+    return asRgb(tf.reshape<tf.Rank.R4>(rows, [-1, c, h, w]));
   }
 
   /** Frees the trunk and heads. */

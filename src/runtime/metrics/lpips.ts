@@ -39,6 +39,24 @@ const unitChannels = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
   };
 }) as (x: tf.Tensor4D) => tf.Tensor4D;
 
+/** Image pairs a pass of `Lpips.distancesOf` by default: a VGG16 pass over 2·16 images of 64×64 stays well under 1 GB. */
+export const DEFAULT_LPIPS_BATCH = 16;
+
+/**
+ * Images [n, 1 or 3, H, W] as RGB: a grey channel repeated three times (torchvision's Grayscale(3)), so a
+ * trunk trained on RGB sees a grey picture; RGB as it is; other channel counts are LIN0952.
+ */
+export function asRgb(images: tf.Tensor4D, what = "images"): tf.Tensor4D {
+  requireImageChannels(images.shape, what);
+  return images.shape[1] === 3 ? images : tf.tile(images, [1, 3, 1, 1]);
+}
+
+/** LIN0952 unless `shape` is [n, 1 or 3, H, W]. */
+function requireImageChannels(shape: readonly number[], what: string): void {
+  if (shape.length === 4 && (shape[1] === 1 || shape[1] === 3)) return;
+  throw new MetricError("LIN0952", `${what}: shape [${shape.join(", ")}], expected [n, 3, H, W] (RGB) or [n, 1, H, W] (grey), channels first`);
+}
+
 /** LPIPS with its trunk and heads on the active backend; `dispose()` frees them. */
 export class Lpips {
   readonly trunk: FeatureTrunk;
@@ -71,6 +89,30 @@ export class Lpips {
       });
       return tf.addN(perTap) as tf.Tensor1D;
     });
+  }
+
+  /**
+   * Per pair, LPIPS of host images a[i], b[i] of shape `shape` = [C, H, W] (C = 1 is compared as grey RGB,
+   * asRgb), `batch` pairs a network pass; not differentiable (for evaluation).
+   */
+  async distancesOf(a: Float32Array, b: Float32Array, shape: readonly number[], what: string, batch = DEFAULT_LPIPS_BATCH): Promise<number[]> {
+    const size = shape.reduce((s, d) => s * d, 1);
+    const n = size === 0 ? 0 : a.length / size;
+    if (shape.length !== 3 || a.length !== b.length || !Number.isInteger(n)) {
+      throw new MetricError("LIN0952", `${what}: ${a.length} and ${b.length} values do not make pairs of images [${shape.join(", ")}]`);
+    }
+    requireImageChannels([n, ...shape], what);
+    this.trunk.checkImages([n, 3, shape[1] ?? 0, shape[2] ?? 0], what);
+    const distances: number[] = [];
+    for (let start = 0; start < n; start += batch) {
+      const count = Math.min(batch, n - start);
+      const dims = [count, ...shape] as [number, number, number, number];
+      const rows = (x: Float32Array): tf.Tensor4D => asRgb(tf.tensor4d(x.subarray(start * size, (start + count) * size), dims), what);
+      const d = tf.tidy(() => this.distance(rows(a), rows(b)));
+      distances.push(...(await d.data()));
+      d.dispose();
+    }
+    return distances;
   }
 
   /** Frees the trunk and heads. */
