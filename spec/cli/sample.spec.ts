@@ -270,39 +270,15 @@ describe("linea sample", { timeout: 120_000 }, () => {
     const got = json.results[0]?.lpips ?? [];
     expect(got).toHaveLength(4);
     // The same metric on the written .npy pairs (grey stacks [4, 1, 16, 16]) through `linea metrics lpips`.
-    const metric = await linea(
-      "metrics",
-      "lpips",
-      "lp/one_step_euler_T6.npy",
-      "lp/multi_step_euler_T6.npy",
-      "--weights",
-      "lpips.safetensors",
-      "--range",
-      "0,1",
-      "--replace-pooling",
-      "--json",
-      "--backend",
-      "cpu",
-    );
+    const lpipsOf = (a: string, b: string): Promise<{ code: number; stdout: string }> =>
+      linea("metrics", "lpips", a, b, "--weights", "lpips.safetensors", "--range", "0,1", "--replace-pooling", "--json", "--backend", "cpu");
+    const metric = await lpipsOf("lp/one_step_euler_T6.npy", "lp/multi_step_euler_T6.npy");
     expect(metric.code).toBe(0);
     const want = (JSON.parse(metric.stdout) as { distances: number[] }).distances;
     // Float32 samples written as float32: the same inputs, the same kernels; 1e-6 relative covers batching order.
     got.forEach((v, i) => expect(Math.abs(v - (want[i] ?? NaN))).toBeLessThanOrEqual(1e-6 * Math.abs(want[i] ?? 0) + 1e-9));
     // Agreement means near 0: far below the LPIPS of one-step samples against the noises they came from (control).
-    const control = await linea(
-      "metrics",
-      "lpips",
-      "lp/one_step_euler_T6.npy",
-      "lp/noise.npy",
-      "--weights",
-      "lpips.safetensors",
-      "--range",
-      "0,1",
-      "--replace-pooling",
-      "--json",
-      "--backend",
-      "cpu",
-    );
+    const control = await lpipsOf("lp/one_step_euler_T6.npy", "lp/noise.npy");
     const far = (JSON.parse(control.stdout) as { lpips_mean: number }).lpips_mean;
     expect(json.results[0]?.lpips_mean ?? Infinity).toBeLessThan(1e-3 * far);
     // LPIPS options without --lpips, or a bad one, are usage errors.
