@@ -50,11 +50,12 @@ describe("the npm package", { timeout: 180_000 }, () => {
       'import { checkText, compile, extendModule, diagnosticCodes } from "linea";' +
         'import { svd } from "linea/linalg"; import { loadNpy } from "linea/io"; import { buildNetwork } from "linea/network";' +
         'import { trainPlan } from "linea/train"; import { selectBackend } from "linea/backend"; import { apply } from "linea/operator";' +
+        'import { fid, Lpips, loadLpips } from "linea/metrics";' +
         'const r = checkText("space X = R^2;\\nmap f : X -> X = dense;\\nlet g = f * f;\\n", "/consumer/spec.lin");' +
-        "console.log(r._tag, [compile, extendModule, svd, loadNpy, buildNetwork, trainPlan, selectBackend, apply].map((f) => typeof f).join(), diagnosticCodes.length > 100);",
+        "console.log(r._tag, [compile, extendModule, svd, loadNpy, buildNetwork, trainPlan, selectBackend, apply, fid, Lpips, loadLpips].map((f) => typeof f).join(), diagnosticCodes.length > 100);",
     );
     expect(ok.stderr).toBe("");
-    expect(ok.stdout.trim()).toBe(`Right ${Array(8).fill("function").join()} true`);
+    expect(ok.stdout.trim()).toBe(`Right ${Array(11).fill("function").join()} true`);
     const refused = node('await import("linea/dist/index.js");');
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain("ERR_PACKAGE_PATH_NOT_EXPORTED");
@@ -109,11 +110,13 @@ describe("the npm package", { timeout: 180_000 }, () => {
         'import { Stack } from "linea/network";',
         'import { ensureBackend } from "linea/backend";',
         'import * as op from "linea/operator";',
+        'import { frechetDistance, type FrechetDistance } from "linea/metrics";',
         'const outcome = checkAll({ uri: "/a.lin", text: "space X = R^2;" });',
         "export const text: string = renderDiagnostics(outcome);",
         "export const s: Float64Array = svd(matrix(1, 1, [2])).s;",
         "export const all = [checkText, compile, selectBackend, loadNpy, linalg, buildNetwork, trainPlan, TrainingSession, train, saveNpy, Stack, ensureBackend, op];",
         "export type P = CheckedProgram;",
+        "export const metric: (a: FrechetDistance) => number = (a) => a.distance + frechetDistance.length;",
         // Control: the types are real, not `any`: a wrong use is an error (an unused @ts-expect-error is one too).
         "// @ts-expect-error svd takes a Matrix",
         "svd(3);",
