@@ -10,7 +10,7 @@ import { check, nodeFileHost } from "../index.js";
 import { hasErrors } from "../ast/diagnostic.js";
 import { selectBackend } from "../runtime/backend/index.js";
 import { imageShape } from "../runtime/plot/index.js";
-import { trainPlan } from "../train/plan.js";
+import { trainPlan, type TrainPlan } from "../train/plan.js";
 import { TrainingSession } from "../train/session.js";
 import { IdempotentSession } from "../train/idempotentSession.js";
 import { saveProjections } from "../train/idempotentPictures.js";
@@ -172,7 +172,7 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
     const backend = await selectBackend(parsed.values.backend);
     session = await createTrainingSession(checked.right, plan, path.dirname(specPath));
     io.stderr(
-      `linea train: ${plan.name} (${plan.loss}, ${plan.optimizer} lr ${plan.lr}, batch ${plan.batch}, seed ${plan.seed}) on ${backend.description}; data ${session.dataset.name}: ${session.dataset.rows} rows\n`,
+      `linea train: ${plan.name} (${plan.loss}${perceptualNote(plan)}, ${plan.optimizer} lr ${plan.lr}, batch ${plan.batch}, seed ${plan.seed}) on ${backend.description}; data ${session.dataset.name}: ${session.dataset.rows} rows\n`,
     );
     phase = "training";
     const result = await train(session, {
@@ -243,3 +243,11 @@ export const trainCommand: Command = {
   examples: ["linea train examples/toy2d_train.lin --out runs/toy2d", "linea train examples/toy2d_train.lin --out runs/toy2d --resume --steps 2000"],
   run: (args, io) => runTrain(args, io),
 };
+
+/** How a plan uses LPIPS, for the run's first line: which terms, with which trunk and pooling. */
+function perceptualNote(plan: TrainPlan): string {
+  const p = plan.perceptual;
+  if (p === undefined) return "";
+  const where = plan.loss === "lpips" ? "" : " in data_rec and prediction";
+  return ` with LPIPS ${p.net}, ${p.pooling} pooling${where}`;
+}
