@@ -1,7 +1,9 @@
 // The checker's network vocabulary of issue 11: the reference's network checks clean, every
 // intermediate shape is inferred through squeeze and unsqueeze (repeats included), and each rule on
 // conditioners and masks has a control that passes next to the case it rejects.
+import { isLeft } from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
+import { checkText } from "../../../src/index.js";
 import { networkSize } from "../../../src/compiler/checker/memory.js";
 import { resnetDefaults, unetDefaults } from "../../../src/compiler/checker/spaces.js";
 import { parse } from "../../../src/parser/index.js";
@@ -102,5 +104,42 @@ space Z = induced G[0];
       expect(networkSize(decl.blocks, 8).parameters, text).toBe(net.parameterCount());
       net.dispose();
     }
+  });
+});
+
+describe("the memory estimate on image spaces", () => {
+  it("counts actnorm and inv_dense per channel, at the shape each squeeze and unsqueeze leaves, as the runtime builds them", async () => {
+    await selectBackend("cpu");
+    const text = "squeeze; repeat 2 { actnorm; inv_dense(param = matrix); squeeze; } actnorm; unsqueeze; inv_dense";
+    const blocks: BlockSpec[] = [
+      { kind: "squeeze" },
+      { kind: "repeat", count: 2, body: [{ kind: "actnorm" }, { kind: "inv_dense", param: "matrix" }, { kind: "squeeze" }] },
+      { kind: "actnorm" },
+      { kind: "unsqueeze" },
+      { kind: "inv_dense" },
+    ];
+    const [decl] = parse(`network G : R[3, 32, 32] { ${text}; }`).program.items;
+    if (decl?.kind !== "NetworkDecl") throw new Error("expected a network");
+    const net = buildNetwork({ tagged: false, blocks }, [3, 32, 32], 0);
+    // Channels 12, then 48 (after the second squeeze), 192 after the third; the last inv_dense on 48 channels
+    // (LU form: its parameter count is the runtime's too).
+    const size = networkSize(decl.blocks, [3, 32, 32]);
+    expect(size.parameters).toBe(net.parameterCount());
+    // By hand: actnorm 2·12 and matrix 12² (pass 1), actnorm 2·48 and matrix 48² (pass 2), actnorm 2·192, and
+    // the LU form on 48 channels (full lower and upper factors, masked, and 48 log-scales).
+    expect(size.parameters).toBe(2 * 12 + 12 * 12 + 2 * 48 + 48 * 48 + 2 * 192 + (2 * 48 * 48 + 48));
+    // Control: the old flat estimate (inv_dense as a dim × dim matrix) is far above the real count.
+    expect(networkSize(decl.blocks, 3 * 32 * 32).parameters).toBeGreaterThan(100 * net.parameterCount());
+    net.dispose();
+  });
+
+  it("lets the paper's 256×256 style-transfer network check within a 16 GiB budget (it was 864 GiB by the flat estimate)", () => {
+    const text = [
+      "space Img = R[3, 256, 256];",
+      "network G : Img tagged { squeeze; repeat 2 { actnorm; affine_coupling(conditioner = resnet, channels = 16, blocks = 1, scale = clamp, scale_bound = 5); inv_dense(param = matrix); } unsqueeze; }",
+      "",
+    ].join("\n");
+    const r = checkText(text, "/virtual/style256.lin", { memoryBudget: 16 * 2 ** 30 });
+    expect(isLeft(r) ? r.left.map((d) => d.code) : []).toEqual([]);
   });
 });

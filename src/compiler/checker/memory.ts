@@ -90,8 +90,13 @@ function convConditionerParameters(kind: "unet" | "resnet", arg: ArgValue): numb
   return residual * (27 * c * c + 4 * embed * c + 4 * c) + attention + 2 * 9 * c * c + embed * 4 * embed + 16 * embed * embed + 8 * embed;
 }
 
-/** Parameters of one layer on `dim` features. */
-function layerParameters(name: string, dim: number, arg: ArgValue): number {
+/**
+ * Parameters of one layer on features of shape `shape` (dim values). On an image [C, H, W], actnorm and
+ * inv_dense act per channel (ActNorm2d, the 1×1 convolution) on C channels; on a flat space on dim. (An image's 12,288² dense matrix was what refused the paper's 256×256 style transfer.)
+ */
+function layerParameters(name: string, shape: readonly number[], arg: ArgValue): number {
+  const dim = shape.reduce((a, b) => a * b, 1);
+  const channels = shape.length >= 2 ? (shape[0] ?? dim) : dim;
   switch (name) {
     case "affine_coupling":
     case "additive_coupling": {
@@ -108,9 +113,10 @@ function layerParameters(name: string, dim: number, arg: ArgValue): number {
       return mlpParameters(dim - kept, factor * kept, arg) + mlpParameters(kept, factor * (dim - kept), arg);
     }
     case "actnorm":
-      return 2 * dim;
+      return 2 * channels;
     case "inv_dense":
-      return dim * dim;
+      // The stored matrix (param = matrix), or the LU form's full lower and upper factors (masked) and log-scales.
+      return arg("param") === "matrix" ? channels * channels : 2 * channels * channels + channels;
     case "permute":
       return dim;
     default:
@@ -124,16 +130,41 @@ export interface NetworkSize {
   readonly layers: number;
 }
 
-/** The parameters and layers of a network's blocks on `dim` features (a squeeze keeps the count of features). */
-export function networkSize(blocks: readonly BlockNode[], dim: number): NetworkSize {
+/** Passes of a squeezing repeat body walked one by one (beyond it, passes are counted at the first's shape). */
+const MAX_WALKED_PASSES = 100_000;
+
+/** Whether blocks (or a repeat among them) squeeze or unsqueeze. */
+function reshapes(blocks: readonly BlockNode[]): boolean {
+  return blocks.some((b) => (b.kind === "Repeat" ? reshapes(b.body) : b.name.name === "squeeze" || b.name.name === "unsqueeze"));
+}
+
+/** The shape after a squeeze ([C, H, W] → [4C, H/2, W/2]) or an unsqueeze (the reverse); flat shapes stay. */
+function reshapedBy(name: string, shape: readonly number[]): readonly number[] {
+  const [c, h, w] = shape;
+  if (shape.length !== 3 || c === undefined || h === undefined || w === undefined) return shape;
+  if (name === "squeeze") return [4 * c, Math.floor(h / 2), Math.floor(w / 2)];
+  if (name === "unsqueeze") return [Math.floor(c / 4), 2 * h, 2 * w];
+  return shape;
+}
+
+/**
+ * The parameters and layers of a network's blocks on features of shape `shape` (a number: that many
+ * flat features), following squeeze and unsqueeze through the blocks.
+ */
+export function networkSize(blocks: readonly BlockNode[], shape: readonly number[] | number): NetworkSize {
   let parameters = 0;
   let layers = 0;
+  let current: readonly number[] = typeof shape === "number" ? [shape] : shape;
   // Repeat bodies nest at most as deep as the parser lets braces nest; each level multiplies.
   const visit = (list: readonly BlockNode[], times: number): void => {
     for (const b of list) {
       if (b.kind === "Repeat") {
         const n = b.count.value;
-        if (Number.isInteger(n) && n > 0) visit(b.body, times * n);
+        if (!Number.isInteger(n) || n <= 0) continue;
+        // A body that squeezes sees a new shape on every pass: walk the passes in order (a bounded count;
+        // a longer repeat is over the layer cap anyway). Otherwise one pass stands for all of them.
+        if (reshapes(b.body) && times * n <= MAX_WALKED_PASSES) for (let i = 0; i < n; i++) visit(b.body, times);
+        else visit(b.body, times * n);
         continue;
       }
       const args = b.args ?? [];
@@ -141,7 +172,8 @@ export function networkSize(blocks: readonly BlockNode[], dim: number): NetworkS
         const a = args.find((x) => x.name?.name === name);
         return a === undefined ? undefined : literalValue(a.value);
       };
-      parameters += times * layerParameters(b.name.name, dim, arg);
+      parameters += times * layerParameters(b.name.name, current, arg);
+      current = reshapedBy(b.name.name, current);
       layers += times;
     }
   };

@@ -144,10 +144,7 @@ export class ModuleChecker extends StatementChecker {
 
   /** A network's layer count against the cap, and its weights into the memory estimate. */
   protected networkMemory(d: NetworkDecl, shape: readonly number[]): void {
-    const size = networkSize(
-      d.blocks,
-      shape.reduce((a, b) => a * b, 1),
-    );
+    const size = networkSize(d.blocks, shape);
     if (size.layers > maxNetworkLayers) this.report(d.name.range, messages.tooManyLayers(d.name.name, size.layers, maxNetworkLayers));
     const what = `network ${d.name.name} (${size.parameters.toLocaleString("en-US")} weights in ${size.layers.toLocaleString("en-US")} layers)`;
     this.session.requireMemory({ uri: this.uri, range: d.name.range, code: "LIN0509", what: () => what, bytes: () => bytesPerParameter * size.parameters });
