@@ -3,7 +3,7 @@
 // step's saved activations pass its 4 GiB heap (docs/benchmarks.md, conv-network at batch 16).
 import { describe, expect, it } from "vitest";
 import { TrainError } from "../../src/train/errors.js";
-import { backendMemoryGuard } from "../../src/train/trainer.js";
+import { backendMemoryError, backendMemoryGuard } from "../../src/train/trainer.js";
 
 function caught(body: () => unknown): unknown {
   try {
@@ -30,6 +30,20 @@ describe("backendMemoryGuard", () => {
       }),
     );
     expect((range as TrainError).code).toBe("LIN0943");
+    // emscripten's abort when malloc cannot grow the heap (measured: a 256×256 style-transfer step at batch 4)
+    const aborted = caught(() =>
+      backendMemoryGuard(0, 4, () => {
+        throw new WebAssembly.RuntimeError("Aborted(). Build with -sASSERTIONS for more info.");
+      }),
+    );
+    expect((aborted as TrainError).code).toBe("LIN0943");
+  });
+
+  it("names binding as what ran out when ActNorm's first batch does (backendMemoryError)", () => {
+    const e = backendMemoryError(new WebAssembly.RuntimeError("Aborted(). Build with -sASSERTIONS for more info."), "binding the model", 8);
+    expect(e?.code).toBe("LIN0943");
+    expect(e?.message).toMatch(/^binding the model ran out .*lower batch \(now 8\)/);
+    expect(backendMemoryError(new Error("a shape mismatch"), "binding the model", 8)).toBeUndefined(); // control
   });
 
   it("passes every other failure through unchanged, and the value of a step that fits", () => {

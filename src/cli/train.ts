@@ -15,7 +15,7 @@ import { TrainingSession } from "../train/session.js";
 import { IdempotentSession } from "../train/idempotentSession.js";
 import { saveProjections } from "../train/idempotentPictures.js";
 import { createTrainingSession, type AnyTrainingSession } from "../train/sessions.js";
-import { train } from "../train/trainer.js";
+import { backendMemoryError, train } from "../train/trainer.js";
 import { acquireOutputLock, type OutputLock } from "../train/lock.js";
 import { progressReporter } from "../train/progress.js";
 import { samplerDefaults } from "../compiler/checker/builtins.js";
@@ -170,7 +170,10 @@ export async function runTrain(args: readonly string[], io: CommandIO, hooks: Tr
   try {
     lock = await acquireOutputLock(outDir);
     const backend = await selectBackend(parsed.values.backend);
-    session = await createTrainingSession(checked.right, plan, path.dirname(specPath));
+    // Binding initialises ActNorm on a data batch through the networks: the first place memory can run out.
+    session = await createTrainingSession(checked.right, plan, path.dirname(specPath)).catch((e: unknown) => {
+      throw backendMemoryError(e, "binding the model (ActNorm's first batch)", plan.batch) ?? e;
+    });
     io.stderr(
       `linea train: ${plan.name} (${plan.loss}${perceptualNote(plan)}, ${plan.optimizer} lr ${plan.lr}, batch ${plan.batch}, seed ${plan.seed}) on ${backend.description}; data ${session.dataset.name}: ${session.dataset.rows} rows\n`,
     );

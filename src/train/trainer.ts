@@ -275,23 +275,36 @@ function addL2ToGradients(session: TrainableSession, grads: tf.NamedTensorMap): 
 }
 
 /**
- * A step that exhausts the backend's memory is LIN0943, naming the batch, instead of an internal error:
- * tfjs-wasm's heap is 32-bit (4 GiB) and aborts inside a kernel with a WebAssembly RuntimeError; other
- * backends throw RangeError or "out of memory". Any other failure passes through unchanged.
+ * Whether `e` is a backend running out of memory: tfjs-wasm's heap is 32-bit (4 GiB), and it traps inside a
+ * kernel ("memory access out of bounds") or aborts when malloc cannot grow the heap (emscripten's
+ * "Aborted()", which tfjs-wasm raises for nothing else a training step can reach); other backends throw
+ * RangeError or "out of memory".
  */
+function outOfBackendMemory(e: unknown): boolean {
+  const message = e instanceof Error ? e.message : String(e);
+  const wasmTrap = typeof WebAssembly !== "undefined" && e instanceof WebAssembly.RuntimeError && /memory access out of bounds|^Aborted\(/.test(message);
+  return wasmTrap || /out of memory|Array buffer allocation failed|Cannot allocate/i.test(message);
+}
+
+/**
+ * LIN0943 for a failure of `what` (a step, or binding the model) that ran out of the backend's memory,
+ * naming the batch to lower; undefined for any other failure.
+ */
+export function backendMemoryError(e: unknown, what: string, batch: number): TrainError | undefined {
+  if (!outOfBackendMemory(e)) return undefined;
+  const message = e instanceof Error ? e.message : String(e);
+  return new TrainError(
+    "LIN0943",
+    `${what} ran out of the backend's memory (${message}); the wasm backend's heap is 4 GiB: lower batch (now ${batch}), make the network smaller, or train on --backend webgpu or tensorflow`,
+  );
+}
+
+/** A step that exhausts the backend's memory is LIN0943 (backendMemoryError); any other failure passes through unchanged. */
 export function backendMemoryGuard<T>(step: number, batch: number, body: () => T): T {
   try {
     return body();
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const wasmTrap = typeof WebAssembly !== "undefined" && e instanceof WebAssembly.RuntimeError && /memory access out of bounds/.test(message);
-    if (wasmTrap || /out of memory|Array buffer allocation failed|Cannot allocate/i.test(message)) {
-      throw new TrainError(
-        "LIN0943",
-        `step ${step + 1} ran out of the backend's memory (${message}); the wasm backend's heap is 4 GiB: lower batch (now ${batch}) or train on --backend webgpu or tensorflow`,
-      );
-    }
-    throw e;
+    throw backendMemoryError(e, `step ${step + 1}`, batch) ?? e;
   }
 }
 
