@@ -11,7 +11,16 @@ import { mnist } from "../src/train/mnist.js";
 const { values } = parseArgs({ options: { size: { type: "string", default: "32" }, out: { type: "string", default: "runs/mnist-eval" } } });
 const size = Number(values.size);
 const parts = [];
-for (let digit = 0; digit <= 9; digit++) parts.push(await mnist(new Map([["digits", String(digit)], ["size", size]]), { seed: 0, baseDir: "." }));
+for (let digit = 0; digit <= 9; digit++)
+  parts.push(
+    await mnist(
+      new Map([
+        ["digits", String(digit)],
+        ["size", size],
+      ]),
+      { seed: 0, baseDir: "." },
+    ),
+  );
 const rows = parts.reduce((n, p) => n + p.rows, 0);
 const digits = new Float32Array(rows * size * size);
 const labels = new Int32Array(rows);

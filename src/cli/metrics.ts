@@ -4,7 +4,6 @@
 // psnr takes any two arrays of one shape [n, …] (apps/psnr.ts, the reference's test-script PSNR).
 // Results on stdout (text, or --json), diagnostics on stderr, coded errors.
 import { resolve } from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
 import { agreement } from "../apps/psnr.js";
 import { selectBackend } from "../runtime/backend/select.js";
 import { loadNpy, numbersOf, type NpyArray } from "../runtime/io/index.js";
