@@ -24,8 +24,6 @@ import { integerFlag } from "./run.js";
 const METRICS = ["fid", "kid", "lpips", "psnr"] as const;
 type Metric = (typeof METRICS)[number];
 
-/** Images per LPIPS forward pass (both batches' taps are held at once). */
-
 const METRICS_FLAGS = {
   weights: { type: "string", value: "LPIPS.safetensors", help: "lpips: trunk and heads, named as the lpips package's state dict (required for lpips)" },
   features: { type: "string", value: "W.safetensors", help: "fid/kid on images [n, 3, H, W]: the trunk whose last tap, averaged over space, is the feature" },

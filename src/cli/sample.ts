@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { compareSamplers, type SamplerComparison, type SampleProgress } from "../apps/sample.js";
 import { loadLpips, type Lpips } from "../runtime/metrics/lpips.js";
+import { TRUNK_NAMES } from "../runtime/metrics/architecture.js";
 import type { SamplerChoice } from "../apps/sampling.js";
 import { saveNpy, writeFileAtomic } from "../runtime/io/index.js";
 import { ExitCode, parseCommandLine, UsageError, type Command, type CommandIO } from "./command.js";
@@ -182,8 +183,8 @@ async function lpipsFlag(
     if (extra.length > 0) throw new UsageError(`--${extra.join(", --")} without --lpips W.safetensors`);
     return undefined;
   }
-  const net = values["lpips-net"] ?? "vgg16";
-  if (net !== "vgg16" && net !== "alexnet") throw new UsageError(`--lpips-net ${net}: expected vgg16 or alexnet`);
+  const net = TRUNK_NAMES.find((t) => t === (values["lpips-net"] ?? "vgg16"));
+  if (net === undefined) throw new UsageError(`--lpips-net ${values["lpips-net"] ?? ""}: expected ${TRUNK_NAMES.join(" or ")}`);
   const range = values["lpips-range"] ?? "0,1";
   if (range !== "0,1" && range !== "-1,1") throw new UsageError(`--lpips-range ${range}: expected 0,1 or -1,1`);
   const pooling = values["lpips-pooling"] ?? "average";

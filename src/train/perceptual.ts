@@ -77,11 +77,6 @@ export class PerceptualLoss {
     return tf.mean(this.lpips.distance(this.images(a), this.images(b)));
   }
 
-  /** Per row, LPIPS(a[i], b[i]) (a tensor [n]); the caller tidies. */
-  distances(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D {
-    return this.lpips.distance(this.images(a), this.images(b));
-  }
-
   private images(rows: tf.Tensor2D): tf.Tensor4D {
     const [c, h, w] = this.shape;
     return asRgb(tf.reshape<tf.Rank.R4>(rows, [-1, c, h, w]));

@@ -92,7 +92,7 @@ function convConditionerParameters(kind: "unet" | "resnet", arg: ArgValue): numb
 
 /**
  * Parameters of one layer on features of shape `shape` (dim values). On an image [C, H, W], actnorm and
- * inv_dense act per channel (ActNorm2d, the 1×1 convolution) on C channels; on a flat space on dim. (An image's 12,288² dense matrix was what refused the paper's 256×256 style transfer.)
+ * inv_dense act per channel (ActNorm2d, the 1×1 convolution) on C channels; on a flat space on dim.
  */
 function layerParameters(name: string, shape: readonly number[], arg: ArgValue): number {
   const dim = shape.reduce((a, b) => a * b, 1);
