@@ -112,7 +112,8 @@ export default async function collapseScale(args: readonly string[]): Promise<vo
           referenceMs = answer.reference_ms;
           if (agreement.length > 0) {
             const want = decodeNpy(readFileSync(out64));
-            const dense = matrix(n, n, Float64Array.from(want.data));
+            if (!(want.data instanceof Float64Array)) throw new Error(`collapse-scale: ${out64} is not float64`);
+            const dense = matrix(n, n, want.data);
             float64RelDiff = frobeniusNorm(subtract(materialise(b), dense)) / frobeniusNorm(dense);
           }
         } finally {

@@ -4,10 +4,18 @@
 // values by ‖A‖_F² computed from the factors. A perturbation outside the structure is the control.
 import { describe, expect, it } from "vitest";
 import { matmul, orthogonalityError, svd as denseSvd, transpose, type Matrix } from "../../../src/runtime/linalg/index.js";
-import { DENSE_SVD_LIMIT, dense, identityPlusLowRank, leadingSvd, materialise, multiplyHost, transpose as transposeOp, type LinearOperator } from "../../../src/runtime/operator/index.js";
+import {
+  DENSE_SVD_LIMIT,
+  dense,
+  identityPlusLowRank,
+  leadingSvd,
+  materialise,
+  multiplyHost,
+  transpose as transposeOp,
+  type LinearOperator,
+} from "../../../src/runtime/operator/index.js";
 import { gaussianMatrix } from "../../support/random.js";
 import { EPS64 } from "./support.js";
-
 
 /** max over i of max(‖A vᵢ − σᵢ uᵢ‖, ‖Aᵀuᵢ − σᵢ vᵢ‖). */
 function worstResidual(op: LinearOperator, u: Matrix, s: Float64Array, v: Matrix): number {
