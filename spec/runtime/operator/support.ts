@@ -127,6 +127,17 @@ export function roundingModel(op: LinearOperator): { scale: number; depth: numbe
         );
       return { scale: worst, depth: 1 };
     }
+    case "circulant_conv": {
+      // The same Young bound over the full-size kernel; each output is one H·W-term sum on tfjs.
+      const plane = op.geometry.height * op.geometry.width;
+      let worst = 0;
+      for (let c = 0; c < op.geometry.channels; c++)
+        worst = Math.max(
+          worst,
+          op.kernel.subarray(c * plane, (c + 1) * plane).reduce((a, w) => a + Math.abs(w), 0),
+        );
+      return { scale: worst, depth: 1 };
+    }
     case "product":
       return op.factors.map(roundingModel).reduce((a, b) => ({ scale: a.scale * b.scale, depth: a.depth + b.depth }));
     case "sum":
@@ -250,6 +261,22 @@ export function oracleOf(op: LinearOperator): Matrix {
                 const b = q - j + op.padLeft;
                 if (a < 0 || a >= size || b < 0 || b >= size) continue;
                 m.data[((c * height + i) * width + j) * op.cols + (c * height + p) * width + q] = op.kernel[(c * size + a) * size + b];
+              }
+      return m;
+    }
+    case "circulant_conv": {
+      // The circulant formula entry by entry: input pixel (c, p, q) reaches output (c, i, j) through
+      // the kernel offset ((p − i) mod H, (q − j) mod W).
+      const { channels, height, width } = op.geometry;
+      const m = matrix(op.rows, op.cols);
+      for (let c = 0; c < channels; c++)
+        for (let p = 0; p < height; p++)
+          for (let q = 0; q < width; q++)
+            for (let i = 0; i < height; i++)
+              for (let j = 0; j < width; j++) {
+                const u = (p - i + height) % height;
+                const v = (q - j + width) % width;
+                m.data[((c * height + i) * width + j) * op.cols + (c * height + p) * width + q] = op.kernel[(c * height + u) * width + v];
               }
       return m;
     }

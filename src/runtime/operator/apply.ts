@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { OperatorError } from "./errors.js";
 import { materialise } from "./hostApply.js";
 import type { Matrix } from "./host.js";
+import { circulantRows, transposeCirculant } from "./circulantConv.js";
 import { convRows, transposeConv } from "./depthwiseConv.js";
 import { compactWyFactor } from "./householder.js";
 import { shapeOf, type LinearOperator } from "./kinds.js";
@@ -70,6 +71,8 @@ function applyRows(op: LinearOperator, x: tf.Tensor2D, transposed: boolean): tf.
       throw new OperatorError("LIN1007", `${shapeOf(op)} needs a style index: apply at(op, s) instead`);
     case "depthwise_conv":
       return convRows(transposed ? transposeConv(op) : op, x);
+    case "circulant_conv":
+      return circulantRows(transposed ? transposeCirculant(op) : op, x);
     case "product": {
       // A = F₀⋯F_{m−1}: X·Aᵀ = X·F_{m−1}ᵀ⋯F₀ᵀ (last factor first); X·A = X·F₀⋯F_{m−1}.
       let out = x;

@@ -20,7 +20,8 @@ import {
   type Matrix,
 } from "./host.js";
 import { materialise } from "./hostApply.js";
-import { needsTime, projectorFromOrthonormal, shapeOf, type LinearOperator, type Projector, type ScaledIdentity, type SvdFactored } from "./kinds.js";
+import { circulantTriplets, pinvCirculant, singularValuesCirculant } from "./circulantConv.js";
+import { needsTime, projectorFromOrthonormal, shapeOf, type CirculantConv, type LinearOperator, type Projector, type ScaledIdentity, type SvdFactored } from "./kinds.js";
 import { transpose } from "./transpose.js";
 import { MACHINE_EPSILON, precisionOf, type Precision } from "./precision.js";
 
@@ -94,6 +95,37 @@ function lowRankSvd(u: Matrix, v: Matrix, rows: number, cols: number, precision:
   return normalised(matmul(qu.q, core.u), core.s, matmul(qv.q, core.v), "structured", rows, cols, precision);
 }
 
+/** The top-k SVD of a circular convolution from its Fourier modes (circulantConv.ts); rank over all D values. */
+function circulantSvd(op: CirculantConv, k: number, precision: Precision): SvdResult {
+  const { u, s, v, all } = circulantTriplets(op, k);
+  const cutoff = relativeCutoff(all[0] ?? 0, op.rows, op.cols, precision);
+  return { u, s, v, rank: rankAbove(all, cutoff), cutoff, method: "structured", precision };
+}
+
+/** The cut-off σ_max·max(m, n)·ε of a circular convolution, σ_max = max |λ|. */
+function circulantCutoff(op: CirculantConv, precision: Precision): number {
+  return relativeCutoff(
+    singularValuesCirculant(op).reduce((m, x) => Math.max(m, x), 0),
+    op.rows,
+    op.cols,
+    precision,
+  );
+}
+
+/**
+ * The k largest singular triplets of op (k clamped to [0, min(rows, cols)]); rank and cut-off as svd()'s,
+ * over all singular values. A circular convolution gives them from its Fourier modes without forming
+ * a D×D matrix (R[3, 256, 256]: D = 196,608); other kinds truncate svd().
+ */
+export function svdTop(op: LinearOperator, k: number, precision: Precision = precisionOf(op)): SvdResult {
+  requireTimeFree("svd", op);
+  const count = Math.max(0, Math.min(Math.floor(k), op.rows, op.cols));
+  if (op.kind === "circulant_conv") return circulantSvd(op, count, precision);
+  const full = svd(op, precision);
+  if (full.s.length <= count) return full;
+  return { ...full, u: columns(full.u, 0, count), s: full.s.slice(0, count), v: columns(full.v, 0, count) };
+}
+
 function denseSvdResult(op: LinearOperator, precision: Precision): SvdResult {
   const { u, s, v } = denseSvd(materialise(op));
   return normalised(u, s, v, "dense", op.rows, op.cols, precision);
@@ -118,6 +150,8 @@ export function svd(op: LinearOperator, precision: Precision = precisionOf(op)):
       return normalised(op.u, op.s, op.v, "structured", rows, cols, precision);
     case "lowrank":
       return lowRankSvd(op.u, op.v, rows, cols, precision);
+    case "circulant_conv":
+      return circulantSvd(op, rows, precision);
     default:
       return denseSvdResult(op, precision);
   }
@@ -128,7 +162,9 @@ export function svd(op: LinearOperator, precision: Precision = precisionOf(op)):
  * cut-off (the zero map for rank 0). Not A·A⁺: that product is a projector only up to rounding, and
  * the rounding shows as extra singular values just above the cut-off (a rank-7 projector read as rank 9).
  */
-export function rangeProjector(op: LinearOperator, precision: Precision = precisionOf(op)): Projector | ScaledIdentity {
+export function rangeProjector(op: LinearOperator, precision: Precision = precisionOf(op)): Projector | ScaledIdentity | CirculantConv {
+  // A circular convolution's projector is the circular convolution with spectrum 1 where |λ| > cut-off, else 0.
+  if (op.kind === "circulant_conv") return pinvCirculant(op, circulantCutoff(op, precision)).projector;
   const { u, rank } = svd(op, precision);
   return rank === 0 ? { kind: "scaled_identity", rows: op.rows, cols: op.rows, scale: 0 } : projectorFromOrthonormal(columns(u, 0, rank));
 }
@@ -213,6 +249,12 @@ export function pinv(op: LinearOperator, precision: Precision = precisionOf(op))
     case "svd_factored":
     case "lowrank":
       return pinvFromSvd(svd(op, precision), rows, cols);
+    case "circulant_conv": {
+      // K⁺ = F*·Λ⁺·F, Λ⁺ = 1/λ above the cut-off (K is normal): again a circular convolution.
+      const cutoff = circulantCutoff(op, precision);
+      const { pinv: operator, rank } = pinvCirculant(op, cutoff);
+      return { operator, rank, cutoff, method: "structured", precision };
+    }
     case "identity_plus_lowrank": {
       if (op.alpha === 0) return pinvFromSvd(lowRankSvd(op.u, op.v, rows, cols, precision), rows, cols);
       // Woodbury: (αI + UVᵀ)⁻¹ = (1/α)·(I − U·S⁻¹·Vᵀ) with S = αI_r + VᵀU, since

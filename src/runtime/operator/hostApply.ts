@@ -3,6 +3,7 @@
 // materialise() is A·I.
 import { OperatorError } from "./errors.js";
 import { addMatrices, identityMatrix, matmul, matrix, scaleColumns, scaleMatrix, scaleRows, transposeMatrix, transposeTimes, type Matrix } from "./host.js";
+import { circulantMatrix, circulantTimes } from "./circulantConv.js";
 import { convMatrix, convTimes } from "./depthwiseConv.js";
 import { cachedWyFactor, wyMaterialise, wyTimes } from "./householder.js";
 import { shapeOf, type LinearOperator } from "./kinds.js";
@@ -79,6 +80,8 @@ export function multiplyHost(op: LinearOperator, m: Matrix): Matrix {
       throw new OperatorError("LIN1007", `${shapeOf(op)} needs a style index: evaluate at(op, s) first`);
     case "depthwise_conv":
       return convTimes(op, m);
+    case "circulant_conv":
+      return circulantTimes(op, m);
     case "product": {
       let out = m;
       for (let i = op.factors.length - 1; i >= 0; i--) out = multiplyHost(op.factors[i], out);
@@ -107,6 +110,8 @@ export function materialise(op: LinearOperator): Matrix {
       return matmul(scaleColumns(op.u, op.s), transposeMatrix(op.v));
     case "depthwise_conv":
       return convMatrix(op);
+    case "circulant_conv":
+      return circulantMatrix(op);
     case "orthogonal":
       return op.form.type === "householder" ? wyMaterialise(op.form.vectors) : matmul(op.form.q, identityMatrix(op.cols));
     default:

@@ -6,7 +6,7 @@ export { MACHINE_EPSILON, coarsest, precisionOf, storedIn, type Precision } from
 export { apply, applyTranspose, toTensor } from "./apply.js";
 export { materialise, multiplyHost } from "./hostApply.js";
 export { transpose, scale, sum, difference, product, power } from "./algebra.js";
-export { pinv, svd, completeSvd, compress, rangeProjector, type PinvResult, type SvdResult, type DecompositionMethod } from "./decompose.js";
+export { pinv, svd, svdTop, completeSvd, compress, rangeProjector, type PinvResult, type SvdResult, type DecompositionMethod } from "./decompose.js";
 export { at } from "./at.js";
 export { timeConditioned, randomTimeConditioned, sinusoidalEmbedding, gelu, erf, type TimeConditionedShape } from "./timeConditioned.js";
 export * from "./init.js";
@@ -23,6 +23,7 @@ export {
   convNormBound,
   CONV_DENSE_LIMIT,
 } from "./depthwiseConv.js";
+export { circulantConv, circulantFromTaps, randomCirculantConv, kernelWindow, spectrum, circulantTriplets, singularValuesCirculant } from "./circulantConv.js";
 export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
 export { releaseTensors, float32Tensor, hostMatrix } from "./tensors.js";
 export { seededRandom, type Random } from "../random.js";

@@ -105,6 +105,7 @@ export function releaseTensors(op: LinearOperator): void {
     case "time_conditioned":
     case "depthwise_conv": // its [k, k, C, 1] filter is built inside each apply's tidy
     case "indexed_depthwise_conv":
+    case "circulant_conv": // likewise its window's filter
       return;
   }
 }
