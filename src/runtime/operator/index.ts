@@ -23,7 +23,7 @@ export {
   convNormBound,
   CONV_DENSE_LIMIT,
 } from "./depthwiseConv.js";
-export { circulantConv, circulantFromTaps, randomCirculantConv, kernelWindow, spectrum, circulantTriplets, singularValuesCirculant } from "./circulantConv.js";
+export { circulantConv, circulantFromTaps, tapsOf, randomCirculantConv, kernelWindow, spectrum, circulantTriplets, singularValuesCirculant } from "./circulantConv.js";
 export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
 export { releaseTensors, float32Tensor, hostMatrix } from "./tensors.js";
 export { seededRandom, type Random } from "../random.js";
