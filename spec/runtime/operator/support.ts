@@ -127,6 +127,12 @@ export function roundingModel(op: LinearOperator): { scale: number; depth: numbe
         );
       return { scale: worst, depth: 1 };
     }
+    case "kronecker": {
+      // Two sequential applications (B then A): scales multiply, depths add.
+      const a = roundingModel(op.a);
+      const b = roundingModel(op.b);
+      return { scale: a.scale * b.scale, depth: a.depth + b.depth };
+    }
     case "circulant_conv": {
       // The same Young bound over the full-size kernel; each output is one H·W-term sum on tfjs.
       const plane = op.geometry.height * op.geometry.width;
@@ -262,6 +268,16 @@ export function oracleOf(op: LinearOperator): Matrix {
                 if (a < 0 || a >= size || b < 0 || b >= size) continue;
                 m.data[((c * height + i) * width + j) * op.cols + (c * height + p) * width + q] = op.kernel[(c * size + a) * size + b];
               }
+      return m;
+    }
+    case "kronecker": {
+      // The textbook formula, row-major: entry (p·q₁ + q, i·c₁ + j) = A[p, i]·B[q, j].
+      const a = oracleOf(op.a);
+      const b = oracleOf(op.b);
+      const m = matrix(op.rows, op.cols);
+      for (let p = 0; p < a.rows; p++)
+        for (let i = 0; i < a.cols; i++)
+          for (let q = 0; q < b.rows; q++) for (let j = 0; j < b.cols; j++) m.data[(p * b.rows + q) * op.cols + i * b.cols + j] = a.data[p * a.cols + i] * b.data[q * b.cols + j];
       return m;
     }
     case "circulant_conv": {

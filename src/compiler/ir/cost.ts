@@ -46,6 +46,8 @@ export function structureCost(structure: OperatorKind, rows: number, cols: numbe
     case "depthwise_conv": // r = k² taps per output coordinate
     case "indexed_depthwise_conv":
       return one(2 * rows * r, r);
+    case "kronecker": // unbound: no factor shapes known, costed as the dense matrix
+      return one(2 * rows * cols, rows * cols);
     // r = the taps of the kernel's window per output coordinate, applied directly as tfjs does (an FFT
     // path would cost ~2·5·log₂(H·W) flops per coordinate: cheaper only for a full-size kernel of a
     // large image, which the host algebra handles by FFT anyway). Memory: the [C, H, W] kernel.
@@ -94,6 +96,12 @@ export function operatorCost(op: LinearOperator): Cost {
       return plus(operatorCost(op.inner), { flops: op.rows, memory: 1, applications: 0 });
     case "transposed":
       return operatorCost(op.inner);
+    case "kronecker": {
+      // vec(A·X·Bᵀ): B on each of A.cols rows of X, then A on each of B.rows columns.
+      const a = operatorCost(op.a);
+      const b = operatorCost(op.b);
+      return { flops: op.a.cols * b.flops + op.b.rows * a.flops, memory: a.memory + b.memory, applications: a.applications + b.applications };
+    }
     default:
       return structureCost(op.kind, op.rows, op.cols);
   }

@@ -20,6 +20,7 @@ import {
 } from "./host.js";
 import { plusIdentity, powerCirculant, productCirculant, sameImage, sumCirculant } from "./circulantConv.js";
 import { sameLayout } from "./depthwiseConv.js";
+import { kroneckerChains } from "./kronecker.js";
 import { materialise, multiplyHost } from "./hostApply.js";
 import { needsTime, shapeOf, type LinearOperator } from "./kinds.js";
 import { transpose } from "./transpose.js";
@@ -101,6 +102,8 @@ function scaleUnmarked(c: number, op: LinearOperator): LinearOperator {
     case "depthwise_conv":
     case "circulant_conv":
       return { ...op, kernel: op.kernel.map((k) => c * k) };
+    case "kronecker":
+      return { ...op, a: scale(c, op.a) }; // c·(A ⊗ B) = (c·A) ⊗ B
     case "scaled":
       return op.scale * c === 1 ? op.inner : { ...op, scale: c * op.scale };
     default:
@@ -205,6 +208,10 @@ function productUnmarked(a: LinearOperator, b: LinearOperator): LinearOperator {
   }
   if (a.kind === "projector" && b.kind === "projector" && a.q === b.q) return a; // P·P = P
   if (a.kind === "circulant_conv" && b.kind === "circulant_conv" && sameImage(a, b)) return productCirculant(a, b); // spectra multiply
+  if (a.kind === "kronecker" && b.kind === "kronecker" && kroneckerChains(a, b)) {
+    // (A ⊗ B)(C ⊗ D) = AC ⊗ BD: vec(A·(C·X·Dᵀ)·Bᵀ) = vec((AC)·X·(BD)ᵀ).
+    return { kind: "kronecker", rows, cols, a: product(a.a, b.a), b: product(a.b, b.b) };
+  }
   if (a.kind === "orthogonal" && b.kind === "orthogonal" && a.form.type === "householder" && b.form.type === "householder") {
     // (H₁⋯H_k)(H'₁⋯H'_m): the reflector list of a followed by that of b.
     return { kind: "orthogonal", rows, cols, form: { type: "householder", vectors: concatRows(a.form.vectors, b.form.vectors) } };
@@ -263,6 +270,10 @@ function powerUnmarked(a: LinearOperator, k: number): LinearOperator {
       return { ...a, matrix: matrixPower(a.matrix, k) };
     case "circulant_conv":
       return powerCirculant(a, k);
+    case "kronecker":
+      // (A ⊗ B)^k = A^k ⊗ B^k (the mixed-product rule k times); a square Kronecker of square factors only.
+      if (a.a.rows === a.a.cols) return { ...a, a: power(a.a, k), b: power(a.b, k) };
+      break;
     case "orthogonal":
       if (a.form.type === "householder") {
         let vectors = a.form.vectors;

@@ -21,7 +21,18 @@ import {
 } from "./host.js";
 import { materialise } from "./hostApply.js";
 import { circulantTriplets, pinvCirculant, singularValuesCirculant } from "./circulantConv.js";
-import { needsTime, projectorFromOrthonormal, shapeOf, type CirculantConv, type LinearOperator, type Projector, type ScaledIdentity, type SvdFactored } from "./kinds.js";
+import { kroneckerColumn } from "./kronecker.js";
+import {
+  needsTime,
+  projectorFromOrthonormal,
+  shapeOf,
+  type CirculantConv,
+  type Kronecker,
+  type LinearOperator,
+  type Projector,
+  type ScaledIdentity,
+  type SvdFactored,
+} from "./kinds.js";
 import { transpose } from "./transpose.js";
 import { MACHINE_EPSILON, precisionOf, type Precision } from "./precision.js";
 
@@ -102,6 +113,32 @@ function circulantSvd(op: CirculantConv, k: number, precision: Precision): SvdRe
   return { u, s, v, rank: rankAbove(all, cutoff), cutoff, method: "structured", precision };
 }
 
+/**
+ * The top-k SVD of A ⊗ B from the factors' thin SVDs: (U_A ⊗ U_B)(Σ_A ⊗ Σ_B)(V_A ⊗ V_B)ᵀ, so the
+ * singular values are the products σᵢ(A)·σⱼ(B) and the vectors the Kronecker products of the factors'
+ * (orthonormal: (U ⊗ U')ᵀ(U ⊗ U') = UᵀU ⊗ U'ᵀU' = I). Only the k chosen columns are formed.
+ */
+function kroneckerSvd(op: Kronecker, k: number, precision: Precision): SvdResult {
+  const a = svd(op.a, precision);
+  const b = svd(op.b, precision);
+  const pairs: { i: number; j: number; s: number }[] = [];
+  for (let i = 0; i < a.s.length; i++) for (let j = 0; j < b.s.length; j++) pairs.push({ i, j, s: a.s[i] * b.s[j] });
+  pairs.sort((x, y) => y.s - x.s);
+  const count = Math.min(k, pairs.length);
+  const u = matrix(op.rows, count);
+  const v = matrix(op.cols, count);
+  const s = new Float64Array(count);
+  pairs.slice(0, count).forEach((pair, t) => {
+    s[t] = pair.s;
+    kroneckerColumn(a.u, pair.i, b.u, pair.j, u, t);
+    kroneckerColumn(a.v, pair.i, b.v, pair.j, v, t);
+  });
+  const all = Float64Array.from(pairs, (pair) => pair.s);
+  const cutoff = relativeCutoff(all[0] ?? 0, op.rows, op.cols, precision);
+  const method = a.method === "structured" && b.method === "structured" ? "structured" : "dense";
+  return { u, s, v, rank: rankAbove(all, cutoff), cutoff, method, precision };
+}
+
 /** The cut-off σ_max·max(m, n)·ε of a circular convolution, σ_max = max |λ|. */
 function circulantCutoff(op: CirculantConv, precision: Precision): number {
   return relativeCutoff(
@@ -121,6 +158,7 @@ export function svdTop(op: LinearOperator, k: number, precision: Precision = pre
   requireTimeFree("svd", op);
   const count = Math.max(0, Math.min(Math.floor(k), op.rows, op.cols));
   if (op.kind === "circulant_conv") return circulantSvd(op, count, precision);
+  if (op.kind === "kronecker") return kroneckerSvd(op, count, precision);
   const full = svd(op, precision);
   if (full.s.length <= count) return full;
   return { ...full, u: columns(full.u, 0, count), s: full.s.slice(0, count), v: columns(full.v, 0, count) };
@@ -152,6 +190,8 @@ export function svd(op: LinearOperator, precision: Precision = precisionOf(op)):
       return lowRankSvd(op.u, op.v, rows, cols, precision);
     case "circulant_conv":
       return circulantSvd(op, rows, precision);
+    case "kronecker":
+      return kroneckerSvd(op, Math.min(rows, cols), precision);
     default:
       return denseSvdResult(op, precision);
   }
@@ -162,9 +202,11 @@ export function svd(op: LinearOperator, precision: Precision = precisionOf(op)):
  * cut-off (the zero map for rank 0). Not A·A⁺: that product is a projector only up to rounding, and
  * the rounding shows as extra singular values just above the cut-off (a rank-7 projector read as rank 9).
  */
-export function rangeProjector(op: LinearOperator, precision: Precision = precisionOf(op)): Projector | ScaledIdentity | CirculantConv {
+export function rangeProjector(op: LinearOperator, precision: Precision = precisionOf(op)): Projector | ScaledIdentity | CirculantConv | Kronecker {
   // A circular convolution's projector is the circular convolution with spectrum 1 where |λ| > cut-off, else 0.
   if (op.kind === "circulant_conv") return pinvCirculant(op, circulantCutoff(op, precision)).projector;
+  // range(A ⊗ B) = range(A) ⊗ range(B), so its projector is P_A ⊗ P_B.
+  if (op.kind === "kronecker") return { kind: "kronecker", rows: op.rows, cols: op.rows, a: rangeProjector(op.a, precision), b: rangeProjector(op.b, precision) };
   const { u, rank } = svd(op, precision);
   return rank === 0 ? { kind: "scaled_identity", rows: op.rows, cols: op.rows, scale: 0 } : projectorFromOrthonormal(columns(u, 0, rank));
 }
@@ -249,6 +291,16 @@ export function pinv(op: LinearOperator, precision: Precision = precisionOf(op))
     case "svd_factored":
     case "lowrank":
       return pinvFromSvd(svd(op, precision), rows, cols);
+    case "kronecker": {
+      // (A ⊗ B)⁺ = A⁺ ⊗ B⁺ (the four Penrose conditions factor through the mixed-product rule). Each
+      // factor is cut off at its own σ_max·max(m, n)·ε, so rank = rank(A)·rank(B); a product σᵢ·τⱼ
+      // below the Kronecker's own cut-off with both factors above theirs is still inverted.
+      const a = pinv(op.a, precision);
+      const b = pinv(op.b, precision);
+      const operator: Kronecker = { kind: "kronecker", rows: cols, cols: rows, a: a.operator, b: b.operator };
+      const method = a.method === "structured" && b.method === "structured" ? "structured" : "dense";
+      return { operator, rank: a.rank * b.rank, cutoff: Math.max(a.cutoff, b.cutoff), method, precision };
+    }
     case "circulant_conv": {
       // K⁺ = F*·Λ⁺·F, Λ⁺ = 1/λ above the cut-off (K is normal): again a circular convolution.
       const cutoff = circulantCutoff(op, precision);

@@ -24,6 +24,7 @@ export {
   CONV_DENSE_LIMIT,
 } from "./depthwiseConv.js";
 export { circulantConv, circulantFromTaps, tapsOf, randomCirculantConv, kernelWindow, spectrum, circulantTriplets, singularValuesCirculant } from "./circulantConv.js";
+export { kronecker, kroneckerMatrix } from "./kronecker.js";
 export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
 export { releaseTensors, float32Tensor, hostMatrix } from "./tensors.js";
 export { seededRandom, type Random } from "../random.js";

@@ -187,6 +187,18 @@ export interface CirculantConv {
   readonly kernel: Float64Array;
 }
 
+/**
+ * A ⊗ B of two time-free operators, row-major: (A ⊗ B)·vec(X) = vec(A·X·Bᵀ) for X ∈ R[A.cols, B.cols]
+ * flattened row-major (kronecker.ts). rows = A.rows·B.rows, cols = A.cols·B.cols.
+ */
+export interface Kronecker {
+  readonly kind: "kronecker";
+  readonly rows: number;
+  readonly cols: number;
+  readonly a: LinearOperator;
+  readonly b: LinearOperator;
+}
+
 /** F₀·F₁·…·F_{m−1}, applied right to left; never multiplied out unless a rule says so. */
 export interface Product {
   readonly kind: "product";
@@ -235,6 +247,7 @@ export type LinearOperator =
   | DepthwiseConv
   | IndexedDepthwiseConv
   | CirculantConv
+  | Kronecker
   | Product
   | Sum
   | Scaled

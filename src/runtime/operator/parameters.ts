@@ -104,6 +104,9 @@ function collect(op: LinearOperator, prefix: string, out: Map<string, NamedParam
       return collect(op.inner, prefix + "inner.", out);
     case "transposed":
       return collect(op.inner, prefix + "inner.", out);
+    case "kronecker":
+      collect(op.a, prefix + "a.", out);
+      return collect(op.b, prefix + "b.", out);
   }
 }
 

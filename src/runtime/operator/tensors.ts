@@ -100,6 +100,9 @@ export function releaseTensors(op: LinearOperator): void {
     case "scaled":
     case "transposed":
       return releaseTensors(op.inner);
+    case "kronecker":
+      releaseTensors(op.a);
+      return releaseTensors(op.b);
     case "identity":
     case "scaled_identity":
     case "time_conditioned":

@@ -47,6 +47,8 @@ function transposeUnmarked(op: LinearOperator): LinearOperator {
       return transposeConv(op);
     case "circulant_conv":
       return transposeCirculant(op);
+    case "kronecker":
+      return { kind: "kronecker", rows: op.cols, cols: op.rows, a: transpose(op.a), b: transpose(op.b) }; // (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ
     case "time_conditioned":
     case "indexed_depthwise_conv":
       return { kind: "transposed", rows: op.cols, cols: op.rows, inner: op };
