@@ -182,7 +182,7 @@ export function powerCirculant(a: CirculantConv, p: number): CirculantConv {
 export function singularValuesCirculant(op: CirculantConv): Float64Array {
   const l = spectrum(op);
   const out = new Float64Array(op.rows);
-  for (let i = 0; i < out.length; i++) out[i] = Math.hypot(l[2 * i], l[2 * i + 1]);
+  for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(l[2 * i] * l[2 * i] + l[2 * i + 1] * l[2 * i + 1]);
   return out;
 }
 
@@ -212,7 +212,7 @@ export interface CirculantTriplets {
   readonly u: Matrix;
   readonly s: Float64Array;
   readonly v: Matrix;
-  /** All D singular values, descending (for the rank and cut-off). */
+  /** All D singular values, unordered (for the rank and cut-off). */
   readonly all: Float64Array;
 }
 
@@ -228,55 +228,91 @@ export function circulantTriplets(op: CirculantConv, k: number): CirculantTriple
   const { channels, height, width } = op.geometry;
   const plane = height * width;
   const l = spectrum(op);
-  interface Mode {
-    readonly c: number;
-    readonly f: number;
-    readonly g: number;
-    readonly sigma: number;
-    readonly phase: number;
-    readonly part: "cos" | "sin";
-    readonly scale: number;
-  }
-  const modes: Mode[] = [];
+  // One entry per triplet (a conjugate pair gives a cos and a sin entry), in flat typed arrays: D can
+  // be 196,608, where an object per mode and a comparator sort cost more than the FFTs.
+  const sigma = new Float64Array(op.rows);
+  const source = new Int32Array(op.rows); // channel·plane + frequency index of the mode
+  const sine = new Uint8Array(op.rows);
+  let n = 0;
   for (let c = 0; c < channels; c++) {
     for (let f = 0; f < height; f++) {
       for (let g = 0; g < width; g++) {
         const index = f * width + g;
         const conjugate = ((height - f) % height) * width + ((width - g) % width);
         if (conjugate < index) continue; // the pair was taken at its first member
-        const re = l[2 * (c * plane + index)];
-        const im = l[2 * (c * plane + index) + 1];
-        const sigma = Math.hypot(re, im);
-        const phase = Math.atan2(im, re);
-        if (conjugate === index) {
-          modes.push({ c, f, g, sigma, phase, part: "cos", scale: 1 / Math.sqrt(plane) });
-        } else {
-          const scale = Math.sqrt(2 / plane);
-          modes.push({ c, f, g, sigma, phase, part: "cos", scale }, { c, f, g, sigma, phase, part: "sin", scale });
+        const at = c * plane + index;
+        const value = Math.sqrt(l[2 * at] * l[2 * at] + l[2 * at + 1] * l[2 * at + 1]);
+        sigma[n] = value;
+        source[n++] = at;
+        if (conjugate !== index) {
+          sigma[n] = value;
+          source[n] = at;
+          sine[n++] = 1;
         }
       }
     }
   }
-  // Stable on ties, so the order (and the basis chosen within a repeated σ) is deterministic.
-  modes.sort((a, b) => b.sigma - a.sigma);
-  const count = Math.min(Math.max(0, Math.floor(k)), modes.length);
+  const count = Math.min(Math.max(0, Math.floor(k)), n);
+  // The k-th largest σ by a native numeric sort of a copy, then the entries above it (and as many at it
+  // as fit, in entry order), ordered by σ descending with ties in entry order: deterministic.
+  const sorted = Float64Array.from(sigma).sort();
+  const threshold = count === 0 ? Number.POSITIVE_INFINITY : sorted[n - count];
+  const chosen: number[] = [];
+  for (let t = 0; t < n; t++) if (sigma[t] > threshold) chosen.push(t);
+  for (let t = 0; t < n && chosen.length < count; t++) if (sigma[t] === threshold) chosen.push(t);
+  chosen.sort((x, y) => sigma[y] - sigma[x] || x - y);
   const u = matrix(op.rows, count);
   const v = matrix(op.cols, count);
   const s = new Float64Array(count);
-  for (let t = 0; t < count; t++) {
-    const m = modes[t];
-    s[t] = m.sigma;
+  const modes = chosen.map((entry, t) => {
+    const at = source[entry];
+    const f = Math.floor((at % plane) / width);
+    const g = at % width;
+    const selfConjugate = ((height - f) % height) * width + ((width - g) % width) === f * width + g;
+    s[t] = sigma[entry];
+    return {
+      t,
+      c: Math.floor(at / plane),
+      f,
+      g,
+      phase: Math.atan2(l[2 * at + 1], l[2 * at]),
+      scale: selfConjugate ? 1 / Math.sqrt(plane) : Math.sqrt(2 / plane),
+      sine: sine[entry] === 1,
+    };
+  });
+  // cos and sin of θ = α + β (α = 2π·(f·i mod H)/H, β = 2π·(g·j mod W)/W) by the addition formulas
+  // from tables of the H and W roots of unity (a few ulps each), and of θ + φ likewise.
+  const table = (n: number): { cos: Float64Array; sin: Float64Array } => ({
+    cos: Float64Array.from({ length: n }, (_, r) => Math.cos((2 * Math.PI * r) / n)),
+    sin: Float64Array.from({ length: n }, (_, r) => Math.sin((2 * Math.PI * r) / n)),
+  });
+  const rowRoots = table(height);
+  const colRoots = table(width);
+  // Row by row (each row's k entries are adjacent in memory), channel by channel: a column at a time
+  // would stride through the D×k arrays k times.
+  for (let c = 0; c < channels; c++) {
+    const here = modes.filter((m) => m.c === c).map((m) => ({ ...m, cosPhi: Math.cos(m.phase), sinPhi: Math.sin(m.phase) }));
+    if (here.length === 0) continue;
     for (let i = 0; i < height; i++) {
       for (let j = 0; j < width; j++) {
-        const theta = 2 * Math.PI * (((m.f * i) % height) / height + ((m.g * j) % width) / width);
-        const row = (m.c * plane + i * width + j) * count + t;
-        const trig = m.part === "cos" ? Math.cos : Math.sin;
-        v.data[row] = m.scale * trig(theta);
-        u.data[row] = m.scale * trig(theta + m.phase);
+        const base = (c * plane + i * width + j) * count;
+        for (const m of here) {
+          const ri = (m.f * i) % height;
+          const cj = (m.g * j) % width;
+          const cosTheta = rowRoots.cos[ri] * colRoots.cos[cj] - rowRoots.sin[ri] * colRoots.sin[cj];
+          const sinTheta = rowRoots.sin[ri] * colRoots.cos[cj] + rowRoots.cos[ri] * colRoots.sin[cj];
+          if (m.sine) {
+            v.data[base + m.t] = m.scale * sinTheta;
+            u.data[base + m.t] = m.scale * (sinTheta * m.cosPhi + cosTheta * m.sinPhi);
+          } else {
+            v.data[base + m.t] = m.scale * cosTheta;
+            u.data[base + m.t] = m.scale * (cosTheta * m.cosPhi - sinTheta * m.sinPhi);
+          }
+        }
       }
     }
   }
-  return { u, s, v, all: Float64Array.from(modes, (m) => m.sigma) };
+  return { u, s, v, all: sigma };
 }
 
 /** K·M on the host in float64, M of shape [C·H·W, m]: per column and channel, IDFT₂(λ ⊙ DFT₂(x)). */

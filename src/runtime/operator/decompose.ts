@@ -109,7 +109,12 @@ function lowRankSvd(u: Matrix, v: Matrix, rows: number, cols: number, precision:
 /** The top-k SVD of a circular convolution from its Fourier modes (circulantConv.ts); rank over all D values. */
 function circulantSvd(op: CirculantConv, k: number, precision: Precision): SvdResult {
   const { u, s, v, all } = circulantTriplets(op, k);
-  const cutoff = relativeCutoff(all[0] ?? 0, op.rows, op.cols, precision);
+  const cutoff = relativeCutoff(
+    all.reduce((m, x) => Math.max(m, x), 0),
+    op.rows,
+    op.cols,
+    precision,
+  );
   return { u, s, v, rank: rankAbove(all, cutoff), cutoff, method: "structured", precision };
 }
 
