@@ -83,6 +83,18 @@ export const compositeArb = fc
     }
   });
 
+/** max over channels of Σ|w| over that channel's block of a per-channel kernel (equal blocks). */
+function channelL1Max(kernel: Float64Array, channels: number): number {
+  const per = kernel.length / channels;
+  let worst = 0;
+  for (let c = 0; c < channels; c++)
+    worst = Math.max(
+      worst,
+      kernel.subarray(c * per, (c + 1) * per).reduce((a, w) => a + Math.abs(w), 0),
+    );
+  return worst;
+}
+
 /**
  * The float32 rounding model of apply(): (scale, depth) such that
  *   ‖apply(A, X) − X·Aᵀ‖_F ≤ ε₃₂·(depth + 1)·(n + 3)·scale·‖X‖_F.
@@ -116,33 +128,16 @@ export function roundingModel(op: LinearOperator): { scale: number; depth: numbe
     case "time_conditioned":
     case "indexed_depthwise_conv":
       throw new Error("roundingModel: evaluate at(op, t) first");
-    case "depthwise_conv": {
-      // ‖K‖₂ ≤ max over channels of Σ|kernel taps| (Young's inequality); each output is one k²-term sum.
-      const per = op.geometry.size ** 2;
-      let worst = 0;
-      for (let c = 0; c < op.geometry.channels; c++)
-        worst = Math.max(
-          worst,
-          op.kernel.subarray(c * per, (c + 1) * per).reduce((a, w) => a + Math.abs(w), 0),
-        );
-      return { scale: worst, depth: 1 };
-    }
+    case "depthwise_conv":
+    case "circulant_conv":
+      // ‖K‖₂ ≤ max over channels of Σ|kernel taps| (Young's inequality); each output is one sum of
+      // k² taps (depthwise_conv) or of the kernel window's taps (circulant_conv, at most H·W).
+      return { scale: channelL1Max(op.kernel, op.geometry.channels), depth: 1 };
     case "kronecker": {
       // Two sequential applications (B then A): scales multiply, depths add.
       const a = roundingModel(op.a);
       const b = roundingModel(op.b);
       return { scale: a.scale * b.scale, depth: a.depth + b.depth };
-    }
-    case "circulant_conv": {
-      // The same Young bound over the full-size kernel; each output is one H·W-term sum on tfjs.
-      const plane = op.geometry.height * op.geometry.width;
-      let worst = 0;
-      for (let c = 0; c < op.geometry.channels; c++)
-        worst = Math.max(
-          worst,
-          op.kernel.subarray(c * plane, (c + 1) * plane).reduce((a, w) => a + Math.abs(w), 0),
-        );
-      return { scale: worst, depth: 1 };
     }
     case "product":
       return op.factors.map(roundingModel).reduce((a, b) => ({ scale: a.scale * b.scale, depth: a.depth + b.depth }));
