@@ -199,6 +199,18 @@ export function perturbed(oracle: Matrix, seed: number): Matrix {
   return out;
 }
 
+/** The block-diagonal matrix on R[C, H, W] whose entry (c,i,j) ← (c,p,q) is entry(c, i, j, p, q). */
+function perChannelOracle(g: { channels: number; height: number; width: number }, entry: (c: number, i: number, j: number, p: number, q: number) => number): Matrix {
+  const { channels, height, width } = g;
+  const n = channels * height * width;
+  const m = matrix(n, n);
+  for (let c = 0; c < channels; c++)
+    for (let p = 0; p < height; p++)
+      for (let q = 0; q < width; q++)
+        for (let i = 0; i < height; i++) for (let j = 0; j < width; j++) m.data[((c * height + i) * width + j) * n + (c * height + p) * width + q] = entry(c, i, j, p, q);
+  return m;
+}
+
 /**
  * The dense float64 matrix of op by the textbook formula of each kind, independent of the code under
  * test: Householder as the explicit product of I − 2vvᵀ, Cayley by an explicit inverse, the projector
@@ -248,23 +260,15 @@ export function oracleOf(op: LinearOperator): Matrix {
     case "time_conditioned":
     case "indexed_depthwise_conv":
       throw new Error("oracleOf: evaluate at(op, t) first");
-    case "depthwise_conv": {
-      // The Toeplitz formula column by column: input pixel (c, p, q) reaches output (c, i, j) through
-      // tap (p − i + padTop, q − j + padLeft) when that tap exists.
-      const { channels, height, width, size } = op.geometry;
-      const m = matrix(op.rows, op.cols);
-      for (let c = 0; c < channels; c++)
-        for (let p = 0; p < height; p++)
-          for (let q = 0; q < width; q++)
-            for (let i = 0; i < height; i++)
-              for (let j = 0; j < width; j++) {
-                const a = p - i + op.padTop;
-                const b = q - j + op.padLeft;
-                if (a < 0 || a >= size || b < 0 || b >= size) continue;
-                m.data[((c * height + i) * width + j) * op.cols + (c * height + p) * width + q] = op.kernel[(c * size + a) * size + b];
-              }
-      return m;
-    }
+    case "depthwise_conv":
+      // The Toeplitz formula: input pixel (c, p, q) reaches output (c, i, j) through tap
+      // (p − i + padTop, q − j + padLeft) when that tap exists.
+      return perChannelOracle(op.geometry, (c, i, j, p, q) => {
+        const { size } = op.geometry;
+        const a = p - i + op.padTop;
+        const b = q - j + op.padLeft;
+        return a < 0 || a >= size || b < 0 || b >= size ? 0 : op.kernel[(c * size + a) * size + b];
+      });
     case "kronecker": {
       // The textbook formula, row-major: entry (p·q₁ + q, i·c₁ + j) = A[p, i]·B[q, j].
       const a = oracleOf(op.a);
@@ -275,22 +279,13 @@ export function oracleOf(op: LinearOperator): Matrix {
           for (let q = 0; q < b.rows; q++) for (let j = 0; j < b.cols; j++) m.data[(p * b.rows + q) * op.cols + i * b.cols + j] = a.data[p * a.cols + i] * b.data[q * b.cols + j];
       return m;
     }
-    case "circulant_conv": {
-      // The circulant formula entry by entry: input pixel (c, p, q) reaches output (c, i, j) through
-      // the kernel offset ((p − i) mod H, (q − j) mod W).
-      const { channels, height, width } = op.geometry;
-      const m = matrix(op.rows, op.cols);
-      for (let c = 0; c < channels; c++)
-        for (let p = 0; p < height; p++)
-          for (let q = 0; q < width; q++)
-            for (let i = 0; i < height; i++)
-              for (let j = 0; j < width; j++) {
-                const u = (p - i + height) % height;
-                const v = (q - j + width) % width;
-                m.data[((c * height + i) * width + j) * op.cols + (c * height + p) * width + q] = op.kernel[(c * height + u) * width + v];
-              }
-      return m;
-    }
+    case "circulant_conv":
+      // The circulant formula: input pixel (c, p, q) reaches output (c, i, j) through the kernel
+      // offset ((p − i) mod H, (q − j) mod W).
+      return perChannelOracle(op.geometry, (c, i, j, p, q) => {
+        const { height, width } = op.geometry;
+        return op.kernel[(c * height + ((p - i + height) % height)) * width + ((q - j + width) % width)];
+      });
     case "product":
       return op.factors.map(oracleOf).reduce((a, b) => matmul(a, b));
     case "sum":
