@@ -9,12 +9,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { CheckedProgram } from "../compiler/checker/checked.js";
 import { mapNormalForm, type MapNormalForm } from "../compiler/execute/inspect.js";
 import { compile, type CompiledProgram, type CompileOptions } from "../compiler/execute/program.js";
-import { apply as applyOperator, pinv as operatorPinv, releaseTensors, svd as operatorSvd, type DecompositionMethod, type LinearOperator } from "../runtime/operator/index.js";
+import { apply as applyOperator, pinv as operatorPinv, releaseTensors, leadingSvd, type DecompositionMethod, type LinearOperator } from "../runtime/operator/index.js";
 import type { Dataset } from "../train/dataSource.js";
 import { TrainError } from "../train/errors.js";
 import { agreement, type Agreement } from "./psnr.js";
 import { samplerSpec, type SamplerChoice } from "./sampling.js";
-import { allValues, summarise, type SpectrumSummary } from "./spectrum.js";
+import { summarise, type SpectrumSummary } from "./spectrum.js";
 import type { SpecText } from "./spec_text.js";
 import { takeValues } from "./read.js";
 
@@ -136,8 +136,8 @@ export async function invertSampler(s: InvertibleSampler, dataset: Dataset, o: I
   if (2 * o.pairs > n) throw new TrainError("LIN0903", `data ${dataset.name} has ${dataset.rows} rows; ${o.pairs} pairs need ${2 * o.pairs}`);
   o.onDecompose?.();
   const t0 = performance.now();
-  const spectrum = operatorSvd(B);
-  const values = allValues(spectrum, B.rows, B.cols);
+  const spectrum = leadingSvd(B, 0); // every singular value, no vectors: B may be image-sized
+  const values = spectrum.values;
   const summary = summarise(values, B.rows, B.cols, spectrum.precision);
   const inverse = operatorPinv(B);
   const decomposeMs = performance.now() - t0;

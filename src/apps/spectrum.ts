@@ -7,7 +7,7 @@ import { mapNormalForm, type MapEnd } from "../compiler/execute/inspect.js";
 import type { CompiledProgram } from "../compiler/execute/program.js";
 import { forEachOperator } from "../compiler/binding/leaves.js";
 import { evaluateOperator, formatExpr, isBound, type OpExpr } from "../compiler/ir/index.js";
-import { MACHINE_EPSILON, svd as operatorSvd, type DecompositionMethod, type Precision, type SvdResult } from "../runtime/operator/index.js";
+import { MACHINE_EPSILON, leadingSvd, type DecompositionMethod, type Precision } from "../runtime/operator/index.js";
 import type { Matrix } from "../runtime/linalg/index.js";
 
 /** float32 machine epsilon, 2⁻²³. */
@@ -49,13 +49,6 @@ export function summarise(values: Float64Array, rows: number, cols: number, prec
     condition: rank < Math.min(rows, cols) || min <= 0 ? Infinity : max / min,
     rangeCondition: rank === 0 ? Infinity : max / (values[rank - 1] ?? max),
   };
-}
-
-/** All min(m, n) singular values: a structured SVD returns only the nonzero ones; the rest are exact zeros. */
-export function allValues(result: SvdResult, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(Math.min(rows, cols));
-  out.set(result.s.subarray(0, out.length));
-  return out;
 }
 
 /** Columns 0 … k−1 of a float64 matrix as k float32 rows (coordinates of k points). */
@@ -108,8 +101,9 @@ export interface Spectrum {
 export async function spectrumOf(compiled: CompiledProgram, map: string, top: number): Promise<Spectrum> {
   const form = mapNormalForm(compiled, map);
   const { rows, cols } = form.operator;
-  const result = operatorSvd(form.operator);
-  const values = allValues(result, rows, cols);
+  // The leading `top` triplets only: at image scale the full SVD's factors would be n×n.
+  const result = leadingSvd(form.operator, top);
+  const values = result.values;
   const k = Math.min(top, result.s.length);
   return {
     map,
@@ -144,7 +138,7 @@ export function pinvSummaries(compiled: CompiledProgram, target: string): PinvSu
     if (e.kind === "pinv" && isBound(e.inner) && !e.inner.timeConditioned) found.set(formatExpr(e.inner), e.inner);
   });
   return [...found].map(([label, inner]) => {
-    const result = operatorSvd(evaluateOperator(inner));
-    return { label, summary: summarise(allValues(result, inner.rows, inner.cols), inner.rows, inner.cols, result.precision) };
+    const result = leadingSvd(evaluateOperator(inner), 0);
+    return { label, summary: summarise(result.values, inner.rows, inner.cols, result.precision) };
   });
 }

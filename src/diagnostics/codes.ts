@@ -516,6 +516,13 @@ export const diagnosticCodes = [
     title: "operator needs a time",
     summary: "A time-conditioned operator applied or decomposed without `at(op, t)`.",
   }, // LIN-RT-OP-TIME-REQUIRED
+  {
+    code: "LIN1008",
+    stage: "runtime",
+    raisedBy: "OperatorError",
+    title: "operator too large to decompose",
+    summary: "An SVD or pseudo-inverse of an operator with no structured or matrix-free route, too large to materialise.",
+  },
   // Runtime: induced spaces.
   {
     code: "LIN1021",

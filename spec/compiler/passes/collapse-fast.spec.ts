@@ -37,14 +37,15 @@ const spectral = (m: Matrix): number => svd(m).s[0];
  * size ≤ D, plus the stage sums) and applying it to B costs ≤ 4·stages·D·ε relative (γ_D ≤ D·ε per
  * product, ×4 for the additions); an error made at step k is carried by the later steps, so
  *   ‖δ‖₂ ≤ 4·(T−1)·stages·D·ε·∏ₖ‖M_k‖₂,   ‖δ‖_F ≤ √D·‖δ‖₂.
- * The fast path finally drops singular values of B − βI below σ_max·D·ε (at most D of them):
- *   ≤ √D·D·ε·(‖B‖₂ + |β|) in Frobenius norm, with |β| ≤ ∏ₖ‖M_k‖₂.
+ * The fast path keeps B factored and, after each group of steps (at most T−1 groups), drops singular
+ * values of B − βI at or below D·ε·max(σ₁, |β|) (at most D of them), each cut carried by the later
+ * steps: ≤ (T−1)·√D·D·ε·(‖B‖₂ + |β|)·∏ₖ‖M_k‖₂ in Frobenius norm, with |β| ≤ ∏ₖ‖M_k‖₂.
  */
 function tolerance(ms: readonly Matrix[], method: SamplerMethod, b: Matrix): number {
   const growth = ms.reduce((g, m) => g * spectral(m), 1);
   const stages = stagesOf(method);
   const rounding = 4 * ms.length * stages * D * EPS64 * growth * Math.sqrt(D);
-  const truncation = Math.sqrt(D) * D * EPS64 * (spectral(b) + growth);
+  const truncation = ms.length * Math.sqrt(D) * D * EPS64 * (spectral(b) + growth) * growth;
   return (rounding + truncation) / frobeniusNorm(b);
 }
 

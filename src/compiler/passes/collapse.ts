@@ -7,15 +7,29 @@
 // consecutive steps, ≤ GROUP_WIDTH basis columns) with THE same step function, over the step basis
 // algebra below, whose states are αI + P·c·Qᵀ with P, Q the U's and V's of the group's times and c a
 // small coefficient matrix. Tracing from z = I through the group's steps yields M_{k+g−1}⋯M_k exactly,
-// with no QR/SVD and nothing D×D. The product is accumulated densely by one low-rank update per group,
-// B ← αB + (P·c)·(QᵀB), O(D²·rank) through BLAS, and B is put in its cheapest form once at the end
-// (identity plus its numerical-rank low-rank part, or the dense matrix). A(τ) is evaluated once per
+// with no QR/SVD and nothing D×D. The product is kept factored end to end, B = βI + P·Qᵀ: each group
+// multiplies in as one structured product, O(D·R²) for kept rank R, and the low-rank part is cut back to
+// its numerical rank after every group (truncated(), float64 rounding level), so one-step sampling costs
+// O(D·R) per sample and nothing D×D is formed unless the dense matrix is cheaper to apply (small D, high
+// rank: cheapestForm at the end). A(τ) is evaluated once per
 // distinct time (RK4: t, t+Δt/2, t+Δt = the next t), batched over CHUNK_STEPS steps. Any other A(τ) (a
 // dense or lazy value) takes the generic path: the runtime algebra, cheapest form after every step.
 // The two paths agree to float64 rounding (spec/compiler/passes/collapse-fast.spec.ts).
 import { matmul, transpose as transposeMatrix, type Matrix } from "../../runtime/linalg/index.js";
-import { columns } from "../../runtime/operator/host.js";
-import { dense, identity, product, scale, sum, svd, type LinearOperator } from "../../runtime/operator/index.js";
+import {
+  FLOAT64_EPS,
+  addMatrices,
+  axpy,
+  columns,
+  concatColumns,
+  concatRows as stackRows,
+  denseSvd,
+  matrix,
+  scaleColumns,
+  thinQr,
+  transposeTimes,
+} from "../../runtime/operator/host.js";
+import { identity, identityPlusLowRank, lowRank, product, scale, scaledIdentity, sum, type LinearOperator } from "../../runtime/operator/index.js";
 import { timeConditionedAtTimes } from "../../runtime/operator/timeConditioned.js";
 import { evaluateOperator } from "../ir/evaluate.js";
 import type { SamplerMethod } from "../checker/builtins.js";
@@ -204,28 +218,83 @@ function nextGroup(all: readonly number[], start: number, end: number, method: S
   return { steps, times };
 }
 
-/** B ← α·B + (P·c)·(QᵀB): the dense accumulation of one group's product α·I + P·c·Qᵀ. */
-function applyGroup(g: BasisState, basis: StepBasis, b: Matrix): Matrix {
-  const left = matmul(basis.p, padded(g.c, basis.p.cols));
-  const update = matmul(left, matmul(transposeMatrix(basis.q), b));
-  const out = update.data;
-  const prev = b.data;
-  const alpha = g.alpha;
-  for (let i = 0; i < out.length; i++) out[i] += alpha * prev[i];
-  return update;
+/**
+ * The collapsed product so far, B = β·I + U·diag(s)·Vᵀ with U, V orthonormal n×R (R the kept rank):
+ * an SVD of B − βI, kept factored end to end so nothing n×n is ever formed.
+ */
+interface FactoredProduct {
+  readonly beta: number;
+  readonly u: Matrix;
+  readonly s: Float64Array;
+  readonly v: Matrix;
 }
 
-/** The cheapest form of a dense B = β·I + (B − β·I): the low-rank part at its numerical rank (runtime svd's cut-off). */
-function finalForm(b: Matrix, beta: number): LinearOperator {
-  const n = b.rows;
-  const rest = { rows: n, cols: n, data: b.data.slice() };
-  for (let i = 0; i < n; i++) rest.data[i * n + i] -= beta;
-  const f = svd(dense(rest));
-  const u = columns(f.u, 0, f.rank);
-  for (let i = 0; i < n; i++) for (let j = 0; j < f.rank; j++) u.data[i * f.rank + j] *= f.s[j];
-  const structured = sum(scale(beta, identity(n)), { kind: "lowrank", rows: n, cols: n, u, v: columns(f.v, 0, f.rank) });
-  const cheapest = cheapestForm(structured);
-  return cheapest.kind === "dense" ? dense(b) : cheapest; // the accumulated matrix, not its truncation
+/**
+ * x split against the orthonormal columns of q: x = q·c + e·r with e orthonormal and ⟂ q (up to
+ * rounding). Classical Gram–Schmidt done twice (one pass leaves ~ε·κ of q in the remainder; the second
+ * brings it to ~ε), then a thin QR of the n×w remainder only — the n×(R+w) QR this avoids is the
+ * collapse's dominant cost at image scale.
+ */
+function extendBasis(q: Matrix, x: Matrix): { c: Matrix; e: Matrix; r: Matrix } {
+  let c = transposeTimes(q, x);
+  let rest = axpy(-1, matmul(q, c), x);
+  const again = transposeTimes(q, rest);
+  rest = axpy(-1, matmul(q, again), rest);
+  c = addMatrices(c, again);
+  const { q: e, r } = thinQr(rest);
+  return { c, e, r };
+}
+
+/**
+ * B ← G·B for a group's product G = α·I + L·Mᵀ (L = P_g·c, M = Q_g). With L = [U | E]·a and
+ * M = [V | F]·b (extendBasis), B − βI = [U|E]·(diag(s) ⊕ 0)·[V|F]ᵀ, so
+ *   G·B − αβ·I = α·U·diag(s)·Vᵀ + β·L·Mᵀ + L·(MᵀU)·diag(s)·Vᵀ = [U|E]·K·[V|F]ᵀ,
+ *   K = α·(diag(s) ⊕ 0) + a·(β·bᵀ + [(UᵀM)ᵀ·diag(s) | 0]),
+ * and an SVD of the small (R+w)×(R+w) core K gives the new factors (truncated()).
+ */
+function applyGroup(g: BasisState, basis: StepBasis, b: FactoredProduct): FactoredProduct {
+  const beta = g.alpha * b.beta;
+  if (g.c.rows === 0) return { beta, u: b.u, s: b.s.map((x) => g.alpha * x), v: b.v };
+  const l = matmul(basis.p, padded(g.c, basis.p.cols));
+  const m = basis.q;
+  const left = extendBasis(b.u, l);
+  const right = extendBasis(b.v, m);
+  const r = b.s.length;
+  const w = l.cols;
+  const wr = right.r.rows;
+  const a = stackRows(left.c, left.r); // (R + w) × w
+  const bt = transposeMatrix(stackRows(right.c, right.r)); // w × (R + wr)
+  const cross = transposeTimes(m, b.u); // MᵀU, w × R
+  const inner = matrix(w, r + wr);
+  for (let i = 0; i < w; i++) {
+    for (let j = 0; j < r + wr; j++) inner.data[i * (r + wr) + j] = b.beta * bt.data[i * (r + wr) + j] + (j < r ? cross.data[i * r + j] * b.s[j] : 0);
+  }
+  const core = matmul(a, inner);
+  for (let i = 0; i < r; i++) core.data[i * (r + wr) + i] += g.alpha * b.s[i];
+  return truncated(beta, core, concatColumns(b.u, left.e), concatColumns(b.v, right.e));
+}
+
+/**
+ * β·I + X·K·Yᵀ as a FactoredProduct: the SVD K = W·Σ·Zᵀ of the small core, singular values at or
+ * below n·ε·max(σ₁, |β|) dropped. Each cut changes B by at most that much in the 2-norm — the rounding
+ * level of any float64 product of n-vectors with B — so the collapse stays within float64 rounding of
+ * the exact product while its rank stays at the numerical rank (48 at D = 1024, T = 100, r = 8), not
+ * the (T−1)·r·stages the factors would otherwise grow to.
+ */
+function truncated(beta: number, core: Matrix, x: Matrix, y: Matrix): FactoredProduct {
+  const { u, s, v } = denseSvd(core);
+  const floor = x.rows * FLOAT64_EPS * Math.max(s[0] ?? 0, Math.abs(beta));
+  let keep = 0;
+  while (keep < s.length && s[keep] > floor) keep++;
+  return { beta, u: matmul(x, columns(u, 0, keep)), s: s.slice(0, keep), v: matmul(y, columns(v, 0, keep)) };
+}
+
+/** The FactoredProduct as an operator: β·I + (U·diag(s))·Vᵀ, or β·I when no rank is left. */
+function asOperator(b: FactoredProduct): LinearOperator {
+  const n = b.u.rows;
+  if (b.s.length === 0) return b.beta === 1 ? identity(n) : scaledIdentity(n, b.beta);
+  const u = scaleColumns(b.u, b.s);
+  return b.beta === 0 ? lowRank(u, b.v) : identityPlusLowRank(u, b.v, b.beta);
 }
 
 /** Steps whose A(τ) are evaluated in one batch (and held: ~CHUNK_STEPS·3·2·D·r floats). */
@@ -245,9 +314,7 @@ function collapseFactored(inner: OpExpr, method: SamplerMethod, steps: number): 
   if (all.length === 0) return identity(n);
   const r = factorRank(inner);
   if (r === undefined) return undefined;
-  let b: Matrix = { rows: n, cols: n, data: new Float64Array(n * n) };
-  for (let i = 0; i < n; i++) b.data[i * n + i] = 1;
-  let beta = 1;
+  let b: FactoredProduct = { beta: 1, u: matrix(n, 0), s: new Float64Array(0), v: matrix(n, 0) };
   for (let chunk = 0; chunk < all.length; chunk += CHUNK_STEPS) {
     const end = Math.min(chunk + CHUNK_STEPS, all.length);
     const groups: { steps: number[]; times: number[] }[] = [];
@@ -261,10 +328,10 @@ function collapseFactored(inner: OpExpr, method: SamplerMethod, steps: number): 
       // The group's product M_{k+g−1}⋯M_k, by tracing the step function from z = I step after step.
       const g = group.steps.reduce((z, t) => samplerStep(basis, method, z, t, dt), StepBasis.identity);
       b = applyGroup(g, basis, b);
-      beta *= g.alpha;
     }
   }
-  return finalForm(b, beta);
+  // The cheapest form to apply: the factored B unless dense is cheaper (small D, high kept rank).
+  return cheapestForm(asOperator(b));
 }
 
 /** The generic path: runtime algebra, cheapest form after every step. */

@@ -5,6 +5,7 @@ import { OperatorError } from "./errors.js";
 import { seededRandom } from "../random.js";
 import {
   FLOAT64_EPS,
+  addMatrices,
   columns,
   concatColumns,
   densePinv,
@@ -368,4 +369,105 @@ export function compress(op: LinearOperator): LinearOperator {
   const right = columns(result.v, 0, keep);
   if (op.kind === "identity_plus_lowrank") return { ...op, u: left, v: right };
   return { kind: "lowrank", rows, cols, u: left, v: right };
+}
+
+/** The k leading singular triplets of an operator and, where known, all of its singular values. */
+export interface LeadingSvd {
+  /** rows×k, orthonormal columns. */
+  readonly u: Matrix;
+  /** The k leading singular values, descending. */
+  readonly s: Float64Array;
+  /** cols×k, orthonormal columns: A·vᵢ = sᵢ·uᵢ. */
+  readonly v: Matrix;
+  /** All min(rows, cols) singular values, descending (the structure or a dense SVD gives them all). */
+  readonly values: Float64Array;
+  /** Number of values above the cut-off. */
+  readonly rank: number;
+  /** σ_max·max(m, n)·ε, ε of `precision`. */
+  readonly cutoff: number;
+  readonly method: DecompositionMethod;
+  readonly precision: Precision;
+}
+
+/** Above this many entries an operator with no structured SVD is not materialised for a dense one (2²⁴ float64 = 128 MiB, n = 4096). */
+export const DENSE_SVD_LIMIT = 2 ** 24;
+
+/** The leading k triplets of a full SVD result, with all its values. */
+function leadingOf(full: SvdResult, k: number, rows: number, cols: number): LeadingSvd {
+  const keep = Math.min(k, full.s.length);
+  const values = new Float64Array(Math.min(rows, cols));
+  values.set(full.s.subarray(0, values.length));
+  return { ...full, u: columns(full.u, 0, keep), s: full.s.slice(0, keep), v: columns(full.v, 0, keep), values };
+}
+
+/** c orthonormal columns orthogonal to the orthonormal columns of w (Gaussian, projected out twice, QR). */
+function complementColumns(w: Matrix, c: number): Matrix {
+  const random = seededRandom(COMPLETION_SEED);
+  let g = matrix(w.rows, c);
+  for (let i = 0; i < g.data.length; i++) g.data[i] = random.normal();
+  for (let pass = 0; pass < 2; pass++) g = addMatrices(g, scaleMatrix(-1, matmul(w, transposeTimes(w, g))));
+  return thinQr(g).q;
+}
+
+/**
+ * α·I + U·Vᵀ (n×n, rank r) exactly, for any n, with nothing n×n formed. With W an orthonormal basis
+ * of span[U | V] (thin QR, m ≤ 2r columns), α·I + U·Vᵀ = W·C·Wᵀ + α·(I − W·Wᵀ) where
+ * C = α·I_m + (WᵀU)(WᵀV)ᵀ: the singular values are those of the small C and |α| repeated n − m times,
+ * on the complement of W (right vectors z, left vectors sign(α)·z).
+ */
+function identityPlusLowRankLeading(alpha: number, u: Matrix, v: Matrix, k: number, precision: Precision): LeadingSvd {
+  const n = u.rows;
+  const w = thinQr(concatColumns(u, v)).q;
+  const m = w.cols;
+  const core = matmul(transposeTimes(w, u), transposeMatrix(transposeTimes(w, v)));
+  for (let i = 0; i < m; i++) core.data[i * m + i] += alpha;
+  const c = denseSvd(core);
+  const bulk = Math.abs(alpha);
+  // Values in descending order: the core's, with n − m copies of |α| merged in after those ≥ |α|.
+  const above = c.s.findIndex((x) => x < bulk);
+  const split = above < 0 ? m : above;
+  const values = new Float64Array(n);
+  values.set(c.s.subarray(0, split), 0);
+  values.fill(bulk, split, split + n - m);
+  values.set(c.s.subarray(split), split + n - m);
+  const keep = Math.min(k, n);
+  const fromCore = Math.min(keep, split) + Math.max(0, keep - split - (n - m));
+  const fromBulk = keep - fromCore;
+  const coreU = matmul(w, c.u);
+  const coreV = matmul(w, c.v);
+  const z = fromBulk > 0 ? complementColumns(w, fromBulk) : matrix(n, 0);
+  const order = [...Array.from({ length: Math.min(keep, split) }, (_, i) => ({ core: i })), ...Array.from({ length: fromBulk }, (_, j) => ({ bulk: j }))];
+  for (let i = split; order.length < keep; i++) order.push({ core: i });
+  const uOut = matrix(n, keep);
+  const vOut = matrix(n, keep);
+  const s = new Float64Array(keep);
+  const sign = alpha < 0 ? -1 : 1;
+  order.forEach((o, j) => {
+    const [src, col, lsign, value] = "core" in o ? [coreU, o.core, 1, c.s[o.core]] : [z, o.bulk, sign, bulk];
+    const right = "core" in o ? coreV : z;
+    s[j] = value;
+    for (let i = 0; i < n; i++) {
+      uOut.data[i * keep + j] = lsign * src.data[i * src.cols + col];
+      vOut.data[i * keep + j] = right.data[i * right.cols + col];
+    }
+  });
+  const cutoff = relativeCutoff(values[0] ?? 0, n, n, precision);
+  return { u: uOut, s, v: vOut, values, rank: rankAbove(values, cutoff), cutoff, method: "structured", precision };
+}
+
+/**
+ * The k leading singular triplets of op and all its singular values: from the structure where it gives
+ * them (α·I + U·Vᵀ at any n, the low-rank and diagonal kinds), else from a dense SVD up to
+ * DENSE_SVD_LIMIT entries. What `linea svd` and `linea invert` report at image scale, where the full
+ * svd() would return n×n factors.
+ */
+export function leadingSvd(op: LinearOperator, k: number, precision: Precision = precisionOf(op)): LeadingSvd {
+  requireTimeFree("svd", op);
+  const { rows, cols } = op;
+  if (op.kind === "identity_plus_lowrank" && 2 * op.u.cols < rows) return identityPlusLowRankLeading(op.alpha, op.u, op.v, k, precision);
+  const structured = op.kind === "lowrank" || op.kind === "svd_factored" || op.kind === "projector";
+  if (!structured && rows * cols > DENSE_SVD_LIMIT) {
+    throw new OperatorError("LIN1008", `svd: ${shapeOf(op)} has no structured SVD and ${rows}×${cols} is too large to decompose densely`);
+  }
+  return leadingOf(svd(op, precision), k, rows, cols);
 }
