@@ -11,6 +11,7 @@ import {
   circulantFromTaps,
   depthwiseConv,
   kernelWindow,
+  leadingSvd,
   materialise,
   multiplyHost,
   operatorFromParameters,
@@ -271,6 +272,23 @@ describe("circulant_conv with a zero in its spectrum", () => {
     expect(noCutoff.rank).toBe(d);
     // 1/λ ≈ 1e15/σ_max: X·A·X − X is dominated by the round-off of λ (≈ ε·σ_max ≫ 1e−15·σ_max·ε).
     expect(penroseViolations(aNear, materialise(noCutoff.pinv)).xax).toBeGreaterThan(1e-3);
+  });
+});
+
+describe("leadingSvd of a circulant_conv", () => {
+  it("gives svdTop's triplets and every |λ| in order, also at R[3, 256, 256] where a dense SVD is refused", () => {
+    const g: ConvGeometry = { channels: 2, height: 6, width: 8, size: 3 };
+    const k = circulantFromTaps(g, taps(g, 4));
+    const lead = leadingSvd(k, 3);
+    expect(Array.from(lead.s)).toEqual(Array.from(svdTop(k, 3).s));
+    // The same |λ| up to the FFT's rounding (|λ(f)| and |λ(−f)| are computed separately, ~1 ulp apart).
+    const full = svd(k).s;
+    lead.values.forEach((x, i) => expect(Math.abs(x - full[i])).toBeLessThanOrEqual(tol(96) * full[0]));
+    const big = circulantFromTaps({ channels: 3, height: 256, width: 256, size: 3 }, taps({ channels: 3, height: 256, width: 256, size: 3 }, 5));
+    const top = leadingSvd(big, 4);
+    expect(top.values.length).toBe(196608);
+    expect(top.s[0]).toBe(top.values[0]);
+    expect(top.u.cols).toBe(4);
   });
 });
 

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { frobeniusNorm, matmul, matrix, penroseViolations, subtract, svd as denseSvd, transpose as transposeM, type Matrix } from "../../../src/runtime/linalg/index.js";
 import {
   kronecker,
+  leadingSvd,
   lowRank,
   materialise,
   multiplyHost,
@@ -128,6 +129,14 @@ describe("kronecker A ⊗ B (row-major)", () => {
     expect(Array.from(top.s)).toEqual(Array.from(result.s.slice(0, 2)));
     expect(top.u.cols).toBe(2);
     expect(top.rank).toBe(result.rank);
+  });
+
+  it("leadingSvd gives the top-k triplets and all min(m, n) values (products, then zeros)", () => {
+    const lead = leadingSvd(k, 2);
+    expect(Array.from(lead.s)).toEqual(Array.from(svd(k).s.slice(0, 2)));
+    expect(lead.values.length).toBe(6);
+    const dense = denseSvd(kd).s;
+    lead.values.forEach((x, i) => expect(Math.abs(x - dense[i])).toBeLessThanOrEqual(tol(8, 2) * frobeniusNorm(kd)));
   });
 
   it("projects onto its range as P_A ⊗ P_B: idempotent, symmetric, P·K = K", () => {

@@ -465,6 +465,22 @@ export function leadingSvd(op: LinearOperator, k: number, precision: Precision =
   requireTimeFree("svd", op);
   const { rows, cols } = op;
   if (op.kind === "identity_plus_lowrank" && 2 * op.u.cols < rows) return identityPlusLowRankLeading(op.alpha, op.u, op.v, k, precision);
+  if (op.kind === "circulant_conv" || op.kind === "kronecker") {
+    // The Fourier modes / the factors' SVDs give the leading triplets (svdTop) and every value.
+    const top = svdTop(op, k, precision);
+    const values = new Float64Array(Math.min(rows, cols));
+    if (op.kind === "circulant_conv") values.set(singularValuesCirculant(op).sort().reverse());
+    else {
+      const [a, b] = [svd(op.a, precision).s, svd(op.b, precision).s];
+      values.set(
+        Float64Array.from(Array.from(a).flatMap((x) => Array.from(b, (y) => x * y)))
+          .sort()
+          .reverse()
+          .subarray(0, values.length),
+      );
+    }
+    return { ...top, values };
+  }
   const structured = op.kind === "lowrank" || op.kind === "svd_factored" || op.kind === "projector";
   if (!structured && rows * cols > DENSE_SVD_LIMIT) {
     throw new OperatorError("LIN1008", `svd: ${shapeOf(op)} has no structured SVD and ${rows}×${cols} is too large to decompose densely`);
