@@ -1,5 +1,5 @@
 // The trainable copy of the plain operators `loss = mse` trains (dense, diagonal — square and
-// rectangular —, lowrank, identity_plus_lowrank) against the runtime's float64 operator on the same
+// rectangular —, lowrank, identity_plus_lowrank, circulant_conv) against the runtime's float64 operator on the same
 // weights (the oracle: materialised and applied in float64), and its export back to the runtime's
 // parameter layout. Controls: the operator off by 0.1%, and the transposed operator (a wrong row/column
 // convention), are caught.
@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/runtime/backend/index.js";
 import {
+  circulantFromTaps,
   diagonal,
   identityPlusLowRank,
   materialise,
@@ -15,11 +16,14 @@ import {
   randomDiagonal,
   randomLowRank,
   scale,
+  styledConvRows,
+  tapsOf,
   transpose,
   type LinearOperator,
 } from "../../src/runtime/operator/index.js";
 import { matrix } from "../../src/runtime/operator/host.js";
 import { TrainableLinear } from "../../src/train/index.js";
+import { registerTrainingGradients } from "../../src/train/gradients.js";
 
 const EPS32 = 2 ** -23;
 
@@ -33,6 +37,16 @@ function cases(): [string, LinearOperator][] {
     ["diagonal 4×3", diagonal(Float64Array.of(1.5, -0.5, 2), 4, 3)],
     ["lowrank 4×3", lr],
     ["identity_plus_lowrank α = 0.7", identityPlusLowRank(u, v, 0.7)],
+    // Circular convolutions (wrapped padding by concatenated slices): 2×2 taps on a 3×4 image, and
+    // 3×3 taps on 2 channels of 3×3 (every tap wraps); both kernels asymmetric, so the transpose differs.
+    ["circulant_conv 2×2 on R[1, 3, 4]", circulantFromTaps({ channels: 1, height: 3, width: 4, size: 2 }, [1, -0.5, 0.25, 2])],
+    [
+      "circulant_conv 3×3 on R[2, 3, 3]",
+      circulantFromTaps(
+        { channels: 2, height: 3, width: 3, size: 3 },
+        Array.from({ length: 18 }, (_, i) => Math.cos(0.7 * i + 0.3)),
+      ),
+    ],
   ];
 }
 
@@ -95,6 +109,33 @@ describe("trainable plain operators (loss = mse)", () => {
         p.data.forEach((w, i) => expect(Math.abs((q?.data[i] ?? NaN) - w), `${name} ${key}`).toBeLessThanOrEqual((EPS32 / 2) * Math.abs(w)));
       }
       trainable.dispose();
+    }
+  });
+});
+
+describe("the circular convolution's gradient", () => {
+  it("d⟨W, K·x⟩/d taps[a,b] = Σ W[i,j]·x[(i+a−p) mod H,(j+b−p) mod W]; control: the zero-padded sum differs", () => {
+    registerTrainingGradients();
+    const g = { channels: 1, height: 3, width: 4, size: 2 };
+    const op = circulantFromTaps(g, [1, -0.5, 0.25, 2]);
+    const x = Float32Array.from({ length: 12 }, (_, i) => Math.sin(1.1 * i + 0.4));
+    const w = Float32Array.from({ length: 12 }, (_, i) => Math.cos(0.9 * i));
+    const grad = tf.grad((k: tf.Tensor) => tf.sum(tf.mul(styledConvRows(k as tf.Tensor4D, g, [0], tf.tensor2d(x, [1, 12]), "circular"), tf.tensor2d(w, [1, 12]))));
+    const got = tf.tidy(() => grad(tf.tensor4d(Float32Array.from(tapsOf(op) ?? []), [1, 1, 2, 2])).dataSync());
+    const mod = (i: number, n: number): number => ((i % n) + n) % n;
+    for (let a = 0; a < 2; a++) {
+      for (let b = 0; b < 2; b++) {
+        let want = 0;
+        let zeroPadded = 0;
+        for (let i = 0; i < 3; i++)
+          for (let j = 0; j < 4; j++) {
+            want += w[i * 4 + j] * x[mod(i + a, 3) * 4 + mod(j + b, 4)];
+            if (i + a < 3 && j + b < 4) zeroPadded += w[i * 4 + j] * x[(i + a) * 4 + j + b];
+          }
+        // 12 float32 products summed: ≤ 13ε·Σ|w·x| ≤ 13ε·12.
+        expect(Math.abs(got[a * 2 + b] - want)).toBeLessThanOrEqual(13 * 12 * EPS32);
+        if (a + b > 0) expect(Math.abs(got[a * 2 + b] - zeroPadded)).toBeGreaterThan(1e-3);
+      }
     }
   });
 });

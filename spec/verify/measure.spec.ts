@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/runtime/backend/select.js";
 import { matrix, svd } from "../../src/runtime/linalg/index.js";
-import { randomDense, randomSvdFactored } from "../../src/runtime/operator/index.js";
+import { circulantFromTaps, randomCirculantConv, randomDense, randomSvdFactored, svd as operatorSvd } from "../../src/runtime/operator/index.js";
 import { lipschitzEstimate, profileOperator, samplePoints } from "../../src/verify/conditioning.js";
 import { SAFETY, U32, pathError, rmsError, tolerance } from "../../src/verify/measure.js";
 
@@ -73,5 +73,22 @@ describe("conditioning", () => {
     expect(model.rank).toBe(2);
     expect(model.norm).toBeCloseTo(Math.max(...op.s), 12);
     expect(model.inverseNorm).toBeCloseTo(1 / Math.min(...op.s), 12);
+  });
+  it("a circular convolution's norms are its extreme |λ|, also at R[3, 256, 256] where svd() would form D×D vectors", () => {
+    const small = randomCirculantConv({ channels: 2, height: 4, width: 6, size: 3 }, 5);
+    const model = profileOperator(small);
+    const s = operatorSvd(small).s; // the structured SVD (spec/runtime/operator/circulantConv.spec.ts checks it densely)
+    expect(model.norm).toBe(s[0]);
+    expect(model.inverseNorm).toBeCloseTo(1 / s[s.length - 1], 12);
+    expect(model.rank).toBe(48);
+    const large = profileOperator(
+      circulantFromTaps(
+        { channels: 3, height: 256, width: 256, size: 3 },
+        Float64Array.from({ length: 27 }, (_, i) => (i % 9 === 4 ? 1 : 0.05)),
+      ),
+    );
+    // Centre 1, eight taps 0.05: |λ| ≤ 1 + 8·0.05 = 1.4, attained at f = g = 0; |λ| ≥ 1 − 0.4 > 0, so full rank.
+    expect(large.norm).toBeCloseTo(1.4, 12);
+    expect(large.rank).toBe(196608);
   });
 });

@@ -6,7 +6,18 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { ownedVariable } from "../runtime/network/variable.js";
 import { matrix } from "../runtime/operator/host.js";
-import { dense, depthwiseConv, diagonal, identityPlusLowRank, indexedDepthwiseConv, lowRank, styledConvRows, type LinearOperator } from "../runtime/operator/index.js";
+import {
+  circulantFromTaps,
+  dense,
+  depthwiseConv,
+  diagonal,
+  identityPlusLowRank,
+  indexedDepthwiseConv,
+  lowRank,
+  styledConvRows,
+  tapsOf,
+  type LinearOperator,
+} from "../runtime/operator/index.js";
 import type { ConvGeometry } from "../runtime/operator/kinds.js";
 import { TrainError } from "./errors.js";
 import { SUPERVISED_OPERATORS } from "./plan.js";
@@ -44,7 +55,11 @@ export class TrainableLinear {
     this.cols = op.cols;
     this.alpha = op.kind === "identity_plus_lowrank" ? op.alpha : 0;
     this.conv =
-      op.kind === "depthwise_conv" ? { geometry: op.geometry, styles: 1 } : op.kind === "indexed_depthwise_conv" ? { geometry: op.geometry, styles: op.styles } : undefined;
+      op.kind === "depthwise_conv" || op.kind === "circulant_conv"
+        ? { geometry: op.geometry, styles: 1 }
+        : op.kind === "indexed_depthwise_conv"
+          ? { geometry: op.geometry, styles: op.styles }
+          : undefined;
     const set = (name: string, data: Float64Array, shape: readonly number[]): void => {
       this.params.set(name, { variable: variable(data, shape), transposedInFile: false });
     };
@@ -67,6 +82,14 @@ export class TrainableLinear {
       case "indexed_depthwise_conv":
         set("kernel", op.kernels, [op.styles, op.geometry.channels, 1, op.geometry.size, op.geometry.size]);
         break;
+      case "circulant_conv": {
+        // A declared leaf's k×k taps (depthwise_conv's layout); a full-size kernel is no declared leaf.
+        const taps = tapsOf(op);
+        if (taps === undefined)
+          throw new TrainError("LIN0941", `loss mse trains a circular convolution's ${op.geometry.size}×${op.geometry.size} taps; this kernel spans the whole image`);
+        set("kernel", taps, [op.geometry.channels, 1, op.geometry.size, op.geometry.size]);
+        break;
+      }
     }
   }
 
@@ -95,6 +118,11 @@ export class TrainableLinear {
           throw new TrainError("LIN0942", `loss mse: an indexed convolution with ${count} styles needs a style per row (data with labels: pairs(…) gives target i the label i)`);
         const { channels, size } = geometry;
         return styledConvRows(tf.reshape(this.get("kernel"), [count, channels, size, size]), geometry, rowStyles, x);
+      }
+      case "circulant_conv": {
+        const { geometry } = this.conv as NonNullable<typeof this.conv>;
+        const { channels, size } = geometry;
+        return styledConvRows(tf.reshape(this.get("kernel"), [1, channels, size, size]), geometry, Array<number>(x.shape[0]).fill(0), x, "circular");
       }
       case "dense":
         return tf.matMul(x, this.get("weight"), false, true);
@@ -136,6 +164,8 @@ export class TrainableLinear {
         return identityPlusLowRank(await m("u"), await m("v"), this.alpha);
       case "depthwise_conv":
         return depthwiseConv((this.conv as NonNullable<typeof this.conv>).geometry, await host("kernel"));
+      case "circulant_conv":
+        return circulantFromTaps((this.conv as NonNullable<typeof this.conv>).geometry, await host("kernel"));
       case "indexed_depthwise_conv": {
         const { geometry, styles } = this.conv as NonNullable<typeof this.conv>;
         return indexedDepthwiseConv(geometry, styles, await host("kernel"));

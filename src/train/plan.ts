@@ -17,7 +17,7 @@ import type { PerceptualSettings } from "./perceptual.js";
 export type TrainLoss = "flow_matching" | typeof IDEMPOTENT_LOSS | "mse" | "lpips" | "nll";
 
 /** The operator kinds `loss = mse` (and `lpips`) trains (src/train/linearOperator.ts): plain factors, no constraint to keep. */
-export const SUPERVISED_OPERATORS = ["dense", "diagonal", "lowrank", "identity_plus_lowrank", "depthwise_conv", "indexed_depthwise_conv"] as const;
+export const SUPERVISED_OPERATORS = ["dense", "diagonal", "lowrank", "identity_plus_lowrank", "depthwise_conv", "indexed_depthwise_conv", "circulant_conv"] as const;
 
 /** One side of the model's map: the network (by `uri#name`) and tag, or none for a Euclidean space. */
 export interface ChartRef {

@@ -18,6 +18,8 @@ import {
   randomTimeConditioned,
   randomDepthwiseConv,
   randomIndexedDepthwiseConv,
+  randomCirculantConv,
+  kronecker,
   type ConvGeometry,
   scaledIdentity,
   type LinearOperator,
@@ -98,6 +100,10 @@ export const OPERATOR_FACTORIES: Readonly<Record<OperatorKind, (rows: number, co
   time_conditioned: (_, n, s) => randomTimeConditioned({ n, rank: 2, embedDim: 8, hidden: 8 }, s),
   depthwise_conv: (_, n, s) => randomDepthwiseConv(convLayout(n), s),
   indexed_depthwise_conv: (_, n, s) => randomIndexedDepthwiseConv(convLayout(n), 3, s),
+  circulant_conv: (_, n, s) => randomCirculantConv(convLayout(n), s),
+  // A 2×2 (or 1×1) factor ⊗ the rest, where the sizes split so.
+  kronecker: (m, n, s) =>
+    m % 2 === 0 && n % 2 === 0 ? kronecker(randomDense(2, 2, s), randomDense(m / 2, n / 2, s + 1)) : kronecker(randomDiagonal(1, s), randomDense(m, n, s + 1)),
   product: (m, n, s) => ({ kind: "product", rows: m, cols: n, factors: [randomDense(m, n, s), randomDiagonal(n, s + 1)] }),
   sum: (m, n, s) => ({ kind: "sum", rows: m, cols: n, terms: [randomDense(m, n, s), randomLowRank(m, n, 1, s + 1)] }),
   scaled: (m, n, s) => ({ kind: "scaled", rows: m, cols: n, scale: -0.75, inner: randomDense(m, n, s) }),

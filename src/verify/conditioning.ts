@@ -3,7 +3,7 @@
 // largest singular value in float64); per operator, ‖A‖₂ and 1/σ_min from the float64 SVD.
 import * as tf from "@tensorflow/tfjs-core";
 import { svd as denseSvd, matrix } from "../runtime/linalg/index.js";
-import { at as operatorAt, convNormBound, needsTime, svd as operatorSvd, type LinearOperator } from "../runtime/operator/index.js";
+import { at as operatorAt, convNormBound, needsTime, singularValuesCirculant, svd as operatorSvd, svdTop, type LinearOperator } from "../runtime/operator/index.js";
 import type { Block } from "../runtime/network/index.js";
 import { blockChart, Space, type Chart } from "../runtime/space/index.js";
 import { seededRandom } from "../runtime/operator/index.js";
@@ -157,6 +157,19 @@ export function profileOperator(op: LinearOperator): OperatorModel {
       norm = Math.max(norm, convNormBound(a));
       inverseNorm = Number.POSITIVE_INFINITY;
       rank = Math.max(rank, a.rows);
+      continue;
+    }
+    if (a.kind === "circulant_conv") {
+      // Exact and cheap: the singular values are the |λ| (svd() would form D×D singular vectors).
+      const { rank: r, cutoff } = svdTop(a, 0);
+      const values = singularValuesCirculant(a);
+      norm = Math.max(
+        norm,
+        values.reduce((m, x) => Math.max(m, x), 0),
+      );
+      const smallest = values.reduce((m, x) => (x > cutoff ? Math.min(m, x) : m), Number.POSITIVE_INFINITY);
+      inverseNorm = Math.max(inverseNorm, r === 0 ? Number.POSITIVE_INFINITY : 1 / smallest);
+      rank = Math.max(rank, r);
       continue;
     }
     const { s, rank: r } = operatorSvd(a);

@@ -83,6 +83,18 @@ export const compositeArb = fc
     }
   });
 
+/** max over channels of Σ|w| over that channel's block of a per-channel kernel (equal blocks). */
+function channelL1Max(kernel: Float64Array, channels: number): number {
+  const per = kernel.length / channels;
+  let worst = 0;
+  for (let c = 0; c < channels; c++)
+    worst = Math.max(
+      worst,
+      kernel.subarray(c * per, (c + 1) * per).reduce((a, w) => a + Math.abs(w), 0),
+    );
+  return worst;
+}
+
 /**
  * The float32 rounding model of apply(): (scale, depth) such that
  *   ‖apply(A, X) − X·Aᵀ‖_F ≤ ε₃₂·(depth + 1)·(n + 3)·scale·‖X‖_F.
@@ -116,16 +128,16 @@ export function roundingModel(op: LinearOperator): { scale: number; depth: numbe
     case "time_conditioned":
     case "indexed_depthwise_conv":
       throw new Error("roundingModel: evaluate at(op, t) first");
-    case "depthwise_conv": {
-      // ‖K‖₂ ≤ max over channels of Σ|kernel taps| (Young's inequality); each output is one k²-term sum.
-      const per = op.geometry.size ** 2;
-      let worst = 0;
-      for (let c = 0; c < op.geometry.channels; c++)
-        worst = Math.max(
-          worst,
-          op.kernel.subarray(c * per, (c + 1) * per).reduce((a, w) => a + Math.abs(w), 0),
-        );
-      return { scale: worst, depth: 1 };
+    case "depthwise_conv":
+    case "circulant_conv":
+      // ‖K‖₂ ≤ max over channels of Σ|kernel taps| (Young's inequality); each output is one sum of
+      // k² taps (depthwise_conv) or of the kernel window's taps (circulant_conv, at most H·W).
+      return { scale: channelL1Max(op.kernel, op.geometry.channels), depth: 1 };
+    case "kronecker": {
+      // Two sequential applications (B then A): scales multiply, depths add.
+      const a = roundingModel(op.a);
+      const b = roundingModel(op.b);
+      return { scale: a.scale * b.scale, depth: a.depth + b.depth };
     }
     case "product":
       return op.factors.map(roundingModel).reduce((a, b) => ({ scale: a.scale * b.scale, depth: a.depth + b.depth }));
@@ -187,6 +199,18 @@ export function perturbed(oracle: Matrix, seed: number): Matrix {
   return out;
 }
 
+/** The block-diagonal matrix on R[C, H, W] whose entry (c,i,j) ← (c,p,q) is entry(c, i, j, p, q). */
+function perChannelOracle(g: { channels: number; height: number; width: number }, entry: (c: number, i: number, j: number, p: number, q: number) => number): Matrix {
+  const { channels, height, width } = g;
+  const n = channels * height * width;
+  const m = matrix(n, n);
+  for (let c = 0; c < channels; c++)
+    for (let p = 0; p < height; p++)
+      for (let q = 0; q < width; q++)
+        for (let i = 0; i < height; i++) for (let j = 0; j < width; j++) m.data[((c * height + i) * width + j) * n + (c * height + p) * width + q] = entry(c, i, j, p, q);
+  return m;
+}
+
 /**
  * The dense float64 matrix of op by the textbook formula of each kind, independent of the code under
  * test: Householder as the explicit product of I − 2vvᵀ, Cayley by an explicit inverse, the projector
@@ -236,23 +260,32 @@ export function oracleOf(op: LinearOperator): Matrix {
     case "time_conditioned":
     case "indexed_depthwise_conv":
       throw new Error("oracleOf: evaluate at(op, t) first");
-    case "depthwise_conv": {
-      // The Toeplitz formula column by column: input pixel (c, p, q) reaches output (c, i, j) through
-      // tap (p − i + padTop, q − j + padLeft) when that tap exists.
-      const { channels, height, width, size } = op.geometry;
+    case "depthwise_conv":
+      // The Toeplitz formula: input pixel (c, p, q) reaches output (c, i, j) through tap
+      // (p − i + padTop, q − j + padLeft) when that tap exists.
+      return perChannelOracle(op.geometry, (c, i, j, p, q) => {
+        const { size } = op.geometry;
+        const a = p - i + op.padTop;
+        const b = q - j + op.padLeft;
+        return a < 0 || a >= size || b < 0 || b >= size ? 0 : op.kernel[(c * size + a) * size + b];
+      });
+    case "kronecker": {
+      // The textbook formula, row-major: entry (p·q₁ + q, i·c₁ + j) = A[p, i]·B[q, j].
+      const a = oracleOf(op.a);
+      const b = oracleOf(op.b);
       const m = matrix(op.rows, op.cols);
-      for (let c = 0; c < channels; c++)
-        for (let p = 0; p < height; p++)
-          for (let q = 0; q < width; q++)
-            for (let i = 0; i < height; i++)
-              for (let j = 0; j < width; j++) {
-                const a = p - i + op.padTop;
-                const b = q - j + op.padLeft;
-                if (a < 0 || a >= size || b < 0 || b >= size) continue;
-                m.data[((c * height + i) * width + j) * op.cols + (c * height + p) * width + q] = op.kernel[(c * size + a) * size + b];
-              }
+      for (let p = 0; p < a.rows; p++)
+        for (let i = 0; i < a.cols; i++)
+          for (let q = 0; q < b.rows; q++) for (let j = 0; j < b.cols; j++) m.data[(p * b.rows + q) * op.cols + i * b.cols + j] = a.data[p * a.cols + i] * b.data[q * b.cols + j];
       return m;
     }
+    case "circulant_conv":
+      // The circulant formula: input pixel (c, p, q) reaches output (c, i, j) through the kernel
+      // offset ((p − i) mod H, (q − j) mod W).
+      return perChannelOracle(op.geometry, (c, i, j, p, q) => {
+        const { height, width } = op.geometry;
+        return op.kernel[(c * height + ((p - i + height) % height)) * width + ((q - j + width) % width)];
+      });
     case "product":
       return op.factors.map(oracleOf).reduce((a, b) => matmul(a, b));
     case "sum":

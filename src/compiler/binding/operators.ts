@@ -17,6 +17,7 @@ import {
   randomTimeConditioned,
   randomDepthwiseConv,
   randomIndexedDepthwiseConv,
+  randomCirculantConv,
   storedIn,
   type ConvGeometry,
   type DenseInit,
@@ -109,6 +110,13 @@ function leafDescription(leaf: OperatorLeafInfo): LeafDescription {
     case "depthwise_conv": {
       const geometry = convGeometry(leaf, square());
       const styles = args.get("styles");
+      if (args.get("padding") === "circular") {
+        // padding = circular: the periodic convolution, diagonalised by the DFT (circulantConv.ts).
+        if (typeof styles === "number") {
+          throw new OperatorError("LIN1171", `operator ${leaf.name}: depthwise_conv(padding = circular) has one kernel; styles = n needs padding = same`);
+        }
+        return { kind: "circulant_conv", geometry };
+      }
       return typeof styles === "number" ? { kind: "indexed_depthwise_conv", geometry, styles } : { kind: "depthwise_conv", geometry };
     }
     default:
@@ -149,6 +157,8 @@ function initialOperator(leaf: OperatorLeafInfo, seed: number): LinearOperator {
       return randomDepthwiseConv(d.geometry, seed);
     case "indexed_depthwise_conv":
       return randomIndexedDepthwiseConv(d.geometry, d.styles, seed);
+    case "circulant_conv":
+      return randomCirculantConv(d.geometry, seed);
   }
 }
 

@@ -118,13 +118,15 @@ const OPERATOR_BUILTINS = {
     timeConditioned: true,
     rankParam: "rank",
   },
-  // A per-channel k×k convolution on R[channels, height, width] (height defaults to a square image).
+  // A per-channel k×k convolution on R[channels, height, width] (height defaults to a square image);
+  // padding = same (zeros, the default) or circular (periodic: diagonalised by the DFT).
   depthwise_conv: {
     params: [
       { name: "kernel", type: posint, required: true },
       { name: "styles", type: posint },
       { name: "channels", type: posint },
       { name: "height", type: posint },
+      { name: "padding", type: oneOf("same", "circular") },
     ],
     square: true,
     timeConditioned: false,

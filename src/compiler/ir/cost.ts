@@ -3,7 +3,7 @@
 // "kernel count" proxy) it takes. A multiply-add counts 2 FLOPs. The figures are the obvious counts of
 // the way the runtime applies each kind factor by factor (src/runtime/operator/apply.ts); they are used
 // only to compare alternatives, so constants that are the same on both sides are left out.
-import type { LinearOperator, OperatorKind } from "../../runtime/operator/index.js";
+import { kernelWindow, type LinearOperator, type OperatorKind } from "../../runtime/operator/index.js";
 import type { OpExpr } from "./expr.js";
 import { stagesOf } from "./sampler.js";
 
@@ -46,6 +46,13 @@ export function structureCost(structure: OperatorKind, rows: number, cols: numbe
     case "depthwise_conv": // r = k² taps per output coordinate
     case "indexed_depthwise_conv":
       return one(2 * rows * r, r);
+    case "kronecker": // unbound: no factor shapes known, costed as the dense matrix
+      return one(2 * rows * cols, rows * cols);
+    // r = the taps of the kernel's window per output coordinate, applied directly as tfjs does (an FFT
+    // path would cost ~2·5·log₂(H·W) flops per coordinate: cheaper only for a full-size kernel of a
+    // large image, which the host algebra handles by FFT anyway). Memory: the [C, H, W] kernel.
+    case "circulant_conv":
+      return one(2 * rows * r, cols);
     case "orthogonal": // Householder with n reflectors, or a dense Cayley Q: both ~2n² per row
     case "dense":
     case "product":
@@ -70,6 +77,11 @@ export function operatorCost(op: LinearOperator): Cost {
     case "depthwise_conv":
     case "indexed_depthwise_conv":
       return structureCost(op.kind, op.rows, op.cols, op.geometry.size ** 2);
+    case "circulant_conv": {
+      // tfjs applies the kernel's window directly (circulantRows); a full-size kernel (K⁺, K^p) has H·W taps.
+      const w = kernelWindow(op);
+      return structureCost(op.kind, op.rows, op.cols, w.kh * w.kw);
+    }
     case "orthogonal":
       if (op.form.type === "householder") {
         const k = op.form.vectors.rows;
@@ -84,6 +96,12 @@ export function operatorCost(op: LinearOperator): Cost {
       return plus(operatorCost(op.inner), { flops: op.rows, memory: 1, applications: 0 });
     case "transposed":
       return operatorCost(op.inner);
+    case "kronecker": {
+      // vec(A·X·Bᵀ): B on each of A.cols rows of X, then A on each of B.rows columns.
+      const a = operatorCost(op.a);
+      const b = operatorCost(op.b);
+      return { flops: op.a.cols * b.flops + op.b.rows * a.flops, memory: a.memory + b.memory, applications: a.applications + b.applications };
+    }
     default:
       return structureCost(op.kind, op.rows, op.cols);
   }

@@ -18,7 +18,9 @@ import {
   transposeTimes,
   type Matrix,
 } from "./host.js";
+import { plusIdentity, powerCirculant, productCirculant, sameImage, sumCirculant } from "./circulantConv.js";
 import { sameLayout } from "./depthwiseConv.js";
+import { kroneckerChains } from "./kronecker.js";
 import { materialise, multiplyHost } from "./hostApply.js";
 import { needsTime, shapeOf, type LinearOperator } from "./kinds.js";
 import { transpose } from "./transpose.js";
@@ -98,7 +100,10 @@ function scaleUnmarked(c: number, op: LinearOperator): LinearOperator {
     case "svd_factored":
       return { ...op, s: op.s.map((s) => c * s) };
     case "depthwise_conv":
+    case "circulant_conv":
       return { ...op, kernel: op.kernel.map((k) => c * k) };
+    case "kronecker":
+      return { ...op, a: scale(c, op.a) }; // c·(A ⊗ B) = (c·A) ⊗ B
     case "scaled":
       return op.scale * c === 1 ? op.inner : { ...op, scale: c * op.scale };
     default:
@@ -129,6 +134,10 @@ function sumUnmarked(a: LinearOperator, b: LinearOperator): LinearOperator {
   if (da !== undefined && db !== undefined) return { kind: "diagonal", rows, cols, diag: da.map((x, i) => x + db[i]) };
   // Convolutions of one layout add kernel-wise: α·K₁ + (1−α)·K₂ is the convolution of α·k₁ + (1−α)·k₂, exactly.
   if (a.kind === "depthwise_conv" && b.kind === "depthwise_conv" && sameLayout(a, b)) return { ...a, kernel: a.kernel.map((k, i) => k + b.kernel[i]) };
+  // Circular convolutions of one image add kernel-wise, and s·I is s at offset (0, 0).
+  if (a.kind === "circulant_conv" && b.kind === "circulant_conv" && sameImage(a, b)) return sumCirculant(a, b);
+  if (a.kind === "circulant_conv" && isScalarKind(b)) return plusIdentity(a, scalarOf(b));
+  if (b.kind === "circulant_conv" && isScalarKind(a)) return plusIdentity(b, scalarOf(a));
   if (a.kind === "dense" && densifiable(b)) return { kind: "dense", rows, cols, matrix: addMatrices(a.matrix, materialise(b)) };
   if (b.kind === "dense" && densifiable(a)) return { kind: "dense", rows, cols, matrix: addMatrices(materialise(a), b.matrix) };
   const fa = asIdentityPlusFactors(a);
@@ -198,6 +207,11 @@ function productUnmarked(a: LinearOperator, b: LinearOperator): LinearOperator {
     return { kind: "dense", rows, cols, matrix: b.rows === b.cols ? scaleColumns(a.matrix, b.diag) : transposeMatrix(multiplyHost(transpose(b), transposeMatrix(a.matrix))) };
   }
   if (a.kind === "projector" && b.kind === "projector" && a.q === b.q) return a; // P·P = P
+  if (a.kind === "circulant_conv" && b.kind === "circulant_conv" && sameImage(a, b)) return productCirculant(a, b); // spectra multiply
+  if (a.kind === "kronecker" && b.kind === "kronecker" && kroneckerChains(a, b)) {
+    // (A ⊗ B)(C ⊗ D) = AC ⊗ BD: vec(A·(C·X·Dᵀ)·Bᵀ) = vec((AC)·X·(BD)ᵀ).
+    return { kind: "kronecker", rows, cols, a: product(a.a, b.a), b: product(a.b, b.b) };
+  }
   if (a.kind === "orthogonal" && b.kind === "orthogonal" && a.form.type === "householder" && b.form.type === "householder") {
     // (H₁⋯H_k)(H'₁⋯H'_m): the reflector list of a followed by that of b.
     return { kind: "orthogonal", rows, cols, form: { type: "householder", vectors: concatRows(a.form.vectors, b.form.vectors) } };
@@ -254,6 +268,12 @@ function powerUnmarked(a: LinearOperator, k: number): LinearOperator {
       return { ...a, diag: a.diag.map((d) => d ** k) };
     case "dense":
       return { ...a, matrix: matrixPower(a.matrix, k) };
+    case "circulant_conv":
+      return powerCirculant(a, k);
+    case "kronecker":
+      // (A ⊗ B)^k = A^k ⊗ B^k (the mixed-product rule k times); a square Kronecker of square factors only.
+      if (a.a.rows === a.a.cols) return { ...a, a: power(a.a, k), b: power(a.b, k) };
+      break;
     case "orthogonal":
       if (a.form.type === "householder") {
         let vectors = a.form.vectors;

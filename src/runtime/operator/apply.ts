@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { OperatorError } from "./errors.js";
 import { materialise } from "./hostApply.js";
 import type { Matrix } from "./host.js";
+import { circulantRows, transposeCirculant } from "./circulantConv.js";
 import { convRows, transposeConv } from "./depthwiseConv.js";
 import { compactWyFactor } from "./householder.js";
 import { shapeOf, type LinearOperator } from "./kinds.js";
@@ -70,6 +71,19 @@ function applyRows(op: LinearOperator, x: tf.Tensor2D, transposed: boolean): tf.
       throw new OperatorError("LIN1007", `${shapeOf(op)} needs a style index: apply at(op, s) instead`);
     case "depthwise_conv":
       return convRows(transposed ? transposeConv(op) : op, x);
+    case "circulant_conv":
+      return circulantRows(transposed ? transposeCirculant(op) : op, x);
+    case "kronecker": {
+      // Row r of X is vec(X_r), X_r [a.in, b.in] row-major: B acts on the last axis (rows of X_r),
+      // then the two axes swap so that A acts on the other, and swap back: vec(A·X_r·Bᵀ).
+      const batch = x.shape[0];
+      const [aIn, aOut] = transposed ? [op.a.rows, op.a.cols] : [op.a.cols, op.a.rows];
+      const [bIn, bOut] = transposed ? [op.b.rows, op.b.cols] : [op.b.cols, op.b.rows];
+      const byB = applyRows(op.b, tf.reshape(x, [batch * aIn, bIn]), transposed); // [batch·aIn, bOut]
+      const swapped = tf.reshape<tf.Rank.R2>(tf.transpose(tf.reshape(byB, [batch, aIn, bOut]), [0, 2, 1]), [batch * bOut, aIn]);
+      const byA = applyRows(op.a, swapped, transposed); // [batch·bOut, aOut]
+      return tf.reshape<tf.Rank.R2>(tf.transpose(tf.reshape(byA, [batch, bOut, aOut]), [0, 2, 1]), [batch, aOut * bOut]);
+    }
     case "product": {
       // A = F₀⋯F_{m−1}: X·Aᵀ = X·F_{m−1}ᵀ⋯F₀ᵀ (last factor first); X·A = X·F₀⋯F_{m−1}.
       let out = x;

@@ -21,7 +21,19 @@ import {
   type Matrix,
 } from "./host.js";
 import { materialise } from "./hostApply.js";
-import { needsTime, projectorFromOrthonormal, shapeOf, type LinearOperator, type Projector, type ScaledIdentity, type SvdFactored } from "./kinds.js";
+import { circulantTriplets, pinvCirculant, singularValuesCirculant } from "./circulantConv.js";
+import { kroneckerColumn } from "./kronecker.js";
+import {
+  needsTime,
+  projectorFromOrthonormal,
+  shapeOf,
+  type CirculantConv,
+  type Kronecker,
+  type LinearOperator,
+  type Projector,
+  type ScaledIdentity,
+  type SvdFactored,
+} from "./kinds.js";
 import { transpose } from "./transpose.js";
 import { MACHINE_EPSILON, precisionOf, type Precision } from "./precision.js";
 
@@ -95,6 +107,69 @@ function lowRankSvd(u: Matrix, v: Matrix, rows: number, cols: number, precision:
   return normalised(matmul(qu.q, core.u), core.s, matmul(qv.q, core.v), "structured", rows, cols, precision);
 }
 
+/** The top-k SVD of a circular convolution from its Fourier modes (circulantConv.ts); rank over all D values. */
+function circulantSvd(op: CirculantConv, k: number, precision: Precision): SvdResult {
+  const { u, s, v, all } = circulantTriplets(op, k);
+  const cutoff = relativeCutoff(
+    all.reduce((m, x) => Math.max(m, x), 0),
+    op.rows,
+    op.cols,
+    precision,
+  );
+  return { u, s, v, rank: rankAbove(all, cutoff), cutoff, method: "structured", precision };
+}
+
+/**
+ * The top-k SVD of A ⊗ B from the factors' thin SVDs: (U_A ⊗ U_B)(Σ_A ⊗ Σ_B)(V_A ⊗ V_B)ᵀ, so the
+ * singular values are the products σᵢ(A)·σⱼ(B) and the vectors the Kronecker products of the factors'
+ * (orthonormal: (U ⊗ U')ᵀ(U ⊗ U') = UᵀU ⊗ U'ᵀU' = I). Only the k chosen columns are formed.
+ */
+function kroneckerSvd(op: Kronecker, k: number, precision: Precision): SvdResult {
+  const a = svd(op.a, precision);
+  const b = svd(op.b, precision);
+  const pairs: { i: number; j: number; s: number }[] = [];
+  for (let i = 0; i < a.s.length; i++) for (let j = 0; j < b.s.length; j++) pairs.push({ i, j, s: a.s[i] * b.s[j] });
+  pairs.sort((x, y) => y.s - x.s);
+  const count = Math.min(k, pairs.length);
+  const u = matrix(op.rows, count);
+  const v = matrix(op.cols, count);
+  const s = new Float64Array(count);
+  pairs.slice(0, count).forEach((pair, t) => {
+    s[t] = pair.s;
+    kroneckerColumn(a.u, pair.i, b.u, pair.j, u, t);
+    kroneckerColumn(a.v, pair.i, b.v, pair.j, v, t);
+  });
+  const all = Float64Array.from(pairs, (pair) => pair.s);
+  const cutoff = relativeCutoff(all[0] ?? 0, op.rows, op.cols, precision);
+  const method = a.method === "structured" && b.method === "structured" ? "structured" : "dense";
+  return { u, s, v, rank: rankAbove(all, cutoff), cutoff, method, precision };
+}
+
+/** The cut-off σ_max·max(m, n)·ε of a circular convolution, σ_max = max |λ|. */
+function circulantCutoff(op: CirculantConv, precision: Precision): number {
+  return relativeCutoff(
+    singularValuesCirculant(op).reduce((m, x) => Math.max(m, x), 0),
+    op.rows,
+    op.cols,
+    precision,
+  );
+}
+
+/**
+ * The k largest singular triplets of op (k clamped to [0, min(rows, cols)]); rank and cut-off as svd()'s,
+ * over all singular values. A circular convolution gives them from its Fourier modes without forming
+ * a D×D matrix (R[3, 256, 256]: D = 196,608); other kinds truncate svd().
+ */
+export function svdTop(op: LinearOperator, k: number, precision: Precision = precisionOf(op)): SvdResult {
+  requireTimeFree("svd", op);
+  const count = Math.max(0, Math.min(Math.floor(k), op.rows, op.cols));
+  if (op.kind === "circulant_conv") return circulantSvd(op, count, precision);
+  if (op.kind === "kronecker") return kroneckerSvd(op, count, precision);
+  const full = svd(op, precision);
+  if (full.s.length <= count) return full;
+  return { ...full, u: columns(full.u, 0, count), s: full.s.slice(0, count), v: columns(full.v, 0, count) };
+}
+
 function denseSvdResult(op: LinearOperator, precision: Precision): SvdResult {
   const { u, s, v } = denseSvd(materialise(op));
   return normalised(u, s, v, "dense", op.rows, op.cols, precision);
@@ -119,6 +194,10 @@ export function svd(op: LinearOperator, precision: Precision = precisionOf(op)):
       return normalised(op.u, op.s, op.v, "structured", rows, cols, precision);
     case "lowrank":
       return lowRankSvd(op.u, op.v, rows, cols, precision);
+    case "circulant_conv":
+      return circulantSvd(op, rows, precision);
+    case "kronecker":
+      return kroneckerSvd(op, Math.min(rows, cols), precision);
     default:
       return denseSvdResult(op, precision);
   }
@@ -129,7 +208,11 @@ export function svd(op: LinearOperator, precision: Precision = precisionOf(op)):
  * cut-off (the zero map for rank 0). Not A·A⁺: that product is a projector only up to rounding, and
  * the rounding shows as extra singular values just above the cut-off (a rank-7 projector read as rank 9).
  */
-export function rangeProjector(op: LinearOperator, precision: Precision = precisionOf(op)): Projector | ScaledIdentity {
+export function rangeProjector(op: LinearOperator, precision: Precision = precisionOf(op)): Projector | ScaledIdentity | CirculantConv | Kronecker {
+  // A circular convolution's projector is the circular convolution with spectrum 1 where |λ| > cut-off, else 0.
+  if (op.kind === "circulant_conv") return pinvCirculant(op, circulantCutoff(op, precision)).projector;
+  // range(A ⊗ B) = range(A) ⊗ range(B), so its projector is P_A ⊗ P_B.
+  if (op.kind === "kronecker") return { kind: "kronecker", rows: op.rows, cols: op.rows, a: rangeProjector(op.a, precision), b: rangeProjector(op.b, precision) };
   const { u, rank } = svd(op, precision);
   return rank === 0 ? { kind: "scaled_identity", rows: op.rows, cols: op.rows, scale: 0 } : projectorFromOrthonormal(columns(u, 0, rank));
 }
@@ -214,6 +297,22 @@ export function pinv(op: LinearOperator, precision: Precision = precisionOf(op))
     case "svd_factored":
     case "lowrank":
       return pinvFromSvd(svd(op, precision), rows, cols);
+    case "kronecker": {
+      // (A ⊗ B)⁺ = A⁺ ⊗ B⁺ (the four Penrose conditions factor through the mixed-product rule). Each
+      // factor is cut off at its own σ_max·max(m, n)·ε, so rank = rank(A)·rank(B); a product σᵢ·τⱼ
+      // below the Kronecker's own cut-off with both factors above theirs is still inverted.
+      const a = pinv(op.a, precision);
+      const b = pinv(op.b, precision);
+      const operator: Kronecker = { kind: "kronecker", rows: cols, cols: rows, a: a.operator, b: b.operator };
+      const method = a.method === "structured" && b.method === "structured" ? "structured" : "dense";
+      return { operator, rank: a.rank * b.rank, cutoff: Math.max(a.cutoff, b.cutoff), method, precision };
+    }
+    case "circulant_conv": {
+      // K⁺ = F*·Λ⁺·F, Λ⁺ = 1/λ above the cut-off (K is normal): again a circular convolution.
+      const cutoff = circulantCutoff(op, precision);
+      const { pinv: operator, rank } = pinvCirculant(op, cutoff);
+      return { operator, rank, cutoff, method: "structured", precision };
+    }
     case "identity_plus_lowrank": {
       if (op.alpha === 0) return pinvFromSvd(lowRankSvd(op.u, op.v, rows, cols, precision), rows, cols);
       // Woodbury: (αI + UVᵀ)⁻¹ = (1/α)·(I − U·S⁻¹·Vᵀ) with S = αI_r + VᵀU, since
@@ -366,6 +465,22 @@ export function leadingSvd(op: LinearOperator, k: number, precision: Precision =
   requireTimeFree("svd", op);
   const { rows, cols } = op;
   if (op.kind === "identity_plus_lowrank" && 2 * op.u.cols < rows) return identityPlusLowRankLeading(op.alpha, op.u, op.v, k, precision);
+  if (op.kind === "circulant_conv" || op.kind === "kronecker") {
+    // The Fourier modes / the factors' SVDs give the leading triplets (svdTop) and every value.
+    const top = svdTop(op, k, precision);
+    const values = new Float64Array(Math.min(rows, cols));
+    if (op.kind === "circulant_conv") values.set(singularValuesCirculant(op).sort().reverse());
+    else {
+      const [a, b] = [svd(op.a, precision).s, svd(op.b, precision).s];
+      values.set(
+        Float64Array.from(Array.from(a).flatMap((x) => Array.from(b, (y) => x * y)))
+          .sort()
+          .reverse()
+          .subarray(0, values.length),
+      );
+    }
+    return { ...top, values };
+  }
   const structured = op.kind === "lowrank" || op.kind === "svd_factored" || op.kind === "projector";
   if (!structured && rows * cols > DENSE_SVD_LIMIT) {
     throw new OperatorError("LIN1008", `svd: ${shapeOf(op)} has no structured SVD and ${rows}×${cols} is too large to decompose densely`);

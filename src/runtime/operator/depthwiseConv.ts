@@ -180,10 +180,11 @@ export function convRows(op: DepthwiseConv, x: tf.Tensor2D): tf.Tensor2D {
  * in one batch, one style per row. Written as Σ over the k² taps of a shifted slice of the zero-padded
  * batch times that tap's per-row weights (picked from the table by a one-hot matMul), with only ops whose
  * gradients this project registers (src/train/gradients.ts: reshape, transpose, concat, slice, multiply,
- * add, matMul): tfjs registers no gradient for depthwiseConv2d or pad in Node. Must run inside tf.tidy
- * (or a gradient scope).
+ * add, matMul): tfjs registers no gradient for depthwiseConv2d or pad in Node. `padding` = circular
+ * wraps the image instead of padding it with zeros (circulant_conv's taps; slices of the batch itself
+ * are concatenated). Must run inside tf.tidy (or a gradient scope).
  */
-export function styledConvRows(kernels: tf.Tensor4D, geometry: ConvGeometry, styles: readonly number[], x: tf.Tensor2D): tf.Tensor2D {
+export function styledConvRows(kernels: tf.Tensor4D, geometry: ConvGeometry, styles: readonly number[], x: tf.Tensor2D, padding: "zeros" | "circular" = "zeros"): tf.Tensor2D {
   const { channels, height, width, size } = geometry;
   const [count] = kernels.shape;
   const batch = x.shape[0];
@@ -198,11 +199,29 @@ export function styledConvRows(kernels: tf.Tensor4D, geometry: ConvGeometry, sty
   const oneHot = tf.tensor2d(Float32Array.from(styles.flatMap((s) => Array.from({ length: count }, (_, j) => (j === s ? 1 : 0)))), [batch, count]);
   const table = tf.reshape(tf.transpose(kernels, [0, 2, 3, 1]), [count, size * size * channels]);
   const rowKernels = tf.reshape(tf.matMul(oneHot, table), [batch, size, size, channels]);
-  // Zero padding by concatenation (pad has no registered gradient): (k−1)//2 before, k//2 after.
+  // Padding by concatenation (pad has no registered gradient): (k−1)//2 before, k//2 after.
   const nhwc = tf.transpose(tf.reshape(x, [batch, channels, height, width]), [0, 2, 3, 1]) as tf.Tensor4D;
   const zeros = (h: number, w: number): tf.Tensor4D => tf.zeros([batch, h, w, channels]);
-  const tall = tf.concat([zeros(pad, width), nhwc, zeros(size - 1 - pad, width)], 1);
-  const padded = tf.concat([zeros(height + size - 1, pad), tall, zeros(height + size - 1, size - 1 - pad)], 2);
+  let padded: tf.Tensor4D;
+  if (padding === "circular") {
+    if (size - 1 - pad > height || size - 1 - pad > width) {
+      throw new OperatorError("LIN1171", `circular convolution: a ${size}×${size} kernel wraps more than once around a ${height}×${width} image`);
+    }
+    // padded[i'] = x[(i' − pad) mod H]: the last pad rows above, the first k−1−pad below (likewise columns).
+    const wrap = (t: tf.Tensor4D, axis: 1 | 2, n: number): tf.Tensor4D => {
+      const begin = (start: number): number[] => (axis === 1 ? [0, start, 0, 0] : [0, 0, start, 0]);
+      const extent = (len: number): number[] => (axis === 1 ? [-1, len, -1, -1] : [-1, -1, len, -1]);
+      const parts = [pad > 0 ? tf.slice(t, begin(n - pad), extent(pad)) : undefined, t, size - 1 - pad > 0 ? tf.slice(t, begin(0), extent(size - 1 - pad)) : undefined];
+      return tf.concat(
+        parts.filter((q): q is tf.Tensor4D => q !== undefined),
+        axis,
+      );
+    };
+    padded = wrap(wrap(nhwc, 1, height), 2, width);
+  } else {
+    const tall = tf.concat([zeros(pad, width), nhwc, zeros(size - 1 - pad, width)], 1);
+    padded = tf.concat([zeros(height + size - 1, pad), tall, zeros(height + size - 1, size - 1 - pad)], 2);
+  }
   let out: tf.Tensor4D | undefined;
   for (let a = 0; a < size; a++) {
     for (let b = 0; b < size; b++) {

@@ -3,6 +3,8 @@
 // materialise() is A·I.
 import { OperatorError } from "./errors.js";
 import { addMatrices, identityMatrix, matmul, matrix, scaleColumns, scaleMatrix, scaleRows, transposeMatrix, transposeTimes, type Matrix } from "./host.js";
+import { circulantMatrix, circulantTimes } from "./circulantConv.js";
+import { kroneckerMatrix, swapLeadingAxes } from "./kronecker.js";
 import { convMatrix, convTimes } from "./depthwiseConv.js";
 import { cachedWyFactor, wyMaterialise, wyTimes } from "./householder.js";
 import { shapeOf, type LinearOperator } from "./kinds.js";
@@ -79,6 +81,18 @@ export function multiplyHost(op: LinearOperator, m: Matrix): Matrix {
       throw new OperatorError("LIN1007", `${shapeOf(op)} needs a style index: evaluate at(op, s) first`);
     case "depthwise_conv":
       return convTimes(op, m);
+    case "circulant_conv":
+      return circulantTimes(op, m);
+    case "kronecker": {
+      // M [a.cols·b.cols, k] is [a.cols, b.cols·k] row-major: A acts on the first axis in one product,
+      // then the axes swap so that B acts on the second, and swap back: vec(A·X·Bᵀ) per column.
+      const { a, b } = op;
+      const k = m.cols;
+      const left = multiplyHost(a, matrix(a.cols, b.cols * k, m.data)); // [a.rows, b.cols·k]
+      const right = multiplyHost(b, swapLeadingAxes(left.data, a.rows, b.cols, k)); // [b.rows, a.rows·k]
+      const out = swapLeadingAxes(right.data, b.rows, a.rows, k); // [a.rows, b.rows·k]
+      return matrix(op.rows, k, out.data);
+    }
     case "product": {
       let out = m;
       for (let i = op.factors.length - 1; i >= 0; i--) out = multiplyHost(op.factors[i], out);
@@ -107,6 +121,10 @@ export function materialise(op: LinearOperator): Matrix {
       return matmul(scaleColumns(op.u, op.s), transposeMatrix(op.v));
     case "depthwise_conv":
       return convMatrix(op);
+    case "circulant_conv":
+      return circulantMatrix(op);
+    case "kronecker":
+      return kroneckerMatrix(materialise(op.a), materialise(op.b));
     case "orthogonal":
       return op.form.type === "householder" ? wyMaterialise(op.form.vectors) : matmul(op.form.q, identityMatrix(op.cols));
     default:

@@ -9,6 +9,7 @@ export { transpose, scale, sum, difference, product, power } from "./algebra.js"
 export {
   pinv,
   svd,
+  svdTop,
   completeSvd,
   compress,
   rangeProjector,
@@ -35,6 +36,8 @@ export {
   convNormBound,
   CONV_DENSE_LIMIT,
 } from "./depthwiseConv.js";
+export { circulantConv, circulantFromTaps, tapsOf, randomCirculantConv, kernelWindow, spectrum, circulantTriplets, singularValuesCirculant } from "./circulantConv.js";
+export { kronecker, kroneckerMatrix } from "./kronecker.js";
 export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
 export { releaseTensors, float32Tensor, hostMatrix } from "./tensors.js";
 export { seededRandom, type Random } from "../random.js";

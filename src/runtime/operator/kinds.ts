@@ -172,6 +172,33 @@ export interface IndexedDepthwiseConv {
   readonly kernels: Float64Array;
 }
 
+/**
+ * A per-channel circular (periodic) cross-correlation on R[C, H, W]: y[c,i,j] = Σ_{u,v} kernel[c,u,v]·
+ * x[c,(i+u) mod H,(j+v) mod W], the kernel full-size [C, H, W]. Diagonalised by the 2-D DFT, so its
+ * products, powers, pseudo-inverse and SVD are exact per frequency (circulantConv.ts). `geometry.size`
+ * is the k of a declared k×k kernel (its parameter layout), not a limit on the kernel.
+ */
+export interface CirculantConv {
+  readonly kind: "circulant_conv";
+  readonly rows: number;
+  readonly cols: number;
+  readonly geometry: ConvGeometry;
+  /** [C, H, W] row-major; offset (u, v) taken mod (H, W). */
+  readonly kernel: Float64Array;
+}
+
+/**
+ * A ⊗ B of two time-free operators, row-major: (A ⊗ B)·vec(X) = vec(A·X·Bᵀ) for X ∈ R[A.cols, B.cols]
+ * flattened row-major (kronecker.ts). rows = A.rows·B.rows, cols = A.cols·B.cols.
+ */
+export interface Kronecker {
+  readonly kind: "kronecker";
+  readonly rows: number;
+  readonly cols: number;
+  readonly a: LinearOperator;
+  readonly b: LinearOperator;
+}
+
 /** F₀·F₁·…·F_{m−1}, applied right to left; never multiplied out unless a rule says so. */
 export interface Product {
   readonly kind: "product";
@@ -219,6 +246,8 @@ export type LinearOperator =
   | TimeConditioned
   | DepthwiseConv
   | IndexedDepthwiseConv
+  | CirculantConv
+  | Kronecker
   | Product
   | Sum
   | Scaled

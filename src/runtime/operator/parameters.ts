@@ -21,6 +21,7 @@ import {
 } from "./kinds.js";
 import { timeConditioned } from "./timeConditioned.js";
 import { depthwiseConv, indexedDepthwiseConv } from "./depthwiseConv.js";
+import { circulantConv, circulantFromTaps, tapsOf } from "./circulantConv.js";
 
 /** One tensor of an operator as files store it: shape and row-major float64 values. */
 export interface NamedParameter {
@@ -85,6 +86,15 @@ function collect(op: LinearOperator, prefix: string, out: Map<string, NamedParam
       out.set(prefix + "kernel", { shape: [op.styles, channels, 1, size, size], data: op.kernels });
       return;
     }
+    case "circulant_conv": {
+      // A leaf's k×k taps in depthwise_conv's layout [C, 1, k, k] (PyTorch's padding_mode='circular');
+      // a kernel beyond that window (K⁺, K^p: algebra results) as the full periodic [C, H, W] one.
+      const { channels, height, width, size } = op.geometry;
+      const taps = tapsOf(op);
+      if (taps !== undefined) out.set(prefix + "kernel", { shape: [channels, 1, size, size], data: taps });
+      else out.set(prefix + "periodic_kernel", { shape: [channels, height, width], data: op.kernel });
+      return;
+    }
     case "product":
       return op.factors.forEach((f, i) => collect(f, `${prefix}factors.${i}.`, out));
     case "sum":
@@ -94,6 +104,9 @@ function collect(op: LinearOperator, prefix: string, out: Map<string, NamedParam
       return collect(op.inner, prefix + "inner.", out);
     case "transposed":
       return collect(op.inner, prefix + "inner.", out);
+    case "kronecker":
+      collect(op.a, prefix + "a.", out);
+      return collect(op.b, prefix + "b.", out);
   }
 }
 
@@ -117,7 +130,8 @@ export type LeafDescription =
   | { readonly kind: "projector"; readonly n: number; readonly rank: number }
   | { readonly kind: "time_conditioned"; readonly n: number; readonly rank: number; readonly embedDim: number; readonly hidden: number }
   | { readonly kind: "depthwise_conv"; readonly geometry: ConvGeometry }
-  | { readonly kind: "indexed_depthwise_conv"; readonly geometry: ConvGeometry; readonly styles: number };
+  | { readonly kind: "indexed_depthwise_conv"; readonly geometry: ConvGeometry; readonly styles: number }
+  | { readonly kind: "circulant_conv"; readonly geometry: ConvGeometry; readonly periodic?: boolean };
 
 /**
  * Rebuilds a leaf operator from named parameters (as read from a file), checking that every tensor is
@@ -177,6 +191,12 @@ export function operatorFromParameters(description: LeafDescription, params: Rea
     case "indexed_depthwise_conv": {
       const { geometry, styles } = description;
       return indexedDepthwiseConv(geometry, styles, get("kernel", [styles, geometry.channels, 1, geometry.size, geometry.size]));
+    }
+    case "circulant_conv": {
+      const { channels, height, width, size } = description.geometry;
+      return description.periodic === true
+        ? circulantConv(description.geometry, get("periodic_kernel", [channels, height, width]))
+        : circulantFromTaps(description.geometry, get("kernel", [channels, 1, size, size]));
     }
   }
 }

@@ -37,6 +37,8 @@ export function precisionOf(op: LinearOperator): Precision {
     case "scaled":
     case "transposed":
       return precisionOf(op.inner);
+    case "kronecker":
+      return coarsest(precisionOf(op.a), precisionOf(op.b));
     default:
       return "float64";
   }

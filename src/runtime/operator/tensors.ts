@@ -100,11 +100,15 @@ export function releaseTensors(op: LinearOperator): void {
     case "scaled":
     case "transposed":
       return releaseTensors(op.inner);
+    case "kronecker":
+      releaseTensors(op.a);
+      return releaseTensors(op.b);
     case "identity":
     case "scaled_identity":
     case "time_conditioned":
     case "depthwise_conv": // its [k, k, C, 1] filter is built inside each apply's tidy
     case "indexed_depthwise_conv":
+    case "circulant_conv": // likewise its window's filter
       return;
   }
 }

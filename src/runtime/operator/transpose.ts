@@ -1,4 +1,5 @@
 // Aᵀ for every kind, structurally: no kind is materialised to transpose it.
+import { transposeCirculant } from "./circulantConv.js";
 import { transposeConv } from "./depthwiseConv.js";
 import { transposeMatrix } from "./host.js";
 import { precisionOf, storedIn } from "./precision.js";
@@ -44,6 +45,10 @@ function transposeUnmarked(op: LinearOperator): LinearOperator {
       return { kind: "svd_factored", rows: op.cols, cols: op.rows, u: op.v, s: op.s, v: op.u };
     case "depthwise_conv":
       return transposeConv(op);
+    case "circulant_conv":
+      return transposeCirculant(op);
+    case "kronecker":
+      return { kind: "kronecker", rows: op.cols, cols: op.rows, a: transpose(op.a), b: transpose(op.b) }; // (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ
     case "time_conditioned":
     case "indexed_depthwise_conv":
       return { kind: "transposed", rows: op.cols, cols: op.rows, inner: op };
