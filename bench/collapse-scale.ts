@@ -91,6 +91,7 @@ export default async function collapseScale(args: readonly string[]): Promise<vo
     const leaf = boundLeaf("A", op);
     for (const method of methods) {
       process.stderr.write(`collapse-scale: n = ${n}, ${method}, T = ${steps}…\n`);
+      collapseSampler(leaf, method, 4); // warm-up at this n: JIT-compiles the paths, loads the LAPACK addon
       const t0 = performance.now();
       const b = collapseSampler(leaf, method, steps);
       const ms = performance.now() - t0;
