@@ -516,6 +516,13 @@ export const diagnosticCodes = [
     title: "operator needs a time",
     summary: "A time-conditioned operator applied or decomposed without `at(op, t)`.",
   }, // LIN-RT-OP-TIME-REQUIRED
+  {
+    code: "LIN1008",
+    stage: "runtime",
+    raisedBy: "OperatorError",
+    title: "bad matrix-free option",
+    summary: "A matrix-free decomposition (topSvd, lsqr, cg, pinvApply) given a k outside 1…min(rows, cols) or a tolerance or count out of range.",
+  },
   // Runtime: induced spaces.
   {
     code: "LIN1021",
