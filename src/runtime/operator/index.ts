@@ -26,3 +26,4 @@ export {
 export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
 export { releaseTensors, float32Tensor, hostMatrix } from "./tensors.js";
 export { seededRandom, type Random } from "../random.js";
+export * from "./matrixFree/index.js";
