@@ -139,3 +139,130 @@ describe("topSvd", () => {
     expect(() => topSvd(bad, 2)).toThrow(expect.objectContaining({ code: "LIN1001" }));
   });
 });
+
+/** The smallest singular value above pinv's cut-off, and σ₁: what the LSQR error bound needs. */
+function keptRange(a: Matrix): { sigma1: number; sigmaMin: number } {
+  const s = denseSvd(a).s;
+  const cutoff = s[0] * Math.max(a.rows, a.cols) * EPS64;
+  const kept = Array.from(s).filter((x) => x > cutoff);
+  return { sigma1: s[0], sigmaMin: kept[kept.length - 1] };
+}
+
+/**
+ * ‖x − A⁺b‖ for LSQR's x: x − A⁺b lies in range(Aᵀ) and AᵀA(x − A⁺b) = −Aᵀr, so it is at most
+ * ‖Aᵀr‖/σ_min⁺², with ‖Aᵀr‖ the (explicit) reported value. Rounding adds the forward error of a
+ * backward-stable least-squares solve, ≲ n·ε·κ²·(‖x‖ + ‖b‖/σ₁) (Higham, Accuracy and Stability,
+ * §20.1), and a null-space drift of the same order per iteration; ×10·iterations covers both.
+ */
+function lsqrBound(a: Matrix, b: Float64Array, x: Float64Array, normalResidual: number, iterations: number): number {
+  const { sigma1, sigmaMin } = keptRange(a);
+  const kappa = sigma1 / sigmaMin;
+  return normalResidual / sigmaMin ** 2 + 10 * iterations * Math.max(a.rows, a.cols) * EPS64 * kappa ** 2 * (norm(x) + norm(b) / sigma1);
+}
+
+const pinvTimes = (a: Matrix, b: Matrix): Matrix => matmul(densePinv(a).pinv, b);
+
+describe("lsqr and pinvApply", () => {
+  const rankDeficient = dense(matmul(gaussianMatrix(100, 10, 11), gaussianMatrix(10, 80, 12)));
+  const lsqrCases: readonly { name: string; op: LinearOperator }[] = [
+    { name: "overdetermined dense 150×90", op: CASES[0].op },
+    { name: "rank-10 dense 100×80 (minimum-norm solution)", op: rankDeficient },
+    { name: "depthwise_conv 5×5 on R[3,8,8]", op: conv(5, 4) },
+    { name: "product dense 80×192 · conv 4×4 (underdetermined)", op: CASES[3].op },
+  ];
+  for (const { name, op } of lsqrCases) {
+    it(`${name}: pinvApply's x matches pinv(A)·b within ‖Aᵀr‖/σ_min²`, () => {
+      const a = materialise(op);
+      const b = gaussianMatrix(op.rows, 2, 13);
+      const r = pinvApply(asMatrixFree(op), b);
+      expect(r.converged).toBe(true);
+      expect(r.tolerance).toEqual({ atol: 1e-12, btol: 1e-12 });
+      expect(r.iterations).toBe(Math.max(...r.columns.map((c) => c.iterations)));
+      const exact = pinvTimes(a, b);
+      for (let j = 0; j < 2; j++) {
+        const err = norm(col(r.x, j).map((x, i) => x - exact.data[i * exact.cols + j]));
+        expect(err).toBeLessThanOrEqual(lsqrBound(a, col(b, j), col(exact, j), r.columns[j].normalResidualNorm, r.columns[j].iterations));
+        // The reported residuals are the true ones (recomputed densely, up to one product's rounding).
+        const res = col(b, j).map((v, i) => v - matmul(a, r.x).data[i * r.x.cols + j]);
+        expect(Math.abs(norm(res) - r.columns[j].residualNorm)).toBeLessThanOrEqual(10 * op.cols * EPS64 * (norm(col(b, j)) + frobeniusNorm(a) * norm(col(r.x, j))));
+      }
+    });
+  }
+
+  it("columns run independently: a block of right-hand sides gives each column's single run", () => {
+    const map = asMatrixFree(conv(5, 4));
+    const b = gaussianMatrix(192, 3, 14);
+    const all = lsqr(map, b);
+    const second = lsqr(map, matrix(192, 1, col(b, 1)));
+    expect(Array.from(col(all.x, 1))).toEqual(Array.from(second.x.data));
+    expect(all.columns[1].iterations).toBe(second.columns[0].iterations);
+  });
+
+  it("b = 0 gives x = 0 at once (zero-solution)", () => {
+    const r = lsqr(asMatrixFree(conv(5, 4)), matrix(192, 1));
+    expect(r.columns[0].stop).toBe("zero-solution");
+    expect(Array.from(r.x.data).every((x) => x === 0)).toBe(true);
+  });
+
+  it("CONTROL: one iteration stops on max-iterations, not converged, far from pinv(A)·b", () => {
+    const op = CASES[0].op;
+    const a = materialise(op);
+    const b = gaussianMatrix(op.rows, 1, 13);
+    const r = lsqr(asMatrixFree(op), b, { maxIterations: 1 });
+    expect(r.columns[0].stop).toBe("max-iterations");
+    expect(r.converged).toBe(false);
+    const err = norm(subtract(r.x, pinvTimes(a, b)).data);
+    expect(err).toBeGreaterThan(1e3 * lsqrBound(a, col(b, 0), col(pinvTimes(a, b), 0), 0, 1));
+  });
+
+  it("refuses a right-hand side of the wrong height (LIN1001) and a negative tolerance (LIN1008)", () => {
+    const map = asMatrixFree(conv(5, 4));
+    expect(() => lsqr(map, matrix(10, 1))).toThrow(expect.objectContaining({ code: "LIN1001" }));
+    expect(() => pinvApply(map, matrix(192, 1), { atol: -1 })).toThrow(expect.objectContaining({ code: "LIN1008" }));
+  });
+});
+
+describe("cg", () => {
+  /** M = GᵀG/n + I: SPD with λ_min ≥ 1, so ‖x − M⁻¹b‖ ≤ ‖b − Mx‖/λ_min ≤ ‖b − Mx‖. */
+  const g = gaussianMatrix(90, 60, 21);
+  const spd = matrix(60, 60, matmul(transposeM(g), g).data.map((x, i) => x / 90 + (i % 61 === 0 ? 1 : 0)));
+
+  it("an SPD system: x within ‖r‖/λ_min of the dense solve, the residual true", () => {
+    const b = gaussianMatrix(60, 2, 22);
+    const r = cg(asMatrixFree(dense(spd)), b);
+    expect(r.converged).toBe(true);
+    const exact = solve(spd, b);
+    for (let j = 0; j < 2; j++) {
+      expect(r.columns[j].stop).toBe("residual");
+      expect(r.columns[j].residualNorm).toBeLessThanOrEqual(1e-10 * norm(col(b, j)));
+      // λ_min ≥ 1; the dense solve's own error ≲ n·ε·κ·‖x‖ (κ ≤ λ_max ≤ 1 + (1 + √(60/90))² < 4).
+      const err = norm(col(r.x, j).map((x, i) => x - exact.data[i * 2 + j]));
+      expect(err).toBeLessThanOrEqual(r.columns[j].residualNorm + 60 * 4 * EPS64 * 10 * norm(col(exact, j)));
+    }
+  });
+
+  it("the normal equations through gramMap give pinv(A)·b for a full-rank A", () => {
+    const op = CASES[0].op;
+    const a = materialise(op);
+    const b = gaussianMatrix(op.rows, 1, 23);
+    const map = asMatrixFree(op);
+    const r = cg(gramMap(map), transposeMap(map).times(b), { tol: 1e-13 });
+    const { sigmaMin } = keptRange(a);
+    // AᵀA(x − x*) = −r_normal, so ‖x − x*‖ ≤ ‖r_normal‖/σ_min², plus the rounding of forming Aᵀb and AᵀA·x.
+    const err = norm(subtract(r.x, pinvTimes(a, b)).data);
+    expect(err).toBeLessThanOrEqual(r.columns[0].residualNorm / sigmaMin ** 2 + 100 * op.rows * EPS64 * norm(pinvTimes(a, b).data) * (keptRange(a).sigma1 / sigmaMin) ** 2);
+  });
+
+  it("CONTROL: a negative definite map breaks down at once; one iteration on an SPD map is not converged", () => {
+    const negative = matrix(60, 60, spd.data.map((x) => -x));
+    const b = gaussianMatrix(60, 1, 24);
+    expect(cg(asMatrixFree(dense(negative)), b).columns[0].stop).toBe("breakdown");
+    const one = cg(asMatrixFree(dense(spd)), b, { maxIterations: 1 });
+    expect(one.converged).toBe(false);
+    expect(one.columns[0].stop).toBe("max-iterations");
+  });
+
+  it("refuses a non-square map (LIN1002)", () => {
+    expect(() => cg(asMatrixFree(dense(gaussianMatrix(5, 4, 1))), matrix(5, 1))).toThrow(expect.objectContaining({ code: "LIN1002" }));
+  });
+});

@@ -11,7 +11,10 @@ import { CountingMap, column, columnNorms, norm2, requireOption, type MatrixFree
 
 /** Options of topSvd; every field has a default. */
 export interface TopSvdOptions {
-  /** Extra block columns beyond k (default 8): they absorb the gap between σ_k and σ_{k+1}. */
+  /**
+   * Extra block columns beyond k (default max(k, 8)): convergence goes with the gap between σ_k and
+   * σ_{k+oversampling+1}, which for clustered spectra (convolutions) only a wide block opens.
+   */
   readonly oversampling?: number;
   /** Stop when every kept triplet's residual is ≤ tol·σ₁ (default 1e-8). */
   readonly tol?: number;
@@ -22,7 +25,10 @@ export interface TopSvdOptions {
    * (rows + cols)·maxBasis float64; at least min(cols, 2 blocks).
    */
   readonly maxBasis?: number;
-  /** Krylov steps between residual checks (default 4); a check costs two products of width k. */
+  /**
+   * Krylov steps between residual checks (default: only when the basis is full, before each restart).
+   * A check costs two products of width k plus a QR of the rows×basis image.
+   */
   readonly checkEvery?: number;
   /** Seed of the Gaussian starting block (default 0). */
   readonly seed?: number;
@@ -133,14 +139,14 @@ export function topSvd(map: MatrixFreeMap, k: number, options: TopSvdOptions = {
   const what = "topSvd";
   const full = Math.min(map.rows, map.cols);
   requireOption(what, "k", k, 1, full, true);
-  const oversampling = options.oversampling ?? 8;
+  const oversampling = options.oversampling ?? Math.max(k, 8);
   requireOption(what, "oversampling", oversampling, 0, Infinity, true);
   const tol = options.tol ?? 1e-8;
   requireOption(what, "tol", tol, 0);
   const maxIterations = options.maxIterations ?? 200;
   requireOption(what, "maxIterations", maxIterations, 0, Infinity, true);
-  const checkEvery = options.checkEvery ?? 4;
-  requireOption(what, "checkEvery", checkEvery, 1, Infinity, true);
+  const checkEvery = options.checkEvery ?? Infinity;
+  if (options.checkEvery !== undefined) requireOption(what, "checkEvery", checkEvery, 1, Infinity, true);
   const block = Math.min(k + oversampling, full);
   const maxBasisOption = options.maxBasis ?? 8 * block;
   requireOption(what, "maxBasis", maxBasisOption, Math.min(map.cols, 2 * block), Infinity, true);
