@@ -3,7 +3,18 @@
 // pinv(A)·b (the minimum-norm solution when A is rank-deficient), CG on SPD systems, with controls
 // that stop early, lie about the transpose, or corrupt a singular value.
 import { describe, expect, it } from "vitest";
-import { frobeniusNorm, identityMatrix, matmul, matrix, pinv as densePinv, solve, subtract, svd as denseSvd, transpose as transposeM, type Matrix } from "../../../src/runtime/linalg/index.js";
+import {
+  frobeniusNorm,
+  identityMatrix,
+  matmul,
+  matrix,
+  pinv as densePinv,
+  solve,
+  subtract,
+  svd as denseSvd,
+  transpose as transposeM,
+  type Matrix,
+} from "../../../src/runtime/linalg/index.js";
 import {
   asMatrixFree,
   cg,
@@ -225,7 +236,11 @@ describe("lsqr and pinvApply", () => {
 describe("cg", () => {
   /** M = GᵀG/n + I: SPD with λ_min ≥ 1, so ‖x − M⁻¹b‖ ≤ ‖b − Mx‖/λ_min ≤ ‖b − Mx‖. */
   const g = gaussianMatrix(90, 60, 21);
-  const spd = matrix(60, 60, matmul(transposeM(g), g).data.map((x, i) => x / 90 + (i % 61 === 0 ? 1 : 0)));
+  const spd = matrix(
+    60,
+    60,
+    matmul(transposeM(g), g).data.map((x, i) => x / 90 + (i % 61 === 0 ? 1 : 0)),
+  );
 
   it("an SPD system: x within ‖r‖/λ_min of the dense solve, the residual true", () => {
     const b = gaussianMatrix(60, 2, 22);
@@ -254,7 +269,11 @@ describe("cg", () => {
   });
 
   it("CONTROL: a negative definite map breaks down at once; one iteration on an SPD map is not converged", () => {
-    const negative = matrix(60, 60, spd.data.map((x) => -x));
+    const negative = matrix(
+      60,
+      60,
+      spd.data.map((x) => -x),
+    );
     const b = gaussianMatrix(60, 1, 24);
     expect(cg(asMatrixFree(dense(negative)), b).columns[0].stop).toBe("breakdown");
     const one = cg(asMatrixFree(dense(spd)), b, { maxIterations: 1 });
