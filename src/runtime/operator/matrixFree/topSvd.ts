@@ -16,7 +16,10 @@ export interface TopSvdOptions {
    * σ_{k+oversampling+1}, which for clustered spectra (convolutions) only a wide block opens.
    */
   readonly oversampling?: number;
-  /** Stop when every kept triplet's residual is ≤ tol·σ₁ (default 1e-8). */
+  /**
+   * Stop when every kept triplet's residual is ≤ tol·σ₁ (default 1e-8). Below about max(rows, cols)·ε
+   * the rounding of the residual itself is larger, and the run ends unconverged at maxIterations.
+   */
   readonly tol?: number;
   /** Most Krylov steps (each one Aᵀ and one A product on a block), restarts included (default 200). */
   readonly maxIterations?: number;
