@@ -517,7 +517,7 @@ export const diagnosticCodes = [
     summary: "A time-conditioned operator applied or decomposed without `at(op, t)`.",
   }, // LIN-RT-OP-TIME-REQUIRED
   {
-    code: "LIN1008",
+    code: "LIN1009",
     stage: "runtime",
     raisedBy: "OperatorError",
     title: "bad matrix-free option",

@@ -141,11 +141,11 @@ describe("topSvd", () => {
     expect(denseResiduals(a, { ...r, s })[3]).toBeGreaterThan(r.tolerance);
   });
 
-  it("refuses k outside 1…min(rows, cols) and bad options (LIN1008), a product of the wrong shape (LIN1001)", () => {
+  it("refuses k outside 1…min(rows, cols) and bad options (LIN1009), a product of the wrong shape (LIN1001)", () => {
     const map = asMatrixFree(dense(gaussianMatrix(10, 6, 1)));
-    expect(() => topSvd(map, 0)).toThrow(expect.objectContaining({ code: "LIN1008" }));
-    expect(() => topSvd(map, 7)).toThrow(expect.objectContaining({ code: "LIN1008" }));
-    expect(() => topSvd(map, 2, { tol: -1 })).toThrow(expect.objectContaining({ code: "LIN1008" }));
+    expect(() => topSvd(map, 0)).toThrow(expect.objectContaining({ code: "LIN1009" }));
+    expect(() => topSvd(map, 7)).toThrow(expect.objectContaining({ code: "LIN1009" }));
+    expect(() => topSvd(map, 2, { tol: -1 })).toThrow(expect.objectContaining({ code: "LIN1009" }));
     const bad: MatrixFreeMap = { ...map, times: () => matrix(3, 3) };
     expect(() => topSvd(bad, 2)).toThrow(expect.objectContaining({ code: "LIN1001" }));
   });
@@ -226,10 +226,10 @@ describe("lsqr and pinvApply", () => {
     expect(err).toBeGreaterThan(1e3 * lsqrBound(a, col(b, 0), col(pinvTimes(a, b), 0), 0, 1));
   });
 
-  it("refuses a right-hand side of the wrong height (LIN1001) and a negative tolerance (LIN1008)", () => {
+  it("refuses a right-hand side of the wrong height (LIN1001) and a negative tolerance (LIN1009)", () => {
     const map = asMatrixFree(conv(5, 4));
     expect(() => lsqr(map, matrix(10, 1))).toThrow(expect.objectContaining({ code: "LIN1001" }));
-    expect(() => pinvApply(map, matrix(192, 1), { atol: -1 })).toThrow(expect.objectContaining({ code: "LIN1008" }));
+    expect(() => pinvApply(map, matrix(192, 1), { atol: -1 })).toThrow(expect.objectContaining({ code: "LIN1009" }));
   });
 });
 

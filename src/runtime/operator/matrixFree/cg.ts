@@ -71,7 +71,7 @@ function cgColumn(map: CountingMap, b: Float64Array, x: Float64Array, target: nu
  * times is used; symmetry is the caller's promise, not checked). Columns run one after another, each
  * with its own stopping test. The residual reported is recomputed from one explicit product, and
  * `converged` is judged on it, not on the recurrence. Throws LIN1002 for a non-square map, LIN1001 for
- * a b with other than rows rows, LIN1008 for an option out of range.
+ * a b with other than rows rows, LIN1009 for an option out of range.
  */
 export function cg(map: MatrixFreeMap, b: Matrix, options: CgOptions = {}): CgResult {
   if (map.rows !== map.cols) throw new OperatorError("LIN1002", `cg: a ${map.rows}×${map.cols} map is not square`);

@@ -158,7 +158,7 @@ function resolve(what: string, map: MatrixFreeMap, options: LsqrOptions): Requir
  * minimum-norm solution. Columns run one after another, each with its own stopping test (a blocked
  * run would share products but not iteration counts). ‖r‖ and ‖Aᵀr‖ are recomputed at the end from two
  * explicit products (the recurrences drift in floating point). Throws LIN1001 for a b with other than
- * rows rows, LIN1008 for an option out of range.
+ * rows rows, LIN1009 for an option out of range.
  */
 export function lsqr(map: MatrixFreeMap, b: Matrix, options: LsqrOptions = {}): LsqrResult {
   return lsqrResolved("lsqr", map, b, resolve("lsqr", map, options));

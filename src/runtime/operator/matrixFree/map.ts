@@ -78,11 +78,11 @@ export function requireRows(what: string, b: Matrix, rows: number): void {
   if (b.rows !== rows) throw new OperatorError("LIN1001", `${what}: a ${rows}-row map cannot take a ${b.rows}×${b.cols} right-hand side`);
 }
 
-/** Refuses an option that is not a finite number in [min, max] (or an integer there, for counts): LIN1008. */
+/** Refuses an option that is not a finite number in [min, max] (or an integer there, for counts): LIN1009. */
 export function requireOption(what: string, name: string, value: number, min: number, max = Infinity, integer = false): void {
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
     const range = max === Infinity ? `≥ ${min}` : `in [${min}, ${max}]`;
-    throw new OperatorError("LIN1008", `${what}: ${name} must be ${integer ? "an integer" : "a finite number"} ${range}, got ${value}`);
+    throw new OperatorError("LIN1009", `${what}: ${name} must be ${integer ? "an integer" : "a finite number"} ${range}, got ${value}`);
   }
 }
 

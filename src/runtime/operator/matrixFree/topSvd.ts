@@ -135,7 +135,7 @@ function tripletResiduals(map: CountingMap, u: Matrix, s: Float64Array, v: Matri
  * A·M and Aᵀ·M on blocks of k + oversampling columns. Iterates until every triplet's residual is
  * ≤ tol·σ₁ or maxIterations Krylov steps; the residuals returned are recomputed from two explicit
  * products, so they hold for what is returned (see TopSvdResult.errorBound for the guarantee).
- * Throws LIN1008 for k outside 1…min(rows, cols) or an option out of range, LIN1001 when a product
+ * Throws LIN1009 for k outside 1…min(rows, cols) or an option out of range, LIN1001 when a product
  * returns the wrong shape.
  */
 export function topSvd(map: MatrixFreeMap, k: number, options: TopSvdOptions = {}): TopSvdResult {
