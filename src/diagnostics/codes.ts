@@ -523,6 +523,13 @@ export const diagnosticCodes = [
     title: "operator too large to decompose",
     summary: "An SVD or pseudo-inverse of an operator with no structured or matrix-free route, too large to materialise.",
   },
+  {
+    code: "LIN1009",
+    stage: "runtime",
+    raisedBy: "OperatorError",
+    title: "bad matrix-free option",
+    summary: "A matrix-free decomposition (topSvd, lsqr, cg, pinvApply) given a k outside 1…min(rows, cols) or a tolerance or count out of range.",
+  },
   // Runtime: induced spaces.
   {
     code: "LIN1021",

@@ -41,3 +41,4 @@ export { kronecker, kroneckerMatrix } from "./kronecker.js";
 export { operatorParameters, operatorFromParameters, type NamedParameter, type LeafDescription } from "./parameters.js";
 export { releaseTensors, float32Tensor, hostMatrix } from "./tensors.js";
 export { seededRandom, type Random } from "../random.js";
+export * from "./matrixFree/index.js";
