@@ -19,6 +19,18 @@ let f3 = f * f * f;
 entry e(x : Z) = f3(x);
 `,
 );
+// Two pseudo-inverses: of α·I + U·Vᵀ (structured: Woodbury) and of a dense matrix (dense route).
+writeFileSync(
+  join(dir, "routes.lin"),
+  `space X = R^6;
+operator M[6] = identity_plus_lowrank(rank = 2);
+operator W[6, 6] = dense;
+map f : X -> X = pinv(M);
+map h : X -> X = pinv(W);
+entry e(x : X) = f(x);
+entry k(x : X) = h(x);
+`,
+);
 writeFileSync(join(dir, "bad.lin"), "space X = R^2;\nspace Y = R^3;\nmap f : X -> Y = dense;\nlet g = f * f;\n");
 
 const linea = lineaIn(dir);
@@ -43,6 +55,16 @@ describe("linea compile", { timeout: 60_000 }, () => {
     // The backend is always reported, once: in the explain text itself, or on stderr for other views.
     expect(`${explain.stdout}${explain.stderr}`.match(/^backend: cpu/gm)?.length).toBe(1);
     expect(`${ir.stdout}${ir.stderr}`.match(/^backend: cpu/gm)?.length).toBe(1);
+  });
+
+  it("--emit explain says how each pseudo-inverse is computed and why (the route pinv() takes)", async () => {
+    const r = await linea("compile", "routes.lin", "--backend", "cpu");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/decompositions \(1\)\n {2}pinv\(M\) \[6×6\]: structured — α·I \+ U·Vᵀ \(rank 2\): Woodbury/);
+    expect(r.stdout).toMatch(/pinv\(W\) \[6×6\]: dense — no structured pinv for dense/);
+    // Control: a map with no pseudo-inverse has no decompositions section.
+    const plain = await linea("compile", "spec.lin", "--backend", "cpu");
+    expect(plain.stdout).not.toContain("decompositions");
   });
 
   it("--out writes the file; --png says when Graphviz is missing instead of failing", async () => {

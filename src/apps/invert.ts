@@ -138,7 +138,7 @@ export async function invertSampler(s: InvertibleSampler, dataset: Dataset, o: I
   const t0 = performance.now();
   const spectrum = leadingSvd(B, 0); // every singular value, no vectors: B may be image-sized
   const values = spectrum.values;
-  const summary = summarise(values, B.rows, B.cols, spectrum.precision);
+  const summary = summarise(values, B.rows, B.cols, spectrum.precision, spectrum.complete);
   const inverse = operatorPinv(B);
   const decomposeMs = performance.now() - t0;
 

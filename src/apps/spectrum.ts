@@ -7,7 +7,7 @@ import { mapNormalForm, type MapEnd } from "../compiler/execute/inspect.js";
 import type { CompiledProgram } from "../compiler/execute/program.js";
 import { forEachOperator } from "../compiler/binding/leaves.js";
 import { evaluateOperator, formatExpr, isBound, type OpExpr } from "../compiler/ir/index.js";
-import { MACHINE_EPSILON, leadingSvd, type DecompositionMethod, type Precision } from "../runtime/operator/index.js";
+import { MACHINE_EPSILON, leadingSvd, type DecompositionMethod, type LeadingSvd, type Precision } from "../runtime/operator/index.js";
 import type { Matrix } from "../runtime/linalg/index.js";
 
 /** float32 machine epsilon, 2⁻²³. */
@@ -31,16 +31,23 @@ export interface SpectrumSummary {
   readonly condition: number;
   /** σ_max / σ_rank: the conditioning of the pseudo-inverse on the kept subspace. */
   readonly rangeCondition: number;
+  /**
+   * Whether all min(m, n) values were known. When not (a matrix-free top-k SVD), rank counts the known
+   * values above the cut-off (a lower bound) and both condition numbers are NaN: unknown.
+   */
+  readonly complete: boolean;
 }
 
 /** Rank (cut-off max(m, n)·ε·σ_max, ε of `precision`), condition number and extremes of singular values, descending. */
-export function summarise(values: Float64Array, rows: number, cols: number, precision: Precision = "float64"): SpectrumSummary {
+export function summarise(values: Float64Array, rows: number, cols: number, precision: Precision = "float64", complete = true): SpectrumSummary {
   const max = values[0] ?? 0;
   const cutoff = max * Math.max(rows, cols) * MACHINE_EPSILON[precision];
   let rank = 0;
   for (const s of values) if (s > cutoff) rank++;
   const min = values[Math.min(rows, cols) - 1] ?? 0;
+  if (!complete) return { rows, cols, rank, cutoff, precision, condition: Number.NaN, rangeCondition: Number.NaN, complete };
   return {
+    complete,
     rows,
     cols,
     rank,
@@ -89,6 +96,8 @@ export interface Spectrum {
   /** All min(m, n) singular values, descending. */
   readonly values: Float64Array;
   readonly summary: SpectrumSummary;
+  /** Matrix-free only: what certifies the top values (each within errorBound of a distinct true singular value). */
+  readonly certificate?: LeadingSvd["certificate"];
   /** How many singular vectors were decoded: min(top, the nonzero values the SVD returned). */
   readonly k: number;
   /** The right singular vectors ṽᵢ as k data points of the domain, [k, …domain shape]. */
@@ -114,7 +123,8 @@ export async function spectrumOf(compiled: CompiledProgram, map: string, top: nu
     domain: { space: form.domain.space, shape: form.domain.shape },
     codomain: { space: form.codomain.space, shape: form.codomain.shape },
     values,
-    summary: summarise(values, rows, cols, result.precision),
+    summary: summarise(values, rows, cols, result.precision, result.complete),
+    ...(result.certificate === undefined ? {} : { certificate: result.certificate }),
     k,
     right: await decode(form.domain, columnsAsRows(result.v, k), k),
     left: await decode(form.codomain, columnsAsRows(result.u, k), k),
@@ -139,6 +149,6 @@ export function pinvSummaries(compiled: CompiledProgram, target: string): PinvSu
   });
   return [...found].map(([label, inner]) => {
     const result = leadingSvd(evaluateOperator(inner), 0);
-    return { label, summary: summarise(result.values, inner.rows, inner.cols, result.precision) };
+    return { label, summary: summarise(result.values, inner.rows, inner.cols, result.precision, result.complete) };
   });
 }

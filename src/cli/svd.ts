@@ -5,7 +5,7 @@
 // map's matrix back without running an identity batch in float32).
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { spectrumOf, type SpectrumSummary } from "../apps/spectrum.js";
+import { spectrumOf, type Spectrum, type SpectrumSummary } from "../apps/spectrum.js";
 import { mapNormalForm } from "../compiler/execute/inspect.js";
 import { pinvWarning } from "./pinv_warning.js";
 
@@ -25,15 +25,28 @@ const DEFAULT_TOP = 16;
 
 export function formatSummary(name: string, label: string, method: string, values: Float64Array, s: SpectrumSummary, top: number): string[] {
   const shown = Array.from(values.subarray(0, Math.min(top, values.length)), fmt);
-  const lines = [
-    `svd ${name}: A = ${label} (${s.rows}×${s.cols}, ${method} SVD, float64)`,
-    `rank: ${s.rank} of ${Math.min(s.rows, s.cols)} (cut-off σ_max·max(m,n)·ε_${s.precision} = ${s.cutoff.toExponential(2)}; weights stored in ${s.precision})`,
-    `condition number: ${fmt(s.condition)}${s.rank < Math.min(s.rows, s.cols) ? ` (rank-deficient; on its rank-${s.rank} range σ_1/σ_${s.rank} = ${fmt(s.rangeCondition)})` : ""}`,
-    `top singular values: ${shown.join(", ")}`,
-  ];
+  const n = Math.min(s.rows, s.cols);
+  const lines = s.complete
+    ? [
+        `svd ${name}: A = ${label} (${s.rows}×${s.cols}, ${method} SVD, float64)`,
+        `rank: ${s.rank} of ${n} (cut-off σ_max·max(m,n)·ε_${s.precision} = ${s.cutoff.toExponential(2)}; weights stored in ${s.precision})`,
+        `condition number: ${fmt(s.condition)}${s.rank < n ? ` (rank-deficient; on its rank-${s.rank} range σ_1/σ_${s.rank} = ${fmt(s.rangeCondition)})` : ""}`,
+        `top singular values: ${shown.join(", ")}`,
+      ]
+    : [
+        `svd ${name}: A = ${label} (${s.rows}×${s.cols}, ${method} SVD of the top ${values.length}, float64: no structure, too large to materialise)`,
+        `rank: at least ${s.rank} of ${n} (only the top ${values.length} values are computed; rank and condition number need them all)`,
+        `top singular values: ${shown.join(", ")}`,
+      ];
   const warning = pinvWarning(name, s);
   if (warning !== undefined) lines.push(warning);
   return lines;
+}
+
+/** What certifies a matrix-free spectrum, in one line. */
+function certificateLine(c: NonNullable<Spectrum["certificate"]>): string {
+  const state = c.converged ? "converged" : "NOT converged to its residual target (raise the iterations or accept the bound)";
+  return `matrix-free: ${c.iterations} Krylov steps, ${c.products} products, ${state}; each σᵢ is within ${c.errorBound.toExponential(2)} of a distinct true singular value`;
 }
 
 const SVD_FLAGS = {
@@ -94,6 +107,9 @@ export const svdCommand: Command = {
         condition: Number.isFinite(summary.condition) ? summary.condition : null,
         range_condition: Number.isFinite(summary.rangeCondition) ? summary.rangeCondition : null,
         singular_values: Array.from(values),
+        // false: a matrix-free top-k SVD, certified by its residual bound (no rank or condition number).
+        complete: summary.complete,
+        ...(spectrum.certificate === undefined ? {} : { certificate: spectrum.certificate }),
       };
       await writeFileAtomic(join(outDir, "singular_values.json"), [new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`)]);
       await saveLinePlot(join(outDir, "spectrum.png"), [{ x: Array.from(values, (_, i) => i + 1), y: values, marker: values.length <= 64 ? "circle" : undefined }], {
@@ -126,6 +142,7 @@ export const svdCommand: Command = {
       printResult(io, { ...json, backend: compiled.backend.description, out: jsonUri(io, outDir), ...matrixFile }, () =>
         [
           ...formatSummary(name, spectrum.operator, spectrum.method, values, summary, Math.min(top, 8)),
+          ...(spectrum.certificate === undefined ? [] : [certificateLine(spectrum.certificate)]),
           `wrote ${shownDir(io.cwd, outDir)}/{singular_values.npy, singular_values.json, spectrum.png/.svg, right.npy, right.png/.svg, left.npy, left.png/.svg} (top ${k} singular vectors, decoded)`,
           ...(matrixOut === undefined ? [] : [`wrote ${matrixOut} (the ${rows}×${cols} operator matrix of ${name}, float64)`]),
           "",

@@ -6,11 +6,16 @@ import { describe, expect, it } from "vitest";
 import { matmul, orthogonalityError, svd as denseSvd, transpose, type Matrix } from "../../../src/runtime/linalg/index.js";
 import {
   DENSE_SVD_LIMIT,
+  decompositionRoute,
   dense,
+  diagonal,
   identityPlusLowRank,
   leadingSvd,
   materialise,
   multiplyHost,
+  pinv,
+  product,
+  randomDepthwiseConv,
   transpose as transposeOp,
   type LinearOperator,
 } from "../../../src/runtime/operator/index.js";
@@ -92,9 +97,40 @@ describe("leadingSvd of α·I + U·Vᵀ from its factors", () => {
     expect(Math.abs(sumSquares - alpha * alpha - want) / want).toBeGreaterThan(1e3 * 20 * big * EPS64);
   });
 
-  it("a dense operator above DENSE_SVD_LIMIT entries is refused with LIN1008, not materialised", () => {
-    const side = Math.ceil(Math.sqrt(DENSE_SVD_LIMIT)) + 1;
-    const huge: LinearOperator = { ...dense({ rows: 1, cols: 1, data: new Float64Array(1) }), rows: side, cols: side };
-    expect(() => leadingSvd(huge, 4)).toThrow(/LIN1008/);
+  it("an unstructured operator above DENSE_SVD_LIMIT takes the matrix-free route, certified by its residuals", () => {
+    // diag(d)·K with K a zero-padded 3×3 depthwise conv on R[3, 40, 40] (D = 4800 > 4096): no structured
+    // SVD, and a dense one would be 184 MB. d decays geometrically, so the top values are well separated.
+    const conv = randomDepthwiseConv({ channels: 3, height: 40, width: 40, size: 3 }, 7);
+    const n = conv.rows;
+    expect(n * n).toBeGreaterThan(DENSE_SVD_LIMIT);
+    const d = Float64Array.from({ length: n }, (_, i) => 0.999 ** i);
+    const op = product(diagonal(d), conv);
+    expect(decompositionRoute(op, "svd").route).toBe("matrix-free");
+    const got = leadingSvd(op, 4);
+    expect(got.method).toBe("matrix-free");
+    expect(got.complete).toBe(false);
+    expect(got.values.length).toBe(4);
+    if (got.certificate === undefined) throw new Error("a matrix-free result carries its certificate");
+    expect(got.certificate.converged).toBe(true);
+    // The residuals recomputed here through the operator's products bound each σᵢ's distance to a true
+    // singular value; topSvd aimed at 1e-8·σ₁, and the rounding of the products is ~n·ε·σ₁ far below it.
+    const residual = worstResidual(op, got.u, got.s, got.v);
+    expect(residual).toBeLessThanOrEqual(1e-8 * got.s[0] * 1.01);
+    expect(got.certificate.errorBound).toBeLessThanOrEqual(2 * Math.sqrt(4) * 1e-8 * got.s[0]);
+    // Control: a triplet with σ₁ changed by 1 % has a residual of ~0.01·σ₁, far above the bound.
+    const wrong = Float64Array.from(got.s, (x, i) => (i === 0 ? 1.01 * x : x));
+    expect(worstResidual(op, got.u, wrong, got.v)).toBeGreaterThan(1e4 * residual);
+    // A pseudo-inverse on that route is refused (LIN1008), never materialised.
+    expect(() => pinv(op)).toThrow(/LIN1008/);
+  });
+
+  it("the route: structured for α·I + U·Vᵀ at any n, dense within the limit, and why", () => {
+    const small = product(diagonal(Float64Array.from({ length: 30 }, (_, i) => i + 1)), dense(gaussianMatrix(30, 30, 8)));
+    expect(decompositionRoute(small, "svd")).toMatchObject({ route: "dense" });
+    const big = identityPlusLowRank(gaussianMatrix(20000, 2, 1), gaussianMatrix(20000, 2, 2), 1);
+    const route = decompositionRoute(big, "svd");
+    expect(route.route).toBe("structured");
+    expect(route.reason).toMatch(/core on span/);
+    expect(decompositionRoute(big, "pinv").reason).toMatch(/Woodbury/);
   });
 });

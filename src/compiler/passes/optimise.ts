@@ -2,7 +2,9 @@
 // rules on every normal form's operator, each to a fixpoint, with the fired-rules log for --explain.
 import { estimateCost, formatCost, type Cost } from "../ir/cost.js";
 import { explainMap } from "../ir/explain.js";
-import { childrenOf, formatExpr, withChildren, type OpExpr } from "../ir/expr.js";
+import { childrenOf, formatExpr, isBound, withChildren, type OpExpr } from "../ir/expr.js";
+import { evaluateOperator } from "../ir/evaluate.js";
+import { decompositionRoute, type RouteChoice } from "../../runtime/operator/index.js";
 import { normalForm, chain, networkPasses, type MapExpr } from "../ir/map.js";
 import { rewriteToFixpoint, type RewriteResult, type TreeShape } from "./engine.js";
 import type { FiredRule, Rule } from "./rule.js";
@@ -56,5 +58,32 @@ export function explainOptimisation(name: string, o: MapOptimisation): string {
   lines.push(`== ${name}: rules fired (${o.fired.length})`);
   for (const f of o.fired) lines.push(`  ${f.rule}: ${f.before}  ⇒  ${f.after}`);
   lines.push(`== ${name}: operator cost ${formatCost(mapOperatorCost(o.before))} → ${formatCost(mapOperatorCost(o.after))}`);
+  const routes = decompositionRoutes(o.before);
+  if (routes.length > 0) {
+    lines.push(`== ${name}: decompositions (${routes.length})`);
+    for (const r of routes) lines.push(`  pinv(${r.label}) [${r.rows}×${r.cols}]: ${r.route} — ${r.reason}`);
+  }
   return lines.join("\n");
+}
+
+/** A pseudo-inverse the map takes, and how decompositionRoute computes it (the same choice pinv() makes). */
+interface RouteLine extends RouteChoice {
+  readonly label: string;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** Every pinv(A) of the map with A bound and time-free, once per A, with its route and the reason. */
+function decompositionRoutes(m: MapExpr): RouteLine[] {
+  const found = new Map<string, RouteLine>();
+  const visit = (e: OpExpr): void => {
+    if (e.kind === "pinv" && isBound(e.inner) && !e.inner.timeConditioned) {
+      const label = formatExpr(e.inner);
+      if (!found.has(label)) found.set(label, { label, rows: e.inner.rows, cols: e.inner.cols, ...decompositionRoute(evaluateOperator(e.inner), "pinv") });
+    }
+    childrenOf(e).forEach(visit);
+  };
+  const walk = (x: MapExpr): void => (x.kind === "normal" ? visit(x.op) : x.maps.forEach(walk));
+  walk(m);
+  return [...found.values()];
 }

@@ -35,10 +35,12 @@ import {
   type SvdFactored,
 } from "./kinds.js";
 import { transpose } from "./transpose.js";
+import { decompositionRoute } from "./route.js";
+import { asMatrixFree, topSvd } from "./matrixFree/index.js";
 import { MACHINE_EPSILON, precisionOf, type Precision } from "./precision.js";
 
 /** How a decomposition was computed: from the structure (exact) or from the dense matrix. */
-export type DecompositionMethod = "structured" | "dense";
+export type DecompositionMethod = "structured" | "dense" | "matrix-free";
 
 /** An operator's thin SVD with its numerical rank and cut-off. */
 export interface SvdResult {
@@ -261,6 +263,11 @@ function pinvFromSvd(result: SvdResult, rows: number, cols: number): PinvResult 
 }
 
 function densePinvResult(op: LinearOperator, precision: Precision): PinvResult {
+  const route = decompositionRoute(op, "pinv");
+  if (route.route === "matrix-free") {
+    // Never materialise past the dense limit: a pinv of this operator can only be applied matrix-free.
+    throw new OperatorError("LIN1008", `pinv: ${shapeOf(op)}: ${route.reason}; apply A⁺ to vectors with pinvApply (LSQR) instead of forming it`);
+  }
   const { pinv, rank, cutoff } = densePinv(materialise(op), Math.max(op.rows, op.cols) * MACHINE_EPSILON[precision]);
   return { operator: { kind: "dense", rows: pinv.rows, cols: pinv.cols, matrix: pinv }, rank, cutoff, method: "dense", precision };
 }
@@ -379,8 +386,12 @@ export interface LeadingSvd {
   readonly s: Float64Array;
   /** cols×k, orthonormal columns: A·vᵢ = sᵢ·uᵢ. */
   readonly v: Matrix;
-  /** All min(rows, cols) singular values, descending (the structure or a dense SVD gives them all). */
+  /** The singular values known, descending: all min(rows, cols) when `complete`, else the k computed. */
   readonly values: Float64Array;
+  /** Whether `values` holds all min(rows, cols) singular values (structured and dense routes do; matrix-free gives the top k). */
+  readonly complete: boolean;
+  /** Matrix-free only: each sᵢ is within this of a distinct true singular value (topSvd's errorBound), and whether the residual target was met. */
+  readonly certificate?: { readonly errorBound: number; readonly converged: boolean; readonly iterations: number; readonly products: number };
   /** Number of values above the cut-off. */
   readonly rank: number;
   /** σ_max·max(m, n)·ε, ε of `precision`. */
@@ -389,15 +400,12 @@ export interface LeadingSvd {
   readonly precision: Precision;
 }
 
-/** Above this many entries an operator with no structured SVD is not materialised for a dense one (2²⁴ float64 = 128 MiB, n = 4096). */
-export const DENSE_SVD_LIMIT = 2 ** 24;
-
 /** The leading k triplets of a full SVD result, with all its values. */
 function leadingOf(full: SvdResult, k: number, rows: number, cols: number): LeadingSvd {
   const keep = Math.min(k, full.s.length);
   const values = new Float64Array(Math.min(rows, cols));
   values.set(full.s.subarray(0, values.length));
-  return { ...full, u: columns(full.u, 0, keep), s: full.s.slice(0, keep), v: columns(full.v, 0, keep), values };
+  return { ...full, u: columns(full.u, 0, keep), s: full.s.slice(0, keep), v: columns(full.v, 0, keep), values, complete: true };
 }
 
 /** c orthonormal columns orthogonal to the orthonormal columns of w (Gaussian, projected out twice, QR). */
@@ -452,7 +460,7 @@ function identityPlusLowRankLeading(alpha: number, u: Matrix, v: Matrix, k: numb
     }
   });
   const cutoff = relativeCutoff(values[0] ?? 0, n, n, precision);
-  return { u: uOut, s, v: vOut, values, rank: rankAbove(values, cutoff), cutoff, method: "structured", precision };
+  return { u: uOut, s, v: vOut, values, complete: true, rank: rankAbove(values, cutoff), cutoff, method: "structured", precision };
 }
 
 /**
@@ -479,11 +487,20 @@ export function leadingSvd(op: LinearOperator, k: number, precision: Precision =
           .subarray(0, values.length),
       );
     }
-    return { ...top, values };
+    return { ...top, values, complete: true };
   }
-  const structured = op.kind === "lowrank" || op.kind === "svd_factored" || op.kind === "projector";
-  if (!structured && rows * cols > DENSE_SVD_LIMIT) {
-    throw new OperatorError("LIN1008", `svd: ${shapeOf(op)} has no structured SVD and ${rows}×${cols} is too large to decompose densely`);
-  }
+  if (decompositionRoute(op, "svd").route === "matrix-free") return matrixFreeLeading(op, k, precision);
   return leadingOf(svd(op, precision), k, rows, cols);
+}
+
+/** Residual target of a matrix-free leading SVD, relative to σ₁: well above the ~n·ε floor of the residuals themselves at image scale. */
+const MATRIX_FREE_TOL = 1e-8;
+
+/** The top k (at least 1) by randomized block Krylov on products (matrixFree/topSvd.ts), certified by its residuals. */
+function matrixFreeLeading(op: LinearOperator, k: number, precision: Precision): LeadingSvd {
+  const count = Math.max(1, Math.min(k, op.rows, op.cols));
+  const top = topSvd(asMatrixFree(op), count, { tol: MATRIX_FREE_TOL });
+  const cutoff = relativeCutoff(top.s[0] ?? 0, op.rows, op.cols, precision);
+  const certificate = { errorBound: top.errorBound, converged: top.converged, iterations: top.iterations, products: top.products };
+  return { u: top.u, s: top.s, v: top.v, values: top.s, complete: false, certificate, rank: rankAbove(top.s, cutoff), cutoff, method: "matrix-free", precision };
 }

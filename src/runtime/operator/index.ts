@@ -6,20 +6,7 @@ export { MACHINE_EPSILON, coarsest, precisionOf, storedIn, type Precision } from
 export { apply, applyTranspose, toTensor } from "./apply.js";
 export { materialise, multiplyHost } from "./hostApply.js";
 export { transpose, scale, sum, difference, product, power } from "./algebra.js";
-export {
-  pinv,
-  svd,
-  svdTop,
-  completeSvd,
-  compress,
-  rangeProjector,
-  leadingSvd,
-  DENSE_SVD_LIMIT,
-  type LeadingSvd,
-  type PinvResult,
-  type SvdResult,
-  type DecompositionMethod,
-} from "./decompose.js";
+export { pinv, svd, svdTop, completeSvd, compress, rangeProjector, leadingSvd, type LeadingSvd, type PinvResult, type SvdResult, type DecompositionMethod } from "./decompose.js";
 export { at } from "./at.js";
 export { timeConditioned, randomTimeConditioned, sinusoidalEmbedding, gelu, erf, type TimeConditionedShape } from "./timeConditioned.js";
 export * from "./init.js";
@@ -42,3 +29,4 @@ export { operatorParameters, operatorFromParameters, type NamedParameter, type L
 export { releaseTensors, float32Tensor, hostMatrix } from "./tensors.js";
 export { seededRandom, type Random } from "../random.js";
 export * from "./matrixFree/index.js";
+export { decompositionRoute, DENSE_SVD_LIMIT, type DecompositionRoute, type RouteChoice } from "./route.js";

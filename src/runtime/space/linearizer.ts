@@ -17,6 +17,7 @@ import {
   sum,
   svd as operatorSvd,
   transpose,
+  type DecompositionMethod,
   type LinearOperator,
 } from "../operator/index.js";
 import { transposeMatrix } from "../operator/host.js";
@@ -74,7 +75,7 @@ export function adjoint(f: Linearizer): Linearizer {
 export interface MapPinv {
   readonly map: Linearizer;
   readonly rank: number;
-  readonly method: "structured" | "dense";
+  readonly method: DecompositionMethod;
 }
 
 /** f⁺ = 𝕃_{g_y, g_x, A⁺}: Y → X, with the numerical rank of A. */
