@@ -521,7 +521,7 @@ export const diagnosticCodes = [
     stage: "runtime",
     raisedBy: "OperatorError",
     title: "operator too large to decompose",
-    summary: "An SVD or pseudo-inverse of an operator with no structured or matrix-free route, too large to materialise.",
+    summary: "All min(m, n) singular vectors of an operator past the dense limit (what svd(f) types), too large to hold.",
   },
   {
     code: "LIN1009",

@@ -108,6 +108,8 @@ export const OPERATOR_FACTORIES: Readonly<Record<OperatorKind, (rows: number, co
   sum: (m, n, s) => ({ kind: "sum", rows: m, cols: n, terms: [randomDense(m, n, s), randomLowRank(m, n, 1, s + 1)] }),
   scaled: (m, n, s) => ({ kind: "scaled", rows: m, cols: n, scale: -0.75, inner: randomDense(m, n, s) }),
   transposed: (m, n, s) => ({ kind: "transposed", rows: m, cols: n, inner: randomDense(n, m, s) }),
+  // A⁺ of a random n×m dense: LSQR's minimum-norm solutions, to 1e-12 relative (pinvApply's defaults).
+  iterative_pinv: (m, n, s) => ({ kind: "iterative_pinv", rows: m, cols: n, inner: randomDense(n, m, s) }),
 };
 
 export const OPERATOR_KINDS = Object.keys(OPERATOR_FACTORIES) as OperatorKind[];

@@ -16,6 +16,7 @@ import {
   svd as denseSvd,
   transpose as transposeM,
   type Matrix,
+  pinv as densePinv,
 } from "../../../src/runtime/linalg/index.js";
 import { apply, applyTranspose, diagonal, float32Tensor, hostMatrix, type LinearOperator } from "../../../src/runtime/operator/index.js";
 import { gaussianMatrix } from "../../support/random.js";
@@ -133,6 +134,9 @@ export function roundingModel(op: LinearOperator): { scale: number; depth: numbe
       // ‖K‖₂ ≤ max over channels of Σ|kernel taps| (Young's inequality); each output is one sum of
       // k² taps (depthwise_conv) or of the kernel window's taps (circulant_conv, at most H·W).
       return { scale: channelL1Max(op.kernel, op.geometry.channels), depth: 1 };
+    case "iterative_pinv":
+      // float64 LSQR to 1e-12 relative, then one float32 rounding of A⁺x: ‖A⁺‖_F bounds |A⁺||x|.
+      return { scale: frobeniusNorm(densePinv(oracleOf(op.inner)).pinv), depth: 1 };
     case "kronecker": {
       // Two sequential applications (B then A): scales multiply, depths add.
       const a = roundingModel(op.a);
@@ -294,6 +298,8 @@ export function oracleOf(op: LinearOperator): Matrix {
       return scale(oracleOf(op.inner), op.scale);
     case "transposed":
       return transposeM(oracleOf(op.inner));
+    case "iterative_pinv":
+      return densePinv(oracleOf(op.inner)).pinv; // LAPACK's SVD-based pinv, independent of LSQR
   }
 }
 

@@ -54,6 +54,7 @@ export function structureCost(structure: OperatorKind, rows: number, cols: numbe
     case "circulant_conv":
       return one(2 * rows * r, cols);
     case "orthogonal": // Householder with n reflectors, or a dense Cayley Q: both ~2n² per row
+    case "iterative_pinv": // unbound: costed as the dense matrix it stands for
     case "dense":
     case "product":
     case "sum":
@@ -62,6 +63,9 @@ export function structureCost(structure: OperatorKind, rows: number, cols: numbe
       return one(2 * rows * cols, rows * cols);
   }
 }
+
+/** LSQR iterations assumed per application of an iterative_pinv (well-conditioned operators take tens). */
+const LSQR_ITERATIONS = 50;
 
 /** Cost of applying a bound runtime operator the way the runtime does, factor by factor. */
 export function operatorCost(op: LinearOperator): Cost {
@@ -96,6 +100,12 @@ export function operatorCost(op: LinearOperator): Cost {
       return plus(operatorCost(op.inner), { flops: op.rows, memory: 1, applications: 0 });
     case "transposed":
       return operatorCost(op.inner);
+    case "iterative_pinv": {
+      // LSQR: two products (A and Aᵀ) per iteration; LSQR_ITERATIONS is an estimate for ranking
+      // alternatives only (the real count depends on A's conditioning and is reported by lastSolve).
+      const inner = operatorCost(op.inner);
+      return { flops: 2 * LSQR_ITERATIONS * inner.flops, memory: inner.memory + 4 * (op.rows + op.cols), applications: 2 * LSQR_ITERATIONS * inner.applications };
+    }
     case "kronecker": {
       // vec(A·X·Bᵀ): B on each of A.cols rows of X, then A on each of B.rows columns.
       const a = operatorCost(op.a);

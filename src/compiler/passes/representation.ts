@@ -4,7 +4,7 @@
 // term by term, which is what folding is meant to avoid.
 // columns/scaleColumns are the operator module's host helpers (not re-exported by its index).
 import { columns, scaleColumns } from "../../runtime/operator/host.js";
-import { dense, materialise, svd, type LinearOperator } from "../../runtime/operator/index.js";
+import { DENSE_SVD_LIMIT, dense, materialise, svd, type LinearOperator } from "../../runtime/operator/index.js";
 import { cheaper, operatorCost, structureCost } from "../ir/cost.js";
 
 const LAZY_KINDS: ReadonlySet<LinearOperator["kind"]> = new Set(["product", "sum", "scaled", "transposed"]);
@@ -29,6 +29,9 @@ export function recompress(op: LinearOperator): LinearOperator {
 /** The cheaper to apply of the (recompressed) structured form and the dense matrix; never a lazy kind. */
 export function cheapestForm(op: LinearOperator): LinearOperator {
   const structured = recompress(op);
+  // Past the dense limit a dense matrix is never the form to hold (route.ts): keep the structure, even
+  // a lazy product of convolutions, which is then applied factor by factor.
+  if (op.rows * op.cols > DENSE_SVD_LIMIT) return structured;
   if (isLazyKind(structured)) return dense(materialise(structured));
   if (structured.kind === "dense") return structured;
   return cheaper(structureCost("dense", op.rows, op.cols), operatorCost(structured)) ? dense(materialise(structured)) : structured;

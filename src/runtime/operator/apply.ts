@@ -4,7 +4,8 @@
 // (low-rank as (X·V)·Uᵀ, Householder products in compact WY form); nothing is materialised to apply it.
 import * as tf from "@tensorflow/tfjs-core";
 import { OperatorError } from "./errors.js";
-import { materialise } from "./hostApply.js";
+import { materialise, multiplyHost } from "./hostApply.js";
+import { transpose } from "./transpose.js";
 import type { Matrix } from "./host.js";
 import { circulantRows, transposeCirculant } from "./circulantConv.js";
 import { convRows, transposeConv } from "./depthwiseConv.js";
@@ -73,6 +74,19 @@ function applyRows(op: LinearOperator, x: tf.Tensor2D, transposed: boolean): tf.
       return convRows(transposed ? transposeConv(op) : op, x);
     case "circulant_conv":
       return circulantRows(transposed ? transposeCirculant(op) : op, x);
+    case "iterative_pinv": {
+      // A⁺ is never formed: the rows go to the host, LSQR solves for each in float64 (multiplyHost),
+      // and the result comes back as float32. X·(A⁺)ᵀ = (A⁺·Xᵀ)ᵀ; X·A⁺ = ((A⁺)ᵀ·Xᵀ)ᵀ.
+      const target = transposed ? transpose(op) : op;
+      const [b, n] = x.shape;
+      const host = x.dataSync();
+      const columns = { rows: n, cols: b, data: new Float64Array(n * b) };
+      for (let i = 0; i < b; i++) for (let j = 0; j < n; j++) columns.data[j * b + i] = host[i * n + j];
+      const solved = multiplyHost(target, columns);
+      const out = new Float32Array(b * target.rows);
+      for (let i = 0; i < b; i++) for (let j = 0; j < target.rows; j++) out[i * target.rows + j] = solved.data[j * b + i];
+      return tf.tensor2d(out, [b, target.rows]);
+    }
     case "kronecker": {
       // Row r of X is vec(X_r), X_r [a.in, b.in] row-major: B acts on the last axis (rows of X_r),
       // then the two axes swap so that A acts on the other, and swap back: vec(A·X_r·Bᵀ).

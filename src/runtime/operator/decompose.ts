@@ -35,7 +35,7 @@ import {
   type SvdFactored,
 } from "./kinds.js";
 import { transpose } from "./transpose.js";
-import { decompositionRoute } from "./route.js";
+import { DENSE_SVD_LIMIT, decompositionRoute } from "./route.js";
 import { asMatrixFree, topSvd } from "./matrixFree/index.js";
 import { MACHINE_EPSILON, precisionOf, type Precision } from "./precision.js";
 
@@ -62,7 +62,9 @@ export interface SvdResult {
 /** An operator's pseudo-inverse, as an operator, with its numerical rank and cut-off. */
 export interface PinvResult {
   readonly operator: LinearOperator;
+  /** The numerical rank; NaN on the matrix-free route (an iterative_pinv), where it is not computed. */
   readonly rank: number;
+  /** NaN on the matrix-free route, as rank. */
   readonly cutoff: number;
   readonly method: DecompositionMethod;
   /** As SvdResult's. */
@@ -240,6 +242,14 @@ function completeBasis(q: Matrix, k: number): Matrix {
  * V are completed to orthonormal k-column bases with singular values 0 (A = u·diag(s)·vᵀ still holds).
  */
 export function completeSvd(op: LinearOperator, precision: Precision = precisionOf(op)): SvdResult {
+  if (op.rows * op.cols > DENSE_SVD_LIMIT) {
+    // k = min(m, n) vectors of length m and n: as large as the dense matrix itself.
+    const k = Math.min(op.rows, op.cols);
+    throw new OperatorError(
+      "LIN1008",
+      `svd: ${shapeOf(op)}: all ${k} singular vectors (what svd(f) types) would be ${((8 * k * (op.rows + op.cols)) / 2 ** 30).toFixed(1)} GiB; take the leading ones with \`linea svd FILE --map NAME --top K\` (leadingSvd)`,
+    );
+  }
   const thin = svd(op, precision);
   const k = Math.min(op.rows, op.cols);
   if (thin.s.length >= k) return thin;
@@ -263,10 +273,11 @@ function pinvFromSvd(result: SvdResult, rows: number, cols: number): PinvResult 
 }
 
 function densePinvResult(op: LinearOperator, precision: Precision): PinvResult {
-  const route = decompositionRoute(op, "pinv");
-  if (route.route === "matrix-free") {
-    // Never materialise past the dense limit: a pinv of this operator can only be applied matrix-free.
-    throw new OperatorError("LIN1008", `pinv: ${shapeOf(op)}: ${route.reason}; apply A⁺ to vectors with pinvApply (LSQR) instead of forming it`);
+  if (decompositionRoute(op, "pinv").route === "matrix-free") {
+    // Never materialise past the dense limit: A⁺ is applied by LSQR on products, per vector. Its rank
+    // is not computed (NaN): that would need the whole spectrum.
+    const operator: LinearOperator = { kind: "iterative_pinv", rows: op.cols, cols: op.rows, inner: op };
+    return { operator, rank: Number.NaN, cutoff: Number.NaN, method: "matrix-free", precision };
   }
   const { pinv, rank, cutoff } = densePinv(materialise(op), Math.max(op.rows, op.cols) * MACHINE_EPSILON[precision]);
   return { operator: { kind: "dense", rows: pinv.rows, cols: pinv.cols, matrix: pinv }, rank, cutoff, method: "dense", precision };
@@ -350,6 +361,8 @@ export function pinv(op: LinearOperator, precision: Precision = precisionOf(op))
       const factors = op.factors.map((f) => pinv(f, precision).operator).reverse();
       return { operator: { kind: "product", rows: cols, cols: rows, factors }, rank: rows, cutoff: relativeCutoff(1, rows, cols, precision), method: "structured", precision };
     }
+    case "iterative_pinv": // (A⁺)⁺ = A
+      return { operator: op.inner, rank: Number.NaN, cutoff: Number.NaN, method: "structured", precision };
     case "transposed": {
       // (Aᵀ)⁺ = (A⁺)ᵀ
       const inner = pinv(op.inner, precision);

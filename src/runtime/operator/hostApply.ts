@@ -9,6 +9,8 @@ import { convMatrix, convTimes } from "./depthwiseConv.js";
 import { cachedWyFactor, wyMaterialise, wyTimes } from "./householder.js";
 import { shapeOf, type LinearOperator } from "./kinds.js";
 import { transpose } from "./transpose.js";
+import type { MatrixFreeMap } from "./matrixFree/map.js";
+import { pinvApply, type PinvApplyResult } from "./matrixFree/lsqr.js";
 
 /**
  * (H₁⋯H_k)·M one reflector at a time (H_k first): ~4·k·n·cols scalar flops, no set-up. Only worth it
@@ -83,6 +85,11 @@ export function multiplyHost(op: LinearOperator, m: Matrix): Matrix {
       return convTimes(op, m);
     case "circulant_conv":
       return circulantTimes(op, m);
+    case "iterative_pinv": {
+      const solved = pinvApply(asMatrixFree(op.inner), m);
+      lastSolves.set(op, solved);
+      return solved.x;
+    }
     case "kronecker": {
       // M [a.cols·b.cols, k] is [a.cols, b.cols·k] row-major: A acts on the first axis in one product,
       // then the axes swap so that B acts on the second, and swap back: vec(A·X·Bᵀ) per column.
@@ -130,4 +137,27 @@ export function materialise(op: LinearOperator): Matrix {
     default:
       return multiplyHost(op, identityMatrix(op.cols));
   }
+}
+
+/**
+ * The matrix-free view of a time-free operator: multiplyHost(op, M) and multiplyHost(transpose(op), M),
+ * factor by factor, never forming A (unless A is dense already). A time-conditioned or indexed operator
+ * throws LIN1007 at the first product: evaluate at(op, t) first.
+ */
+export function asMatrixFree(op: LinearOperator): MatrixFreeMap {
+  const adjoint = transpose(op);
+  return {
+    rows: op.rows,
+    cols: op.cols,
+    times: (m) => multiplyHost(op, m),
+    transposeTimes: (m) => multiplyHost(adjoint, m),
+  };
+}
+
+/** The last LSQR run of each iterative_pinv (weakly held): what `lastSolve` reports. */
+const lastSolves = new WeakMap<LinearOperator, PinvApplyResult>();
+
+/** The LSQR report of op's last application (iterations, residuals, stop reasons per column), if any. */
+export function lastSolve(op: LinearOperator): PinvApplyResult | undefined {
+  return lastSolves.get(op);
 }

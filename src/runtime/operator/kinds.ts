@@ -232,6 +232,18 @@ export interface Transposed {
   readonly inner: LinearOperator;
 }
 
+/**
+ * A⁺ for an operator too large to materialise (decompositionRoute "matrix-free"): never formed; each
+ * application solves min ‖A·x − b‖ per column by LSQR from products with A and Aᵀ (matrixFree/lsqr.ts),
+ * whose minimum-norm limit is A⁺b. Shape [inner.cols, inner.rows].
+ */
+export interface IterativePinv {
+  readonly kind: "iterative_pinv";
+  readonly rows: number;
+  readonly cols: number;
+  readonly inner: LinearOperator;
+}
+
 /** Every operator kind, each with the structure its algebra (products, pinv, svd) keeps exact. */
 export type LinearOperator =
   | Dense
@@ -251,7 +263,8 @@ export type LinearOperator =
   | Product
   | Sum
   | Scaled
-  | Transposed;
+  | Transposed
+  | IterativePinv;
 
 /** The `kind` tag of an operator. */
 export type OperatorKind = LinearOperator["kind"];
@@ -425,6 +438,7 @@ export function needsTime(op: LinearOperator): boolean {
       return op.terms.some(needsTime);
     case "scaled":
     case "transposed":
+    case "iterative_pinv":
       return needsTime(op.inner);
     default:
       return false;

@@ -104,6 +104,8 @@ function collect(op: LinearOperator, prefix: string, out: Map<string, NamedParam
       return collect(op.inner, prefix + "inner.", out);
     case "transposed":
       return collect(op.inner, prefix + "inner.", out);
+    case "iterative_pinv": // derived from its operand, which holds the parameters
+      return collect(op.inner, prefix + "inner.", out);
     case "kronecker":
       collect(op.a, prefix + "a.", out);
       return collect(op.b, prefix + "b.", out);

@@ -36,6 +36,7 @@ export function precisionOf(op: LinearOperator): Precision {
       return op.terms.map(precisionOf).reduce(coarsest, "float64");
     case "scaled":
     case "transposed":
+    case "iterative_pinv":
       return precisionOf(op.inner);
     case "kronecker":
       return coarsest(precisionOf(op.a), precisionOf(op.b));

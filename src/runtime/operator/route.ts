@@ -42,6 +42,8 @@ function structuredReason(op: LinearOperator, what: "svd" | "pinv"): string | un
       return "A ⊗ B: the factors' decompositions";
     case "orthogonal":
       return what === "pinv" ? "orthogonal: its transpose" : undefined;
+    case "iterative_pinv":
+      return what === "pinv" ? "(A⁺)⁺ = A: its operand" : undefined;
     case "scaled":
     case "transposed":
       return what === "pinv" ? structuredReason(op.inner, what) : undefined;
@@ -62,6 +64,6 @@ export function decompositionRoute(op: LinearOperator, what: "svd" | "pinv"): Ro
   const entries = op.rows * op.cols;
   const dense = `a dense ${op.rows}×${op.cols} float64 matrix is ${bytes(8 * entries)}`;
   if (entries <= DENSE_SVD_LIMIT) return { route: "dense", reason: `no structured ${what} for ${op.kind}; ${dense}, within the dense limit of ${bytes(8 * DENSE_SVD_LIMIT)}` };
-  const method = what === "svd" ? "randomized block Krylov (topSvd)" : "LSQR (pinvApply)";
+  const method = what === "svd" ? "randomized block Krylov (topSvd)" : "A⁺ never formed, applied per vector by LSQR (iterative_pinv, pinvApply)";
   return { route: "matrix-free", reason: `no structured ${what} for ${op.kind} and ${dense}: ${method} on products with A and Aᵀ` };
 }

@@ -99,6 +99,7 @@ export function releaseTensors(op: LinearOperator): void {
       return op.terms.forEach(releaseTensors);
     case "scaled":
     case "transposed":
+    case "iterative_pinv":
       return releaseTensors(op.inner);
     case "kronecker":
       releaseTensors(op.a);

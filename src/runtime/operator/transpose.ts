@@ -47,6 +47,8 @@ function transposeUnmarked(op: LinearOperator): LinearOperator {
       return transposeConv(op);
     case "circulant_conv":
       return transposeCirculant(op);
+    case "iterative_pinv":
+      return { kind: "iterative_pinv", rows: op.cols, cols: op.rows, inner: transpose(op.inner) }; // (A⁺)ᵀ = (Aᵀ)⁺
     case "kronecker":
       return { kind: "kronecker", rows: op.cols, cols: op.rows, a: transpose(op.a), b: transpose(op.b) }; // (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ
     case "time_conditioned":

@@ -1,12 +1,10 @@
-// A linear map known only through its products A·M and Aᵀ·M, for operators too large to materialise
+// A linear map known only through its products A·M and Aᵀ·M (an operator's view: asMatrixFree in
+// hostApply.ts, beside multiplyHost, which applies iterative_pinv with these algorithms), for operators too large to materialise
 // (a float64 D×D at D = 196,608 is 309 GB). The algorithms of this folder (topSvd, lsqr, cg) see an
 // operator only through this interface, so anything that can multiply a block of columns — a
 // LinearOperator through multiplyHost, a GPU kernel, a test double — can be decomposed.
 import { OperatorError } from "../errors.js";
 import type { Matrix } from "../host.js";
-import { multiplyHost } from "../hostApply.js";
-import type { LinearOperator } from "../kinds.js";
-import { transpose } from "../transpose.js";
 
 /** A rows×cols linear map A given by its products with blocks of columns (row-major float64). */
 export interface MatrixFreeMap {
@@ -16,21 +14,6 @@ export interface MatrixFreeMap {
   times(m: Matrix): Matrix;
   /** Aᵀ·M for M of shape [rows, r]; returns [cols, r]. */
   transposeTimes(m: Matrix): Matrix;
-}
-
-/**
- * The matrix-free view of a time-free operator: multiplyHost(op, M) and multiplyHost(transpose(op), M),
- * factor by factor, never forming A (unless A is dense already). A time-conditioned or indexed operator
- * throws LIN1007 at the first product: evaluate at(op, t) first.
- */
-export function asMatrixFree(op: LinearOperator): MatrixFreeMap {
-  const adjoint = transpose(op);
-  return {
-    rows: op.rows,
-    cols: op.cols,
-    times: (m) => multiplyHost(op, m),
-    transposeTimes: (m) => multiplyHost(adjoint, m),
-  };
 }
 
 /** Aᵀ as a map: the products swapped. */
