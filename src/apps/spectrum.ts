@@ -7,7 +7,7 @@ import { mapNormalForm, type MapEnd } from "../compiler/execute/inspect.js";
 import type { CompiledProgram } from "../compiler/execute/program.js";
 import { forEachOperator } from "../compiler/binding/leaves.js";
 import { evaluateOperator, formatExpr, isBound, type OpExpr } from "../compiler/ir/index.js";
-import { MACHINE_EPSILON, leadingSvd, type DecompositionMethod, type LeadingSvd, type Precision } from "../runtime/operator/index.js";
+import { MACHINE_EPSILON, decompositionRoute, leadingSvd, type DecompositionMethod, type LeadingSvd, type Precision, type RouteChoice } from "../runtime/operator/index.js";
 import type { Matrix } from "../runtime/linalg/index.js";
 
 /** float32 machine epsilon, 2⁻²³. */
@@ -135,7 +135,10 @@ export async function spectrumOf(compiled: CompiledProgram, map: string, top: nu
 export interface PinvSummary {
   /** A as written (formatExpr). */
   readonly label: string;
-  readonly summary: SpectrumSummary;
+  /** Undefined on the matrix-free route, where A⁺ is applied by LSQR and no spectrum is computed. */
+  readonly summary: SpectrumSummary | undefined;
+  /** How pinv(A) is computed, and why (runtime/operator/route.ts). */
+  readonly route: RouteChoice;
 }
 
 /**
@@ -148,7 +151,10 @@ export function pinvSummaries(compiled: CompiledProgram, target: string): PinvSu
     if (e.kind === "pinv" && isBound(e.inner) && !e.inner.timeConditioned) found.set(formatExpr(e.inner), e.inner);
   });
   return [...found].map(([label, inner]) => {
-    const result = leadingSvd(evaluateOperator(inner), 0);
-    return { label, summary: summarise(result.values, inner.rows, inner.cols, result.precision, result.complete) };
+    const op = evaluateOperator(inner);
+    const route = decompositionRoute(op, "pinv");
+    if (route.route === "matrix-free") return { label, summary: undefined, route };
+    const result = leadingSvd(op, 0);
+    return { label, summary: summarise(result.values, inner.rows, inner.cols, result.precision, result.complete), route };
   });
 }

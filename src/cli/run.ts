@@ -17,9 +17,17 @@ import { DTYPE_FLAG, outputArray, outputDtypeFlag, type OutputDtype } from "./ou
 import { readCheckedSpec, specFileArgument } from "./spec_input.js";
 import { pinvSummaries } from "../apps/spectrum.js";
 import { pinvWarning } from "./pinv_warning.js";
+import type { PinvApplyResult } from "../runtime/operator/index.js";
 
 /** The largest JSON input read (JSON has no header to bound it): 256 MiB of text, some 20 M numbers; use .npy beyond. */
 const MAX_JSON_INPUT_BYTES = 256 * 1024 * 1024;
+
+/** One line on an LSQR run: columns, iteration range, tolerance, worst relative residual, convergence. */
+function lsqrSummary(s: PinvApplyResult): string {
+  const its = s.columns.map((c) => c.iterations);
+  const stops = [...new Set(s.columns.map((c) => c.stop))].join(", ");
+  return `${s.columns.length} vector(s), ${Math.min(...its)}–${Math.max(...its)} iterations (atol ${s.tolerance.atol}, btol ${s.tolerance.btol}), stop: ${stops}${s.converged ? "" : " — NOT converged"}`;
+}
 
 /** Parses an integer flag, or throws a usage error naming it. */
 export function integerFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -187,7 +195,11 @@ export const runCommand: Command = {
       io.stderr(`backend: ${compiled.backend.description}\n`);
       const plan = compiled.planOf(entry);
       // The rank each pseudo-inverse keeps, and svd's warning when a float32 pinv is unreliable.
-      for (const { label, summary: s } of pinvSummaries(compiled, entry)) {
+      for (const { label, summary: s, route } of pinvSummaries(compiled, entry)) {
+        if (s === undefined) {
+          io.stderr(`${entry}: pinv(${label}) is applied matrix-free: ${route.reason}; its rank is not computed\n`);
+          continue;
+        }
         io.stderr(
           `${entry}: pinv(${label}) keeps rank ${s.rank} of ${Math.min(s.rows, s.cols)} (cut-off σ_max·max(m,n)·ε_${s.precision} = ${s.cutoff.toExponential(2)}; weights stored in ${s.precision})\n`,
         );
@@ -232,6 +244,9 @@ export const runCommand: Command = {
       }
       const inShape = plan.inputs.map((p) => `[${[total, ...p.shape].join(", ")}]`).join(", ");
       io.stderr(`${entry}: ${inShape} -> [${outShape.join(", ")}] in ${ms.toFixed(1)} ms${output === undefined ? "" : ` (written to ${output})`}\n`);
+      for (const { label, solve } of compiled.iterativeSolves()) {
+        if (solve !== undefined) io.stderr(`${entry}: ${label} by LSQR (last batch): ${lsqrSummary(solve)}\n`);
+      }
       const rowsJson = toJson(values, outShape);
       printResult(
         io,

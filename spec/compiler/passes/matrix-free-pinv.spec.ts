@@ -32,6 +32,12 @@ describe("pinv of a convolution past the dense limit", { timeout: 120_000 }, () 
       const d = 4800;
       const x = Float32Array.from({ length: 2 * d }, (_, i) => Math.sin(0.37 * i + 0.1));
       const y = compiled.run("back", tf.tensor2d(x, [2, d]));
+      // The LSQR run of the last application is reported: one column per row, each converged.
+      const [solved] = compiled.iterativeSolves();
+      expect(solved?.label).toBe("[pinv(K)]");
+      expect(solved?.solve?.columns.length).toBe(2);
+      expect(solved?.solve?.converged).toBe(true);
+      expect(solved?.solve?.columns.every((c) => c.iterations > 0)).toBe(true);
       const back = compiled.run("fwd", y);
       const got = back.dataSync();
       const alone = compiled.run("fwd", tf.tensor2d(x, [2, d])).dataSync();

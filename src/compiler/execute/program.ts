@@ -7,11 +7,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Diagnostic } from "../../ast/diagnostic.js";
 import { selectBackend, type SelectedBackend } from "../../runtime/backend/index.js";
 import { saveSafetensors } from "../../runtime/io/index.js";
-import { completeSvd, releaseTensors, type LinearOperator } from "../../runtime/operator/index.js";
+import { completeSvd, lastSolve, releaseTensors, type LinearOperator, type PinvApplyResult } from "../../runtime/operator/index.js";
 import { blockChart, type Chart } from "../../runtime/space/index.js";
 import type { CheckedProgram } from "../checker/checked.js";
 import { checkEither, type CheckOptions } from "../checker/check.js";
 import { nodeFileHost } from "../checker/node_host.js";
+import { childrenOf, type OpExpr } from "../ir/expr.js";
 import { evaluateOperator, formatExpr, IrError, mapsToDot, spaceShape, type IrSpace, type MapExpr } from "../ir/index.js";
 import type { IrEntry, IrProgram, IrScalar, IrVector } from "../lowering/lower.js";
 import { explainOptimisation, optimiseMap, type MapOptimisation } from "../passes/index.js";
@@ -273,6 +274,27 @@ export class CompiledProgram {
       // Only the copies made here: a caller's [b, dim] float32 tensor is used as it is, and stays theirs.
       made.forEach((r) => r.dispose());
     }
+  }
+
+  /**
+   * Every pseudo-inverse the optimised maps apply matrix-free (an iterative_pinv constant), with the
+   * LSQR report of its last application (undefined before it ran): iterations, residuals, stop reasons.
+   */
+  iterativeSolves(): { readonly label: string; readonly rows: number; readonly cols: number; readonly solve: PinvApplyResult | undefined }[] {
+    const out = new Map<LinearOperator, { label: string; rows: number; cols: number; solve: PinvApplyResult | undefined }>();
+    const visit = (op: LinearOperator, label: string): void => {
+      if (op.kind === "iterative_pinv") out.set(op, { label, rows: op.rows, cols: op.cols, solve: lastSolve(op) });
+      else if (op.kind === "product") op.factors.forEach((f) => visit(f, label));
+      else if (op.kind === "sum") op.terms.forEach((t) => visit(t, label));
+      else if (op.kind === "scaled" || op.kind === "transposed") visit(op.inner, label);
+    };
+    const walk = (m: MapExpr): void => {
+      if (m.kind === "chain") return m.maps.forEach(walk);
+      const leaves = (e: OpExpr): void => (e.kind === "leaf" && e.operator !== undefined ? visit(e.operator, e.name) : childrenOf(e).forEach(leaves));
+      leaves(m.op);
+    };
+    for (const o of this.optimisations.values()) walk(o.after);
+    return [...out.values()];
   }
 
   /** Each optimised map (those the targets use) before and after, with the rules that fired. */
