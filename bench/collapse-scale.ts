@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { flag } from "./lib/support.js";
+import { flag, pythonWith } from "./lib/support.js";
 import { boundLeaf } from "../src/compiler/ir/expr.js";
 import { collapseSampler } from "../src/compiler/passes/collapse.js";
 import { stepTimes } from "../src/compiler/ir/sampler.js";
@@ -28,21 +28,6 @@ const RANK = 8;
 const REFERENCE_BUDGET_MS = 120_000;
 /** Largest n at which the float64 dense product is also run for the agreement check. */
 const AGREEMENT_MAX_N = 1024;
-
-const PYTHONS = [process.env.LINEA_TORCH_PYTHON, "/usr/bin/python3", "python3"].filter((p): p is string => p !== undefined && p !== "");
-
-/** A python3 with numpy, or undefined. */
-function numpyPython(): string | undefined {
-  for (const p of PYTHONS) {
-    try {
-      execFileSync(p, ["-c", "import numpy"], { stdio: "ignore" });
-      return p;
-    } catch {
-      // next candidate
-    }
-  }
-  return undefined;
-}
 
 /** Milliseconds of one float32 n×n matmul in numpy (the unit of the reference's cost). */
 function gemmMs(python: string, n: number): number {
@@ -83,7 +68,7 @@ export default async function collapseScale(args: readonly string[]): Promise<vo
   const sizes = flag(args, "sizes", "1024,4096,12288").split(",").map(Number);
   const methods = flag(args, "methods", "euler,rk4").split(",") as ("euler" | "rk4")[];
   const steps = Number(flag(args, "steps", "100"));
-  const python = numpyPython();
+  const python = pythonWith("numpy");
   if (python === undefined) process.stderr.write("collapse-scale: no python3 with numpy: reference_ms is null (apt-get install python3-numpy)\n");
   const unitMs = python === undefined ? undefined : gemmMs(python, 1024);
   for (const n of sizes) {

@@ -25,7 +25,7 @@ import { CONV_CONDITIONER_DEFAULTS } from "../src/runtime/network/spec.js";
 import { Rng } from "../src/runtime/random.js";
 import { registerTrainingGradients } from "../src/train/gradients.js";
 import { timeForwardInverse } from "./lib/network_case.js";
-import { flag, median } from "./lib/support.js";
+import { flag, median, pythonWith } from "./lib/support.js";
 
 const BLOCKS = 4;
 const TAG = 1;
@@ -46,19 +46,6 @@ const SPEC: NetworkSpec = {
     { kind: "unsqueeze" },
   ],
 };
-
-function torchPython(): string | undefined {
-  for (const p of [process.env.LINEA_TORCH_PYTHON, "/usr/bin/python3", "python3"]) {
-    if (p === undefined || p === "") continue;
-    try {
-      execFileSync(p, ["-c", "import torch"], { stdio: "ignore" });
-      return p;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
 
 /** The process's peak resident set (VmHWM) in MiB, from /proc (Linux); undefined elsewhere. */
 function peakRssMb(): number | undefined {
@@ -149,7 +136,7 @@ export default async function convNetworkBenchmark(args: readonly string[]): Pro
 
     await saveNpy(path.join(dir, "x.npy"), { dtype: "F32", shape: [batch, ...shape], data: x });
     await saveNpy(path.join(dir, "y.npy"), { dtype: "F32", shape: [batch, ...shape], data: yData });
-    const py = torchPython();
+    const py = pythonWith("torch");
     const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "conv_network_torch.py");
     const config = JSON.stringify({ shape, blocks: BLOCKS, unet: { arch: "unet", ...CONV_CONDITIONER_DEFAULTS.unet } });
     process.stderr.write("conv-network: PyTorch on the same weights…\n");

@@ -19,24 +19,10 @@ import { saveNetwork } from "../src/runtime/io/network_io.js";
 import { buildNetwork } from "../src/runtime/network/build.js";
 import { Rng } from "../src/runtime/random.js";
 import { NETWORK_COUPLINGS, NETWORK_D, NETWORK_DEPTH, NETWORK_HIDDEN, NETWORK_SPEC, NETWORK_TAG, timeForwardInverse } from "./lib/network_case.js";
-import { flag, median } from "./lib/support.js";
+import { flag, median, pythonWith } from "./lib/support.js";
 
 const D = NETWORK_D;
 const TAG = NETWORK_TAG;
-
-/** The Python with torch: LINEA_TORCH_PYTHON, Debian's /usr/bin/python3 (python3-torch), or python3. */
-function torchPython(): string | undefined {
-  const candidates = [process.env.LINEA_TORCH_PYTHON, "/usr/bin/python3", "python3"].filter((p): p is string => p !== undefined && p !== "");
-  for (const p of candidates) {
-    try {
-      execFileSync(p, ["-c", "import torch"], { stdio: "ignore" });
-      return p;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
 
 async function timeBackend(backend: string, x: Float32Array, batch: number, runs: number): Promise<{ ms: number; roundTrip: number; y: Float32Array; description: string }> {
   const selected = await selectBackend(backend);
@@ -73,7 +59,7 @@ export default async function networkBenchmark(args: readonly string[]): Promise
         net.dispose();
         await saveNpy(path.join(dir, "x.npy"), { dtype: "F32", shape: [batch, D], data: x });
         await saveNpy(path.join(dir, "y.npy"), { dtype: "F32", shape: [batch, D], data: r.y });
-        const py = torchPython();
+        const py = pythonWith("torch");
         const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "network_torch.py");
         reference =
           py === undefined

@@ -1,6 +1,7 @@
 // Helpers every benchmark shares: command-line flags, the median, and timing a tfjs call with its
 // read-back (so the device work is inside the measurement). A helper module, not a benchmark
 // (bench/run.ts lists only bench/*.ts).
+import { execFileSync } from "node:child_process";
 import type * as tf from "@tensorflow/tfjs-core";
 
 /** The value after `--name`, or undefined when the flag is absent. */
@@ -37,4 +38,21 @@ export async function medianTime(runs: number, body: () => tf.Tensor, warmup: nu
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(await timed(body));
   return median(times);
+}
+
+/**
+ * A Python that can import `module` (torch, numpy): LINEA_TORCH_PYTHON, Debian's /usr/bin/python3
+ * (python3-torch, python3-numpy), or python3 on the PATH; undefined when none can.
+ */
+export function pythonWith(module: string): string | undefined {
+  for (const p of [process.env.LINEA_TORCH_PYTHON, "/usr/bin/python3", "python3"]) {
+    if (p === undefined || p === "") continue;
+    try {
+      execFileSync(p, ["-c", `import ${module}`], { stdio: "ignore" });
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
 }
