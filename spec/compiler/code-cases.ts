@@ -150,6 +150,11 @@ export const codeCases: readonly CodeCase[] = [
   { code: "LIN0407", src: "operator P[4] = ⟦projector(rank = 5)⟧;", fix: "operator P[4] = projector(rank = 2);" },
   { code: "LIN0408", src: "operator A[⟦2, 3, 4⟧] = dense;", fix: "operator A[2, 12] = dense;" },
   { code: "LIN0409", src: "operator ⟦A⟧ = dense;", fix: "operator A[4, 4] = dense;" },
+  {
+    code: "LIN0410",
+    src: "space X = R^6;\nspace Z = R^2;\noperator P = dense;\noperator Q[3, 3] = dense;\nmap f : X -> X = kron(⟦P⟧, Q);\nmap g : Z -> Z = P;",
+    fix: "space X = R^6;\nspace Z = R^2;\noperator P[2, 2] = dense;\noperator Q[3, 3] = dense;\nmap f : X -> X = kron(P, Q);\nmap g : Z -> Z = P;",
+  },
   { code: "LIN0501", src: "network G : R^4 { ⟦acnorm⟧; }", fix: "network G : R^4 { actnorm; }" },
   { code: "LIN0502", src: "network G : R^4 { affine_coupling(⟦width = 3⟧); }", fix: "network G : R^4 { affine_coupling(hidden = 3); }" },
   { code: "LIN0503", src: "network G : R^4 { affine_coupling(hidden = ⟦0⟧); }", fix: "network G : R^4 { affine_coupling(hidden = 16); }" },

@@ -148,7 +148,7 @@ export function operatorSpec(name: OperatorBuiltin): OperatorSpec {
 }
 
 /** Builtins over maps, vectors and operators, checked one by one in the checker. */
-export const valueBuiltins = ["adjoint", "pinv", "transpose", "project", "svd", "id", "zero", "inner", "norm", "at", "sampler"] as const;
+export const valueBuiltins = ["adjoint", "pinv", "transpose", "kron", "project", "svd", "id", "zero", "inner", "norm", "at", "sampler"] as const;
 
 export const samplerMethods = ["euler", "rk4"] as const;
 export type SamplerMethod = (typeof samplerMethods)[number];

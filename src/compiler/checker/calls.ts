@@ -125,6 +125,8 @@ export abstract class CallChecker extends ExprChecker {
         if (t.kind === "Operator") return { ...t, rows: t.cols, cols: t.rows, structure: "transpose" };
         return this.wrongArg(e, name, t, "an operator");
       }
+      case "kron":
+        return this.kron(e);
       case "project": {
         const t = this.oneArg(e, name);
         if (!t) return errorType;
@@ -218,6 +220,35 @@ export abstract class CallChecker extends ExprChecker {
       }
     }
     return errorType;
+  }
+
+  /** `kron(A, B)`: [A.rows·B.rows, A.cols·B.cols] from the factors' known shapes; both time-free. */
+  protected kron(e: Call): Type {
+    const args = this.positional(e, 2, "kron");
+    if (args.length !== 2) return errorType;
+    const types = args.map((a) => this.expr(a));
+    if (types.some((t) => t.kind === "Error")) return errorType;
+    const ops: OperatorT[] = [];
+    for (const [i, t] of types.entries()) {
+      if (t.kind !== "Operator") {
+        this.report(args[i].range, messages.wrongBuiltinArgument("kron", t, "two operators"));
+        return errorType;
+      }
+      if (t.timeConditioned) {
+        this.report(args[i].range, messages.kronTimeConditioned(this.show(args[i].range)));
+        return errorType;
+      }
+      if (t.rows.value === undefined || t.cols.value === undefined) {
+        this.report(args[i].range, messages.kronShapeUnknown(this.show(args[i].range)));
+        return errorType;
+      }
+      ops.push(t);
+    }
+    const [a, b] = ops;
+    const text = this.show(e.range);
+    const dim = (x: Dim, y: Dim, side: string): Dim =>
+      Dim.of((x.value ?? 0) * (y.value ?? 0), { reason: `${text} has ${side} = ${x.value}·${y.value}`, location: { uri: this.uri, range: e.range } });
+    return { kind: "Operator", rows: dim(a.rows, b.rows, "rows"), cols: dim(a.cols, b.cols, "cols"), timeConditioned: false, structure: "kron" };
   }
 
   protected needsTimeConditioned(at: Expr, t: Type, what: string): Type {

@@ -36,7 +36,7 @@ export interface InducedSpaceT {
 export type SpaceType = EuclideanSpaceT | InducedSpaceT;
 
 /** The structure an operator was built with, so a compiler can pick a parameterisation: a builtin's name, or how it was combined. */
-export type OperatorStructure = OperatorBuiltin | "product" | "sum" | "scaled" | "transpose" | "pinv" | "power" | "at" | "unknown";
+export type OperatorStructure = OperatorBuiltin | "product" | "sum" | "scaled" | "transpose" | "pinv" | "power" | "kron" | "at" | "unknown";
 
 /** The type of an expression: a space, a map between spaces, an operator, a scalar, …. */
 export type Type =

@@ -136,6 +136,12 @@ export function estimateCost(e: OpExpr): Cost {
       return structureCost("dense", e.rows, e.cols);
     case "power":
       return repeated(e.exponent, estimateCost(e.inner));
+    case "kron": {
+      // Applied as the runtime's kronecker kind: vec(A·X·Bᵀ), B on each of A.cols rows, then A on each of B.rows columns.
+      const a = estimateCost(e.a);
+      const b = estimateCost(e.b);
+      return { flops: e.a.cols * b.flops + e.b.rows * a.flops, memory: a.memory + b.memory, applications: a.applications + b.applications };
+    }
     case "at":
       return estimateCost(e.inner);
     case "sampler": {

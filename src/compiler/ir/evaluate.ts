@@ -5,6 +5,7 @@ import { add as addMatrices, identityMatrix, scale as scaleBy, type Matrix } fro
 import {
   at as operatorAt,
   dense,
+  kronecker as operatorKronecker,
   materialise,
   multiplyHost,
   pinv as operatorPinv,
@@ -64,6 +65,8 @@ function evaluated(e: OpExpr, time?: number): LinearOperator {
       return operatorPinv(evaluateOperator(e.inner, time), exprPrecision(e.inner)).operator;
     case "power":
       return operatorPower(evaluateOperator(e.inner, time), e.exponent);
+    case "kron":
+      return operatorKronecker(evaluateOperator(e.a, time), evaluateOperator(e.b, time));
     case "at":
       return evaluateOperator(e.inner, e.time);
     case "sampler":
@@ -96,6 +99,7 @@ export function applyHost(e: OpExpr, x: Matrix, time?: number): Matrix {
       return scaleMatrix(e.scale, applyHost(e.inner, x, time));
     case "transpose":
     case "pinv":
+    case "kron":
       return multiplyHost(evaluateOperator(e, time), x);
     case "power": {
       let z = x;

@@ -22,6 +22,8 @@ function nodeLabel(e: OpExpr): string {
       return "pinv";
     case "power":
       return `power ${e.exponent}`;
+    case "kron":
+      return "kron";
     case "at":
       return `at t=${e.time}`;
     case "sampler":

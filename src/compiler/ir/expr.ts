@@ -75,6 +75,13 @@ export interface PowerExpr extends Shaped {
   readonly inner: OpExpr;
 }
 
+/** The Kronecker product a ⊗ b (row-major: (a⊗b)·vec(X) = vec(a·X·bᵀ), as the runtime's `kronecker` kind). */
+export interface KronExpr extends Shaped {
+  readonly kind: "kron";
+  readonly a: OpExpr;
+  readonly b: OpExpr;
+}
+
 /** A time-conditioned operator fixed at time t. */
 export interface AtExpr extends Shaped {
   readonly kind: "at";
@@ -93,7 +100,7 @@ export interface SamplerExpr extends Shaped {
   readonly inner: OpExpr;
 }
 
-export type OpExpr = LeafExpr | IdentityExpr | ProductExpr | SumExpr | ScaleExpr | TransposeExpr | PinvExpr | PowerExpr | AtExpr | SamplerExpr;
+export type OpExpr = LeafExpr | IdentityExpr | ProductExpr | SumExpr | ScaleExpr | TransposeExpr | PinvExpr | PowerExpr | KronExpr | AtExpr | SamplerExpr;
 
 export type OpExprKind = OpExpr["kind"];
 
@@ -206,6 +213,12 @@ export function power(inner: OpExpr, exponent: number): PowerExpr {
   return { kind: "power", rows: inner.rows, cols: inner.cols, timeConditioned: inner.timeConditioned, exponent, inner };
 }
 
+/** a ⊗ b, [a.rows·b.rows × a.cols·b.cols]; both factors must be time-free (the checker refuses others). */
+export function kron(a: OpExpr, b: OpExpr): KronExpr {
+  if (a.timeConditioned || b.timeConditioned) throw new IrError("LIN0823", `kron: ${describeShape(a)} ⊗ ${describeShape(b)} has a time-conditioned factor`);
+  return { kind: "kron", rows: a.rows * b.rows, cols: a.cols * b.cols, timeConditioned: false, a, b };
+}
+
 export function at(inner: OpExpr, time: number): AtExpr {
   checkFinite("at: time", time);
   return { kind: "at", rows: inner.rows, cols: inner.cols, timeConditioned: false, time, inner };
@@ -227,6 +240,8 @@ export function childrenOf(e: OpExpr): readonly OpExpr[] {
       return e.factors;
     case "sum":
       return e.terms.map((t) => t.expr);
+    case "kron":
+      return [e.a, e.b];
     case "scale":
     case "transpose":
     case "pinv":
@@ -257,6 +272,8 @@ export function withChildren(e: OpExpr, children: readonly OpExpr[]): OpExpr {
       return pinv(children[0]);
     case "power":
       return power(children[0], e.exponent);
+    case "kron":
+      return kron(children[0], children[1]);
     case "at":
       return at(children[0], e.time);
     case "sampler":
@@ -300,6 +317,8 @@ export function formatExpr(e: OpExpr): string {
       return e.inner.kind === "leaf" ? `${formatExpr(e.inner)}ᵀ` : `(${formatExpr(e.inner)})ᵀ`;
     case "pinv":
       return `pinv(${formatExpr(e.inner)})`;
+    case "kron":
+      return `kron(${formatExpr(e.a)}, ${formatExpr(e.b)})`;
     case "power":
       return e.inner.kind === "leaf" ? `${formatExpr(e.inner)}^${e.exponent}` : `(${formatExpr(e.inner)})^${e.exponent}`;
     case "at":

@@ -244,6 +244,7 @@ class Lowering {
         const first = e.args[0]?.value;
         if (name === "transpose" && first) return ir.transpose(this.op(uri, first));
         if (name === "pinv" && first) return ir.pinv(this.op(uri, first));
+        if (name === "kron" && first && e.args[1]) return ir.kron(this.op(uri, first), this.op(uri, e.args[1].value));
         if (name === "at" && first && e.args[1]) {
           const t = this.scalar(uri, e.args[1].value);
           if (t === undefined) throw new LowerError("LIN0701", "at(A, t) needs a constant time", this.location(uri, e.args[1].value));

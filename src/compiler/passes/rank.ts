@@ -62,6 +62,16 @@ export function rankFacts(e: OpExpr): RankFacts {
         orthonormalRows: facts.every((f) => f.orthonormalRows),
       };
     }
+    case "kron": {
+      // rank(A⊗B) = rank A · rank B and (A⊗B)ᵀ(A⊗B) = AᵀA⊗BᵀB: each fact holds iff it holds for both factors.
+      const [a, b] = [rankFacts(e.a), rankFacts(e.b)];
+      return {
+        fullColumnRank: a.fullColumnRank && b.fullColumnRank,
+        fullRowRank: a.fullRowRank && b.fullRowRank,
+        orthonormalColumns: a.orthonormalColumns && b.orthonormalColumns,
+        orthonormalRows: a.orthonormalRows && b.orthonormalRows,
+      };
+    }
     case "transpose": {
       const f = rankFacts(e.inner);
       return { fullColumnRank: f.fullRowRank, fullRowRank: f.fullColumnRank, orthonormalColumns: f.orthonormalRows, orthonormalRows: f.orthonormalColumns };

@@ -142,3 +142,22 @@ export function shapeNeverInferred(name: string): Message<"LIN0409"> {
     fix: { title: `write the shape, e.g. \`operator ${name}[rows, cols] = …\`, or use it in a map`, edits: [] },
   };
 }
+
+/** `kron(A, B)` where factor `text` has a dimension not yet known (no written shape, no earlier use pins it). */
+export function kronShapeUnknown(text: string): Message<"LIN0410"> {
+  return {
+    code: "LIN0410",
+    message: `kron needs the shapes of its factors, but the shape of ${text} is not known here`,
+    because: ["the shape of kron(A, B) is [A.rows·B.rows, A.cols·B.cols], and a product of dimensions is not inferred backwards"],
+    fix: { title: `write the shape of the factor, e.g. operator ${text}[2, 2] = …`, edits: [] },
+  };
+}
+
+/** `kron(A, B)` where factor `text` is time-conditioned. */
+export function kronTimeConditioned(text: string): Message<"LIN0316"> {
+  return {
+    code: "LIN0316",
+    message: `kron needs time-free factors, but ${text} is time-conditioned`,
+    fix: { title: `fix the time first: kron(at(${text}, t), …)`, edits: [] },
+  };
+}
