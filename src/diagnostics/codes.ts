@@ -227,7 +227,12 @@ export const diagnosticCodes = [
   { code: "LIN0407", stage: "check", title: "rank too large", summary: "The rank of a low-rank, SVD-factored or projector operator cannot exceed its smaller dimension." },
   { code: "LIN0408", stage: "check", title: "invalid operator shape", summary: "An operator shape is `[n]` or `[rows, cols]`: one or two dimensions." },
   { code: "LIN0409", stage: "check", title: "operator shape not inferred", summary: "Warning: an operator without a written shape is used by no map, so its shape is unknown." },
-  { code: "LIN0410", stage: "check", title: "Kronecker factor of unknown shape", summary: "`kron(A, B)` needs the shapes of A and B known where it is written: a shape inferred from a later use comes too late." },
+  {
+    code: "LIN0410",
+    stage: "check",
+    title: "Kronecker factor of unknown shape",
+    summary: "`kron(A, B)` needs the shapes of A and B known where it is written: a shape inferred from a later use comes too late.",
+  },
   // Check: networks.
   {
     code: "LIN0501",
