@@ -95,7 +95,11 @@ describe("lowering kron(P, Q)", () => {
     expect(evaluateOperator(f).kind).toBe("kronecker");
     expect(maxAbs(applyHost(f, x), rowMajor)).toBeLessThanOrEqual(tolerance);
     expect(maxAbs(multiplyHost(evaluateOperator(f), x), rowMajor)).toBeLessThanOrEqual(tolerance);
-    const optimised = optimiseMap(map).after;
+    const optimisation = optimiseMap(map);
+    // Bound factors fold into one constant, still the factored kronecker kind (never multiplied out).
+    expect(optimisation.fired.map((r) => r.rule)).toContain("fold-kron");
+    const optimised = optimisation.after;
+    if (optimised.kind === "normal") expect(optimised.op.kind === "leaf" ? optimised.op.operator?.kind : optimised.op.kind).toBe("kronecker");
     expect(optimised.kind).toBe("normal");
     if (optimised.kind === "normal") expect(maxAbs(applyHost(optimised.op, x), rowMajor)).toBeLessThanOrEqual(tolerance);
   });

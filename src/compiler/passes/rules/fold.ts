@@ -4,6 +4,7 @@
 // matrix-free chain it replaces: e.g. a dense m×r times a dense r×n stays a chain when r(m+n) < mn, while
 // two identity-plus-low-rank factors fold into one of rank r₁ + r₂.
 import {
+  kronecker as operatorKronecker,
   pinv as operatorPinv,
   power as operatorPower,
   product as operatorProduct,
@@ -107,6 +108,21 @@ export const foldTranspose: OpRule = {
   },
 };
 
+/** kron(A, B) of two bound constants ↦ one factored kronecker constant. */
+export const foldKron: OpRule = {
+  name: "fold-kron",
+  statement: "A ⊗ B ↦ the constant kronecker(A, B), kept factored (applied as vec(A·X·Bᵀ), never multiplied out)",
+  sideCondition: "A and B bound time-free constants",
+  // The folded value costs what the node does (cost.ts counts both alike), so folding never loses; it lets
+  // the runtime's kronecker algebra (pinv, SVD, products from the factors) see one operator.
+  rewrite: (e) => {
+    if (e.kind !== "kron") return undefined;
+    const a = constantOperator(e.a);
+    const b = constantOperator(e.b);
+    return a === undefined || b === undefined ? undefined : folded(e, operatorKronecker(a, b));
+  },
+};
+
 export const pinvFromFactors: OpRule = {
   name: "pinv-from-factors",
   statement: "A† from A's factors: diag(d)† = diag(1/dᵢ, 0 where dᵢ ≈ 0); (UΣVᵀ)† = VΣ†Uᵀ; (UVᵀ)† via thin QR; (αI+UVᵀ)⁻¹ by Woodbury",
@@ -156,4 +172,4 @@ export const collapseSamplerRule: OpRule = {
   rewrite: (e) => (e.kind === "sampler" && isBound(e.inner) ? ir.boundLeaf(`[sampler ${e.method} T=${e.steps}]`, collapseSampler(e.inner, e.method, e.steps), true) : undefined),
 };
 
-export const foldingRules: readonly OpRule[] = [collapseSamplerRule, foldAt, pinvFromFactors, foldPinv, foldTranspose, foldScale, foldPower, foldSum, foldProduct];
+export const foldingRules: readonly OpRule[] = [collapseSamplerRule, foldAt, pinvFromFactors, foldPinv, foldTranspose, foldKron, foldScale, foldPower, foldSum, foldProduct];
