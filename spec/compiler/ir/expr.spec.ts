@@ -92,3 +92,39 @@ describe("reference interpreter", () => {
     expect(relativeError(materialiseExpr(ir.power(a, 3)), matmul(m, matmul(m, m)))).toBeLessThanOrEqual(TOLERANCE);
   });
 });
+
+describe("IR kron", () => {
+  it("has shape [m·p, n·q], two children, prints as kron(A, B), and rebuilds with new children", () => {
+    const a = symbolic("dense", 2, 3);
+    const b = symbolic("lowrank", 4, 5, 2);
+    const k = ir.kron(a, b);
+    expect([k.rows, k.cols, k.timeConditioned]).toEqual([8, 15, false]);
+    expect(ir.childrenOf(k)).toEqual([a, b]);
+    expect(ir.formatExpr(k)).toBe(`kron(${ir.formatExpr(a)}, ${ir.formatExpr(b)})`);
+    expect(ir.withChildren(k, [a, b])).toBe(k);
+    const swapped = ir.withChildren(k, [b, a]);
+    expect([swapped.rows, swapped.cols]).toEqual([8, 15]);
+    expect(swapped.kind === "kron" ? swapped.a : undefined).toBe(b);
+  });
+
+  it("refuses a time-conditioned factor (LIN0823); control: the factor fixed with at(·, t) is accepted", () => {
+    const t = symbolic("time_conditioned", 2, 2, 1);
+    const b = symbolic("dense", 3, 3);
+    expect(codeOf(() => ir.kron(t, b))).toBe("LIN0823");
+    expect(codeOf(() => ir.kron(b, t))).toBe("LIN0823");
+    expect(codeOf(() => ir.kron(ir.at(t, 0.5), b))).toBeUndefined();
+  });
+
+  it("evaluates node by node as it materialises (the kronecker kind), on bound factors", () => {
+    const [a, b] = [constant("dense", 2, 3, 1), constant("dense", 3, 2, 2)];
+    const k = ir.kron(a, b);
+    const x = matrix(
+      6,
+      2,
+      Array.from({ length: 12 }, (_, i) => Math.cos(i)),
+    );
+    expect(relativeError(applyHost(k, x), matmul(materialiseExpr(k), x))).toBeLessThanOrEqual(TOLERANCE);
+    // Control: the factors swapped (also 6×6) is another operator.
+    expect(relativeError(applyHost(ir.kron(b, a), x), matmul(materialiseExpr(k), x))).toBeGreaterThan(1e6 * TOLERANCE);
+  });
+});

@@ -19,6 +19,8 @@ operator P[2, 2] = dense;
 operator Q[3, 3] = orthogonal;
 map f : X -> X = kron(P, Q);
 map h : X -> X = kron(Q, P);
+operator K = kron(P, Q);
+map k : X -> X = 2 * K;
 entry e(x : X) = f(x);
 `;
 
@@ -28,7 +30,7 @@ function bind(leaf: OperatorLeafInfo): LinearOperator | undefined {
   return undefined;
 }
 
-function lowered(): { f: OpExpr; h: OpExpr; map: MapExpr } {
+function lowered(): { f: OpExpr; h: OpExpr; k: OpExpr; map: MapExpr } {
   const uri = "/proj/main.lin";
   const result = checkText(source, uri, { host: memoryFileHost({ [uri]: source }), root: "/proj" });
   if (E.isLeft(result)) throw new Error(result.left.map((d) => `${d.code} ${d.message}`).join("\n"));
@@ -40,7 +42,7 @@ function lowered(): { f: OpExpr; h: OpExpr; map: MapExpr } {
   };
   const map = program.maps.get("f");
   if (map === undefined) throw new Error("no map f");
-  return { f: op("f"), h: op("h"), map };
+  return { f: op("f"), h: op("h"), k: op("k"), map };
 }
 
 /** A batch of `b` columns vec(Xₖ), Xₖ a 2×3 matrix with entries from a fixed sequence. */
@@ -74,7 +76,7 @@ function mapped(x: Matrix, order: Order, conv: (xk: Matrix) => Matrix): Matrix {
 const maxAbs = (a: Matrix, b: Matrix): number => Math.max(...a.data.map((x, i) => Math.abs(x - b.data[i])));
 
 describe("lowering kron(P, Q)", () => {
-  const { f, h, map } = lowered();
+  const { f, h, k, map } = lowered();
   const [p, q] = f.kind === "kron" ? [materialise(evaluateOperator(f.a)), materialise(evaluateOperator(f.b))] : [matrix(0, 0), matrix(0, 0)];
   const x = batch(5);
   const pxq = (xk: Matrix): Matrix => matmul(matmul(p, xk), transpose(q));
@@ -85,7 +87,8 @@ describe("lowering kron(P, Q)", () => {
   // twice that; ×4 headroom. The controls differ by O(max|P|·max|Q|), far above it.
   const tolerance = 4 * 2 * (2 + 3) * 6 * FLOAT64_EPS * Math.max(...p.data.map(Math.abs)) * Math.max(...q.data.map(Math.abs));
 
-  it("lowers to a kron node of shape [6, 6] over the two leaves", () => {
+  it("lowers to a kron node of shape [6, 6] over the two leaves, also through an operator declaration", () => {
+    expect(k.kind === "scale" ? [k.inner.kind, k.inner.rows] : k.kind).toEqual(["kron", 6]);
     expect(f.kind).toBe("kron");
     expect([f.rows, f.cols]).toEqual([6, 6]);
     if (f.kind === "kron") expect([f.a.kind, f.b.kind, f.a.rows, f.b.rows]).toEqual(["leaf", "leaf", 2, 3]);
