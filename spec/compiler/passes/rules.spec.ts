@@ -179,6 +179,12 @@ const cases: RuleCase[] = [
     control: (_s, n) => ir.scale(-3, symbolic("dense", n, n)),
   },
   {
+    rule: F.foldKron,
+    applies: (s, n) => ir.kron(constant(pick(s, ["lowrank", "dense", "diagonal"] as const), 2, 3, s, 1), sq("dense", s + 1, n)),
+    // One factor symbolic (no bound value): nothing to fold.
+    control: (s, n) => ir.kron(symbolic("dense", 2, 3), sq("dense", s + 1, n)),
+  },
+  {
     rule: F.foldTranspose,
     applies: (s, n) => ir.transpose(constant(pick(s, ["lowrank", "dense", "svd_factored"] as const), n, n + 1, s, 1)),
     control: (s, n) => ir.transpose(tc(s, n)),
@@ -278,6 +284,13 @@ describe("side conditions that matter: the identity is false where the rule refu
 
   it("pinv-of-product does not fire on symbolic dense factors (rank unknown)", () => {
     expect(firedNames(ir.pinv(ir.product([symbolic("dense", 4, 3), symbolic("dense", 3, 4)])), A.pinvOfProduct)).toEqual([]);
+  });
+
+  it("pinv-of-product fires on kron of orthogonal factors (orthonormal columns, rank.ts); control: kron(dense, orthogonal) does not", () => {
+    const orth = ir.kron(symbolic("orthogonal", 2, 2), symbolic("orthogonal", 3, 3));
+    expect(firedNames(ir.pinv(ir.product([orth, symbolic("dense", 6, 4)])), A.pinvOfProduct)).toContain("pinv-of-product");
+    const mixed = ir.kron(symbolic("dense", 2, 2), symbolic("orthogonal", 3, 3));
+    expect(firedNames(ir.pinv(ir.product([mixed, symbolic("dense", 6, 4)])), A.pinvOfProduct)).not.toContain("pinv-of-product");
   });
 
   it("pinv-of-product fires on symbolic orthogonal factors (structure proves it)", () => {
