@@ -163,7 +163,10 @@ export abstract class SpaceChecker extends ScopeChecker {
       return l?.kind === "number" ? l.value : undefined;
     };
     const at = (k: string) => written.get(k)?.arg.range ?? b.name.range;
-    const conditioner = (ident("conditioner") ?? "mlp") as (typeof conditioners)[number];
+    const name = ident("conditioner") ?? "mlp";
+    // An unknown conditioner is the argument check's error (it lists the choices); nothing to fit here.
+    if (!(conditioners as readonly string[]).includes(name)) return;
+    const conditioner = name as (typeof conditioners)[number];
     const takes = conditionerKeywords[conditioner];
     for (const [k, { arg }] of written) {
       const owner = conditioners.filter((c) => conditionerKeywords[c].includes(k));
