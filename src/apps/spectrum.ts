@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { mapNormalForm, type MapEnd } from "../compiler/execute/inspect.js";
 import type { CompiledProgram } from "../compiler/execute/program.js";
 import { forEachOperator } from "../compiler/binding/leaves.js";
-import { evaluateOperator, formatExpr, isBound, type OpExpr } from "../compiler/ir/index.js";
+import { boundPinvOperand, evaluateOperator, formatExpr, type OpExpr } from "../compiler/ir/index.js";
 import { MACHINE_EPSILON, decompositionRoute, leadingSvd, type DecompositionMethod, type LeadingSvd, type Precision, type RouteChoice } from "../runtime/operator/index.js";
 import type { Matrix } from "../runtime/linalg/index.js";
 
@@ -148,7 +148,8 @@ export interface PinvSummary {
 export function pinvSummaries(compiled: CompiledProgram, target: string): PinvSummary[] {
   const found = new Map<string, OpExpr>();
   forEachOperator(compiled.bound.ir, [target], (e) => {
-    if (e.kind === "pinv" && isBound(e.inner) && !e.inner.timeConditioned) found.set(formatExpr(e.inner), e.inner);
+    const inner = boundPinvOperand(e);
+    if (inner !== undefined) found.set(formatExpr(inner), inner);
   });
   return [...found].map(([label, inner]) => {
     const op = evaluateOperator(inner);

@@ -64,6 +64,11 @@ export function structureCost(structure: OperatorKind, rows: number, cols: numbe
   }
 }
 
+/** A ⊗ B applied as vec(A·X·Bᵀ): B on each of A.cols rows of X, then A on each of B.rows columns. */
+function kroneckerCost(a: Cost, b: Cost, aCols: number, bRows: number): Cost {
+  return { flops: aCols * b.flops + bRows * a.flops, memory: a.memory + b.memory, applications: a.applications + b.applications };
+}
+
 /** LSQR iterations assumed per application of an iterative_pinv (well-conditioned operators take tens). */
 const LSQR_ITERATIONS = 50;
 
@@ -106,12 +111,8 @@ export function operatorCost(op: LinearOperator): Cost {
       const inner = operatorCost(op.inner);
       return { flops: 2 * LSQR_ITERATIONS * inner.flops, memory: inner.memory + 4 * (op.rows + op.cols), applications: 2 * LSQR_ITERATIONS * inner.applications };
     }
-    case "kronecker": {
-      // vec(A·X·Bᵀ): B on each of A.cols rows of X, then A on each of B.rows columns.
-      const a = operatorCost(op.a);
-      const b = operatorCost(op.b);
-      return { flops: op.a.cols * b.flops + op.b.rows * a.flops, memory: a.memory + b.memory, applications: a.applications + b.applications };
-    }
+    case "kronecker":
+      return kroneckerCost(operatorCost(op.a), operatorCost(op.b), op.a.cols, op.b.rows);
     default:
       return structureCost(op.kind, op.rows, op.cols);
   }
@@ -136,12 +137,8 @@ export function estimateCost(e: OpExpr): Cost {
       return structureCost("dense", e.rows, e.cols);
     case "power":
       return repeated(e.exponent, estimateCost(e.inner));
-    case "kron": {
-      // Applied as the runtime's kronecker kind: vec(A·X·Bᵀ), B on each of A.cols rows, then A on each of B.rows columns.
-      const a = estimateCost(e.a);
-      const b = estimateCost(e.b);
-      return { flops: e.a.cols * b.flops + e.b.rows * a.flops, memory: a.memory + b.memory, applications: a.applications + b.applications };
-    }
+    case "kron": // applied as the runtime's kronecker kind
+      return kroneckerCost(estimateCost(e.a), estimateCost(e.b), e.a.cols, e.b.rows);
     case "at":
       return estimateCost(e.inner);
     case "sampler": {

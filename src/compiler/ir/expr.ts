@@ -287,6 +287,11 @@ export function isBound(e: OpExpr): boolean {
   return childrenOf(e).every(isBound);
 }
 
+/** A of a pinv(A) node whose A is bound and time-free (decomposed when compiling), else undefined. */
+export function boundPinvOperand(e: OpExpr): OpExpr | undefined {
+  return e.kind === "pinv" && isBound(e.inner) && !e.inner.timeConditioned ? e.inner : undefined;
+}
+
 /** A bound, time-free leaf: a compile-time constant. */
 /** The coarsest precision its bound leaves' values were stored in: the ε a rank cut-off on e's value must use. */
 export function exprPrecision(e: OpExpr): Precision {

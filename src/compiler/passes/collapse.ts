@@ -7,11 +7,11 @@
 // consecutive steps, ≤ GROUP_WIDTH basis columns) with THE same step function, over the step basis
 // algebra below, whose states are αI + P·c·Qᵀ with P, Q the U's and V's of the group's times and c a
 // small coefficient matrix. Tracing from z = I through the group's steps yields M_{k+g−1}⋯M_k exactly,
-// with no QR/SVD and nothing D×D. The product is kept factored end to end, B = βI + P·Qᵀ: each group
-// multiplies in as one structured product, O(D·R²) for kept rank R, and the low-rank part is cut back to
-// its numerical rank after every group (truncated(), float64 rounding level), so one-step sampling costs
-// O(D·R) per sample and nothing D×D is formed unless the dense matrix is cheaper to apply (small D, high
-// rank: cheapestForm at the end). A(τ) is evaluated once per
+// with no QR/SVD and nothing D×D. The product is kept factored end to end, B = βI + U·diag(s)·Vᵀ: each
+// group of w factor columns multiplies in through an (R+w)² core, O(D·R·w) for kept rank R, and the
+// low-rank part is cut back to its numerical rank after every group (truncated(), float64 rounding
+// level), so one-step sampling costs O(D·R) per sample and nothing D×D is formed unless the dense matrix
+// is cheaper to apply (small D, high rank: denseIfCheaper at the end). A(τ) is evaluated once per
 // distinct time (RK4: t, t+Δt/2, t+Δt = the next t), batched over CHUNK_STEPS steps. Any other A(τ) (a
 // dense or lazy value) takes the generic path: the runtime algebra, cheapest form after every step.
 // The two paths agree to float64 rounding (spec/compiler/passes/collapse-fast.spec.ts).
@@ -35,7 +35,7 @@ import { evaluateOperator } from "../ir/evaluate.js";
 import type { SamplerMethod } from "../checker/builtins.js";
 import type { OpExpr } from "../ir/expr.js";
 import { samplerStep, stepTimes, type StepAlgebra } from "../ir/sampler.js";
-import { cheapestForm } from "./representation.js";
+import { cheapestForm, denseIfCheaper } from "./representation.js";
 
 /** Operators as sampler states; A(t) comes from the (bound) time-conditioned expression. */
 export function operatorStepAlgebra(predictor: (t: number) => LinearOperator): StepAlgebra<LinearOperator> {
@@ -330,8 +330,8 @@ function collapseFactored(inner: OpExpr, method: SamplerMethod, steps: number): 
       b = applyGroup(g, basis, b);
     }
   }
-  // The cheapest form to apply: the factored B unless dense is cheaper (small D, high kept rank).
-  return cheapestForm(asOperator(b));
+  // The factored B (already at its numerical rank) unless dense is cheaper to apply (small D, high rank).
+  return denseIfCheaper(asOperator(b));
 }
 
 /** The generic path: runtime algebra, cheapest form after every step. */

@@ -2,7 +2,7 @@
 // rules on every normal form's operator, each to a fixpoint, with the fired-rules log for --explain.
 import { estimateCost, formatCost, type Cost } from "../ir/cost.js";
 import { explainMap } from "../ir/explain.js";
-import { childrenOf, formatExpr, isBound, withChildren, type OpExpr } from "../ir/expr.js";
+import { boundPinvOperand, childrenOf, formatExpr, withChildren, type OpExpr } from "../ir/expr.js";
 import { evaluateOperator } from "../ir/evaluate.js";
 import { decompositionRoute, type RouteChoice } from "../../runtime/operator/index.js";
 import { normalForm, chain, networkPasses, type MapExpr } from "../ir/map.js";
@@ -77,9 +77,10 @@ interface RouteLine extends RouteChoice {
 function decompositionRoutes(m: MapExpr): RouteLine[] {
   const found = new Map<string, RouteLine>();
   const visit = (e: OpExpr): void => {
-    if (e.kind === "pinv" && isBound(e.inner) && !e.inner.timeConditioned) {
-      const label = formatExpr(e.inner);
-      if (!found.has(label)) found.set(label, { label, rows: e.inner.rows, cols: e.inner.cols, ...decompositionRoute(evaluateOperator(e.inner), "pinv") });
+    const inner = boundPinvOperand(e);
+    if (inner !== undefined) {
+      const label = formatExpr(inner);
+      if (!found.has(label)) found.set(label, { label, rows: inner.rows, cols: inner.cols, ...decompositionRoute(evaluateOperator(inner), "pinv") });
     }
     childrenOf(e).forEach(visit);
   };

@@ -28,11 +28,18 @@ export function recompress(op: LinearOperator): LinearOperator {
 
 /** The cheaper to apply of the (recompressed) structured form and the dense matrix; never a lazy kind. */
 export function cheapestForm(op: LinearOperator): LinearOperator {
-  const structured = recompress(op);
+  return denseIfCheaper(recompress(op));
+}
+
+/**
+ * `structured` (already at its numerical rank, e.g. the collapse's truncated B) or its dense matrix,
+ * whichever is cheaper to apply; never a lazy kind below the dense limit.
+ */
+export function denseIfCheaper(structured: LinearOperator): LinearOperator {
   // Past the dense limit a dense matrix is never the form to hold (route.ts): keep the structure, even
   // a lazy product of convolutions, which is then applied factor by factor.
-  if (op.rows * op.cols > DENSE_SVD_LIMIT) return structured;
+  if (structured.rows * structured.cols > DENSE_SVD_LIMIT) return structured;
   if (isLazyKind(structured)) return dense(materialise(structured));
   if (structured.kind === "dense") return structured;
-  return cheaper(structureCost("dense", op.rows, op.cols), operatorCost(structured)) ? dense(materialise(structured)) : structured;
+  return cheaper(structureCost("dense", structured.rows, structured.cols), operatorCost(structured)) ? dense(materialise(structured)) : structured;
 }

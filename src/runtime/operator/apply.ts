@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { OperatorError } from "./errors.js";
 import { materialise, multiplyHost } from "./hostApply.js";
 import { transpose } from "./transpose.js";
-import type { Matrix } from "./host.js";
+import { transposeMatrix, type Matrix } from "./host.js";
 import { circulantRows, transposeCirculant } from "./circulantConv.js";
 import { convRows, transposeConv } from "./depthwiseConv.js";
 import { compactWyFactor } from "./householder.js";
@@ -79,13 +79,9 @@ function applyRows(op: LinearOperator, x: tf.Tensor2D, transposed: boolean): tf.
       // and the result comes back as float32. X·(A⁺)ᵀ = (A⁺·Xᵀ)ᵀ; X·A⁺ = ((A⁺)ᵀ·Xᵀ)ᵀ.
       const target = transposed ? transpose(op) : op;
       const [b, n] = x.shape;
-      const host = x.dataSync();
-      const columns = { rows: n, cols: b, data: new Float64Array(n * b) };
-      for (let i = 0; i < b; i++) for (let j = 0; j < n; j++) columns.data[j * b + i] = host[i * n + j];
-      const solved = multiplyHost(target, columns);
-      const out = new Float32Array(b * target.rows);
-      for (let i = 0; i < b; i++) for (let j = 0; j < target.rows; j++) out[i * target.rows + j] = solved.data[j * b + i];
-      return tf.tensor2d(out, [b, target.rows]);
+      const rows = { rows: b, cols: n, data: Float64Array.from(x.dataSync()) };
+      const solved = transposeMatrix(multiplyHost(target, transposeMatrix(rows)));
+      return tf.tensor2d(Float32Array.from(solved.data), [b, target.rows]);
     }
     case "kronecker": {
       // Row r of X is vec(X_r), X_r [a.in, b.in] row-major: B acts on the last axis (rows of X_r),

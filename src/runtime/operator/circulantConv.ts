@@ -10,7 +10,7 @@ import { OperatorError } from "./errors.js";
 import { dft2 } from "./fft.js";
 import { matrix, type Matrix } from "./host.js";
 import type { CirculantConv, ConvGeometry } from "./kinds.js";
-import { CONV_DENSE_LIMIT, randomDepthwiseConv, samePadding } from "./depthwiseConv.js";
+import { randomDepthwiseConv, requireDenseConvSize, samePadding } from "./depthwiseConv.js";
 
 const mod = (i: number, n: number): number => ((i % n) + n) % n;
 
@@ -334,13 +334,7 @@ export function circulantTimes(op: CirculantConv, m: Matrix): Matrix {
 
 /** The dense float64 matrix of K, for small sizes: row (c,i,j) holds kernel[c,u,v] in column (c,(i+u) mod H,(j+v) mod W). */
 export function circulantMatrix(op: CirculantConv): Matrix {
-  if (op.rows * op.cols > CONV_DENSE_LIMIT) {
-    const { channels, height, width } = op.geometry;
-    throw new OperatorError(
-      "LIN1172",
-      `the dense matrix of a circulant_conv on R[${channels}, ${height}, ${width}] has ${op.rows}² entries, more than ${CONV_DENSE_LIMIT}; apply it matrix-free instead`,
-    );
-  }
+  requireDenseConvSize("circulant_conv", op.geometry, op.rows, op.cols);
   const { channels, height, width } = op.geometry;
   const out = matrix(op.rows, op.cols);
   for (let c = 0; c < channels; c++) {

@@ -5,7 +5,6 @@ import { OperatorError } from "./errors.js";
 import { seededRandom } from "../random.js";
 import {
   FLOAT64_EPS,
-  addMatrices,
   columns,
   concatColumns,
   densePinv,
@@ -129,6 +128,11 @@ function circulantSvd(op: CirculantConv, k: number, precision: Precision): SvdRe
  * (orthonormal: (U ⊗ U')ᵀ(U ⊗ U') = UᵀU ⊗ U'ᵀU' = I). Only the k chosen columns are formed.
  */
 function kroneckerSvd(op: Kronecker, k: number, precision: Precision): SvdResult {
+  return kroneckerDecomposition(op, k, precision).result;
+}
+
+/** kroneckerSvd's result and all the products σᵢ(A)·σⱼ(B), descending (the factors' SVDs taken once). */
+function kroneckerDecomposition(op: Kronecker, k: number, precision: Precision): { result: SvdResult; all: Float64Array } {
   const a = svd(op.a, precision);
   const b = svd(op.b, precision);
   const pairs: { i: number; j: number; s: number }[] = [];
@@ -146,7 +150,7 @@ function kroneckerSvd(op: Kronecker, k: number, precision: Precision): SvdResult
   const all = Float64Array.from(pairs, (pair) => pair.s);
   const cutoff = relativeCutoff(all[0] ?? 0, op.rows, op.cols, precision);
   const method = a.method === "structured" && b.method === "structured" ? "structured" : "dense";
-  return { u, s, v, rank: rankAbove(all, cutoff), cutoff, method, precision };
+  return { result: { u, s, v, rank: rankAbove(all, cutoff), cutoff, method, precision }, all };
 }
 
 /** The cut-off σ_max·max(m, n)·ε of a circular convolution, σ_max = max |λ|. */
@@ -413,21 +417,12 @@ export interface LeadingSvd {
   readonly precision: Precision;
 }
 
-/** The leading k triplets of a full SVD result, with all its values. */
-function leadingOf(full: SvdResult, k: number, rows: number, cols: number): LeadingSvd {
+/** The leading k triplets of an SVD result, with all min(rows, cols) values (`all`, descending; default its own, zero-padded). */
+function leadingOf(full: SvdResult, k: number, rows: number, cols: number, all: Float64Array = full.s): LeadingSvd {
   const keep = Math.min(k, full.s.length);
   const values = new Float64Array(Math.min(rows, cols));
-  values.set(full.s.subarray(0, values.length));
+  values.set(all.subarray(0, values.length));
   return { ...full, u: columns(full.u, 0, keep), s: full.s.slice(0, keep), v: columns(full.v, 0, keep), values, complete: true };
-}
-
-/** c orthonormal columns orthogonal to the orthonormal columns of w (Gaussian, projected out twice, QR). */
-function complementColumns(w: Matrix, c: number): Matrix {
-  const random = seededRandom(COMPLETION_SEED);
-  let g = matrix(w.rows, c);
-  for (let i = 0; i < g.data.length; i++) g.data[i] = random.normal();
-  for (let pass = 0; pass < 2; pass++) g = addMatrices(g, scaleMatrix(-1, matmul(w, transposeTimes(w, g))));
-  return thinQr(g).q;
 }
 
 /**
@@ -451,27 +446,28 @@ function identityPlusLowRankLeading(alpha: number, u: Matrix, v: Matrix, k: numb
   values.set(c.s.subarray(0, split), 0);
   values.fill(bulk, split, split + n - m);
   values.set(c.s.subarray(split), split + n - m);
+  // Output j in that order: core triplet j before the split, a complement vector in the bulk, then
+  // core triplet j − (n − m).
   const keep = Math.min(k, n);
-  const fromCore = Math.min(keep, split) + Math.max(0, keep - split - (n - m));
-  const fromBulk = keep - fromCore;
+  const bulkCount = Math.max(0, Math.min(keep, split + n - m) - split);
   const coreU = matmul(w, c.u);
   const coreV = matmul(w, c.v);
-  const z = fromBulk > 0 ? complementColumns(w, fromBulk) : matrix(n, 0);
-  const order = [...Array.from({ length: Math.min(keep, split) }, (_, i) => ({ core: i })), ...Array.from({ length: fromBulk }, (_, j) => ({ bulk: j }))];
-  for (let i = split; order.length < keep; i++) order.push({ core: i });
+  // Complement vectors z ⟂ W: the last columns of W completed to an orthonormal basis.
+  const z = bulkCount > 0 ? columns(completeBasis(w, m + bulkCount), m, m + bulkCount) : matrix(n, 0);
   const uOut = matrix(n, keep);
   const vOut = matrix(n, keep);
   const s = new Float64Array(keep);
   const sign = alpha < 0 ? -1 : 1;
-  order.forEach((o, j) => {
-    const [src, col, lsign, value] = "core" in o ? [coreU, o.core, 1, c.s[o.core]] : [z, o.bulk, sign, bulk];
-    const right = "core" in o ? coreV : z;
-    s[j] = value;
+  for (let j = 0; j < keep; j++) {
+    const inBulk = j >= split && j < split + bulkCount;
+    const col = inBulk ? j - split : j < split ? j : j - (n - m);
+    const [left, right, lsign] = inBulk ? [z, z, sign] : [coreU, coreV, 1];
+    s[j] = inBulk ? bulk : c.s[col];
     for (let i = 0; i < n; i++) {
-      uOut.data[i * keep + j] = lsign * src.data[i * src.cols + col];
+      uOut.data[i * keep + j] = lsign * left.data[i * left.cols + col];
       vOut.data[i * keep + j] = right.data[i * right.cols + col];
     }
-  });
+  }
   const cutoff = relativeCutoff(values[0] ?? 0, n, n, precision);
   return { u: uOut, s, v: vOut, values, complete: true, rank: rankAbove(values, cutoff), cutoff, method: "structured", precision };
 }
@@ -486,21 +482,12 @@ export function leadingSvd(op: LinearOperator, k: number, precision: Precision =
   requireTimeFree("svd", op);
   const { rows, cols } = op;
   if (op.kind === "identity_plus_lowrank" && 2 * op.u.cols < rows) return identityPlusLowRankLeading(op.alpha, op.u, op.v, k, precision);
-  if (op.kind === "circulant_conv" || op.kind === "kronecker") {
-    // The Fourier modes / the factors' SVDs give the leading triplets (svdTop) and every value.
-    const top = svdTop(op, k, precision);
-    const values = new Float64Array(Math.min(rows, cols));
-    if (op.kind === "circulant_conv") values.set(singularValuesCirculant(op).sort().reverse());
-    else {
-      const [a, b] = [svd(op.a, precision).s, svd(op.b, precision).s];
-      values.set(
-        Float64Array.from(Array.from(a).flatMap((x) => Array.from(b, (y) => x * y)))
-          .sort()
-          .reverse()
-          .subarray(0, values.length),
-      );
-    }
-    return { ...top, values, complete: true };
+  const count = Math.max(0, Math.min(Math.floor(k), rows, cols));
+  // The Fourier modes / the factors' SVDs give the leading triplets and every value (the rest zeros).
+  if (op.kind === "circulant_conv") return leadingOf(circulantSvd(op, count, precision), count, rows, cols, singularValuesCirculant(op).sort().reverse());
+  if (op.kind === "kronecker") {
+    const { result, all } = kroneckerDecomposition(op, count, precision);
+    return leadingOf(result, count, rows, cols, all);
   }
   if (decompositionRoute(op, "svd").route === "matrix-free") return matrixFreeLeading(op, k, precision);
   return leadingOf(svd(op, precision), k, rows, cols);

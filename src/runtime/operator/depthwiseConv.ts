@@ -123,15 +123,19 @@ export function convTimes(op: DepthwiseConv, m: Matrix): Matrix {
   return out;
 }
 
+/** LIN1172 unless the dense matrix of a convolution on `geometry` has at most CONV_DENSE_LIMIT entries. */
+export function requireDenseConvSize(kind: string, geometry: ConvGeometry, rows: number, cols: number): void {
+  if (rows * cols <= CONV_DENSE_LIMIT) return;
+  const { channels, height, width } = geometry;
+  throw new OperatorError(
+    "LIN1172",
+    `the dense matrix of a ${kind} on R[${channels}, ${height}, ${width}] has ${rows}² entries, more than ${CONV_DENSE_LIMIT}; apply it matrix-free (apply, multiplyHost) instead`,
+  );
+}
+
 /** The dense float64 matrix of K, for small sizes (refused above CONV_DENSE_LIMIT entries). */
 export function convMatrix(op: DepthwiseConv): Matrix {
-  if (op.rows * op.cols > CONV_DENSE_LIMIT) {
-    const { channels, height, width } = op.geometry;
-    throw new OperatorError(
-      "LIN1172",
-      `the dense matrix of a depthwise_conv on R[${channels}, ${height}, ${width}] has ${op.rows}² entries, more than ${CONV_DENSE_LIMIT}; apply it matrix-free (apply, multiplyHost) instead`,
-    );
-  }
+  requireDenseConvSize("depthwise_conv", op.geometry, op.rows, op.cols);
   const { channels, height, width, size } = op.geometry;
   const out = matrix(op.rows, op.cols);
   // Row (c,i,j) holds kernel[c,a,b] in column (c, i+a−padTop, j+b−padLeft) where that pixel exists.
