@@ -17,8 +17,8 @@ if command -v apt-get >/dev/null 2>&1; then
   fi
   # The cross-engine specs and benchmarks compare Linea with PyTorch on the same weights; OpenBLAS's
   # pthread build, or Debian's torch runs on the reference BLAS.
-  say "system packages: python3-torch python3-torchvision python3-pil python3-numpy python3-scipy libopenblas0-pthread (PyTorch and numpy references)"
-  if DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch python3-torchvision python3-pil python3-numpy python3-scipy libopenblas0-pthread >/dev/null; then
+  say "system packages: python3-torch python3-torchvision python3-pil python3-numpy python3-scipy python3-onnx libopenblas0-pthread (PyTorch and numpy references; the ONNX checker)"
+  if DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch python3-torchvision python3-pil python3-numpy python3-scipy python3-onnx libopenblas0-pthread >/dev/null; then
     say "PyTorch installed"
   else
     say "could not install PyTorch: the cross-engine specs will be skipped"
@@ -30,8 +30,8 @@ else
   say "no apt-get: skipping system packages (native LAPACK, software Vulkan)"
 fi
 
-say "npm ci"
-npm ci --no-audit --no-fund --loglevel=error || exit 1
+say "npm ci (onnxruntime-node without its CUDA download: its CPU binary ships in the package)"
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error || exit 1
 if [ -f native/binding.gyp ]; then
   say "building the native LAPACK addon"
   npm run build:native --silent || say "native addon not built: the pure TypeScript linear algebra will be used"
