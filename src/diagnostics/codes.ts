@@ -31,6 +31,7 @@ export type ErrorClassName =
   | "FormatError"
   | "UsageError"
   | "MetricError"
+  | "ExportError"
   | "InternalError";
 
 /** One registered code: its stage, title, one-line summary and the class that raises it. */
@@ -815,6 +816,29 @@ export const diagnosticCodes = [
     raisedBy: "FormatError",
     title: "image does not fit",
     summary: "A PNG given as input (`--image`) that does not decode, or whose size is not the [3, H, W] of the map's domain.",
+  },
+
+  // ONNX export (issue 13, block LIN1180–LIN1189): raised by src/runtime/onnx and the plan exporter.
+  {
+    code: "LIN1180",
+    stage: "io",
+    raisedBy: "ExportError",
+    title: "operator cannot be exported",
+    summary: "An operator with no fixed ONNX graph: an iterative (LSQR) pseudo-inverse, or a time-conditioned or indexed operator without a fixed t.",
+  },
+  {
+    code: "LIN1181",
+    stage: "io",
+    raisedBy: "ExportError",
+    title: "network cannot be exported",
+    summary: "A network block the ONNX exporter does not know, or an ActNorm that was never initialised.",
+  },
+  {
+    code: "LIN1182",
+    stage: "io",
+    raisedBy: "ExportError",
+    title: "plan cannot be exported",
+    summary: "A plan whose graph names clash (a parameter named `y`, the output's name) or that has no inputs.",
   },
 
   // The command line.

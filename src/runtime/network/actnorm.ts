@@ -13,10 +13,11 @@ export class ActNorm implements Block {
   readonly kind = "actnorm";
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
-  private readonly channels: number;
-  private readonly positions: number;
-  private readonly bias: tf.Variable;
-  private readonly logScale: tf.Variable;
+  /** featureLayout of the shape; the per-channel bias b and log-scale s. */
+  readonly channels: number;
+  readonly positions: number;
+  readonly bias: tf.Variable;
+  readonly logScale: tf.Variable;
   private initialized = false;
 
   constructor(shape: readonly number[]) {

@@ -43,7 +43,7 @@ export interface CouplingConfig {
 }
 
 /** The pixels with h + w even (1) and the others (0), repeated over channels, as a flat [1, C·H·W] row. */
-function checkerboardRow(shape: readonly number[]): Float32Array {
+export function checkerboardRow(shape: readonly number[]): Float32Array {
   const [c, h, w] = shape;
   const out = new Float32Array(c * h * w);
   for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) out[(k * h + i) * w + j] = (i + j) % 2 === 0 ? 1 : 0;
@@ -56,10 +56,12 @@ export class Coupling implements Block {
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   readonly needsInitialization = false;
-  private readonly d1: number;
-  private readonly d2: number;
-  private readonly f: Conditioner;
-  private readonly g: Conditioner;
+  /** Sizes of the two parts: x1 = the first d1 features, x2 the other d2 (channel mask). */
+  readonly d1: number;
+  readonly d2: number;
+  /** The conditioners of the two couplings F (on x2) and G (on y1). */
+  readonly f: Conditioner;
+  readonly g: Conditioner;
   /** Checkerboard only: the first part's pixels (1) as [1, D], and its complement. */
   private readonly masks: [tf.Tensor2D, tf.Tensor2D] | undefined;
   readonly config: CouplingConfig;

@@ -36,8 +36,8 @@ export class InvertibleDense implements Block {
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   readonly needsInitialization = false;
-  private readonly channels: number;
-  private readonly positions: number;
+  readonly channels: number;
+  readonly positions: number;
   private readonly lower: tf.Variable;
   private readonly upper: tf.Variable;
   private readonly logScale: tf.Variable;
@@ -72,7 +72,8 @@ export class InvertibleDense implements Block {
   }
 
   /** The factors as used: L with unit diagonal, U with diagonal sign·e^s. */
-  private factors(): [tf.Tensor2D, tf.Tensor2D] {
+  /** L (unit lower) and U (diagonal sign·e^s) as used, owned by the caller: W = P·L·U. */
+  factors(): [tf.Tensor2D, tf.Tensor2D] {
     const c = this.channels;
     const l = tf.add(tf.mul(this.lower, this.lowerMask), tf.eye(c)) as tf.Tensor2D;
     const d = tf.mul(tf.tensor1d(this.sign, "float32"), tf.exp(this.logScale));
@@ -86,6 +87,11 @@ export class InvertibleDense implements Block {
 
   private fromRows(rows: tf.Tensor2D, shape: number[]): tf.Tensor {
     return fromChannelRows(rows, shape, this.channels, this.positions);
+  }
+
+  /** P's permutation: row k of L·U goes to row perm[k] of W (a copy). */
+  permutation(): Int32Array {
+    return this.perm.slice();
   }
 
   forward(x: tf.Tensor): tf.Tensor {
@@ -202,9 +208,10 @@ export class InvertibleDenseMatrix implements Block {
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   readonly needsInitialization = false;
-  private readonly channels: number;
-  private readonly positions: number;
-  private readonly weight: tf.Variable;
+  readonly channels: number;
+  readonly positions: number;
+  /** W [C_out, C_in]: y = W·x per position. */
+  readonly weight: tf.Variable;
 
   constructor(shape: readonly number[], seed: number) {
     this.inputShape = [...shape];

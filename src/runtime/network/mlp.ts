@@ -42,9 +42,10 @@ export class Mlp implements Conditioner {
   readonly config: MlpConfig;
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
-  private readonly weights: tf.Variable[] = [];
-  private readonly biases: tf.Variable[] = [];
-  private readonly tagWeight: tf.Variable | undefined;
+  /** Layer k's weight [in, out] and bias [out]; the tag's weight row [1, out] of layer 0 (tagged only). */
+  readonly weights: tf.Variable[] = [];
+  readonly biases: tf.Variable[] = [];
+  readonly tagWeight: tf.Variable | undefined;
 
   constructor(config: MlpConfig, rng: Rng) {
     if (!Number.isInteger(config.hidden) || config.hidden < 1) {

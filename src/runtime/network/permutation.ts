@@ -14,8 +14,9 @@ export class Permutation implements Block {
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   readonly needsInitialization = false;
-  private readonly channels: number;
-  private readonly positions: number;
+  /** featureLayout of the shape. */
+  readonly channels: number;
+  readonly positions: number;
   private indices: Int32Array;
   private inverseIndices: Int32Array;
 
@@ -34,6 +35,11 @@ export class Permutation implements Block {
       const r = tf.reshape(x, [x.shape[0], this.channels, this.positions]);
       return tf.reshape(gatherAxis1(r, idx), x.shape);
     });
+  }
+
+  /** The gather indices of forward (y[:, i] = x[:, indices[i]]) or of the inverse; copies. */
+  gatherIndices(inverse: boolean): Int32Array {
+    return (inverse ? this.inverseIndices : this.indices).slice();
   }
 
   forward(x: tf.Tensor): tf.Tensor {

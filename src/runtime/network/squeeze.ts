@@ -69,7 +69,7 @@ export class Unsqueeze implements Block {
   readonly outputShape: readonly number[];
   readonly needsInitialization = false;
   /** The squeeze this undoes: its forward is this block's inverse. */
-  private readonly squeeze: Squeeze;
+  readonly squeeze: Squeeze;
 
   constructor(shape: readonly number[]) {
     if (shape.length !== 3 || shape[0] % 4 !== 0) {

@@ -10,6 +10,8 @@ export interface Chart {
   /** g⁻¹: coordinates [b, dim] → data points [b, dim]. */
   inverse(z: tf.Tensor2D): tf.Tensor2D;
   readonly dim: number;
+  /** The network and tag a blockChart runs (for exporters that rebuild it elsewhere); absent for identity charts. */
+  readonly source?: { readonly block: Block; readonly tag: number | undefined };
 }
 
 export function identityChart(dim: number): Chart {
@@ -39,6 +41,7 @@ export function blockChart(block: Block, tag?: number): Chart {
     tf.tidy(() => tf.reshape(run(tf.reshape(x, [x.shape[0], ...from])), [x.shape[0], dim]) as tf.Tensor2D);
   const chart: Chart = {
     dim,
+    source: { block, tag },
     forward: (x) => through(x, block.inputShape, (t) => block.forward(t, tag)),
     inverse: (z) => through(z, block.outputShape, (t) => block.inverse(t, tag)),
   };

@@ -21,9 +21,9 @@ const softmaxLast = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
 
 /** Self-attention with one head (SongUNet's num_heads = 1), residual. */
 export class SelfAttention {
-  private readonly norm: GroupNorm;
-  private readonly qkv: Conv2d;
-  private readonly proj: Conv2d;
+  readonly norm: GroupNorm;
+  readonly qkv: Conv2d;
+  readonly proj: Conv2d;
 
   /** `outputGain` scales proj's init (EDM's init_zero, 1e-5); qkv uses EDM's init_attn gain √0.2. */
   constructor(channels: number, eps: number, outputGain: number, rng: Rng, where: string) {

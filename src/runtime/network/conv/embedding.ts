@@ -31,7 +31,7 @@ export class TagEmbedding {
 
   constructor(
     readonly channels: number,
-    private readonly activation: Activation,
+    readonly activation: Activation,
     rng: Rng,
   ) {
     this.layer0 = new Linear(channels, 4 * channels, rng);

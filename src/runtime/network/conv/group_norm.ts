@@ -25,11 +25,11 @@ export function groupCount(channels: number, where: string): number {
 export class GroupNorm {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable;
-  private readonly groups: number;
+  readonly groups: number;
 
   constructor(
     channels: number,
-    private readonly eps: number,
+    readonly eps: number,
     where: string,
   ) {
     this.groups = groupCount(channels, where);

@@ -35,10 +35,10 @@ export class ConvConditioner implements Conditioner {
   private readonly dropoutRng: Rng;
 
   constructor(
-    private readonly kind: string,
+    readonly kind: string,
     io: ConvIo,
-    private readonly body: ConvBody,
-    private readonly embedding: TagEmbedding | undefined,
+    readonly body: ConvBody,
+    readonly embedding: TagEmbedding | undefined,
     private readonly dropoutRate: number,
     seed: number,
   ) {

@@ -26,14 +26,14 @@ const EPS = 1e-6;
 
 /** The residual body on NHWC tensors. */
 export class ResNetBody implements ConvBody {
-  private readonly convIn: Conv2d;
-  private readonly blocks: UNetBlock[] = [];
-  private readonly normOut: GroupNorm;
-  private readonly convOut: Conv2d;
+  readonly convIn: Conv2d;
+  readonly blocks: UNetBlock[] = [];
+  readonly normOut: GroupNorm;
+  readonly convOut: Conv2d;
 
   constructor(
     io: ConvIo,
-    private readonly s: ResNetSettings,
+    readonly s: ResNetSettings,
     rng: Rng,
     where: string,
   ) {

@@ -29,20 +29,21 @@ export interface UNetSettings {
 
 const EPS = 1e-6;
 
-type Step = { readonly name: string; readonly block: UNetBlock; readonly concatSkip: boolean };
+/** One named block of the UNet; decoder blocks with concatSkip take the last skip, concatenated on the channels. */
+export type UNetStep = { readonly name: string; readonly block: UNetBlock; readonly concatSkip: boolean };
 
 /** The SongUNet body on NHWC tensors. */
 export class UNetBody implements ConvBody {
-  private readonly convIn: Conv2d;
-  private readonly encoder: Step[] = [];
-  private readonly decoder: Step[] = [];
-  private readonly normOut: GroupNorm;
-  private readonly convOut: Conv2d;
+  readonly convIn: Conv2d;
+  readonly encoder: UNetStep[] = [];
+  readonly decoder: UNetStep[] = [];
+  readonly normOut: GroupNorm;
+  readonly convOut: Conv2d;
   private readonly names: { convIn: string; normOut: string; convOut: string };
 
   constructor(
     io: ConvIo,
-    private readonly s: UNetSettings,
+    readonly s: UNetSettings,
     rng: Rng,
     where: string,
   ) {
@@ -50,7 +51,7 @@ export class UNetBody implements ConvBody {
     const res = (level: number): string => `${io.height >> level}x${io.width >> level}`;
     const attentionAt = (level: number): boolean => s.attention !== 0 && io.height >> level === s.attention;
     // One named step: the block is built under its state_dict name; decoder blocks take the popped skip.
-    const step = (name: string, cin: number, resample: "none" | "down" | "up", attention: boolean, concatSkip: boolean): Step => ({
+    const step = (name: string, cin: number, resample: "none" | "down" | "up", attention: boolean, concatSkip: boolean): UNetStep => ({
       name,
       concatSkip,
       block: new UNetBlock(

@@ -36,13 +36,13 @@ export interface BlockContext {
 
 /** One residual block of the UNet (or of the ResNet, with skipScale 1 and no resampling). */
 export class UNetBlock {
-  private readonly norm0: GroupNorm;
-  private readonly conv0: Conv2d;
-  private readonly affine: Linear | undefined;
-  private readonly norm1: GroupNorm;
-  private readonly conv1: Conv2d;
-  private readonly skip: Conv2d | undefined;
-  private readonly attention: SelfAttention | undefined;
+  readonly norm0: GroupNorm;
+  readonly conv0: Conv2d;
+  readonly affine: Linear | undefined;
+  readonly norm1: GroupNorm;
+  readonly conv1: Conv2d;
+  readonly skip: Conv2d | undefined;
+  readonly attention: SelfAttention | undefined;
 
   constructor(
     readonly config: UNetBlockConfig,
