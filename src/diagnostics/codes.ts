@@ -837,8 +837,8 @@ export const diagnosticCodes = [
     code: "LIN1182",
     stage: "io",
     raisedBy: "ExportError",
-    title: "plan cannot be exported",
-    summary: "A plan whose graph names clash (a parameter named `y`, the output's name) or that has no inputs.",
+    title: "plan without inputs cannot be exported",
+    summary: "A plan with no inputs: the exported graph would have no batch size.",
   },
 
   // The command line.

@@ -119,10 +119,10 @@ export function emitOperator(g: OnnxGraph, op: LinearOperator, x: string, transp
       // Row r of X is vec(X_r), X_r [a.in, b.in] row-major: B acts on the last axis, the axes swap, A acts, swap back.
       const [aIn, aOut] = transposed ? [op.a.rows, op.a.cols] : [op.a.cols, op.a.rows];
       const [bIn, bOut] = transposed ? [op.b.rows, op.b.cols] : [op.b.cols, op.b.rows];
-      const byB = emitOperator(g, op.b, g.reshape(x, [-1, bIn]), transposed);
-      const swapped = g.reshape(g.op("Transpose", [g.reshape(byB, [-1, aIn, bOut])], { perm: [0, 2, 1] }), [-1, aIn]);
+      const byB = emitOperator(g, op.b, g.reshapeAll(x, [-1, bIn]), transposed);
+      const swapped = g.reshapeAll(g.op("Transpose", [g.reshapeAll(byB, [-1, aIn, bOut])], { perm: [0, 2, 1] }), [-1, aIn]);
       const byA = emitOperator(g, op.a, swapped, transposed);
-      return g.reshape(g.op("Transpose", [g.reshape(byA, [-1, bOut, aOut])], { perm: [0, 2, 1] }), [-1, aOut * bOut]);
+      return g.reshapeAll(g.op("Transpose", [g.reshapeAll(byA, [-1, bOut, aOut])], { perm: [0, 2, 1] }), [-1, aOut * bOut]);
     }
     case "product": {
       // A = F₀⋯F_{m−1}: X·Aᵀ applies the last factor first; X·A the first.
