@@ -52,7 +52,8 @@ export function checkAll(input: CheckInput, options: CheckOptions = {}): CheckOu
 }
 
 // Running compiled specs (issue 4): compile a checked program into kernel plans and run its entries.
-export { compile, compileBound, compileFile, CompiledProgram, type CompileOptions, type RunInput } from "./compiler/execute/program.js";
+export { compile, compileBound, compileFile, CompiledProgram, startBackend, ONNX_BACKEND, type CompileOptions, type RunInput } from "./compiler/execute/program.js";
+export { OnnxEngine, type OnnxEngineOptions } from "./compiler/execute/onnxEngine.js";
 export { bindProgram, BoundProgram, type BindOptions } from "./compiler/binding/program.js";
 export { ExecuteError, type ExecuteErrorCode } from "./compiler/execute/errors.js";
 export { formatPlan, type Plan, type Step } from "./compiler/execute/plan.js";

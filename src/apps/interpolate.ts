@@ -132,8 +132,8 @@ export async function interpolateMaps(
     const dim = form.codomain.dim;
     const x = await input(form.domain.dim);
     const rows = x.length / form.domain.dim;
-    const y1 = await takeValues(compiled.run(f1, x));
-    const y2 = await takeValues(compiled.run(f2, x));
+    const y1 = await takeValues(await compiled.runAsync(f1, x));
+    const y2 = await takeValues(await compiled.runAsync(f2, x));
     const chart = form.codomain.chart;
     // Coordinates of the two outputs, once: the induced interpolation is a combination in them.
     const [c1, c2] =
@@ -144,7 +144,7 @@ export async function interpolateMaps(
     const mixed: Float32Array[] = [];
     for (const [k, alpha] of alphas.entries()) {
       const name = mixNames[k] ?? "";
-      const y = await takeValues(compiled.run(name, x));
+      const y = await takeValues(await compiled.runAsync(name, x));
       mixed.push(y);
       const coords = c1.map((v, i) => alpha * v + (1 - alpha) * (c2[i] ?? NaN));
       const induced = chart === undefined ? coords : await takeValues(tf.tidy(() => chart.inverse(tf.tensor2d(coords, [rows, dim]))));

@@ -153,10 +153,10 @@ export async function invertSampler(s: InvertibleSampler, dataset: Dataset, o: I
     // B† is applied once: its upload is not worth keeping until the garbage collector finds it.
     releaseTensors(inverse.operator);
   }
-  const roundTrip = await takeValues(s.compiled.run(s.target, x0Values));
+  const roundTrip = await takeValues(await s.compiled.runAsync(s.target, x0Values));
   const score = agreement(x1Values, roundTrip, n);
   const interpolated = pixelInterpolation(x0Values, domain.dim, o.pairs, o.frames);
-  const decoded = o.pairs === 0 ? new Float32Array(0) : await takeValues(s.compiled.run(s.target, interpolated));
+  const decoded = o.pairs === 0 ? new Float32Array(0) : await takeValues(await s.compiled.runAsync(s.target, interpolated));
   return {
     rows: n,
     values,

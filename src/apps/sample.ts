@@ -88,8 +88,8 @@ export async function compareSamplers(spec: SamplerSpec, choices: readonly Sampl
       const operator = describeOperator(sampler.form.operator);
       progress({ kind: "collapsed", choice, ms: compiled.ms, operator });
       // One warm-up call (uploads of B, kernel set-up), then the timed one.
-      await takeValues(sampler.compiled.run(sampler.target, x0));
-      const one = await timed(() => takeValues(sampler.compiled.run(sampler.target, x0)));
+      await takeValues(await sampler.compiled.runAsync(sampler.target, x0));
+      const one = await timed(async () => takeValues(await sampler.compiled.runAsync(sampler.target, x0)));
       progress({ kind: "multi-step", choice, samples: n });
       const multi = await timed(() => takeValues(multiStepSample(sampler, choice, x0)));
       const result: SamplerComparison = {

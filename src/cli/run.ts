@@ -41,7 +41,8 @@ export function integerFlag(name: string, value: string | undefined, min: number
 export const COMPILE_FLAGS = {
   weights: { type: "string", value: "W.safetensors", defaultText: "seeded initial weights", help: "trained weights to bind" },
   seed: { type: "string", value: "S", defaultText: "0", help: "seed of the initial weights and of random inputs" },
-  backend: { type: "string", value: "NAME", defaultText: "LINEA_BACKEND, else wasm", help: "tfjs backend: wasm, cpu, webgpu or tensorflow" },
+  backend: { type: "string", value: "NAME", defaultText: "LINEA_BACKEND, else wasm", help: "wasm, cpu, webgpu, tensorflow, or onnx (plans on ONNX Runtime)" },
+  threads: { type: "string", value: "N", defaultText: "every core", help: "ONNX Runtime's threads (--backend onnx)" },
 } as const satisfies FlagTable;
 
 const RUN_FLAGS = {
@@ -58,11 +59,23 @@ const RUN_FLAGS = {
 
 /** Compile options from --weights (relative to the working directory) and --backend, with the seed the command read. */
 export function compileFlagOptions(
-  values: { readonly weights?: string | undefined; readonly backend?: string | undefined },
+  values: { readonly weights?: string | undefined; readonly backend?: string | undefined; readonly threads?: string | undefined },
   seed: number,
   cwd: string,
-): { seed: number; backend?: string; weights?: string } {
-  return { seed, ...(values.backend === undefined ? {} : { backend: values.backend }), ...(values.weights === undefined ? {} : { weights: resolve(cwd, values.weights) }) };
+): { seed: number; backend?: string; weights?: string; threads?: number } {
+  return {
+    seed,
+    ...(values.backend === undefined ? {} : { backend: values.backend }),
+    ...(values.weights === undefined ? {} : { weights: resolve(cwd, values.weights) }),
+    ...(values.threads === undefined ? {} : { threads: threadsFlag(values.threads) }),
+  };
+}
+
+/** --threads N: a positive integer (checked again, with its code, when ONNX Runtime starts). */
+function threadsFlag(text: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`--threads ${text}: expected a positive integer`);
+  return n;
 }
 
 /** Checks and compiles FILE; on spec errors prints the rendered diagnostics and returns the exit code. */
@@ -223,7 +236,7 @@ export const runCommand: Command = {
       for (let start = 0; start < Math.max(total, 1); start += step) {
         const count = Math.min(step, total - start);
         const slice = plan.inputs.map((p, i) => (data[i] ?? new Float32Array(0)).subarray(start * p.dim, (start + Math.max(count, 0)) * p.dim));
-        const y = compiled.run(entry, ...slice);
+        const y = await compiled.runAsync(entry, ...slice);
         pieces.push((await y.data()) as Float32Array);
         shape = y.shape;
         y.dispose();

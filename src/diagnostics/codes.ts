@@ -642,8 +642,23 @@ export const diagnosticCodes = [
     stage: "runtime",
     raisedBy: "BackendError",
     title: "backend not supported here",
-    summary: "The backend works, but not for this command (no command raises it at present).",
+    summary: "The backend works, but not for this command: `onnx` runs compiled plans (run, sample, invert, interpolate), not training, verification or decompositions.",
   }, // backend_unsupported
+  {
+    code: "LIN1086",
+    stage: "runtime",
+    raisedBy: "BackendError",
+    title: "ONNX Runtime not installed",
+    summary: "`--backend onnx` needs onnxruntime-node (installed with ONNXRUNTIME_NODE_INSTALL=skip); the message gives the command.",
+  },
+  { code: "LIN1087", stage: "runtime", raisedBy: "BackendError", title: "bad thread count", summary: "`--threads` is not an integer from 1 to 1024." },
+  {
+    code: "LIN1088",
+    stage: "runtime",
+    raisedBy: "BackendError",
+    title: "ONNX Runtime failed",
+    summary: "ONNX Runtime could not load or run an exported graph (a bug in the export: please report it with the spec).",
+  },
   // Runtime: the reference's network blocks (conditioners, masks, unsqueeze).
   {
     code: "LIN1091",

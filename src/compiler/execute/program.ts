@@ -5,7 +5,7 @@
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import * as tf from "@tensorflow/tfjs-core";
 import type { Diagnostic } from "../../ast/diagnostic.js";
-import { selectBackend, type SelectedBackend } from "../../runtime/backend/index.js";
+import { BACKEND_ENV_VAR, selectBackend, type SelectedBackend } from "../../runtime/backend/index.js";
 import { saveSafetensors } from "../../runtime/io/index.js";
 import { completeSvd, lastSolve, releaseTensors, type LinearOperator, type PinvApplyResult } from "../../runtime/operator/index.js";
 import { blockChart, type Chart } from "../../runtime/space/index.js";
@@ -17,15 +17,24 @@ import { evaluateOperator, formatExpr, IrError, mapsToDot, spaceShape, type IrSp
 import type { IrEntry, IrProgram, IrScalar, IrVector } from "../lowering/lower.js";
 import { explainOptimisation, optimiseMap, type MapOptimisation } from "../passes/index.js";
 import { ExecuteError } from "./errors.js";
+import { OnnxEngine } from "./onnxEngine.js";
 import { formatPlan, runPlan, type Plan, type Step } from "./plan.js";
 import type { BoundNetwork } from "../binding/networks.js";
 import { bindProgram, type BindOptions, type BoundProgram } from "../binding/program.js";
 
 /** The seed, weights file and targets of the binding (BindOptions), and the backend. */
 export interface CompileOptions extends BindOptions {
-  /** wasm | cpu | webgpu | tensorflow | auto (default: LINEA_BACKEND, then auto). */
+  /**
+   * wasm | cpu | webgpu | tensorflow | auto (default: LINEA_BACKEND, then auto), or onnx: the plans run on
+   * ONNX Runtime (`runAsync`), everything else on wasm.
+   */
   readonly backend?: string;
+  /** `onnx` only: ONNX Runtime's intra-op threads (default: every core). */
+  readonly threads?: number;
 }
+
+/** The backend name that runs plans on ONNX Runtime. */
+export const ONNX_BACKEND = "onnx";
 
 /** Per-row data for one input: a tensor [b, …] or a flat Float32Array of b·dim values. */
 export type RunInput = tf.Tensor | Float32Array;
@@ -167,6 +176,8 @@ export class CompiledProgram {
     readonly backend: SelectedBackend,
     /** The values, IR and targets it was compiled from (shared with verify and train). */
     readonly bound: BoundProgram,
+    /** Present with `backend: "onnx"`: `runAsync` runs the plans on ONNX Runtime. */
+    readonly engine?: OnnxEngine,
   ) {
     const ir = bound.ir;
     this.ir = ir;
@@ -252,6 +263,27 @@ export class CompiledProgram {
    */
   run(name: string, ...inputs: readonly RunInput[]): tf.Tensor {
     const plan = this.planOf(name);
+    return this.withRows(plan, inputs, (rows) => runPlan(plan, rows));
+  }
+
+  /**
+   * Runs an entry or map as `run` does, on the program's engine: ONNX Runtime for `backend: "onnx"`, else
+   * the tfjs backend (then it is `run`). Returns points [b, ...result shape flattened to dim] (a scalar
+   * entry: [b]); the caller owns the tensor.
+   */
+  async runAsync(name: string, ...inputs: readonly RunInput[]): Promise<tf.Tensor> {
+    const engine = this.engine;
+    if (engine === undefined) return this.run(name, ...inputs);
+    const plan = this.planOf(name);
+    const flat = await this.withRows(plan, inputs, (rows) => Promise.all(rows.map(async (r) => (await r.data()) as Float32Array)));
+    const batch = (flat[0]?.length ?? 0) / Math.max(plan.inputs[0]?.dim ?? 1, 1);
+    const y = await engine.run(plan, flat, batch);
+    return plan.result.kind === "scalar" ? tf.tensor1d(y, "float32") : tf.tensor2d(y, [batch, plan.result.dim], "float32");
+  }
+
+  /** The inputs as float32 row batches [b, dim] (checked: count, size, equal batches), handed to `use`. */
+  private withRows<T>(plan: Plan, inputs: readonly RunInput[], use: (rows: readonly tf.Tensor2D[]) => T): T {
+    const name = plan.name;
     if (inputs.length !== plan.inputs.length) {
       throw new ExecuteError("LIN0802", `${name} takes ${plan.inputs.length} input(s) (${plan.inputs.map((p) => p.name).join(", ")}), got ${inputs.length}`);
     }
@@ -269,10 +301,14 @@ export class CompiledProgram {
       if (rows.some((r) => r.shape[0] !== batch)) {
         throw new ExecuteError("LIN0802", `${name}: inputs have different batch sizes (${rows.map((r) => r.shape[0]).join(", ")})`);
       }
-      return runPlan(plan, rows);
-    } finally {
-      // Only the copies made here: a caller's [b, dim] float32 tensor is used as it is, and stays theirs.
+      const result = use(rows);
+      // A promise (runAsync's reads) must settle before the copies go.
+      if (result instanceof Promise) return result.finally(() => made.forEach((r) => r.dispose())) as T;
       made.forEach((r) => r.dispose());
+      return result;
+    } catch (e) {
+      made.forEach((r) => r.dispose());
+      throw e;
     }
   }
 
@@ -332,6 +368,8 @@ export class CompiledProgram {
   dispose(): void {
     // Folded operators (products, sums, collapsed samplers) own uploads the bound leaves do not.
     for (const p of this.plans.values()) if (!(p instanceof ExecuteError)) for (const s of p.steps) if (s.kind === "operator") releaseTensors(s.operator);
+    // Native sessions: released in the background (nothing reads them after dispose).
+    void this.engine?.release();
     this.bound.dispose();
   }
 }
@@ -362,19 +400,32 @@ function asRows(input: RunInput, dim: number, what: string): tf.Tensor2D {
 
 /** Compiles a checked program: backend, bound values, IR, optimised maps, plans. */
 export async function compile(checked: CheckedProgram, options: CompileOptions = {}): Promise<CompiledProgram> {
-  const backend = await selectBackend(options.backend);
-  return compileBound(await bindProgram(checked, options), backend);
+  const { backend, engine } = await startBackend(options);
+  return compileBound(await bindProgram(checked, options), backend, engine);
+}
+
+/**
+ * The tfjs backend and, for `onnx` (the option, or LINEA_BACKEND when none is given), the ONNX Runtime
+ * engine; onnx binds on wasm. A missing onnxruntime-node is LIN1086, raised before anything is bound.
+ */
+export async function startBackend(options: Pick<CompileOptions, "backend" | "threads">): Promise<{ backend: SelectedBackend; engine?: OnnxEngine }> {
+  const env = process.env[BACKEND_ENV_VAR];
+  const requested = options.backend ?? (env !== undefined && env !== "" ? env : undefined);
+  if (requested !== ONNX_BACKEND) return { backend: await selectBackend(options.backend) };
+  const engine = await OnnxEngine.start(options.threads === undefined ? {} : { threads: options.threads });
+  const wasm = await selectBackend("wasm");
+  return { backend: { name: wasm.name, description: `${engine.description}; binding and decompositions on ${wasm.description}` }, engine };
 }
 
 /**
  * Compiles a program already bound (its targets, if any, are the ones planned). The compiled program
  * owns the bound one: disposing it, or a failure here, frees the networks.
  */
-export async function compileBound(bound: BoundProgram, backend?: SelectedBackend | string): Promise<CompiledProgram> {
+export async function compileBound(bound: BoundProgram, backend?: SelectedBackend | string, engine?: OnnxEngine): Promise<CompiledProgram> {
   try {
     const selected = typeof backend === "object" ? backend : await selectBackend(backend);
     bound.checkWeightsUsed();
-    return new CompiledProgram(selected, bound);
+    return new CompiledProgram(selected, bound, engine);
   } catch (e) {
     bound.dispose();
     throw e;

@@ -34,6 +34,14 @@ function isBackendName(s: string): s is BackendName {
 export function resolveBackendName(name?: string, env: NodeJS.ProcessEnv = process.env): ConcreteBackend {
   const fromEnv = env[BACKEND_ENV_VAR];
   const requested = name ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : "auto");
+  if (requested === "onnx") {
+    // Handled by the compiler's startBackend for the commands that run plans; everything else needs tfjs.
+    throw new BackendError(
+      "LIN1085",
+      requested,
+      'the onnx backend runs compiled plans only (run, sample, invert, interpolate, compile(…, { backend: "onnx" })); use wasm, cpu, webgpu or tensorflow here',
+    );
+  }
   if (!isBackendName(requested)) {
     const source = name !== undefined ? "backend" : BACKEND_ENV_VAR;
     throw new BackendError("LIN1081", requested, `unknown ${source} "${requested}": expected one of ${BACKEND_NAMES.join(", ")}`);

@@ -343,7 +343,13 @@ export function emitBlock(g: OnnxGraph, block: Block, x: string, tag: number | u
   }
   if (block instanceof Permutation) {
     const r = g.reshape(x, [-1, block.channels, block.positions]);
-    const y = g.op("Gather", [r, g.ints(`${name}.indices`, Array.from(block.gatherIndices(inverse)))], { axis: 1 });
+    const indices = Array.from(block.gatherIndices(inverse));
+    // A reversal (permute(reverse), its own inverse) is a Slice with step −1: ORT copies it ~10× faster
+    // than a Gather along axis 1 (14 of 110 ms in the network benchmark's profile).
+    const reversal = indices.every((v, i) => v === indices.length - 1 - i);
+    const y = reversal
+      ? g.op("Slice", [r, g.ints(`${name}.start`, [-1]), g.ints(`${name}.end`, [-(2 ** 31)]), g.ints(`${name}.axis`, [1]), g.ints(`${name}.step`, [-1])])
+      : g.op("Gather", [r, g.ints(`${name}.indices`, indices)], { axis: 1 });
     return g.reshape(y, [-1, ...block.inputShape]);
   }
   if (block instanceof InvertibleDense || block instanceof InvertibleDenseMatrix) return emitInvDense(g, block, x, inverse, name);
