@@ -27,6 +27,7 @@ const COMMANDS: Record<string, readonly string[]> = {
   invert: ["--map", "f", "--data", "moons(n = 8)", "--backend", "cpu"],
   interpolate: ["--maps", "f,f", "--random", "1", "--backend", "cpu"],
   train: ["--backend", "cpu"],
+  export: ["--format", "torch", "--out", "pkg_x", "--backend", "cpu"],
 };
 
 interface JsonDoc {

@@ -19,6 +19,7 @@ const modules: Record<string, () => Promise<Record<string, unknown>>> = {
   invert: () => import("../../src/cli/invert.js"),
   interpolate: () => import("../../src/cli/interpolate.js"),
   explain: () => import("../../src/cli/explain.js"),
+  export: () => import("../../src/cli/export.js"),
 };
 
 async function commandNamed(name: string): Promise<Command> {

@@ -3,14 +3,15 @@
 // usage errors exit 2 with the usage, every other LineaError is one line with its code (command.ts),
 // and anything unexpected is LIN1202 (exit 3). The common flags (--json, --max-diagnostics), colour and
 // help are decided here, once, for every command.
-import { readFileSync, realpathSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { LineaError } from "../diagnostics/error.js";
 import { DEFAULT_MAX_DIAGNOSTICS } from "../diagnostics/render.js";
 import { useColour, type Environment } from "./colour.js";
 import { ExitCode, InternalError, printFailure, reportFailure, UsageError, type Command, type CommandIO, type OutputMode } from "./command.js";
 import { didYouMean, helpText } from "./flags.js";
 import { takeMemoryBudget } from "./memory_budget.js";
+import { packageVersion } from "./version.js";
 
 /** Subcommands, loaded on demand so each pulls in only what it needs (the runtime is heavy). */
 const commands: Readonly<Record<string, () => Promise<Command>>> = {
@@ -25,6 +26,7 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   interpolate: async () => (await import("./interpolate.js")).interpolateCommand,
   metrics: async () => (await import("./metrics.js")).metricsCommand,
   explain: async () => (await import("./explain.js")).explainCommand,
+  export: async () => (await import("./export.js")).exportCommand,
 };
 
 /** What main takes beyond a command's IO: the environment and the terminal, for colour (defaults: none, not a terminal). */
@@ -46,13 +48,6 @@ async function help(): Promise<string> {
     "",
     "run `linea help <command>` (or `linea <command> --help`) for a command's flags, `linea --version` for the version",
   ].join("\n");
-}
-
-/** The package's version: package.json sits two folders above this module, in src/cli and in dist/cli alike. */
-function version(): string {
-  const manifest: unknown = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"));
-  const v = typeof manifest === "object" && manifest !== null && "version" in manifest ? manifest.version : undefined;
-  return typeof v === "string" ? v : "unknown";
 }
 
 /** The command a name loads, or LIN1203 with the nearest command name. */
@@ -91,7 +86,7 @@ function maxDiagnosticsFlag(value: string | undefined): number {
 export async function main(argv: readonly string[], io: MainIO): Promise<number> {
   const [name, ...args] = argv;
   if (name === "--version" || name === "-V") {
-    io.stdout(`linea ${version()}\n`);
+    io.stdout(`linea ${packageVersion()}\n`);
     // --verbose: what the library keeps to itself otherwise, e.g. why the LAPACK addon is not used.
     if (args.includes("--verbose")) io.stdout(`${(await import("../runtime/linalg/backend.js")).linalgStatus()}\n`);
     return ExitCode.Ok;
