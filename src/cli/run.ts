@@ -182,7 +182,7 @@ export const runCommand: Command = {
   summary: "compile a spec and run one of its entries (or maps) on .npy / .json inputs",
   usage:
     "linea run FILE --entry NAME (--input x.npy|x.json ... | --random N) [--output y.npy|y.json] [--picture y.png] " +
-    "[--dtype float32|float64] [--operator A=a.npy ...] [--backend wasm|cpu|webgpu|tensorflow] [--seed S] [--weights W.safetensors] [--batch N]",
+    "[--dtype float32|float64] [--operator A=a.npy ...] [--backend wasm|cpu|webgpu|tensorflow|onnx] [--threads N] [--seed S] [--weights W.safetensors] [--batch N]",
   flags: RUN_FLAGS,
   examples: ["linea run examples/toy2d_train.lin --entry sample --random 4", "linea run spec.lin --entry f --input x.npy --output y.npy --backend cpu"],
   async run(args, io) {
