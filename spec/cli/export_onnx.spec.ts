@@ -76,6 +76,16 @@ describe("linea export --format onnx", () => {
     const unknown = await linea("export", example, "--format", "onnx", "--entry", "nope", "--out", out);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/LIN0801.*nope/);
+    const both = await linea("export", example, "--format", "onnx", "--entry", "push", "--map", "f", "--out", out);
+    expect(both.stderr).toMatch(/LIN\d{4}.*not both/);
     expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it("exports a map by --map, its graph taking the map's domain points", async () => {
+    const out = join(dir, "f.onnx");
+    const r = await linea("export", example, "--format", "onnx", "--map", "f", "--out", out, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { entry: string }).entry).toBe("f");
+    expect((await ortRun(out)).length).toBe(ROWS * 2);
   }, 60_000);
 });

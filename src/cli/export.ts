@@ -28,6 +28,7 @@ const EXPORT_FLAGS = {
   seed: { type: "string", value: "S", defaultText: "the train section's, else 0", help: "seed of the initial weights" },
   train: { type: "string", value: "NAME", defaultText: "the only train section", help: "the train section to export (torch)" },
   entry: { type: "string", value: "NAME", defaultText: "the only entry or map", help: "the entry or map whose plan is exported (onnx)" },
+  map: { type: "string", value: "NAME", help: "the same as --entry, for a map (onnx)" },
   "external-data": { type: "boolean", help: "write weights of ≥ 1 KiB to OUT.data beside the model (onnx; for models over 2 GiB)" },
   backend: { type: "string", value: "NAME", defaultText: "LINEA_BACKEND, else wasm", help: "tfjs backend that binds the initial values" },
 } as const satisfies FlagTable;
@@ -103,7 +104,7 @@ const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = { torch, onnx: on
 export const exportCommand: Command = {
   name: "export",
   summary: "write the spec for another engine (torch: a PyTorch package with a distributed training entry; onnx: a plan as an ONNX graph)",
-  usage: "linea export FILE --format torch|onnx --out PATH [--weights W.safetensors] [--seed S] [--train NAME] [--entry NAME] [--external-data]",
+  usage: "linea export FILE --format torch|onnx --out PATH [--weights W.safetensors] [--seed S] [--train NAME] [--entry NAME|--map NAME] [--external-data]",
   flags: EXPORT_FLAGS,
   examples: [
     "linea export examples/toy2d_train.lin --format torch --out toy2d_torch   (then: python -m toy2d_torch.launch --nproc 2 -- --out runs/toy2d)",
@@ -119,6 +120,7 @@ export const exportCommand: Command = {
     if (format === undefined) throw new UsageError(`unknown --format ${formatName}${didYouMean(formatName, Object.keys(EXPORT_FORMATS))}`);
     if (parsed.values.out === undefined) throw new UsageError("export needs --out PATH");
     const seed = integerFlag("seed", parsed.values.seed, 0);
+    if (parsed.values.entry !== undefined && parsed.values.map !== undefined) throw new UsageError("export takes --entry NAME or --map NAME, not both");
     const read = await readSpecText(file, io);
     if (typeof read === "number") return read;
     const checked = await check({ uri: read.path, text: read.text });
@@ -136,7 +138,7 @@ export const exportCommand: Command = {
           weights: parsed.values.weights === undefined ? undefined : path.resolve(io.cwd, parsed.values.weights),
           seed,
           train: parsed.values.train,
-          entry: parsed.values.entry,
+          entry: parsed.values.entry ?? parsed.values.map,
           externalData: parsed.values["external-data"] === true,
         },
         io,
