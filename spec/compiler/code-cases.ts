@@ -133,6 +133,32 @@ export const codeCases: readonly CodeCase[] = [
     src: "space X = R[3, 4, 4];\noperator K = depthwise_conv(kernel = 2, styles = 2);\nmap f : X -> X = K;\nlet s = sampler(⟦f⟧, steps = 4);",
     fix: "space X = R[3, 4, 4];\noperator K = depthwise_conv(kernel = 2, styles = 2);\nmap f : X -> X = K;\nlet s : X -> X = at(f, 1);",
   },
+  {
+    code: "LIN0370",
+    src: "network G : R^3 { additive_coupling(hidden = 4); }\nspace X = R^2;\nspace Z = induced G;\nembedding phi : X -> ⟦Z⟧ = isometric;",
+    fix: "network G : R^3 { additive_coupling(hidden = 4); }\nspace X = R^2;\nspace E = R^3;\nembedding phi : X -> E = extend(G, isometric);",
+  },
+  { code: "LIN0371", src: "space X = R^3;\nspace E = R^2;\nembedding phi : X -> ⟦E⟧ = isometric;", fix: "space X = R^3;\nspace E = R^4;\nembedding phi : X -> E = isometric;" },
+  {
+    code: "LIN0372",
+    src: "space X = R^2;\nspace E = R^3;\nmap f : X -> E = dense;\nlet g = left_inverse(⟦f⟧);",
+    fix: "space X = R^2;\nspace E = R^3;\nmap f : X -> E = dense;\nlet g = pinv(f);",
+  },
+  {
+    code: "LIN0373",
+    src: "space X = R^2;\nspace E = R^3;\nembedding phi : X -> E = isometric;\nlet p = ⟦phi * left_inverse(phi)⟧;",
+    fix: "space X = R^2;\nspace E = R^3;\nembedding phi : X -> E = isometric;\nlet p = left_inverse(phi) * phi;",
+  },
+  {
+    code: "LIN0374",
+    src: "space X = R^2;\nspace E = R^3;\nspace K = R^2;\nembedding phi : X -> E = isometric;\nmap W : E -> K = dense;\nmap f : X -> K = dense;\nlet s = gsvd(⟦f⟧);",
+    fix: "space X = R^2;\nspace E = R^3;\nspace K = R^2;\nembedding phi : X -> E = isometric;\nmap W : E -> K = dense;\nlet h = W * phi;\nlet s = gsvd(h);",
+  },
+  {
+    code: "LIN0375",
+    src: "space X = R^2;\nspace E = R^3;\nnetwork H : R^3 tagged { additive_coupling(hidden = 4); }\nembedding phi : X -> E = extend(⟦H⟧, isometric);",
+    fix: "space X = R^2;\nspace E = R^3;\nnetwork H : R^3 { additive_coupling(hidden = 4); }\nembedding phi : X -> E = extend(H, isometric);",
+  },
   { code: "LIN0401", src: XY + "operator A[2, 2] = dense;\nmap f : X -> Y = ⟦A⟧;", fix: XY + "operator A[3, 2] = dense;\nmap f : X -> Y = A;" },
   {
     code: "LIN0402",

@@ -38,6 +38,8 @@ function shape(e: Expr): string {
       return `(${shape(e.left)} ${e.op} ${shape(e.right)})`;
     case "Unary":
       return `(-${shape(e.operand)})`;
+    case "List":
+      return `[${e.items.map(shape).join(",")}]`;
     case "MissingExpr":
       return "?";
   }

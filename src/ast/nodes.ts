@@ -84,13 +84,19 @@ export interface Unary extends NodeBase {
   readonly operand: Expr;
 }
 
+/** `[a, b]`: a list of numbers, the value of an option such as `verify … with band = [0.9, 1.1]`. */
+export interface ListLit extends NodeBase {
+  readonly kind: "List";
+  readonly items: readonly Expr[];
+}
+
 /** Stands where the parser expected an expression and found none. */
 export interface MissingExpr extends NodeBase {
   readonly kind: "MissingExpr";
 }
 
 /** An expression. */
-export type Expr = NumberLit | StringLit | NameRef | Member | Call | Index | Binary | Unary | MissingExpr;
+export type Expr = NumberLit | StringLit | NameRef | Member | Call | Index | Binary | Unary | ListLit | MissingExpr;
 
 // ---------------------------------------------------------------- spaces and types
 
@@ -193,9 +199,14 @@ export interface OperatorDecl extends NodeBase {
   readonly value: Expr;
 }
 
-/** `map f : Noise -> Data = A;` — a Linearizer g_Data⁻¹ ∘ A ∘ g_Noise. */
+/**
+ * `map f : Noise -> Data = A;` — a Linearizer g_Data⁻¹ ∘ A ∘ g_Noise; or, written `embedding phi : X -> E = …;`,
+ * a left-invertible embedding of X into a larger Euclidean E (docs/gsvd.md).
+ */
 export interface MapDecl extends NodeBase {
   readonly kind: "MapDecl";
+  /** Set for `embedding`: the map is one-sided (left_inverse, not pinv); absent for a Linearizer. */
+  readonly embedding?: true;
   readonly name: Ident;
   readonly domain: SpaceExpr;
   readonly codomain: SpaceExpr;

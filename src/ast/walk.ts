@@ -41,6 +41,8 @@ export function subexpressionsOf(e: Expr): Expr[] {
       return [e.left, e.right];
     case "Unary":
       return [e.operand];
+    case "List":
+      return [...e.items];
     default:
       return [];
   }

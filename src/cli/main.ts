@@ -21,6 +21,7 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   compile: async () => (await import("./compile.js")).compileCommand,
   run: async () => (await import("./run.js")).runCommand,
   svd: async () => (await import("./svd.js")).svdCommand,
+  gsvd: async () => (await import("./gsvd.js")).gsvdCommand,
   sample: async () => (await import("./sample.js")).sampleCommand,
   invert: async () => (await import("./invert.js")).invertCommand,
   interpolate: async () => (await import("./interpolate.js")).interpolateCommand,

@@ -208,6 +208,23 @@ export const diagnosticCodes = [
     title: "indexed map in a sampler",
     summary: "`sampler` and `one_step` integrate over a time t ∈ [0, 1]; an indexed map has styles, not times.",
   },
+  // Check: embeddings and the generalized SVD (issue 14, block LIN0370–LIN0379).
+  {
+    code: "LIN0370",
+    stage: "check",
+    title: "embedding into a non-Euclidean space",
+    summary: "An embedding φ : X -> E maps into a Euclidean E = R^m; a nonlinear extension is written extend(H, A).",
+  },
+  { code: "LIN0371", stage: "check", title: "embedding that cannot be injective", summary: "An embedding needs dim E ≥ dim X and a fixed (time- and style-free) lift." },
+  { code: "LIN0372", stage: "check", title: "left inverse of a non-embedding", summary: "`left_inverse(φ)` needs an `embedding`; a Linearizer's inverse is pinv(f)." },
+  {
+    code: "LIN0373",
+    stage: "check",
+    title: "one-sided inverse used as two-sided",
+    summary: "left_inverse(φ) * φ is the identity on X; φ * left_inverse(φ), pinv(φ) and adjoint(φ) are refused.",
+  },
+  { code: "LIN0374", stage: "check", title: "gsvd of a map without a head", summary: "`gsvd(h)` needs h = W * φ: a time-free head W into a Euclidean space after an embedding φ." },
+  { code: "LIN0375", stage: "check", title: "misused extend", summary: "`extend(H, A)` is the whole value of an embedding, with H an untagged network on E." },
   // Check: operator shapes.
   {
     code: "LIN0401",

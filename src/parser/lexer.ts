@@ -45,6 +45,7 @@ export const Network = keyword("network");
 export const Tagged = keyword("tagged");
 export const Operator = keyword("operator");
 export const MapKw = keyword("map");
+export const EmbeddingKw = keyword("embedding");
 export const Let = keyword("let");
 export const Entry = keyword("entry");
 export const Verify = keyword("verify");
@@ -84,7 +85,7 @@ export const Star = createToken({ name: "Star", label: "'*'", pattern: /\*|∘/,
 export const Slash = createToken({ name: "Slash", label: "'/'", pattern: /\//, categories: [MulOp] });
 export const Caret = punct("Caret", "^", /\^/);
 
-const keywords = [Import, As, Space, Network, Tagged, Operator, MapKw, Let, Entry, Verify, With, Train, Repeat, Induced, Scalar, Reals];
+const keywords = [Import, As, Space, Network, Tagged, Operator, MapKw, EmbeddingKw, Let, Entry, Verify, With, Train, Repeat, Induced, Scalar, Reals];
 
 /** Every token type the parser knows, in lexing priority order. */
 export const allTokens: TokenType[] = [
@@ -127,6 +128,7 @@ export const keywordNames: readonly string[] = [
   "tagged",
   "operator",
   "map",
+  "embedding",
   "let",
   "entry",
   "verify",

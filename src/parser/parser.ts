@@ -74,6 +74,7 @@ import {
   Let,
   LParen,
   MapKw,
+  EmbeddingKw,
   Minus,
   MulOp,
   Network,
@@ -578,7 +579,7 @@ export class LineaParser extends EmbeddedActionsParser {
   private readonly mapDecl = this.RULE(
     "mapDecl",
     (): Item | undefined => {
-      const kw = this.CONSUME(MapKw);
+      const kw = this.OR([{ ALT: () => this.CONSUME(MapKw) }, { ALT: () => this.CONSUME(EmbeddingKw) }]);
       const name = this.CONSUME(Ident);
       this.CONSUME(Colon);
       const domain = this.SUBRULE(this.spaceExpr);
@@ -589,6 +590,7 @@ export class LineaParser extends EmbeddedActionsParser {
       const node = this.ACTION(() =>
         this.keep<MapDecl>({
           kind: "MapDecl",
+          ...(kw.tokenType === EmbeddingKw ? { embedding: true as const } : {}),
           name: this.ident(name),
           domain,
           codomain,
@@ -1030,6 +1032,18 @@ export class LineaParser extends EmbeddedActionsParser {
           const name = this.ident(token);
           return { kind: "Name", name, range: name.range };
         });
+      },
+    },
+    {
+      ALT: () => {
+        const open = this.CONSUME2(LBracket);
+        const items: Expr[] = [this.SUBRULE3(this.expression)];
+        this.MANY2(() => {
+          this.CONSUME2(Comma);
+          items.push(this.SUBRULE4(this.expression));
+        });
+        const close = this.CONSUME2(RBracket);
+        return this.ACTION((): Expr => ({ kind: "List", items, range: this.span(open, close) }));
       },
     },
     {

@@ -51,6 +51,8 @@ export function printExpr(expr: Expr): string {
       return `-${printIn(expr.operand, Level.Unary)}`;
     case "Binary":
       return printBinary(expr);
+    case "List":
+      return `[${expr.items.map(printExpr).join(", ")}]`;
     case "MissingExpr":
       // Only an erroneous tree has one; print something that reads as the gap it is.
       return "?";
@@ -145,7 +147,7 @@ function printItem(item: Item, out: string[]): void {
       return;
     }
     case "MapDecl":
-      out.push(`map ${item.name.name} : ${printSpace(item.domain)} -> ${printSpace(item.codomain)} = ${printExpr(item.value)};`);
+      out.push(`${item.embedding ? "embedding" : "map"} ${item.name.name} : ${printSpace(item.domain)} -> ${printSpace(item.codomain)} = ${printExpr(item.value)};`);
       return;
     case "LetDecl": {
       const annotation = item.annotation === undefined ? "" : ` : ${printType(item.annotation)}`;

@@ -38,6 +38,8 @@ export interface CheckSpec<T> {
   measure(sample: T, scope: Scope): Promise<Measurement>;
   /** The sample in a form a person can read (a counterexample). */
   show(sample: T): string;
+  /** What the samples showed beyond pass or fail (norm_preserving's observed band), read after the run. */
+  summary?(): string | undefined;
 }
 
 /** How many samples a check draws, and from which seed. */
@@ -68,6 +70,8 @@ export interface CheckResult {
   readonly path?: string;
   /** An exception the law raised (e.g. a space mismatch), as its message. */
   readonly failure?: string;
+  /** What the check observed over its samples, in words (CheckSpec.summary). */
+  readonly note?: string;
 }
 
 /** One property test of a law, run with `run`. */

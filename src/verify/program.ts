@@ -14,7 +14,10 @@ import { evaluateOperator } from "../compiler/ir/evaluate.js";
 import { samplerDefaults, samplerSettings } from "../compiler/checker/builtins.js";
 import type { MapExpr } from "../compiler/ir/map.js";
 import type { IrSpace } from "../compiler/ir/space.js";
-import { irSpace, type IrProgram } from "../compiler/lowering/lower.js";
+import { irSpace, isSyntheticMapName, leftInverseName, type IrProgram } from "../compiler/lowering/lower.js";
+import { intervalOf } from "../compiler/checker/args.js";
+import { chain, normalForm } from "../compiler/ir/map.js";
+import { identity as identityExpr } from "../compiler/ir/expr.js";
 import { optimiseMap } from "../compiler/passes/index.js";
 import type { NetworkT } from "../compiler/checker/types.js";
 import { selectBackend } from "../runtime/backend/index.js";
@@ -23,7 +26,20 @@ import { materialise, releaseTensors, type LinearOperator } from "../runtime/ope
 import { adjoint, blockChart, Linearizer, pinv, Space } from "../runtime/space/index.js";
 import { euclideanModel, networkOps, profileChart, profileOperator, type SpaceModel } from "./conditioning.js";
 import type { Check } from "./law.js";
-import { adjointLaw, axiomsLaw, equalLaw, idempotentLaw, oneStepLaw, pinvLaw, projectorLaw, roundtripLaw, superpositionLaw, svdLaw } from "./laws/index.js";
+import {
+  adjointLaw,
+  axiomsLaw,
+  equalLaw,
+  idempotentLaw,
+  leftInverseLaw,
+  normPreservingLaw,
+  oneStepLaw,
+  pinvLaw,
+  projectorLaw,
+  roundtripLaw,
+  superpositionLaw,
+  svdLaw,
+} from "./laws/index.js";
 import { applyOnce, linearizerSubject, operatorStage, throughPoints, type MapUnderTest } from "./subject.js";
 
 /** One `verify` statement (or one declaration under --all) and its checks. */
@@ -187,6 +203,22 @@ async function statementChecks(program: CheckedProgram, b: Binding, s: VerifyStm
       if (t?.kind !== "Space") throw new UnsupportedArgument("axioms needs a space");
       return axiomsLaw(await b.space(irSpace(t.space)));
     }
+    case "left_inverse": {
+      // ψ(φ(x)) = x through E's points, unfused (the optimiser would fold ψ∘φ to Aᵀ·A), against id on X.
+      const { m: phi, name } = mapArg(pos[0]);
+      const psi = b.ir.maps.get(leftInverseName(name));
+      if (psi === undefined || phi.kind !== "normal") throw new UnsupportedArgument("left_inverse needs an embedding declared with `embedding φ : X -> E = …;`");
+      const through = await b.subject(`${leftInverseName(name)} ∘ ${name}`, chain([psi, phi]));
+      const id = await b.subject(`id(${phi.domain.name})`, normalForm(phi.domain, phi.domain, identityExpr(phi.domain.dim)));
+      return leftInverseLaw(through, id, name);
+    }
+    case "norm_preserving": {
+      const band = s.options.find((o) => o.name?.name === "band");
+      const interval = band === undefined ? ([1, 1] as const) : intervalOf(band.value);
+      if (interval === undefined) throw new UnsupportedArgument("band must be [a, b] with 0 ≤ a ≤ b");
+      const metric = program.argumentsOf(s).get("metric") === "euclidean" ? "euclidean" : "induced";
+      return [normPreservingLaw(await optimised(pos[0]), interval, metric)];
+    }
     case "one_step": {
       const { m, name } = mapArg(pos[0]);
       if (m.kind !== "normal") throw new UnsupportedArgument("one_step needs a time-conditioned map declared with `map v : X -> Y = A;`");
@@ -236,7 +268,7 @@ async function declarationTargets(program: CheckedProgram, b: Binding): Promise<
     targets.push({ label: `network ${n.name}`, location: { uri: module.uri, range: n.decl.name.range }, checks: spaces.flatMap((X) => [...roundtripLaw(X), ...axiomsLaw(X)]) });
   }
   for (const [name, m] of b.ir.maps) {
-    if (name.startsWith("__verify_")) continue; // a verify statement's argument, not a declaration
+    if (name.startsWith("__verify_") || isSyntheticMapName(name)) continue; // a verify statement's argument or a gsvd's part, not a declaration
     const o = optimiseMap(m);
     const f = await b.subject(name, o.after);
     const checks: Check[] = [...superpositionLaw(f)];

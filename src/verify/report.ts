@@ -20,8 +20,9 @@ export function formatLocation(l: Location | undefined, relative: (uri: string) 
 export function formatResult(r: CheckResult, replay: string): string {
   const mark = r.passed ? "✓" : "✗";
   const head = `  ${mark} ${r.law}: ${r.property}  worst ${num(r.worstError)} ${r.passed ? "≤" : ">"} tolerance ${num(r.tolerance)}  (${r.runs} run${r.runs === 1 ? "" : "s"})`;
-  if (r.passed) return head;
   const lines = [head];
+  if (r.note !== undefined) lines.push(`      ${r.note}`);
+  if (r.passed) return lines.join("\n");
   if (r.counterexample !== undefined) {
     const err = r.counterexampleError === undefined ? "" : `  (error ${num(r.counterexampleError)}, tolerance ${num(r.counterexampleTolerance ?? Number.NaN)})`;
     lines.push(`      counterexample: ${r.counterexample}${err}`);

@@ -42,12 +42,14 @@ export function makeCheck<T>(spec: CheckSpec<T>): Check {
         seed: options.seed,
         ...(options.path === undefined ? {} : { path: options.path }),
       });
+      const note = spec.summary?.();
       const base = {
         law: spec.law,
         property: spec.property,
         subject: spec.subject,
         runs: details.numRuns,
         seed: details.seed,
+        ...(note === undefined ? {} : { note }),
       };
       if (!details.failed) {
         return { ...base, passed: true, worstError: worst?.error ?? 0, tolerance: worst?.tolerance ?? Number.NaN };

@@ -202,7 +202,7 @@ export const STYLE_MIX = {
 
 /** The examples each onnx_examples_*.spec.ts file takes (together: every example but the check-only ones). */
 export const GROUPS = {
-  small: ["deconvolution.lin", "flow_nll_train.lin", "idempotent.lin", "idempotent_mnist.lin", "idempotent_train.lin", "nets.lin"],
+  small: ["deconvolution.lin", "flow_nll_train.lin", "gsvd.lin", "idempotent.lin", "idempotent_mnist.lin", "idempotent_train.lin", "nets.lin"],
   toy: ["spectrum.lin", "style_transfer.lin", "toy2d.lin", "toy2d_train.lin"],
   mnist: ["mnist_conv.lin", "mnist_train.lin"],
   one_step: ["one_step_mnist.lin"],

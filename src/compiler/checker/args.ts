@@ -4,7 +4,12 @@ import type { Arg, Expr } from "../../ast/nodes.js";
 import type { Range } from "../../ast/source.js";
 import type { ArgKind, ParamSpec } from "./builtins.js";
 
-export type Literal = { readonly kind: "number"; readonly value: number } | { readonly kind: "ident"; readonly name: string } | { readonly kind: "string"; readonly value: string };
+export type Literal =
+  | { readonly kind: "number"; readonly value: number }
+  | { readonly kind: "ident"; readonly name: string }
+  | { readonly kind: "string"; readonly value: string }
+  /** `[a, b, …]` of number literals (an option's band). */
+  | { readonly kind: "list"; readonly values: readonly number[] };
 
 /** The literal an argument expression denotes: a number (with sign), a bare identifier or a string. */
 export function literalOf(e: Expr): Literal | undefined {
@@ -19,15 +24,32 @@ export function literalOf(e: Expr): Literal | undefined {
       const inner = literalOf(e.operand);
       return inner?.kind === "number" ? { kind: "number", value: -inner.value } : undefined;
     }
+    case "List": {
+      const values: number[] = [];
+      for (const item of e.items) {
+        const lit = literalOf(item);
+        if (lit?.kind !== "number") return undefined;
+        values.push(lit.value);
+      }
+      return { kind: "list", values };
+    }
     default:
       return undefined;
   }
 }
 
+/** The numbers of a `[a, b]` band literal, or undefined when `e` is not one. */
+export function intervalOf(e: Expr): readonly [number, number] | undefined {
+  const lit = literalOf(e);
+  if (lit?.kind !== "list" || lit.values.length !== 2) return undefined;
+  const [a, b] = lit.values;
+  return Number.isFinite(a) && Number.isFinite(b) && a >= 0 && a <= b ? [a, b] : undefined;
+}
+
 /** A literal as the value later stages read: a number, or the text of an identifier or a string. */
 export function literalValue(e: Expr): number | string | undefined {
   const lit = literalOf(e);
-  if (lit === undefined) return undefined;
+  if (lit === undefined || lit.kind === "list") return undefined;
   return lit.kind === "ident" ? lit.name : lit.value;
 }
 
@@ -35,6 +57,7 @@ export function fitsKind(lit: Literal | undefined, k: ArgKind): boolean {
   if (!lit) return false;
   if (k.kind === "enum") return lit.kind === "ident" && k.values.includes(lit.name);
   if (k.kind === "file") return lit.kind === "string" && lit.value.toLowerCase().endsWith(k.extension);
+  if (k.kind === "interval") return lit.kind === "list" && lit.values.length === 2 && lit.values[0] >= 0 && lit.values[0] <= lit.values[1] && Number.isFinite(lit.values[1]);
   if (lit.kind !== "number") return false;
   const v = lit.value;
   switch (k.kind) {
@@ -107,5 +130,6 @@ export function literalText(lit: Literal | undefined): string {
   if (!lit) return "an expression";
   if (lit.kind === "number") return String(lit.value);
   if (lit.kind === "ident") return lit.name;
+  if (lit.kind === "list") return `[${lit.values.join(", ")}]`;
   return JSON.stringify(lit.value);
 }

@@ -12,7 +12,9 @@ export type ArgKind =
   | { readonly kind: "number" }
   | { readonly kind: "enum"; readonly values: readonly string[] }
   /** A string literal naming a file that ends in `extension` (a train section's `lpips = "w.safetensors"`). */
-  | { readonly kind: "file"; readonly extension: string };
+  | { readonly kind: "file"; readonly extension: string }
+  /** `[a, b]` with 0 ≤ a ≤ b, both finite: a band of ratios (`verify norm_preserving(φ) with band = [0.9, 1.1]`). */
+  | { readonly kind: "interval" };
 
 export interface ParamSpec {
   readonly name: string;
@@ -118,6 +120,9 @@ const OPERATOR_BUILTINS = {
     timeConditioned: true,
     rankParam: "rank",
   },
+  // The canonical isometric injection R^n → R^m, m ≥ n: x ↦ [x; 0]. Fixed (no weights): φ = lift ∘ g_X
+  // preserves norms exactly in X's induced metric; the network before it and the head after it are what learn.
+  isometric: { params: [], square: false, timeConditioned: false },
   // A per-channel k×k convolution on R[channels, height, width] (height defaults to a square image);
   // padding = same (zeros, the default) or circular (periodic: diagonalised by the DFT).
   depthwise_conv: {
@@ -148,7 +153,7 @@ export function operatorSpec(name: OperatorBuiltin): OperatorSpec {
 }
 
 /** Builtins over maps, vectors and operators, checked one by one in the checker. */
-export const valueBuiltins = ["adjoint", "pinv", "transpose", "kron", "project", "svd", "id", "zero", "inner", "norm", "at", "sampler"] as const;
+export const valueBuiltins = ["adjoint", "pinv", "transpose", "kron", "project", "svd", "id", "zero", "inner", "norm", "at", "sampler", "left_inverse", "gsvd", "extend"] as const;
 
 export const samplerMethods = ["euler", "rk4"] as const;
 export type SamplerMethod = (typeof samplerMethods)[number];
@@ -178,12 +183,18 @@ export const samplerParams: readonly ParamSpec[] = [
   { name: "steps", type: { kind: "intfrom", min: 2 } },
 ];
 
-export const laws = ["linear", "roundtrip", "adjoint", "pinv", "svd", "idempotent", "projector", "equal", "axioms", "one_step"] as const;
+export const laws = ["linear", "roundtrip", "adjoint", "pinv", "svd", "idempotent", "projector", "equal", "axioms", "one_step", "left_inverse", "norm_preserving"] as const;
+
+/** How `verify norm_preserving(φ)` measures ‖x − x′‖ on X: in X's own metric (induced by its network), or in its Euclidean coordinates. */
+export const normMetrics = ["induced", "euclidean"] as const;
 
 export const verifyOptions: readonly ParamSpec[] = [
   { name: "runs", type: posint },
   { name: "seed", type: nonnegint },
   { name: "tolerance", type: posnum },
+  // norm_preserving only: the band the ratios must stay in (default [1, 1]) and where ‖x − x′‖ is measured.
+  { name: "band", type: { kind: "interval" } },
+  { name: "metric", type: oneOf(...normMetrics) },
 ];
 
 /** Train fields: `model` and `data` are typed by the checker; the rest are literals. */
@@ -234,5 +245,7 @@ export function describeKind(k: ArgKind): string {
       return `one of ${k.values.join(", ")}`;
     case "file":
       return `a string naming a ${k.extension} file`;
+    case "interval":
+      return "a band [a, b] of two numbers with 0 ≤ a ≤ b";
   }
 }

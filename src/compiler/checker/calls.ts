@@ -9,7 +9,7 @@ import { Dim } from "./dims.js";
 import { ExprChecker, isValueBuiltin } from "./expressions.js";
 import { bytesPerParameter, operatorParameters } from "./memory.js";
 import * as messages from "./messages/index.js";
-import { errorType, sameSpace, spaceDim, type OperatorT, type Type } from "./types.js";
+import { errorType, sameSpace, spaceDim, type EmbeddingId, type OperatorT, type Type } from "./types.js";
 
 export abstract class CallChecker extends ExprChecker {
   protected call(e: Call): Type {
@@ -109,12 +109,14 @@ export abstract class CallChecker extends ExprChecker {
       case "adjoint": {
         const t = this.oneArg(e, name);
         if (!t) return errorType;
+        if (t.kind === "Map" && t.embedding) return this.oneSided(e, t.embedding, name);
         if (t.kind === "Map") return { kind: "Map", domain: t.codomain, codomain: t.domain, timeConditioned: t.timeConditioned };
         return this.wrongArg(e, name, t, "a map");
       }
       case "pinv": {
         const t = this.oneArg(e, name);
         if (!t) return errorType;
+        if (t.kind === "Map" && t.embedding) return this.oneSided(e, t.embedding, name);
         if (t.kind === "Map") return { kind: "Map", domain: t.codomain, codomain: t.domain, timeConditioned: t.timeConditioned };
         if (t.kind === "Operator") return { ...t, rows: t.cols, cols: t.rows, structure: "pinv" };
         return this.wrongArg(e, name, t, "a map or an operator");
@@ -138,18 +140,33 @@ export abstract class CallChecker extends ExprChecker {
         if (!t) return errorType;
         if (t.kind !== "Map") return this.wrongArg(e, name, t, "a map");
         if (t.timeConditioned) return this.needsFixedTime(e, "svd");
-        const [m, n] = [spaceDim(t.codomain), spaceDim(t.domain)];
-        const k = Math.min(m, n);
-        // The host algebra forms both sets of singular vectors, completed to k = min(m, n), in float64.
-        this.session.requireMemory({
-          uri: this.uri,
-          range: e.range,
-          code: "LIN0330",
-          what: () => `svd of a ${m}×${n} map (${k} singular vectors a side)`,
-          bytes: () => 8 * k * (m + n),
-        });
+        const k = this.singularVectorsMemory(e, spaceDim(t.codomain), spaceDim(t.domain), "map");
         return { kind: "Svd", domain: t.domain, codomain: t.codomain, rank: k };
       }
+      case "left_inverse": {
+        const t = this.oneArg(e, name);
+        if (!t || t.kind === "Error") return errorType;
+        if (t.kind !== "Map" || t.embedding === undefined) {
+          this.report(e.args[0]?.value.range ?? e.range, messages.leftInverseOfNonEmbedding(this.show(e.args[0]?.value.range ?? e.range), t));
+          return errorType;
+        }
+        return { kind: "Map", domain: t.codomain, codomain: t.domain, timeConditioned: false, leftInverseOf: t.embedding };
+      }
+      case "gsvd": {
+        const t = this.oneArg(e, name);
+        if (!t || t.kind === "Error") return errorType;
+        if (t.kind !== "Map" || t.factoredThrough === undefined) {
+          this.report(e.args[0]?.value.range ?? e.range, messages.gsvdNeedsHead(this.show(e.args[0]?.value.range ?? e.range), t));
+          return errorType;
+        }
+        const E = t.factoredThrough.space;
+        const r = this.singularVectorsMemory(e, spaceDim(t.codomain), spaceDim(E), "head");
+        return { kind: "Gsvd", domain: t.domain, embedded: E, codomain: t.codomain, rank: r };
+      }
+      case "extend":
+        for (const a of e.args) this.expr(a.value);
+        this.report(e.range, messages.extendMisused("outside", this.show(e.range)));
+        return errorType;
       case "id":
       case "zero": {
         const t = this.oneArg(e, name);
@@ -219,6 +236,29 @@ export abstract class CallChecker extends ExprChecker {
         return m.problems.length ? errorType : { ...tv, timeConditioned: false };
       }
     }
+    return errorType;
+  }
+
+  /**
+   * svd (of a map) or gsvd (of its head): the host algebra forms both sets of singular vectors of an m×n
+   * operator, completed to k = min(m, n), in float64. Registers that memory; returns k.
+   */
+  protected singularVectorsMemory(e: Call, m: number, n: number, what: "map" | "head"): number {
+    const k = Math.min(m, n);
+    const call = what === "map" ? "svd" : "gsvd";
+    this.session.requireMemory({
+      uri: this.uri,
+      range: e.range,
+      code: "LIN0330",
+      what: () => `${call} of a ${m}×${n} ${what} (${k} singular vectors a side)`,
+      bytes: () => 8 * k * (m + n),
+    });
+    return k;
+  }
+
+  /** pinv(φ) or adjoint(φ) of an embedding: a one-sided map has neither (LIN0373). */
+  protected oneSided(e: Call, embedding: EmbeddingId, what: "pinv" | "adjoint"): Type {
+    this.report(e.range, messages.oneSidedInverse(this.show(e.args[0]?.value.range ?? e.range), what, embedding));
     return errorType;
   }
 

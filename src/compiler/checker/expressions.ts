@@ -9,7 +9,7 @@ import { Dim } from "./dims.js";
 import * as messages from "./messages/index.js";
 import { rootName } from "./scope.js";
 import { SpaceChecker } from "./spaces.js";
-import { errorType, indexedBy, sameSpace, type MapT, type OperatorT, type SpaceType, type Type } from "./types.js";
+import { errorType, indexedBy, plainMap, sameEmbedding, sameSpace, type MapT, type OperatorT, type SpaceType, type Type } from "./types.js";
 
 export const isValueBuiltin = (name: string): name is (typeof valueBuiltins)[number] => (valueBuiltins as readonly string[]).includes(name);
 
@@ -40,11 +40,16 @@ export abstract class ExprChecker extends SpaceChecker {
         return this.call(e);
       case "Index":
         return this.index(e);
+      case "List":
+        for (const item of e.items) this.expr(item);
+        this.report(e.range, messages.listNotValue());
+        return errorType;
       case "Unary": {
         const t = this.expr(e.operand);
         if (t.kind === "Scalar") return t.value === undefined ? t : { kind: "Scalar", value: -t.value };
         if (t.kind === "Operator") return { ...t, structure: "scaled" };
-        if (t.kind === "Map" || t.kind === "Vector" || t.kind === "Error") return t;
+        if (t.kind === "Map") return plainMap(t);
+        if (t.kind === "Vector" || t.kind === "Error") return t;
         this.report(e.range, messages.cannotNegate(t));
         return errorType;
       }
@@ -83,23 +88,8 @@ export abstract class ExprChecker extends SpaceChecker {
     }
     const t = this.expr(e.object);
     if (t.kind === "Error") return t;
-    if (t.kind === "Svd") {
-      const k: SpaceType = { kind: "Euclidean", shape: [t.rank] };
-      switch (e.name.name) {
-        case "U":
-          return { kind: "Map", domain: k, codomain: t.codomain, timeConditioned: false };
-        case "S":
-          return { kind: "Map", domain: k, codomain: k, timeConditioned: false };
-        case "Vt":
-          return { kind: "Map", domain: t.domain, codomain: k, timeConditioned: false };
-        case "left":
-          return { kind: "Basis", space: t.codomain, count: t.rank };
-        case "right":
-          return { kind: "Basis", space: t.domain, count: t.rank };
-        case "values":
-          return { kind: "Values", count: t.rank };
-      }
-    }
+    const field = t.kind === "Svd" || t.kind === "Gsvd" ? factorField(t, e.name.name) : undefined;
+    if (field !== undefined) return field;
     this.report(e.name.range, messages.unknownField(t, e.name, this.uri));
     return errorType;
   }
@@ -170,7 +160,15 @@ export abstract class ExprChecker extends SpaceChecker {
   }
 
   protected compose(e: Extract<Expr, { kind: "Binary" }>, g: MapT, f: MapT): Type {
-    const composed: MapT = { kind: "Map", domain: f.domain, codomain: g.codomain, timeConditioned: f.timeConditioned || g.timeConditioned, ...indexedBy(g, f) };
+    const timeConditioned = f.timeConditioned || g.timeConditioned;
+    // W ∘ φ: a time-free head into a Euclidean space after an embedding has a generalized SVD (gsvd).
+    const head = f.embedding !== undefined && !g.timeConditioned && g.styles === undefined && g.codomain.kind === "Euclidean" && g.embedding === undefined;
+    const through = head && f.embedding !== undefined ? { factoredThrough: { embedding: f.embedding, space: f.codomain } } : {};
+    const composed: MapT = { kind: "Map", domain: f.domain, codomain: g.codomain, timeConditioned, ...indexedBy(g, f), ...through };
+    if (g.embedding !== undefined && f.leftInverseOf !== undefined && sameEmbedding(g.embedding, f.leftInverseOf)) {
+      this.report(e.range, messages.oneSidedInverse(g.embedding.name, "compose", g.embedding));
+      return errorType;
+    }
     if (sameSpace(f.codomain, g.domain)) return composed;
     const gText = this.show(e.left.range);
     const fText = this.show(e.right.range);
@@ -226,7 +224,7 @@ export abstract class ExprChecker extends SpaceChecker {
         this.notEndomorphism(e.left, base, `${this.show(e.left.range)} ^ ${k.value}`);
         return errorType;
       }
-      return base;
+      return plainMap(base);
     }
     const u = Dim.unify(base.rows, base.cols);
     if (!u.ok) {
@@ -241,6 +239,33 @@ export abstract class ExprChecker extends SpaceChecker {
   }
 }
 
+/**
+ * A field of svd(f) or gsvd(W * φ): .U, .S, .Vt, .left, .right, .values, and for a gsvd .decoded. The
+ * right side of an svd is f's domain; of a gsvd, the head's domain E (decoded: the embedding's X).
+ */
+function factorField(t: Extract<Type, { kind: "Svd" | "Gsvd" }>, name: string): Type | undefined {
+  const r: SpaceType = { kind: "Euclidean", shape: [t.rank] };
+  const right = t.kind === "Gsvd" ? t.embedded : t.domain;
+  switch (name) {
+    case "U":
+      return { kind: "Map", domain: r, codomain: t.codomain, timeConditioned: false };
+    case "S":
+      return { kind: "Map", domain: r, codomain: r, timeConditioned: false };
+    case "Vt":
+      return { kind: "Map", domain: right, codomain: r, timeConditioned: false };
+    case "left":
+      return { kind: "Basis", space: t.codomain, count: t.rank };
+    case "right":
+      return { kind: "Basis", space: right, count: t.rank };
+    case "decoded":
+      return t.kind === "Gsvd" ? { kind: "Basis", space: t.domain, count: t.rank } : undefined;
+    case "values":
+      return { kind: "Values", count: t.rank };
+    default:
+      return undefined;
+  }
+}
+
 function scalarArith(op: string, a: number | undefined, b: number | undefined): Type {
   if (a === undefined || b === undefined) return { kind: "Scalar" };
   const v = op === "+" ? a + b : op === "-" ? a - b : op === "*" ? a * b : op === "/" ? a / b : a ** b;
@@ -252,5 +277,8 @@ function isScalable(t: Type): boolean {
 }
 
 function scaled(t: Type): Type {
-  return t.kind === "Operator" ? { ...t, structure: "scaled" } : t;
+  if (t.kind === "Operator") return { ...t, structure: "scaled" };
+  // c·φ is a map like any other: only a declared embedding (and its own left inverse) is one-sided.
+  if (t.kind === "Map") return plainMap(t);
+  return t;
 }

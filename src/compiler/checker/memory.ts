@@ -33,6 +33,8 @@ const numberOr = (v: number | string | undefined, fallback: number): number => (
 export function operatorParameters(builtin: string, rows: number, cols: number, arg: ArgValue): number {
   const rank = numberOr(arg("rank"), 1);
   switch (builtin) {
+    // isometric has no weights, but its [I; 0] is held as a dense matrix.
+    case "isometric":
     case "dense":
     case "orthogonal":
       return rows * cols;

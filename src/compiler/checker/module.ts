@@ -199,25 +199,89 @@ export class ModuleChecker extends StatementChecker {
   }
 
   protected mapDecl(d: MapDecl): void {
+    if (d.embedding) return this.embeddingDecl(d);
     const domain = this.space(d.domain);
     const codomain = this.space(d.codomain);
     const op = this.operatorValue(d.value, `map ${d.name.name}`);
-    if (op && domain && codomain) {
-      const sig = messages.mapDeclarationText(d.name.name, domain, codomain);
-      const origin = (n: number, side: "rows" | "cols"): DimOrigin => ({
-        reason: messages.mapShapeReason(sig, side, n, side === "rows" ? codomain : domain),
-        location: this.loc(d.name.range),
-      });
-      const rows = Dim.unify(op.rows, Dim.of(spaceDim(codomain), origin(spaceDim(codomain), "rows")));
-      const cols = rows.ok ? Dim.unify(op.cols, Dim.of(spaceDim(domain), origin(spaceDim(domain), "cols"))) : rows;
-      if (!cols.ok) {
-        this.report(d.value.range, messages.mapShapeMismatch(sig, this.show(d.value.range), domain, codomain, op, cols, rows.ok ? "columns" : "rows"));
-      }
-    }
+    if (op && domain && codomain) this.mapShape(d, d.value, op, domain, codomain);
     if (!domain || !codomain || !op) return this.define(d.name, "map", d, errorType);
     const type: MapT = { kind: "Map", domain, codomain, timeConditioned: op.timeConditioned, ...indexedBy(op) };
     this.maps.push({ name: d.name.name, type, decl: d });
     this.define(d.name, "map", d, type);
+  }
+
+  /** The operator `value` of a map X -> Y takes the shape [dim Y, dim X]; reports when it cannot. */
+  protected mapShape(d: MapDecl, value: Expr, op: OperatorT, domain: SpaceType, codomain: SpaceType): void {
+    const sig = messages.mapDeclarationText(d.name.name, domain, codomain);
+    const origin = (n: number, side: "rows" | "cols"): DimOrigin => ({
+      reason: messages.mapShapeReason(sig, side, n, side === "rows" ? codomain : domain),
+      location: this.loc(d.name.range),
+    });
+    const rows = Dim.unify(op.rows, Dim.of(spaceDim(codomain), origin(spaceDim(codomain), "rows")));
+    const cols = rows.ok ? Dim.unify(op.cols, Dim.of(spaceDim(domain), origin(spaceDim(domain), "cols"))) : rows;
+    if (!cols.ok) {
+      this.report(value.range, messages.mapShapeMismatch(sig, this.show(value.range), domain, codomain, op, cols, rows.ok ? "columns" : "rows"));
+    }
+  }
+
+  /**
+   * `embedding φ : X -> E = A;` (φ = A ∘ g_X) or `= extend(H, A);` (φ = H⁻¹ ∘ A ∘ g_X): E Euclidean with
+   * dim E ≥ dim X, A a fixed operator [dim E, dim X], H an untagged network on E (docs/gsvd.md).
+   */
+  protected embeddingDecl(d: MapDecl): void {
+    const domain = this.space(d.domain);
+    const codomain = this.space(d.codomain);
+    const extend = this.extension(d, codomain);
+    const value = extend?.lift ?? d.value;
+    const op = extend === undefined || extend.lift !== undefined ? this.operatorValue(value, `map ${d.name.name}`) : undefined;
+    let ok = domain !== undefined && codomain !== undefined && op !== undefined && extend?.ok !== false;
+    if (domain && codomain && codomain.kind !== "Euclidean") {
+      this.report(d.codomain.range, messages.embeddingIntoInduced(d.name.name, codomain));
+      ok = false;
+    } else if (domain && codomain && spaceDim(codomain) < spaceDim(domain)) {
+      this.report(d.codomain.range, messages.embeddingNotInjective(d.name.name, domain, codomain, "smaller"));
+      ok = false;
+    } else if (op && (op.timeConditioned || op.styles !== undefined)) {
+      this.report(
+        value.range,
+        messages.embeddingNotInjective(d.name.name, domain ?? codomain ?? { kind: "Euclidean", shape: [1] }, codomain ?? { kind: "Euclidean", shape: [1] }, "varying"),
+      );
+      ok = false;
+    }
+    if (op && domain && codomain) this.mapShape(d, value, op, domain, codomain);
+    if (!ok || !domain || !codomain) return this.define(d.name, "map", d, errorType);
+    const type: MapT = { kind: "Map", domain, codomain, timeConditioned: false, embedding: { uri: this.uri, name: d.name.name, location: this.loc(d.name.range) } };
+    this.maps.push({ name: d.name.name, type, decl: d });
+    this.define(d.name, "map", d, type);
+  }
+
+  /** An embedding's `extend(H, A)`: H checked against E (LIN0375); undefined when the value is no extend call. */
+  protected extension(d: MapDecl, codomain: SpaceType | undefined): { lift: Expr | undefined; ok: boolean } | undefined {
+    const v = d.value;
+    if (v.kind !== "Call" || v.callee.kind !== "Name" || v.callee.name.name !== "extend" || this.peek("extend") !== undefined) return undefined;
+    this.session.recordBuiltin(v, { kind: "value", name: "extend" });
+    const pos = v.args.filter((a) => !a.name);
+    const [net, lift] = [pos[0]?.value, pos[1]?.value];
+    if (pos.length !== 2 || v.args.length !== 2 || net === undefined || lift === undefined) {
+      this.report(v.range, messages.wrongArgumentCount("extend", 2, pos.length, v.args.find((a) => a.name)?.name?.name));
+      return { lift, ok: false };
+    }
+    const t = this.expr(net);
+    const text = this.show(net.range);
+    if (t.kind === "Error") return { lift, ok: false };
+    if (t.kind !== "Network") {
+      this.report(net.range, messages.extendMisused("network", text, codomain, t));
+      return { lift, ok: false };
+    }
+    if (t.tagged) {
+      this.report(net.range, messages.extendMisused("tagged", text, codomain));
+      return { lift, ok: false };
+    }
+    if (codomain && !sameSpace(t.space, codomain.kind === "Euclidean" ? codomain : { kind: "Euclidean", shape: codomain.shape })) {
+      this.report(net.range, messages.extendMisused("shape", text, codomain));
+      return { lift, ok: false };
+    }
+    return { lift, ok: true };
   }
 
   protected letDecl(d: LetDecl): void {
@@ -226,7 +290,9 @@ export class ModuleChecker extends StatementChecker {
     if (annotated && annotated.kind !== "Error" && value.kind !== "Error" && !sameType(annotated, value)) {
       this.report(d.value.range, messages.annotationMismatch(d.name.name, annotated, value));
     }
-    this.define(d.name, "let", d, annotated && annotated.kind !== "Error" ? annotated : value);
+    // An annotation that agrees keeps the value's own type, so `let h : X -> R^k = W * φ` still has its gsvd.
+    const keep = annotated !== undefined && annotated.kind !== "Error" && !(annotated.kind === "Map" && value.kind === "Map" && sameType(annotated, value));
+    this.define(d.name, "let", d, keep ? annotated : value);
   }
 
   protected typeExpr(t: TypeExpr): Type {

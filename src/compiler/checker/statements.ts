@@ -41,6 +41,9 @@ export abstract class StatementChecker extends CallChecker {
     this.recordArguments(s, [...s.args, ...s.options]);
     const m = matchArgs(s.options, verifyOptions, false, s.range);
     for (const p of m.problems) this.argProblem(p, "verify", { unknown: "LIN0602", value: "LIN0602" }, verifyOptions);
+    // band and metric say how norm_preserving measures; no other law reads them.
+    const banded = s.options.find((o) => (o.name?.name === "band" || o.name?.name === "metric") && law !== "norm_preserving");
+    if (banded?.name) this.report(banded.range, messages.optionOfOtherLaw(banded.name.name, "norm_preserving", law));
     if (!(laws as readonly string[]).includes(law)) {
       for (const a of s.args) this.expr(a.value);
       this.report(s.law.range, messages.unknownLaw(s.law, laws, this.uri));
@@ -72,6 +75,13 @@ export abstract class StatementChecker extends CallChecker {
         return;
       case "axioms":
         if (t0.kind !== "Space") bad("a space");
+        return;
+      case "left_inverse":
+        if (t0.kind !== "Map" || t0.embedding === undefined) this.report(a0.range, messages.leftInverseOfNonEmbedding(this.show(a0.range), t0));
+        return;
+      case "norm_preserving":
+        if (t0.kind !== "Map") bad("an embedding or a map");
+        else if (t0.timeConditioned) this.needsTimeConditionedFixed(a0, law);
         return;
       case "one_step":
         if (t0.kind !== "Map" || !t0.timeConditioned) this.needsTimeConditioned(a0, t0, "verify one_step");

@@ -11,6 +11,17 @@ export interface NetworkId {
   readonly location: Location;
 }
 
+/** Identifies an `embedding` declaration: its module and name. `location` is for messages only. */
+export interface EmbeddingId {
+  readonly uri: string;
+  readonly name: string;
+  readonly location: Location;
+}
+
+export function sameEmbedding(a: EmbeddingId, b: EmbeddingId): boolean {
+  return a.uri === b.uri && a.name === b.name;
+}
+
 /** A name a space was declared under, for messages; it takes no part in equality. */
 export interface SpaceLabel {
   readonly name: string;
@@ -59,11 +70,25 @@ export type Type =
       /** Set for an indexed operator (`depthwise_conv(styles = n)`): at(K, s) takes s in 0…n−1, not a time. */
       readonly styles?: number;
     }
-  | { readonly kind: "Map"; readonly domain: SpaceType; readonly codomain: SpaceType; readonly timeConditioned: boolean; readonly styles?: number }
+  | {
+      readonly kind: "Map";
+      readonly domain: SpaceType;
+      readonly codomain: SpaceType;
+      readonly timeConditioned: boolean;
+      readonly styles?: number;
+      /** Set on a declared `embedding`: one-sided, its inverse is left_inverse(φ) (docs/gsvd.md). */
+      readonly embedding?: EmbeddingId;
+      /** Set on left_inverse(φ): the embedding it inverts from the left. */
+      readonly leftInverseOf?: EmbeddingId;
+      /** Set on h = W ∘ φ (W time-free into a Euclidean space): gsvd(h) factors W through φ's space E. */
+      readonly factoredThrough?: { readonly embedding: EmbeddingId; readonly space: SpaceType };
+    }
   | { readonly kind: "Vector"; readonly space: SpaceType }
   /** `value` is known for literals and constant arithmetic, so tags, powers and indices can be checked. */
   | { readonly kind: "Scalar"; readonly value?: number }
   | { readonly kind: "Svd"; readonly domain: SpaceType; readonly codomain: SpaceType; readonly rank: number }
+  /** gsvd(h) for h = W ∘ φ, φ : X ↪ E: W = U Σ Vᵀ with U in the codomain, V in E, and V decoded into X. */
+  | { readonly kind: "Gsvd"; readonly domain: SpaceType; readonly embedded: SpaceType; readonly codomain: SpaceType; readonly rank: number }
   /** `svd(f).left` / `.right`: `count` singular vectors of `space`. */
   | { readonly kind: "Basis"; readonly space: SpaceType; readonly count: number }
   | { readonly kind: "Values"; readonly count: number }
@@ -81,6 +106,11 @@ export type OperatorT = Extract<Type, { kind: "Operator" }>;
 export type NetworkT = Extract<Type, { kind: "Network" }>;
 
 export const errorType: Type = { kind: "Error" };
+
+/** A map type without what only a declared embedding, its left inverse or a head after one carries: for c·f, −f, f^k. */
+export function plainMap(t: MapT): MapT {
+  return { kind: "Map", domain: t.domain, codomain: t.codomain, timeConditioned: t.timeConditioned, ...(t.styles === undefined ? {} : { styles: t.styles }) };
+}
 
 export function dimension(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
@@ -145,6 +175,7 @@ export function describeType(t: Type): string {
       return `${t.timeConditioned ? "time-conditioned " : ""}operator ${shape}`;
     }
     case "Map":
+      if (t.embedding !== undefined) return `embedding ${mapSignature(t.domain, t.codomain)}`;
       return `${t.timeConditioned ? "time-conditioned " : ""}map ${mapSignature(t.domain, t.codomain)}`;
     case "Vector":
       return `vector of ${spaceName(t.space)}`;
@@ -152,6 +183,8 @@ export function describeType(t: Type): string {
       return "scalar";
     case "Svd":
       return `svd factors of a map ${mapSignature(t.domain, t.codomain)}`;
+    case "Gsvd":
+      return `generalized svd factors of a map ${mapSignature(t.domain, t.codomain)} through ${spaceName(t.embedded)}`;
     case "Basis":
       return `${t.count} singular vectors of ${spaceName(t.space)}`;
     case "Values":

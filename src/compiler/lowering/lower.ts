@@ -8,7 +8,7 @@ import { chainOperands, leftSpine } from "../../ast/walk.js";
 import type { Location } from "../../ast/source.js";
 import type { CodeRaisedBy } from "../../diagnostics/codes.js";
 import { LineaError } from "../../diagnostics/error.js";
-import { transpose as transposeMatrix } from "../../runtime/linalg/index.js";
+import { matrix, transpose as transposeMatrix } from "../../runtime/linalg/index.js";
 // columns is the operator module's host helper for slicing factors (not re-exported by its index).
 import { columns } from "../../runtime/operator/host.js";
 import {
@@ -126,6 +126,8 @@ const STRUCTURES: Readonly<Record<Exclude<OperatorBuiltin, "identity" | "scaled_
   orthogonal: "orthogonal",
   svd_factored: "svd_factored",
   projector: "projector",
+  // [I; 0], a constant: bound here, never by the weight provider (it has no weights to train or load).
+  isometric: "dense",
   time_conditioned: "time_conditioned",
   // `depthwise_conv(styles = n)` binds to an indexed_depthwise_conv; the leaf's label stays the builtin's.
   depthwise_conv: "depthwise_conv",
@@ -140,6 +142,8 @@ const balancedFrom = 256;
 class Lowering {
   private readonly leaves = new Map<string, OpExpr>();
   private readonly mapCache = new Map<Node, MapExpr>();
+  /** The `isometric` leaves: Pᵀ·P = I exactly, so left_inverse takes Pᵀ rather than an SVD's pinv. */
+  private readonly isometries = new WeakSet<OpExpr>();
   private inline = 0;
 
   constructor(
@@ -205,12 +209,23 @@ class Lowering {
       if (typeof c !== "number") throw new LowerError("LIN0701", "scaled_identity needs a literal number", this.location(uri, node));
       return ir.scale(c, ir.identity(rows));
     }
+    if (builtin === "isometric") return this.isometric(uri, name, rows, cols, node);
     const structure = isOperatorBuiltin(builtin) && builtin !== "identity" && builtin !== "scaled_identity" ? STRUCTURES[builtin] : undefined;
     if (structure === undefined) throw new LowerError("LIN0701", `operator builtin ${builtin} is not lowered`, this.location(uri, node));
     const rank = literal.get("rank");
     const operator = this.options.bind?.({ name, uri, key: declKey(uri, name), builtin, rows, cols, args: literal });
     if (operator !== undefined) return ir.leaf(name, structure, rows, cols, { operator, ...(operator.kind === structure && typeof rank === "number" ? { rank } : {}) });
     return ir.leaf(name, structure, rows, cols, typeof rank === "number" ? { rank } : {});
+  }
+
+  /** `isometric` [m×n]: the constant [I_n; 0] (x ↦ x padded with zeros), whose left inverse is its transpose. */
+  private isometric(uri: string, name: string, rows: number, cols: number, node: Node): OpExpr {
+    if (rows < cols) throw new LowerError("LIN0701", `isometric [${rows}×${cols}] has fewer rows than columns: no injection of R^${cols} into R^${rows}`, this.location(uri, node));
+    const pad = matrix(rows, cols);
+    for (let i = 0; i < cols; i++) pad.data[i * cols + i] = 1;
+    const leaf = ir.boundLeaf(name, denseOperator(pad), true);
+    this.isometries.add(leaf);
+    return leaf;
   }
 
   /** An operator declaration, lowered once. */
@@ -344,9 +359,58 @@ class Lowering {
     if (cached !== undefined) return cached;
     const sym = this.module(uri).symbols.get(decl.name.name);
     if (sym === undefined || sym.type.kind !== "Map") throw new LowerError("LIN0703", `map ${decl.name.name} was not checked`, this.location(uri, decl));
-    const m = normalForm(irSpace(sym.type.domain), irSpace(sym.type.codomain), this.op(uri, decl.value));
+    const v = decl.value;
+    const extended = decl.embedding === true && v.kind === "Call" && this.builtin(v, "value") === "extend" ? this.extension(uri, v) : undefined;
+    const m = extended ?? normalForm(irSpace(sym.type.domain), irSpace(sym.type.codomain), this.op(uri, v));
     this.mapCache.set(decl, m);
     return m;
+  }
+
+  /**
+   * `embedding φ : X -> E = extend(H, A)`: x ↦ H⁻¹(A·g_X(x)), a normal form into the space H induces on
+   * E (so its decode step is H⁻¹), read as points of E by the head after it.
+   */
+  private extension(uri: string, v: Extract<Expr, { kind: "Call" }>): NormalForm {
+    const [net, lift] = v.args.map((a) => a.value);
+    const t = net === undefined ? undefined : this.type(uri, net);
+    if (t?.kind !== "Network" || lift === undefined) throw new LowerError("LIN0703", "extend(H, A) was not checked", this.location(uri, v));
+    const space = irSpace({ kind: "Induced", network: t.id, shape: t.space.shape });
+    const op = this.op(uri, lift);
+    return normalForm(irSpace(this.embeddingDomain(uri, v)), space, op);
+  }
+
+  /** The domain X of the embedding whose value is `v`. */
+  private embeddingDomain(uri: string, v: Expr): SpaceType {
+    const decl = this.module(uri).program.items.find((x): x is MapDecl => x.kind === "MapDecl" && x.value === v);
+    const t = decl === undefined ? undefined : this.module(uri).symbols.get(decl.name.name)?.type;
+    if (t?.kind !== "Map") throw new LowerError("LIN0703", "this embedding was not checked", this.location(uri, v));
+    return t.domain;
+  }
+
+  /** left_inverse(φ) for φ = 𝕃{X, E, A}: 𝕃{E, X, A⁺}, with Pᵀ for an isometric P (exact, no SVD). */
+  leftInverse(phi: NormalForm): NormalForm {
+    const inverse = this.isometries.has(phi.op) ? ir.transpose(phi.op) : ir.pinv(phi.op);
+    return normalForm(phi.codomain, phi.domain, inverse);
+  }
+
+  /**
+   * The head W and embedding φ of h = W * φ (a let of one, or the product itself), as the checker typed
+   * them (factoredThrough); undefined when `e` is no such map.
+   */
+  factors(uri: string, e: Expr): { head: NormalForm; embedding: NormalForm } | undefined {
+    const sym = e.kind === "Name" || e.kind === "Member" ? this.resolve(uri, e) : undefined;
+    if (sym?.node.kind === "LetDecl") return this.factors(sym.uri, sym.node.value);
+    const t = this.program.typeOf(e);
+    if (e.kind !== "Binary" || e.op !== "*" || t?.kind !== "Map" || t.factoredThrough === undefined) return undefined;
+    return { head: this.normal(uri, e.left), embedding: this.normal(uri, e.right) };
+  }
+
+  /** The factors of h in `gsvd(h)` when e names (or is) such a value. */
+  private gsvdSource(uri: string, e: Expr): { head: NormalForm; embedding: NormalForm } | undefined {
+    if (e.kind === "Call" && this.builtin(e, "value") === "gsvd" && e.args[0]) return this.factors(uri, e.args[0].value);
+    const sym = e.kind === "Name" || e.kind === "Member" ? this.resolve(uri, e) : undefined;
+    if (sym?.node.kind === "LetDecl") return this.gsvdSource(sym.uri, sym.node.value);
+    return undefined;
   }
 
   /** A map expression. */
@@ -400,6 +464,8 @@ class Lowering {
             const f = this.normal(uri, first);
             return normalForm(f.codomain, f.domain, ir.pinv(f.op));
           }
+          case "left_inverse":
+            return this.leftInverse(this.normal(uri, first));
           case "project": {
             const f = this.normal(uri, first);
             if (f.op.timeConditioned) return normalForm(f.codomain, f.codomain, ir.product([f.op, ir.pinv(f.op)]));
@@ -435,11 +501,13 @@ class Lowering {
     throw new LowerError("LIN0701", `this map expression (${domain.name} -> ${codomain.name}) is not lowered yet`, this.location(uri, e));
   }
 
-  /** The map f of `svd(f)` when e names (or is) such a value. */
+  /** The map f of `svd(f)` when e names (or is) such a value; for `gsvd(W * φ)`, the head W (whose SVD it is). */
   private svdSource(uri: string, e: Expr): { uri: string; map: NormalForm } | undefined {
     if (e.kind === "Call" && this.builtin(e, "value") === "svd" && e.args[0]) {
       return { uri, map: this.normal(uri, e.args[0].value) };
     }
+    const generalized = this.gsvdSource(uri, e);
+    if (generalized !== undefined) return { uri, map: generalized.head };
     const sym = e.kind === "Name" || e.kind === "Member" ? this.resolve(uri, e) : undefined;
     if (sym?.node.kind === "LetDecl") return this.svdSource(sym.uri, sym.node.value);
     return undefined;
@@ -517,6 +585,13 @@ class Lowering {
         const source = this.svdSource(uri, e.object.object);
         const index = constant(e.index);
         if (source !== undefined && index !== undefined && (side === "left" || side === "right")) return { kind: "singular_vector", map: source.map, side, index, space };
+        // gsvd(h).decoded[i] = left_inverse(φ)(vᵢ): the i-th right singular direction of the head, read back in X.
+        const generalized = side === "decoded" ? this.gsvdSource(uri, e.object.object) : undefined;
+        if (generalized !== undefined && index !== undefined) {
+          const { head, embedding } = generalized;
+          const right: IrVector = { kind: "singular_vector", map: head, side: "right", index, space: head.domain };
+          return { kind: "apply", map: this.leftInverse(embedding), arg: right, space };
+        }
         break;
       }
       case "Call": {
@@ -650,6 +725,23 @@ class Lowering {
   }
 }
 
+/** The parts of h = W ∘ φ lowered beside h: `gsvd(h).head`, `.embedding`, `.left_inverse` (not identifiers, so no declaration can take them). */
+export type FactorPart = "head" | "embedding" | "left_inverse";
+
+export function factorName(map: string, part: FactorPart): string {
+  return `gsvd(${map}).${part}`;
+}
+
+/** The name left_inverse(φ) of a declared embedding φ is lowered under, beside φ. */
+export function leftInverseName(embedding: string): string {
+  return `left_inverse(${embedding})`;
+}
+
+/** Whether a map name of the IR is one lowering made (factorName, leftInverseName), not one the spec declared. */
+export function isSyntheticMapName(name: string): boolean {
+  return name.includes("(");
+}
+
 /** Lowers the entry module of a checked program: its operators, maps (and map-valued lets) and entries. */
 export function lower(program: CheckedProgram, options: LowerOptions = {}): IrProgram {
   const lowering = new Lowering(program, options);
@@ -667,12 +759,25 @@ export function lower(program: CheckedProgram, options: LowerOptions = {}): IrPr
           operators.set(item.name.name, lowering.op(uri, { kind: "Name", name: item.name, range: item.name.range }));
         break;
       }
-      case "MapDecl":
-        maps.set(item.name.name, lowering.map(uri, { kind: "Name", name: item.name, range: item.name.range }));
+      case "MapDecl": {
+        const m = lowering.map(uri, { kind: "Name", name: item.name, range: item.name.range });
+        maps.set(item.name.name, m);
+        if (item.embedding === true && m.kind === "normal") maps.set(leftInverseName(item.name.name), lowering.leftInverse(m));
         break;
-      case "LetDecl":
-        if (module.symbols.get(item.name.name)?.type.kind === "Map") maps.set(item.name.name, lowering.map(uri, item.value));
+      }
+      case "LetDecl": {
+        const t = module.symbols.get(item.name.name)?.type;
+        if (t?.kind !== "Map") break;
+        maps.set(item.name.name, lowering.map(uri, item.value));
+        const parts = t.factoredThrough === undefined ? undefined : lowering.factors(uri, item.value);
+        if (parts !== undefined) {
+          // What `linea gsvd` reads: the head, the embedding and its left inverse, under names no spec can declare.
+          maps.set(factorName(item.name.name, "head"), parts.head);
+          maps.set(factorName(item.name.name, "embedding"), parts.embedding);
+          maps.set(factorName(item.name.name, "left_inverse"), lowering.leftInverse(parts.embedding));
+        }
         break;
+      }
       case "EntryDecl": {
         const sym = module.symbols.get(item.name.name);
         if (sym?.type.kind !== "Entry") break;

@@ -10,3 +10,4 @@ export { pinvLaw } from "./pinv.js";
 export { svdLaw, svdOf, type SvdUnderTest } from "./svd.js";
 export { idempotentLaw, projectorLaw, orthogonalityCheck } from "./projector.js";
 export { combinationLaw } from "./combination.js";
+export { leftInverseLaw, normPreservingLaw, type NormMetric } from "./embedding.js";

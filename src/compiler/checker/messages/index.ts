@@ -7,3 +7,4 @@ export * from "./operators.js";
 export * from "./networks.js";
 export * from "./statements.js";
 export * from "./indexed.js";
+export * from "./embeddings.js";

@@ -38,6 +38,10 @@ export function stringNotValue(): Message<"LIN0310"> {
   return { code: "LIN0310", message: "a string is not a value here; strings name imported files and data sources" };
 }
 
+export function listNotValue(): Message<"LIN0310"> {
+  return { code: "LIN0310", message: "a list [a, b] is not a value here; it is the value of an option such as `verify norm_preserving(φ) with band = [0.9, 1.1]`" };
+}
+
 export function cannotNegate(t: Type): Message<"LIN0310"> {
   return { code: "LIN0310", message: `cannot negate a ${describeType(t)}` };
 }

@@ -17,6 +17,11 @@ export function lawTakesNoKeywords(law: string): Message<"LIN0603"> {
   return { code: "LIN0603", message: `law ${law} takes no keyword arguments; options go after \`with\`` };
 }
 
+/** A `with` option only one law reads (band, metric), given to another. */
+export function optionOfOtherLaw(option: string, owner: string, law: string): Message<"LIN0602"> {
+  return { code: "LIN0602", message: `the option ${option} is for verify ${owner}; law ${law} does not read it` };
+}
+
 export function lawArgumentCount(law: string, arity: number, given: number): Message<"LIN0603"> {
   return { code: "LIN0603", message: `law ${law} takes ${arity} argument${arity === 1 ? "" : "s"}, but ${given} ${given === 1 ? "was" : "were"} given` };
 }
